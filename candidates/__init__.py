@@ -1,0 +1,1 @@
+"""Parties, candidates and their status history."""

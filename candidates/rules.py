@@ -1,0 +1,124 @@
+"""Pure rules about candidates: status transitions and who counts as a candidate.
+
+No ORM and no clock: callers pass the moment and the election's timetable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PROSPECTIVE = "prospective"
+    DECLARED = "declared"
+    WITHDRAWN = "withdrawn"
+    ELECTED = "elected"
+    NOT_ELECTED = "not_elected"
+
+
+# The one table of allowed status changes. Declared means "on the statement of persons
+# nominated"; a nomination cannot be withdrawn after the close of nominations, which comes
+# before the SoPN, so a declared candidate cannot become withdrawn. A prospective candidate who
+# withdrew may announce again.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PROSPECTIVE: frozenset({Status.DECLARED, Status.WITHDRAWN}),
+    Status.WITHDRAWN: frozenset({Status.PROSPECTIVE}),
+    Status.DECLARED: frozenset({Status.ELECTED, Status.NOT_ELECTED}),
+    Status.ELECTED: frozenset(),
+    Status.NOT_ELECTED: frozenset(),
+}
+
+# Statuses in which a candidate is still standing (or stood) for this election. A staff user
+# linked to such a candidate is refused the staff application (Cumbria protocol 3.4.2).
+STANDING = frozenset({Status.PROSPECTIVE, Status.DECLARED, Status.ELECTED, Status.NOT_ELECTED})
+
+
+class TransitionError(ValueError):
+    """A status change the rules do not allow; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TransitionContext:
+    """What the status rules need to know about the election at the moment of the change."""
+
+    at: datetime
+    close_of_nominations: datetime
+    poll_closes: datetime
+    another_candidate_elected: bool = False
+
+
+def check_transition(current: Status, new: Status, ctx: TransitionContext) -> None:
+    """Raise TransitionError unless moving from `current` to `new` is allowed at `ctx.at`.
+
+    - Only changes in TRANSITIONS are allowed.
+    - Declared (on the SoPN) only once nominations have closed at 4pm on the 19th working day
+      before the poll (PCC Elections Order 2012, Sch 3; Cumbria protocol 1.4).
+    - Elected or not elected only after the poll closes at 10pm; one winner per election.
+    """
+    if new == current:
+        raise TransitionError(f"The candidate is already {label(current).lower()}.")
+    if new not in TRANSITIONS[current]:
+        allowed = ", ".join(label(s).lower() for s in sorted(TRANSITIONS[current])) or "nothing"
+        raise TransitionError(
+            f"A {label(current).lower()} candidate cannot become {label(new).lower()}; "
+            f"allowed: {allowed}."
+        )
+    if new == Status.DECLARED and ctx.at < ctx.close_of_nominations:
+        raise TransitionError(
+            "A candidate can be marked declared only from the close of nominations "
+            f"({ctx.close_of_nominations:%-d %B %Y at %-I%p}), when the statement of persons "
+            "nominated can be published."
+        )
+    if new in (Status.ELECTED, Status.NOT_ELECTED) and ctx.at < ctx.poll_closes:
+        raise TransitionError(
+            f"The result can be recorded only after the poll closes ({ctx.poll_closes:%-d %B %Y}"
+            " at 10pm)."
+        )
+    if new == Status.ELECTED and ctx.another_candidate_elected:
+        raise TransitionError("Another candidate is already recorded as elected.")
+
+
+def allowed_next(current: Status) -> list[Status]:
+    """Return the statuses a candidate in `current` may move to, in table order."""
+    return [s for s in Status if s in TRANSITIONS[current]]
+
+
+_LABELS = {
+    Status.PROSPECTIVE: "Prospective",
+    Status.DECLARED: "Declared",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.ELECTED: "Elected",
+    Status.NOT_ELECTED: "Not elected",
+}
+
+
+def label(status: Status) -> str:
+    """Return the human label of a status."""
+    return _LABELS[Status(status)]
+
+
+def treated_as_candidate(status: Status, undeclared_as_candidates: bool) -> bool:
+    """Return True if a request from someone with `status` is treated as from a candidate.
+
+    Cumbria protocol 1.1 and 6.1.1: until someone has declared, their request is treated as if
+    from any member of the public. Norfolk protocol 6 instead counts prospective candidates and
+    those expressing an interest as candidates; the election chooses (`undeclared_as_candidates`).
+    A withdrawn candidate is a member of the public again.
+    """
+    status = Status(status)
+    if status in (Status.DECLARED, Status.ELECTED, Status.NOT_ELECTED):
+        return True
+    if status == Status.PROSPECTIVE:
+        return undeclared_as_candidates
+    return False
+
+
+def normalise_name(name: str) -> str:
+    """Return `name` folded for matching: accents removed, case folded, punctuation as spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", stripped.casefold()).split())

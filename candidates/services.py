@@ -1,0 +1,151 @@
+"""Every write to candidates: creation, edits, status changes and the SoPN import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from candidates import rules
+from candidates.models import Candidate, StatusChange
+from candidates.sopn import SopnAction, SopnPlan
+from election_protocol.models import Election
+
+EDITABLE_FIELDS = (
+    "name",
+    "aliases",
+    "party",
+    "party_id",
+    "incumbent_role",
+    "linked_user",
+    "emails",
+    "phones",
+    "postal_address",
+    "handles",
+    "website",
+    "agent_name",
+    "agent_email",
+    "agent_phone",
+)
+
+
+@transaction.atomic
+def create_candidate(
+    *, election: Election, by, status: rules.Status = rules.Status.PROSPECTIVE, note: str = "",
+    at: datetime | None = None, **fields: object,
+) -> Candidate:
+    """Create a candidate in `status`.
+
+    Effects: the candidate row (with its simple-history row) and a StatusChange from nothing to
+    `status` by `by`. Creating a candidate directly as declared follows the same timing rule as
+    declaring one (rules.check_transition).
+    """
+    at = at or timezone.now()
+    status = rules.Status(status)
+    if status != rules.Status.PROSPECTIVE:
+        tt = election.timetable
+        rules.check_transition(
+            rules.Status.PROSPECTIVE,
+            status,
+            rules.TransitionContext(at, tt.close_of_nominations, tt.poll_closes),
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown candidate fields: {', '.join(sorted(unknown))}")
+    candidate = Candidate(election=election, status=status, **fields)
+    candidate._history_user = by
+    candidate.save()
+    StatusChange.objects.create(
+        candidate=candidate, old_status="", new_status=status, changed_at=at, changed_by=by, note=note
+    )
+    return candidate
+
+
+@transaction.atomic
+def update_candidate(candidate_id: int, *, by, **fields: object) -> Candidate:
+    """Save edits to a candidate's details (never its status).
+
+    Effects: the changed fields saved with update_fields; a simple-history row naming `by`.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    candidate._history_user = by
+    candidate.save(update_fields=list(fields))
+    return candidate
+
+
+@transaction.atomic
+def set_candidate_status(
+    candidate_id: int, new: rules.Status | str, *, by, note: str = "", at: datetime | None = None
+) -> Candidate:
+    """Move a candidate to `new`: the one funnel for every status change.
+
+    Checks rules.check_transition at `at` (default now) against the election's timetable and
+    raises rules.TransitionError with a message for the user if the change is not allowed.
+    Effects: the candidate's status saved (update_fields); a StatusChange row (who, when, from,
+    to, note); a simple-history row naming `by`.
+    """
+    at = at or timezone.now()
+    new = rules.Status(new)
+    candidate = Candidate.objects.select_for_update().select_related("election").get(pk=candidate_id)
+    election = candidate.election
+    another_elected = False
+    if new == rules.Status.ELECTED:
+        # Lock the election's candidates so two people recording a winner at once cannot both
+        # succeed.
+        another_elected = (
+            Candidate.objects.select_for_update()
+            .filter(election=election, status=rules.Status.ELECTED)
+            .exclude(pk=candidate.pk)
+            .exists()
+        )
+    tt = election.timetable
+    rules.check_transition(
+        rules.Status(candidate.status),
+        new,
+        rules.TransitionContext(at, tt.close_of_nominations, tt.poll_closes, another_elected),
+    )
+    old = candidate.status
+    candidate.status = new
+    candidate._history_user = by
+    candidate.save(update_fields=["status"])
+    StatusChange.objects.create(
+        candidate=candidate, old_status=old, new_status=new, changed_at=at, changed_by=by, note=note
+    )
+    return candidate
+
+
+@transaction.atomic
+def import_sopn(
+    plan: SopnPlan, *, election: Election, by, at: datetime | None = None
+) -> list[Candidate]:
+    """Apply a previewed statement of persons nominated: every row or none.
+
+    Refuses a plan with unreadable rows (the preview shows them; staff fix the file first).
+    Effects: each matched prospective candidate is moved to declared through
+    set_candidate_status; each unmatched row creates a declared candidate with its party and
+    address; candidates already declared are left alone. Returns those declared or created.
+    """
+    if plan.errors:
+        raise ValueError("Fix the rows the preview could not read, then import the file again.")
+    at = at or timezone.now()
+    note = "On the statement of persons nominated (imported)."
+    done: list[Candidate] = []
+    for row in plan.rows:
+        if row.action == SopnAction.DECLARE:
+            done.append(
+                set_candidate_status(row.candidate_id, rules.Status.DECLARED, by=by, note=note, at=at)
+            )
+        elif row.action == SopnAction.CREATE:
+            done.append(
+                create_candidate(
+                    election=election, by=by, status=rules.Status.DECLARED, note=note, at=at,
+                    name=row.name, party_id=row.party_id, postal_address=row.address,
+                )
+            )
+    return done

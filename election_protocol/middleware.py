@@ -1,0 +1,31 @@
+"""Keep everyone who is not staff out of the staff application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from election_protocol.permissions import is_staff_member
+
+
+class StaffOnlyMiddleware:
+    """Refuse every page to a signed-in user who is not a staff member.
+
+    Runs after LoginRequiredMiddleware has sent anonymous users to the login page. A signed-in
+    user who is not staff (no role, inactive, or linked to a standing candidate) is signed out
+    and shown a refusal that reveals nothing about the application, including on the admin.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not is_staff_member(user):
+            logout(request)
+            response = TemplateResponse(request, "403_not_staff.html", status=403)
+            return response.render()
+        return self.get_response(request)

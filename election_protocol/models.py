@@ -1,0 +1,175 @@
+"""The election an office is running its protocol for, and the days it does not work."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from election_protocol import calendar
+
+
+class Office(models.TextChoices):
+    """The elected office: PCC, PFCC, or a mayor exercising PCC functions (from 2028)."""
+
+    PCC = "pcc", "Police and Crime Commissioner"
+    PFCC = "pfcc", "Police, Fire and Crime Commissioner"
+    MAYOR = "mayor", "Mayor with PCC functions"
+
+
+class PreElectionEnd(models.TextChoices):
+    """When the office's pre-election period ends: local policy, the protocols differ."""
+
+    CLOSE_OF_POLL = calendar.PreElectionEnd.CLOSE_OF_POLL.value, (
+        "At the close of poll, 10pm on polling day (Cleveland)"
+    )
+    TAKES_OFFICE = calendar.PreElectionEnd.TAKES_OFFICE.value, (
+        "When the new commissioner takes office (Leicestershire)"
+    )
+
+
+class UndeclaredTreatment(models.TextChoices):
+    """How requests from people who have not (yet) declared are treated."""
+
+    PUBLIC = "public", "As a member of the public (Cumbria 1.1, 6.1.1)"
+    CANDIDATE = "candidate", "As a candidate (Norfolk 6)"
+
+
+class Election(models.Model):
+    """One election of a commissioner, with its statutory timetable and local choices.
+
+    The timetable is computed from the poll date (election_protocol.calendar), never typed in;
+    only the date the PARO actually published the notice of election is entered, because the
+    pre-election period starts then (Cumbria protocol 11.1).
+    """
+
+    area = models.CharField(max_length=120, help_text="For example: Northshire")
+    office = models.CharField(max_length=10, choices=Office.choices, default=Office.PCC)
+    office_name = models.CharField(
+        max_length=200,
+        help_text="The office as the public knows it, for example: "
+        "Office of the Police and Crime Commissioner for Northshire",
+    )
+    reference_prefix = models.CharField(
+        max_length=8,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9]{2,8}$", "Use 2 to 8 capital letters or digits, e.g. NS28.")
+        ],
+        help_text="Starts every register reference, for example NS28 gives NS28-0042",
+    )
+    poll_date = models.DateField()
+    notice_published = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the PARO actually published the notice of election, if it has.",
+    )
+    pre_election_end = models.CharField(
+        max_length=20, choices=PreElectionEnd.choices, default=PreElectionEnd.CLOSE_OF_POLL
+    )
+    undeclared_treated_as = models.CharField(
+        "requests from people who have not declared are treated",
+        max_length=10,
+        choices=UndeclaredTreatment.choices,
+        default=UndeclaredTreatment.PUBLIC,
+    )
+    police_force_name = models.CharField(max_length=200)
+    fire_service_name = models.CharField(
+        max_length=200, blank=True, help_text="Leave blank if no fire and rescue service is party."
+    )
+    paro_name = models.CharField("PARO", max_length=200)
+    paro_email = models.EmailField("PARO public e-mail")
+    paro_phone = models.CharField("PARO public phone", max_length=40, blank=True)
+    spoc_name = models.CharField("Election SPOC", max_length=200)
+    spoc_email = models.EmailField("SPOC mailbox")
+    spoc_phone = models.CharField("SPOC phone", max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-poll_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notice_published__isnull=True)
+                | models.Q(notice_published__lt=models.F("poll_date")),
+                name="election_notice_before_poll",
+                violation_error_message="The notice of election must be published before the poll.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_office_display()} election, {self.area}, {self.poll_date:%-d %B %Y}"
+
+    def clean(self) -> None:
+        """Refuse a poll that is not a working day, or a notice date after the statutory latest."""
+        if not self.poll_date:
+            return
+        try:
+            timetable = self.timetable_for_validation()
+        except ValueError as error:
+            raise ValidationError({"poll_date": str(error)}) from None
+        if self.notice_published:
+            try:
+                calendar.validate_notice_date(timetable, self.notice_published)
+            except ValueError as error:
+                raise ValidationError({"notice_published": str(error)}) from None
+
+    def timetable_for_validation(self) -> calendar.Timetable:
+        # Not the cached property: the poll date may just have been edited.
+        extra = self.statutory_non_working_days() if self.pk else []
+        return calendar.statutory_timetable(self.poll_date, extra)
+
+    @property
+    def organisations(self) -> list[str]:
+        """Return the organisations party to the protocol, office first."""
+        return [name for name in (self.office_name, self.police_force_name, self.fire_service_name) if name]
+
+    def statutory_non_working_days(self) -> list[date]:
+        """Return days of thanksgiving or mourning: they move statutory deadlines."""
+        return [d.date for d in self.non_working_days.all() if d.affects_statutory_deadlines]
+
+    @cached_property
+    def timetable(self) -> calendar.Timetable:
+        """Return the statutory timetable for this poll (PCC Elections Order 2012, Sch 3)."""
+        return calendar.statutory_timetable(self.poll_date, self.statutory_non_working_days())
+
+
+class NonWorkingDay(models.Model):
+    """A day the office does not count as a working day, added by staff.
+
+    A day appointed for public thanksgiving or mourning is disregarded by the election
+    timetable (PCC Elections Order 2012, Sch 3) and by FOI deadlines; an office closure only
+    pauses the office's own targets and never moves a statutory deadline.
+    """
+
+    class Kind(models.TextChoices):
+        THANKSGIVING_OR_MOURNING = "thanksgiving_mourning", "Day of public thanksgiving or mourning"
+        OFFICE_CLOSURE = "office_closure", "Office closure"
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="non_working_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    reason = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "date"],
+                name="non_working_day_once_per_election",
+                violation_error_message="That day is already a non-working day for this election.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%-d %B %Y}: {self.reason}"
+
+    @property
+    def affects_statutory_deadlines(self) -> bool:
+        return self.kind == self.Kind.THANKSGIVING_OR_MOURNING

@@ -1,0 +1,73 @@
+"""Staff roles: one Django group each, with the model permissions that role holds.
+
+Roles are configuration kept in code so that every installation has the same groups; the
+groups are brought into line after every migrate (see apps.py). Object-level permissions
+(a liaison seeing only the entries assigned to them) are granted with django-guardian by the
+apps that need them, behind their permissions.py.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SPOC = "SPOC officer", "SPOC officer"
+    CHIEF_EXECUTIVE = "Chief Executive", "Chief Executive"
+    CHIEF_CONSTABLE = "Chief Constable", "Chief Constable"
+    CHIEF_FIRE_OFFICER = "Chief Fire Officer", "Chief Fire Officer"
+    POLICE_LIAISON = "Police liaison", "Police liaison"
+    FIRE_LIAISON = "Fire liaison", "Fire liaison"
+    AUDITOR = "Auditor", "Auditor (read-only)"
+
+
+_VIEW_ELECTION = ["election_protocol.view_election", "election_protocol.view_nonworkingday"]
+_MANAGE_ELECTION = [
+    "election_protocol.change_election",
+    "election_protocol.add_nonworkingday",
+    "election_protocol.change_nonworkingday",
+    "election_protocol.delete_nonworkingday",
+]
+_VIEW_CANDIDATES = ["candidates.view_candidate", "candidates.view_party"]
+_MANAGE_CANDIDATES = [
+    "candidates.add_candidate",
+    "candidates.change_candidate",
+    "candidates.change_candidate_status",
+    "candidates.import_sopn",
+    "candidates.view_candidate_contacts",
+]
+
+# Chiefs see who the candidates are (they approve meetings with them) but not their private
+# contact details; liaisons see neither until an entry is assigned to them.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.SPOC: _VIEW_ELECTION + _MANAGE_ELECTION + _VIEW_CANDIDATES + _MANAGE_CANDIDATES,
+    Role.CHIEF_EXECUTIVE: _VIEW_ELECTION + _MANAGE_ELECTION + _VIEW_CANDIDATES + _MANAGE_CANDIDATES,
+    Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
+    Role.CHIEF_FIRE_OFFICER: _VIEW_ELECTION + _VIEW_CANDIDATES,
+    Role.POLICE_LIAISON: _VIEW_ELECTION,
+    Role.FIRE_LIAISON: _VIEW_ELECTION,
+    Role.AUDITOR: _VIEW_ELECTION + _VIEW_CANDIDATES,
+}
+
+
+def sync_role_groups() -> None:
+    """Create each role's group and set its permissions to exactly ROLE_PERMISSIONS.
+
+    Effects: groups created if missing; each group's permission set replaced. Idempotent.
+    Raises LookupError naming a permission that does not exist, so a typo cannot silently
+    leave a role without a permission it should have.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        perms = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is None:
+                raise LookupError(f"Role {role.label!r} names unknown permission {code!r}")
+            perms.append(perm)
+        group.permissions.set(perms)

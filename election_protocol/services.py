@@ -1,0 +1,33 @@
+"""Every write to the election's configuration made from the staff pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from election_protocol.models import Election, NonWorkingDay
+
+
+@transaction.atomic
+def add_non_working_day(election: Election, *, day: date, kind: str, reason: str, by) -> NonWorkingDay:
+    """Add a non-working day. Effects: the row and its history row naming `by`.
+
+    A day of thanksgiving or mourning changes the election's computed timetable at once (the
+    timetable is derived, never stored).
+    """
+    nwd = NonWorkingDay(election=election, date=day, kind=kind, reason=reason)
+    nwd._history_user = by
+    nwd.full_clean()
+    nwd.save()
+    return nwd
+
+
+@transaction.atomic
+def remove_non_working_day(nwd_id: int, *, by) -> None:
+    """Remove a non-working day. Effects: the row deleted; a history row naming `by`."""
+    nwd = NonWorkingDay.objects.select_for_update().filter(pk=nwd_id).first()
+    if nwd is None:
+        return
+    nwd._history_user = by
+    nwd.delete()
