@@ -1,15 +1,16 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender: AppConfig, **kwargs: object) -> None:
-    # Permissions are created by post_migrate too, so groups can only be filled in after them;
-    # running after the last of our apps migrates guarantees every permission exists.
-    if sender.label != "publishing":
+    # Permissions are created by post_migrate too, one app at a time, so the groups can only be
+    # filled in once every app's permissions exist: after the last app that has models.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
         return
     from election_protocol.roles import sync_role_groups
 
-    sync_role_groups()
+    sync_role_groups(using=kwargs.get("using", "default"))
 
 
 class ElectionProtocolConfig(AppConfig):

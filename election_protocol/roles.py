@@ -50,7 +50,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def sync_role_groups() -> None:
+def sync_role_groups(using: str = "default") -> None:
     """Create each role's group and set its permissions to exactly ROLE_PERMISSIONS.
 
     Effects: groups created if missing; each group's permission set replaced. Idempotent.
@@ -60,11 +60,11 @@ def sync_role_groups() -> None:
     from django.contrib.auth.models import Group, Permission
 
     for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
         perms = []
         for code in codes:
             app_label, codename = code.split(".")
-            perm = Permission.objects.filter(
+            perm = Permission.objects.using(using).filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
             if perm is None:

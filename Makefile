@@ -1,0 +1,62 @@
+# Election SPOC — the two commands: `make demo` and `make test`.
+# Everything is set up from the repository alone: a virtualenv in .venv with the locked
+# dependencies, system packages via apt-get where we are root on Debian.
+
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+# Prefer pyenv's interpreter for .python-version; fall back to python3.12 on the PATH.
+PYTHON ?= $(shell (pyenv which python$(PYTHON_VERSION) 2>/dev/null) || command -v python$(PYTHON_VERSION))
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DEBUG ?= 1
+# Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+.PHONY: demo test lint bench setup system-packages lock serve migrate clean
+
+setup: $(STAMP)
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Please install these system packages:$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): requirements.lock | system-packages
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --verbosity 0
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# ARGS passes extra options to pytest, e.g. make test ARGS="-k calendar -x".
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate requirements.lock from pyproject.toml (needs network access to PyPI).
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version $(PYTHON_VERSION) -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from election_protocol.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the fictional demo office, election, candidates and users (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        result = seed_demo(timezone.now())
+        election = result.election
+        verb = "Created" if result.created else "Kept the existing"
+        self.stdout.write(self.style.SUCCESS(f"{verb} demo election: {election}"))
+        self.stdout.write("Demo logins (password for all: %s)" % result.password)
+        for username in result.usernames:
+            self.stdout.write(f"  {username}")
+        self.stdout.write(
+            "  (incumbent-pcc is linked to a standing candidate and is refused, as it should be)"
+        )
