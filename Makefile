@@ -13,7 +13,8 @@ export DEBUG ?= 1
 # Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: demo test lint bench setup system-packages lock serve migrate clean
+
+.PHONY: demo test test-sqlite lint bench setup system-packages lock serve migrate clean
 
 setup: $(STAMP)
 
@@ -42,12 +43,20 @@ demo: migrate
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# ARGS passes extra options to pytest, e.g. make test ARGS="-k calendar -x".
-test: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# The whole suite, as CI runs it: against real PostgreSQL and Redis (started if need be),
+# then again on the embedded SQLite default. ARGS passes options to pytest, e.g. ARGS="-x".
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/election_spoc
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
-	$(BIN)/python -m pytest $(ARGS)
+	bash scripts/services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(ARGS)
+	$(MAKE) --no-print-directory test-sqlite
+
+# The suite on the embedded default (SQLite, tasks in-process); Redis tests need Redis.
+test-sqlite: setup
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not redis" $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

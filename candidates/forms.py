@@ -82,9 +82,19 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = [
-            "name", "aliases", "party", "incumbent_role", "linked_user",
-            "emails", "phones", "postal_address", "handles", "website",
-            "agent_name", "agent_email", "agent_phone",
+            "name",
+            "aliases",
+            "party",
+            "incumbent_role",
+            "linked_user",
+            "emails",
+            "phones",
+            "postal_address",
+            "handles",
+            "website",
+            "agent_name",
+            "agent_email",
+            "agent_phone",
         ]
         widgets = {
             "name": _input(),
@@ -138,7 +148,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, current: rules.Status, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, rules.label(s)) for s in rules.allowed_next(current)]
+        self.fields["status"].choices = [
+            (s.value, rules.label(s)) for s in rules.allowed_next(current)
+        ]
         self.fields["status"].label = "New status"
 
 
@@ -147,5 +159,7 @@ class SopnUploadForm(forms.Form):
         label="Statement of persons nominated (CSV)",
         help_text="A header row, then one candidate a row: Name (or Surname and Other names), "
         "Description (the party, or blank for an independent), and optionally Home address.",
-        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}
+        ),
     )

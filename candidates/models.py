@@ -38,9 +38,7 @@ class Candidate(models.Model):
     through candidates.services.set_candidate_status, which writes a StatusChange row.
     """
 
-    Status = models.TextChoices(
-        "Status", [(s.value, rules.label(s)) for s in rules.Status]
-    )
+    Status = models.TextChoices("Status", [(s.value, rules.label(s)) for s in rules.Status])
 
     class IncumbentRole(models.TextChoices):
         NONE = "", "None"
@@ -114,7 +112,9 @@ class Candidate(models.Model):
 class StatusChange(models.Model):
     """One change of a candidate's status: who, when, from what, to what, and why."""
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="status_changes")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="status_changes"
+    )
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20)
     changed_at = models.DateTimeField()

@@ -10,7 +10,9 @@ from candidates.models import Candidate
 
 def candidates_for_election(election_id: int) -> QuerySet[Candidate]:
     """Return an election's candidates with their party, ordered by name."""
-    return Candidate.objects.filter(election_id=election_id).select_related("party").order_by("name")
+    return (
+        Candidate.objects.filter(election_id=election_id).select_related("party").order_by("name")
+    )
 
 
 def user_is_linked_to_standing_candidate(user: object) -> bool:

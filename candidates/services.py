@@ -32,8 +32,13 @@ EDITABLE_FIELDS = (
 
 @transaction.atomic
 def create_candidate(
-    *, election: Election, by, status: rules.Status = rules.Status.PROSPECTIVE, note: str = "",
-    at: datetime | None = None, **fields: object,
+    *,
+    election: Election,
+    by,
+    status: rules.Status = rules.Status.PROSPECTIVE,
+    note: str = "",
+    at: datetime | None = None,
+    **fields: object,
 ) -> Candidate:
     """Create a candidate in `status`.
 
@@ -57,7 +62,12 @@ def create_candidate(
     candidate._history_user = by
     candidate.save()
     StatusChange.objects.create(
-        candidate=candidate, old_status="", new_status=status, changed_at=at, changed_by=by, note=note
+        candidate=candidate,
+        old_status="",
+        new_status=status,
+        changed_at=at,
+        changed_by=by,
+        note=note,
     )
     return candidate
 
@@ -92,7 +102,9 @@ def set_candidate_status(
     """
     at = at or timezone.now()
     new = rules.Status(new)
-    candidate = Candidate.objects.select_for_update().select_related("election").get(pk=candidate_id)
+    candidate = (
+        Candidate.objects.select_for_update().select_related("election").get(pk=candidate_id)
+    )
     election = candidate.election
     another_elected = False
     if new == rules.Status.ELECTED:
@@ -139,13 +151,21 @@ def import_sopn(
     for row in plan.rows:
         if row.action == SopnAction.DECLARE:
             done.append(
-                set_candidate_status(row.candidate_id, rules.Status.DECLARED, by=by, note=note, at=at)
+                set_candidate_status(
+                    row.candidate_id, rules.Status.DECLARED, by=by, note=note, at=at
+                )
             )
         elif row.action == SopnAction.CREATE:
             done.append(
                 create_candidate(
-                    election=election, by=by, status=rules.Status.DECLARED, note=note, at=at,
-                    name=row.name, party_id=row.party_id, postal_address=row.address,
+                    election=election,
+                    by=by,
+                    status=rules.Status.DECLARED,
+                    note=note,
+                    at=at,
+                    name=row.name,
+                    party_id=row.party_id,
+                    postal_address=row.address,
                 )
             )
     return done

@@ -114,7 +114,9 @@ def _candidate_index(candidates: Sequence[KnownCandidate]) -> dict[str, KnownCan
 def decode_upload(data: bytes) -> str:
     """Return the text of an uploaded CSV, or raise SopnFileError saying what is wrong."""
     if len(data) > MAX_BYTES:
-        raise SopnFileError(f"The file is larger than {MAX_BYTES // 1000} KB: is it the right file?")
+        raise SopnFileError(
+            f"The file is larger than {MAX_BYTES // 1000} KB: is it the right file?"
+        )
     if not data.strip():
         raise SopnFileError("The file is empty.")
     for encoding in ("utf-8-sig", "cp1252"):

@@ -46,7 +46,9 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "status_changes": candidate.status_changes.select_related("changed_by"),
-            "edits": candidate.history.select_related("history_user").order_by("-history_date")[:50],
+            "edits": candidate.history.select_related("history_user").order_by("-history_date")[
+                :50
+            ],
             "can_see_contacts": permissions.can_view_candidate_contacts(request.user),
             "can_edit": permissions.can_edit_candidate(request.user),
             "can_change_status": permissions.can_change_candidate_status(request.user)
@@ -94,7 +96,10 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.set_candidate_status(
-                candidate.pk, form.cleaned_data["status"], by=request.user, note=form.cleaned_data["note"]
+                candidate.pk,
+                form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
             )
         except rules.TransitionError as error:
             form.add_error("status", str(error))
@@ -129,7 +134,9 @@ def sopn_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             request.session[SOPN_SESSION_KEY] = text
-    return render(request, "candidates/sopn_import.html", {"form": form, "plan": plan, "election": election})
+    return render(
+        request, "candidates/sopn_import.html", {"form": form, "plan": plan, "election": election}
+    )
 
 
 def sopn_confirm(request: HttpRequest) -> HttpResponse:

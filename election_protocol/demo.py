@@ -134,7 +134,9 @@ def seed_demo(now: datetime) -> DemoResult:
             reason="Office move (demo)",
         )
         _seed_candidates(election, users["spoc"], incumbent_user)
-    return DemoResult(election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME])
+    return DemoResult(
+        election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
+    )
 
 
 def _party(name: str) -> Party:
@@ -143,33 +145,80 @@ def _party(name: str) -> Party:
 
 def _seed_candidates(election: Election, spoc, incumbent_user) -> None:
     tt = election.timetable
-    announced = datetime.combine(election.notice_published, datetime.min.time(), calendar.LONDON) - timedelta(
-        days=30
-    )
+    announced = datetime.combine(
+        election.notice_published, datetime.min.time(), calendar.LONDON
+    ) - timedelta(days=30)
     on_sopn = tt.close_of_nominations + timedelta(hours=18)
     people = [
-        dict(name="Rowan Pettifer", aliases=["Ro Pettifer"], party=_party("Conservative and Unionist Party"),
-             incumbent_role=Candidate.IncumbentRole.COMMISSIONER, linked_user=incumbent_user,
-             emails=["rowan.pettifer@example.org"], phones=["07700 900201"],
-             postal_address="1 Fictional Row\nNorthtown\nNT1 1AA", handles=["@rowan_for_ns"],
-             website="https://rowan-pettifer.example.org",
-             agent_name="Sam Quillfeather", agent_email="agent.pettifer@example.org", agent_phone="07700 900202"),
-        dict(name="Priya Castellane", party=_party("Labour Party"), emails=["priya.castellane@example.org"],
-             phones=["07700 900211"], handles=["@priya4northshire"],
-             agent_name="Dev Marchbank", agent_email="agent.castellane@example.org"),
-        dict(name="Tomasz Everleigh", aliases=["Tom Everleigh"], party=_party("Liberal Democrats"),
-             emails=["tomasz.everleigh@example.org"], phones=["07700 900221"]),
-        dict(name="Imogen Hartswood", aliases=["Immy Hartswood"], party=None,
-             emails=["imogen.hartswood@example.org"], phones=["07700 900231"],
-             website="https://hartswood-independent.example.org"),
-        dict(name="Callum Drayfield", party=_party("Reform UK"), emails=["callum.drayfield@example.org"]),
-        dict(name="Bethan Ollerenshaw", party=_party("Green Party"),
-             incumbent_role=Candidate.IncumbentRole.DEPUTY, emails=["bethan.ollerenshaw@example.org"]),
+        dict(
+            name="Rowan Pettifer",
+            aliases=["Ro Pettifer"],
+            party=_party("Conservative and Unionist Party"),
+            incumbent_role=Candidate.IncumbentRole.COMMISSIONER,
+            linked_user=incumbent_user,
+            emails=["rowan.pettifer@example.org"],
+            phones=["07700 900201"],
+            postal_address="1 Fictional Row\nNorthtown\nNT1 1AA",
+            handles=["@rowan_for_ns"],
+            website="https://rowan-pettifer.example.org",
+            agent_name="Sam Quillfeather",
+            agent_email="agent.pettifer@example.org",
+            agent_phone="07700 900202",
+        ),
+        dict(
+            name="Priya Castellane",
+            party=_party("Labour Party"),
+            emails=["priya.castellane@example.org"],
+            phones=["07700 900211"],
+            handles=["@priya4northshire"],
+            agent_name="Dev Marchbank",
+            agent_email="agent.castellane@example.org",
+        ),
+        dict(
+            name="Tomasz Everleigh",
+            aliases=["Tom Everleigh"],
+            party=_party("Liberal Democrats"),
+            emails=["tomasz.everleigh@example.org"],
+            phones=["07700 900221"],
+        ),
+        dict(
+            name="Imogen Hartswood",
+            aliases=["Immy Hartswood"],
+            party=None,
+            emails=["imogen.hartswood@example.org"],
+            phones=["07700 900231"],
+            website="https://hartswood-independent.example.org",
+        ),
+        dict(
+            name="Callum Drayfield",
+            party=_party("Reform UK"),
+            emails=["callum.drayfield@example.org"],
+        ),
+        dict(
+            name="Bethan Ollerenshaw",
+            party=_party("Green Party"),
+            incumbent_role=Candidate.IncumbentRole.DEPUTY,
+            emails=["bethan.ollerenshaw@example.org"],
+        ),
     ]
-    made = {p["name"]: create_candidate(election=election, by=spoc, at=announced,
-                                        note="Announced by their party (demo).", **p) for p in people}
+    made = {
+        p["name"]: create_candidate(
+            election=election, by=spoc, at=announced, note="Announced by their party (demo).", **p
+        )
+        for p in people
+    }
     for name in ("Rowan Pettifer", "Priya Castellane", "Tomasz Everleigh", "Imogen Hartswood"):
-        set_candidate_status(made[name].pk, rules.Status.DECLARED, by=spoc, at=on_sopn,
-                             note="On the statement of persons nominated.")
-    set_candidate_status(made["Callum Drayfield"].pk, rules.Status.WITHDRAWN, by=spoc,
-                         at=announced + timedelta(days=10), note="Told the SPOC by e-mail he will not stand.")
+        set_candidate_status(
+            made[name].pk,
+            rules.Status.DECLARED,
+            by=spoc,
+            at=on_sopn,
+            note="On the statement of persons nominated.",
+        )
+    set_candidate_status(
+        made["Callum Drayfield"].pk,
+        rules.Status.WITHDRAWN,
+        by=spoc,
+        at=announced + timedelta(days=10),
+        note="Told the SPOC by e-mail he will not stand.",
+    )

@@ -34,7 +34,9 @@ def env_bool(name: str, default: bool = False, environ: Mapping[str, str] | None
         return True
     if value in FALSE_WORDS:
         return False
-    raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
+    raise ConfigurationError(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
+    )
 
 
 def env_int(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:

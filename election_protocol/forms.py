@@ -12,13 +12,15 @@ class NonWorkingDayForm(forms.ModelForm):
         model = NonWorkingDay
         fields = ["date", "kind", "reason"]
         widgets = {
-            "date": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
+            "date": forms.DateInput(
+                attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}
+            ),
             "kind": forms.Select(attrs={"class": "govuk-select"}),
             "reason": forms.TextInput(attrs={"class": "govuk-input"}),
         }
         help_texts = {
-            "kind": "A day of thanksgiving or mourning moves statutory and FOI deadlines; an office "
-            "closure only pauses the office's own targets.",
+            "kind": "A day of thanksgiving or mourning moves statutory and FOI deadlines; "
+            "an office closure only pauses the office's own targets.",
             "reason": "For example: national day of mourning, office move",
         }
 

@@ -24,11 +24,13 @@ class Office(models.TextChoices):
 class PreElectionEnd(models.TextChoices):
     """When the office's pre-election period ends: local policy, the protocols differ."""
 
-    CLOSE_OF_POLL = calendar.PreElectionEnd.CLOSE_OF_POLL.value, (
-        "At the close of poll, 10pm on polling day (Cleveland)"
+    CLOSE_OF_POLL = (
+        calendar.PreElectionEnd.CLOSE_OF_POLL.value,
+        ("At the close of poll, 10pm on polling day (Cleveland)"),
     )
-    TAKES_OFFICE = calendar.PreElectionEnd.TAKES_OFFICE.value, (
-        "When the new commissioner takes office (Leicestershire)"
+    TAKES_OFFICE = (
+        calendar.PreElectionEnd.TAKES_OFFICE.value,
+        ("When the new commissioner takes office (Leicestershire)"),
     )
 
 
@@ -126,7 +128,11 @@ class Election(models.Model):
     @property
     def organisations(self) -> list[str]:
         """Return the organisations party to the protocol, office first."""
-        return [name for name in (self.office_name, self.police_force_name, self.fire_service_name) if name]
+        return [
+            name
+            for name in (self.office_name, self.police_force_name, self.fire_service_name)
+            if name
+        ]
 
     def statutory_non_working_days(self) -> list[date]:
         """Return days of thanksgiving or mourning: they move statutory deadlines."""
@@ -150,7 +156,9 @@ class NonWorkingDay(models.Model):
         THANKSGIVING_OR_MOURNING = "thanksgiving_mourning", "Day of public thanksgiving or mourning"
         OFFICE_CLOSURE = "office_closure", "Office closure"
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="non_working_days")
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="non_working_days"
+    )
     date = models.DateField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
     reason = models.CharField(max_length=200)

@@ -18,6 +18,8 @@ def current_election(today: date | None) -> Election | None:
     if today is None:
         today = timezone.localdate()
     upcoming = (
-        Election.objects.filter(poll_date__gte=today - timedelta(days=7)).order_by("poll_date").first()
+        Election.objects.filter(poll_date__gte=today - timedelta(days=7))
+        .order_by("poll_date")
+        .first()
     )
     return upcoming or Election.objects.order_by("-poll_date").first()

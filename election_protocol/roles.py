@@ -64,9 +64,11 @@ def sync_role_groups(using: str = "default") -> None:
         perms = []
         for code in codes:
             app_label, codename = code.split(".")
-            perm = Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
             if perm is None:
                 raise LookupError(f"Role {role.label!r} names unknown permission {code!r}")
             perms.append(perm)

@@ -10,7 +10,9 @@ from election_protocol.models import Election, NonWorkingDay
 
 
 @transaction.atomic
-def add_non_working_day(election: Election, *, day: date, kind: str, reason: str, by) -> NonWorkingDay:
+def add_non_working_day(
+    election: Election, *, day: date, kind: str, reason: str, by
+) -> NonWorkingDay:
     """Add a non-working day. Effects: the row and its history row naming `by`.
 
     A day of thanksgiving or mourning changes the election's computed timetable at once (the

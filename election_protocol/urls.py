@@ -12,11 +12,17 @@ admin.site.site_title = "Election SPOC"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("non-working-days/", views.non_working_days, name="non_working_days"),
-    path("non-working-days/<int:pk>/delete/", views.non_working_day_delete, name="non_working_day_delete"),
+    path(
+        "non-working-days/<int:pk>/delete/",
+        views.non_working_day_delete,
+        name="non_working_day_delete",
+    ),
     path("candidates/", include("candidates.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

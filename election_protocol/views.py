@@ -50,23 +50,37 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
             f"Published by the PARO; the statutory latest is {tt.notice_of_election:%-d %B %Y}"
         )
     rows = [
-        ("Notice of election", election.notice_published or tt.notice_of_election, notice_rule,
-         calendar.Phase.PRE_ELECTION),
-        ("Close of nominations and withdrawals", tt.close_of_nominations,
-         "4pm on the 19th working day before the poll", calendar.Phase.NOMINATIONS_CLOSED),
-        ("Statement of persons nominated", tt.sopn,
-         "Published by 4pm on the 18th working day before the poll", None),
+        (
+            "Notice of election",
+            election.notice_published or tt.notice_of_election,
+            notice_rule,
+            calendar.Phase.PRE_ELECTION,
+        ),
+        (
+            "Close of nominations and withdrawals",
+            tt.close_of_nominations,
+            "4pm on the 19th working day before the poll",
+            calendar.Phase.NOMINATIONS_CLOSED,
+        ),
+        (
+            "Statement of persons nominated",
+            tt.sopn,
+            "Published by 4pm on the 18th working day before the poll",
+            None,
+        ),
         ("Notice of poll", tt.notice_of_poll, "Latest: 6th working day before the poll", None),
         ("Poll", tt.poll_opens, "7am to 10pm", calendar.Phase.POLLING_DAY),
-        ("New commissioner takes office", tt.takes_office, "7th day after the poll",
-         calendar.Phase.AFTER_POLL),
+        (
+            "New commissioner takes office",
+            tt.takes_office,
+            "7th day after the poll",
+            calendar.Phase.AFTER_POLL,
+        ),
     ]
     result = []
     for event, when, rule, row_phase in rows:
         day = timezone.localdate(when) if isinstance(when, datetime) else when
-        result.append(
-            TimetableRow(event, when, rule, row_phase, day < today, row_phase == phase)
-        )
+        result.append(TimetableRow(event, when, rule, row_phase, day < today, row_phase == phase))
     return result
 
 

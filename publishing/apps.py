@@ -2,7 +2,6 @@ from django.apps import AppConfig
 
 
 class PublishingConfig(AppConfig):
-    """Anonymisation, review and the public election page: built in a later issue.
-    """
+    """Anonymisation, review and the public election page: built in a later issue."""
 
     name = "publishing"

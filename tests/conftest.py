@@ -81,3 +81,9 @@ def count_queries(db):
         return len(ctx.captured_queries)
 
     return count
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing cost is not what these tests are about; the production hasher stays the default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,10 +7,24 @@ Registered names as on the Electoral Commission's register, with the short forms
 from django.db import migrations
 
 PARTIES = [
-    ("Conservative and Unionist Party", ["Conservative", "Conservatives", "Conservative Party", "Tory", "Tories", "the Tories", "Con"]),
+    (
+        "Conservative and Unionist Party",
+        [
+            "Conservative",
+            "Conservatives",
+            "Conservative Party",
+            "Tory",
+            "Tories",
+            "the Tories",
+            "Con",
+        ],
+    ),
     ("Labour Party", ["Labour", "Labour Party", "Lab"]),
     ("Labour and Co-operative Party", ["Labour and Co-operative", "Labour Co-op", "Lab Co-op"]),
-    ("Liberal Democrats", ["Liberal Democrat", "Lib Dem", "Lib Dems", "LibDem", "LibDems", "the Lib Dems"]),
+    (
+        "Liberal Democrats",
+        ["Liberal Democrat", "Lib Dem", "Lib Dems", "LibDem", "LibDems", "the Lib Dems"],
+    ),
     ("Green Party", ["Green", "Greens", "the Greens", "Green Party"]),
     ("Reform UK", ["Reform", "Reform Party"]),
     ("Plaid Cymru - The Party of Wales", ["Plaid Cymru", "Plaid"]),

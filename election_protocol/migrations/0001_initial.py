@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,99 +16,356 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Election',
+            name="Election",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(help_text='For example: Northshire', max_length=120)),
-                ('office', models.CharField(choices=[('pcc', 'Police and Crime Commissioner'), ('pfcc', 'Police, Fire and Crime Commissioner'), ('mayor', 'Mayor with PCC functions')], default='pcc', max_length=10)),
-                ('office_name', models.CharField(help_text='The office as the public knows it, for example: Office of the Police and Crime Commissioner for Northshire', max_length=200)),
-                ('reference_prefix', models.CharField(help_text='Starts every register reference, for example NS28 gives NS28-0042', max_length=8, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{2,8}$', 'Use 2 to 8 capital letters or digits, e.g. NS28.')])),
-                ('poll_date', models.DateField()),
-                ('notice_published', models.DateField(blank=True, help_text='The day the PARO actually published the notice of election, if it has.', null=True)),
-                ('pre_election_end', models.CharField(choices=[('close_of_poll', 'At the close of poll, 10pm on polling day (Cleveland)'), ('takes_office', 'When the new commissioner takes office (Leicestershire)')], default='close_of_poll', max_length=20)),
-                ('undeclared_treated_as', models.CharField(choices=[('public', 'As a member of the public (Cumbria 1.1, 6.1.1)'), ('candidate', 'As a candidate (Norfolk 6)')], default='public', max_length=10, verbose_name='requests from people who have not declared are treated')),
-                ('police_force_name', models.CharField(max_length=200)),
-                ('fire_service_name', models.CharField(blank=True, help_text='Leave blank if no fire and rescue service is party.', max_length=200)),
-                ('paro_name', models.CharField(max_length=200, verbose_name='PARO')),
-                ('paro_email', models.EmailField(max_length=254, verbose_name='PARO public e-mail')),
-                ('paro_phone', models.CharField(blank=True, max_length=40, verbose_name='PARO public phone')),
-                ('spoc_name', models.CharField(max_length=200, verbose_name='Election SPOC')),
-                ('spoc_email', models.EmailField(max_length=254, verbose_name='SPOC mailbox')),
-                ('spoc_phone', models.CharField(blank=True, max_length=40, verbose_name='SPOC phone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(help_text="For example: Northshire", max_length=120)),
+                (
+                    "office",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner"),
+                            ("pfcc", "Police, Fire and Crime Commissioner"),
+                            ("mayor", "Mayor with PCC functions"),
+                        ],
+                        default="pcc",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "office_name",
+                    models.CharField(
+                        help_text="The office as the public knows it, for example: Office of the Police and Crime Commissioner for Northshire",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "reference_prefix",
+                    models.CharField(
+                        help_text="Starts every register reference, for example NS28 gives NS28-0042",
+                        max_length=8,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{2,8}$",
+                                "Use 2 to 8 capital letters or digits, e.g. NS28.",
+                            )
+                        ],
+                    ),
+                ),
+                ("poll_date", models.DateField()),
+                (
+                    "notice_published",
+                    models.DateField(
+                        blank=True,
+                        help_text="The day the PARO actually published the notice of election, if it has.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "pre_election_end",
+                    models.CharField(
+                        choices=[
+                            (
+                                "close_of_poll",
+                                "At the close of poll, 10pm on polling day (Cleveland)",
+                            ),
+                            (
+                                "takes_office",
+                                "When the new commissioner takes office (Leicestershire)",
+                            ),
+                        ],
+                        default="close_of_poll",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "undeclared_treated_as",
+                    models.CharField(
+                        choices=[
+                            ("public", "As a member of the public (Cumbria 1.1, 6.1.1)"),
+                            ("candidate", "As a candidate (Norfolk 6)"),
+                        ],
+                        default="public",
+                        max_length=10,
+                        verbose_name="requests from people who have not declared are treated",
+                    ),
+                ),
+                ("police_force_name", models.CharField(max_length=200)),
+                (
+                    "fire_service_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leave blank if no fire and rescue service is party.",
+                        max_length=200,
+                    ),
+                ),
+                ("paro_name", models.CharField(max_length=200, verbose_name="PARO")),
+                (
+                    "paro_email",
+                    models.EmailField(max_length=254, verbose_name="PARO public e-mail"),
+                ),
+                (
+                    "paro_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="PARO public phone"),
+                ),
+                ("spoc_name", models.CharField(max_length=200, verbose_name="Election SPOC")),
+                ("spoc_email", models.EmailField(max_length=254, verbose_name="SPOC mailbox")),
+                (
+                    "spoc_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="SPOC phone"),
+                ),
             ],
             options={
-                'ordering': ['-poll_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('notice_published__isnull', True), ('notice_published__lt', models.F('poll_date')), _connector='OR'), name='election_notice_before_poll', violation_error_message='The notice of election must be published before the poll.')],
+                "ordering": ["-poll_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("notice_published__isnull", True),
+                            ("notice_published__lt", models.F("poll_date")),
+                            _connector="OR",
+                        ),
+                        name="election_notice_before_poll",
+                        violation_error_message="The notice of election must be published before the poll.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalElection',
+            name="HistoricalElection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('area', models.CharField(help_text='For example: Northshire', max_length=120)),
-                ('office', models.CharField(choices=[('pcc', 'Police and Crime Commissioner'), ('pfcc', 'Police, Fire and Crime Commissioner'), ('mayor', 'Mayor with PCC functions')], default='pcc', max_length=10)),
-                ('office_name', models.CharField(help_text='The office as the public knows it, for example: Office of the Police and Crime Commissioner for Northshire', max_length=200)),
-                ('reference_prefix', models.CharField(db_index=True, help_text='Starts every register reference, for example NS28 gives NS28-0042', max_length=8, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{2,8}$', 'Use 2 to 8 capital letters or digits, e.g. NS28.')])),
-                ('poll_date', models.DateField()),
-                ('notice_published', models.DateField(blank=True, help_text='The day the PARO actually published the notice of election, if it has.', null=True)),
-                ('pre_election_end', models.CharField(choices=[('close_of_poll', 'At the close of poll, 10pm on polling day (Cleveland)'), ('takes_office', 'When the new commissioner takes office (Leicestershire)')], default='close_of_poll', max_length=20)),
-                ('undeclared_treated_as', models.CharField(choices=[('public', 'As a member of the public (Cumbria 1.1, 6.1.1)'), ('candidate', 'As a candidate (Norfolk 6)')], default='public', max_length=10, verbose_name='requests from people who have not declared are treated')),
-                ('police_force_name', models.CharField(max_length=200)),
-                ('fire_service_name', models.CharField(blank=True, help_text='Leave blank if no fire and rescue service is party.', max_length=200)),
-                ('paro_name', models.CharField(max_length=200, verbose_name='PARO')),
-                ('paro_email', models.EmailField(max_length=254, verbose_name='PARO public e-mail')),
-                ('paro_phone', models.CharField(blank=True, max_length=40, verbose_name='PARO public phone')),
-                ('spoc_name', models.CharField(max_length=200, verbose_name='Election SPOC')),
-                ('spoc_email', models.EmailField(max_length=254, verbose_name='SPOC mailbox')),
-                ('spoc_phone', models.CharField(blank=True, max_length=40, verbose_name='SPOC phone')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(help_text="For example: Northshire", max_length=120)),
+                (
+                    "office",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner"),
+                            ("pfcc", "Police, Fire and Crime Commissioner"),
+                            ("mayor", "Mayor with PCC functions"),
+                        ],
+                        default="pcc",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "office_name",
+                    models.CharField(
+                        help_text="The office as the public knows it, for example: Office of the Police and Crime Commissioner for Northshire",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "reference_prefix",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Starts every register reference, for example NS28 gives NS28-0042",
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{2,8}$",
+                                "Use 2 to 8 capital letters or digits, e.g. NS28.",
+                            )
+                        ],
+                    ),
+                ),
+                ("poll_date", models.DateField()),
+                (
+                    "notice_published",
+                    models.DateField(
+                        blank=True,
+                        help_text="The day the PARO actually published the notice of election, if it has.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "pre_election_end",
+                    models.CharField(
+                        choices=[
+                            (
+                                "close_of_poll",
+                                "At the close of poll, 10pm on polling day (Cleveland)",
+                            ),
+                            (
+                                "takes_office",
+                                "When the new commissioner takes office (Leicestershire)",
+                            ),
+                        ],
+                        default="close_of_poll",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "undeclared_treated_as",
+                    models.CharField(
+                        choices=[
+                            ("public", "As a member of the public (Cumbria 1.1, 6.1.1)"),
+                            ("candidate", "As a candidate (Norfolk 6)"),
+                        ],
+                        default="public",
+                        max_length=10,
+                        verbose_name="requests from people who have not declared are treated",
+                    ),
+                ),
+                ("police_force_name", models.CharField(max_length=200)),
+                (
+                    "fire_service_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leave blank if no fire and rescue service is party.",
+                        max_length=200,
+                    ),
+                ),
+                ("paro_name", models.CharField(max_length=200, verbose_name="PARO")),
+                (
+                    "paro_email",
+                    models.EmailField(max_length=254, verbose_name="PARO public e-mail"),
+                ),
+                (
+                    "paro_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="PARO public phone"),
+                ),
+                ("spoc_name", models.CharField(max_length=200, verbose_name="Election SPOC")),
+                ("spoc_email", models.EmailField(max_length=254, verbose_name="SPOC mailbox")),
+                (
+                    "spoc_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="SPOC phone"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical election',
-                'verbose_name_plural': 'historical elections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical election",
+                "verbose_name_plural": "historical elections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalNonWorkingDay',
+            name="HistoricalNonWorkingDay",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('kind', models.CharField(choices=[('thanksgiving_mourning', 'Day of public thanksgiving or mourning'), ('office_closure', 'Office closure')], max_length=30)),
-                ('reason', models.CharField(max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('election', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='election_protocol.election')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thanksgiving_mourning", "Day of public thanksgiving or mourning"),
+                            ("office_closure", "Office closure"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "election",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="election_protocol.election",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical non working day',
-                'verbose_name_plural': 'historical non working days',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical non working day",
+                "verbose_name_plural": "historical non working days",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='NonWorkingDay',
+            name="NonWorkingDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('kind', models.CharField(choices=[('thanksgiving_mourning', 'Day of public thanksgiving or mourning'), ('office_closure', 'Office closure')], max_length=30)),
-                ('reason', models.CharField(max_length=200)),
-                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='non_working_days', to='election_protocol.election')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thanksgiving_mourning", "Day of public thanksgiving or mourning"),
+                            ("office_closure", "Office closure"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "election",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="non_working_days",
+                        to="election_protocol.election",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('election', 'date'), name='non_working_day_once_per_election', violation_error_message='That day is already a non-working day for this election.')],
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("election", "date"),
+                        name="non_working_day_once_per_election",
+                        violation_error_message="That day is already a non-working day for this election.",
+                    )
+                ],
             },
         ),
     ]

@@ -12,7 +12,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("no", False), ("", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("on", True),
+        ("0", False),
+        ("no", False),
+        ("", False),
+    ],
 )
 def test_env_bool_reads_yes_and_no_words(raw, expected):
     assert env_bool("X", environ={"X": raw}) is expected
@@ -49,9 +57,13 @@ def test_env_str_default():
 
 def _start_django(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.CACHES['default']['BACKEND']); print(settings.CELERY_TASK_ALWAYS_EAGER); "
-         "print(settings.MAILERS['default']['BACKEND']); print(settings.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND']); print(s.CELERY_TASK_ALWAYS_EAGER); "
+            "print(s.MAILERS['default']['BACKEND']); print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -62,7 +74,12 @@ def _start_django(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def _clean_env(tmp_path, **extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    return {**keep, "DJANGO_SETTINGS_MODULE": "election_protocol.settings", "VAR_DIR": str(tmp_path), **extra}
+    return {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "election_protocol.settings",
+        "VAR_DIR": str(tmp_path),
+        **extra,
+    }
 
 
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):

@@ -45,7 +45,12 @@ def test_a_user_linked_to_a_withdrawn_candidate_is_staff_again(make_user, electi
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [(Role.SPOC, True), (Role.CHIEF_EXECUTIVE, True), (Role.AUDITOR, False), (Role.POLICE_LIAISON, False)],
+    [
+        (Role.SPOC, True),
+        (Role.CHIEF_EXECUTIVE, True),
+        (Role.AUDITOR, False),
+        (Role.POLICE_LIAISON, False),
+    ],
 )
 def test_can_manage_non_working_days(make_user, role, allowed):
     assert can_manage_non_working_days(make_user(role)) is allowed

@@ -11,7 +11,12 @@ from tests.factories import CandidateFactory, ElectionFactory
 
 
 def test_every_staff_page_sends_anonymous_visitors_to_sign_in(client, election):
-    for url in [reverse("dashboard"), reverse("non_working_days"), reverse("candidates:list"), "/admin/"]:
+    for url in [
+        reverse("dashboard"),
+        reverse("non_working_days"),
+        reverse("candidates:list"),
+        "/admin/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login")) or response.url.startswith("/admin/login")
@@ -27,7 +32,9 @@ def test_login_with_a_wrong_password_keeps_the_username_and_says_what_to_fix(cli
 
 def test_login_then_dashboard(client, spoc, election):
     response = client.post(
-        reverse("login"), {"username": "spoc-test", "password": "correct-horse-battery"}, follow=True
+        reverse("login"),
+        {"username": "spoc-test", "password": "correct-horse-battery"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     assert "Poll on Thursday 2 May 2024" in response.content.decode()
@@ -74,7 +81,9 @@ def test_dashboard_hides_candidate_counts_from_liaisons(client, make_user, elect
     assert "candidate-counts" not in response.content.decode()
 
 
-def test_a_user_linked_to_a_standing_incumbent_is_refused_and_signed_out(client, make_user, election):
+def test_a_user_linked_to_a_standing_incumbent_is_refused_and_signed_out(
+    client, make_user, election
+):
     user = make_user(Role.CHIEF_EXECUTIVE)
     candidate = CandidateFactory(election=election, linked_user=user, incumbent_role="commissioner")
     for url in [reverse("dashboard"), reverse("candidates:list"), "/admin/"]:
@@ -109,9 +118,12 @@ def test_add_a_day_of_mourning_moves_the_timetable(spoc_client, election, spoc):
 
 
 def test_add_a_non_working_day_with_errors_keeps_the_input(spoc_client, election):
-    NonWorkingDay.objects.create(election=election, date=date(2024, 4, 10), kind="office_closure", reason="x")
+    NonWorkingDay.objects.create(
+        election=election, date=date(2024, 4, 10), kind="office_closure", reason="x"
+    )
     response = spoc_client.post(
-        reverse("non_working_days"), {"date": "2024-04-10", "kind": "office_closure", "reason": "Move"}
+        reverse("non_working_days"),
+        {"date": "2024-04-10", "kind": "office_closure", "reason": "Move"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -121,7 +133,9 @@ def test_add_a_non_working_day_with_errors_keeps_the_input(spoc_client, election
 
 
 def test_remove_a_non_working_day(spoc_client, election):
-    day = NonWorkingDay.objects.create(election=election, date=date(2024, 4, 10), kind="office_closure", reason="x")
+    day = NonWorkingDay.objects.create(
+        election=election, date=date(2024, 4, 10), kind="office_closure", reason="x"
+    )
     assert spoc_client.get(reverse("non_working_day_delete", args=[day.pk])).status_code == 405
     response = spoc_client.post(reverse("non_working_day_delete", args=[day.pk]))
     assert response.status_code == 302
@@ -131,7 +145,9 @@ def test_remove_a_non_working_day(spoc_client, election):
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.CHIEF_CONSTABLE, Role.FIRE_LIAISON])
 def test_read_only_roles_cannot_add_non_working_days(client, make_user, election, role):
     client.force_login(make_user(role))
-    response = client.post(reverse("non_working_days"), {"date": "2024-04-10", "kind": "office_closure", "reason": "x"})
+    response = client.post(
+        reverse("non_working_days"), {"date": "2024-04-10", "kind": "office_closure", "reason": "x"}
+    )
     assert response.status_code == 403
     assert not NonWorkingDay.objects.exists()
 

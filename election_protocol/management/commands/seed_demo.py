@@ -12,7 +12,7 @@ class Command(BaseCommand):
         election = result.election
         verb = "Created" if result.created else "Kept the existing"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo election: {election}"))
-        self.stdout.write("Demo logins (password for all: %s)" % result.password)
+        self.stdout.write(f"Demo logins (password for all: {result.password})")
         for username in result.usernames:
             self.stdout.write(f"  {username}")
         self.stdout.write(

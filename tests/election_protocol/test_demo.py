@@ -1,0 +1,68 @@
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from candidates.models import Candidate
+from election_protocol.calendar import LONDON
+from election_protocol.demo import DEMO_USERS, demo_poll_date, seed_demo
+from election_protocol.models import Election
+from election_protocol.permissions import is_staff_member
+
+NOW = datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)
+
+
+def test_demo_poll_is_ahead_with_nominations_closed():
+    poll = demo_poll_date(NOW)
+    from election_protocol.calendar import statutory_timetable
+
+    assert poll > NOW.date()
+    assert poll.weekday() == 3
+    assert statutory_timetable(poll).close_of_nominations < NOW
+
+
+def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    first = seed_demo(NOW)
+    second = seed_demo(NOW)
+    assert first.created and not second.created
+    assert first.password == second.password
+    assert Election.objects.count() == 1
+    election = Election.objects.get()
+    assert election.poll_date > NOW.date()
+    statuses = sorted(Candidate.objects.values_list("status", flat=True))
+    assert statuses == ["declared"] * 4 + ["prospective", "withdrawn"]
+    assert Candidate.objects.filter(incumbent_role="commissioner", status="declared").count() == 1
+    User = get_user_model()
+    for username, role, _ in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role.value]
+        assert user.check_password(first.password)
+        assert is_staff_member(user)
+    assert not is_staff_member(User.objects.get(username="incumbent-pcc"))
+
+
+def test_seed_demo_command_prints_the_logins(db, capsys, tmp_path, settings, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("DEMO_PASSWORD", "fictional-demo-pass")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "password for all: fictional-demo-pass" in out
+    for username, _, _ in DEMO_USERS:
+        assert f"  {username}\n" in out
+
+
+def test_demo_dashboard_shows_timetable_and_candidates(client, db, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    result = seed_demo(NOW)
+    assert client.login(username="spoc", password=result.password)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Office of the Police, Fire and Crime Commissioner for Northshire" in html
+    assert f"Poll on {result.election.poll_date:%A %-d %B %Y}" in html
+    html = client.get(reverse("candidates:list")).content.decode()
+    for name in ("Rowan Pettifer", "Priya Castellane", "Callum Drayfield"):
+        assert name in html
+    client.logout()
+    assert client.login(username="incumbent-pcc", password=result.password)
+    assert client.get(reverse("dashboard")).status_code == 403
