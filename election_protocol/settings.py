@@ -203,4 +203,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own logger would print again through its default handler: send it to ours only.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -32,20 +32,26 @@ wait_for() {  # wait_for NAME COMMAND...
   exit 1
 }
 
+pg_up() { pg_isready -h "$PGHOST" -p "$PGPORT" -q 2>/dev/null || \
+  (exec 3<>"/dev/tcp/$PGHOST/$PGPORT") 2>/dev/null; }
+redis_up() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping >/dev/null 2>&1 || \
+  (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT") 2>/dev/null; }
+
+# Already listening (this machine's services, or containers from docker-compose.yml): done.
+if pg_up && redis_up; then
+  echo "PostgreSQL and Redis are up."
+  exit 0
+fi
+
 install_if_missing
 
-if ! pg_isready -h "$PGHOST" -p "$PGPORT" -q; then
+if ! pg_up; then
   echo "Starting PostgreSQL"
   version=$(ls /etc/postgresql | sort -V | tail -1)
   pg_ctlcluster --skip-systemctl-redirect "$version" main start
   wait_for PostgreSQL pg_isready -h "$PGHOST" -p "$PGPORT" -q
 fi
-psql -h "$PGHOST" -p "$PGPORT" -U postgres -tAc 'select 1' >/dev/null || {
-  echo "PostgreSQL is running but user postgres cannot connect without a password" >&2
-  exit 1
-}
-
-if ! redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+if ! redis_up; then
   echo "Starting Redis"
   mkdir -p /var/lib/redis /var/log/redis
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \

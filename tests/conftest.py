@@ -10,9 +10,11 @@ from election_protocol.roles import Role
 from tests.factories import ElectionFactory, UserFactory
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    # A test marked `redis` needs a real Redis (REDIS_URL). Locally it is skipped with a reason;
-    # in CI a missing Redis fails the run rather than skipping silently.
+    # Runs after `-m "not redis"` has deselected what it will. A test marked `redis` needs a
+    # real Redis (REDIS_URL). Locally it is skipped with a reason; in CI a missing Redis fails
+    # the run rather than skipping silently.
     if os.environ.get("REDIS_URL"):
         return
     for item in items:

@@ -119,3 +119,14 @@ def test_settings_use_redis_smtp_and_postgres_when_configured(tmp_path):
         "django.core.mail.backends.smtp.EmailBackend",
         "django.db.backends.postgresql",
     ]
+
+
+@pytest.mark.django_db
+def test_database_is_the_one_configured():
+    # `make test` runs once with DATABASE_URL on PostgreSQL: make sure it really is PostgreSQL.
+    from django.db import connection
+
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
+    assert connection.vendor == expected
