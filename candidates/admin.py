@@ -11,10 +11,20 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(SimpleHistoryAdmin):
-    """Read-mostly: status changes only through the staff pages (one funnel, with history)."""
+class CandidateAdmin(admin.ModelAdmin):
+    """Read-only, without contact details: candidates are added, edited and change status only
+    on the staff pages, through candidates.services (history, rules, one funnel)."""
 
-    list_display = ["name", "party", "status", "election"]
+    list_display = ["name", "party", "status", "incumbent_role", "election"]
     list_filter = ["election", "status"]
     search_fields = ["name"]
-    readonly_fields = ["status"]
+    fields = ["election", "name", "party", "status", "incumbent_role"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

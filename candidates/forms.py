@@ -127,12 +127,11 @@ class CandidateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("linked_user") and not cleaned.get("incumbent_role"):
-            self.add_error(
-                "incumbent_role",
-                "Only an incumbent commissioner or deputy can be linked to a staff account: "
-                "choose their role, or remove the staff account.",
-            )
+        linked = cleaned.get("linked_user")
+        try:
+            rules.check_staff_link(cleaned.get("incumbent_role", ""), linked.pk if linked else None)
+        except ValueError as error:
+            self.add_error("incumbent_role", str(error))
         return cleaned
 
 
@@ -146,10 +145,11 @@ class StatusForm(forms.Form):
         help_text="Why, and where it was confirmed (for example: the SoPN, the PARO's e-mail)",
     )
 
-    def __init__(self, *args, current: rules.Status, **kwargs) -> None:
+    def __init__(self, *args, current: rules.Status, may_correct: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (s.value, rules.label(s)) for s in rules.allowed_next(current)
+            (s.value, rules.label(s) + (" (correction)" if rules.is_correction(current, s) else ""))
+            for s in rules.allowed_next(current, may_correct=may_correct)
         ]
         self.fields["status"].label = "New status"
 

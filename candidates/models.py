@@ -94,8 +94,19 @@ class Candidate(models.Model):
             ("change_candidate_status", "Can change a candidate's status"),
             ("import_sopn", "Can import the statement of persons nominated"),
             ("view_candidate_contacts", "Can see candidates' private contact details"),
+            ("correct_candidate_status", "Can correct a mistaken candidate status"),
         ]
         indexes = [models.Index(fields=["election", "status"])]
+        constraints = [
+            # The funnel checks this too; the constraint makes two simultaneous winners
+            # impossible even if a check were ever bypassed.
+            models.UniqueConstraint(
+                fields=["election"],
+                condition=models.Q(status="elected"),
+                name="one_elected_candidate_per_election",
+                violation_error_message="Another candidate is already recorded as elected.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -122,6 +133,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
+    is_correction = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -28,6 +28,13 @@ def can_change_candidate_status(user) -> bool:
     return can_view_candidates(user) and user.has_perm("candidates.change_candidate_status")
 
 
+def can_correct_candidate_status(user) -> bool:
+    """Return True if `user` may correct a mistaken status (rules.CORRECTIONS)."""
+    return can_change_candidate_status(user) and user.has_perm(
+        "candidates.correct_candidate_status"
+    )
+
+
 def can_import_sopn(user) -> bool:
     """Return True if `user` may import the statement of persons nominated."""
     return can_view_candidates(user) and user.has_perm("candidates.import_sopn")

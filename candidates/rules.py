@@ -23,7 +23,7 @@ class Status(StrEnum):
 # The one table of allowed status changes. Declared means "on the statement of persons
 # nominated"; a nomination cannot be withdrawn after the close of nominations, which comes
 # before the SoPN, so a declared candidate cannot become withdrawn. A prospective candidate who
-# withdrew may announce again.
+# withdrew may announce again, but only while nominations are open.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PROSPECTIVE: frozenset({Status.DECLARED, Status.WITHDRAWN}),
     Status.WITHDRAWN: frozenset({Status.PROSPECTIVE}),
@@ -32,9 +32,15 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.NOT_ELECTED: frozenset(),
 }
 
-# Statuses in which a candidate is still standing (or stood) for this election. A staff user
-# linked to such a candidate is refused the staff application (Cumbria protocol 3.4.2).
-STANDING = frozenset({Status.PROSPECTIVE, Status.DECLARED, Status.ELECTED, Status.NOT_ELECTED})
+# Corrections of a mistake (a wrong SoPN match, a mis-recorded result): allowed only to the
+# Chief Executive, always with a note, and kept in the history as corrections.
+CORRECTIONS: dict[Status, frozenset[Status]] = {
+    Status.PROSPECTIVE: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.DECLARED: frozenset({Status.PROSPECTIVE}),
+    Status.ELECTED: frozenset({Status.DECLARED}),
+    Status.NOT_ELECTED: frozenset({Status.DECLARED}),
+}
 
 
 class TransitionError(ValueError):
@@ -49,20 +55,39 @@ class TransitionContext:
     close_of_nominations: datetime
     poll_closes: datetime
     another_candidate_elected: bool = False
+    may_correct: bool = False
+    note: str = ""
+
+
+def is_correction(current: Status, new: Status) -> bool:
+    """Return True if moving from `current` to `new` corrects a mistake (CORRECTIONS)."""
+    return new in CORRECTIONS[Status(current)]
 
 
 def check_transition(current: Status, new: Status, ctx: TransitionContext) -> None:
     """Raise TransitionError unless moving from `current` to `new` is allowed at `ctx.at`.
 
-    - Only changes in TRANSITIONS are allowed.
+    - Only changes in TRANSITIONS are allowed, and CORRECTIONS for someone who may correct,
+      with a note saying what was wrong.
     - Declared (on the SoPN) only once nominations have closed at 4pm on the 19th working day
       before the poll (PCC Elections Order 2012, Sch 3; Cumbria protocol 1.4).
+    - A withdrawn candidate may announce again only while nominations are open.
     - Elected or not elected only after the poll closes at 10pm; one winner per election.
     """
+    current, new = Status(current), Status(new)
     if new == current:
         raise TransitionError(f"The candidate is already {label(current).lower()}.")
+    if is_correction(current, new):
+        if not ctx.may_correct:
+            raise TransitionError(
+                f"Only the Chief Executive can correct a {label(current).lower()} candidate "
+                f"back to {label(new).lower()}."
+            )
+        if not ctx.note.strip():
+            raise TransitionError("Say in the note what was wrong: a correction needs a reason.")
+        return
     if new not in TRANSITIONS[current]:
-        allowed = ", ".join(label(s).lower() for s in sorted(TRANSITIONS[current])) or "nothing"
+        allowed = ", ".join(label(s).lower() for s in allowed_next(current)) or "nothing"
         raise TransitionError(
             f"A {label(current).lower()} candidate cannot become {label(new).lower()}; "
             f"allowed: {allowed}."
@@ -73,6 +98,10 @@ def check_transition(current: Status, new: Status, ctx: TransitionContext) -> No
             f"({ctx.close_of_nominations:%-d %B %Y at %-I%p}), when the statement of persons "
             "nominated can be published."
         )
+    if current == Status.WITHDRAWN and ctx.at >= ctx.close_of_nominations:
+        raise TransitionError(
+            "Nominations have closed: someone who withdrew can no longer stand in this election."
+        )
     if new in (Status.ELECTED, Status.NOT_ELECTED) and ctx.at < ctx.poll_closes:
         raise TransitionError(
             f"The result can be recorded only after the poll closes ({ctx.poll_closes:%-d %B %Y}"
@@ -82,9 +111,43 @@ def check_transition(current: Status, new: Status, ctx: TransitionContext) -> No
         raise TransitionError("Another candidate is already recorded as elected.")
 
 
-def allowed_next(current: Status) -> list[Status]:
+def blocks_staff_access(
+    status: Status, at: datetime, close_of_nominations: datetime, election_over: datetime
+) -> bool:
+    """Return True if a staff user linked to a candidate in `status` must be refused at `at`.
+
+    An incumbent PCC or Deputy who stands is a candidate like any other and must not see what
+    the office holds about the other candidates (Cumbria protocol 3.4.2; Leicestershire
+    "Incumbent PCC"). The refusal lasts until the election is over (`election_over`: when the
+    new commissioner takes office). Someone who withdrew is refused until nominations close,
+    since until then they could announce again.
+    """
+    if at >= election_over:
+        return False
+    if Status(status) == Status.WITHDRAWN:
+        return at < close_of_nominations
+    return True
+
+
+def check_staff_link(incumbent_role: str, linked_user_id: int | None) -> None:
+    """Raise ValueError if a staff account is linked to a candidate who is not an incumbent.
+
+    Only an incumbent commissioner or deputy has a staff account to link; linking any other
+    account (say, a SPOC officer's own by mistake) would lock that person out.
+    """
+    if linked_user_id and not incumbent_role:
+        raise ValueError(
+            "Only an incumbent commissioner or deputy can be linked to a staff account: "
+            "choose their role, or remove the staff account."
+        )
+
+
+def allowed_next(current: Status, *, may_correct: bool = False) -> list[Status]:
     """Return the statuses a candidate in `current` may move to, in table order."""
-    return [s for s in Status if s in TRANSITIONS[current]]
+    allowed = TRANSITIONS[Status(current)] | (
+        CORRECTIONS[Status(current)] if may_correct else set()
+    )
+    return [s for s in Status if s in allowed]
 
 
 _LABELS = {

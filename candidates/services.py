@@ -59,6 +59,7 @@ def create_candidate(
     if unknown:
         raise TypeError(f"Unknown candidate fields: {', '.join(sorted(unknown))}")
     candidate = Candidate(election=election, status=status, **fields)
+    rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
     candidate._history_user = by
     candidate.save()
     StatusChange.objects.create(
@@ -84,6 +85,7 @@ def update_candidate(candidate_id: int, *, by, **fields: object) -> Candidate:
     candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
     for name, value in fields.items():
         setattr(candidate, name, value)
+    rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
     candidate._history_user = by
     candidate.save(update_fields=list(fields))
     return candidate
@@ -91,43 +93,54 @@ def update_candidate(candidate_id: int, *, by, **fields: object) -> Candidate:
 
 @transaction.atomic
 def set_candidate_status(
-    candidate_id: int, new: rules.Status | str, *, by, note: str = "", at: datetime | None = None
+    candidate_id: int,
+    new: rules.Status | str,
+    *,
+    by,
+    note: str = "",
+    at: datetime | None = None,
+    may_correct: bool = False,
 ) -> Candidate:
     """Move a candidate to `new`: the one funnel for every status change.
 
     Checks rules.check_transition at `at` (default now) against the election's timetable and
-    raises rules.TransitionError with a message for the user if the change is not allowed.
-    Effects: the candidate's status saved (update_fields); a StatusChange row (who, when, from,
-    to, note); a simple-history row naming `by`.
+    raises rules.TransitionError with a message for the user if the change is not allowed;
+    `may_correct` (the caller's permission) admits rules.CORRECTIONS.
+    Effects: the election row locked, so two people cannot record two winners at once; the
+    candidate's status saved (update_fields); a StatusChange row (who, when, from, to, note,
+    whether a correction); a simple-history row naming `by`.
     """
     at = at or timezone.now()
     new = rules.Status(new)
-    candidate = (
-        Candidate.objects.select_for_update().select_related("election").get(pk=candidate_id)
+    election_id = Candidate.objects.values_list("election_id", flat=True).get(pk=candidate_id)
+    election = Election.objects.select_for_update().get(pk=election_id)
+    candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
+    another_elected = (
+        new == rules.Status.ELECTED
+        and Candidate.objects.filter(election=election, status=rules.Status.ELECTED)
+        .exclude(pk=candidate.pk)
+        .exists()
     )
-    election = candidate.election
-    another_elected = False
-    if new == rules.Status.ELECTED:
-        # Lock the election's candidates so two people recording a winner at once cannot both
-        # succeed.
-        another_elected = (
-            Candidate.objects.select_for_update()
-            .filter(election=election, status=rules.Status.ELECTED)
-            .exclude(pk=candidate.pk)
-            .exists()
-        )
     tt = election.timetable
+    old = rules.Status(candidate.status)
     rules.check_transition(
-        rules.Status(candidate.status),
+        old,
         new,
-        rules.TransitionContext(at, tt.close_of_nominations, tt.poll_closes, another_elected),
+        rules.TransitionContext(
+            at, tt.close_of_nominations, tt.poll_closes, another_elected, may_correct, note
+        ),
     )
-    old = candidate.status
     candidate.status = new
     candidate._history_user = by
     candidate.save(update_fields=["status"])
     StatusChange.objects.create(
-        candidate=candidate, old_status=old, new_status=new, changed_at=at, changed_by=by, note=note
+        candidate=candidate,
+        old_status=old,
+        new_status=new,
+        changed_at=at,
+        changed_by=by,
+        note=note,
+        is_correction=rules.is_correction(old, new),
     )
     return candidate
 
@@ -140,8 +153,10 @@ def import_sopn(
 
     Refuses a plan with unreadable rows (the preview shows them; staff fix the file first).
     Effects: each matched prospective candidate is moved to declared through
-    set_candidate_status; each unmatched row creates a declared candidate with its party and
-    address; candidates already declared are left alone. Returns those declared or created.
+    set_candidate_status, and their party and address are set to the statement's where they
+    differ (the statement is authoritative); each unmatched row creates a declared candidate
+    with its party and address; candidates already declared are left alone. Returns those
+    declared or created.
     """
     if plan.errors:
         raise ValueError("Fix the rows the preview could not read, then import the file again.")
@@ -150,6 +165,13 @@ def import_sopn(
     done: list[Candidate] = []
     for row in plan.rows:
         if row.action == SopnAction.DECLARE:
+            changes: dict[str, object] = {}
+            if row.party_changed:
+                changes["party_id"] = row.party_id
+            if row.address:
+                changes["postal_address"] = row.address
+            if changes:
+                update_candidate(row.candidate_id, by=by, **changes)
             done.append(
                 set_candidate_status(
                     row.candidate_id, rules.Status.DECLARED, by=by, note=note, at=at

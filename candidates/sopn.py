@@ -41,6 +41,8 @@ class KnownCandidate:
     name: str
     status: Status
     aliases: Sequence[str] = ()
+    party_id: int | None = None
+    party_label: str = "Independent"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class PlanRow:
     address: str
     action: SopnAction
     candidate_id: int | None = None
+    # For a known candidate whose party on the statement differs from ours: what we had.
+    previous_party_label: str | None = None
+
+    @property
+    def party_changed(self) -> bool:
+        return self.previous_party_label is not None
 
 
 @dataclass(frozen=True)
@@ -217,7 +225,12 @@ def plan_sopn(
                 )
             )
             continue
-        plan.rows.append(PlanRow(line, name, party_id, party_label, address, action, candidate_id))
+        previous = None
+        if existing is not None and action == SopnAction.DECLARE and existing.party_id != party_id:
+            previous = existing.party_label
+        plan.rows.append(
+            PlanRow(line, name, party_id, party_label, address, action, candidate_id, previous)
+        )
 
     named = {row.candidate_id for row in plan.rows if row.candidate_id is not None}
     plan.not_on_statement = sorted(

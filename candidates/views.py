@@ -52,7 +52,12 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_contacts": permissions.can_view_candidate_contacts(request.user),
             "can_edit": permissions.can_edit_candidate(request.user),
             "can_change_status": permissions.can_change_candidate_status(request.user)
-            and bool(rules.allowed_next(rules.Status(candidate.status))),
+            and bool(
+                rules.allowed_next(
+                    rules.Status(candidate.status),
+                    may_correct=permissions.can_correct_candidate_status(request.user),
+                )
+            ),
         },
     )
 
@@ -92,7 +97,8 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_change_candidate_status(request.user):
         raise PermissionDenied
     current = rules.Status(candidate.status)
-    form = StatusForm(request.POST or None, current=current)
+    may_correct = permissions.can_correct_candidate_status(request.user)
+    form = StatusForm(request.POST or None, current=current, may_correct=may_correct)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_candidate_status(
@@ -100,6 +106,7 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["status"],
                 by=request.user,
                 note=form.cleaned_data["note"],
+                may_correct=may_correct,
             )
         except rules.TransitionError as error:
             form.add_error("status", str(error))
@@ -113,7 +120,9 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _plan_for(election, text: str):
     parties = [KnownParty(p.pk, p.name, tuple(p.short_forms)) for p in Party.objects.all()]
     known = [
-        KnownCandidate(c.pk, c.name, rules.Status(c.status), tuple(c.aliases))
+        KnownCandidate(
+            c.pk, c.name, rules.Status(c.status), tuple(c.aliases), c.party_id, c.party_label
+        )
         for c in candidates_for_election(election.pk)
     ]
     return plan_sopn(text, parties, known)

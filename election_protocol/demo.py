@@ -103,7 +103,14 @@ def seed_demo(now: datetime) -> DemoResult:
     incumbent_user.save()
     incumbent_user.groups.set([Group.objects.get(name=Role.AUDITOR.value)])
 
-    election = Election.objects.filter(area=DEMO_AREA).first()
+    # A demo election whose commissioner has not yet taken office is kept; once it is over, a
+    # new one is made a few weeks ahead, so the demo never shows a finished election.
+    today = now.astimezone(calendar.LONDON).date()
+    election = (
+        Election.objects.filter(area=DEMO_AREA, poll_date__gte=today - timedelta(days=7))
+        .order_by("poll_date")
+        .first()
+    )
     created = election is None
     if created:
         poll = demo_poll_date(now)
@@ -112,7 +119,7 @@ def seed_demo(now: datetime) -> DemoResult:
             area=DEMO_AREA,
             office=Office.PFCC,
             office_name="Office of the Police, Fire and Crime Commissioner for Northshire",
-            reference_prefix=f"NS{poll:%y}",
+            reference_prefix=f"NS{poll:%y%m%d}",
             poll_date=poll,
             # The PARO published four working days before the latest date, as Cumbria's did.
             notice_published=calendar.WorkingDays.for_election_timetable().back(

@@ -181,3 +181,37 @@ class NonWorkingDay(models.Model):
     @property
     def affects_statutory_deadlines(self) -> bool:
         return self.kind == self.Kind.THANKSGIVING_OR_MOURNING
+
+    def clean(self) -> None:
+        """Refuse a day of thanksgiving or mourning the election's timetable cannot absorb.
+
+        Such a day on polling day would make the poll fall on a non-working day, and one that
+        moves the statutory latest notice date before the day the PARO already published would
+        make that notice unlawful: both point to a typing mistake, so say so rather than break
+        every page that shows the timetable.
+        """
+        if not self.affects_statutory_deadlines or not self.election_id or not self.date:
+            return
+        election = self.election
+        others = [
+            d.date
+            for d in election.non_working_days.exclude(pk=self.pk)
+            if d.affects_statutory_deadlines
+        ]
+        try:
+            timetable = calendar.statutory_timetable(election.poll_date, [*others, self.date])
+        except ValueError:
+            raise ValidationError(
+                {
+                    "date": "That is polling day: the poll cannot fall on a non-working day. Check "
+                    "the date."
+                }
+            ) from None
+        if election.notice_published and election.notice_published > timetable.notice_of_election:
+            raise ValidationError(
+                {
+                    "date": "With this day the latest lawful notice of election would be "
+                    f"{timetable.notice_of_election:%-d %B %Y}, before the "
+                    f"{election.notice_published:%-d %B %Y} the PARO published it. Check the date."
+                }
+            )

@@ -6,6 +6,7 @@ Views call only these functions; templates receive the booleans they return.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
 from candidates.queries import user_is_linked_to_standing_candidate
 from election_protocol.roles import Role
@@ -19,12 +20,12 @@ def is_staff_member(user: User) -> bool:
 
     A user must be signed in, active, a superuser or in one of the staff role groups, and must
     not be linked to a standing candidate: an incumbent PCC or Deputy who stands is a candidate
-    like any other and must never see the register (Cumbria protocol 3.4.2; PRODUCT.md).
-    The candidate check applies to superusers too.
+    like any other and must never see the register (Cumbria protocol 3.4.2; PRODUCT.md;
+    candidates.rules.blocks_staff_access). The candidate check applies to superusers too.
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    if user_is_linked_to_standing_candidate(user):
+    if user_is_linked_to_standing_candidate(user, timezone.now()):
         return False
     if user.is_superuser:
         return True

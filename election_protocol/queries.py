@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils import timezone
-
 from election_protocol.models import Election
 
 
-def current_election(today: date | None) -> Election | None:
-    """Return the election the office is working on at `today` (None: today in London).
+def current_election(today: date) -> Election | None:
+    """Return the election the office is working on at `today`.
 
     That is the soonest election whose new commissioner has not yet taken office (the poll
     date plus seven days: PCC Elections Order 2012), or else the most recent one.
     """
-    if today is None:
-        today = timezone.localdate()
     upcoming = (
         Election.objects.filter(poll_date__gte=today - timedelta(days=7))
         .order_by("poll_date")

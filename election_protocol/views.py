@@ -23,7 +23,7 @@ from election_protocol.queries import current_election
 
 def election_or_setup() -> Election:
     """Return the current election, or 404 with a message saying one must be set up."""
-    election = current_election(today=None)
+    election = current_election(timezone.localdate())
     if election is None:
         raise Http404("No election is set up yet: add one in the admin.")
     return election
@@ -85,7 +85,7 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    election = current_election(today=None)
+    election = current_election(timezone.localdate())
     if election is None or not permissions.can_view_election(request.user):
         return render(request, "election_protocol/no_election.html", {"election": election})
     now = timezone.now()

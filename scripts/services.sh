@@ -16,6 +16,15 @@ install_if_missing() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+      # A server this script installed is a throwaway test server: let user postgres in over
+      # loopback without a password, as on this project's machines (Debian's default asks
+      # for one on TCP connections).
+      version=$(ls /etc/postgresql | sort -V | tail -1)
+      hba=/etc/postgresql/$version/main/pg_hba.conf
+      sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
+      pg_ctlcluster --skip-systemctl-redirect "$version" main restart || true
+    fi
   else
     echo "Please install: ${missing[*]}" >&2
     exit 1

@@ -123,3 +123,61 @@ def test_import_sopn_refuses_a_plan_with_errors(election, spoc):
     with pytest.raises(ValueError, match="Fix the rows"):
         import_sopn(plan, election=election, by=spoc, at=AFTER_CLOSE)
     assert not Candidate.objects.exists()
+
+
+def test_the_database_refuses_a_second_winner_even_bypassing_the_funnel(election):
+    from django.db import IntegrityError, transaction
+
+    CandidateFactory(election=election, status="elected")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CandidateFactory(election=election, status="elected")
+
+
+def test_correction_needs_the_right_and_is_marked_in_history(election, spoc, chief_executive):
+    candidate = CandidateFactory(election=election, status="declared")
+    with pytest.raises(rules.TransitionError, match="Only the Chief Executive"):
+        set_candidate_status(
+            candidate.pk, "prospective", by=spoc, note="Wrong match", at=AFTER_CLOSE
+        )
+    set_candidate_status(
+        candidate.pk,
+        "prospective",
+        by=chief_executive,
+        note="Wrong SoPN match",
+        at=AFTER_CLOSE,
+        may_correct=True,
+    )
+    change = candidate.status_changes.get()
+    assert (change.old_status, change.new_status, change.is_correction) == (
+        "declared",
+        "prospective",
+        True,
+    )
+
+
+def test_linking_a_non_incumbent_to_a_staff_account_is_refused_by_the_services(election, spoc):
+    with pytest.raises(ValueError, match="Only an incumbent"):
+        create_candidate(election=election, by=spoc, name="Ada Example", linked_user=spoc)
+    candidate = CandidateFactory(election=election)
+    with pytest.raises(ValueError, match="Only an incumbent"):
+        update_candidate(candidate.pk, by=spoc, linked_user=spoc)
+
+
+def test_import_sopn_takes_the_party_and_address_from_the_statement(election, spoc):
+    labour = PartyFactory(name="Labour Party", short_forms=["Labour"])
+    known = CandidateFactory(
+        election=election, name="Priya Castellane", party=None, postal_address=""
+    )
+    plan = plan_sopn(
+        'Name,Description,Home address\nPriya Castellane,Labour,"2 Example Street, Northtown"\n',
+        [KnownParty(labour.pk, labour.name, ("Labour",))],
+        [KnownCandidate(known.pk, known.name, rules.Status.PROSPECTIVE, (), None, "Independent")],
+    )
+    assert plan.rows[0].previous_party_label == "Independent"
+    import_sopn(plan, election=election, by=spoc, at=AFTER_CLOSE)
+    known.refresh_from_db()
+    assert (known.status, known.party, known.postal_address) == (
+        "declared",
+        labour,
+        "2 Example Street, Northtown",
+    )

@@ -42,8 +42,9 @@ def test_detail_queries_do_not_grow_with_status_changes(spoc_client, election, s
     one = count_queries(lambda: spoc_client.get(url))
     from candidates.services import set_candidate_status
 
-    set_candidate_status(candidate.pk, "withdrawn", by=spoc)
-    set_candidate_status(candidate.pk, "prospective", by=spoc)
+    before_close = datetime(2024, 4, 1, 9, 0, tzinfo=LONDON)
+    set_candidate_status(candidate.pk, "withdrawn", by=spoc, at=before_close)
+    set_candidate_status(candidate.pk, "prospective", by=spoc, at=before_close)
     assert count_queries(lambda: spoc_client.get(url)) == one
 
 
@@ -258,3 +259,54 @@ def test_sopn_confirm_before_nominations_close_imports_nothing(spoc_client, elec
     response = spoc_client.post(reverse("candidates:sopn_confirm"), follow=True)
     assert "Nothing was imported." in response.content.decode()
     assert not Candidate.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.CHIEF_CONSTABLE, Role.AUDITOR, Role.POLICE_LIAISON])
+def test_only_managers_can_import_the_sopn(client, make_user, election, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("candidates:sopn_import")).status_code == 403
+    response = client.post(
+        reverse("candidates:sopn_import"), {"file": _upload("Name,Party\nA B,\n")}
+    )
+    assert response.status_code == 403
+    assert client.post(reverse("candidates:sopn_confirm")).status_code == 403
+    assert not Candidate.objects.exists()
+
+
+@time_machine.travel(AFTER_CLOSE, tick=False)
+def test_chief_executive_can_correct_a_status_and_the_spoc_cannot(
+    client, spoc, chief_executive, election
+):
+    candidate = CandidateFactory(election=election, status="declared")
+    url = reverse("candidates:status", args=[candidate.pk])
+    client.force_login(spoc)
+    assert [c[0] for c in client.get(url).context["form"].fields["status"].choices] == [
+        "elected",
+        "not_elected",
+    ]
+    client.post(url, {"status": "prospective", "note": "Wrong match"})
+    candidate.refresh_from_db()
+    assert candidate.status == "declared"
+
+    client.force_login(chief_executive)
+    choices = client.get(url).context["form"].fields["status"].choices
+    assert ("prospective", "Prospective (correction)") in choices
+    response = client.post(url, {"status": "prospective", "note": ""})
+    assert "a correction needs a reason" in response.content.decode()
+    response = client.post(url, {"status": "prospective", "note": "Wrong SoPN match"}, follow=True)
+    candidate.refresh_from_db()
+    assert candidate.status == "prospective"
+    assert "Correction" in response.content.decode()
+
+
+def test_the_admin_cannot_add_or_change_candidates(client, spoc, election):
+    spoc.is_staff = True
+    spoc.save()
+    candidate = CandidateFactory(election=election, emails=["ada.private@example.org"])
+    client.force_login(spoc)
+    assert client.get("/admin/candidates/candidate/add/").status_code == 403
+    response = client.get(f"/admin/candidates/candidate/{candidate.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ada.private@example.org" not in html
+    assert 'type="submit"' not in html or "Save" not in html

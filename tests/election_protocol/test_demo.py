@@ -66,3 +66,15 @@ def test_demo_dashboard_shows_timetable_and_candidates(client, db, tmp_path, set
     client.logout()
     assert client.login(username="incumbent-pcc", password=result.password)
     assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_seed_demo_makes_a_new_election_once_the_old_one_is_over(db, tmp_path, settings):
+    from datetime import timedelta
+
+    settings.VAR_DIR = tmp_path
+    first = seed_demo(NOW)
+    later = NOW + timedelta(days=90)
+    second = seed_demo(later)
+    assert second.created
+    assert second.election.poll_date > later.date() > first.election.poll_date
+    assert Election.objects.count() == 2

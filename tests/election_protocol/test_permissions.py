@@ -1,7 +1,11 @@
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from candidates import rules
 from candidates.services import set_candidate_status
+from election_protocol.calendar import LONDON
 from election_protocol.permissions import (
     can_manage_non_working_days,
     can_view_election,
@@ -29,6 +33,10 @@ def test_an_inactive_user_is_not_staff(make_user):
     assert not is_staff_member(user)
 
 
+DURING_2024 = datetime(2024, 4, 10, 9, 0, tzinfo=LONDON)
+
+
+@time_machine.travel(DURING_2024, tick=False)
 def test_a_user_linked_to_a_standing_candidate_is_refused_even_as_superuser(make_user, election):
     user = make_user(Role.CHIEF_EXECUTIVE, is_superuser=True)
     CandidateFactory(election=election, linked_user=user, incumbent_role="commissioner")
@@ -36,11 +44,30 @@ def test_a_user_linked_to_a_standing_candidate_is_refused_even_as_superuser(make
     assert not can_view_election(user)
 
 
-def test_a_user_linked_to_a_withdrawn_candidate_is_staff_again(make_user, election, spoc):
+@time_machine.travel(DURING_2024, tick=False)
+def test_a_user_linked_to_a_withdrawn_candidate_is_staff_again_once_nominations_close(
+    make_user, election, spoc
+):
     user = make_user(Role.AUDITOR)
     candidate = CandidateFactory(election=election, linked_user=user, incumbent_role="deputy")
-    set_candidate_status(candidate.pk, rules.Status.WITHDRAWN, by=spoc)
+    set_candidate_status(
+        candidate.pk, rules.Status.WITHDRAWN, by=spoc, at=datetime(2024, 3, 1, tzinfo=LONDON)
+    )
     assert is_staff_member(user)
+    with time_machine.travel(datetime(2024, 4, 5, 15, 0, tzinfo=LONDON), tick=False):
+        assert not is_staff_member(user)  # nominations still open: could stand again
+
+
+def test_a_user_linked_to_a_candidate_of_a_finished_election_is_staff_again(make_user, election):
+    # The 2024 commissioner took office on 9 May 2024; the link no longer refuses anything.
+    user = make_user(Role.AUDITOR)
+    CandidateFactory(
+        election=election, linked_user=user, incumbent_role="commissioner", status="not_elected"
+    )
+    with time_machine.travel(datetime(2024, 5, 8, 12, 0, tzinfo=LONDON), tick=False):
+        assert not is_staff_member(user)
+    with time_machine.travel(datetime(2024, 5, 9, 0, 0, tzinfo=LONDON), tick=False):
+        assert is_staff_member(user)
 
 
 @pytest.mark.parametrize(

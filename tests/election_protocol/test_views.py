@@ -81,6 +81,7 @@ def test_dashboard_hides_candidate_counts_from_liaisons(client, make_user, elect
     assert "candidate-counts" not in response.content.decode()
 
 
+@time_machine.travel(datetime(2024, 4, 10, 9, 0, tzinfo=LONDON), tick=False)
 def test_a_user_linked_to_a_standing_incumbent_is_refused_and_signed_out(
     client, make_user, election
 ):
@@ -158,3 +159,49 @@ def test_dashboard_queries_do_not_grow_with_candidates(spoc_client, election, co
     CandidateFactory.create_batch(2, election=election)
     with_three = count_queries(lambda: spoc_client.get(reverse("dashboard")))
     assert with_one == with_three
+
+
+def test_a_day_of_mourning_on_polling_day_is_refused_with_a_reason(spoc_client, election):
+    response = spoc_client.post(
+        reverse("non_working_days"),
+        {"date": "2024-05-02", "kind": "thanksgiving_mourning", "reason": "Typo"},
+    )
+    assert "That is polling day" in response.content.decode()
+    assert not NonWorkingDay.objects.exists()
+    # The same day as an office closure is fine: it moves no statutory deadline.
+    spoc_client.post(
+        reverse("non_working_days"),
+        {"date": "2024-05-02", "kind": "office_closure", "reason": "Count"},
+    )
+    assert NonWorkingDay.objects.get().reason == "Count"
+    assert spoc_client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_day_of_mourning_that_would_make_the_notice_unlawful_is_refused(spoc_client, election):
+    election.notice_published = date(2024, 3, 26)  # the statutory latest
+    election.save()
+    response = spoc_client.post(
+        reverse("non_working_days"),
+        {"date": "2024-04-15", "kind": "thanksgiving_mourning", "reason": "Mourning"},
+    )
+    assert "before the 26 March 2024 the PARO published it" in response.content.decode()
+    assert not NonWorkingDay.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.CHIEF_CONSTABLE, Role.POLICE_LIAISON])
+def test_read_only_roles_cannot_remove_non_working_days(client, make_user, election, role):
+    day = NonWorkingDay.objects.create(
+        election=election, date=date(2024, 4, 10), kind="office_closure", reason="x"
+    )
+    client.force_login(make_user(role))
+    assert client.post(reverse("non_working_day_delete", args=[day.pk])).status_code == 403
+    assert NonWorkingDay.objects.filter(pk=day.pk).exists()
+
+
+def test_chief_executive_can_manage_non_working_days(client, chief_executive, election):
+    client.force_login(chief_executive)
+    client.post(
+        reverse("non_working_days"),
+        {"date": "2024-04-10", "kind": "office_closure", "reason": "Move"},
+    )
+    assert NonWorkingDay.objects.get().reason == "Move"
