@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -89,6 +90,18 @@ class Election(models.Model):
     spoc_name = models.CharField("Election SPOC", max_length=200)
     spoc_email = models.EmailField("SPOC mailbox")
     spoc_phone = models.CharField("SPOC phone", max_length=40, blank=True)
+    routine_target_working_days = models.PositiveSmallIntegerField(
+        "target for routine requests (working days)",
+        default=5,
+        help_text="How many working days the office aims to answer a request in; FOI requests "
+        "always use the statutory 20 (Norfolk protocol 10: as soon as possible).",
+    )
+    approval_deputies = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="People the Chief Executive has named to approve answers in their place.",
+    )
 
     history = HistoricalRecords()
 

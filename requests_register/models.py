@@ -1,0 +1,324 @@
+"""The single electronic register (Cumbria protocol 6.1.2; Leicestershire "Single Electronic
+Register"): every contact, request, decision and risk mitigation, and every e-mail sent.
+
+Models hold fields and constraints only. Status changes go through
+requests_register.services.set_entry_status; e-mail through requests_register.outbox.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from briefings.models import BriefingMaterial
+from candidates.models import Candidate, Party
+from election_protocol.models import Election
+from requests_register import rules
+
+
+class Entry(models.Model):
+    """One contact on the register: a request, a query, or any dealing with a candidate."""
+
+    Status = models.TextChoices("Status", [(s.value, rules.STATUS_LABELS[s]) for s in rules.Status])
+    Channel = models.TextChoices(
+        "Channel", [(c.value, rules.CHANNEL_LABELS[c]) for c in rules.Channel]
+    )
+    Kind = models.TextChoices("Kind", [(k.value, rules.KIND_LABELS[k]) for k in rules.Kind])
+
+    class Organisation(models.TextChoices):
+        OPCC = "opcc", "The commissioner's office"
+        POLICE = "police", "The police force"
+        FIRE = "fire", "The fire and rescue service"
+
+    class RequesterType(models.TextChoices):
+        CANDIDATE = "candidate", "A candidate"
+        AGENT = "agent", "A candidate's agent"
+        PARTY = "party", "A party"
+        PUBLIC = "public", "A member of the public"
+
+    class TreatedAs(models.TextChoices):
+        CANDIDATE = "candidate", "As from a candidate"
+        PUBLIC = "public", "As from a member of the public"
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="entries")
+    number = models.PositiveIntegerField(editable=False)
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    first_reached = models.CharField(
+        "first reached", max_length=10, choices=Organisation.choices, default=Organisation.OPCC
+    )
+    redirected_at = models.DateTimeField(
+        "redirected to the SPOC",
+        null=True,
+        blank=True,
+        help_text="When a request that reached the police or fire service was passed to the SPOC",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    topic = models.CharField(max_length=100)
+    question = models.TextField("question as received")
+
+    # The requester. Contact details are private: never shown to liaisons, never published.
+    requester_type = models.CharField(max_length=10, choices=RequesterType.choices)
+    candidate = models.ForeignKey(
+        Candidate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        help_text="The candidate the request is from, or whose agent sent it",
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requester_name = models.CharField(max_length=200)
+    requester_email = models.EmailField(blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    requester_address = models.TextField(blank=True)
+    # Decided once, at logging, from the election's policy and the candidate's status then
+    # (Cumbria 1.1, 6.1.1); never recomputed when the status later changes.
+    treated_as = models.CharField(max_length=10, choices=TreatedAs.choices, editable=False)
+
+    status = models.CharField(
+        max_length=30, choices=Status.choices, default=rules.Status.LOGGED, editable=False
+    )
+    target_date = models.DateField(editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answer = models.TextField(blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ending_reason = models.TextField(blank=True, editable=False)
+    material = models.ForeignKey(
+        BriefingMaterial,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        editable=False,
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        editable=False,
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: a save based on an older version is refused, so two people editing
+    # the same entry cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["-received_at", "-number"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"], name="entry_number_per_election"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["election", "status", "target_date"]),
+            models.Index(fields=["election", "-received_at"]),
+        ]
+        permissions = [
+            ("approve_answer", "Can approve answers (Chief Executive)"),
+            ("assign_entry", "Can assign entries to colleagues"),
+            ("contribute_entry", "Can add a contribution to an entry assigned to them"),
+            ("export_register", "Can export the register"),
+            ("view_requester_contacts", "Can see requesters' contact details"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.topic}"
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[rules.Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return rules.Status(self.status) in rules.OPEN
+
+
+class StatusEvent(models.Model):
+    """One change of an entry's status: who, when, from, to, and the reason given."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="status_events")
+    old_status = models.CharField(max_length=30, blank=True)
+    new_status = models.CharField(max_length=30)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.old_status or 'new'} → {self.new_status}"
+
+
+class Assignment(models.Model):
+    """An entry given to a colleague (a liaison or a chief's office) to supply information."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    request = models.TextField("what is needed", blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["entry", "assignee"], name="assign_once")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} assigned to {self.assignee_id}"
+
+
+class Contribution(models.Model):
+    """Information supplied by a police or fire colleague for the answer."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contributions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Contribution to {self.entry_id}"
+
+
+class Note(models.Model):
+    """A note, a decision or a risk mitigation recorded on the entry (Leicestershire footnote)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        DECISION = "decision", "Decision"
+        RISK = "risk", "Risk mitigation"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.entry_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is not the uploaded one: no user input reaches the file system path.
+    return f"attachments/{instance.entry.election_id}/{instance.entry_id}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """A file received with a request. Kept with the entry, never published."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=40, unique=True)
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EmailTemplate(models.Model):
+    """An editable template for one kind of outgoing e-mail. Placeholders: $reference, $name,
+    $topic, $question, $answer, $reason, $material_title, $material_url, $paro_name, $paro_email,
+    $spoc_name, $spoc_email, $office_name (string.Template: nothing else can be reached)."""
+
+    key = models.CharField(max_length=40, unique=True)
+    description = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class OutboundEmail(models.Model):
+    """The outbox: every e-mail is recorded here first and sent by a Celery task after commit.
+
+    `message_id` is fixed when the row is made, so a retry resends the same message (receivers
+    can tell it is the same one) and the send task refuses to send a row already sent.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="emails"
+    )
+    purpose = models.CharField(max_length=40)
+    to = models.JSONField(default=list)
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    message_id = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.state})"

@@ -1,0 +1,221 @@
+"""Pure rules of the register: statuses and their transitions, who may do what when.
+
+No ORM and no clock: callers pass the facts and the moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    LOGGED = "logged"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    IN_PROGRESS = "in_progress"
+    ANSWER_DRAFTED = "answer_drafted"
+    APPROVED = "approved"
+    SENT = "sent"
+    CLOSED = "closed"
+    REFERRED_TO_PARO = "referred_to_paro"
+    ANSWERED_BY_MATERIAL = "answered_by_material"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+
+
+STATUS_LABELS = {
+    Status.LOGGED: "Logged",
+    Status.AWAITING_CONFIRMATION: "Awaiting written confirmation",
+    Status.IN_PROGRESS: "In progress",
+    Status.ANSWER_DRAFTED: "Answer drafted",
+    Status.APPROVED: "Approved",
+    Status.SENT: "Sent",
+    Status.CLOSED: "Closed",
+    Status.REFERRED_TO_PARO: "Referred to the PARO",
+    Status.ANSWERED_BY_MATERIAL: "Answered by briefing material",
+    Status.REFUSED: "Refused",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.DUPLICATE: "Duplicate",
+}
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    SOCIAL_MEDIA = "social_media"
+    WEB_FORM = "web_form"
+
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: "E-mail",
+    Channel.PHONE: "Phone",
+    Channel.LETTER: "Letter",
+    Channel.IN_PERSON: "In person",
+    Channel.SOCIAL_MEDIA: "Social media",
+    Channel.WEB_FORM: "Web form",
+}
+
+# Requests not received in writing are confirmed back in writing before any reply is sent
+# (Cumbria protocol 6.1.2).
+NEEDS_WRITTEN_CONFIRMATION = frozenset({Channel.PHONE, Channel.IN_PERSON, Channel.SOCIAL_MEDIA})
+
+
+class Kind(StrEnum):
+    INFORMATION = "information"
+    FOI = "foi"
+    MEETING = "meeting"
+    VISIT = "visit"
+    ELECTORAL_PROCESS = "electoral_process"
+    GENERAL = "general"
+
+
+KIND_LABELS = {
+    Kind.INFORMATION: "Information request",
+    Kind.FOI: "Freedom of Information request",
+    Kind.MEETING: "Meeting request",
+    Kind.VISIT: "Visit request",
+    Kind.ELECTORAL_PROCESS: "Electoral-process query",
+    Kind.GENERAL: "General contact",
+}
+
+# Endings other than an approved answer: each needs a reason and sends a reply from its template.
+ENDINGS = frozenset(
+    {
+        Status.REFERRED_TO_PARO,
+        Status.ANSWERED_BY_MATERIAL,
+        Status.REFUSED,
+        Status.WITHDRAWN,
+        Status.DUPLICATE,
+    }
+)
+DONE = ENDINGS | {Status.SENT, Status.CLOSED}
+OPEN = frozenset(Status) - DONE
+_EARLY = {Status.LOGGED, Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS}
+
+# The one transition table. Reopening (any finished entry back to in progress) needs a reason.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.LOGGED: frozenset({Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS} | ENDINGS),
+    Status.AWAITING_CONFIRMATION: frozenset({Status.IN_PROGRESS} | ENDINGS),
+    Status.IN_PROGRESS: frozenset({Status.ANSWER_DRAFTED} | ENDINGS),
+    Status.ANSWER_DRAFTED: frozenset({Status.APPROVED, Status.IN_PROGRESS}),
+    Status.APPROVED: frozenset({Status.SENT, Status.IN_PROGRESS}),
+    Status.SENT: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+    **{ending: frozenset({Status.IN_PROGRESS}) for ending in ENDINGS},
+}
+
+# Transitions that send a reply to the requester.
+SENDS_REPLY = frozenset({Status.SENT} | (ENDINGS - {Status.WITHDRAWN}))
+
+
+class TransitionError(ValueError):
+    """A change the rules do not allow; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """What the rules need to know about an entry and the person acting on it."""
+
+    status: Status
+    channel: Channel
+    confirmed: bool
+    has_requester_email: bool
+    has_answer: bool
+    drafted_by_id: int | None
+    actor_id: int
+    actor_may_approve: bool
+    reason: str = ""
+    material_published: bool | None = None  # None: no material chosen
+    duplicate_of_open_or_answered: bool | None = None  # None: no original chosen
+
+
+def needs_confirmation(channel: Channel) -> bool:
+    """Return True if a request by `channel` must be confirmed in writing first (Cumbria 6.1.2)."""
+    return Channel(channel) in NEEDS_WRITTEN_CONFIRMATION
+
+
+def is_reopening(current: Status, new: Status) -> bool:
+    """Return True if moving `current` to `new` reopens a finished entry."""
+    return Status(current) in DONE and Status(new) == Status.IN_PROGRESS
+
+
+def is_return(current: Status, new: Status) -> bool:
+    """Return True if moving `current` to `new` sends an answer back to be redrafted."""
+    return (
+        Status(current) in {Status.ANSWER_DRAFTED, Status.APPROVED}
+        and Status(new) == Status.IN_PROGRESS
+    )
+
+
+def check_entry_transition(new: Status, facts: EntryFacts) -> None:
+    """Raise TransitionError unless `facts.status` may move to `new` for this actor.
+
+    - Only changes in TRANSITIONS.
+    - A phone, in-person or social-media request waits for written confirmation: it cannot go
+      straight to in progress, and no reply is sent until it is confirmed (Cumbria 6.1.2).
+    - Replies go by e-mail only (Cumbria 6.1.2): a reply needs the requester's e-mail address.
+    - An answer is approved by the Chief Executive or a deputy they name, never by the person
+      who drafted it (four eyes).
+    - Every ending, reopening and return needs a reason; answered by material needs a published
+      material (Cumbria 8.1); a duplicate needs its original.
+    """
+    current = Status(facts.status)
+    new = Status(new)
+    if new == current:
+        raise TransitionError(f"The entry is already {STATUS_LABELS[current].lower()}.")
+    if new not in TRANSITIONS[current]:
+        raise TransitionError(
+            f"An entry that is {STATUS_LABELS[current].lower()} cannot become "
+            f"{STATUS_LABELS[new].lower()}."
+        )
+    oral = needs_confirmation(facts.channel)
+    if current == Status.LOGGED and new == Status.IN_PROGRESS and oral and not facts.confirmed:
+        raise TransitionError(
+            "This request was not made in writing: send the written confirmation first "
+            "(Cumbria protocol 6.1.2)."
+        )
+    if new == Status.AWAITING_CONFIRMATION and not oral:
+        raise TransitionError("Only phone, in-person and social-media requests need confirming.")
+    if new in (Status.AWAITING_CONFIRMATION, *SENDS_REPLY) and not facts.has_requester_email:
+        raise TransitionError(
+            "Replies go by e-mail only: add the requester's e-mail address first (Cumbria 6.1.2)."
+        )
+    if new in SENDS_REPLY and oral and not facts.confirmed:
+        raise TransitionError(
+            "No reply can be sent until the requester has confirmed the request in writing "
+            "(Cumbria protocol 6.1.2)."
+        )
+    if new == Status.ANSWER_DRAFTED and not facts.has_answer:
+        raise TransitionError("Write the answer before marking it drafted.")
+    if new == Status.APPROVED:
+        if not facts.actor_may_approve:
+            raise TransitionError("Only the Chief Executive, or a deputy they name, can approve.")
+        if facts.drafted_by_id == facts.actor_id:
+            raise TransitionError("You drafted this answer: someone else must approve it.")
+    needs_reason = new in ENDINGS or is_reopening(current, new) or is_return(current, new)
+    if needs_reason and not facts.reason.strip():
+        raise TransitionError("Give a reason: it is kept on the register and used in the reply.")
+    if new == Status.ANSWERED_BY_MATERIAL and not facts.material_published:
+        raise TransitionError("Choose the published briefing material that answers it.")
+    if new == Status.DUPLICATE and facts.duplicate_of_open_or_answered is None:
+        raise TransitionError("Choose the entry this one duplicates.")
+
+
+def treated_as_candidate(
+    requester_type: str, candidate_status: str | None, undeclared_as_candidates: bool
+) -> bool:
+    """Return True if an entry is treated as from a candidate, decided once at logging.
+
+    A candidate, or an agent acting for one, is treated as a candidate according to the
+    candidate's status then and the election's policy (Cumbria 1.1, 6.1.1; Norfolk 6). A party
+    or a member of the public is treated as the public.
+    """
+    from candidates.rules import Status as CandidateStatus
+    from candidates.rules import treated_as_candidate as candidate_rule
+
+    if requester_type not in ("candidate", "agent") or not candidate_status:
+        return False
+    return candidate_rule(CandidateStatus(candidate_status), undeclared_as_candidates)
