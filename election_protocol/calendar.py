@@ -178,6 +178,14 @@ class WorkingDays:
                 counted += 1
         return d
 
+    def non_working_reason(self, d: date) -> str | None:
+        """Return None if `d` is a working day, else a short reason for staff: "Saturday",
+        "Sunday", "Christmas Eve", "Christmas Day", the bank holiday's name from the ``holidays``
+        package (e.g. "Good Friday", "May Day", "Battle of the Boyne (Northern Ireland)") or
+        "Added by staff" for an extra non-working day.
+        """
+        return _non_working_reason(self, d)
+
 
 def local_midnight(d: date) -> datetime:
     """Return 00:00 Europe/London at the start of `d` (UK clocks change at 01:00, never 00:00)."""
@@ -435,3 +443,174 @@ def in_pre_election_period(
     at = _require_aware(at)
     start, end = pre_election_period(timetable, notice_published, ends)
     return start <= at < end
+
+
+# --- explaining working-day counts ----------------------------------------------------------
+# Staff must be able to see how a target date was computed ("which days were skipped"). The
+# reasons below are derived from the same sources as ``WorkingDays.is_working_day`` and a test
+# checks the two agree on every day of a year for both calendars.
+
+_SUBDIVISION_NAMES: dict[str, str] = {
+    "ENG": "England",
+    "WLS": "Wales",
+    "SCT": "Scotland",
+    "NIR": "Northern Ireland",
+}
+ADDED_BY_STAFF = "Added by staff"
+
+
+def _join_english(items: list[str]) -> str:
+    """Return `items` joined as an English list: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@functools.cache
+def _bank_holiday_names(kind: CalendarKind, year: int) -> dict[date, str]:
+    """Return {day: name} for the bank holidays of `year` that `kind` counts.
+
+    A holiday kept in only some of the parts of the UK that `kind` counts is followed by them,
+    e.g. "Battle of the Boyne (Northern Ireland)" or "Easter Monday (England, Wales and
+    Northern Ireland)" on the FOI calendar. The ``holidays`` package joins two holidays on one
+    day with "; " and may name the same day differently per part of the UK (2 Jan 2023 is
+    "New Year's Day (observed)" everywhere and also "New Year Holiday" in Scotland), so each
+    name is matched to its parts separately. Same source and calls as ``_bank_holidays``, so
+    the keys are exactly that set; the language is pinned so names never depend on a locale.
+    """
+    subdivisions = _SUBDIVISIONS[kind]
+    parts_by_name: dict[date, dict[str, list[str]]] = {}
+    for subdiv in subdivisions:
+        calendar = holidays.country_holidays("GB", subdiv=subdiv, years=year, language="en_GB")
+        for day, names in calendar.items():
+            for name in names.split("; "):
+                parts_by_name.setdefault(day, {}).setdefault(name, []).append(subdiv)
+    labels: dict[date, str] = {}
+    for day, parts in parts_by_name.items():
+        described = []
+        for name, where in parts.items():
+            if len(where) == len(subdivisions):
+                described.append(name)
+            else:
+                places = _join_english([_SUBDIVISION_NAMES[s] for s in where])
+                described.append(f"{name} ({places})")
+        labels[day] = "; ".join(described)
+    return labels
+
+
+def _non_working_reason(calendar: WorkingDays, d: date) -> str | None:
+    """Return why `d` is not a working day in `calendar`, or None if it is one (see
+    ``WorkingDays.non_working_reason``)."""
+    if calendar.is_working_day(d):
+        return None
+    # Same order of checks as is_working_day. Weekends first: Christmas Day on a Saturday is
+    # explained as "Saturday" (the weekday alone disregards it; the substitute Monday is then
+    # named by the holiday data).
+    if d.weekday() == 5:
+        return "Saturday"
+    if d.weekday() == 6:
+        return "Sunday"
+    if (d.month, d.day) == (12, 25):
+        return "Christmas Day"
+    if (d.month, d.day) == (12, 24):  # only reached on the election calendar
+        return "Christmas Eve"
+    # A statutory reason beats "Added by staff": a closure entered on a bank holiday changes
+    # nothing, and the holiday's name is what staff need to see.
+    name = _bank_holiday_names(calendar.kind, d.year).get(d)
+    if name is not None:
+        return name
+    # Not a weekend, Christmas or bank holiday, yet not a working day: is_working_day leaves
+    # only the staff-entered days.
+    return ADDED_BY_STAFF
+
+
+def _short_date(d: date, *, with_year: bool = True) -> str:
+    """Return `d` as "Mon 1 Jul 2024" (or "Mon 1 Jul"): no zero padding, English names."""
+    text = f"{d:%a} {d.day} {d:%b}"
+    return f"{text} {d.year}" if with_year else text
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A date `working_days` working days after `start`, with the non-working days skipped on
+    the way (after `start`, up to and including `due`) and why each was skipped.
+    """
+
+    start: date
+    working_days: int
+    due: date
+    skipped: tuple[tuple[date, str], ...]
+
+    @property
+    def explanation(self) -> str:
+        """Return one English sentence saying how `due` was reached, e.g. "20 working days
+        after Mon 1 Jul 2024, skipping Sat 6 Jul (Saturday), ... and Sun 28 Jul (Sunday): due
+        Tue 30 Jul 2024."
+        """
+        unit = "working day" if self.working_days == 1 else "working days"
+        # The year is repeated only where it changes (a count across New Year), so the
+        # sentence stays short but never ambiguous.
+        skipped = [
+            f"{_short_date(d, with_year=d.year != self.start.year)} ({reason})"
+            for d, reason in self.skipped
+        ]
+        skipping = f"skipping {_join_english(skipped)}" if skipped else "with no days skipped"
+        return (
+            f"{self.working_days} {unit} after {_short_date(self.start)}, {skipping}: "
+            f"due {_short_date(self.due)}."
+        )
+
+
+def explain_due_date(start: date, n: int, calendar: WorkingDays) -> DueDate:
+    """Return the `n`th working day after `start` in `calendar` (``calendar.add``), with every
+    non-working day after `start` up to the due date and the reason it was skipped.
+    """
+    due = calendar.add(start, n)
+    skipped = []
+    day = start + timedelta(days=1)
+    while day <= due:
+        reason = calendar.non_working_reason(day)
+        if reason is not None:
+            skipped.append((day, reason))
+        day += timedelta(days=1)
+    return DueDate(start=start, working_days=n, due=due, skipped=tuple(skipped))
+
+
+def foi_due(received: date, extra_non_working: Iterable[date] = ()) -> DueDate:
+    """Return the FOI response deadline with its explanation: the 20th working day following
+    the date of receipt (Freedom of Information Act 2000, s.10(1); working day as defined in
+    s.10(6): weekends, Christmas Day, Good Friday and bank holidays in any part of the UK are
+    skipped). Always equal to ``foi_due_date(received, extra_non_working)`` in its `due`.
+    """
+    return explain_due_date(received, FOI_WORKING_DAYS, WorkingDays.for_foi(extra_non_working))
+
+
+def office_target(
+    received: date, working_days: int, extra_non_working: Iterable[date] = ()
+) -> DueDate:
+    """Return the office's own target for answering a routine request, with its explanation:
+    `working_days` working days after receipt (Norfolk protocol 10: "respond to straightforward
+    / routine requests as soon as possible, during normal Monday to Friday office hours").
+
+    Counted on the election timetable calendar (England and Wales bank holidays; Christmas Eve
+    off), which is the office's own working week, not the wider FOI calendar. Pass office
+    closures and days of mourning as `extra_non_working`.
+    """
+    calendar = WorkingDays.for_election_timetable(extra_non_working)
+    return explain_due_date(received, working_days, calendar)
+
+
+def working_days_between(start: date, end: date, calendar: WorkingDays) -> int:
+    """Return the number of working days in `calendar` after `start` up to and including `end`
+    (0 if `end` is on or before `start`): the inverse of ``calendar.add``, used for "median
+    working days to answer".
+    """
+    _require_date(start, "start")
+    _require_date(end, "end")
+    count = 0
+    day = start + timedelta(days=1)
+    while day <= end:
+        if calendar.is_working_day(day):
+            count += 1
+        day += timedelta(days=1)
+    return count

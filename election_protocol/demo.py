@@ -141,6 +141,9 @@ def seed_demo(now: datetime) -> DemoResult:
             reason="Office move (demo)",
         )
         _seed_candidates(election, users["spoc"], incumbent_user)
+        from requests_register.demo import seed_register
+
+        seed_register(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

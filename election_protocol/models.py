@@ -103,7 +103,7 @@ class Election(models.Model):
         help_text="People the Chief Executive has named to approve answers in their place.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[approval_deputies])
 
     class Meta:
         ordering = ["-poll_date"]

@@ -37,20 +37,44 @@ _MANAGE_CANDIDATES = [
     "candidates.view_candidate_contacts",
 ]
 
+_REGISTER_VIEW = ["requests_register.view_entry", "briefings.view_briefingmaterial"]
+_REGISTER_MANAGE = [
+    "requests_register.add_entry",
+    "requests_register.change_entry",
+    "requests_register.assign_entry",
+    "requests_register.view_requester_contacts",
+    "requests_register.export_register",
+    "requests_register.view_emailtemplate",
+    "requests_register.change_emailtemplate",
+]
+
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.SPOC: _VIEW_ELECTION + _MANAGE_ELECTION + _VIEW_CANDIDATES + _MANAGE_CANDIDATES,
+    Role.SPOC: _VIEW_ELECTION
+    + _MANAGE_ELECTION
+    + _VIEW_CANDIDATES
+    + _MANAGE_CANDIDATES
+    + _REGISTER_VIEW
+    + _REGISTER_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
     + _MANAGE_CANDIDATES
-    + ["candidates.correct_candidate_status"],
+    + ["candidates.correct_candidate_status"]
+    + _REGISTER_VIEW
+    + _REGISTER_MANAGE
+    + ["requests_register.approve_answer"],
+    # Chiefs' offices and liaisons see only the register entries assigned to them (object
+    # permissions granted on assignment); liaisons log requests that reached their service.
     Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
     Role.CHIEF_FIRE_OFFICER: _VIEW_ELECTION + _VIEW_CANDIDATES,
-    Role.POLICE_LIAISON: _VIEW_ELECTION,
-    Role.FIRE_LIAISON: _VIEW_ELECTION,
-    Role.AUDITOR: _VIEW_ELECTION + _VIEW_CANDIDATES,
+    Role.POLICE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry"],
+    Role.FIRE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry"],
+    Role.AUDITOR: _VIEW_ELECTION
+    + _VIEW_CANDIDATES
+    + _REGISTER_VIEW
+    + ["requests_register.export_register"],
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "simple_history",
+    "django_filters",
     "election_protocol",
     "candidates",
     "requests_register",
@@ -206,3 +207,18 @@ LOGGING = {
     # Django's own logger would print again through its default handler: send it to ours only.
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# --- Celery beat schedule (issue 3) -------------------------------------------------------------
+# The one place periodic tasks are scheduled; one comment per entry saying why it exists.
+CELERY_BEAT_SCHEDULE = {
+    # The outbox's safety net: re-enqueue e-mails still QUEUED (broker down at commit), FAILED
+    # ones whose retry was lost, and ones left SENDING by a worker that died. Sending is
+    # idempotent, so running it too often only costs a query. `expires` drops a run the worker
+    # could not start within two minutes, so a stopped worker does not come back to a pile.
+    "requeue-unsent-email": {
+        "task": "requests_register.task_requeue_unsent",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+}
+# --- end of Celery beat schedule ----------------------------------------------------------------

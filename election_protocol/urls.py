@@ -18,6 +18,7 @@ urlpatterns = [
         name="non_working_day_delete",
     ),
     path("candidates/", include("candidates.urls")),
+    path("register/", include("requests_register.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -16,27 +16,32 @@ Reference elections (every pinned date is from a published timetable, not from t
 """
 
 from dataclasses import FrozenInstanceError
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from election_protocol.calendar import (
     LONDON,
+    DueDate,
     Phase,
     PreElectionEnd,
     Timetable,
     WorkingDays,
     close_of_nominations,
     election_phase,
+    explain_due_date,
+    foi_due,
     foi_due_date,
     in_pre_election_period,
     notice_of_election_latest,
     notice_start,
+    office_target,
     pre_election_period,
     sopn_latest,
     statutory_timetable,
     takes_office,
     validate_notice_date,
+    working_days_between,
 )
 
 POLL_2024 = date(2024, 5, 2)
@@ -544,3 +549,312 @@ def test_in_pre_election_period_naive_datetime_raises() -> None:
             None,
             PreElectionEnd.CLOSE_OF_POLL,
         )
+
+
+# --- explaining working-day counts ----------------------------------------------------------
+
+ELECTION = WorkingDays.for_election_timetable
+FOI = WorkingDays.for_foi
+
+
+def _every_day(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "day", "expected"),
+    [
+        pytest.param(ELECTION(), date(2024, 3, 27), None, id="working-day"),
+        pytest.param(FOI(), date(2024, 3, 30), "Saturday", id="saturday"),
+        pytest.param(ELECTION(), date(2024, 3, 31), "Sunday", id="sunday"),
+        pytest.param(ELECTION(), date(2024, 12, 24), "Christmas Eve", id="christmas-eve-election"),
+        pytest.param(FOI(), date(2024, 12, 24), None, id="christmas-eve-foi-works"),
+        pytest.param(FOI(), date(2024, 12, 25), "Christmas Day", id="christmas-day"),
+        # Christmas Day 2021 was a Saturday; the substitute Monday is named by the holiday data.
+        pytest.param(FOI(), date(2021, 12, 25), "Saturday", id="christmas-on-saturday"),
+        pytest.param(
+            ELECTION(), date(2021, 12, 27), "Christmas Day (observed)", id="christmas-substitute"
+        ),
+        pytest.param(ELECTION(), date(2024, 3, 29), "Good Friday", id="good-friday"),
+        # The ``holidays`` package calls the early May bank holiday "May Day".
+        pytest.param(ELECTION(), date(2024, 5, 6), "May Day", id="early-may-bank-holiday"),
+        pytest.param(ELECTION(), date(2024, 4, 1), "Easter Monday", id="easter-monday-election"),
+        pytest.param(
+            FOI(),
+            date(2024, 4, 1),
+            "Easter Monday (England, Wales and Northern Ireland)",
+            id="easter-monday-foi-not-scotland",
+        ),
+        pytest.param(
+            FOI(), date(2024, 7, 12), "Battle of the Boyne (Northern Ireland)", id="ni-12-july"
+        ),
+        pytest.param(ELECTION(), date(2024, 7, 12), None, id="ni-12-july-election-works"),
+        pytest.param(
+            FOI(), date(2024, 8, 5), "Summer Bank Holiday (Scotland)", id="scotland-august"
+        ),
+        pytest.param(
+            FOI(),
+            date(2024, 12, 2),
+            "Saint Andrew's Day (observed) (Scotland)",
+            id="scotland-st-andrews-substitute",
+        ),
+        # Two holidays on one day, one of them Scotland only.
+        pytest.param(
+            FOI(),
+            date(2023, 1, 2),
+            "New Year's Day (observed); New Year Holiday (Scotland)",
+            id="two-holidays-one-day-foi",
+        ),
+        pytest.param(
+            ELECTION(), date(2023, 1, 2), "New Year's Day (observed)", id="two-holidays-election"
+        ),
+        pytest.param(
+            ELECTION(),
+            date(2022, 9, 19),
+            "State Funeral of Queen Elizabeth II",
+            id="queens-state-funeral",
+        ),
+        pytest.param(
+            ELECTION([date(2024, 4, 10)]), date(2024, 4, 10), "Added by staff", id="staff-day"
+        ),
+        pytest.param(
+            FOI([date(2024, 4, 10)]), date(2024, 4, 10), "Added by staff", id="staff-day-foi"
+        ),
+        # A closure entered on a day that is off anyway keeps the statutory reason.
+        pytest.param(
+            ELECTION([date(2024, 5, 6)]), date(2024, 5, 6), "May Day", id="staff-on-bank-holiday"
+        ),
+        pytest.param(
+            ELECTION([date(2024, 4, 13)]), date(2024, 4, 13), "Saturday", id="staff-on-saturday"
+        ),
+    ],
+)
+def test_non_working_reason_names_the_kind_of_day(
+    calendar: WorkingDays, day: date, expected: str | None
+) -> None:
+    assert calendar.non_working_reason(day) == expected
+
+
+@pytest.mark.parametrize(
+    "calendar",
+    [
+        pytest.param(ELECTION(), id="election"),
+        pytest.param(FOI(), id="foi"),
+        pytest.param(ELECTION([date(2024, 4, 10), date(2024, 12, 27)]), id="election-extra"),
+        pytest.param(FOI([date(2024, 4, 10), date(2024, 12, 27)]), id="foi-extra"),
+    ],
+)
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_non_working_reason_agrees_with_is_working_day_every_day_of_year(
+    calendar: WorkingDays, year: int
+) -> None:
+    days = _every_day(year)
+    reasons = {d: calendar.non_working_reason(d) for d in days}
+
+    assert [d for d in days if reasons[d] is None] == [
+        d for d in days if calendar.is_working_day(d)
+    ]
+    assert [d for d, reason in reasons.items() if reason == ""] == []
+
+
+def test_non_working_reason_datetime_raises() -> None:
+    with pytest.raises(TypeError, match=r"must be a datetime\.date"):
+        FOI().non_working_reason(datetime(2024, 12, 25, 9, 0))
+
+
+def test_foi_due_lists_every_skipped_day_with_its_reason() -> None:
+    # Received Mon 1 Jul 2024: see test_foi_due_date_is_20th_uk_working_day_after_receipt.
+    assert foi_due(date(2024, 7, 1)) == DueDate(
+        start=date(2024, 7, 1),
+        working_days=20,
+        due=date(2024, 7, 30),
+        skipped=(
+            (date(2024, 7, 6), "Saturday"),
+            (date(2024, 7, 7), "Sunday"),
+            (date(2024, 7, 12), "Battle of the Boyne (Northern Ireland)"),
+            (date(2024, 7, 13), "Saturday"),
+            (date(2024, 7, 14), "Sunday"),
+            (date(2024, 7, 20), "Saturday"),
+            (date(2024, 7, 21), "Sunday"),
+            (date(2024, 7, 27), "Saturday"),
+            (date(2024, 7, 28), "Sunday"),
+        ),
+    )
+
+
+def test_foi_due_explanation_is_one_sentence() -> None:
+    assert foi_due(date(2024, 7, 1)).explanation == (
+        "20 working days after Mon 1 Jul 2024, skipping Sat 6 Jul (Saturday), Sun 7 Jul "
+        "(Sunday), Fri 12 Jul (Battle of the Boyne (Northern Ireland)), Sat 13 Jul (Saturday), "
+        "Sun 14 Jul (Sunday), Sat 20 Jul (Saturday), Sun 21 Jul (Sunday), Sat 27 Jul "
+        "(Saturday) and Sun 28 Jul (Sunday): due Tue 30 Jul 2024."
+    )
+
+
+@pytest.mark.parametrize(
+    ("received", "extra"),
+    [
+        pytest.param(date(2024, 7, 1), (), id="ni-12-july"),
+        pytest.param(date(2024, 7, 6), (), id="saturday-receipt"),
+        pytest.param(date(2024, 12, 20), (), id="christmas"),
+        pytest.param(date(2025, 3, 10), (), id="st-patricks-day"),
+        pytest.param(date(2026, 11, 16), (), id="st-andrews-day"),
+        pytest.param(date(2024, 7, 1), (date(2024, 7, 3),), id="extra-day"),
+        pytest.param(date(2024, 4, 8), (), id="pcc-2024-sopn-day"),
+    ],
+)
+def test_foi_due_agrees_with_foi_due_date(received: date, extra: tuple[date, ...]) -> None:
+    assert foi_due(received, extra).due == foi_due_date(received, extra)
+
+
+@pytest.mark.parametrize(
+    ("received", "working_days", "extra", "expected"),
+    [
+        # A routine request received on Thu 28 Mar 2024, in the pre-election period of the
+        # 2 May 2024 PCC poll (Cumbria notice 20 Mar): Easter is skipped.
+        pytest.param(
+            date(2024, 3, 28),
+            5,
+            (),
+            DueDate(
+                start=date(2024, 3, 28),
+                working_days=5,
+                due=date(2024, 4, 8),
+                skipped=(
+                    (date(2024, 3, 29), "Good Friday"),
+                    (date(2024, 3, 30), "Saturday"),
+                    (date(2024, 3, 31), "Sunday"),
+                    (date(2024, 4, 1), "Easter Monday"),
+                    (date(2024, 4, 6), "Saturday"),
+                    (date(2024, 4, 7), "Sunday"),
+                ),
+            ),
+            id="easter-2024",
+        ),
+        # Christmas Eve is off for the office (unlike FOI); 2 Jan (Scotland only) is worked.
+        pytest.param(
+            date(2024, 12, 20),
+            5,
+            (),
+            DueDate(
+                start=date(2024, 12, 20),
+                working_days=5,
+                due=date(2025, 1, 2),
+                skipped=(
+                    (date(2024, 12, 21), "Saturday"),
+                    (date(2024, 12, 22), "Sunday"),
+                    (date(2024, 12, 24), "Christmas Eve"),
+                    (date(2024, 12, 25), "Christmas Day"),
+                    (date(2024, 12, 26), "Boxing Day"),
+                    (date(2024, 12, 28), "Saturday"),
+                    (date(2024, 12, 29), "Sunday"),
+                    (date(2025, 1, 1), "New Year's Day"),
+                ),
+            ),
+            id="christmas-2024",
+        ),
+        # An office closure on Wed 10 Apr 2024 (between the 2024 SoPN and notice of poll).
+        pytest.param(
+            date(2024, 4, 8),
+            3,
+            (date(2024, 4, 10),),
+            DueDate(
+                start=date(2024, 4, 8),
+                working_days=3,
+                due=date(2024, 4, 12),
+                skipped=((date(2024, 4, 10), "Added by staff"),),
+            ),
+            id="office-closure",
+        ),
+    ],
+)
+def test_office_target_counts_office_working_days(
+    received: date, working_days: int, extra: tuple[date, ...], expected: DueDate
+) -> None:
+    assert office_target(received, working_days, extra) == expected
+
+
+@pytest.mark.parametrize(
+    ("due_date", "expected"),
+    [
+        pytest.param(
+            office_target(date(2024, 4, 8), 1),
+            "1 working day after Mon 8 Apr 2024, with no days skipped: due Tue 9 Apr 2024.",
+            id="singular-no-skips",
+        ),
+        pytest.param(
+            office_target(date(2024, 4, 8), 3, [date(2024, 4, 10)]),
+            "3 working days after Mon 8 Apr 2024, skipping Wed 10 Apr (Added by staff): "
+            "due Fri 12 Apr 2024.",
+            id="one-skip",
+        ),
+        pytest.param(
+            office_target(date(2024, 12, 30), 2),
+            "2 working days after Mon 30 Dec 2024, skipping Wed 1 Jan 2025 (New Year's Day): "
+            "due Thu 2 Jan 2025.",
+            id="year-shown-after-new-year",
+        ),
+        pytest.param(
+            office_target(date(2024, 3, 28), 1),
+            "1 working day after Thu 28 Mar 2024, skipping Fri 29 Mar (Good Friday), Sat 30 "
+            "Mar (Saturday), Sun 31 Mar (Sunday) and Mon 1 Apr (Easter Monday): due Tue 2 Apr "
+            "2024.",
+            id="easter",
+        ),
+    ],
+)
+def test_due_date_explanation_reads_as_one_sentence(due_date: DueDate, expected: str) -> None:
+    assert due_date.explanation == expected
+
+
+def test_explain_due_date_due_is_calendar_add() -> None:
+    calendar = FOI([date(2024, 4, 10)])
+
+    assert explain_due_date(POLL_2024, 25, calendar).due == calendar.add(POLL_2024, 25)
+
+
+@pytest.mark.parametrize("n", [0, -3])
+def test_explain_due_date_non_positive_count_raises(n: int) -> None:
+    with pytest.raises(ValueError, match="n must be"):
+        explain_due_date(POLL_2024, n, ELECTION())
+
+
+@pytest.mark.parametrize("calendar", [ELECTION(), FOI(), ELECTION([date(2024, 4, 10)])])
+@pytest.mark.parametrize(
+    "start",
+    [
+        date(2024, 3, 26),  # 2024 notice of election (latest)
+        date(2024, 3, 30),  # a Saturday before Easter Monday
+        date(2024, 7, 11),  # the day before 12 July
+        date(2024, 12, 23),
+    ],
+)
+@pytest.mark.parametrize("n", [1, 5, 20, 60])
+def test_working_days_between_inverts_add(calendar: WorkingDays, start: date, n: int) -> None:
+    assert working_days_between(start, calendar.add(start, n), calendar) == n
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "calendar", "expected"),
+    [
+        pytest.param(POLL_2024, POLL_2024, ELECTION(), 0, id="same-day"),
+        pytest.param(POLL_2024, date(2024, 4, 24), ELECTION(), 0, id="end-before-start"),
+        # Over Easter 2024 only Tue 2 Apr counts.
+        pytest.param(date(2024, 3, 28), date(2024, 4, 2), ELECTION(), 1, id="easter"),
+        # End on a non-working day: Fri 12 Jul 2024 counts for the office, not for FOI.
+        pytest.param(date(2024, 7, 11), date(2024, 7, 12), ELECTION(), 1, id="12-july-election"),
+        pytest.param(date(2024, 7, 11), date(2024, 7, 12), FOI(), 0, id="12-july-foi"),
+        # The start day itself is never counted, even when it is a working day.
+        pytest.param(date(2024, 4, 8), date(2024, 4, 12), ELECTION(), 4, id="start-not-counted"),
+    ],
+)
+def test_working_days_between_counts_after_start_up_to_end(
+    start: date, end: date, calendar: WorkingDays, expected: int
+) -> None:
+    assert working_days_between(start, end, calendar) == expected
+
+
+def test_working_days_between_datetime_raises() -> None:
+    with pytest.raises(TypeError, match=r"end must be a datetime\.date"):
+        working_days_between(POLL_2024, datetime(2024, 5, 9, 9, 0), ELECTION())

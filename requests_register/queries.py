@@ -1,0 +1,181 @@
+"""Reusable reads of the register. "Today" is always a parameter."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from candidates.models import Candidate
+from election_protocol import calendar
+from election_protocol.models import Election
+from requests_register import rules
+from requests_register.models import Entry
+
+OPEN_VALUES = [s.value for s in rules.OPEN]
+DUE_SOON_WORKING_DAYS = 2
+
+
+def office_calendar(election: Election) -> calendar.WorkingDays:
+    """Return the office's working days: the election calendar plus every non-working day."""
+    return calendar.WorkingDays.for_election_timetable(
+        [d.date for d in election.non_working_days.all()]
+    )
+
+
+def due_soon_cutoff(election: Election, today: date) -> date:
+    """Return the last target date that counts as due soon at `today` (two working days on)."""
+    return office_calendar(election).add(today, DUE_SOON_WORKING_DAYS)
+
+
+def overdue(entries: QuerySet[Entry], today: date) -> QuerySet[Entry]:
+    """Return the open entries whose target date has passed."""
+    return entries.filter(status__in=OPEN_VALUES, target_date__lt=today)
+
+
+def due_soon(entries: QuerySet[Entry], today: date, cutoff: date) -> QuerySet[Entry]:
+    """Return the open entries due from `today` to `cutoff`."""
+    return entries.filter(status__in=OPEN_VALUES, target_date__gte=today, target_date__lte=cutoff)
+
+
+def deadline_state(entry: Entry, today: date, cutoff: date) -> str:
+    """Return "overdue", "due_soon" or "" for an entry at `today`."""
+    if not entry.is_open:
+        return ""
+    if entry.target_date < today:
+        return "overdue"
+    if entry.target_date <= cutoff:
+        return "due_soon"
+    return ""
+
+
+def register_rows(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Return entries with what the list pages show, in a constant number of queries."""
+    return entries.select_related("candidate", "party", "election").order_by(
+        "-received_at", "-number"
+    )
+
+
+def search(entries: QuerySet[Entry], text: str, vendor: str) -> QuerySet[Entry]:
+    """Return entries matching `text`: PostgreSQL full-text search, or a simple fallback."""
+    text = text.strip()
+    if not text:
+        return entries
+    if vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(
+            "reference", "topic", "question", "answer", "requester_name", config="english"
+        )
+        return entries.annotate(search=vector).filter(
+            Q(search=SearchQuery(text, config="english", search_type="websearch"))
+            | Q(reference__iexact=text)
+        )
+    query = Q()
+    for word in text.split():
+        query &= (
+            Q(reference__icontains=word)
+            | Q(topic__icontains=word)
+            | Q(question__icontains=word)
+            | Q(answer__icontains=word)
+            | Q(requester_name__icontains=word)
+        )
+    return entries.filter(query)
+
+
+def my_work(
+    user, entries: QuerySet[Entry], *, may_manage: bool, may_approve: bool
+) -> dict[str, QuerySet[Entry]]:
+    """Return the groups of entries waiting for `user`, by what they need to do."""
+    groups: dict[str, QuerySet[Entry]] = {}
+    if may_approve:
+        groups["To approve"] = entries.filter(status=rules.Status.ANSWER_DRAFTED).exclude(
+            drafted_by=user
+        )
+    if may_manage:
+        groups["To confirm in writing"] = entries.filter(
+            status=rules.Status.LOGGED,
+            channel__in=[c.value for c in rules.NEEDS_WRITTEN_CONFIRMATION],
+        )
+        groups["Awaiting the requester's confirmation"] = entries.filter(
+            status=rules.Status.AWAITING_CONFIRMATION
+        )
+        groups["To answer"] = entries.filter(
+            status__in=[rules.Status.LOGGED, rules.Status.IN_PROGRESS]
+        ).exclude(
+            status=rules.Status.LOGGED,
+            channel__in=[c.value for c in rules.NEEDS_WRITTEN_CONFIRMATION],
+        )
+        groups["Approved, to send"] = entries.filter(status=rules.Status.APPROVED)
+    groups["Assigned to me, no contribution yet"] = (
+        entries.filter(assignments__assignee=user, status__in=OPEN_VALUES)
+        .exclude(contributions__author=user)
+        .distinct()
+    )
+    return {name: register_rows(qs) for name, qs in groups.items()}
+
+
+@dataclass
+class ParityRow:
+    candidate: Candidate
+    requests: int = 0
+    answered: int = 0
+    overdue: int = 0
+    duplicates: int = 0
+    days_to_answer: list[int] = field(default_factory=list)
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.days_to_answer) if self.days_to_answer else None
+
+
+def parity(election: Election, today: date) -> list[ParityRow]:
+    """Return, for each candidate, requests made, answered, median working days to answer,
+    overdue and duplicates: the picture behind Cumbria 3.3.1 ("does it appear to favour one
+    candidate against another?"). Two queries whatever the number of entries."""
+    cal = office_calendar(election)
+    rows = {
+        c.pk: ParityRow(c)
+        for c in Candidate.objects.filter(election=election).select_related("party")
+    }
+    entries = Entry.objects.filter(election=election, candidate__isnull=False).only(
+        "candidate_id", "status", "received_at", "answered_at", "target_date"
+    )
+    for entry in entries:
+        row = rows.get(entry.candidate_id)
+        if row is None:
+            continue
+        row.requests += 1
+        status = rules.Status(entry.status)
+        if status == rules.Status.DUPLICATE:
+            row.duplicates += 1
+        if entry.answered_at:
+            row.answered += 1
+            row.days_to_answer.append(
+                calendar.working_days_between(
+                    _local(entry.received_at), _local(entry.answered_at), cal
+                )
+            )
+        elif status in rules.OPEN and entry.target_date < today:
+            row.overdue += 1
+    return sorted(rows.values(), key=lambda r: r.candidate.name)
+
+
+def _local(moment: datetime) -> date:
+    return moment.astimezone(calendar.LONDON).date()
+
+
+def match_sender(election: Election, email: str) -> tuple[str, Candidate | None]:
+    """Return (requester type, candidate) for an e-mail sender: a known candidate's address,
+    a known agent's, or ("public", None). Case-insensitive; in Python, since candidates are few."""
+    email = email.strip().casefold()
+    if not email:
+        return ("public", None)
+    for candidate in Candidate.objects.filter(election=election):
+        if email in (e.casefold() for e in candidate.emails):
+            return ("candidate", candidate)
+        if candidate.agent_email and candidate.agent_email.casefold() == email:
+            return ("agent", candidate)
+    return ("public", None)

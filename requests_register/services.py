@@ -1,0 +1,465 @@
+"""Every write to the register: logging, the status funnel, answers, assignments, notes.
+
+E-mail goes through requests_register.outbox: recorded in the same transaction as the change
+that causes it, sent by a Celery task after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from election_protocol import calendar
+from election_protocol.models import Election
+from requests_register import outbox, rules
+from requests_register.models import (
+    Assignment,
+    Attachment,
+    Contribution,
+    Entry,
+    Note,
+    StatusEvent,
+)
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "message/rfc822": ".eml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/msword": ".doc",
+    "application/vnd.ms-excel": ".xls",
+}
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the entry after this edit began; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def check_attachment(file: IncomingFile) -> None:
+    """Raise ValidationError saying what to fix if `file` is too big or of a refused type."""
+    if len(file.data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            f"{file.filename} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+        )
+    if file.content_type not in ALLOWED_ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(set(ALLOWED_ATTACHMENT_TYPES.values())))
+        raise ValidationError(f"{file.filename} is not a file type we keep: use {allowed}.")
+
+
+def target_for(election: Election, kind: str, received: datetime) -> calendar.DueDate:
+    """Return the target date for an entry, explained (which days were skipped).
+
+    FOI requests: the 20th working day after receipt (FOIA s.10), where days of thanksgiving or
+    mourning count as non-working. Other requests: the election's routine target in office
+    working days, where office closures count too (Norfolk protocol 10).
+    """
+    day = timezone.localdate(received)
+    days = list(election.non_working_days.all())
+    if kind == rules.Kind.FOI:
+        return calendar.foi_due(day, [d.date for d in days if d.affects_statutory_deadlines])
+    return calendar.office_target(day, election.routine_target_working_days, [d.date for d in days])
+
+
+def _context(entry: Entry, **extra: str) -> dict[str, str]:
+    election = entry.election
+    base = {
+        "reference": entry.reference,
+        "name": entry.requester_name,
+        "topic": entry.topic,
+        "question": entry.question,
+        "answer": entry.answer,
+        "reason": entry.ending_reason,
+        "material_title": entry.material.title if entry.material else "",
+        "material_url": entry.material.url if entry.material else "",
+        "paro_name": election.paro_name,
+        "paro_email": election.paro_email,
+        "spoc_name": election.spoc_name,
+        "spoc_email": election.spoc_email,
+        "office_name": election.office_name,
+    }
+    base.update(extra)
+    return base
+
+
+def _email_requester(entry: Entry, key: str, by, now: datetime, **extra: str) -> None:
+    outbox.queue_templated_email(
+        key=key,
+        entry=entry,
+        to=[entry.requester_email],
+        context=_context(entry, **extra),
+        by=by,
+        now=now,
+    )
+
+
+def _store_attachment(entry: Entry, file: IncomingFile, by, now: datetime) -> Attachment:
+    check_attachment(file)
+    attachment = Attachment(
+        entry=entry,
+        token=secrets.token_urlsafe(24),
+        filename=file.filename[:255],
+        content_type=file.content_type,
+        size=len(file.data),
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    attachment.file.save(attachment.token, ContentFile(file.data), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def log_entry(
+    *,
+    election: Election,
+    by,
+    received_at: datetime,
+    channel: str,
+    kind: str,
+    topic: str,
+    question: str,
+    requester_type: str,
+    requester_name: str,
+    first_reached: str = Entry.Organisation.OPCC,
+    redirected_at: datetime | None = None,
+    candidate=None,
+    party=None,
+    requester_email: str = "",
+    requester_phone: str = "",
+    requester_address: str = "",
+    attachments: Iterable[IncomingFile] = (),
+    acknowledge: bool = False,
+    now: datetime | None = None,
+) -> Entry:
+    """Put a new contact on the register.
+
+    Effects: the election row locked to number the entry (`<prefix>-0001`, …); the entry with
+    how its requester is treated decided now, from the election's policy and the candidate's
+    status now (Cumbria 1.1, 6.1.1), and its target date; a StatusEvent (logged); attachments
+    stored; the person who logged it may see it (object permission, for liaisons); if
+    `acknowledge`, an acknowledgement e-mail queued (written requests with an e-mail address).
+    """
+    now = now or timezone.now()
+    if received_at > now:
+        raise ValidationError({"received_at": "The date received cannot be in the future."})
+    if candidate is not None and candidate.election_id != election.pk:
+        raise ValidationError({"candidate": "That candidate stands in another election."})
+    Election.objects.select_for_update().filter(pk=election.pk).first()
+    number = (Entry.objects.filter(election=election).aggregate(n=Max("number"))["n"] or 0) + 1
+    treated = rules.treated_as_candidate(
+        requester_type,
+        candidate.status if candidate else None,
+        election.undeclared_treated_as == "candidate",
+    )
+    entry = Entry(
+        election=election,
+        number=number,
+        reference=f"{election.reference_prefix}-{number:04d}",
+        received_at=received_at,
+        channel=channel,
+        first_reached=first_reached,
+        redirected_at=redirected_at,
+        kind=kind,
+        topic=topic.strip(),
+        question=question,
+        requester_type=requester_type,
+        candidate=candidate,
+        party=party,
+        requester_name=requester_name.strip(),
+        requester_email=requester_email.strip(),
+        requester_phone=requester_phone.strip(),
+        requester_address=requester_address,
+        treated_as=Entry.TreatedAs.CANDIDATE if treated else Entry.TreatedAs.PUBLIC,
+        target_date=target_for(election, kind, received_at).due,
+        created_by=by,
+    )
+    entry._history_user = by
+    entry.save()
+    StatusEvent.objects.create(
+        entry=entry, old_status="", new_status=rules.Status.LOGGED, at=now, by=by
+    )
+    for file in attachments:
+        _store_attachment(entry, file, by, now)
+    assign_perm("requests_register.view_entry", by, entry)
+    if acknowledge and entry.requester_email and not rules.needs_confirmation(entry.channel):
+        _email_requester(entry, "acknowledgement", by, now)
+    return entry
+
+
+EDITABLE_FIELDS = (
+    "received_at",
+    "channel",
+    "first_reached",
+    "redirected_at",
+    "kind",
+    "topic",
+    "question",
+    "requester_type",
+    "candidate",
+    "party",
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "requester_address",
+)
+
+
+@transaction.atomic
+def update_entry(
+    entry_id: int, *, expected_version: int, by, now: datetime | None = None, **fields: object
+) -> Entry:
+    """Save edits to an entry's details, refusing them if someone saved it in the meantime.
+
+    Effects: the changed fields and version saved; a history row naming `by`. Raises
+    ConcurrentEditError (nothing saved) if the entry's version is no longer `expected_version`.
+    How the requester is treated is not recomputed: it was decided at logging (Cumbria 6.1.1).
+    """
+    now = now or timezone.now()
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    if entry.version != expected_version:
+        raise ConcurrentEditError(
+            "Someone else saved this entry while you were editing it. Your changes are below "
+            "but were not saved: check the entry as it is now, then save again."
+        )
+    if fields.get("received_at") and fields["received_at"] > now:
+        raise ValidationError({"received_at": "The date received cannot be in the future."})
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.version += 1
+    entry._history_user = by
+    entry.save(update_fields=[*fields, "version"])
+    return entry
+
+
+def _facts(
+    entry: Entry, new: rules.Status, by, reason: str, material, duplicate_of, may_approve: bool
+) -> rules.EntryFacts:
+    return rules.EntryFacts(
+        status=rules.Status(entry.status),
+        channel=rules.Channel(entry.channel),
+        confirmed=entry.confirmed_at is not None,
+        has_requester_email=bool(entry.requester_email),
+        has_answer=bool(entry.answer.strip()),
+        drafted_by_id=entry.drafted_by_id,
+        actor_id=by.pk,
+        actor_may_approve=may_approve,
+        reason=reason,
+        material_published=(material.published if material is not None else None),
+        duplicate_of_open_or_answered=(True if duplicate_of is not None else None),
+    )
+
+
+@transaction.atomic
+def set_entry_status(
+    entry_id: int,
+    new: rules.Status | str,
+    *,
+    by,
+    reason: str = "",
+    material=None,
+    duplicate_of=None,
+    may_approve: bool = False,
+    now: datetime | None = None,
+) -> Entry:
+    """Move an entry to `new`: the one funnel for every status change of the register.
+
+    Checks rules.check_entry_transition (written confirmation first for oral requests, replies
+    by e-mail only, four eyes on approval, reasons for endings) and raises
+    rules.TransitionError with a message for the user. Effects, in one transaction:
+    - awaiting confirmation: the confirmation e-mail queued (Cumbria 6.1.2);
+    - in progress from awaiting confirmation: confirmed_at set (the requester confirmed);
+    - approved: approved_by and approved_at;
+    - sent: the approved answer e-mailed to the requester and to the requester of every entry
+      marked a duplicate of this one; answered_at set;
+    - an ending: its reason (and material or original) kept, its templated reply queued
+      (none for withdrawn); a duplicate of an entry already sent gets that answer now;
+    - the version bumped, a StatusEvent row and a history row naming `by`.
+    """
+    now = now or timezone.now()
+    new = rules.Status(new)
+    entry = (
+        Entry.objects.select_for_update().select_related("election", "material").get(pk=entry_id)
+    )
+    if duplicate_of is not None and (
+        duplicate_of.pk == entry.pk or duplicate_of.election_id != entry.election_id
+    ):
+        raise rules.TransitionError("Choose another entry of this election as the original.")
+    rules.check_entry_transition(
+        new, _facts(entry, new, by, reason, material, duplicate_of, may_approve)
+    )
+    old = rules.Status(entry.status)
+    changed = ["status", "version"]
+    if new == rules.Status.IN_PROGRESS and old == rules.Status.AWAITING_CONFIRMATION:
+        entry.confirmed_at = now
+        changed.append("confirmed_at")
+    if new == rules.Status.APPROVED:
+        entry.approved_by, entry.approved_at = by, now
+        changed += ["approved_by", "approved_at"]
+    if new in rules.ENDINGS:
+        entry.ending_reason = reason.strip()
+        entry.material = material if new == rules.Status.ANSWERED_BY_MATERIAL else None
+        entry.duplicate_of = duplicate_of if new == rules.Status.DUPLICATE else None
+        changed += ["ending_reason", "material", "duplicate_of"]
+    if new in rules.SENDS_REPLY:
+        entry.answered_at = now
+        changed.append("answered_at")
+    entry.status = new
+    entry.version += 1
+    entry._history_user = by
+    entry.save(update_fields=changed)
+    StatusEvent.objects.create(
+        entry=entry, old_status=old, new_status=new, at=now, by=by, reason=reason.strip()
+    )
+
+    if new == rules.Status.AWAITING_CONFIRMATION:
+        _email_requester(entry, "confirmation", by, now)
+    elif new == rules.Status.SENT:
+        _email_requester(entry, "reply", by, now)
+        for duplicate in entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(
+            requester_email=""
+        ):
+            _email_requester(duplicate, "duplicate", by, now, answer=entry.answer)
+    elif new in rules.ENDINGS and new != rules.Status.WITHDRAWN:
+        if new == rules.Status.DUPLICATE:
+            original = entry.duplicate_of
+            answered = rules.Status(original.status) in (rules.Status.SENT, rules.Status.CLOSED)
+            _email_requester(
+                entry,
+                "duplicate",
+                by,
+                now,
+                answer=original.answer
+                if answered
+                else "We will send you the answer as soon as it is ready.",
+            )
+        else:
+            _email_requester(entry, new.value, by, now)
+    return entry
+
+
+@transaction.atomic
+def draft_answer(entry_id: int, *, answer: str, by, now: datetime | None = None) -> Entry:
+    """Save the answer and mark it drafted, by `by` (who then cannot approve it).
+
+    Effects: answer and drafted_by saved, then set_entry_status(answer drafted).
+    """
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    if rules.Status(entry.status) != rules.Status.IN_PROGRESS:
+        raise rules.TransitionError("An answer can be drafted only while the entry is in progress.")
+    if not answer.strip():
+        raise rules.TransitionError("Write the answer before marking it drafted.")
+    entry.answer = answer.strip()
+    entry.drafted_by = by
+    entry._history_user = by
+    entry.save(update_fields=["answer", "drafted_by"])
+    return set_entry_status(entry_id, rules.Status.ANSWER_DRAFTED, by=by, now=now)
+
+
+@transaction.atomic
+def assign_entry(
+    entry_id: int, *, assignee, by, request: str = "", now: datetime | None = None
+) -> Assignment:
+    """Ask a colleague (liaison or chief's office) to supply information for an entry.
+
+    Effects: an Assignment row; the assignee may now view the entry and add a contribution
+    (object permissions); an e-mail to the assignee saying what is needed (no requester details).
+    """
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().select_related("election").get(pk=entry_id)
+    if not entry.is_open:
+        raise rules.TransitionError("Reopen the entry before asking for more information.")
+    assignment, created = Assignment.objects.get_or_create(
+        entry=entry,
+        assignee=assignee,
+        defaults={"assigned_by": by, "assigned_at": now, "request": request.strip()},
+    )
+    if not created:
+        raise rules.TransitionError(f"{assignee.get_username()} is already assigned to this entry.")
+    assign_perm("requests_register.view_entry", assignee, entry)
+    assign_perm("requests_register.contribute_entry", assignee, entry)
+    if assignee.email:
+        outbox.queue_email(
+            purpose="assignment",
+            to=[assignee.email],
+            subject=f"{entry.reference}: information needed by {entry.target_date:%-d %B %Y}",
+            body=(
+                "The Election SPOC has asked you to supply information for register entry "
+                f"{entry.reference} ({entry.topic}).\n\n"
+                f"What is needed: {request.strip() or 'see the entry'}\n\n"
+                f"Target date: {entry.target_date:%A %-d %B %Y}.\n\n"
+                "Open the entry in Election SPOC to add your contribution."
+            ),
+            reply_to=entry.election.spoc_email,
+            entry=entry,
+            by=by,
+            now=now,
+        )
+    return assignment
+
+
+@transaction.atomic
+def add_contribution(entry_id: int, *, body: str, by, now: datetime | None = None) -> Contribution:
+    """Record information a colleague supplied. Effects: a Contribution row."""
+    if not body.strip():
+        raise ValidationError({"body": "Write the information you are supplying."})
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    return Contribution.objects.create(
+        entry=entry, author=by, body=body.strip(), created_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def add_note(entry_id: int, *, kind: str, body: str, by, now: datetime | None = None) -> Note:
+    """Record a note, decision or risk mitigation. Effects: a Note row."""
+    if not body.strip():
+        raise ValidationError({"body": "Write the note."})
+    entry = Entry.objects.get(pk=entry_id)
+    return Note.objects.create(
+        entry=entry, kind=kind, body=body.strip(), author=by, created_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def add_attachments(
+    entry_id: int, files: Iterable[IncomingFile], *, by, now: datetime | None = None
+) -> list[Attachment]:
+    """Store files with an entry. Effects: Attachment rows and their files; all or none."""
+    now = now or timezone.now()
+    entry = Entry.objects.get(pk=entry_id)
+    return [_store_attachment(entry, f, by, now) for f in files]
+
+
+@transaction.atomic
+def set_approval_deputies(election: Election, deputies, *, by) -> None:
+    """Name who may approve answers in the Chief Executive's place.
+
+    Effects: the election's approval_deputies replaced; a history row of the election (its
+    m2m history) naming `by`.
+    """
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    election._history_user = by  # read by simple-history's m2m tracking
+    election.approval_deputies.set(deputies)

@@ -1,0 +1,533 @@
+"""Staff pages of the register."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from election_protocol.views import election_or_setup
+from requests_register import email_import, permissions, queries, rules, services
+from requests_register.filters import RegisterFilter
+from requests_register.forms import (
+    AssignForm,
+    AttachmentForm,
+    ContributionForm,
+    DeputiesForm,
+    DraftForm,
+    EditEntryForm,
+    EmailImportForm,
+    LogEntryForm,
+    NoteForm,
+    StatusForm,
+)
+from requests_register.models import Attachment, Entry
+from requests_register.timeline import entry_timeline
+
+PAGE_SIZE = 50
+EMAIL_IMPORT_DIR = "email-imports"
+
+
+def _incoming(files) -> list[services.IncomingFile]:
+    return [
+        services.IncomingFile(f.name, f.content_type or "application/octet-stream", f.read())
+        for f in files
+    ]
+
+
+def _first_reached_for(user) -> str | None:
+    """Liaisons log what reached their own service; managers choose."""
+    if permissions.can_manage_entries(user):
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    if "Fire liaison" in names:
+        return "fire"
+    return "police"
+
+
+def register_list(request: HttpRequest) -> HttpResponse:
+    election = election_or_setup()
+    entries = permissions.entries_for_user(request.user).filter(election=election)
+    # The whole register for managers and the auditor; assigned entries for colleagues.
+    if not (
+        permissions.can_view_register(request.user)
+        or permissions.can_log_entry(request.user)
+        or entries.exists()
+    ):
+        raise PermissionDenied
+    today = timezone.localdate()
+    cutoff = queries.due_soon_cutoff(election, today)
+    register_filter = RegisterFilter(
+        request.GET or None, queryset=entries, election=election, today=today
+    )
+    rows = queries.register_rows(register_filter.qs)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.deadline = queries.deadline_state(entry, today, cutoff)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requests_register/list.html",
+        {
+            "election": election,
+            "filter": register_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "overdue_count": queries.overdue(entries, today).count(),
+            "due_soon_count": queries.due_soon(entries, today, cutoff).count(),
+            "can_log": permissions.can_log_entry(request.user),
+            "can_export": permissions.can_export_register(request.user),
+            "show_names": permissions.can_view_register(request.user),
+        },
+    )
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt="requests_register.email_import")
+
+
+def _imported_email(token: str):
+    """Return the parsed e-mail behind a signed token (valid for a day), or None."""
+    try:
+        name = _signer().unsign(token, max_age=24 * 3600)
+    except signing.BadSignature:
+        return None
+    path = Path(settings.MEDIA_ROOT) / EMAIL_IMPORT_DIR / name
+    if not path.is_file():
+        return None
+    return email_import.parse_email(path.read_bytes())
+
+
+def log_entry(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_log_entry(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    fixed = _first_reached_for(request.user)
+    form = LogEntryForm(
+        request.POST or None, request.FILES or None, election=election, first_reached_fixed=fixed
+    )
+    imported = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        files = _incoming(data.pop("attachments"))
+        token = data.pop("email_token")
+        if token:
+            imported = _imported_email(token)
+            if imported is not None:
+                files += [
+                    services.IncomingFile(a.filename, a.content_type, a.data)
+                    for a in imported.attachments
+                ]
+        acknowledge = data.pop("acknowledge")
+        try:
+            entry = services.log_entry(
+                election=election,
+                by=request.user,
+                acknowledge=acknowledge,
+                attachments=files,
+                **data,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, errors in error.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, errors)
+            else:
+                form.add_error("attachments", error.messages)
+        else:
+            messages.success(request, f"{entry.reference} is on the register.")
+            return redirect("requests_register:detail", pk=entry.pk)
+    return render(
+        request,
+        "requests_register/log.html",
+        {"form": form, "election": election, "topics": _topics(election)},
+    )
+
+
+def _topics(election) -> list[str]:
+    return list(
+        Entry.objects.filter(election=election)
+        .order_by("topic")
+        .values_list("topic", flat=True)
+        .distinct()
+    )
+
+
+def log_from_email(request: HttpRequest) -> HttpResponse:
+    """Upload or paste an e-mail; show the log form filled in from it for staff to check."""
+    if not permissions.can_log_entry(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    form = EmailImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data.get("eml"):
+                upload = form.cleaned_data["eml"]
+                if upload.size > email_import.MAX_BYTES:
+                    raise email_import.EmailImportError("The file is larger than 10 MB.")
+                raw = upload.read()
+            else:
+                raw = form.cleaned_data["source"].replace("\r\n", "\n").encode("utf-8")
+            parsed = email_import.parse_email(raw)
+        except email_import.EmailImportError as error:
+            form.add_error(None, str(error))
+        else:
+            folder = Path(settings.MEDIA_ROOT) / EMAIL_IMPORT_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            name = secrets.token_urlsafe(24)
+            (folder / name).write_bytes(raw)
+            requester_type, candidate = queries.match_sender(election, parsed.sender_email)
+            received = parsed.received_at or timezone.now()
+            if received > timezone.now():
+                received = timezone.now()
+            initial = {
+                "received_at": timezone.localtime(received).strftime("%Y-%m-%dT%H:%M"),
+                "channel": rules.Channel.EMAIL,
+                "first_reached": _first_reached_for(request.user) or "opcc",
+                "kind": rules.Kind.INFORMATION,
+                "topic": parsed.subject[:100],
+                "question": parsed.body,
+                "requester_type": requester_type,
+                "candidate": candidate.pk if candidate else None,
+                "requester_name": parsed.sender_name or parsed.sender_email,
+                "requester_email": parsed.sender_email,
+                "email_token": _signer().sign(name),
+                "acknowledge": True,
+            }
+            log_form = LogEntryForm(
+                initial=initial,
+                election=election,
+                first_reached_fixed=_first_reached_for(request.user),
+            )
+            if candidate:
+                messages.info(
+                    request,
+                    f"The sender matches {candidate.name} "
+                    f"({'agent' if requester_type == 'agent' else 'candidate'}).",
+                )
+            return render(
+                request,
+                "requests_register/log.html",
+                {
+                    "form": log_form,
+                    "election": election,
+                    "topics": _topics(election),
+                    "imported": parsed,
+                },
+            )
+    return render(request, "requests_register/log_from_email.html", {"form": form})
+
+
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    user = request.user
+    may_manage = permissions.can_manage_entries(user)
+    may_approve = permissions.can_approve_answers(user, entry.election)
+    show_contacts = permissions.can_view_requester_contacts(user)
+    today = timezone.localdate()
+    target = services.target_for(entry.election, entry.kind, entry.received_at)
+    actions = []
+    if may_manage or may_approve:
+        for status in sorted(
+            rules.TRANSITIONS[rules.Status(entry.status)], key=list(rules.Status).index
+        ):
+            if status == rules.Status.APPROVED and not may_approve:
+                continue
+            if status != rules.Status.APPROVED and not may_manage:
+                continue
+            if status == rules.Status.ANSWER_DRAFTED:
+                continue  # drafted through the answer form
+            actions.append(_action(entry, status))
+    return render(
+        request,
+        "requests_register/detail.html",
+        {
+            "entry": entry,
+            "timeline": entry_timeline(entry, show_contacts=show_contacts),
+            "target": target,
+            "deadline": queries.deadline_state(
+                entry, today, queries.due_soon_cutoff(entry.election, today)
+            ),
+            "show_contacts": show_contacts,
+            "may_manage": may_manage,
+            "may_contribute": permissions.can_contribute(user, entry),
+            "actions": actions,
+            "assignments": entry.assignments.select_related("assignee"),
+            "attachments": entry.attachments.all(),
+            "emails": entry.emails.all(),
+            "draft_form": DraftForm(initial={"answer": entry.answer})
+            if may_manage and entry.status == rules.Status.IN_PROGRESS
+            else None,
+            "assign_form": AssignForm() if may_manage and entry.is_open else None,
+            "contribution_form": ContributionForm()
+            if permissions.can_contribute(user, entry) and entry.is_open
+            else None,
+            "note_form": NoteForm() if may_manage else None,
+            "attachment_form": AttachmentForm() if may_manage else None,
+            "status_form": StatusForm(entry=entry),
+            "version": entry.version,
+        },
+    )
+
+
+def _action(entry: Entry, status: rules.Status) -> dict[str, object]:
+    current = rules.Status(entry.status)
+    labels = {
+        rules.Status.AWAITING_CONFIRMATION: "Send the written confirmation",
+        rules.Status.IN_PROGRESS: (
+            "The requester has confirmed: start work"
+            if current == rules.Status.AWAITING_CONFIRMATION
+            else "Start work"
+            if current == rules.Status.LOGGED
+            else "Return for redrafting"
+            if rules.is_return(current, status)
+            else "Reopen"
+        ),
+        rules.Status.APPROVED: "Approve the answer",
+        rules.Status.SENT: "Send the approved answer",
+        rules.Status.CLOSED: "Close",
+        rules.Status.REFERRED_TO_PARO: "Refer to the PARO",
+        rules.Status.ANSWERED_BY_MATERIAL: "Answer with briefing material",
+        rules.Status.REFUSED: "Refuse",
+        rules.Status.WITHDRAWN: "Mark withdrawn",
+        rules.Status.DUPLICATE: "Mark as a duplicate",
+    }
+    needs_reason = (
+        status in rules.ENDINGS
+        or rules.is_reopening(current, status)
+        or rules.is_return(current, status)
+    )
+    return {
+        "status": status.value,
+        "label": labels[status],
+        "needs_reason": needs_reason,
+        "needs_material": status == rules.Status.ANSWERED_BY_MATERIAL,
+        "needs_original": status == rules.Status.DUPLICATE,
+        "warning": status in (rules.Status.REFUSED, rules.Status.WITHDRAWN, rules.Status.DUPLICATE),
+    }
+
+
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    may_manage = permissions.can_manage_entries(request.user)
+    may_approve = permissions.can_approve_answers(request.user, entry.election)
+    form = StatusForm(request.POST, entry=entry)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("requests_register:detail", pk=entry.pk)
+    new = rules.Status(form.cleaned_data["status"])
+    if (new == rules.Status.APPROVED and not may_approve) or (
+        new != rules.Status.APPROVED and not may_manage
+    ):
+        raise PermissionDenied
+    try:
+        services.set_entry_status(
+            entry.pk,
+            new,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            material=form.cleaned_data["material"],
+            duplicate_of=form.cleaned_data["original"],
+            may_approve=may_approve,
+        )
+    except rules.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{entry.reference}: {rules.STATUS_LABELS[new].lower()}.")
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    form = DraftForm(request.POST or None, initial={"answer": entry.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_answer(entry.pk, answer=form.cleaned_data["answer"], by=request.user)
+        except rules.TransitionError as error:
+            form.add_error("answer", str(error))
+        else:
+            messages.success(request, f"{entry.reference}: answer drafted, awaiting approval.")
+            return redirect("requests_register:detail", pk=entry.pk)
+    return render(request, "requests_register/draft.html", {"entry": entry, "form": form})
+
+
+def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    form = EditEntryForm(
+        request.POST or None,
+        instance=entry,
+        election=entry.election,
+        initial={"version": entry.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+        try:
+            services.update_entry(
+                entry.pk, expected_version=form.cleaned_data["version"], by=request.user, **changed
+            )
+        except services.ConcurrentEditError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{entry.reference} saved.")
+            return redirect("requests_register:detail", pk=entry.pk)
+    return render(
+        request,
+        "requests_register/edit.html",
+        {"entry": entry, "form": form, "topics": _topics(entry.election)},
+    )
+
+
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assign_entry(
+                entry.pk,
+                assignee=form.cleaned_data["assignee"],
+                by=request.user,
+                request=form.cleaned_data["request"],
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Assigned to {form.cleaned_data['assignee'].get_username()}."
+            )
+    else:
+        messages.error(request, "Choose a colleague and say what is needed.")
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_contribute(request.user, entry):
+        raise PermissionDenied
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        services.add_contribution(entry.pk, body=form.cleaned_data["body"], by=request.user)
+        messages.success(request, "Your contribution is on the entry.")
+    else:
+        messages.error(request, "Write the information you are supplying.")
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.add_note(
+            entry.pk,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+            by=request.user,
+        )
+        messages.success(request, "Recorded on the entry.")
+    else:
+        messages.error(request, "Write the note.")
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachments(
+                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Files added.")
+    else:
+        messages.error(request, "Choose at least one file.")
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+def download_attachment(request: HttpRequest, token: str) -> FileResponse:
+    attachment = Attachment.objects.select_related("entry").filter(token=token).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    permissions.get_entry_for_user(request.user, attachment.entry_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    election = election_or_setup()
+    user = request.user
+    entries = permissions.entries_for_user(user).filter(election=election)
+    groups = queries.my_work(
+        user,
+        entries,
+        may_manage=permissions.can_manage_entries(user),
+        may_approve=permissions.can_approve_answers(user, election),
+    )
+    today = timezone.localdate()
+    overdue = (
+        queries.register_rows(queries.overdue(entries, today))
+        if permissions.can_view_register(user)
+        else None
+    )
+    return render(
+        request,
+        "requests_register/my_work.html",
+        {"groups": groups, "overdue": overdue, "election": election},
+    )
+
+
+def parity(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_register(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    return render(
+        request,
+        "requests_register/parity.html",
+        {"rows": queries.parity(election, timezone.localdate()), "election": election},
+    )
+
+
+def deputies(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_name_deputies(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    form = DeputiesForm(
+        request.POST or None, initial={"deputies": election.approval_deputies.all()}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_approval_deputies(election, form.cleaned_data["deputies"], by=request.user)
+        messages.success(request, "Approvers saved.")
+        return redirect("requests_register:deputies")
+    return render(request, "requests_register/deputies.html", {"form": form, "election": election})

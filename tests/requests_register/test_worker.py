@@ -1,0 +1,129 @@
+"""A real Celery worker process sends an outbox e-mail through Redis to a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from election_protocol.celery import app as celery_app
+from requests_register import outbox
+from requests_register.models import OutboundEmail
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.celery_worker,
+    # Committed for real: the worker is another process and reads the test database.
+    pytest.mark.django_db(transaction=True),
+]
+
+WAIT_SECONDS = 30
+
+
+def _test_database_url() -> str:
+    if connection.vendor != "postgresql":
+        pytest.fail(
+            "The Celery worker test needs PostgreSQL: the worker process must open the same "
+            f"test database, which {connection.vendor} cannot share. Run it with DATABASE_URL "
+            "set to PostgreSQL, or deselect it with -m 'not redis'."
+        )
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _start_worker(smtp_server, log_path: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "DEBUG": "1",
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        # No lingering connection that would stop the test database being dropped.
+        "DB_CONN_MAX_AGE": "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "election_protocol",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        celery_app.conf.task_default_queue,
+        "-l",
+        "info",
+        "-n",
+        f"test-{uuid.uuid4().hex[:8]}@%h",
+        # Start faster and talk to no other worker.
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    log = log_path.open("wb")
+    try:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    finally:
+        log.close()
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    worker.terminate()  # SIGTERM: warm shutdown
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=5)
+
+
+def test_worker_sends_a_queued_email_once(smtp_server, tmp_path):
+    assert celery_app.conf.task_always_eager is False, "this test needs the Redis broker"
+    log_path = tmp_path / "worker.log"
+    worker = _start_worker(smtp_server, log_path)
+    try:
+        with transaction.atomic():
+            email = outbox.queue_email(
+                purpose="reply",
+                to=["alex@example.org"],
+                subject="TS01-0001: our reply",
+                body="Dear Alex,\n\nThe answer.\n",
+                reply_to="spoc@testshire.example.org",
+            )
+        # Committed: the on-commit hook has put the task on Redis for the worker.
+
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline and worker.poll() is None:
+            email.refresh_from_db()
+            if email.state == OutboundEmail.State.SENT and smtp_server.messages:
+                break
+            time.sleep(0.25)
+        # A moment more, so a second (wrong) delivery would be seen.
+        time.sleep(0.5)
+
+        email.refresh_from_db()
+        log = log_path.read_text(errors="replace")[-3000:]
+        assert worker.poll() is None, f"the worker stopped early:\n{log}"
+        assert email.state == OutboundEmail.State.SENT, f"{email.state}: {email.last_error}\n{log}"
+        assert email.attempts == 1
+        assert [m["Message-ID"] for m in smtp_server.messages] == [email.message_id]
+        assert smtp_server.received[0].rcpt_tos == ["alex@example.org"]
+        assert smtp_server.messages[0]["Reply-To"] == "spoc@testshire.example.org"
+    finally:
+        _stop(worker)
