@@ -38,7 +38,10 @@ class Candidate(models.Model):
     through candidates.services.set_candidate_status, which writes a StatusChange row.
     """
 
-    Status = models.TextChoices("Status", [(s.value, rules.label(s)) for s in rules.Status])
+    # Built from the rules' enum, one list of values: (member name, (value, label)).
+    Status = models.TextChoices(
+        "Status", [(s.name, (s.value, rules.label(s))) for s in rules.Status]
+    )
 
     class IncumbentRole(models.TextChoices):
         NONE = "", "None"

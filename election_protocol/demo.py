@@ -119,7 +119,12 @@ def seed_demo(now: datetime) -> DemoResult:
             area=DEMO_AREA,
             office=Office.PFCC,
             office_name="Office of the Police, Fire and Crime Commissioner for Northshire",
-            reference_prefix=f"NS{poll:%y%m%d}",
+            # NS26 for a 2026 poll; a second demo election in the same year gets its month too.
+            reference_prefix=(
+                f"NS{poll:%y}"
+                if not Election.objects.filter(reference_prefix=f"NS{poll:%y}").exists()
+                else f"NS{poll:%y%m%d}"
+            ),
             poll_date=poll,
             # The PARO published four working days before the latest date, as Cumbria's did.
             notice_published=calendar.WorkingDays.for_election_timetable().back(

@@ -205,7 +205,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own logger would print again through its default handler: send it to ours only.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line per task run is noise in the demo (tasks run in-process there).
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # --- Celery beat schedule (issue 3) -------------------------------------------------------------

@@ -20,11 +20,16 @@ from requests_register import rules
 class Entry(models.Model):
     """One contact on the register: a request, a query, or any dealing with a candidate."""
 
-    Status = models.TextChoices("Status", [(s.value, rules.STATUS_LABELS[s]) for s in rules.Status])
-    Channel = models.TextChoices(
-        "Channel", [(c.value, rules.CHANNEL_LABELS[c]) for c in rules.Channel]
+    # Built from the rules' enums so there is one list of values: (member name, (value, label)).
+    Status = models.TextChoices(
+        "Status", [(s.name, (s.value, rules.STATUS_LABELS[s])) for s in rules.Status]
     )
-    Kind = models.TextChoices("Kind", [(k.value, rules.KIND_LABELS[k]) for k in rules.Kind])
+    Channel = models.TextChoices(
+        "Channel", [(c.name, (c.value, rules.CHANNEL_LABELS[c])) for c in rules.Channel]
+    )
+    Kind = models.TextChoices(
+        "Kind", [(k.name, (k.value, rules.KIND_LABELS[k])) for k in rules.Kind]
+    )
 
     class Organisation(models.TextChoices):
         OPCC = "opcc", "The commissioner's office"
@@ -266,9 +271,12 @@ class Attachment(models.Model):
 
 
 class EmailTemplate(models.Model):
-    """An editable template for one kind of outgoing e-mail. Placeholders: $reference, $name,
-    $topic, $question, $answer, $reason, $material_title, $material_url, $paro_name, $paro_email,
-    $spoc_name, $spoc_email, $office_name (string.Template: nothing else can be reached)."""
+    """An editable template for one kind of outgoing e-mail.
+
+    Placeholders: $reference, $name, $topic, $question, $answer, $reason, $material_title,
+    $material_url, $paro_name, $paro_email, $spoc_name, $spoc_email, $office_name, and $items in
+    the digest (string.Template: nothing else can be reached).
+    """
 
     key = models.CharField(max_length=40, unique=True)
     description = models.CharField(max_length=200)

@@ -302,8 +302,13 @@ def set_entry_status(
     now = now or timezone.now()
     new = rules.Status(new)
     entry = (
-        Entry.objects.select_for_update().select_related("election", "material").get(pk=entry_id)
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("election", "material")
+        .get(pk=entry_id)
     )
+    if duplicate_of is not None:
+        # Read afresh: the caller's copy may be older than the original's latest answer.
+        duplicate_of = Entry.objects.filter(pk=duplicate_of.pk).first()
     if duplicate_of is not None and (
         duplicate_of.pk == entry.pk or duplicate_of.election_id != entry.election_id
     ):
@@ -389,7 +394,9 @@ def assign_entry(
     (object permissions); an e-mail to the assignee saying what is needed (no requester details).
     """
     now = now or timezone.now()
-    entry = Entry.objects.select_for_update().select_related("election").get(pk=entry_id)
+    entry = (
+        Entry.objects.select_for_update(of=("self",)).select_related("election").get(pk=entry_id)
+    )
     if not entry.is_open:
         raise rules.TransitionError("Reopen the entry before asking for more information.")
     assignment, created = Assignment.objects.get_or_create(

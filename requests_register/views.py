@@ -172,7 +172,7 @@ def log_from_email(request: HttpRequest) -> HttpResponse:
         try:
             if form.cleaned_data.get("eml"):
                 upload = form.cleaned_data["eml"]
-                if upload.size > email_import.MAX_BYTES:
+                if upload.size > email_import.MAX_EMAIL_BYTES:
                     raise email_import.EmailImportError("The file is larger than 10 MB.")
                 raw = upload.read()
             else:

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from election_protocol.celery import app as celery_app
 from election_protocol.roles import Role
 from tests.factories import ElectionFactory, UserFactory
 
@@ -89,3 +90,21 @@ def count_queries(db):
 def _fast_password_hashing(settings):
     # Hashing cost is not what these tests are about; the production hasher stays the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Run tasks in-process unless the test runs a real worker (marker `celery_worker`).
+
+    With REDIS_URL set (CI's PostgreSQL run) settings make Celery use the Redis broker; these
+    tests want the task run where they can see its result, the same on both runs.
+    """
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = True
+    conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved

@@ -14,7 +14,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from election_protocol.celery import app as celery_app
 from requests_register import rules
 from requests_register.models import Entry
 
@@ -100,24 +99,6 @@ def smtp_server(settings):
     }
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _celery_eager(request):
-    """Run tasks in-process unless the test runs a real worker (marker `celery_worker`).
-
-    With REDIS_URL set (CI's PostgreSQL run) settings make Celery use the Redis broker; these
-    tests want the task run where they can see its result, the same on both runs.
-    """
-    if request.node.get_closest_marker("celery_worker"):
-        yield
-        return
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = True
-    conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture

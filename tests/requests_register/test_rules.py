@@ -200,3 +200,16 @@ def test_treated_as_candidate(requester_type, candidate_status, undeclared_as_ca
     assert (
         treated_as_candidate(requester_type, candidate_status, undeclared_as_candidates) is expected
     )
+
+
+def test_model_choices_store_the_rules_values():
+    from candidates.models import Candidate
+    from candidates.rules import Status as CandidateStatus
+    from requests_register.models import Entry
+    from requests_register.rules import Kind
+
+    assert [value for value, _ in Entry.Status.choices] == [s.value for s in Status]
+    assert [value for value, _ in Entry.Channel.choices] == [c.value for c in Channel]
+    assert [value for value, _ in Entry.Kind.choices] == [k.value for k in Kind]
+    assert dict(Entry.Status.choices)["awaiting_confirmation"] == "Awaiting written confirmation"
+    assert [value for value, _ in Candidate.Status.choices] == [s.value for s in CandidateStatus]
