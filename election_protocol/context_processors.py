@@ -5,10 +5,31 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
+from election_protocol.permissions import is_staff_member
 from election_protocol.queries import current_election
 
 
 def office(request: HttpRequest) -> dict[str, object]:
-    """Return the office's name for the header, from the current election if there is one."""
-    election = current_election(timezone.localdate())
-    return {"office_name": election.office_name if election else "Election SPOC"}
+    """Return the office's name for the header and, for staff, the register's deadline counts.
+
+    Overdue and due-soon entries are shown on every page (issue 3, item 7), counted over what
+    the user may see: the whole register, or what is assigned to them.
+    """
+    today = timezone.localdate()
+    election = current_election(today)
+    context: dict[str, object] = {
+        "office_name": election.office_name if election else "Election SPOC"
+    }
+    user = getattr(request, "user", None)
+    if election is None or user is None or not is_staff_member(user):
+        return context
+    from requests_register import permissions, queries
+
+    entries = permissions.entries_for_user(user).filter(election=election)
+    context["deadlines"] = {
+        "overdue": queries.overdue(entries, today).count(),
+        "due_soon": queries.due_soon(
+            entries, today, queries.due_soon_cutoff(election, today)
+        ).count(),
+    }
+    return context

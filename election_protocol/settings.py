@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from election_protocol.env import (
     ConfigurationError,
@@ -223,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_register.task_requeue_unsent",
         "schedule": 120.0,
         "options": {"expires": 110},
+    },
+    # The daily digest of open and overdue register entries, to the SPOC and each assignee
+    # (issue 3, item 7): 7:30 on weekdays, before the office opens. Safe to run twice a day.
+    "daily-register-digest": {
+        "task": "requests_register.task_send_daily_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

@@ -33,3 +33,18 @@ def task_send_email(self, *, email_id: int) -> str:
 def task_requeue_unsent() -> int:
     """Enqueue every outbox e-mail left unsent (Celery beat, every two minutes)."""
     return outbox.requeue_unsent()
+
+
+@app.task(name="requests_register.task_send_daily_digest")
+def task_send_daily_digest() -> int:
+    """Queue today's digest for the current election (Celery beat, each working morning)."""
+    from django.utils import timezone
+
+    from election_protocol.queries import current_election
+    from requests_register import services
+
+    today = timezone.localdate()
+    election = current_election(today)
+    if election is None:
+        return 0
+    return services.queue_daily_digests(election, today=today)

@@ -78,3 +78,17 @@ def test_seed_demo_makes_a_new_election_once_the_old_one_is_over(db, tmp_path, s
     assert second.created
     assert second.election.poll_date > later.date() > first.election.poll_date
     assert Election.objects.count() == 2
+
+
+def test_demo_register_shows_every_state_overdue_foi_and_a_phone_request(db, tmp_path, settings):
+    from requests_register.models import Entry
+    from requests_register.rules import OPEN, Status
+
+    settings.VAR_DIR = tmp_path
+    result = seed_demo(NOW)
+    entries = Entry.objects.filter(election=result.election)
+    assert set(entries.values_list("status", flat=True)) == {s.value for s in Status}
+    assert entries.filter(kind="foi").exists()
+    assert entries.filter(channel="phone", status="awaiting_confirmation").exists()
+    open_values = [s.value for s in OPEN]
+    assert entries.filter(status__in=open_values, target_date__lt=NOW.date()).count() >= 2

@@ -221,3 +221,30 @@ def test_assignment_grants_view_and_contribution_only_on_that_entry(election, sp
     assert can_contribute(police_liaison, entry) and not can_contribute(police_liaison, other)
     with pytest.raises(rules.TransitionError, match="already assigned"):
         services.assign_entry(entry.pk, assignee=police_liaison, by=spoc, now=NOW)
+
+
+def test_daily_digest_goes_to_the_spoc_and_each_assignee_once_a_day(
+    election, spoc, police_liaison, auditor
+):
+    spoc.email, police_liaison.email = "spoc@example.org", "liaison@example.org"
+    spoc.save()
+    police_liaison.save()
+    late = log(election, spoc, topic="Late one", received_at=datetime(2024, 3, 1, 9, tzinfo=LONDON))
+    mine = log(election, spoc, topic="Assigned one")
+    done = log(election, spoc, topic="Withdrawn one")
+    services.set_entry_status(done.pk, "withdrawn", by=spoc, reason="No longer needed", now=NOW)
+    services.assign_entry(mine.pk, assignee=police_liaison, by=spoc, request="x", now=NOW)
+    today = date(2024, 4, 10)
+    assert services.queue_daily_digests(election, today=today, now=NOW) == 2
+    assert services.queue_daily_digests(election, today=today, now=NOW) == 0  # idempotent
+    digests = {e.to[0]: e.body for e in OutboundEmail.objects.filter(purpose="digest:2024-04-10")}
+    assert set(digests) == {"spoc@example.org", "liaison@example.org"}
+    spoc_lines = [
+        line for line in digests["spoc@example.org"].splitlines() if line.startswith("- ")
+    ]
+    assert spoc_lines[0].startswith(f"- {late.reference} Late one") and "OVERDUE" in spoc_lines[0]
+    assert "Withdrawn one" not in digests["spoc@example.org"]
+    assert "Assigned one" in digests["liaison@example.org"]
+    assert "Late one" not in digests["liaison@example.org"]
+    assert "alex@example.org" not in digests["liaison@example.org"]
+    assert services.queue_daily_digests(election, today=date(2024, 4, 11), now=NOW) == 2
