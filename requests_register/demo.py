@@ -236,6 +236,8 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
     step(
         e,
         S.REFERRED_TO_PARO,
+        by=ce,
+        may_approve=True,
         n_days_ago=8,
         reason="Polling stations are for the returning officer.",
     )
@@ -251,6 +253,8 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
     step(
         e,
         S.ANSWERED_BY_MATERIAL,
+        by=ce,
+        may_approve=True,
         n_days_ago=9,
         material=material,
         reason="Covered by the published police and crime plan (Cumbria 8.1).",
@@ -267,6 +271,8 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
     step(
         e,
         S.REFUSED,
+        by=ce,
+        may_approve=True,
         n_days_ago=5,
         reason="Candidates are members of the public and are not "
         "entitled to confidential information (Cumbria 3.3.5).",

@@ -70,8 +70,9 @@ class RegisterFilter(django_filters.FilterSet):
         self.filters["candidate"].queryset = Candidate.objects.filter(election=election).order_by(
             "name"
         )
+        # Only topics of entries this user may see: a colleague learns nothing of the rest.
         topics = (
-            Entry.objects.filter(election=election)
+            self.queryset.filter(election=election)
             .order_by("topic")
             .values_list("topic", flat=True)
             .distinct()

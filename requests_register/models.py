@@ -90,6 +90,8 @@ class Entry(models.Model):
         max_length=30, choices=Status.choices, default=rules.Status.LOGGED, editable=False
     )
     target_date = models.DateField(editable=False)
+    # How the target was computed, kept with it: non-working days added later do not change it.
+    target_explanation = models.TextField(blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer = models.TextField(blank=True)
     drafted_by = models.ForeignKey(
@@ -274,8 +276,8 @@ class EmailTemplate(models.Model):
     """An editable template for one kind of outgoing e-mail.
 
     Placeholders: $reference, $name, $topic, $question, $answer, $reason, $material_title,
-    $material_url, $paro_name, $paro_email, $spoc_name, $spoc_email, $office_name, and $items in
-    the digest (string.Template: nothing else can be reached).
+    $material_url, $paro_name, $paro_email, $spoc_name, $spoc_email, $office_name, $original (a
+    duplicate's original), and $items in the digest (string.Template: nothing else can be reached).
     """
 
     key = models.CharField(max_length=40, unique=True)

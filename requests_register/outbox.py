@@ -132,10 +132,9 @@ def describe_send_error(error: BaseException) -> str:
     # smtplib's errors are OSErrors too: the SMTP cases come first.
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(
-            f"{address} ({code} {text(message)})"
-            for address, (code, message) in error.recipients.items()
+            f"{code} {text(message)}" for code, message in error.recipients.values()
         )
-        reason = f"SMTP server refused the recipients: {refused}"
+        reason = f"SMTP server refused the recipient: {refused}"
     elif isinstance(error, smtplib.SMTPSenderRefused):
         reason = (
             f"SMTP server refused the sender {error.sender}: "
@@ -153,7 +152,12 @@ def describe_send_error(error: BaseException) -> str:
         reason = f"could not connect: {error.strerror or error}"
     else:
         reason = f"unexpected error: {type(error).__name__}: {error}"
-    return one_line(reason)[:500]
+    # The reason is shown on the entry and logged: never with anyone's e-mail address in it,
+    # whatever the server echoed back.
+    return one_line(_ADDRESS.sub("[address]", reason))[:500]
+
+
+_ADDRESS = re.compile(r"<?[\w.+'-]+@[\w-]+(?:\.[\w-]+)+>?")
 
 
 def build_message(email: OutboundEmail) -> EmailMessage:

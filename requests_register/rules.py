@@ -99,7 +99,9 @@ _EARLY = {Status.LOGGED, Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS}
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.LOGGED: frozenset({Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS} | ENDINGS),
     Status.AWAITING_CONFIRMATION: frozenset({Status.IN_PROGRESS} | ENDINGS),
-    Status.IN_PROGRESS: frozenset({Status.ANSWER_DRAFTED} | ENDINGS),
+    # Back to awaiting confirmation: an oral request found unconfirmed (its channel corrected,
+    # or reopened) must be confirmed before any reply.
+    Status.IN_PROGRESS: frozenset({Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION} | ENDINGS),
     Status.ANSWER_DRAFTED: frozenset({Status.APPROVED, Status.IN_PROGRESS}),
     Status.APPROVED: frozenset({Status.SENT, Status.IN_PROGRESS}),
     Status.SENT: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
@@ -109,6 +111,15 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 # Transitions that send a reply to the requester.
 SENDS_REPLY = frozenset({Status.SENT} | (ENDINGS - {Status.WITHDRAWN}))
+# Endings whose reply says something new (a refusal, a referral, a pointer to material): like an
+# answer, the Chief Executive or a deputy signs them off before they go (PRODUCT: "sign-off
+# before sending"; Cumbria 3.1: the Chief Executive decides). A duplicate repeats an answer
+# already approved; withdrawn sends nothing.
+SIGNED_OFF_ENDINGS = frozenset(
+    {Status.REFERRED_TO_PARO, Status.ANSWERED_BY_MATERIAL, Status.REFUSED}
+)
+# What a duplicate may point at: not a withdrawn entry or another duplicate.
+BAD_ORIGINALS = frozenset({Status.WITHDRAWN, Status.DUPLICATE})
 
 
 class TransitionError(ValueError):
@@ -129,7 +140,7 @@ class EntryFacts:
     actor_may_approve: bool
     reason: str = ""
     material_published: bool | None = None  # None: no material chosen
-    duplicate_of_open_or_answered: bool | None = None  # None: no original chosen
+    original_status: Status | None = None  # the status of the entry this one duplicates
 
 
 def needs_confirmation(channel: Channel) -> bool:
@@ -159,8 +170,9 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
     - Replies go by e-mail only (Cumbria 6.1.2): a reply needs the requester's e-mail address.
     - An answer is approved by the Chief Executive or a deputy they name, never by the person
       who drafted it (four eyes).
+    - A refusal, a referral to the PARO or a pointer to material is signed off like an answer.
     - Every ending, reopening and return needs a reason; answered by material needs a published
-      material (Cumbria 8.1); a duplicate needs its original.
+      material (Cumbria 8.1); a duplicate needs an original that will be answered.
     """
     current = Status(facts.status)
     new = Status(new)
@@ -179,6 +191,8 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
         )
     if new == Status.AWAITING_CONFIRMATION and not oral:
         raise TransitionError("Only phone, in-person and social-media requests need confirming.")
+    if new == Status.AWAITING_CONFIRMATION and facts.confirmed:
+        raise TransitionError("The requester has already confirmed this request in writing.")
     if new in (Status.AWAITING_CONFIRMATION, *SENDS_REPLY) and not facts.has_requester_email:
         raise TransitionError(
             "Replies go by e-mail only: add the requester's e-mail address first (Cumbria 6.1.2)."
@@ -190,6 +204,11 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
         )
     if new == Status.ANSWER_DRAFTED and not facts.has_answer:
         raise TransitionError("Write the answer before marking it drafted.")
+    if new in SIGNED_OFF_ENDINGS and not facts.actor_may_approve:
+        raise TransitionError(
+            "Only the Chief Executive, or a deputy they name, can sign off this reply: "
+            "record your recommendation as a note."
+        )
     if new == Status.APPROVED:
         if not facts.actor_may_approve:
             raise TransitionError("Only the Chief Executive, or a deputy they name, can approve.")
@@ -200,8 +219,12 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
         raise TransitionError("Give a reason: it is kept on the register and used in the reply.")
     if new == Status.ANSWERED_BY_MATERIAL and not facts.material_published:
         raise TransitionError("Choose the published briefing material that answers it.")
-    if new == Status.DUPLICATE and facts.duplicate_of_open_or_answered is None:
+    if new == Status.DUPLICATE and facts.original_status is None:
         raise TransitionError("Choose the entry this one duplicates.")
+    if new == Status.DUPLICATE and facts.original_status in BAD_ORIGINALS:
+        raise TransitionError(
+            "That entry is itself withdrawn or a duplicate: choose the entry that will be answered."
+        )
 
 
 def treated_as_candidate(

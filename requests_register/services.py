@@ -172,6 +172,7 @@ def log_entry(
         candidate.status if candidate else None,
         election.undeclared_treated_as == "candidate",
     )
+    target = target_for(election, kind, received_at)
     entry = Entry(
         election=election,
         number=number,
@@ -191,7 +192,8 @@ def log_entry(
         requester_phone=requester_phone.strip(),
         requester_address=requester_address,
         treated_as=Entry.TreatedAs.CANDIDATE if treated else Entry.TreatedAs.PUBLIC,
-        target_date=target_for(election, kind, received_at).due,
+        target_date=target.due,
+        target_explanation=target.explanation,
         created_by=by,
     )
     entry._history_user = by
@@ -234,6 +236,9 @@ def update_entry(
     Effects: the changed fields and version saved; a history row naming `by`. Raises
     ConcurrentEditError (nothing saved) if the entry's version is no longer `expected_version`.
     How the requester is treated is not recomputed: it was decided at logging (Cumbria 6.1.1).
+    A new kind or date received recomputes the target date. A new channel or e-mail address
+    clears the written confirmation: no reply may go until the request is confirmed again at
+    that address (Cumbria 6.1.2).
     """
     now = now or timezone.now()
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -247,11 +252,20 @@ def update_entry(
         )
     if fields.get("received_at") and fields["received_at"] > now:
         raise ValidationError({"received_at": "The date received cannot be in the future."})
+    changed = {name for name, value in fields.items() if getattr(entry, name) != value}
     for name, value in fields.items():
         setattr(entry, name, value)
+    extra = ["version"]
+    if changed & {"kind", "received_at"}:
+        target = target_for(entry.election, entry.kind, entry.received_at)
+        entry.target_date, entry.target_explanation = target.due, target.explanation
+        extra += ["target_date", "target_explanation"]
+    if changed & {"channel", "requester_email"} and entry.confirmed_at is not None:
+        entry.confirmed_at = None
+        extra.append("confirmed_at")
     entry.version += 1
     entry._history_user = by
-    entry.save(update_fields=[*fields, "version"])
+    entry.save(update_fields=[*fields, *extra])
     return entry
 
 
@@ -269,7 +283,7 @@ def _facts(
         actor_may_approve=may_approve,
         reason=reason,
         material_published=(material.published if material is not None else None),
-        duplicate_of_open_or_answered=(True if duplicate_of is not None else None),
+        original_status=rules.Status(duplicate_of.status) if duplicate_of is not None else None,
     )
 
 
@@ -293,10 +307,12 @@ def set_entry_status(
     - awaiting confirmation: the confirmation e-mail queued (Cumbria 6.1.2);
     - in progress from awaiting confirmation: confirmed_at set (the requester confirmed);
     - approved: approved_by and approved_at;
-    - sent: the approved answer e-mailed to the requester and to the requester of every entry
-      marked a duplicate of this one; answered_at set;
-    - an ending: its reason (and material or original) kept, its templated reply queued
-      (none for withdrawn); a duplicate of an entry already sent gets that answer now;
+    - back to in progress after a return or reopening: approval, reply and ending cleared;
+    - sent, or an ending with a reply (refused, referred, material): the reply queued from its
+      template, and the same reply to the requester of every entry marked its duplicate;
+      answered_at set;
+    - an ending: its reason (and material or original) kept; a duplicate of an entry that has
+      had its final reply gets that reply now, otherwise a note that it will follow;
     - the version bumped, a StatusEvent row and a history row naming `by`.
     """
     now = now or timezone.now()
@@ -321,6 +337,19 @@ def set_entry_status(
     if new == rules.Status.IN_PROGRESS and old == rules.Status.AWAITING_CONFIRMATION:
         entry.confirmed_at = now
         changed.append("confirmed_at")
+    elif new == rules.Status.IN_PROGRESS and old != rules.Status.LOGGED:
+        # A return or a reopening starts sign-off again: the old approval, reply and ending stay
+        # in the history and the timeline, not on the entry.
+        entry.approved_by = entry.approved_at = entry.answered_at = None
+        entry.ending_reason, entry.material, entry.duplicate_of = "", None, None
+        changed += [
+            "approved_by",
+            "approved_at",
+            "answered_at",
+            "ending_reason",
+            "material",
+            "duplicate_of",
+        ]
     if new == rules.Status.APPROVED:
         entry.approved_by, entry.approved_at = by, now
         changed += ["approved_by", "approved_at"]
@@ -342,28 +371,47 @@ def set_entry_status(
 
     if new == rules.Status.AWAITING_CONFIRMATION:
         _email_requester(entry, "confirmation", by, now)
-    elif new == rules.Status.SENT:
-        _email_requester(entry, "reply", by, now)
-        for duplicate in entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(
-            requester_email=""
-        ):
-            _email_requester(duplicate, "duplicate", by, now, answer=entry.answer)
-    elif new in rules.ENDINGS and new != rules.Status.WITHDRAWN:
-        if new == rules.Status.DUPLICATE:
-            original = entry.duplicate_of
-            answered = rules.Status(original.status) in (rules.Status.SENT, rules.Status.CLOSED)
-            _email_requester(
-                entry,
-                "duplicate",
-                by,
-                now,
-                answer=original.answer
-                if answered
-                else "We will send you the answer as soon as it is ready.",
-            )
+    elif new == rules.Status.DUPLICATE:
+        original = entry.duplicate_of
+        if rules.Status(original.status) in FINAL_REPLIES:
+            _pass_on_reply(entry, original, by, now)
         else:
-            _email_requester(entry, new.value, by, now)
+            _email_requester(entry, "duplicate", by, now, original=original.reference)
+    elif new in rules.SENDS_REPLY:
+        _email_requester(entry, "reply" if new == rules.Status.SENT else new.value, by, now)
+        # The same answer goes to everyone who asked the same thing.
+        waiting = entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(requester_email="")
+        for duplicate in waiting.select_related("election"):
+            _pass_on_reply(duplicate, entry, by, now)
     return entry
+
+
+# An original in one of these has given its final reply, which its duplicates then receive.
+FINAL_REPLIES = frozenset(
+    {
+        rules.Status.SENT,
+        rules.Status.CLOSED,
+        rules.Status.REFERRED_TO_PARO,
+        rules.Status.ANSWERED_BY_MATERIAL,
+        rules.Status.REFUSED,
+    }
+)
+
+
+def _pass_on_reply(duplicate: Entry, original: Entry, by, now: datetime) -> None:
+    """Queue to a duplicate's requester the reply the original's requester received."""
+    status = rules.Status(original.status)
+    key = "reply" if status in (rules.Status.SENT, rules.Status.CLOSED) else status.value
+    _email_requester(
+        duplicate,
+        key,
+        by,
+        now,
+        answer=original.answer,
+        reason=original.ending_reason,
+        material_title=original.material.title if original.material else "",
+        material_url=original.material.url if original.material else "",
+    )
 
 
 @transaction.atomic
@@ -493,6 +541,9 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
     from requests_register.models import OutboundEmail
 
     now = now or timezone.now()
+    # Two runs at once (beat and a manual run) queue each digest once: the second waits here,
+    # then finds the first one's rows.
+    Election.objects.select_for_update().filter(pk=election.pk).first()
     purpose = f"digest:{today:%Y-%m-%d}"
     open_entries = Entry.objects.filter(election=election, status__in=[s.value for s in rules.OPEN])
     recipients: dict[int, tuple[object, list[Entry]]] = {}

@@ -104,9 +104,8 @@ def entry_timeline(entry: Entry, *, show_contacts: bool) -> list[TimelineItem]:
             )
         )
     for f in entry.attachments.select_related("uploaded_by"):
-        items.append(
-            TimelineItem(
-                f.uploaded_at, "attachment", f"Attachment: {f.filename}", "", _name(f.uploaded_by)
-            )
-        )
+        # A file name can identify the requester ("Letter from A Smith.pdf"): colleagues who may
+        # not see contact details see only that a file came.
+        title = f"Attachment: {f.filename}" if show_contacts else "Attachment received"
+        items.append(TimelineItem(f.uploaded_at, "attachment", title, "", _name(f.uploaded_by)))
     return sorted(items, key=lambda item: item.at)

@@ -116,13 +116,17 @@ def log_entry(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         files = _incoming(data.pop("attachments"))
         token = data.pop("email_token")
+        skipped = []
         if token:
             imported = _imported_email(token)
-            if imported is not None:
-                files += [
-                    services.IncomingFile(a.filename, a.content_type, a.data)
-                    for a in imported.attachments
-                ]
+            for a in imported.attachments if imported is not None else ():
+                file = services.IncomingFile(a.filename, a.content_type, a.data)
+                try:
+                    services.check_attachment(file)
+                except ValidationError:
+                    skipped.append(a.filename)  # a signature image, say: not worth refusing for
+                else:
+                    files.append(file)
         acknowledge = data.pop("acknowledge")
         try:
             entry = services.log_entry(
@@ -140,17 +144,24 @@ def log_entry(request: HttpRequest) -> HttpResponse:
                 form.add_error("attachments", error.messages)
         else:
             messages.success(request, f"{entry.reference} is on the register.")
+            if skipped:
+                messages.warning(
+                    request,
+                    "Not kept (type or size not accepted): " + ", ".join(skipped) + ".",
+                )
             return redirect("requests_register:detail", pk=entry.pk)
     return render(
         request,
         "requests_register/log.html",
-        {"form": form, "election": election, "topics": _topics(election)},
+        {"form": form, "election": election, "topics": _topics(request.user, election)},
     )
 
 
-def _topics(election) -> list[str]:
+def _topics(user, election) -> list[str]:
+    """Return the topics already used in the entries `user` may see (suggestions)."""
     return list(
-        Entry.objects.filter(election=election)
+        permissions.entries_for_user(user)
+        .filter(election=election)
         .order_by("topic")
         .values_list("topic", flat=True)
         .distinct()
@@ -215,7 +226,7 @@ def log_from_email(request: HttpRequest) -> HttpResponse:
                 {
                     "form": log_form,
                     "election": election,
-                    "topics": _topics(election),
+                    "topics": _topics(request.user, election),
                     "imported": parsed,
                 },
             )
@@ -224,53 +235,57 @@ def log_from_email(request: HttpRequest) -> HttpResponse:
 
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = permissions.get_entry_for_user(request.user, pk)
+    return _render_detail(request, entry)
+
+
+def _render_detail(
+    request: HttpRequest, entry: Entry, *, failed: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """Render the entry page; `failed` re-opens the action that was refused, with its input."""
     user = request.user
     may_manage = permissions.can_manage_entries(user)
     may_approve = permissions.can_approve_answers(user, entry.election)
     show_contacts = permissions.can_view_requester_contacts(user)
     today = timezone.localdate()
-    target = services.target_for(entry.election, entry.kind, entry.received_at)
     actions = []
-    if may_manage or may_approve:
-        for status in sorted(
-            rules.TRANSITIONS[rules.Status(entry.status)], key=list(rules.Status).index
-        ):
-            if status == rules.Status.APPROVED and not may_approve:
-                continue
-            if status != rules.Status.APPROVED and not may_manage:
-                continue
-            if status == rules.Status.ANSWER_DRAFTED:
-                continue  # drafted through the answer form
-            actions.append(_action(entry, status))
+    for new in sorted(rules.TRANSITIONS[rules.Status(entry.status)], key=list(rules.Status).index):
+        signed_off = new == rules.Status.APPROVED or new in rules.SIGNED_OFF_ENDINGS
+        if new == rules.Status.ANSWER_DRAFTED:
+            continue  # drafted through the answer form
+        if (signed_off and not may_approve) or (not signed_off and not may_manage):
+            continue
+        action = _action(entry, new)
+        if failed and failed["status"] == new.value:
+            action.update(failed=True, **{k: v for k, v in failed.items() if k != "status"})
+        actions.append(action)
+    may_contribute = permissions.can_contribute(user, entry)
+    is_in_progress = entry.status == rules.Status.IN_PROGRESS
     return render(
         request,
         "requests_register/detail.html",
         {
             "entry": entry,
             "timeline": entry_timeline(entry, show_contacts=show_contacts),
-            "target": target,
             "deadline": queries.deadline_state(
                 entry, today, queries.due_soon_cutoff(entry.election, today)
             ),
             "show_contacts": show_contacts,
             "may_manage": may_manage,
-            "may_contribute": permissions.can_contribute(user, entry),
             "actions": actions,
             "assignments": entry.assignments.select_related("assignee"),
-            "attachments": entry.attachments.all(),
+            # Files can carry the requester's details: only for those who may see them.
+            "attachments": entry.attachments.all() if show_contacts else None,
             "emails": entry.emails.all(),
             "draft_form": DraftForm(initial={"answer": entry.answer})
-            if may_manage and entry.status == rules.Status.IN_PROGRESS
+            if may_manage and is_in_progress
             else None,
             "assign_form": AssignForm() if may_manage and entry.is_open else None,
-            "contribution_form": ContributionForm()
-            if permissions.can_contribute(user, entry) and entry.is_open
-            else None,
+            "contribution_form": ContributionForm() if may_contribute and entry.is_open else None,
             "note_form": NoteForm() if may_manage else None,
             "attachment_form": AttachmentForm() if may_manage else None,
-            "status_form": StatusForm(entry=entry),
-            "version": entry.version,
+            "materials": StatusForm(entry=entry).fields["material"].queryset,
         },
+        status=status,
     )
 
 
@@ -317,30 +332,39 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     may_manage = permissions.can_manage_entries(request.user)
     may_approve = permissions.can_approve_answers(request.user, entry.election)
     form = StatusForm(request.POST, entry=entry)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("requests_register:detail", pk=entry.pk)
-    new = rules.Status(form.cleaned_data["status"])
-    if (new == rules.Status.APPROVED and not may_approve) or (
-        new != rules.Status.APPROVED and not may_manage
-    ):
+    requested = request.POST.get("status", "")
+    signed_off = requested == rules.Status.APPROVED or requested in rules.SIGNED_OFF_ENDINGS
+    if (signed_off and not may_approve) or (not signed_off and not may_manage):
         raise PermissionDenied
-    try:
-        services.set_entry_status(
-            entry.pk,
-            new,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            material=form.cleaned_data["material"],
-            duplicate_of=form.cleaned_data["original"],
-            may_approve=may_approve,
-        )
-    except rules.TransitionError as error:
-        messages.error(request, str(error))
+    error = None
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
     else:
-        messages.success(request, f"{entry.reference}: {rules.STATUS_LABELS[new].lower()}.")
-    return redirect("requests_register:detail", pk=entry.pk)
+        new = rules.Status(form.cleaned_data["status"])
+        try:
+            services.set_entry_status(
+                entry.pk,
+                new,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                material=form.cleaned_data["material"],
+                duplicate_of=form.cleaned_data["original"],
+                may_approve=may_approve,
+            )
+        except rules.TransitionError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"{entry.reference}: {rules.STATUS_LABELS[new].lower()}.")
+            return redirect("requests_register:detail", pk=entry.pk)
+    # Refused: show the page again with what was typed and the reason beside the action.
+    failed = {
+        "status": requested,
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "original": request.POST.get("original", ""),
+        "material_id": request.POST.get("material", ""),
+    }
+    return _render_detail(request, entry, failed=failed, status=400)
 
 
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
@@ -385,7 +409,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "requests_register/edit.html",
-        {"entry": entry, "form": form, "topics": _topics(entry.election)},
+        {"entry": entry, "form": form, "topics": _topics(request.user, entry.election)},
     )
 
 
@@ -469,7 +493,8 @@ def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download_attachment(request: HttpRequest, token: str) -> FileResponse:
     attachment = Attachment.objects.select_related("entry").filter(token=token).first()
-    if attachment is None:
+    # Files can carry the requester's details: only for those who may see them.
+    if attachment is None or not permissions.can_view_requester_contacts(request.user):
         raise Http404("No such file.")
     permissions.get_entry_for_user(request.user, attachment.entry_id)
     return FileResponse(

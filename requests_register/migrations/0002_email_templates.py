@@ -120,16 +120,14 @@ reply to this e-mail if you would like us to treat your request in that way.
     },
     {
         "key": "duplicate",
-        "description": "Sends the answer already given to an earlier, identical request",
-        "subject": "$reference: our reply about $topic",
+        "description": "Tells a requester their request is the same as one being answered",
+        "subject": "$reference: your request about $topic",
         "body": """Dear $name,
 
 Thank you for your request about "$topic" (reference $reference).
 
-We have already answered the same request, and so that everyone receives the same information,
-our answer is below.
-
-$answer
+It is the same as an earlier request we are answering (reference $original). So that everyone
+receives the same information, we will send you the same answer as soon as it is ready.
 
 If your request was different in some way, please reply to this e-mail saying how.
 """

@@ -372,6 +372,7 @@ def _context(**overrides: str) -> dict[str, str]:
         "spoc_name": "Election SPOC",
         "spoc_email": "spoc@testshire.example.org",
         "office_name": "Office of the Police and Crime Commissioner for Testshire",
+        "original": "TS01-0003",
     }
     context.update(overrides)
     return context
@@ -385,7 +386,11 @@ def test_default_templates_exist():
 def test_default_template_uses_known_placeholders_and_signs_off(key):
     template = EmailTemplate.objects.get(key=key)
     used = set(re.findall(r"\$\{?(\w+)", f"{template.subject}\n{template.body}"))
-    allowed = PLACEHOLDERS | ({"items"} if key == "digest" else set())
+    allowed = (
+        PLACEHOLDERS
+        | ({"items"} if key == "digest" else set())
+        | ({"original"} if key == "duplicate" else set())
+    )
     assert used <= allowed
     assert template.body.rstrip().endswith(
         "$spoc_name\nElection Single Point of Contact\n$office_name"
@@ -406,7 +411,7 @@ def test_default_template_uses_known_placeholders_and_signs_off(key):
             ["Briefing: policing in Testshire", "https://example.org/briefing.pdf"],
         ),
         ("refused", ["members of the", "The rota is operationally sensitive."]),
-        ("duplicate", ["Carlisle and Kendal stations open 9am to 1pm on Saturdays."]),
+        ("duplicate", ["TS01-0003", "the same answer as soon as it is ready"]),
     ],
 )
 def test_default_template_says_what_it_is_for(key, expected):
@@ -514,3 +519,17 @@ def test_retry_delay_doubles_up_to_an_hour():
 )
 def test_describe_send_error(error, reason):
     assert outbox.describe_send_error(error) == reason
+
+
+def test_a_send_error_never_carries_an_email_address():
+    import smtplib
+
+    error = smtplib.SMTPRecipientsRefused(
+        {"priya@example.org": (550, b"5.1.1 <priya@example.org>: Recipient address rejected")}
+    )
+    reason = outbox.describe_send_error(error)
+    assert "example.org" not in reason
+    assert (
+        reason
+        == "SMTP server refused the recipient: 550 5.1.1 [address]: Recipient address rejected"
+    )

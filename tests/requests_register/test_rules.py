@@ -31,7 +31,7 @@ def facts(status: Status, **overrides) -> EntryFacts:
         actor_may_approve=True,
         reason="A reason",
         material_published=True,
-        duplicate_of_open_or_answered=True,
+        original_status=Status.IN_PROGRESS,
     )
     base.update(overrides)
     return EntryFacts(**base)
@@ -58,7 +58,10 @@ def test_the_workflow_is_the_protocol_s():
     assert (
         TRANSITIONS[Status.LOGGED] == {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS} | ENDINGS
     )
-    assert TRANSITIONS[Status.IN_PROGRESS] == {Status.ANSWER_DRAFTED} | ENDINGS
+    assert (
+        TRANSITIONS[Status.IN_PROGRESS]
+        == {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION} | ENDINGS
+    )
     assert TRANSITIONS[Status.ANSWER_DRAFTED] == {Status.APPROVED, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.APPROVED] == {Status.SENT, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.SENT] == {Status.CLOSED, Status.IN_PROGRESS}
@@ -102,6 +105,34 @@ def test_withdrawn_needs_no_confirmation_because_it_sends_no_reply():
     check_entry_transition(
         Status.WITHDRAWN, facts(Status.AWAITING_CONFIRMATION, channel=Channel.PHONE)
     )
+
+
+@pytest.mark.parametrize("current", [Status.LOGGED, Status.IN_PROGRESS])
+def test_awaiting_confirmation_only_for_unconfirmed_oral_requests(current):
+    check_entry_transition(Status.AWAITING_CONFIRMATION, facts(current, channel=Channel.PHONE))
+    with pytest.raises(TransitionError, match="already confirmed"):
+        check_entry_transition(
+            Status.AWAITING_CONFIRMATION, facts(current, channel=Channel.PHONE, confirmed=True)
+        )
+
+
+@pytest.mark.parametrize(
+    "new", [Status.REFERRED_TO_PARO, Status.ANSWERED_BY_MATERIAL, Status.REFUSED]
+)
+def test_replies_that_say_something_new_are_signed_off(new):
+    with pytest.raises(TransitionError, match="can sign off this reply"):
+        check_entry_transition(new, facts(Status.IN_PROGRESS, actor_may_approve=False))
+    check_entry_transition(new, facts(Status.IN_PROGRESS, actor_may_approve=True))
+    check_entry_transition(Status.DUPLICATE, facts(Status.IN_PROGRESS, actor_may_approve=False))
+    check_entry_transition(Status.WITHDRAWN, facts(Status.IN_PROGRESS, actor_may_approve=False))
+
+
+@pytest.mark.parametrize("original", [Status.WITHDRAWN, Status.DUPLICATE])
+def test_a_duplicate_points_at_an_entry_that_will_be_answered(original):
+    with pytest.raises(TransitionError, match="itself withdrawn or a duplicate"):
+        check_entry_transition(
+            Status.DUPLICATE, facts(Status.IN_PROGRESS, original_status=original)
+        )
 
 
 def test_written_requests_are_not_confirmed():
@@ -175,9 +206,7 @@ def test_answered_by_material_needs_a_published_material():
 
 def test_duplicate_needs_its_original():
     with pytest.raises(TransitionError, match="Choose the entry this one duplicates"):
-        check_entry_transition(
-            Status.DUPLICATE, facts(Status.IN_PROGRESS, duplicate_of_open_or_answered=None)
-        )
+        check_entry_transition(Status.DUPLICATE, facts(Status.IN_PROGRESS, original_status=None))
 
 
 def test_drafting_needs_an_answer():

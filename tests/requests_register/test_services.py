@@ -146,11 +146,14 @@ def test_a_duplicate_gets_the_same_answer_when_the_original_is_sent(
     services.set_entry_status(
         duplicate.pk, "duplicate", by=spoc, duplicate_of=original, reason="Same", now=NOW
     )
+    waiting = OutboundEmail.objects.get(purpose="duplicate")
+    assert original.reference in waiting.body and "as soon as it is ready" in waiting.body
     _to_approved(original, spoc, chief_executive)
     services.set_entry_status(original.pk, "sent", by=spoc, now=NOW)
-    emails = {(e.purpose, e.to[0]): e.body for e in OutboundEmail.objects.all()}
-    assert "Three custody suites." in emails[("reply", "alex@example.org")]
-    assert "Three custody suites." in emails[("duplicate", "sam@example.org")]
+    replies = {e.to[0]: e.body for e in OutboundEmail.objects.filter(purpose="reply")}
+    assert set(replies) == {"alex@example.org", "sam@example.org"}
+    assert "Three custody suites." in replies["sam@example.org"]
+    assert "Dear Sam Other" in replies["sam@example.org"]
 
 
 def test_a_duplicate_of_an_answered_entry_gets_its_answer_at_once(election, spoc, chief_executive):
@@ -161,15 +164,43 @@ def test_a_duplicate_of_an_answered_entry_gets_its_answer_at_once(election, spoc
     services.set_entry_status(
         duplicate.pk, "duplicate", by=spoc, duplicate_of=original, reason="Same", now=NOW
     )
-    email = OutboundEmail.objects.get(purpose="duplicate")
-    assert email.to == ["sam@example.org"] and "Three custody suites." in email.body
+    email = OutboundEmail.objects.get(purpose="reply", to=["sam@example.org"])
+    assert "Three custody suites." in email.body
     with pytest.raises(rules.TransitionError, match="Choose another entry"):
         services.set_entry_status(
             original.pk, "duplicate", by=spoc, duplicate_of=original, reason="x", now=NOW
         )
 
 
-def test_answered_by_material_refers_to_it(election, spoc):
+def test_a_duplicate_of_a_refused_request_is_refused_with_the_same_reason(
+    election, spoc, chief_executive
+):
+    original = log(election, spoc)
+    duplicate = log(election, spoc, requester_email="sam@example.org")
+    services.set_entry_status(
+        duplicate.pk, "duplicate", by=spoc, duplicate_of=original, reason="Same", now=NOW
+    )
+    with pytest.raises(rules.TransitionError, match="can sign off this reply"):
+        services.set_entry_status(original.pk, "refused", by=spoc, reason="Confidential", now=NOW)
+    services.set_entry_status(
+        original.pk, "refused", by=chief_executive, may_approve=True, reason="Confidential", now=NOW
+    )
+    refusals = {e.to[0]: e.body for e in OutboundEmail.objects.filter(purpose="refused")}
+    assert set(refusals) == {"alex@example.org", "sam@example.org"}
+    assert "Confidential" in refusals["sam@example.org"]
+
+
+def test_a_withdrawn_entry_cannot_be_an_original(election, spoc):
+    withdrawn = log(election, spoc)
+    services.set_entry_status(withdrawn.pk, "withdrawn", by=spoc, reason="Gone", now=NOW)
+    other = log(election, spoc)
+    with pytest.raises(rules.TransitionError, match="itself withdrawn or a duplicate"):
+        services.set_entry_status(
+            other.pk, "duplicate", by=spoc, duplicate_of=withdrawn, reason="x", now=NOW
+        )
+
+
+def test_answered_by_material_refers_to_it(election, spoc, chief_executive):
     from briefings.models import BriefingMaterial
 
     material = BriefingMaterial.objects.create(
@@ -181,10 +212,60 @@ def test_answered_by_material_refers_to_it(election, spoc):
     )
     entry = log(election, spoc)
     services.set_entry_status(
-        entry.pk, "answered_by_material", by=spoc, material=material, reason="Covered", now=NOW
+        entry.pk,
+        "answered_by_material",
+        by=chief_executive,
+        may_approve=True,
+        material=material,
+        reason="Covered",
+        now=NOW,
     )
     email = OutboundEmail.objects.get(purpose="answered_by_material")
     assert "https://opcc.example.org/plan" in email.body
+
+
+def test_return_for_redrafting_clears_the_old_approval(election, spoc, chief_executive):
+    entry = log(election, spoc)
+    _to_approved(entry, spoc, chief_executive)
+    services.set_entry_status(
+        entry.pk, "in_progress", by=chief_executive, reason="Add the 2022 figure", now=NOW
+    )
+    entry.refresh_from_db()
+    assert (entry.approved_by, entry.approved_at, entry.status) == (None, None, "in_progress")
+    assert entry.history.filter(approved_by=chief_executive).exists()  # kept in the history
+
+
+def test_changing_the_channel_or_address_needs_confirmation_again(election, spoc, chief_executive):
+    entry = log(election, spoc, channel="phone", requester_phone="07700 900123")
+    with pytest.raises(rules.TransitionError, match="written confirmation"):
+        services.set_entry_status(entry.pk, "in_progress", by=spoc, now=NOW)
+    services.set_entry_status(entry.pk, "awaiting_confirmation", by=spoc, now=NOW)
+    services.set_entry_status(entry.pk, "in_progress", by=spoc, now=NOW)
+    entry.refresh_from_db()
+    assert entry.confirmed_at is not None
+    services.update_entry(
+        entry.pk, expected_version=entry.version, by=spoc, requester_email="new@example.org"
+    )
+    entry.refresh_from_db()
+    assert entry.confirmed_at is None
+    services.draft_answer(entry.pk, answer="Yes.", by=spoc, now=NOW)
+    services.set_entry_status(entry.pk, "approved", by=chief_executive, may_approve=True, now=NOW)
+    with pytest.raises(rules.TransitionError, match="until the requester has confirmed"):
+        services.set_entry_status(entry.pk, "sent", by=spoc, now=NOW)
+    services.set_entry_status(
+        entry.pk, "in_progress", by=spoc, reason="Confirm the new address", now=NOW
+    )
+    services.set_entry_status(entry.pk, "awaiting_confirmation", by=spoc, now=NOW)
+    assert OutboundEmail.objects.filter(purpose="confirmation", to=["new@example.org"]).exists()
+
+
+def test_editing_the_kind_recomputes_the_target(election, spoc):
+    entry = log(election, spoc)
+    assert entry.target_date == date(2024, 4, 17)
+    services.update_entry(entry.pk, expected_version=entry.version, by=spoc, kind="foi")
+    entry.refresh_from_db()
+    assert entry.target_date == date(2024, 5, 9)
+    assert entry.target_explanation.startswith("20 working days after")
 
 
 def test_reopen_needs_a_reason_and_is_recorded(election, spoc):

@@ -330,3 +330,86 @@ def test_attachment_download_is_for_those_who_may_see_the_entry(
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
     client.force_login(police_liaison)
     assert client.get(reverse("requests_register:attachment", args=[token])).status_code == 404
+
+
+def test_the_prefilled_form_from_an_email_posts_to_the_log_page(spoc_client, election):
+    import re
+
+    message = EmailMessage()
+    message["From"] = "Dana Example <dana@example.org>"
+    message["Subject"] = "Opening hours"
+    message["Date"] = "Tue, 09 Apr 2024 16:20:00 +0100"
+    message.set_content("When is the front counter open?")
+    message.add_attachment(b"GIF89a", maintype="image", subtype="gif", filename="signature.gif")
+    upload = SimpleUploadedFile("m.eml", bytes(message), content_type="message/rfc822")
+    html = spoc_client.post(
+        reverse("requests_register:log_from_email"), {"eml": upload}
+    ).content.decode()
+    [action] = re.findall(r'<form method="post" action="([^"]+)" enctype', html)
+    assert action == reverse("requests_register:log")
+    form = spoc_client.post(
+        reverse("requests_register:log_from_email"),
+        {"eml": SimpleUploadedFile("m.eml", bytes(message), content_type="message/rfc822")},
+    ).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    response = spoc_client.post(action, data, follow=True)
+    entry = Entry.objects.get()
+    assert entry.question.strip() == "When is the front counter open?"
+    # The signature image is not a kept type: the entry is logged and the user is told.
+    assert entry.attachments.count() == 0
+    assert "Not kept (type or size not accepted): signature.gif." in response.content.decode()
+
+
+def test_an_assigned_colleague_does_not_get_the_files(client, spoc, police_liaison, election):
+    entry = log(
+        election,
+        spoc,
+        attachments=[
+            services.IncomingFile("Letter from Alex Example.pdf", "application/pdf", b"%PDF")
+        ],
+    )
+    services.assign_entry(entry.pk, assignee=police_liaison, by=spoc, request="Numbers")
+    client.force_login(police_liaison)
+    page = client.get(reverse("requests_register:detail", args=[entry.pk])).content.decode()
+    assert "Letter from Alex Example.pdf" not in page
+    assert "Attachment received" in page
+    token = entry.attachments.get().token
+    assert client.get(reverse("requests_register:attachment", args=[token])).status_code == 404
+
+
+def test_a_refused_action_shows_why_and_keeps_what_was_typed(spoc_client, election, spoc):
+    entry = log(election, spoc)
+    response = spoc_client.post(
+        reverse("requests_register:status", args=[entry.pk]),
+        {"status": "duplicate", "original": "NOPE-0001", "reason": "Asked twice"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "No entry NOPE-0001 in this election." in html
+    assert 'value="NOPE-0001"' in html and ">Asked twice</textarea>" in html
+    entry.refresh_from_db()
+    assert entry.status == "logged"
+
+
+def test_a_colleague_sees_only_topics_of_entries_they_may_see(
+    client, spoc, police_liaison, election
+):
+    mine = log(election, spoc, topic="Stations")
+    log(election, spoc, topic="Secret subject")
+    services.assign_entry(mine.pk, assignee=police_liaison, by=spoc, request="x")
+    client.force_login(police_liaison)
+    html = client.get(reverse("requests_register:list")).content.decode()
+    assert "Stations" in html and "Secret subject" not in html
+    html = client.get(reverse("requests_register:log")).content.decode()
+    assert "Secret subject" not in html
+
+
+def test_the_pdf_template_lists_entries_without_contacts(election, spoc):
+    from django.template.loader import render_to_string
+
+    entry = log(election, spoc, requester_phone="07700 900555")
+    html = render_to_string(
+        "requests_register/export_pdf.html", {"election": election, "entries": [entry], "now": NOW}
+    )
+    assert entry.reference in html and "How many custody suites?" in html
+    assert "alex@example.org" not in html and "07700 900555" not in html
