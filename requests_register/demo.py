@@ -79,7 +79,7 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
 
     def step(entry: Entry, status, by=spoc, n_days_ago: int = 0, **kwargs) -> Entry:
         return services.set_entry_status(
-            entry.pk, status, by=by, now=min(now, _at(days_ago(n_days_ago), 14)), **kwargs
+            entry.pk, status, by=by, now=min(now, _at(days_ago(n_days_ago), 17)), **kwargs
         )
 
     # A phone request awaiting written confirmation (Cumbria 6.1.2).
@@ -113,7 +113,7 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
         assignee=liaison,
         by=spoc,
         request="Average rural response times, 2025.",
-        now=_at(days_ago(3), 15),
+        now=_at(days_ago(2), 10),
     )
 
     # An FOI request from a member of the public: 20 working days (FOIA s.10).

@@ -197,6 +197,7 @@ def log_entry(
         created_by=by,
     )
     entry._history_user = by
+    entry._history_date = now  # the history reads as the story happened
     entry.save()
     StatusEvent.objects.create(
         entry=entry, old_status="", new_status=rules.Status.LOGGED, at=now, by=by
@@ -265,6 +266,7 @@ def update_entry(
         extra.append("confirmed_at")
     entry.version += 1
     entry._history_user = by
+    entry._history_date = now  # the history reads as the story happened
     entry.save(update_fields=[*fields, *extra])
     return entry
 
@@ -364,6 +366,7 @@ def set_entry_status(
     entry.status = new
     entry.version += 1
     entry._history_user = by
+    entry._history_date = now  # the history reads as the story happened
     entry.save(update_fields=changed)
     StatusEvent.objects.create(
         entry=entry, old_status=old, new_status=new, at=now, by=by, reason=reason.strip()
@@ -420,6 +423,7 @@ def draft_answer(entry_id: int, *, answer: str, by, now: datetime | None = None)
 
     Effects: answer and drafted_by saved, then set_entry_status(answer drafted).
     """
+    now = now or timezone.now()
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     if rules.Status(entry.status) != rules.Status.IN_PROGRESS:
         raise rules.TransitionError("An answer can be drafted only while the entry is in progress.")
@@ -428,6 +432,7 @@ def draft_answer(entry_id: int, *, answer: str, by, now: datetime | None = None)
     entry.answer = answer.strip()
     entry.drafted_by = by
     entry._history_user = by
+    entry._history_date = now  # the history reads as the story happened
     entry.save(update_fields=["answer", "drafted_by"])
     return set_entry_status(entry_id, rules.Status.ANSWER_DRAFTED, by=by, now=now)
 
