@@ -1,11 +1,22 @@
-"""Organised meetings (Cumbria protocol 8.0-8.6). So far: factual briefing materials."""
+"""Organised meetings (Cumbria protocol 8.0-8.6): briefing materials and events, meetings with
+the chiefs and visits to premises (bookings), and the equal offer to declared candidates.
+
+Models hold fields and constraints; every change goes through briefings.services.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from briefings import rules
+from candidates.models import Candidate
 from election_protocol.models import Election
+
+
+def _choices(name: str, enum, labels) -> type[models.TextChoices]:
+    return models.TextChoices(name, [(m.name or "NONE", (m.value, labels[m])) for m in enum])
 
 
 class BriefingMaterial(models.Model):
@@ -29,3 +40,211 @@ class BriefingMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VisitType(models.Model):
+    """A kind of premises candidates may ask to visit, and whose chief confirms (configurable)."""
+
+    Chief = _choices(
+        "Chief",
+        rules.Chief,
+        {
+            rules.Chief.NONE: "No chief",
+            rules.Chief.CHIEF_CONSTABLE: "Chief Constable",
+            rules.Chief.CHIEF_FIRE_OFFICER: "Chief Fire Officer",
+        },
+    )
+
+    name = models.CharField(max_length=100, unique=True)
+    chief = models.CharField(max_length=20, choices=Chief.choices, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BriefingEvent(models.Model):
+    """A briefing for candidates: dates, times and place published, the PARO notified, questions
+    asked in advance, notes published (Cumbria protocol 8.2)."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", "Everyone interested (prospective and declared candidates)"
+        DECLARED = "declared", "Declared candidates only"
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=300)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.DECLARED)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    paro_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notes = models.TextField(blank=True)
+    cancelled_reason = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%-d %B %Y})"
+
+
+class Attendance(models.Model):
+    """A candidate invited to an event, and whether they came."""
+
+    event = models.ForeignKey(BriefingEvent, on_delete=models.CASCADE, related_name="attendance")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField()
+    attended = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["candidate__name"]
+        constraints = [models.UniqueConstraint(fields=["event", "candidate"], name="invite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} at {self.event_id}"
+
+
+class EventQuestion(models.Model):
+    """An advance question for an event: logged on the register, linked here (Cumbria 8.2)."""
+
+    event = models.ForeignKey(BriefingEvent, on_delete=models.CASCADE, related_name="questions")
+    entry = models.OneToOneField(
+        "requests_register.Entry", on_delete=models.PROTECT, related_name="event_question"
+    )
+
+    class Meta:
+        ordering = ["entry__number"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} for {self.event_id}"
+
+
+class OfferItem(models.Model):
+    """One item of the election's equal offer to every declared candidate (Avon and Somerset
+    8.1.2: 1:1s with the Chief Executive and the Chief Constable, ride-alongs, tours)."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="offer_items")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=_choices("Kind", rules.Kind, rules.KIND_LABELS).choices
+    )
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CandidateOffer(models.Model):
+    """One offer item to one candidate: offered, accepted, held or declined."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        HELD = "held", "Held"
+        DECLINED = "declined", "Declined"
+
+    item = models.ForeignKey(OfferItem, on_delete=models.CASCADE, related_name="offers")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="offers")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
+    offered_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item__position", "candidate__name"]
+        constraints = [models.UniqueConstraint(fields=["item", "candidate"], name="offer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} to {self.candidate_id}: {self.state}"
+
+
+class Booking(models.Model):
+    """A meeting with a chief or a visit to premises, from a register entry (Cumbria 8.3, 8.6)."""
+
+    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="bookings")
+    entry = models.OneToOneField(
+        "requests_register.Entry", on_delete=models.PROTECT, related_name="booking"
+    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="bookings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, null=True, blank=True)
+    offer_item = models.ForeignKey(OfferItem, on_delete=models.PROTECT, null=True, blank=True)
+    chief = models.CharField(max_length=20, blank=True, editable=False)
+    advance_questions = models.TextField(blank=True)
+    checked_materials = models.ManyToManyField(BriefingMaterial, blank=True, related_name="+")
+    material_check_note = models.TextField(
+        "what was checked",
+        blank=True,
+        help_text="The published material you checked, and why it does not answer the request",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=rules.Status.PREPARED, editable=False
+    )
+    decision_reason = models.TextField(blank=True, editable=False)
+    parity_note = models.TextField(blank=True, editable=False)
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    place = models.CharField(max_length=300, blank=True, editable=False)
+    host = models.CharField(max_length=200, blank=True, editable=False)
+    notes = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("approve_booking", "Can approve or decline bookings (Chief Executive)"),
+            ("confirm_booking", "Can confirm a booking that involves them (chief)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{rules.KIND_LABELS[rules.Kind(self.kind)]}: {self.candidate}"
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[rules.Status(self.status)]
+
+    @property
+    def what(self) -> str:
+        kind = rules.Kind(self.kind)
+        if kind == rules.Kind.VISIT and self.visit_type_id:
+            return f"A visit: {self.visit_type.name}"
+        return rules.KIND_LABELS[kind]
+
+
+class BookingStep(models.Model):
+    """One step of a booking: who, when, from, to, and the reason given."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="steps")
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.old_status or 'new'} → {self.new_status}"

@@ -62,6 +62,8 @@ def create_candidate(
     rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
     candidate._history_user = by
     candidate.save()
+    if status == rules.Status.DECLARED:
+        _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(
         candidate=candidate,
         old_status="",
@@ -108,7 +110,8 @@ def set_candidate_status(
     `may_correct` (the caller's permission) admits rules.CORRECTIONS.
     Effects: the election row locked, so two people cannot record two winners at once; the
     candidate's status saved (update_fields); a StatusChange row (who, when, from, to, note,
-    whether a correction); a simple-history row naming `by`.
+    whether a correction); a simple-history row naming `by`; on declaration, the election's
+    equal offer made to the candidate (briefings.services.offer_to_candidate).
     """
     at = at or timezone.now()
     new = rules.Status(new)
@@ -133,6 +136,8 @@ def set_candidate_status(
     candidate.status = new
     candidate._history_user = by
     candidate.save(update_fields=["status"])
+    if new == rules.Status.DECLARED:
+        _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(
         candidate=candidate,
         old_status=old,
@@ -191,3 +196,14 @@ def import_sopn(
                 )
             )
     return done
+
+
+def _offer_on_declaration(candidate: Candidate, by, at: datetime) -> None:
+    """A newly declared candidate receives the election's equal offer (Avon and Somerset 8.1.2).
+
+    Called from the status funnel, so however a candidate is declared (by hand or through the
+    SoPN import) the offer follows in the same transaction.
+    """
+    from briefings.services import offer_to_candidate
+
+    offer_to_candidate(candidate, by=by, now=at)

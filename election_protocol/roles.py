@@ -38,6 +38,21 @@ _MANAGE_CANDIDATES = [
 ]
 
 _REGISTER_VIEW = ["requests_register.view_entry", "briefings.view_briefingmaterial"]
+_BRIEFINGS_VIEW = [
+    "briefings.view_booking",
+    "briefings.view_briefingevent",
+    "briefings.view_offeritem",
+    "briefings.view_candidateoffer",
+]
+_BRIEFINGS_MANAGE = [
+    "briefings.add_booking",
+    "briefings.change_booking",
+    "briefings.add_briefingevent",
+    "briefings.change_briefingevent",
+    "briefings.change_candidateoffer",
+    "briefings.add_briefingmaterial",
+    "briefings.change_briefingmaterial",
+]
 _REGISTER_MANAGE = [
     "requests_register.add_entry",
     "requests_register.change_entry",
@@ -56,7 +71,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _VIEW_CANDIDATES
     + _MANAGE_CANDIDATES
     + _REGISTER_VIEW
-    + _REGISTER_MANAGE,
+    + _REGISTER_MANAGE
+    + _BRIEFINGS_VIEW
+    + _BRIEFINGS_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
@@ -64,7 +81,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + ["candidates.correct_candidate_status"]
     + _REGISTER_VIEW
     + _REGISTER_MANAGE
-    + ["requests_register.approve_answer"],
+    + ["requests_register.approve_answer"]
+    + _BRIEFINGS_VIEW
+    + _BRIEFINGS_MANAGE
+    + ["briefings.approve_booking"],
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
     Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
@@ -74,7 +94,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AUDITOR: _VIEW_ELECTION
     + _VIEW_CANDIDATES
     + _REGISTER_VIEW
-    + ["requests_register.export_register"],
+    + ["requests_register.export_register"]
+    + _BRIEFINGS_VIEW,
 }
 
 

@@ -332,3 +332,23 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an outbox e-mail, such as a confirmation or decline letter (PDF).
+
+    The bytes live in the database with the e-mail, written in the same transaction: a retry
+    resends exactly the same letter, even if what it was made from has changed since (a letter
+    rendered again later could differ), and nothing outside the database can go missing.
+    """
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.content_type})"

@@ -36,7 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from requests_register.models import EmailTemplate, OutboundEmail
+from requests_register.models import EmailTemplate, OutboundAttachment, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,17 @@ WORKER_STOPPED = "worker stopped while sending; retrying"
 # Every character Python treats as a line break, and NUL. Any of them in a header value could
 # start a new header (Bcc: ...), so a subject or address containing one is refused outright.
 _LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# A file sent with an e-mail: (filename, content type, bytes), e.g. a letter as a PDF.
+AttachmentSpec = tuple[str, str, bytes]
+# All attachments of one e-mail together. Base64 adds a third on the wire, and many receiving
+# servers refuse messages much above 10-25 MB; a letter is tens of kilobytes.
+MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+# Refused in attachment filenames: path separators (a receiver saving the file could write
+# outside its folder) and control characters, line breaks included (header injection).
+_FILENAME_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f\x85\u2028\u2029]")
+# type/subtype only (RFC 6838 4.2 restricted names): no parameters, nothing a header could split.
+_CONTENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*")
 
 
 class TransientSendError(Exception):
@@ -110,6 +121,54 @@ def substitute(template: str, context: dict[str, str]) -> str:
     return string.Template(template).safe_substitute({k: str(v) for k, v in context.items()})
 
 
+def check_attachments(attachments: Sequence[AttachmentSpec]) -> list[AttachmentSpec]:
+    """Return the attachments as a list of (filename, content type, bytes), or raise ValueError.
+
+    Refused: a filename that is empty, longer than 255 characters, all dots, or holds a path
+    separator (/ or \\), CR, LF, NUL or another control character (it goes into a MIME header
+    and, at the receiving end, onto a disk); a content type other than a bare type/subtype; data
+    that is not bytes; more than MAX_ATTACHMENTS_BYTES in all.
+    """
+    if isinstance(attachments, (str, bytes)):
+        raise ValueError("Give the attachments as a list of (filename, content type, bytes).")
+    checked: list[AttachmentSpec] = []
+    total = 0
+    max_filename = OutboundAttachment._meta.get_field("filename").max_length
+    max_content_type = OutboundAttachment._meta.get_field("content_type").max_length
+    for attachment in attachments:
+        if not isinstance(attachment, tuple) or len(attachment) != 3:
+            raise ValueError("Each attachment must be a (filename, content type, bytes) tuple.")
+        filename, content_type, data = attachment
+        if not isinstance(filename, str) or not filename.strip(". "):
+            raise ValueError(f"The attachment filename {filename!r} is empty or not text.")
+        if len(filename) > max_filename:
+            raise ValueError(f"The attachment filename is longer than {max_filename} characters.")
+        if _FILENAME_FORBIDDEN.search(filename):
+            raise ValueError(
+                f"The attachment filename {filename!r} contains a path separator, a line break "
+                "or another control character; give a plain file name."
+            )
+        if (
+            not isinstance(content_type, str)
+            or len(content_type) > max_content_type
+            or not _CONTENT_TYPE.fullmatch(content_type)
+        ):
+            raise ValueError(
+                f"The content type {content_type!r} of {filename!r} is not a plain "
+                "type/subtype such as application/pdf."
+            )
+        if not isinstance(data, (bytes, bytearray)):
+            raise ValueError(f"The content of {filename!r} must be bytes.")
+        total += len(data)
+        checked.append((filename, content_type.lower(), bytes(data)))
+    if total > MAX_ATTACHMENTS_BYTES:
+        raise ValueError(
+            f"The attachments come to {total:,} bytes; at most {MAX_ATTACHMENTS_BYTES:,} "
+            "(10 MB) can be sent with one e-mail."
+        )
+    return checked
+
+
 def message_id_domain(from_email: str) -> str:
     """Return the domain part of the sender address, for Message-IDs (RFC 5322 3.6.4)."""
     return from_email.rpartition("@")[2].strip(" >") or "localhost"
@@ -161,8 +220,12 @@ _ADDRESS = re.compile(r"<?[\w.+'-]+@[\w-]+(?:\.[\w-]+)+>?")
 
 
 def build_message(email: OutboundEmail) -> EmailMessage:
-    """Return the Django EmailMessage for a stored row, with its fixed Message-ID."""
-    return EmailMessage(
+    """Return the Django EmailMessage for a stored row, with its fixed Message-ID and files.
+
+    The attachments are the stored bytes, so every try sends the same files. (A text/* file is
+    decoded as UTF-8 by Django and may have its line endings normalised on the wire.)
+    """
+    message = EmailMessage(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -170,6 +233,10 @@ def build_message(email: OutboundEmail) -> EmailMessage:
         reply_to=[email.reply_to] if email.reply_to else None,
         headers={"Message-ID": email.message_id},
     )
+    for attachment in email.attachments.all():
+        # bytes(): PostgreSQL hands a BinaryField back as a memoryview.
+        message.attach(attachment.filename, bytes(attachment.data), attachment.content_type)
+    return message
 
 
 # --- services -------------------------------------------------------------------------------
@@ -205,14 +272,18 @@ def queue_email(
     entry=None,
     by=None,
     now: datetime | None = None,
+    attachments: Sequence[AttachmentSpec] = (),
 ) -> OutboundEmail:
     """Record an e-mail in the outbox and send it after the surrounding transaction commits.
 
+    `attachments` are (filename, content type, bytes) tuples, e.g. a letter as application/pdf.
     Raises ValueError, storing nothing, if the subject or any address holds a line break (header
-    injection) or an address is not valid.
-    Effects: an OutboundEmail row (QUEUED, with a fixed unique Message-ID); on commit,
-    task_send_email enqueued. A broker outage at commit never reaches the caller (the row stays
-    QUEUED and `requeue_unsent` picks it up).
+    injection), an address is not valid, or an attachment is refused (`check_attachments`: bad
+    filename or content type, over 10 MB in all).
+    Effects: an OutboundEmail row (QUEUED, with a fixed unique Message-ID) and one
+    OutboundAttachment row per file, in one transaction; on commit, task_send_email enqueued.
+    A broker outage at commit never reaches the caller (the row stays QUEUED and
+    `requeue_unsent` picks it up).
     """
     if isinstance(to, str) or not to:
         raise ValueError("Give the recipients as a non-empty list of addresses.")
@@ -229,6 +300,7 @@ def queue_email(
     max_purpose = OutboundEmail._meta.get_field("purpose").max_length
     if not purpose or len(purpose) > max_purpose:
         raise ValueError(f"The purpose must be 1 to {max_purpose} characters.")
+    files = check_attachments(attachments)
 
     with transaction.atomic():
         email = OutboundEmail.objects.create(
@@ -242,6 +314,11 @@ def queue_email(
             state=State.QUEUED,
             created_at=now or timezone.now(),
             created_by=by,
+        )
+        # In the e-mail's transaction: a worker never finds the row without its files.
+        OutboundAttachment.objects.bulk_create(
+            OutboundAttachment(email=email, filename=name, content_type=kind, data=data)
+            for name, kind, data in files
         )
         # After commit only: a worker must find the row, and a rolled-back change sends nothing.
         # robust=True: whatever goes wrong enqueueing, the caller's request still succeeds.
@@ -271,10 +348,11 @@ def queue_templated_email(
     context: dict[str, str],
     by=None,
     now: datetime | None = None,
+    attachments: Sequence[AttachmentSpec] = (),
 ) -> OutboundEmail:
     """Render the template `key` and queue it to `to`, Reply-To the election's SPOC mailbox.
 
-    Effects: as `queue_email` (purpose = `key`, linked to `entry`).
+    Effects: as `queue_email` (purpose = `key`, linked to `entry`, with `attachments`).
     """
     subject, body = render_template(key, context)
     return queue_email(
@@ -286,6 +364,7 @@ def queue_templated_email(
         entry=entry,
         by=by,
         now=now,
+        attachments=attachments,
     )
 
 

@@ -284,6 +284,11 @@ def _render_detail(
             "note_form": NoteForm() if may_manage else None,
             "attachment_form": AttachmentForm() if may_manage else None,
             "materials": StatusForm(entry=entry).fields["material"].queryset,
+            "booking": getattr(entry, "booking", None),
+            "can_prepare_booking": may_manage
+            and entry.is_open
+            and entry.candidate_id is not None
+            and entry.kind in (rules.Kind.MEETING, rules.Kind.VISIT),
         },
         status=status,
     )

@@ -9,6 +9,7 @@ import pytest
 from election_protocol.celery import app as celery_app
 from election_protocol.roles import Role
 from tests.factories import ElectionFactory, UserFactory
+from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by every app's tests
 
 
 @pytest.hookimpl(trylast=True)

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 
 from election_protocol.celery import app as celery_app
 from requests_register import outbox
-from requests_register.models import EmailTemplate, OutboundEmail
+from requests_register.models import EmailTemplate, OutboundAttachment, OutboundEmail
 from requests_register.tasks import task_send_email
 
 pytestmark = pytest.mark.django_db
@@ -533,3 +533,165 @@ def test_a_send_error_never_carries_an_email_address():
         reason
         == "SMTP server refused the recipient: 550 5.1.1 [address]: Recipient address rejected"
     )
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+# Every byte value, CR and LF included, so any text-mode mangling on the way shows.
+PDF_BYTES = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\r\n%%EOF\r\n"
+
+
+def _attachments(message) -> list[tuple[str, str, bytes]]:
+    return [
+        (part.get_filename(), part.get_content_type(), part.get_content())
+        for part in message.iter_attachments()
+    ]
+
+
+def test_queue_email_attachment_arrives_intact(smtp_server, django_capture_on_commit_callbacks):
+    files = [
+        ("letter-TS01-0001.pdf", "application/pdf", PDF_BYTES),
+        ("Zoë O'Brien, confirmation.pdf", "application/pdf", b"%PDF-1.7\nsecond"),
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(attachments=files)
+
+    email.refresh_from_db()
+    assert email.state == State.SENT
+    assert [(a.filename, a.content_type, bytes(a.data)) for a in email.attachments.all()] == files
+    [message] = smtp_server.messages
+    assert _attachments(message) == files
+    assert _body(message.get_body(("plain",))) == (
+        "Dear Alex,\n\nStations are open on Saturdays.\n\nYours sincerely\n"
+    )
+
+
+def test_queue_templated_email_sends_a_confirmation_letter(
+    entry, spoc, smtp_server, django_capture_on_commit_callbacks
+):
+    from datetime import UTC, date, datetime
+
+    from briefings.letters import Letter, conditions_for, render_letter_pdf
+
+    letter = Letter(
+        kind="confirmation",
+        reference=entry.reference,
+        office_name="Office of the Police and Crime Commissioner for Testshire",
+        office_address="",
+        date=date(2024, 4, 10),
+        candidate_name="Alex Example",
+        what="A visit to the force control room",
+        when=datetime(2024, 4, 18, 9, 30, tzinfo=UTC),
+        where="Police Headquarters",
+        host="Superintendent Jo Bloggs",
+        reason="",
+        conditions=conditions_for(True, True),
+        signatory="Election SPOC",
+    )
+    pdf = render_letter_pdf(letter)
+    filename = f"confirmation-{entry.reference}.pdf"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = outbox.queue_templated_email(
+            key="confirmation",
+            entry=entry,
+            to=[entry.requester_email],
+            context=_context(reference=entry.reference),
+            by=spoc,
+            attachments=[(filename, "application/pdf", pdf)],
+        )
+
+    email.refresh_from_db()
+    assert email.state == State.SENT
+    [message] = smtp_server.messages
+    assert _attachments(message) == [(filename, "application/pdf", pdf)]
+
+
+@pytest.mark.parametrize(
+    ("attachments", "error"),
+    [
+        ([("../../etc/passwd", "application/pdf", b"x")], "path separator"),
+        ([("letters/a.pdf", "application/pdf", b"x")], "path separator"),
+        ([("letters\\a.pdf", "application/pdf", b"x")], "path separator"),
+        ([("a.pdf\r\nBcc: victim@example.org", "application/pdf", b"x")], "line break"),
+        ([("a.pdf\nX-Evil: 1", "application/pdf", b"x")], "line break"),
+        ([("a\x00.pdf", "application/pdf", b"x")], "control character"),
+        ([("a\u2028.pdf", "application/pdf", b"x")], "line break"),
+        ([("x" * 252 + ".pdf", "application/pdf", b"x")], "longer than 255"),
+        ([("", "application/pdf", b"x")], "empty"),
+        ([("..", "application/pdf", b"x")], "empty"),
+        ([("a.pdf", "application/pdf\r\nBcc: victim@example.org", b"x")], "not a plain"),
+        ([("a.txt", "text/plain; charset=utf-8", b"x")], "not a plain"),
+        ([("a.pdf", "pdf", b"x")], "not a plain"),
+        ([("a.pdf", "application/pdf", "text, not bytes")], "must be bytes"),
+        ([("a.pdf", "application/pdf")], "tuple"),
+        ("a.pdf", "list of"),
+        (
+            [
+                ("a.pdf", "application/pdf", b"x" * (outbox.MAX_ATTACHMENTS_BYTES // 2)),
+                ("b.pdf", "application/pdf", b"x" * (outbox.MAX_ATTACHMENTS_BYTES // 2 + 1)),
+            ],
+            r"come to 10,485,761 bytes; at most 10,485,760 \(10 MB\)",
+        ),
+    ],
+)
+def test_queue_email_refuses_bad_attachments_storing_nothing(
+    attachments, error, smtp_server, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValueError, match=error),
+    ):
+        _queue(attachments=attachments)
+
+    assert callbacks == []
+    assert OutboundEmail.objects.count() == 0
+    assert OutboundAttachment.objects.count() == 0
+    assert smtp_server.messages == []
+
+
+def test_queue_email_accepts_exactly_the_size_limit(django_capture_on_commit_callbacks):
+    data = b"\x00" * outbox.MAX_ATTACHMENTS_BYTES
+
+    with django_capture_on_commit_callbacks(execute=False):
+        email = _queue(attachments=[("big.pdf", "application/pdf", data)])
+
+    [stored] = email.attachments.all()
+    assert len(bytes(stored.data)) == outbox.MAX_ATTACHMENTS_BYTES
+
+
+def test_attachments_roll_back_with_the_email(smtp_server, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _queue(attachments=[("a.pdf", "application/pdf", PDF_BYTES)])
+        raise RuntimeError("the state change failed")
+
+    assert callbacks == []
+    assert (OutboundEmail.objects.count(), OutboundAttachment.objects.count()) == (0, 0)
+    assert smtp_server.messages == []
+
+
+def test_retry_after_a_refusal_sends_the_same_attachment_once(
+    smtp_server, eager_retries, django_capture_on_commit_callbacks
+):
+    smtp_server.refuse_next(2)
+    files = [("letter-TS01-0001.pdf", "application/pdf", PDF_BYTES)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(attachments=files)
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.last_error) == (State.SENT, 3, "")
+    assert smtp_server.handler.refuse_remaining == 0
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == email.message_id
+    assert _attachments(message) == files
+    # The row is never sent again, and its stored letter is still the one that went.
+    assert outbox.requeue_unsent(now=timezone.now() + timedelta(hours=5)) == 0
+    assert outbox.send_outbound_email(email.pk) == "skipped"
+    assert len(smtp_server.messages) == 1
+    assert [bytes(a.data) for a in email.attachments.all()] == [PDF_BYTES]

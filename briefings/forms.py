@@ -1,0 +1,137 @@
+"""Forms for organised meetings. They validate input only; services do the writing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from briefings import rules
+from briefings.models import BriefingEvent, BriefingMaterial, OfferItem, VisitType
+
+SELECT = {"class": "govuk-select"}
+AREA = {"class": "govuk-textarea", "rows": 4}
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _local_input():
+    return forms.DateTimeInput(
+        attrs={"class": "govuk-input govuk-input--width-20", "type": "datetime-local"},
+        format="%Y-%m-%dT%H:%M",
+    )
+
+
+class PrepareBookingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is asked for",
+        choices=[(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
+        widget=forms.Select(attrs=SELECT),
+    )
+    visit_type = forms.ModelChoiceField(
+        queryset=VisitType.objects.all(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        label="Premises (for a visit)",
+        empty_label="Not a visit",
+    )
+    offer_item = forms.ModelChoiceField(
+        queryset=OfferItem.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        label="Part of the equal offer",
+        empty_label="No: a request of their own",
+    )
+    advance_questions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs=AREA),
+        help_text="Required for a meeting (Cumbria protocol 8.3)",
+    )
+    checked_materials = forms.ModelMultipleChoiceField(
+        queryset=BriefingMaterial.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
+        label="Published material you checked",
+    )
+    material_check_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={**AREA, "rows": 3}),
+        label="Why the published material does not answer it",
+    )
+
+    def __init__(self, *args, election, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer_item"].queryset = OfferItem.objects.filter(election=election)
+        self.fields["checked_materials"].queryset = BriefingMaterial.objects.filter(
+            election=election, published=True
+        )
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(s.value, s.value) for s in rules.Status], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={**AREA, "rows": 3}))
+    parity_acknowledged = forms.BooleanField(required=False)
+    starts_at = forms.DateTimeField(
+        required=False, input_formats=LOCAL_FORMATS, widget=_local_input()
+    )
+    ends_at = forms.DateTimeField(
+        required=False, input_formats=LOCAL_FORMATS, widget=_local_input()
+    )
+    place = forms.CharField(required=False, max_length=300)
+    host = forms.CharField(required=False, max_length=200)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs=AREA))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == rules.Status.SCHEDULED:
+            starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+            for name in ("starts_at", "ends_at", "place", "host"):
+                if not cleaned.get(name):
+                    self.add_error(name, "Required to schedule it.")
+            if starts and ends and ends <= starts:
+                self.add_error("ends_at", "The end must be after the start.")
+            if starts and starts < timezone.now():
+                self.add_error("starts_at", "Choose a time in the future.")
+        return cleaned
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = BriefingEvent
+        fields = ["title", "starts_at", "ends_at", "place", "audience", "capacity"]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "govuk-input"}),
+            "starts_at": _local_input(),
+            "ends_at": _local_input(),
+            "place": forms.TextInput(attrs={"class": "govuk-input"}),
+            "audience": forms.Select(attrs=SELECT),
+            "capacity": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].input_formats = LOCAL_FORMATS
+        self.fields["ends_at"].input_formats = LOCAL_FORMATS
+
+    def clean(self):
+        cleaned = super().clean()
+        starts: datetime | None = cleaned.get("starts_at")
+        ends: datetime | None = cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The end must be after the start.")
+        return cleaned
+
+
+class QuestionLinkForm(forms.Form):
+    reference = forms.CharField(
+        label="Register reference of the advance question",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={**AREA, "rows": 8}), label="Notes of the briefing"
+    )

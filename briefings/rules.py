@@ -1,0 +1,203 @@
+"""Pure rules of organised meetings: who may have a meeting or visit, the booking workflow,
+and the equal-offer test. No ORM and no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    MEETING_CHIEF_EXECUTIVE = "meeting_ce"
+    MEETING_CHIEF_CONSTABLE = "meeting_cc"
+    MEETING_CHIEF_FIRE_OFFICER = "meeting_cfo"
+    VISIT = "visit"
+    HUSTINGS = "hustings"
+
+
+KIND_LABELS = {
+    Kind.MEETING_CHIEF_EXECUTIVE: "One-to-one meeting with the Chief Executive",
+    Kind.MEETING_CHIEF_CONSTABLE: "One-to-one meeting with the Chief Constable",
+    Kind.MEETING_CHIEF_FIRE_OFFICER: "One-to-one meeting with the Chief Fire Officer",
+    Kind.VISIT: "Visit to premises",
+    Kind.HUSTINGS: "Hustings or campaign event",
+}
+MEETINGS = frozenset(
+    {Kind.MEETING_CHIEF_EXECUTIVE, Kind.MEETING_CHIEF_CONSTABLE, Kind.MEETING_CHIEF_FIRE_OFFICER}
+)
+
+
+class Chief(StrEnum):
+    NONE = ""
+    CHIEF_CONSTABLE = "chief_constable"
+    CHIEF_FIRE_OFFICER = "chief_fire_officer"
+
+
+def chief_for(kind: Kind, visit_chief: Chief = Chief.NONE) -> Chief:
+    """Return the chief who must confirm a booking of `kind`: the one met, or the one whose
+    premises are visited (Cumbria 8.3, 8.6); none for the Chief Executive's own meetings."""
+    kind = Kind(kind)
+    if kind == Kind.MEETING_CHIEF_CONSTABLE:
+        return Chief.CHIEF_CONSTABLE
+    if kind == Kind.MEETING_CHIEF_FIRE_OFFICER:
+        return Chief.CHIEF_FIRE_OFFICER
+    if kind == Kind.VISIT:
+        return Chief(visit_chief)
+    return Chief.NONE
+
+
+class Status(StrEnum):
+    PREPARED = "prepared"
+    APPROVED = "approved"
+    CONFIRMED = "confirmed"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    Status.PREPARED: "Awaiting the Chief Executive",
+    Status.APPROVED: "Approved, awaiting the chief",
+    Status.CONFIRMED: "Confirmed, to schedule",
+    Status.SCHEDULED: "Scheduled",
+    Status.HELD: "Held",
+    Status.DECLINED: "Declined",
+    Status.CANCELLED: "Cancelled",
+}
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PREPARED: frozenset({Status.APPROVED, Status.DECLINED, Status.CANCELLED}),
+    Status.APPROVED: frozenset({Status.CONFIRMED, Status.DECLINED, Status.CANCELLED}),
+    Status.CONFIRMED: frozenset({Status.SCHEDULED, Status.CANCELLED}),
+    Status.SCHEDULED: frozenset({Status.HELD, Status.SCHEDULED, Status.CANCELLED}),
+    Status.HELD: frozenset(),
+    Status.DECLINED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+
+class Actor(StrEnum):
+    SPOC = "spoc"
+    CHIEF_EXECUTIVE = "chief_executive"
+    CHIEF = "chief"  # the chief the booking involves
+
+
+class BookingError(ValueError):
+    """A booking step the rules do not allow; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the request rules need about a meeting or visit request."""
+
+    kind: Kind
+    candidate_declared: bool
+    advance_questions: str
+    checked_published_material: bool
+
+
+def check_request(facts: RequestFacts) -> None:
+    """Raise BookingError if the request must be refused outright.
+
+    - Hustings and campaign events are refused (Norfolk protocol 20).
+    - Individual meetings only after formal declaration, only where the information is not
+      already covered by published material (staff confirm what they checked), and only with
+      advance notice of the questions (Cumbria protocol 8.3).
+    - Visits are not refused by rule: the Chief Executive decides each case (Cumbria 3.3.2, 8.6).
+    """
+    kind = Kind(facts.kind)
+    if kind == Kind.HUSTINGS:
+        raise BookingError(
+            "Requests to attend or speak at hustings or campaign events are refused "
+            "(Norfolk protocol 20)."
+        )
+    if kind in MEETINGS:
+        if not facts.candidate_declared:
+            raise BookingError(
+                "Individual meetings are only for candidates who have formally declared: "
+                "refuse it on the register (Cumbria protocol 8.3)."
+            )
+        if not facts.advance_questions.strip():
+            raise BookingError("Ask for the questions in advance: they are required (Cumbria 8.3).")
+        if not facts.checked_published_material:
+            raise BookingError(
+                "Confirm the information is not already in published material, and link what "
+                "you checked (Cumbria protocol 8.3)."
+            )
+
+
+def who_acts(current: Status, new: Status, chief: Chief) -> Actor:
+    """Return who takes a booking from `current` to `new`.
+
+    The Chief Executive approves or declines what the SPOC prepared (Cumbria 3.3.2, 8.3, 8.6);
+    the chief involved then confirms or declines; the SPOC schedules, records and cancels.
+    """
+    current, new = Status(current), Status(new)
+    if current == Status.PREPARED and new in (Status.APPROVED, Status.DECLINED):
+        return Actor.CHIEF_EXECUTIVE
+    if current == Status.APPROVED and new in (Status.CONFIRMED, Status.DECLINED):
+        return Actor.CHIEF if chief != Chief.NONE else Actor.CHIEF_EXECUTIVE
+    return Actor.SPOC
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    status: Status
+    chief: Chief
+    actor: frozenset[Actor]  # the roles the person acting holds for this booking
+    reason: str = ""
+    has_schedule: bool = False
+    has_notes: bool = False
+    parity_gap: bool = False
+    parity_acknowledged: bool = False
+
+
+def next_after_approval(chief: Chief) -> Status:
+    """Return where an approved booking goes: to its chief, or straight on to scheduling."""
+    return Status.APPROVED if chief != Chief.NONE else Status.CONFIRMED
+
+
+def check_step(new: Status, facts: StepFacts) -> None:
+    """Raise BookingError unless the booking may move to `new` now, by this person.
+
+    - Only TRANSITIONS; each step by its actor (who_acts).
+    - Declining and cancelling need a reason (it goes in the letter).
+    - Approving something not offered to every declared candidate needs the approver to
+      acknowledge that the same must be offered to all (Norfolk protocol 19; Avon and
+      Somerset 8.1.2).
+    - Scheduling needs a date, time, place and host; held needs the notes (Cumbria 8.3:
+      notes are taken and published).
+    """
+    current, new = Status(facts.status), Status(new)
+    if new not in TRANSITIONS[current]:
+        raise BookingError(
+            f"A booking that is {STATUS_LABELS[current].lower()} cannot become "
+            f"{STATUS_LABELS[new].lower()}."
+        )
+    actor = who_acts(current, new, facts.chief)
+    if actor not in facts.actor:
+        names = {
+            Actor.CHIEF_EXECUTIVE: "the Chief Executive",
+            Actor.CHIEF: "the chief involved",
+            Actor.SPOC: "the Election SPOC",
+        }
+        raise BookingError(f"This step is for {names[actor]}.")
+    if new in (Status.DECLINED, Status.CANCELLED) and not facts.reason.strip():
+        raise BookingError("Give the reason: it is recorded and sent to the candidate.")
+    approving = current == Status.PREPARED and new == Status.APPROVED
+    if approving and facts.parity_gap and not facts.parity_acknowledged:
+        raise BookingError(
+            "This has not been offered to every declared candidate. Confirm that the same "
+            "will be offered to all of them (Norfolk protocol 19) to approve it."
+        )
+    if new == Status.SCHEDULED and not facts.has_schedule:
+        raise BookingError("Give the date, time, place and host.")
+    if new == Status.HELD and not facts.has_notes:
+        raise BookingError("Record the notes of the meeting: they are published (Cumbria 8.3).")
+
+
+def parity_gap(declared: Collection[int], offered: Collection[int]) -> set[int]:
+    """Return the declared candidates to whom an item has not been offered (Norfolk 19)."""
+    return set(declared) - set(offered)

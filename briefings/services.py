@@ -1,0 +1,532 @@
+"""Every write to organised meetings: bookings and their one funnel, briefing events, and the
+equal offer. E-mail and letters go through the register's outbox (recorded first, sent after
+commit); each step is noted on the booking's register entry, the single record (Cumbria 6.1.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from briefings import rules
+from briefings.models import (
+    Attendance,
+    Booking,
+    BookingStep,
+    BriefingEvent,
+    BriefingMaterial,
+    CandidateOffer,
+    EventQuestion,
+    OfferItem,
+    VisitType,
+)
+from candidates.models import Candidate
+from candidates.rules import Status as CandidateStatus
+from election_protocol import calendar
+from election_protocol.models import Election
+from election_protocol.roles import Role
+from requests_register import outbox
+from requests_register.models import Entry, Note
+
+CHIEF_ROLES = {
+    rules.Chief.CHIEF_CONSTABLE: Role.CHIEF_CONSTABLE,
+    rules.Chief.CHIEF_FIRE_OFFICER: Role.CHIEF_FIRE_OFFICER,
+}
+
+
+def _users_in(role: Role):
+    return get_user_model().objects.filter(is_active=True, groups__name=role.value)
+
+
+def _notify(
+    role: Role,
+    *,
+    subject: str,
+    body: str,
+    election: Election,
+    entry: Entry | None,
+    by,
+    now: datetime,
+) -> None:
+    """E-mail everyone in `role` (no requester details in the text)."""
+    to = [u.email for u in _users_in(role) if u.email]
+    if to:
+        outbox.queue_email(
+            purpose="booking_notice",
+            to=to,
+            subject=subject,
+            body=body,
+            reply_to=election.spoc_email,
+            entry=entry,
+            by=by,
+            now=now,
+        )
+
+
+def _note(entry: Entry, text: str, by, now: datetime) -> None:
+    Note.objects.create(entry=entry, kind=Note.Kind.DECISION, body=text, author=by, created_at=now)
+
+
+def declared_candidates(election: Election):
+    return Candidate.objects.filter(election=election, status=CandidateStatus.DECLARED)
+
+
+def booking_parity_gap(booking: Booking) -> set[int]:
+    """Return the declared candidates not offered what this booking gives (Norfolk 19).
+
+    For an item of the equal offer: those it was not offered to. For anything else: every
+    other declared candidate, since nobody else was offered it.
+    """
+    declared = set(declared_candidates(booking.election).values_list("pk", flat=True))
+    if booking.offer_item_id:
+        offered = CandidateOffer.objects.filter(item_id=booking.offer_item_id).values_list(
+            "candidate_id", flat=True
+        )
+        return rules.parity_gap(declared, offered)
+    return rules.parity_gap(declared, {booking.candidate_id})
+
+
+@transaction.atomic
+def prepare_booking(
+    entry: Entry,
+    *,
+    by,
+    kind: str,
+    advance_questions: str,
+    checked_materials: Iterable[BriefingMaterial] = (),
+    material_check_note: str = "",
+    visit_type: VisitType | None = None,
+    offer_item: OfferItem | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Turn a meeting or visit request on the register into a booking for the Chief Executive.
+
+    Raises rules.BookingError if the request must be refused by rule (hustings; a meeting for
+    an undeclared candidate, without advance questions, or without the published-material
+    check: Norfolk 20, Cumbria 8.3). Effects: the booking, a BookingStep (prepared), a note on
+    the entry, and an e-mail to the Chief Executive.
+    """
+    now = now or timezone.now()
+    kind = rules.Kind(kind)
+    if entry.candidate_id is None:
+        raise rules.BookingError(
+            "Only a request from a candidate (or their agent) becomes a booking."
+        )
+    if hasattr(entry, "booking"):
+        raise rules.BookingError(f"{entry.reference} already has a booking.")
+    if kind == rules.Kind.VISIT and visit_type is None:
+        raise rules.BookingError("Choose the premises to be visited.")
+    materials = list(checked_materials)
+    rules.check_request(
+        rules.RequestFacts(
+            kind=kind,
+            candidate_declared=entry.candidate.status == CandidateStatus.DECLARED,
+            advance_questions=advance_questions,
+            checked_published_material=bool(materials) or bool(material_check_note.strip()),
+        )
+    )
+    chief = rules.chief_for(kind, rules.Chief(visit_type.chief) if visit_type else rules.Chief.NONE)
+    booking = Booking(
+        election=entry.election,
+        entry=entry,
+        candidate=entry.candidate,
+        kind=kind,
+        visit_type=visit_type if kind == rules.Kind.VISIT else None,
+        offer_item=offer_item,
+        chief=chief,
+        advance_questions=advance_questions.strip(),
+        material_check_note=material_check_note.strip(),
+        created_by=by,
+        created_at=now,
+    )
+    booking._history_user = by
+    booking.save()
+    booking.checked_materials.set(materials)
+    BookingStep.objects.create(booking=booking, new_status=rules.Status.PREPARED, at=now, by=by)
+    _note(entry, f"Booking prepared: {booking.what}. For the Chief Executive to decide.", by, now)
+    _notify(
+        Role.CHIEF_EXECUTIVE,
+        election=entry.election,
+        entry=entry,
+        by=by,
+        now=now,
+        subject=f"{entry.reference}: a {booking.what.lower()} awaits your decision",
+        body=(
+            f"The Election SPOC has prepared {booking.what.lower()} for {booking.candidate.name} "
+            f"({entry.reference}). Please approve or decline it in Election SPOC."
+        ),
+    )
+    return booking
+
+
+@dataclass(frozen=True)
+class Schedule:
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    host: str
+
+
+def actors_for(user, booking: Booking) -> frozenset[rules.Actor]:
+    """Return the roles `user` holds for `booking` (see rules.who_acts)."""
+    from briefings import permissions
+
+    actors = set()
+    if permissions.can_manage_bookings(user):
+        actors.add(rules.Actor.SPOC)
+    if permissions.can_approve_bookings(user):
+        actors.add(rules.Actor.CHIEF_EXECUTIVE)
+    if booking.chief and user.has_perm("briefings.confirm_booking", booking):
+        actors.add(rules.Actor.CHIEF)
+    return frozenset(actors)
+
+
+def _letter(booking: Booking, kind: str, now: datetime):
+    from briefings.letters import Letter, conditions_for, render_letter_pdf
+
+    election = booking.election
+    tt = election.timetable
+    start, end = calendar.pre_election_period(
+        tt, election.notice_published, calendar.PreElectionEnd(election.pre_election_end)
+    )
+    moment = booking.starts_at or now
+    letter = Letter(
+        kind=kind,
+        reference=booking.entry.reference,
+        office_name=election.office_name,
+        office_address="",
+        date=timezone.localdate(now),
+        candidate_name=booking.candidate.name,
+        what=booking.what,
+        when=timezone.localtime(booking.starts_at) if booking.starts_at else None,
+        where=booking.place,
+        host=booking.host,
+        reason=booking.decision_reason,
+        conditions=conditions_for(
+            start <= moment < end, rules.Kind(booking.kind) == rules.Kind.VISIT
+        ),
+        signatory=f"{election.spoc_name}, on behalf of the Chief Executive",
+    )
+    return render_letter_pdf(letter)
+
+
+def _send_letter(booking: Booking, kind: str, by, now: datetime) -> None:
+    entry = booking.entry
+    if not entry.requester_email:
+        _note(
+            entry,
+            "No e-mail address: the letter could not be sent. Add the address and resend.",
+            by,
+            now,
+        )
+        return
+    pdf = _letter(booking, kind, now)
+    title = "confirmation" if kind == "confirmation" else "decision"
+    outbox.queue_email(
+        purpose=f"booking_{kind}",
+        to=[entry.requester_email],
+        subject=f"{entry.reference}: {booking.what} — {title}",
+        body=(
+            f"Dear {entry.requester_name},\n\nPlease find attached our letter about your request "
+            f"({entry.reference}): {booking.what.lower()}.\n\nYours sincerely\n\n"
+            f"{booking.election.spoc_name}\n{booking.election.office_name}\n"
+        ),
+        reply_to=booking.election.spoc_email,
+        entry=entry,
+        by=by,
+        now=now,
+        attachments=[(f"{entry.reference}-{kind}.pdf", "application/pdf", pdf)],
+    )
+
+
+@transaction.atomic
+def set_booking_status(
+    booking_id: int,
+    new: rules.Status | str,
+    *,
+    by,
+    reason: str = "",
+    parity_acknowledged: bool = False,
+    schedule: Schedule | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Move a booking to `new`: the one funnel for every booking step.
+
+    Checks rules.check_step (who acts, reasons, the equal-offer warning, schedule, notes) and
+    raises rules.BookingError. Effects, in one transaction:
+    - approved by the Chief Executive: to the chief involved (object permissions granted, the
+      chief e-mailed), or straight to confirmed when no chief is involved; the parity decision
+      recorded; an accepted equal-offer item marked accepted;
+    - confirmed by the chief: the SPOC e-mailed to schedule it;
+    - declined: the reason kept, a decline letter (PDF) e-mailed to the candidate;
+    - scheduled: date, time, place and host kept, a confirmation letter (PDF) with the
+      conditions on the day e-mailed to the candidate (Cumbria 9.1, 10.1);
+    - held: the notes kept (for publishing, Cumbria 8.3), the offer item marked held;
+    - cancelled: the reason kept, the candidate told;
+    - always: a BookingStep, a decision note on the register entry, a history row naming `by`.
+    """
+    now = now or timezone.now()
+    new = rules.Status(new)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("election", "entry", "candidate", "visit_type", "offer_item")
+        .get(pk=booking_id)
+    )
+    old = rules.Status(booking.status)
+    gap = booking_parity_gap(booking) if new == rules.Status.APPROVED else set()
+    rules.check_step(
+        new,
+        rules.StepFacts(
+            status=old,
+            chief=rules.Chief(booking.chief),
+            actor=actors_for(by, booking),
+            reason=reason,
+            has_schedule=bool(schedule and schedule.place and schedule.host),
+            has_notes=bool(notes.strip()),
+            parity_gap=bool(gap),
+            parity_acknowledged=parity_acknowledged,
+        ),
+    )
+    stored = new
+    if new == rules.Status.APPROVED:
+        stored = rules.next_after_approval(rules.Chief(booking.chief))
+        if gap:
+            booking.parity_note = (
+                f"Not yet offered to {len(gap)} other declared candidate(s); the Chief Executive "
+                f"confirmed the same will be offered to all (Norfolk 19). {reason}".strip()
+            )
+    if new in (rules.Status.DECLINED, rules.Status.CANCELLED):
+        booking.decision_reason = reason.strip()
+    if new == rules.Status.SCHEDULED and schedule:
+        booking.starts_at, booking.ends_at = schedule.starts_at, schedule.ends_at
+        booking.place, booking.host = schedule.place.strip(), schedule.host.strip()
+    if new == rules.Status.HELD:
+        booking.notes = notes.strip()
+    booking.status = stored
+    booking._history_user = by
+    booking._history_date = now
+    booking.save()
+    BookingStep.objects.create(
+        booking=booking, old_status=old, new_status=stored, at=now, by=by, reason=reason.strip()
+    )
+    entry = booking.entry
+    label = rules.STATUS_LABELS[stored]
+    _note(entry, f"Booking: {label}." + (f" {reason.strip()}" if reason.strip() else ""), by, now)
+
+    if stored == rules.Status.APPROVED:
+        role = CHIEF_ROLES[rules.Chief(booking.chief)]
+        for chief_user in _users_in(role):
+            assign_perm("briefings.view_booking", chief_user, booking)
+            assign_perm("briefings.confirm_booking", chief_user, booking)
+        _notify(
+            role,
+            election=booking.election,
+            entry=entry,
+            by=by,
+            now=now,
+            subject=f"{entry.reference}: please confirm or decline {booking.what.lower()}",
+            body=(
+                f"The Chief Executive has approved {booking.what.lower()} for "
+                f"{booking.candidate.name}. It needs your confirmation in Election SPOC."
+            ),
+        )
+    if stored in (rules.Status.APPROVED, rules.Status.CONFIRMED) and booking.offer_item_id:
+        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.ACCEPTED, now)
+    if stored == rules.Status.CONFIRMED:
+        _notify(
+            Role.SPOC,
+            election=booking.election,
+            entry=entry,
+            by=by,
+            now=now,
+            subject=f"{entry.reference}: {booking.what} confirmed — please schedule it",
+            body=f"{booking.what} for {booking.candidate.name} is confirmed. Please schedule it.",
+        )
+    elif stored == rules.Status.DECLINED:
+        _send_letter(booking, "decline", by, now)
+        if booking.offer_item_id:
+            _set_offer(
+                booking.offer_item_id, booking.candidate_id, CandidateOffer.State.DECLINED, now
+            )
+    elif stored == rules.Status.SCHEDULED:
+        _send_letter(booking, "confirmation", by, now)
+    elif stored == rules.Status.HELD and booking.offer_item_id:
+        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.HELD, now)
+    elif stored == rules.Status.CANCELLED and entry.requester_email:
+        outbox.queue_email(
+            purpose="booking_cancelled",
+            to=[entry.requester_email],
+            subject=f"{entry.reference}: {booking.what} cancelled",
+            body=(
+                f"Dear {entry.requester_name},\n\nWe are sorry: {booking.what.lower()} has had to "
+                f"be cancelled. {booking.decision_reason}\n\nYours sincerely\n\n"
+                f"{booking.election.spoc_name}\n{booking.election.office_name}\n"
+            ),
+            reply_to=booking.election.spoc_email,
+            entry=entry,
+            by=by,
+            now=now,
+        )
+    return booking
+
+
+def _set_offer(item_id: int, candidate_id: int, state: str, now: datetime) -> None:
+    CandidateOffer.objects.filter(item_id=item_id, candidate_id=candidate_id).update(
+        state=state, changed_at=now
+    )
+
+
+@transaction.atomic
+def offer_to_candidate(
+    candidate: Candidate, *, by, now: datetime | None = None
+) -> list[CandidateOffer]:
+    """Offer every item of the election's equal offer to a newly declared candidate (Avon and
+    Somerset 8.1.2; Norfolk 19). Effects: a CandidateOffer per item not yet offered, and one
+    e-mail listing them (the same text for every candidate) to the candidate's first address.
+    Idempotent: items already offered are left alone."""
+    now = now or timezone.now()
+    items = list(OfferItem.objects.filter(election_id=candidate.election_id))
+    done = set(CandidateOffer.objects.filter(candidate=candidate).values_list("item_id", flat=True))
+    made = [
+        CandidateOffer.objects.create(
+            item=item, candidate=candidate, offered_at=now, changed_at=now
+        )
+        for item in items
+        if item.pk not in done
+    ]
+    if made and candidate.emails:
+        election = candidate.election
+        lines = "\n".join(f"- {item.title}" for item in items)
+        outbox.queue_email(
+            purpose="equal_offer",
+            to=[candidate.emails[0]],
+            subject=f"{election.get_office_display()} election: what we offer every candidate",
+            body=(
+                f"Dear {candidate.name},\n\nNow that you are a declared candidate, the "
+                f"{election.office_name} offers you, as it offers every declared candidate:\n\n"
+                f"{lines}\n\nTo take up any of these, reply to this e-mail. Everything we tell one "
+                "candidate is published for all.\n\nYours sincerely\n\n"
+                f"{election.spoc_name}\n{election.office_name}\n"
+            ),
+            reply_to=election.spoc_email,
+            by=by,
+            now=now,
+        )
+    return made
+
+
+@transaction.atomic
+def set_offer_state(
+    offer_id: int, state: str, *, by, now: datetime | None = None
+) -> CandidateOffer:
+    """Record a candidate's answer to an offer item. Effects: state saved; a history row."""
+    offer = CandidateOffer.objects.select_for_update().get(pk=offer_id)
+    offer.state = CandidateOffer.State(state)
+    offer.changed_at = now or timezone.now()
+    offer._history_user = by
+    offer.save(update_fields=["state", "changed_at"])
+    return offer
+
+
+def eligible_for(event: BriefingEvent):
+    """Return the candidates an event is for: declared only, or everyone standing."""
+    statuses = [CandidateStatus.DECLARED]
+    if event.audience == BriefingEvent.Audience.ALL:
+        statuses.append(CandidateStatus.PROSPECTIVE)
+    return Candidate.objects.filter(election=event.election, status__in=statuses).order_by("name")
+
+
+@transaction.atomic
+def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
+    """Invite every eligible candidate at once, with the same text, and notify the PARO
+    (Cumbria 8.2). Effects: Attendance rows, one identical e-mail per candidate with an
+    address, one e-mail to the PARO, invited_at and paro_notified_at recorded. Candidates
+    already invited are not invited twice. Returns how many were invited now."""
+    now = now or timezone.now()
+    event = BriefingEvent.objects.select_for_update().select_related("election").get(pk=event_id)
+    election = event.election
+    when = timezone.localtime(event.starts_at)
+    subject = f"Candidate briefing: {event.title}, {when:%A %-d %B %Y}"
+    body = (
+        f"Dear candidate,\n\nThe {election.office_name} invites you to a factual briefing for "
+        f"candidates:\n\n{event.title}\n{when:%A %-d %B %Y}, {when:%-I:%M%p} to "
+        f"{timezone.localtime(event.ends_at):%-I:%M%p}\n{event.place}\n\n"
+        "Please send any questions in advance by replying to this e-mail, so that we can give "
+        "factually correct and accurate answers (Cumbria protocol 8.2). The briefing will not "
+        "cover the running of the election, which is for the Police Area Returning Officer.\n\n"
+        f"Yours sincerely\n\n{election.spoc_name}\n{election.office_name}\n"
+    )
+    already = set(event.attendance.values_list("candidate_id", flat=True))
+    invited = 0
+    for candidate in eligible_for(event):
+        if candidate.pk in already:
+            continue
+        Attendance.objects.create(event=event, candidate=candidate, invited_at=now)
+        invited += 1
+        if candidate.emails:
+            outbox.queue_email(
+                purpose="event_invitation",
+                to=[candidate.emails[0]],
+                subject=subject,
+                body=body,
+                reply_to=election.spoc_email,
+                by=by,
+                now=now,
+            )
+    if event.paro_notified_at is None:
+        outbox.queue_email(
+            purpose="paro_notice",
+            to=[election.paro_email],
+            subject=f"For information: candidate briefing on {when:%-d %B %Y}",
+            body=(
+                f"Dear {election.paro_name},\n\nFor your information, so that you can tell "
+                f"candidates of the service offered (Cumbria protocol 8.2):\n\n{event.title}\n"
+                f"{when:%A %-d %B %Y, %-I:%M%p}\n{event.place}\n\nYours sincerely\n\n"
+                f"{election.spoc_name}\n{election.office_name}\n"
+            ),
+            reply_to=election.spoc_email,
+            by=by,
+            now=now,
+        )
+        event.paro_notified_at = now
+    event.invited_at = event.invited_at or now
+    event._history_user = by
+    event.save(update_fields=["invited_at", "paro_notified_at"])
+    return invited
+
+
+@transaction.atomic
+def link_question(event_id: int, entry: Entry) -> EventQuestion:
+    """Link an advance question, logged on the register, to an event (Cumbria 8.2)."""
+    event = BriefingEvent.objects.get(pk=event_id)
+    if entry.election_id != event.election_id:
+        raise rules.BookingError("That entry belongs to another election.")
+    if EventQuestion.objects.filter(entry=entry).exists():
+        raise rules.BookingError(f"{entry.reference} is already linked to an event.")
+    return EventQuestion.objects.create(event=event, entry=entry)
+
+
+@transaction.atomic
+def record_attendance(event_id: int, attended_ids: Iterable[int], *, by) -> None:
+    """Record who came: every invited candidate is marked attended or not."""
+    attended = set(attended_ids)
+    for row in Attendance.objects.select_for_update().filter(event_id=event_id):
+        row.attended = row.candidate_id in attended
+        row.save(update_fields=["attended"])
+
+
+@transaction.atomic
+def record_event_notes(event_id: int, notes: str, *, by) -> BriefingEvent:
+    """Keep the notes of an event (they go to publishing). Effects: notes saved, history row."""
+    event = BriefingEvent.objects.select_for_update().get(pk=event_id)
+    event.notes = notes.strip()
+    event._history_user = by
+    event.save(update_fields=["notes"])
+    return event

@@ -1,0 +1,332 @@
+"""Staff pages for organised meetings: the dashboard (a chief's work on a phone), bookings and
+their steps, briefing events, the equal-offer matrix, and the staff calendar feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from briefings import calendar_feed, permissions, rules, services
+from briefings.forms import EventForm, NotesForm, PrepareBookingForm, QuestionLinkForm, StepForm
+from briefings.models import BriefingEvent, CandidateOffer, OfferItem
+from election_protocol.permissions import is_staff_member
+from election_protocol.views import election_or_setup
+from requests_register import permissions as register_permissions
+from requests_register.models import Entry
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What awaits this person, then what is coming up. Laid out for a phone as well."""
+    user = request.user
+    bookings = permissions.bookings_for_user(user).select_related(
+        "candidate", "entry", "visit_type"
+    )
+    awaiting = []
+    for booking in bookings.exclude(status__in=["held", "declined", "cancelled"]):
+        current = rules.Status(booking.status)
+        actors = services.actors_for(user, booking)
+        next_steps = [s for s in rules.TRANSITIONS[current] if s != rules.Status.CANCELLED]
+        if any(
+            rules.who_acts(current, s, rules.Chief(booking.chief)) in actors for s in next_steps
+        ):
+            if current == rules.Status.SCHEDULED and booking.starts_at > timezone.now():
+                continue  # nothing to do until it has happened
+            awaiting.append(booking)
+    upcoming = bookings.filter(status="scheduled", starts_at__gte=timezone.now()).order_by(
+        "starts_at"
+    )
+    token = signing.dumps({"u": user.pk}, salt=calendar_feed.SALT)
+    return render(
+        request,
+        "briefings/dashboard.html",
+        {
+            "awaiting": awaiting,
+            "upcoming": upcoming,
+            "all_bookings": bookings.order_by("-created_at")
+            if permissions.can_view_all_bookings(user)
+            else None,
+            "events": BriefingEvent.objects.filter(election=election_or_setup()).order_by(
+                "starts_at"
+            )
+            if permissions.can_view_all_bookings(user)
+            else None,
+            "can_manage": permissions.can_manage_bookings(user),
+            "feed_url": request.build_absolute_uri(
+                reverse("briefings:calendar") + f"?token={token}"
+            ),
+        },
+    )
+
+
+def prepare(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    entry = register_permissions.get_entry_for_user(request.user, entry_pk)
+    form = PrepareBookingForm(request.POST or None, election=entry.election)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.prepare_booking(
+                entry,
+                by=request.user,
+                kind=data["kind"],
+                advance_questions=data["advance_questions"],
+                checked_materials=data["checked_materials"],
+                material_check_note=data["material_check_note"],
+                visit_type=data["visit_type"],
+                offer_item=data["offer_item"],
+            )
+        except rules.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Prepared: the Chief Executive has been asked to decide.")
+            return redirect("briefings:booking", pk=booking.pk)
+    return render(request, "briefings/prepare.html", {"form": form, "entry": entry})
+
+
+def booking_detail(
+    request: HttpRequest, pk: int, *, failed: dict | None = None, status: int = 200
+) -> HttpResponse:
+    booking = permissions.get_booking_for_user(request.user, pk)
+    actors = services.actors_for(request.user, booking)
+    current = rules.Status(booking.status)
+    steps = []
+    for new in sorted(rules.TRANSITIONS[current], key=list(rules.Status).index):
+        if rules.who_acts(current, new, rules.Chief(booking.chief)) in actors:
+            step = {"status": new.value, "label": _step_label(current, new, booking)}
+            if failed and failed.get("status") == new.value:
+                step.update(failed)
+            steps.append(step)
+    gap = services.booking_parity_gap(booking) if current == rules.Status.PREPARED else set()
+    return render(
+        request,
+        "briefings/booking.html",
+        {
+            "booking": booking,
+            "steps": steps,
+            "history": booking.steps.select_related("by"),
+            "parity_gap": len(gap),
+            "materials": booking.checked_materials.all(),
+            "show_entry": register_permissions.can_view_register(request.user),
+        },
+        status=status,
+    )
+
+
+def _step_label(current: rules.Status, new: rules.Status, booking) -> str:
+    if new == rules.Status.APPROVED:
+        return "Approve"
+    if new == rules.Status.CONFIRMED:
+        return "Confirm"
+    if new == rules.Status.DECLINED:
+        return "Decline"
+    if new == rules.Status.SCHEDULED:
+        return "Reschedule" if current == rules.Status.SCHEDULED else "Schedule"
+    if new == rules.Status.HELD:
+        return "Record as held, with the notes"
+    return "Cancel"
+
+
+@require_POST
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = permissions.get_booking_for_user(request.user, pk)
+    form = StepForm(request.POST)
+    error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        schedule = None
+        if data["status"] == rules.Status.SCHEDULED:
+            schedule = services.Schedule(
+                data["starts_at"], data["ends_at"], data["place"], data["host"]
+            )
+        try:
+            services.set_booking_status(
+                booking.pk,
+                data["status"],
+                by=request.user,
+                reason=data["reason"],
+                parity_acknowledged=data["parity_acknowledged"],
+                schedule=schedule,
+                notes=data["notes"],
+            )
+        except rules.BookingError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, "Done.")
+            return redirect("briefings:booking", pk=booking.pk)
+    else:
+        error = " ".join(
+            f"{form.fields[name].label or name}: {' '.join(errs)}"
+            if name != "__all__"
+            else " ".join(errs)
+            for name, errs in form.errors.items()
+        )
+    failed = {
+        "failed": True,
+        "error": error,
+        **{
+            k: request.POST.get(k, "")
+            for k in ("status", "reason", "starts_at", "ends_at", "place", "host", "notes")
+        },
+    }
+    return booking_detail(request, pk, failed=failed, status=400)
+
+
+def events(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_all_bookings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    form = (
+        EventForm(request.POST or None) if permissions.can_manage_bookings(request.user) else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            event = form.save(commit=False)
+            event.election, event.created_by = election, request.user
+            event._history_user = request.user
+            event.save()
+            messages.success(request, f"{event.title} added. Invite the candidates when ready.")
+            return redirect("briefings:event", pk=event.pk)
+    return render(
+        request,
+        "briefings/events.html",
+        {
+            "events": BriefingEvent.objects.filter(election=election).order_by("starts_at"),
+            "form": form,
+        },
+    )
+
+
+def _event_for(user, pk: int) -> BriefingEvent:
+    if not permissions.can_view_all_bookings(user):
+        raise Http404("No such event.")
+    event = BriefingEvent.objects.select_related("election").filter(pk=pk).first()
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_for(request.user, pk)
+    return render(
+        request,
+        "briefings/event.html",
+        {
+            "event": event,
+            "attendance": event.attendance.select_related("candidate"),
+            "questions": event.questions.select_related("entry"),
+            "eligible": services.eligible_for(event),
+            "can_manage": permissions.can_manage_bookings(request.user),
+            "question_form": QuestionLinkForm(),
+            "notes_form": NotesForm(initial={"notes": event.notes}),
+        },
+    )
+
+
+@require_POST
+def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    event = _event_for(request.user, pk)
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    if action == "invite":
+        count = services.invite_to_event(event.pk, by=request.user)
+        messages.success(
+            request,
+            f"Invited {count} candidate{'s' if count != 1 else ''}; the PARO has been told.",
+        )
+    elif action == "attendance":
+        services.record_attendance(
+            event.pk,
+            [int(v) for v in request.POST.getlist("attended") if v.isdigit()],
+            by=request.user,
+        )
+        messages.success(request, "Attendance recorded.")
+    elif action == "question":
+        form = QuestionLinkForm(request.POST)
+        entry = None
+        if form.is_valid():
+            reference = form.cleaned_data["reference"].strip().upper()
+            entry = Entry.objects.filter(election=event.election, reference=reference).first()
+        if entry is None:
+            messages.error(
+                request, "No register entry with that reference: log the question first."
+            )
+        else:
+            try:
+                services.link_question(event.pk, entry)
+            except rules.BookingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"{entry.reference} linked as an advance question.")
+    elif action == "notes":
+        form = NotesForm(request.POST)
+        if form.is_valid():
+            services.record_event_notes(event.pk, form.cleaned_data["notes"], by=request.user)
+            messages.success(request, "Notes saved.")
+        else:
+            messages.error(request, "Write the notes.")
+    else:
+        raise Http404("No such action.")
+    return redirect("briefings:event", pk=event.pk)
+
+
+def offer(request: HttpRequest) -> HttpResponse:
+    """The parity matrix: each candidate by each offer item (offered, accepted, held, declined)."""
+    if not permissions.can_view_all_bookings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    items = list(OfferItem.objects.filter(election=election))
+    candidates = list(services.declared_candidates(election).order_by("name"))
+    offers = {
+        (o.candidate_id, o.item_id): o
+        for o in CandidateOffer.objects.filter(item__election=election)
+    }
+    rows = [(c, [offers.get((c.pk, item.pk)) for item in items]) for c in candidates]
+    return render(
+        request,
+        "briefings/offer.html",
+        {
+            "items": items,
+            "rows": rows,
+            "can_manage": permissions.can_manage_bookings(request.user),
+            "states": CandidateOffer.State.choices,
+        },
+    )
+
+
+@require_POST
+def offer_state(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    offer_row = CandidateOffer.objects.filter(pk=pk, item__election=election_or_setup()).first()
+    state = request.POST.get("state", "")
+    if offer_row is None or state not in CandidateOffer.State.values:
+        raise Http404("No such offer.")
+    services.set_offer_state(offer_row.pk, state, by=request.user)
+    return redirect("briefings:offer")
+
+
+@login_not_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The staff iCalendar feed: calendar apps cannot sign in, so a signed token names the user,
+    and the feed shows only what that user may see. A token of a user who is no longer staff
+    (or is linked to a standing candidate) shows nothing."""
+    try:
+        data = signing.loads(request.GET.get("token", ""), salt=calendar_feed.SALT)
+    except signing.BadSignature:
+        raise Http404("No such calendar.") from None
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or not is_staff_member(user):
+        raise Http404("No such calendar.")
+    body = calendar_feed.staff_calendar(user, election_or_setup())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
