@@ -149,6 +149,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from requests_register.demo import seed_register
 
         seed_register(election, users, now)
+        from briefings.demo import seed_briefings
+
+        seed_briefings(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

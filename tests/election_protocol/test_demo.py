@@ -92,3 +92,38 @@ def test_demo_register_shows_every_state_overdue_foi_and_a_phone_request(db, tmp
     assert entries.filter(channel="phone", status="awaiting_confirmation").exists()
     open_values = [s.value for s in OPEN]
     assert entries.filter(status__in=open_values, target_date__lt=NOW.date()).count() >= 2
+
+
+def test_demo_meetings_show_every_step_for_each_person(db, tmp_path, settings):
+    from django.contrib.auth import get_user_model
+
+    from briefings.models import Booking, BriefingEvent, CandidateOffer
+    from briefings.services import actors_for
+
+    settings.VAR_DIR = tmp_path
+    result = seed_demo(NOW)
+    bookings = Booking.objects.filter(election=result.election)
+    assert set(bookings.values_list("status", flat=True)) >= {
+        "prepared",
+        "approved",
+        "declined",
+        "held",
+    }
+    users = {u.username: u for u in get_user_model().objects.all()}
+    awaiting_chiefs = {
+        name
+        for name in ("chief-constable", "chief-fire-officer")
+        if any("chief" in actors_for(users[name], b) for b in bookings.filter(status="approved"))
+    }
+    assert awaiting_chiefs == {"chief-constable", "chief-fire-officer"}
+    held = bookings.get(status="held")
+    assert held.notes
+    event = BriefingEvent.objects.get(election=result.election)
+    assert event.questions.count() == 2 and event.paro_notified_at is not None
+    assert (
+        CandidateOffer.objects.filter(item__election=result.election)
+        .values("candidate")
+        .distinct()
+        .count()
+        == 4
+    )
