@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from guardian.core import ObjectPermissionChecker
 
 from briefings import calendar_feed, permissions, rules, services
 from briefings.forms import EventForm, NotesForm, PrepareBookingForm, QuestionLinkForm, StepForm
@@ -29,10 +30,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bookings = permissions.bookings_for_user(user).select_related(
         "candidate", "entry", "visit_type"
     )
+    live = list(bookings.exclude(status__in=["held", "declined", "cancelled"]))
+    checker = ObjectPermissionChecker(user)
+    checker.prefetch_perms(live)  # one query for every booking's object permissions
     awaiting = []
-    for booking in bookings.exclude(status__in=["held", "declined", "cancelled"]):
+    for booking in live:
         current = rules.Status(booking.status)
-        actors = services.actors_for(user, booking)
+        actors = services.actors_for(user, booking, checker)
         next_steps = [s for s in rules.TRANSITIONS[current] if s != rules.Status.CANCELLED]
         if any(
             rules.who_acts(current, s, rules.Chief(booking.chief)) in actors for s in next_steps

@@ -24,7 +24,10 @@ class StaffOnlyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not is_staff_member(user):
+        if user.is_authenticated:
+            allowed = is_staff_member(user)
+            user._is_staff_member = allowed  # this request's answer (see is_staff_member)
+        if user.is_authenticated and not allowed:
             logout(request)
             response = TemplateResponse(request, "403_not_staff.html", status=403)
             return response.render()

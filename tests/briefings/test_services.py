@@ -227,3 +227,37 @@ def test_a_failed_schedule_keeps_what_was_typed(client, election, cast):
     assert response.status_code == 400
     assert "The end must be after the start." in html and "Required to schedule it." in html
     assert 'value="HQ"' in html and 'value="2024-04-15T10:00"' in html
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
+    client, election, cast, count_queries
+):
+    users, ada = cast
+    at = datetime(2024, 4, 8, 9, tzinfo=LONDON)
+    others = [
+        create_candidate(
+            election=election,
+            by=users["spoc"],
+            status="declared",
+            at=at,
+            name=f"Other {n}",
+            emails=[f"o{n}@example.org"],
+        )
+        for n in range(2)
+    ]
+
+    def approve(candidate):
+        booking = _booking(election, users, candidate)
+        services.set_booking_status(
+            booking.pk, "approved", by=users["ce"], parity_acknowledged=True
+        )
+
+    approve(ada)
+    client.force_login(users["cc"])
+    client.get(reverse("briefings:dashboard"))  # the first request after login does more
+    one = count_queries(lambda: client.get(reverse("briefings:dashboard")))
+    for candidate in others:
+        approve(candidate)
+    three = count_queries(lambda: client.get(reverse("briefings:dashboard")))
+    assert len(client.get(reverse("briefings:dashboard")).context["awaiting"]) == 3
+    assert one == three
