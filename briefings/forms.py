@@ -71,6 +71,8 @@ class StepForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(s.value, s.value) for s in rules.Status], widget=forms.HiddenInput
     )
+    # The status the person saw: a double click or a colleague acting first is refused.
+    expected_status = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={**AREA, "rows": 3}))
     parity_acknowledged = forms.BooleanField(required=False)
     starts_at = forms.DateTimeField(

@@ -152,6 +152,8 @@ class StepFacts:
     has_notes: bool = False
     parity_gap: bool = False
     parity_acknowledged: bool = False
+    actor_prepared_it: bool = False
+    chief_role_filled: bool = True
 
 
 def next_after_approval(chief: Chief) -> Status:
@@ -164,6 +166,8 @@ def check_step(new: Status, facts: StepFacts) -> None:
 
     - Only TRANSITIONS; each step by its actor (who_acts).
     - Declining and cancelling need a reason (it goes in the letter).
+    - Whoever prepared a booking does not approve it (four eyes), and a booking needing a
+      chief is approved only if someone holds that chief's role.
     - Approving something not offered to every declared candidate needs the approver to
       acknowledge that the same must be offered to all (Norfolk protocol 19; Avon and
       Somerset 8.1.2).
@@ -187,6 +191,15 @@ def check_step(new: Status, facts: StepFacts) -> None:
     if new in (Status.DECLINED, Status.CANCELLED) and not facts.reason.strip():
         raise BookingError("Give the reason: it is recorded and sent to the candidate.")
     approving = current == Status.PREPARED and new == Status.APPROVED
+    if approving and facts.actor_prepared_it:
+        raise BookingError(
+            "You prepared this booking: the Chief Executive decides it, not its author."
+        )
+    if approving and facts.chief != Chief.NONE and not facts.chief_role_filled:
+        raise BookingError(
+            "Nobody holds the role of the chief who must confirm this: give an account that "
+            "role first, so the booking does not wait for no one."
+        )
     if approving and facts.parity_gap and not facts.parity_acknowledged:
         raise BookingError(
             "This has not been offered to every declared candidate. Confirm that the same "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -30,6 +31,7 @@ from candidates.models import Candidate
 from candidates.rules import Status as CandidateStatus
 from election_protocol import calendar
 from election_protocol.models import Election
+from election_protocol.permissions import role_names
 from election_protocol.roles import Role
 from requests_register import outbox
 from requests_register.models import Entry, Note
@@ -120,9 +122,23 @@ def prepare_booking(
         )
     if hasattr(entry, "booking"):
         raise rules.BookingError(f"{entry.reference} already has a booking.")
+    if entry.kind not in ("meeting", "visit"):
+        raise rules.BookingError("Only a meeting or visit request becomes a booking.")
+    if not entry.is_open:
+        raise rules.BookingError(f"{entry.reference} is closed: reopen it first.")
     if kind == rules.Kind.VISIT and visit_type is None:
         raise rules.BookingError("Choose the premises to be visited.")
     materials = list(checked_materials)
+    if offer_item is not None and (
+        offer_item.kind != kind
+        or (
+            kind == rules.Kind.VISIT
+            and offer_item.visit_type_id
+            and visit_type is not None
+            and offer_item.visit_type_id != visit_type.pk
+        )
+    ):
+        raise rules.BookingError(f"“{offer_item.title}” is not this kind of meeting or visit.")
     rules.check_request(
         rules.RequestFacts(
             kind=kind,
@@ -149,6 +165,21 @@ def prepare_booking(
     booking.save()
     booking.checked_materials.set(materials)
     BookingStep.objects.create(booking=booking, new_status=rules.Status.PREPARED, at=now, by=by)
+    # The register entry is done there: the booking carries the story, its letters the reply.
+    # (The register funnel refuses this for an oral request not yet confirmed in writing.)
+    from requests_register import rules as register_rules
+    from requests_register import services as register_services
+
+    try:
+        register_services.set_entry_status(
+            entry.pk,
+            register_rules.Status.BOOKED,
+            by=by,
+            reason="Prepared as a booking.",
+            now=now,
+        )
+    except register_rules.TransitionError as error:
+        raise rules.BookingError(str(error)) from None
     _note(entry, f"Booking prepared: {booking.what}. For the Chief Executive to decide.", by, now)
     _notify(
         Role.CHIEF_EXECUTIVE,
@@ -186,7 +217,9 @@ def actors_for(user, booking: Booking, checker=None) -> frozenset[rules.Actor]:
         actors.add(rules.Actor.SPOC)
     if permissions.can_approve_bookings(user):
         actors.add(rules.Actor.CHIEF_EXECUTIVE)
-    if booking.chief and user.is_active:
+    role = CHIEF_ROLES.get(rules.Chief(booking.chief)) if booking.chief else None
+    in_role = role is not None and role.value in role_names(user)
+    if in_role and user.is_active:
         if checker is not None:
             confirms = checker.has_perm("confirm_booking", booking)
         else:
@@ -227,6 +260,8 @@ def _letter(booking: Booking, kind: str, now: datetime):
 
 def _send_letter(booking: Booking, kind: str, by, now: datetime) -> None:
     entry = booking.entry
+    # The letter is the reply to the register entry (for the parity figures).
+    Entry.objects.filter(pk=entry.pk, answered_at__isnull=True).update(answered_at=now)
     if not entry.requester_email:
         _note(
             entry,
@@ -264,6 +299,7 @@ def set_booking_status(
     parity_acknowledged: bool = False,
     schedule: Schedule | None = None,
     notes: str = "",
+    expected_status: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Move a booking to `new`: the one funnel for every booking step.
@@ -289,7 +325,20 @@ def set_booking_status(
         .get(pk=booking_id)
     )
     old = rules.Status(booking.status)
+    if expected_status is not None and expected_status != old:
+        # A second click, or someone else acted first: never send a second letter.
+        raise rules.BookingError(
+            "This booking changed while you were looking at it: check it and try again."
+        )
+    if (
+        new == old == rules.Status.SCHEDULED
+        and schedule
+        and (schedule.starts_at, schedule.ends_at, schedule.place.strip(), schedule.host.strip())
+        == (booking.starts_at, booking.ends_at, booking.place, booking.host)
+    ):
+        raise rules.BookingError("Nothing has changed: the booking is already scheduled so.")
     gap = booking_parity_gap(booking) if new == rules.Status.APPROVED else set()
+    chief_role = CHIEF_ROLES.get(rules.Chief(booking.chief)) if booking.chief else None
     rules.check_step(
         new,
         rules.StepFacts(
@@ -301,6 +350,8 @@ def set_booking_status(
             has_notes=bool(notes.strip()),
             parity_gap=bool(gap),
             parity_acknowledged=parity_acknowledged,
+            actor_prepared_it=booking.created_by_id == by.pk,
+            chief_role_filled=chief_role is None or _users_in(chief_role).exists(),
         ),
     )
     stored = new
@@ -331,9 +382,11 @@ def set_booking_status(
 
     if stored == rules.Status.APPROVED:
         role = CHIEF_ROLES[rules.Chief(booking.chief)]
-        for chief_user in _users_in(role):
-            assign_perm("briefings.view_booking", chief_user, booking)
-            assign_perm("briefings.confirm_booking", chief_user, booking)
+        # Granted to the chief's role group, not to whoever holds it today: a new Chief
+        # Constable sees it, and someone who leaves the role loses it (actors_for checks both).
+        group = Group.objects.get(name=role.value)
+        assign_perm("briefings.view_booking", group, booking)
+        assign_perm("briefings.confirm_booking", group, booking)
         _notify(
             role,
             election=booking.election,
@@ -361,14 +414,29 @@ def set_booking_status(
     elif stored == rules.Status.DECLINED:
         _send_letter(booking, "decline", by, now)
         if booking.offer_item_id:
+            # The office declined this booking, not the candidate the offer: it still stands.
             _set_offer(
-                booking.offer_item_id, booking.candidate_id, CandidateOffer.State.DECLINED, now
+                booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now
             )
+        if old == rules.Status.APPROVED:  # a chief declined: the office needs to know
+            for role in (Role.SPOC, Role.CHIEF_EXECUTIVE):
+                _notify(
+                    role,
+                    election=booking.election,
+                    entry=entry,
+                    by=by,
+                    now=now,
+                    subject=f"{entry.reference}: {booking.what} declined by the chief",
+                    body=f"{booking.what} for {booking.candidate.name} was declined: "
+                    f"{booking.decision_reason}",
+                )
     elif stored == rules.Status.SCHEDULED:
         _send_letter(booking, "confirmation", by, now)
     elif stored == rules.Status.HELD and booking.offer_item_id:
         _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.HELD, now)
-    elif stored == rules.Status.CANCELLED and entry.requester_email:
+    elif stored == rules.Status.CANCELLED and booking.offer_item_id:
+        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now)
+    if stored == rules.Status.CANCELLED and entry.requester_email:
         outbox.queue_email(
             purpose="booking_cancelled",
             to=[entry.requester_email],
@@ -399,8 +467,11 @@ def offer_to_candidate(
     """Offer every item of the election's equal offer to a newly declared candidate (Avon and
     Somerset 8.1.2; Norfolk 19). Effects: a CandidateOffer per item not yet offered, and one
     e-mail listing them (the same text for every candidate) to the candidate's first address.
-    Idempotent: items already offered are left alone."""
+    Idempotent: items already offered are left alone. Nothing is recorded for a candidate with
+    no e-mail address: an offer is recorded only when it is sent."""
     now = now or timezone.now()
+    if not candidate.emails:
+        return []  # nothing can be sent: the matrix shows "not offered" until an address is added
     items = list(OfferItem.objects.filter(election_id=candidate.election_id))
     done = set(CandidateOffer.objects.filter(candidate=candidate).values_list("item_id", flat=True))
     made = [
@@ -410,7 +481,7 @@ def offer_to_candidate(
         for item in items
         if item.pk not in done
     ]
-    if made and candidate.emails:
+    if made:
         election = candidate.election
         lines = "\n".join(f"- {item.title}" for item in items)
         outbox.queue_email(
@@ -475,20 +546,19 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     already = set(event.attendance.values_list("candidate_id", flat=True))
     invited = 0
     for candidate in eligible_for(event):
-        if candidate.pk in already:
-            continue
+        if candidate.pk in already or not candidate.emails:
+            continue  # without an address nobody is invited: they stay "not yet invited"
         Attendance.objects.create(event=event, candidate=candidate, invited_at=now)
         invited += 1
-        if candidate.emails:
-            outbox.queue_email(
-                purpose="event_invitation",
-                to=[candidate.emails[0]],
-                subject=subject,
-                body=body,
-                reply_to=election.spoc_email,
-                by=by,
-                now=now,
-            )
+        outbox.queue_email(
+            purpose="event_invitation",
+            to=[candidate.emails[0]],
+            subject=subject,
+            body=body,
+            reply_to=election.spoc_email,
+            by=by,
+            now=now,
+        )
     if event.paro_notified_at is None:
         outbox.queue_email(
             purpose="paro_notice",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/<str:action>/", views.event_action, name="event_action"),
     path("offer/", views.offer, name="offer"),
+    path("offer/send/", views.offer_to_all, name="offer_to_all"),
     path("offer/<int:pk>/", views.offer_state, name="offer_state"),
     path("calendar.ics", views.calendar, name="calendar"),
 ]

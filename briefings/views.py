@@ -160,6 +160,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
                 parity_acknowledged=data["parity_acknowledged"],
                 schedule=schedule,
                 notes=data["notes"],
+                expected_status=data["expected_status"] or None,
             )
         except rules.BookingError as refusal:
             error = str(refusal)
@@ -244,6 +245,10 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     if action == "invite":
         count = services.invite_to_event(event.pk, by=request.user)
+        invited = set(event.attendance.values_list("candidate_id", flat=True))
+        missing = [c.name for c in services.eligible_for(event) if c.pk not in invited]
+        if missing:
+            messages.warning(request, "Not invited, no e-mail address: " + ", ".join(missing) + ".")
         messages.success(
             request,
             f"Invited {count} candidate{'s' if count != 1 else ''}; the PARO has been told.",
@@ -293,7 +298,7 @@ def offer(request: HttpRequest) -> HttpResponse:
     candidates = list(services.declared_candidates(election).order_by("name"))
     offers = {
         (o.candidate_id, o.item_id): o
-        for o in CandidateOffer.objects.filter(item__election=election)
+        for o in CandidateOffer.objects.filter(item__election=election).select_related("item")
     }
     rows = [(c, [offers.get((c.pk, item.pk)) for item in items]) for c in candidates]
     return render(
@@ -306,6 +311,24 @@ def offer(request: HttpRequest) -> HttpResponse:
             "states": CandidateOffer.State.choices,
         },
     )
+
+
+@require_POST
+def offer_to_all(request: HttpRequest) -> HttpResponse:
+    """Offer every item to every declared candidate not yet offered it (Norfolk 19)."""
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    made, missing = 0, []
+    for candidate in services.declared_candidates(election).order_by("name"):
+        if not candidate.emails:
+            missing.append(candidate.name)
+            continue
+        made += len(services.offer_to_candidate(candidate, by=request.user))
+    messages.success(request, f"{made} offer{'s' if made != 1 else ''} sent.")
+    if missing:
+        messages.warning(request, "No e-mail address, so nothing sent: " + ", ".join(missing) + ".")
+    return redirect("briefings:offer")
 
 
 @require_POST

@@ -34,10 +34,14 @@ def is_staff_member(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    # groups are read once per request and cached on the user object.
+    return bool(role_names(user) & STAFF_GROUPS)
+
+
+def role_names(user) -> set[str]:
+    """Return the names of `user`'s groups, read once per user object (that is, per request)."""
     if not hasattr(user, "_staff_group_names"):
         user._staff_group_names = set(user.groups.values_list("name", flat=True))
-    return bool(user._staff_group_names & STAFF_GROUPS)
+    return user._staff_group_names
 
 
 def can_view_election(user: User) -> bool:

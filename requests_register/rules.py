@@ -22,6 +22,7 @@ class Status(StrEnum):
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
     DUPLICATE = "duplicate"
+    BOOKED = "booked"
 
 
 STATUS_LABELS = {
@@ -37,6 +38,7 @@ STATUS_LABELS = {
     Status.REFUSED: "Refused",
     Status.WITHDRAWN: "Withdrawn",
     Status.DUPLICATE: "Duplicate",
+    Status.BOOKED: "Passed to a meeting or visit booking",
 }
 
 
@@ -91,21 +93,28 @@ ENDINGS = frozenset(
         Status.DUPLICATE,
     }
 )
-DONE = ENDINGS | {Status.SENT, Status.CLOSED}
+# A meeting or visit request passed to a booking (briefings) is done here: the booking carries
+# the rest of the story, and its letters are the reply.
+DONE = ENDINGS | {Status.SENT, Status.CLOSED, Status.BOOKED}
 OPEN = frozenset(Status) - DONE
 _EARLY = {Status.LOGGED, Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS}
 
 # The one transition table. Reopening (any finished entry back to in progress) needs a reason.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.LOGGED: frozenset({Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS} | ENDINGS),
+    Status.LOGGED: frozenset(
+        {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED} | ENDINGS
+    ),
     Status.AWAITING_CONFIRMATION: frozenset({Status.IN_PROGRESS} | ENDINGS),
     # Back to awaiting confirmation: an oral request found unconfirmed (its channel corrected,
     # or reopened) must be confirmed before any reply.
-    Status.IN_PROGRESS: frozenset({Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION} | ENDINGS),
+    Status.IN_PROGRESS: frozenset(
+        {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED} | ENDINGS
+    ),
     Status.ANSWER_DRAFTED: frozenset({Status.APPROVED, Status.IN_PROGRESS}),
     Status.APPROVED: frozenset({Status.SENT, Status.IN_PROGRESS}),
     Status.SENT: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+    Status.BOOKED: frozenset({Status.IN_PROGRESS}),
     **{ending: frozenset({Status.IN_PROGRESS}) for ending in ENDINGS},
 }
 
@@ -197,7 +206,7 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
         raise TransitionError(
             "Replies go by e-mail only: add the requester's e-mail address first (Cumbria 6.1.2)."
         )
-    if new in SENDS_REPLY and oral and not facts.confirmed:
+    if new in (*SENDS_REPLY, Status.BOOKED) and oral and not facts.confirmed:
         raise TransitionError(
             "No reply can be sent until the requester has confirmed the request in writing "
             "(Cumbria protocol 6.1.2)."

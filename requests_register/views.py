@@ -250,8 +250,8 @@ def _render_detail(
     actions = []
     for new in sorted(rules.TRANSITIONS[rules.Status(entry.status)], key=list(rules.Status).index):
         signed_off = new == rules.Status.APPROVED or new in rules.SIGNED_OFF_ENDINGS
-        if new == rules.Status.ANSWER_DRAFTED:
-            continue  # drafted through the answer form
+        if new in (rules.Status.ANSWER_DRAFTED, rules.Status.BOOKED):
+            continue  # drafted through the answer form; booked from the meetings pages
         if (signed_off and not may_approve) or (not signed_off and not may_manage):
             continue
         action = _action(entry, new)

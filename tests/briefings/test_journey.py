@@ -121,8 +121,21 @@ def test_meeting_request_flows_to_a_confirmation_letter_with_the_conditions(
     assert booking.status == "confirmed"
 
     # The SPOC schedules it; the confirmation letter arrives with the pre-election conditions.
+    from briefings import letters
+
+    sent_letters = []
+    original_render = letters.render_letter_pdf
+
+    def recording_render(letter, **kwargs):
+        sent_letters.append(letter)
+        return original_render(letter, **kwargs)
+
     client.force_login(users["spoc"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(letters, "render_letter_pdf", recording_render)
         client.post(
             reverse("briefings:step", args=[booking.pk]),
             {
@@ -140,9 +153,12 @@ def test_meeting_request_flows_to_a_confirmation_letter_with_the_conditions(
     assert pdf.get_content_type() == "application/pdf"
     assert pdf.get_filename() == f"{entry.reference}-confirmation.pdf"
     assert pdf.get_content().startswith(b"%PDF")
-    from briefings.letters import conditions_for
-
-    assert any("9.1" in c for c in conditions_for(True, False))  # the filming condition applies
+    [letter] = sent_letters
+    assert letter.kind == "confirmation"
+    assert letter.where == "Police headquarters, Northtown" and letter.host == "The Chief Constable"
+    # In the pre-election period: no filming or photographs (Cumbria 9.1), no imagery (10.1).
+    assert any("must not be filmed or photographed" in c and "9.1" in c for c in letter.conditions)
+    assert any("10.1" in c for c in letter.conditions)
     # The story is on the register entry.
     notes = list(entry.notes.values_list("body", flat=True))
     assert [n.split(".")[0] for n in notes] == [

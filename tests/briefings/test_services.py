@@ -261,3 +261,212 @@ def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
     three = count_queries(lambda: client.get(reverse("briefings:dashboard")))
     assert len(client.get(reverse("briefings:dashboard")).context["awaiting"]) == 3
     assert one == three
+
+
+def test_chief_rights_follow_the_role_not_the_person(election, cast, make_user):
+    from django.contrib.auth.models import Group
+
+    users, ada = cast
+    booking = _booking(election, users, ada)
+    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    new_chief = make_user(Role.CHIEF_CONSTABLE, username="cc2")
+    assert rules.Actor.CHIEF in services.actors_for(new_chief, booking)
+    users["cc"].groups.set([Group.objects.get(name=Role.POLICE_LIAISON.value)])
+    moved = type(users["cc"]).objects.get(pk=users["cc"].pk)  # a fresh request's user
+    with pytest.raises(rules.BookingError, match="for the chief involved"):
+        services.set_booking_status(booking.pk, "confirmed", by=moved)
+
+
+def test_approval_is_refused_when_nobody_holds_the_chief_role(election, cast):
+    users, ada = cast
+    users["cfo"].groups.clear()
+    booking = _booking(election, users, ada, kind="meeting_cfo")
+    with pytest.raises(rules.BookingError, match="Nobody holds the role"):
+        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+
+
+def test_a_second_click_on_schedule_sends_no_second_letter(election, cast):
+    users, ada = cast
+    booking = _booking(election, users, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    start = datetime(2024, 4, 15, 10, tzinfo=LONDON)
+    schedule = services.Schedule(start, start + timedelta(hours=1), "HQ", "The Chief Executive")
+    services.set_booking_status(
+        booking.pk, "scheduled", by=users["spoc"], schedule=schedule, expected_status="confirmed"
+    )
+    with pytest.raises(rules.BookingError, match="changed while you were looking"):
+        services.set_booking_status(
+            booking.pk,
+            "scheduled",
+            by=users["spoc"],
+            schedule=schedule,
+            expected_status="confirmed",
+        )
+    with pytest.raises(rules.BookingError, match="Nothing has changed"):
+        services.set_booking_status(booking.pk, "scheduled", by=users["spoc"], schedule=schedule)
+    assert OutboundEmail.objects.filter(purpose="booking_confirmation").count() == 1
+
+
+def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election, cast):
+    users, ada = cast
+    booking = _booking(election, users, ada)
+    booking.entry.refresh_from_db()
+    assert booking.entry.status == "booked" and not booking.entry.is_open
+    phone = register.log_entry(
+        election=election,
+        by=users["spoc"],
+        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
+        channel="phone",
+        kind="meeting",
+        topic="Meeting",
+        question="May I?",
+        requester_type="candidate",
+        candidate=ada,
+        requester_name=ada.name,
+        requester_email=ada.emails[0],
+    )
+    with pytest.raises(rules.BookingError, match="confirmed the request in writing"):
+        services.prepare_booking(
+            phone,
+            by=users["spoc"],
+            kind="meeting_cc",
+            advance_questions="Q",
+            material_check_note="x",
+        )
+    assert not Booking.objects.filter(entry=phone).exists()
+    info = register.log_entry(
+        election=election,
+        by=users["spoc"],
+        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
+        channel="email",
+        kind="information",
+        topic="Budget",
+        question="How much?",
+        requester_type="candidate",
+        candidate=ada,
+        requester_name=ada.name,
+        requester_email=ada.emails[0],
+    )
+    with pytest.raises(rules.BookingError, match="Only a meeting or visit request"):
+        services.prepare_booking(
+            info,
+            by=users["spoc"],
+            kind="meeting_cc",
+            advance_questions="Q",
+            material_check_note="x",
+        )
+
+
+def test_hustings_are_refused_when_preparing(election, cast):
+    users, ada = cast
+    with pytest.raises(rules.BookingError, match="Norfolk protocol 20"):
+        _booking(election, users, ada, kind="hustings")
+    assert not Booking.objects.exists()
+
+
+def test_the_author_of_a_booking_does_not_approve_it(election, cast):
+    users, ada = cast
+    entry = register.log_entry(
+        election=election,
+        by=users["ce"],
+        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
+        channel="email",
+        kind="meeting",
+        topic="Meeting",
+        question="May I?",
+        requester_type="candidate",
+        candidate=ada,
+        requester_name=ada.name,
+        requester_email=ada.emails[0],
+    )
+    booking = services.prepare_booking(
+        entry, by=users["ce"], kind="meeting_ce", advance_questions="Q", material_check_note="x"
+    )
+    with pytest.raises(rules.BookingError, match="You prepared this booking"):
+        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+
+
+def test_a_chief_declining_tells_the_office_and_the_offer_still_stands(election, cast):
+    users, ada = cast
+    item = OfferItem.objects.create(
+        election=election, title="1:1 with the Chief Constable", kind="meeting_cc"
+    )
+    services.offer_to_candidate(ada, by=users["spoc"])
+    booking = _booking(election, users, ada, offer_item=item)
+    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    services.set_booking_status(booking.pk, "declined", by=users["cc"], reason="Diary clash")
+    told = set()
+    for mail in OutboundEmail.objects.filter(
+        purpose="booking_notice", subject__contains="declined"
+    ):
+        told.update(mail.to)
+    assert told == {"s@example.org", "ce@example.org"}
+    assert CandidateOffer.objects.get(item=item, candidate=ada).state == "offered"
+
+
+def test_an_offer_item_of_another_kind_is_refused(election, cast):
+    users, ada = cast
+    tour = OfferItem.objects.create(election=election, title="Custody suite tour", kind="visit")
+    with pytest.raises(rules.BookingError, match="is not this kind"):
+        _booking(election, users, ada, offer_item=tour)
+
+
+def test_nothing_is_recorded_as_offered_or_invited_without_an_address(election, cast):
+    from briefings.models import BriefingEvent
+
+    users, _ = cast
+    OfferItem.objects.create(election=election, title="Tour", kind="visit")
+    silent = create_candidate(
+        election=election,
+        by=users["spoc"],
+        status="declared",
+        at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
+        name="No Address",
+    )
+    assert not CandidateOffer.objects.filter(candidate=silent).exists()
+    event = BriefingEvent.objects.create(
+        election=election,
+        title="Briefing",
+        place="Hall",
+        created_by=users["spoc"],
+        starts_at=datetime(2024, 4, 18, 18, tzinfo=LONDON),
+        ends_at=datetime(2024, 4, 18, 20, tzinfo=LONDON),
+    )
+    assert services.invite_to_event(event.pk, by=users["spoc"]) == 1  # Ada only
+    assert list(event.attendance.values_list("candidate__name", flat=True)) == ["Ada Example"]
+
+
+def test_offer_everything_to_everyone_from_the_matrix(client, election, cast):
+    users, ada = cast
+    OfferItem.objects.create(election=election, title="Custody suite tour", kind="visit")
+    client.force_login(users["spoc"])
+    response = client.post(reverse("briefings:offer_to_all"), follow=True)
+    assert "1 offer sent." in response.content.decode()
+    assert CandidateOffer.objects.get(candidate=ada).state == "offered"
+    response = client.post(reverse("briefings:offer_to_all"), follow=True)
+    assert "0 offers sent." in response.content.decode()
+
+
+def test_the_matrix_costs_the_same_queries_for_one_and_three_candidates(
+    client, election, cast, count_queries
+):
+    users, ada = cast
+    OfferItem.objects.create(election=election, title="Tour", kind="visit")
+    OfferItem.objects.create(election=election, title="Ride-along", kind="visit")
+    services.offer_to_candidate(ada, by=users["spoc"])
+    client.force_login(users["spoc"])
+    client.get(reverse("briefings:offer"))
+    one = count_queries(lambda: client.get(reverse("briefings:offer")))
+    for n in range(2):
+        c = create_candidate(
+            election=election,
+            by=users["spoc"],
+            status="declared",
+            at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
+            name=f"C {n}",
+            emails=[f"c{n}@example.org"],
+        )
+        services.offer_to_candidate(c, by=users["spoc"])
+    three = count_queries(lambda: client.get(reverse("briefings:offer")))
+    assert len(client.get(reverse("briefings:offer")).context["rows"]) == 3
+    assert one == three

@@ -56,16 +56,19 @@ def test_transition_table_is_enforced_for_a_written_request(current, new, allowe
 
 def test_the_workflow_is_the_protocol_s():
     assert (
-        TRANSITIONS[Status.LOGGED] == {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS} | ENDINGS
+        TRANSITIONS[Status.LOGGED]
+        == {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED} | ENDINGS
     )
     assert (
         TRANSITIONS[Status.IN_PROGRESS]
-        == {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION} | ENDINGS
+        == {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED} | ENDINGS
     )
     assert TRANSITIONS[Status.ANSWER_DRAFTED] == {Status.APPROVED, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.APPROVED] == {Status.SENT, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.SENT] == {Status.CLOSED, Status.IN_PROGRESS}
-    assert all(TRANSITIONS[s] == {Status.IN_PROGRESS} for s in ENDINGS | {Status.CLOSED})
+    assert all(
+        TRANSITIONS[s] == {Status.IN_PROGRESS} for s in ENDINGS | {Status.CLOSED, Status.BOOKED}
+    )
     assert set(Status) == OPEN | DONE and not OPEN & DONE
 
 
