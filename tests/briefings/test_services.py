@@ -470,3 +470,33 @@ def test_the_matrix_costs_the_same_queries_for_one_and_three_candidates(
     three = count_queries(lambda: client.get(reverse("briefings:offer")))
     assert len(client.get(reverse("briefings:offer")).context["rows"]) == 3
     assert one == three
+
+
+def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, election, cast):
+    users, ada = cast
+    create_candidate(
+        election=election,
+        by=users["spoc"],
+        status="declared",
+        at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
+        name="Bea Example",
+        emails=["bea@example.org"],
+    )
+    booking = _booking(
+        election, users, ada, kind="visit", visit_type=VisitType.objects.get(name="Custody suite")
+    )
+    client.force_login(users["ce"])
+    page = client.get(reverse("briefings:booking", args=[booking.pk]))
+    assert page.context["parity_gap"] == 1
+    assert "This has not been offered to 1 other declared candidate" in page.content.decode()
+    with pytest.raises(rules.BookingError, match="Norfolk protocol 19"):
+        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    services.set_booking_status(
+        booking.pk,
+        "approved",
+        by=users["ce"],
+        parity_acknowledged=True,
+        reason="Custody tours for all",
+    )
+    booking.refresh_from_db()
+    assert booking.parity_note.startswith("Not yet offered to 1 other declared candidate")
