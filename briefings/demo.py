@@ -25,7 +25,9 @@ def seed_briefings(election: Election, users: dict, now: datetime) -> None:
 
     people = {c.name: c for c in Candidate.objects.filter(election=election)}
     visit = {v.name: v for v in VisitType.objects.all()}
-    plan = BriefingMaterial.objects.filter(election=election, published=True).first()
+    plan = BriefingMaterial.objects.filter(
+        election=election, published=True, topic="Police and crime plan"
+    ).first()
 
     # The equal offer (Avon and Somerset 8.1.2), made to the declared candidates.
     for position, (title, kind, premises) in enumerate(

@@ -49,8 +49,8 @@ def test_seed_demo_command_prints_the_logins(db, capsys, tmp_path, settings, mon
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "password for all: fictional-demo-pass" in out
-    for username, _, _ in DEMO_USERS:
-        assert f"  {username}\n" in out
+    for username, role, _ in DEMO_USERS:
+        assert f"  {username:<20} {role.label}\n" in out
 
 
 def test_demo_dashboard_shows_timetable_and_candidates(client, db, tmp_path, settings):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from election_protocol.demo import seed_demo
+from election_protocol.demo import DEMO_USERS, seed_demo
 
 
 class Command(BaseCommand):
@@ -13,8 +13,9 @@ class Command(BaseCommand):
         verb = "Created" if result.created else "Kept the existing"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo election: {election}"))
         self.stdout.write(f"Demo logins (password for all: {result.password})")
+        roles = {username: role.label for username, role, _ in DEMO_USERS}
         for username in result.usernames:
-            self.stdout.write(f"  {username}")
+            self.stdout.write(f"  {username:<20} {roles.get(username, '')}".rstrip())
         self.stdout.write(
             "  (incumbent-pcc is linked to a standing candidate and is refused, as it should be)"
         )
