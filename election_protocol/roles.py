@@ -62,6 +62,14 @@ _REGISTER_MANAGE = [
     "requests_register.view_emailtemplate",
     "requests_register.change_emailtemplate",
 ]
+_PUBLISHING_VIEW = ["publishing.view_publicentry"]
+# Prepare and approve: four eyes (never one's own, nor what one restored) is a rule in
+# publishing.rules, not a role.
+_PUBLISHING_MANAGE = [
+    "publishing.add_publicentry",
+    "publishing.change_publicentry",
+    "publishing.approve_publicentry",
+]
 
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
@@ -73,6 +81,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _REGISTER_VIEW
     + _REGISTER_MANAGE
     + _BRIEFINGS_VIEW
+    + _PUBLISHING_VIEW
+    + _PUBLISHING_MANAGE
     + _BRIEFINGS_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
@@ -84,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + ["requests_register.approve_answer"]
     + _BRIEFINGS_VIEW
     + _BRIEFINGS_MANAGE
+    + _PUBLISHING_VIEW
+    + _PUBLISHING_MANAGE
     + ["briefings.approve_booking"],
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
@@ -95,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _VIEW_CANDIDATES
     + _REGISTER_VIEW
     + ["requests_register.export_register"]
+    + _PUBLISHING_VIEW
     + _BRIEFINGS_VIEW,
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("register/", include("requests_register.urls")),
     path("meetings/", include("briefings.urls")),
+    path("publishing/", include("publishing.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,101 @@
+"""Forms for the review of public entries. They validate input only; services do the writing.
+
+Every form carries the version of the public entry the person was looking at, so a step
+taken on a text someone has since changed is refused (services.ConcurrentEditError).
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from publishing import rules
+
+AREA = {"class": "govuk-textarea", "rows": 3}
+CHECKBOX = {"class": "govuk-checkboxes__input"}
+FACTUAL_LABEL = (
+    "I confirm the content is factual only and does not promote the office "
+    "(Cumbria protocol 11.2, 11.3)"
+)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RedactForm(VersionedForm):
+    field = forms.ChoiceField(
+        label="Where",
+        choices=[(f.value, rules.FIELD_LABELS[f]) for f in rules.Field],
+        initial=rules.Field.ANSWER.value,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    text = forms.CharField(
+        label="Text to hide",
+        help_text="Copy it from the original. Every occurrence is hidden, in any case.",
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"required": "Enter the text to hide."},
+    )
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=list(rules.MANUAL_KIND_LABELS.items()),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    reason = forms.CharField(
+        label="Why it must be hidden",
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": "Give a reason: it is kept with the entry for the approver."},
+    )
+
+
+class RestoreForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why this can be published",
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
+        error_messages={"required": "Give a reason: it is kept with the entry for the approver."},
+    )
+
+
+class SubmitForm(VersionedForm):
+    pass
+
+
+class ApproveForm(VersionedForm):
+    factual_confirmed = forms.BooleanField(
+        required=False, label=FACTUAL_LABEL, widget=forms.CheckboxInput(attrs=CHECKBOX)
+    )
+
+
+class ReturnForm(VersionedForm):
+    reason = forms.CharField(
+        label="What needs changing",
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": "Say what needs changing before it can be approved."},
+    )
+
+
+class CorrectForm(VersionedForm):
+    answer = forms.CharField(
+        label="Corrected answer (the original text: it is anonymised again)",
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 8}),
+        error_messages={"required": "Write the corrected answer."},
+    )
+    note = forms.CharField(
+        label="Correction note (published with today's date)",
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={
+            "required": "Write the correction note: it is published with its date beside the entry."
+        },
+    )
+    factual_confirmed = forms.BooleanField(
+        required=False, label=FACTUAL_LABEL, widget=forms.CheckboxInput(attrs=CHECKBOX)
+    )
+
+
+class WithdrawForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason for withdrawal (published)",
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={
+            "required": "Give the reason for withdrawal: it is shown on the public page."
+        },
+    )

@@ -1,0 +1,261 @@
+"""Public entries: the separately prepared, anonymised public version of a register answer or
+of the notes of a meeting or briefing (Cumbria protocol 3.2.4, 6.1.4, 8.2, 8.3).
+
+The raw request is never published. A PublicEntry holds only public fields; the private text
+it was made from (PrivateText) and what each redaction hid (PublicRedaction.original) live in
+their own tables, with no reverse accessor from PublicEntry (related_name="+"), so nothing
+reached from a public entry leads to them. The only read any public output may use is
+publishing.queries.published_entries.
+
+Models hold fields and constraints only. Every change goes through publishing.services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from briefings.models import Booking, BriefingEvent
+from election_protocol.models import Election
+from publishing import rules
+from requests_register.models import Entry
+
+
+def _choices(name: str, enum, labels) -> type[models.TextChoices]:
+    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
+
+
+class PublicEntry(models.Model):
+    """The public version of something staff told a candidate or the public."""
+
+    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+
+    class AnsweringBody(models.TextChoices):
+        OFFICE = "office", "The commissioner's office"
+        POLICE = "police", "The police force"
+        FIRE = "fire", "The fire and rescue service"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What it was prepared from (private: never follow these from a public page).
+    entry = models.OneToOneField(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="public_entry"
+    )
+    booking = models.OneToOneField(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="public_entry"
+    )
+    event = models.OneToOneField(
+        BriefingEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="public_entry"
+    )
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(editable=False)
+
+    # Public fields: anonymised text and dates only (no times: a time can identify a caller).
+    reference = models.CharField(max_length=30, unique=True, editable=False)
+    topic = models.CharField(max_length=200)
+    received_on = models.DateField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    answering_body = models.CharField(max_length=10, choices=AnsweringBody.choices)
+    is_foi = models.BooleanField("Freedom of Information request", default=False)
+    question = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=rules.Status.DRAFT, editable=False
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When first published"
+    )
+    withdrawn_reason = models.TextField(blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Staff-only record of who did what.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    prepared_at = models.DateTimeField(editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    factual_confirmed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The approver confirmed the content is factual (Cumbria 11.2, 11.3)",
+    )
+    # Optimistic locking, as on the register's Entry: a step based on an older version (the
+    # approver reading a text since redacted or restored) is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["kind", "number"]
+        verbose_name = "public entry"
+        verbose_name_plural = "public entries"
+        permissions = [("approve_publicentry", "Can approve and publish public entries")]
+        indexes = [models.Index(fields=["election", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "kind", "number"], name="public_entry_number_per_kind"
+            ),
+            # Exactly the link its kind says.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="register_answer",
+                        entry__isnull=False,
+                        booking__isnull=True,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        kind="meeting_notes",
+                        entry__isnull=True,
+                        booking__isnull=False,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        kind="event_notes",
+                        entry__isnull=True,
+                        booking__isnull=True,
+                        event__isnull=False,
+                    )
+                ),
+                name="public_entry_source_matches_kind",
+            ),
+            # Four eyes, also in the database: the services check it, this makes a bypass fail.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("prepared_by")),
+                name="public_entry_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(approved_by__isnull=False),
+                name="public_entry_published_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdrawn_reason=""),
+                name="public_entry_withdrawn_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.topic}"
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[rules.Status(self.status)]
+
+    @property
+    def kind_label(self) -> str:
+        return rules.KIND_LABELS[rules.Kind(self.kind)]
+
+
+class PrivateText(models.Model):
+    """The private text a public field was made from: the answer as sent, the notes as taken.
+
+    Staff database only. Public texts are recomputed from this and the active redactions.
+    """
+
+    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+
+    # No reverse accessor: a public entry offers no way to its private text.
+    public_entry = models.ForeignKey(PublicEntry, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    text = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["public_entry", "field"], name="private_text_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_entry_id}: {self.field}"
+
+
+class PublicRedaction(models.Model):
+    """One stretch of a private text hidden in the public version: where, what kind, why.
+
+    `start` and `end` are offsets in the private text (PrivateText), never in the public one.
+    `original` is what was hidden: staff database only.
+    """
+
+    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+
+    class Source(models.TextChoices):
+        AUTOMATIC = "automatic", "Automatic"
+        MANUAL = "manual", "Added by staff"
+
+    # No reverse accessor: a public entry offers no way to what was redacted from it.
+    public_entry = models.ForeignKey(PublicEntry, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30)
+    label = models.CharField(max_length=50)
+    original = models.TextField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    restored = models.BooleanField(default=False)
+    restored_reason = models.TextField(blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    restored_at = models.DateTimeField(null=True, blank=True)
+    # Its private text was replaced by a correction: kept for the record, no longer applied.
+    superseded = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["field", "start", "pk"]
+        indexes = [models.Index(fields=["public_entry", "field"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="redaction_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="manual") | ~models.Q(reason=""),
+                name="manual_redaction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(restored=False) | ~models.Q(restored_reason=""),
+                name="restore_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_entry_id} {self.field} [{self.start}:{self.end}] {self.kind}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.restored and not self.superseded
+
+
+class Correction(models.Model):
+    """A dated public note of what changed in a published entry (shown on the public page)."""
+
+    public_entry = models.ForeignKey(
+        PublicEntry, on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField()
+    corrected_on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["corrected_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.public_entry_id} on {self.corrected_on}"

@@ -1,0 +1,92 @@
+"""Who may see and do what in publishing. Views call only these; templates get booleans.
+
+SPOC officers and the Chief Executive prepare, review and approve; the auditor reads. Four
+eyes (the approver is never the preparer, nor whoever restored redacted text) is a rule,
+checked by publishing.rules.check_publish_step, not a role.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from briefings.models import Booking, BriefingEvent
+from election_protocol.permissions import is_staff_member
+from publishing import rules
+from publishing.models import PublicEntry
+from requests_register.models import Entry
+
+
+def can_view_publishing(user) -> bool:
+    """Return True if `user` may see public entries, with the private text they came from."""
+    return is_staff_member(user) and user.has_perm("publishing.view_publicentry")
+
+
+def can_prepare_public_entries(user) -> bool:
+    """Return True if `user` may prepare a public entry from an answer or notes."""
+    return is_staff_member(user) and user.has_perm("publishing.add_publicentry")
+
+
+def can_edit_public_entries(user) -> bool:
+    """Return True if `user` may redact, restore, submit and withdraw public entries."""
+    return is_staff_member(user) and user.has_perm("publishing.change_publicentry")
+
+
+def can_approve_public_entries(user) -> bool:
+    """Return True if `user` may approve and publish, return to draft, and correct a published
+    entry (a correction publishes at once, so it needs the approver's right)."""
+    return (
+        is_staff_member(user)
+        and user.has_perm("publishing.change_publicentry")
+        and user.has_perm("publishing.approve_publicentry")
+    )
+
+
+def can_prepare_from_entry(user, entry: Entry) -> bool:
+    """Return True if `user` may prepare the public version of register `entry` now: it was
+    answered (rules.can_publish_register_entry) and has no public entry yet."""
+    return (
+        can_prepare_public_entries(user)
+        and rules.can_publish_register_entry(entry.status, bool(entry.answer.strip()))
+        and not PublicEntry.objects.filter(entry_id=entry.pk).exists()
+    )
+
+
+def can_prepare_from_booking(user, booking: Booking) -> bool:
+    """Return True if `user` may prepare the public notes of `booking` now."""
+    return (
+        can_prepare_public_entries(user)
+        and rules.can_publish_booking(booking.status, bool(booking.notes.strip()))
+        and not PublicEntry.objects.filter(booking_id=booking.pk).exists()
+    )
+
+
+def can_prepare_from_event(user, event: BriefingEvent) -> bool:
+    """Return True if `user` may prepare the public notes of `event` now."""
+    return (
+        can_prepare_public_entries(user)
+        and rules.can_publish_event(
+            event.invited_at is not None, bool(event.cancelled_reason), bool(event.notes.strip())
+        )
+        and not PublicEntry.objects.filter(event_id=event.pk).exists()
+    )
+
+
+def public_entries_for_user(user) -> QuerySet[PublicEntry]:
+    """Return the public entries `user` may see: all of them, or none."""
+    if not can_view_publishing(user):
+        return PublicEntry.objects.none()
+    return PublicEntry.objects.all()
+
+
+def get_public_entry_for_user(user, pk: int) -> PublicEntry:
+    """Return public entry `pk` if `user` may see it; Http404 alike for missing and forbidden."""
+    public_entry = (
+        public_entries_for_user(user)
+        .select_related("election", "prepared_by", "approved_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if public_entry is None:
+        raise Http404("No such public entry.")
+    return public_entry

@@ -1,0 +1,98 @@
+"""THE GATE: the only reads any public output may use.
+
+Nothing else may feed the public election page, its feeds, open data, PDF or search index:
+not the register (requests_register), not bookings or events directly, not PublicEntry.objects.
+Every function here returns only what has been approved for the public, loads only public
+fields, and runs in Django's FETCH_RAISE mode: touching anything else on a returned object (a
+deferred field, the register entry, booking or event it came from, the people who prepared or
+approved it) raises FieldFetchBlocked instead of quietly loading private data into a page.
+PublicEntry has no reverse accessor to its private texts or redactions (related_name="+").
+
+Staff pages use publishing.permissions and their own reads, never these for private data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import FETCH_RAISE, Prefetch, QuerySet
+
+from briefings.models import BriefingEvent, BriefingMaterial
+from election_protocol.models import Election
+from publishing import rules
+from publishing.models import Correction, PublicEntry
+
+# The fields of a public entry a public page may show. Question and answer hold the redacted
+# text only; the private text lives in PrivateText.
+PUBLIC_FIELDS = (
+    "id",
+    "kind",
+    "reference",
+    "topic",
+    "received_on",
+    "answered_on",
+    "answering_body",
+    "is_foi",
+    "question",
+    "answer",
+    "status",
+    "published_at",
+)
+PUBLIC_CORRECTION_FIELDS = ("id", "public_entry_id", "note", "corrected_on")
+PUBLIC_WITHDRAWAL_FIELDS = ("id", "kind", "reference", "withdrawn_reason", "withdrawn_at")
+PUBLIC_MATERIAL_FIELDS = ("id", "title", "topic", "url", "summary")
+# An event's notes are not here: they are published only as a reviewed public entry
+# (event_notes), never raw.
+PUBLIC_EVENT_FIELDS = ("id", "title", "starts_at", "ends_at", "place", "audience", "capacity")
+
+
+def published_entries(election: Election) -> QuerySet[PublicEntry]:
+    """Return the election's published public entries (status published only), public fields
+    only, each with its corrections (note and date) prefetched, in reference order."""
+    corrections = (
+        Correction.objects.only(*PUBLIC_CORRECTION_FIELDS)
+        .order_by("corrected_on", "pk")
+        .fetch_mode(FETCH_RAISE)
+    )
+    return (
+        PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
+        .only(*PUBLIC_FIELDS)
+        .prefetch_related(Prefetch("corrections", queryset=corrections))
+        .order_by("kind", "number")
+        .fetch_mode(FETCH_RAISE)
+    )
+
+
+def withdrawn_notices(election: Election) -> QuerySet[PublicEntry]:
+    """Return the entries once published and now taken down, for their public notice: the
+    reference, the reason and the date only (never the text: it may be why it was withdrawn).
+    An entry withdrawn and being corrected keeps its notice until it is published again."""
+    return (
+        PublicEntry.objects.filter(
+            election=election, published_at__isnull=False, withdrawn_at__isnull=False
+        )
+        .exclude(status=rules.Status.PUBLISHED)
+        .only(*PUBLIC_WITHDRAWAL_FIELDS)
+        .order_by("kind", "number")
+        .fetch_mode(FETCH_RAISE)
+    )
+
+
+def published_materials(election: Election) -> QuerySet[BriefingMaterial]:
+    """Return the election's briefing materials marked published (Cumbria 8.1)."""
+    return (
+        BriefingMaterial.objects.filter(election=election, published=True)
+        .only(*PUBLIC_MATERIAL_FIELDS)
+        .order_by("topic", "title")
+        .fetch_mode(FETCH_RAISE)
+    )
+
+
+def published_events(election: Election) -> QuerySet[BriefingEvent]:
+    """Return the election's briefing events announced to candidates and not cancelled: date,
+    time, place and audience (Cumbria 8.2: "dates, times and place" published)."""
+    return (
+        BriefingEvent.objects.filter(election=election, invited_at__isnull=False)
+        .filter(cancelled_reason="")
+        .only(*PUBLIC_EVENT_FIELDS)
+        .order_by("starts_at")
+        .fetch_mode(FETCH_RAISE)
+    )

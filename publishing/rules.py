@@ -1,0 +1,307 @@
+"""Pure rules of publishing: the public entry's statuses, who may take each step, what may be
+published, and how redactions turn a private text into its public version.
+
+No ORM and no clock: callers pass the facts and the moment (whether it is the pre-election
+period is decided by the caller with election_protocol.calendar.in_pre_election_period).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: "Draft",
+    Status.AWAITING_APPROVAL: "Awaiting approval",
+    Status.PUBLISHED: "Published",
+    Status.WITHDRAWN: "Withdrawn",
+}
+
+
+class Kind(StrEnum):
+    REGISTER_ANSWER = "register_answer"
+    MEETING_NOTES = "meeting_notes"
+    EVENT_NOTES = "event_notes"
+
+
+KIND_LABELS = {
+    Kind.REGISTER_ANSWER: "Answer on the register",
+    Kind.MEETING_NOTES: "Notes of a meeting or visit",
+    Kind.EVENT_NOTES: "Notes of a briefing event",
+}
+
+# The letter in a generated reference ("NS26-M-0003"); a register answer keeps the register's
+# own reference ("NS26-0042"), which the requester already has.
+REFERENCE_LETTERS = {Kind.MEETING_NOTES: "M", Kind.EVENT_NOTES: "E"}
+
+
+class Field(StrEnum):
+    """The public fields built from a private text, each with its own redactions."""
+
+    TOPIC = "topic"
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+FIELD_LABELS = {Field.TOPIC: "Topic", Field.QUESTION: "Question", Field.ANSWER: "Answer"}
+
+# What staff may say a manual redaction hides, and the label that replaces it: the label says
+# what was removed, as the automatic ones do, so the public text still reads.
+MANUAL_KINDS = {
+    "person": "[name]",
+    "email": "[email address]",
+    "phone": "[phone number]",
+    "address": "[address]",
+    "party": "[party]",
+    "other": "[removed]",
+}
+MANUAL_KIND_LABELS = {
+    "person": "A name",
+    "email": "An e-mail address",
+    "phone": "A phone number",
+    "address": "An address or place that identifies someone",
+    "party": "A party",
+    "other": "Something else that identifies someone",
+}
+
+# The one transition table. A published entry never goes back to draft: it changes only
+# through a correction (a dated public note) and stays published, or it is withdrawn with a
+# public reason. A withdrawn entry comes back only through a correction, as a draft that a
+# second person approves again.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.AWAITING_APPROVAL}),
+    Status.AWAITING_APPROVAL: frozenset({Status.PUBLISHED, Status.DRAFT}),
+    Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
+    Status.WITHDRAWN: frozenset({Status.DRAFT}),
+}
+# Statuses in which the text may still be redacted further or restored.
+EDITABLE = frozenset({Status.DRAFT, Status.AWAITING_APPROVAL})
+# Statuses in which a correction may be made.
+CORRECTABLE = frozenset({Status.PUBLISHED, Status.WITHDRAWN})
+
+# Register statuses whose entry may become a public entry. Publishing is of what a candidate
+# (or member of the public) was TOLD (Cumbria 3.2.4: "information provided ... anonymised and
+# published"; 6.1.4: FOI responses posted): an answer approved and sent, or sent then closed.
+# Not the other endings: answered by briefing material points to something already published
+# (it is on the public page through queries.published_materials); a referral to the PARO, a
+# refusal, a withdrawal or a duplicate gave no information of the office's own, and a refusal's
+# reasons can identify the requester; a meeting or visit request is published as the meeting's
+# notes, from its booking (Cumbria 8.3).
+PUBLISHABLE_REGISTER_STATUSES = frozenset({"sent", "closed"})
+# A booking is published as its notes once held (Cumbria 8.3: notes "posted onto the website").
+PUBLISHABLE_BOOKING_STATUSES = frozenset({"held"})
+
+
+class PublishingError(ValueError):
+    """A step the rules do not allow; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What the rules need to know about a public entry and the person acting on it."""
+
+    status: Status
+    actor_id: int
+    prepared_by_id: int | None
+    in_pre_election_period: bool
+    factual_confirmed: bool = False
+    reason: str = ""
+    is_correction: bool = False
+    # Someone who restored redacted text in this version: like the preparer, they cannot be
+    # the second pair of eyes on what they chose to reveal.
+    actor_restored_text: bool = False
+    has_answer: bool = True
+
+
+def check_publish_step(new: Status, facts: StepFacts) -> None:
+    """Raise PublishingError unless a public entry in `facts.status` may move to `new`.
+
+    - Only changes in TRANSITIONS; a withdrawn entry returns (to draft) only by a correction.
+    - Approval (to published) by a second person: never whoever prepared it or restored any of
+      its redacted text (four eyes).
+    - In the pre-election period the approver confirms the content is factual only (Cumbria
+      protocol 11.2: websites "must contain only factual information"; 11.3: nothing that
+      promotes the office).
+    - Withdrawal needs a reason: it is shown on the public page in place of the entry.
+    - Returning a submitted entry to draft needs a reason for whoever prepared it.
+    """
+    current = Status(facts.status)
+    new = Status(new)
+    if new == current:
+        raise PublishingError(f"The entry is already {STATUS_LABELS[current].lower()}.")
+    if new not in TRANSITIONS[current]:
+        raise PublishingError(
+            f"An entry that is {STATUS_LABELS[current].lower()} cannot become "
+            f"{STATUS_LABELS[new].lower()}."
+        )
+    if current == Status.WITHDRAWN and not facts.is_correction:
+        raise PublishingError(
+            "A withdrawn entry comes back only through a correction, with a public note."
+        )
+    if new == Status.AWAITING_APPROVAL and not facts.has_answer:
+        raise PublishingError("There is nothing to publish: the answer or notes are empty.")
+    if new == Status.PUBLISHED:
+        if facts.prepared_by_id == facts.actor_id:
+            raise PublishingError("You prepared this entry: someone else must approve it.")
+        if facts.actor_restored_text:
+            raise PublishingError(
+                "You restored redacted text in this entry: someone else must approve it."
+            )
+    if new == Status.PUBLISHED or facts.is_correction:
+        check_factual(facts.in_pre_election_period, facts.factual_confirmed)
+    if new == Status.WITHDRAWN and not facts.reason.strip():
+        raise PublishingError("Give the reason for withdrawal: it is shown on the public page.")
+    if current == Status.AWAITING_APPROVAL and new == Status.DRAFT and not facts.reason.strip():
+        raise PublishingError("Say what needs changing before it can be approved.")
+
+
+def check_factual(in_pre_election_period: bool, factual_confirmed: bool) -> None:
+    """Raise PublishingError if, in the pre-election period, the content has not been
+    confirmed as factual (Cumbria protocol 11.2, 11.3). Outside the period nothing is asked."""
+    if in_pre_election_period and not factual_confirmed:
+        raise PublishingError(
+            "This is the pre-election period: confirm the content is factual only and does not "
+            "promote the office (Cumbria protocol 11.2, 11.3)."
+        )
+
+
+def check_redaction_reason(reason: str) -> None:
+    """Raise PublishingError unless a manual redaction or a restore says why: it is kept with
+    the entry and read by the approver."""
+    if not reason.strip():
+        raise PublishingError("Give a reason: it is kept with the entry for the approver.")
+
+
+def check_correction(note: str, new_answer: str) -> None:
+    """Raise PublishingError unless a correction has a public note and an answer."""
+    if not note.strip():
+        raise PublishingError(
+            "Write the correction note: it is published with its date beside the entry."
+        )
+    if not new_answer.strip():
+        raise PublishingError("Write the corrected answer.")
+
+
+def can_publish_register_entry(status: str, has_answer: bool) -> bool:
+    """Return True if a register entry in `status` may become a public entry: an answer that
+    was sent (see PUBLISHABLE_REGISTER_STATUSES; Cumbria 3.2.4, 6.1.4)."""
+    return status in PUBLISHABLE_REGISTER_STATUSES and has_answer
+
+
+def can_publish_booking(status: str, has_notes: bool) -> bool:
+    """Return True if a booking's notes may become a public entry: held, with notes (Cumbria
+    8.3)."""
+    return status in PUBLISHABLE_BOOKING_STATUSES and has_notes
+
+
+def can_publish_event(invited: bool, cancelled: bool, has_notes: bool) -> bool:
+    """Return True if a briefing event's notes may become a public entry: the event was
+    announced to candidates, not cancelled, and has notes (Cumbria 8.2)."""
+    return invited and not cancelled and has_notes
+
+
+# --- redactions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch [start, end) of the private text replaced by `label` in the public one."""
+
+    start: int
+    end: int
+    label: str
+    key: object = None  # the caller's handle (a redaction's id), carried through
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text for display: plain (span None), or a redacted stretch."""
+
+    text: str
+    span: Span | None = None
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Return `spans` sorted, with overlapping ones joined.
+
+    Two overlapping redactions become one covering both, with the first one's label and key:
+    keeping either alone would put back the part of the other it does not cover.
+    """
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.end <= span.start:
+            continue
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                merged[-1] = Span(last.start, span.end, last.label, last.key)
+            continue
+        merged.append(span)
+    return merged
+
+
+def apply_redactions(text: str, spans: Iterable[Span]) -> str:
+    """Return `text` with each span replaced by its label: the public version.
+
+    Always computed from the private text and the active redactions, never by patching an
+    earlier public version, so spans (offsets in the private text) stay right.
+    """
+    out, at = [], 0
+    for span in merge_spans(spans):
+        out.append(text[at : span.start])
+        out.append(span.label)
+        at = span.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
+    """Return `text` cut into plain and redacted segments (the original side of the review:
+    each redacted segment holds the private text it hides)."""
+    out, at = [], 0
+    for span in merge_spans(spans):
+        if span.start > at:
+            out.append(Segment(text[at : span.start]))
+        out.append(Segment(text[span.start : span.end], span))
+        at = span.end
+    if at < len(text):
+        out.append(Segment(text[at:]))
+    return out
+
+
+def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every occurrence of `needle` in `text`, in any case.
+
+    Where `needle` starts or ends with a letter or digit, an occurrence must not run on into
+    a longer word, so redacting "Ann" does not eat "annual". Spaces in `needle` match any run
+    of white space, as a name may be broken across a line.
+    """
+    needle = needle.strip()
+    if not needle:
+        return []
+    pattern = r"\s+".join(re.escape(part) for part in needle.split())
+    if re.match(r"\w", needle):
+        pattern = r"(?<!\w)" + pattern
+    if re.search(r"\w$", needle):
+        pattern += r"(?!\w)"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
+def uncovered(occurrences: Sequence[tuple[int, int]], spans: Iterable[Span]) -> list[tuple]:
+    """Return the occurrences not already wholly inside one of `spans`."""
+    active = merge_spans(spans)
+    return [
+        (start, end)
+        for start, end in occurrences
+        if not any(s.start <= start and end <= s.end for s in active)
+    ]

@@ -1,0 +1,868 @@
+"""Every write to publishing: preparing public entries, redacting and restoring, the status
+funnel (submit, approve and publish, return, withdraw) and corrections.
+
+A public entry is prepared from what was told (a sent register answer, the notes of a held
+meeting or of a briefing event), never edited by hand: its public texts are always computed
+from the private text and the active redactions (rules.apply_redactions), so no step can
+put back what a redaction hides except a restore, which needs a reason and another approver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from briefings.models import Booking, BriefingEvent
+from candidates.models import Candidate
+from election_protocol import calendar
+from election_protocol.models import Election
+from publishing import rules
+from publishing.anonymise import Subject, anonymise
+from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
+from requests_register.models import Entry
+
+REQUESTER_LABEL = "[requester]"
+CANDIDATE_LABEL = "[candidate]"
+
+
+class ConcurrentEditError(rules.PublishingError):
+    """Someone else changed the public entry after this page was opened; nothing was saved."""
+
+
+# --- who must not be identified -----------------------------------------------------------
+
+
+def _clean(values) -> list[str]:
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def _candidate_subjects(election: Election) -> list[Subject]:
+    """Return a Subject for every candidate of `election` and for every agent.
+
+    Every candidate, not only the requester: any of them may be named in a question or an
+    answer, and naming one in public could favour or harm them (Cumbria 3.2.3).
+    """
+    subjects = []
+    candidates = Candidate.objects.filter(election=election).select_related("party")
+    for c in candidates.order_by("pk"):
+        emails, phones = _clean(c.emails), _clean(c.phones)
+        if c.agent_name.strip():
+            subjects.append(
+                Subject(
+                    name=c.agent_name.strip(),
+                    aliases=[],
+                    emails=_clean([c.agent_email]),
+                    phones=_clean([c.agent_phone]),
+                    addresses=[],
+                    party=None,
+                    party_short_forms=[],
+                    handles=[],
+                    websites=[],
+                )
+            )
+        else:  # an agent known only by contacts: hide those with the candidate's own
+            emails += _clean([c.agent_email])
+            phones += _clean([c.agent_phone])
+        subjects.append(
+            Subject(
+                name=c.name.strip(),
+                aliases=_clean(c.aliases),
+                emails=emails,
+                phones=phones,
+                addresses=_clean([c.postal_address]),
+                party=c.party.name if c.party else None,
+                party_short_forms=_clean(c.party.short_forms) if c.party else [],
+                handles=_clean(c.handles),
+                websites=_clean([c.website]),
+            )
+        )
+    return subjects
+
+
+def _requester_subjects(entry: Entry | None) -> list[Subject]:
+    """Return the requester of `entry` as a Subject: a member of the public too (name and
+    contacts), with their party when the request came from a party."""
+    if entry is None or not entry.requester_name.strip():
+        return []
+    party = entry.party
+    return [
+        Subject(
+            name=entry.requester_name.strip(),
+            aliases=[],
+            emails=_clean([entry.requester_email]),
+            phones=_clean([entry.requester_phone]),
+            addresses=_clean([entry.requester_address]),
+            party=party.name if party else None,
+            party_short_forms=_clean(party.short_forms) if party else [],
+            handles=[],
+            websites=[],
+        )
+    ]
+
+
+def subjects_for(election: Election, entry: Entry | None = None) -> list[Subject]:
+    """Return everyone whose identity must not be published: the requester of `entry` (if
+    given) first, then every candidate of `election` and every agent."""
+    return [*_requester_subjects(entry), *_candidate_subjects(election)]
+
+
+def keep_for(election: Election) -> list[str]:
+    """Return the public contacts that must survive anonymisation: the office's and the
+    PARO's e-mail and phone, and the names of the office, the force and the fire service."""
+    return _clean(
+        [
+            election.spoc_email,
+            election.spoc_phone,
+            election.paro_email,
+            election.paro_phone,
+            election.paro_name,
+            election.office_name,
+            election.police_force_name,
+            election.fire_service_name,
+        ]
+    )
+
+
+def requester_label(entry: Entry) -> str:
+    """Return what replaces the requester: "[candidate]" for a candidate or their agent,
+    "[requester]" for a member of the public or a party."""
+    if entry.requester_type in (Entry.RequesterType.CANDIDATE, Entry.RequesterType.AGENT):
+        return CANDIDATE_LABEL
+    return REQUESTER_LABEL
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    kind: str
+    label: str
+
+
+def _redactions_for(
+    text: str, election: Election, entry: Entry | None, label: str, candidates: list[Subject]
+) -> list[_Found]:
+    """Return the automatic redactions of `text`, non-overlapping, offsets in `text`.
+
+    The anonymiser takes one label for all its subjects, so a member of the public's request
+    is anonymised twice over the same text, the requester as "[requester]" and the candidates
+    as "[candidate]", and the two sets of spans are joined (rules.merge_spans: an overlap
+    becomes one span, the requester's label first).
+    """
+    if not text.strip():
+        return []
+    keep = keep_for(election)
+    requester = _requester_subjects(entry)
+    if label == CANDIDATE_LABEL:
+        runs = [anonymise(text, [*requester, *candidates], keep, subject_label=CANDIDATE_LABEL)]
+    else:
+        runs = [
+            anonymise(text, requester, keep, subject_label=REQUESTER_LABEL),
+            anonymise(text, candidates, keep, subject_label=CANDIDATE_LABEL),
+        ]
+    spans = [
+        rules.Span(r.start, r.end, r.label, r.kind)
+        for run in runs
+        for r in sorted(run.redactions, key=lambda r: (r.start, -r.end))
+    ]
+    return [_Found(s.start, s.end, str(s.key), s.label) for s in rules.merge_spans(spans)]
+
+
+# --- building and recomputing public texts ------------------------------------------------
+
+
+def _create_redactions(rows: list[PublicRedaction], by, now: datetime, why: str) -> None:
+    """Save new redactions, each with its history row (who, when, why)."""
+    bulk_create_with_history(
+        rows, PublicRedaction, default_user=by, default_date=now, default_change_reason=why
+    )
+
+
+def _save_private_text(private: PrivateText, by, now: datetime) -> None:
+    private._history_user = by
+    private._history_date = now
+    private.save()
+
+
+def _private_texts(public_entry: PublicEntry) -> dict[rules.Field, PrivateText]:
+    rows = PrivateText.objects.filter(public_entry=public_entry)
+    return {rules.Field(row.field): row for row in rows}
+
+
+def _active(public_entry: PublicEntry, field: rules.Field | None = None):
+    rows = PublicRedaction.objects.filter(
+        public_entry=public_entry, restored=False, superseded=False
+    )
+    return rows.filter(field=field) if field else rows
+
+
+def _spans(redactions) -> list[rules.Span]:
+    return [rules.Span(r.start, r.end, r.label, r.pk) for r in redactions]
+
+
+def _recompute(public_entry: PublicEntry, field: rules.Field, text: str) -> None:
+    """Set the public `field` from its private `text` and its active redactions."""
+    setattr(
+        public_entry,
+        field.value,
+        rules.apply_redactions(text, _spans(_active(public_entry, field))),
+    )
+
+
+def _record_texts(
+    public_entry: PublicEntry,
+    texts: dict[rules.Field, str],
+    *,
+    election: Election,
+    entry: Entry | None,
+    label: str,
+    by,
+    now: datetime,
+) -> None:
+    """Store the private texts and their automatic redactions; set the public fields."""
+    candidates = _candidate_subjects(election)
+    for field, text in texts.items():
+        _save_private_text(PrivateText(public_entry=public_entry, field=field, text=text), by, now)
+        rows = [
+            PublicRedaction(
+                public_entry=public_entry,
+                field=field,
+                start=f.start,
+                end=f.end,
+                kind=f.kind,
+                label=f.label,
+                original=text[f.start : f.end],
+                source=PublicRedaction.Source.AUTOMATIC,
+                by=by,
+                at=now,
+            )
+            for f in _redactions_for(text, election, entry, label, candidates)
+        ]
+        _create_redactions(rows, by, now, "Found when prepared")
+        _recompute(public_entry, field, text)
+
+
+def _next_number(election: Election, kind: rules.Kind) -> int:
+    # The election row is locked by the caller so two preparations get two numbers.
+    last = PublicEntry.objects.filter(election=election, kind=kind).aggregate(n=Max("number"))
+    return (last["n"] or 0) + 1
+
+
+def _create(
+    *,
+    kind: rules.Kind,
+    election: Election,
+    number: int,
+    reference: str,
+    texts: dict[rules.Field, str],
+    requester: Entry | None,
+    label: str,
+    by,
+    now: datetime,
+    **fields,
+) -> PublicEntry:
+    public_entry = PublicEntry(
+        kind=kind,
+        election=election,
+        number=number,
+        reference=reference,
+        prepared_by=by,
+        prepared_at=now,
+        **fields,
+    )
+    # Saved first with empty public texts (the redactions need its id), then with the texts:
+    # at no moment does a public field hold private text.
+    public_entry.topic = public_entry.question = public_entry.answer = ""
+    public_entry.save()
+    _record_texts(
+        public_entry, texts, election=election, entry=requester, label=label, by=by, now=now
+    )
+    public_entry._history_user = by
+    public_entry._history_date = now
+    public_entry._change_reason = "Prepared"
+    public_entry.save(update_fields=["topic", "question", "answer"])
+    return public_entry
+
+
+_BODY_FROM_ORGANISATION = {
+    Entry.Organisation.OPCC: PublicEntry.AnsweringBody.OFFICE,
+    Entry.Organisation.POLICE: PublicEntry.AnsweringBody.POLICE,
+    Entry.Organisation.FIRE: PublicEntry.AnsweringBody.FIRE,
+}
+
+
+@transaction.atomic
+def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> PublicEntry:
+    """Prepare the public version of an answered register entry, as a draft.
+
+    Raises rules.PublishingError unless the entry was answered (sent or closed, with an answer:
+    rules.PUBLISHABLE_REGISTER_STATUSES) and has no public entry yet. Effects: a PublicEntry
+    (draft, the register reference, dates without times, FOI or not, the organisation it was
+    made to as the answering body), the private topic, question and answer kept in PrivateText,
+    each automatic redaction recorded (the requester as "[requester]" for a member of the public
+    or "[candidate]", every candidate and agent as "[candidate]"), a history row naming `by`.
+    """
+    now = now or timezone.now()
+    entry = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("election", "party")
+        .get(pk=entry.pk)
+    )
+    if not rules.can_publish_register_entry(entry.status, bool(entry.answer.strip())):
+        raise rules.PublishingError(
+            "Only an answer that was sent can be published: this entry is "
+            f"{entry.status_label.lower()}."
+        )
+    if PublicEntry.objects.filter(entry=entry).exists():
+        raise rules.PublishingError(f"{entry.reference} already has a public entry.")
+    return _create(
+        kind=rules.Kind.REGISTER_ANSWER,
+        election=entry.election,
+        entry=entry,
+        number=entry.number,
+        reference=entry.reference,
+        texts={
+            rules.Field.TOPIC: entry.topic,
+            rules.Field.QUESTION: entry.question,
+            rules.Field.ANSWER: entry.answer,
+        },
+        requester=entry,
+        label=requester_label(entry),
+        received_on=timezone.localdate(entry.received_at),
+        answered_on=timezone.localdate(entry.answered_at) if entry.answered_at else None,
+        answering_body=_BODY_FROM_ORGANISATION[Entry.Organisation(entry.first_reached)],
+        is_foi=entry.kind == "foi",
+        by=by,
+        now=now,
+    )
+
+
+_BODY_FROM_CHIEF = {
+    "": PublicEntry.AnsweringBody.OFFICE,
+    "chief_constable": PublicEntry.AnsweringBody.POLICE,
+    "chief_fire_officer": PublicEntry.AnsweringBody.FIRE,
+}
+
+
+@transaction.atomic
+def prepare_meeting_notes(booking: Booking, by, *, now: datetime | None = None) -> PublicEntry:
+    """Prepare the public notes of a held meeting or visit, as a draft (Cumbria 8.3).
+
+    Raises rules.PublishingError unless the booking was held with notes and has no public
+    entry yet. Effects: the election row locked to number it (`<prefix>-M-0001`); a PublicEntry
+    whose question is the advance questions and whose answer is the notes, both anonymised
+    (the candidate and every other as "[candidate]"), the chief's organisation as the
+    answering body; private texts and redactions recorded; a history row naming `by`.
+    """
+    now = now or timezone.now()
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("election", "entry", "entry__party", "visit_type")
+        .get(pk=booking.pk)
+    )
+    if not rules.can_publish_booking(booking.status, bool(booking.notes.strip())):
+        raise rules.PublishingError("Only a meeting or visit held, with its notes, is published.")
+    if PublicEntry.objects.filter(booking=booking).exists():
+        raise rules.PublishingError("This meeting already has a public entry.")
+    election = Election.objects.select_for_update().get(pk=booking.election_id)
+    number = _next_number(election, rules.Kind.MEETING_NOTES)
+    return _create(
+        kind=rules.Kind.MEETING_NOTES,
+        election=election,
+        booking=booking,
+        number=number,
+        reference=f"{election.reference_prefix}-M-{number:04d}",
+        texts={
+            rules.Field.TOPIC: booking.what,
+            rules.Field.QUESTION: booking.advance_questions,
+            rules.Field.ANSWER: booking.notes,
+        },
+        requester=booking.entry,
+        label=CANDIDATE_LABEL,
+        received_on=timezone.localdate(booking.entry.received_at),
+        answered_on=timezone.localdate(booking.starts_at) if booking.starts_at else None,
+        answering_body=_BODY_FROM_CHIEF.get(booking.chief, PublicEntry.AnsweringBody.OFFICE),
+        by=by,
+        now=now,
+    )
+
+
+@transaction.atomic
+def prepare_event_notes(event: BriefingEvent, by, *, now: datetime | None = None) -> PublicEntry:
+    """Prepare the public notes of a briefing event, as a draft (Cumbria 8.2).
+
+    Raises rules.PublishingError unless the event was announced, not cancelled, has notes and
+    no public entry yet. Effects: the election row locked to number it (`<prefix>-E-0001`); a
+    PublicEntry whose topic is the event's title and answer its notes, anonymised (every
+    candidate as "[candidate]"), answered by the office on the day of the event; private texts
+    and redactions recorded; a history row naming `by`.
+    """
+    now = now or timezone.now()
+    event = BriefingEvent.objects.select_for_update().get(pk=event.pk)
+    if not rules.can_publish_event(
+        event.invited_at is not None, bool(event.cancelled_reason), bool(event.notes.strip())
+    ):
+        raise rules.PublishingError(
+            "Only the notes of a briefing event announced to candidates, and not cancelled, "
+            "are published."
+        )
+    if PublicEntry.objects.filter(event=event).exists():
+        raise rules.PublishingError("This event already has a public entry.")
+    election = Election.objects.select_for_update().get(pk=event.election_id)
+    number = _next_number(election, rules.Kind.EVENT_NOTES)
+    return _create(
+        kind=rules.Kind.EVENT_NOTES,
+        election=election,
+        event=event,
+        number=number,
+        reference=f"{election.reference_prefix}-E-{number:04d}",
+        texts={rules.Field.TOPIC: event.title, rules.Field.ANSWER: event.notes},
+        requester=None,
+        label=CANDIDATE_LABEL,
+        received_on=None,
+        answered_on=timezone.localdate(event.starts_at),
+        answering_body=PublicEntry.AnsweringBody.OFFICE,
+        by=by,
+        now=now,
+    )
+
+
+# --- review: redact more, restore ---------------------------------------------------------
+
+
+def _lock(public_entry_id: int, expected_version: int | None) -> PublicEntry:
+    """Return the public entry locked for update, refusing a stale version."""
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    public_entry = (
+        PublicEntry.objects.select_for_update(of=("self",))
+        .select_related("election")
+        .get(pk=public_entry_id)
+    )
+    if expected_version is not None and public_entry.version != expected_version:
+        raise ConcurrentEditError(
+            "Someone else changed this entry while you were looking at it. Nothing was saved: "
+            "check the entry as it is now, then try again."
+        )
+    return public_entry
+
+
+def _check_editable(public_entry: PublicEntry) -> None:
+    if rules.Status(public_entry.status) not in rules.EDITABLE:
+        raise rules.PublishingError(
+            f"This entry is {public_entry.status_label.lower()}: change it through a correction."
+        )
+
+
+def _save(public_entry: PublicEntry, fields: list[str], by, now: datetime, why: str) -> None:
+    public_entry.version += 1
+    public_entry._history_user = by
+    public_entry._history_date = now
+    public_entry._change_reason = why[:100]
+    public_entry.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def redact_more(
+    public_entry_id: int,
+    field: rules.Field | str,
+    text_to_redact: str,
+    reason: str,
+    by,
+    expected_version: int | None,
+    *,
+    kind: str = "other",
+    now: datetime | None = None,
+) -> int:
+    """Hide every occurrence of `text_to_redact` in the private text of `field`, in any case.
+
+    Raises rules.PublishingError without a reason, once the entry is published or withdrawn,
+    or when the text does not occur (or is already hidden everywhere); ConcurrentEditError on
+    a stale `expected_version`. Effects: one manual PublicRedaction per occurrence not yet
+    hidden (kind and label from rules.MANUAL_KINDS, the reason, `by`); the public field
+    recomputed; the version bumped; a history row naming `by`. Returns how many were added.
+    """
+    now = now or timezone.now()
+    field = rules.Field(field)
+    rules.check_redaction_reason(reason)
+    label = rules.MANUAL_KINDS.get(kind)
+    if label is None:
+        raise rules.PublishingError("Choose what kind of detail it is.")
+    public_entry = _lock(public_entry_id, expected_version)
+    _check_editable(public_entry)
+    private = _private_texts(public_entry).get(field)
+    text = private.text if private else ""
+    found = rules.find_occurrences(text, text_to_redact)
+    if not found:
+        raise rules.PublishingError(
+            f"“{text_to_redact.strip()}” does not occur in the original "
+            f"{rules.FIELD_LABELS[field].lower()}: copy it from the original text."
+        )
+    new = rules.uncovered(found, _spans(_active(public_entry, field)))
+    if not new:
+        raise rules.PublishingError("That text is already hidden everywhere it occurs.")
+    rows = [
+        PublicRedaction(
+            public_entry=public_entry,
+            field=field,
+            start=start,
+            end=end,
+            kind=kind,
+            label=label,
+            original=text[start:end],
+            source=PublicRedaction.Source.MANUAL,
+            reason=reason.strip(),
+            by=by,
+            at=now,
+        )
+        for start, end in new
+    ]
+    _create_redactions(rows, by, now, reason.strip()[:100])
+    _recompute(public_entry, field, text)
+    _save(public_entry, [field.value], by, now, f"Redacted: {reason.strip()}")
+    return len(new)
+
+
+@transaction.atomic
+def restore(
+    public_entry_id: int,
+    redaction_id: int,
+    reason: str,
+    by,
+    expected_version: int | None,
+    *,
+    now: datetime | None = None,
+) -> PublicRedaction:
+    """Put back the text one redaction hides, at its span.
+
+    Raises rules.PublishingError without a reason, once the entry is published or withdrawn,
+    or if the redaction is not active; ConcurrentEditError on a stale version. Effects: the
+    redaction marked restored (reason, who, when: it stays in the record); the public field
+    recomputed from the private text and the remaining redactions; the version bumped; a
+    history row. Whoever restores text cannot approve the entry (rules.check_publish_step).
+    """
+    now = now or timezone.now()
+    rules.check_redaction_reason(reason)
+    public_entry = _lock(public_entry_id, expected_version)
+    _check_editable(public_entry)
+    redaction = (
+        PublicRedaction.objects.select_for_update()
+        .filter(pk=redaction_id, public_entry=public_entry)
+        .first()
+    )
+    if redaction is None or not redaction.is_active:
+        raise rules.PublishingError("That redaction is not in force: reload the page.")
+    redaction.restored = True
+    redaction.restored_reason = reason.strip()
+    redaction.restored_by = by
+    redaction.restored_at = now
+    redaction._history_user = by
+    redaction._history_date = now
+    redaction._change_reason = reason.strip()[:100]
+    redaction.save(update_fields=["restored", "restored_reason", "restored_by", "restored_at"])
+    field = rules.Field(redaction.field)
+    _recompute(public_entry, field, _private_texts(public_entry)[field].text)
+    _save(public_entry, [field.value], by, now, f"Restored: {reason.strip()}")
+    return redaction
+
+
+# --- the status funnel --------------------------------------------------------------------
+
+
+def in_pre_election_period(election: Election, at: datetime) -> bool:
+    """Return True if `at` falls in `election`'s pre-election period (Cumbria 11.1)."""
+    return calendar.in_pre_election_period(
+        at,
+        election.timetable,
+        election.notice_published,
+        calendar.PreElectionEnd(election.pre_election_end),
+    )
+
+
+def _schedule_publish(election_id: int) -> None:
+    """After commit, ask the public site to re-render (publishing.site, once it exists).
+
+    Only a missing publishing.site module is tolerated: any other import failure inside it
+    is raised, so a broken publisher cannot silently leave the public page stale.
+    """
+    try:
+        from publishing.site import schedule_publish
+    except ModuleNotFoundError as missing:
+        if missing.name != "publishing.site":
+            raise
+        return
+    transaction.on_commit(lambda: schedule_publish(election_id), robust=True)
+
+
+def _restored_by(public_entry: PublicEntry, user) -> bool:
+    return PublicRedaction.objects.filter(
+        public_entry=public_entry, restored=True, superseded=False, restored_by=user
+    ).exists()
+
+
+@transaction.atomic
+def set_public_status(
+    public_entry_id: int,
+    new: rules.Status | str,
+    *,
+    by,
+    reason: str = "",
+    factual_confirmed: bool = False,
+    is_correction: bool = False,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> PublicEntry:
+    """Move a public entry to `new`: the one funnel for every status change.
+
+    Checks rules.check_publish_step (four eyes, the factual confirmation in the pre-election
+    period, reasons) and raises rules.PublishingError; ConcurrentEditError on a stale version.
+    Effects, in one transaction:
+    - awaiting approval: submitted as it stands;
+    - published: approved_by, approved_at and factual_confirmed set, published_at on first
+      publication, any earlier withdrawal notice cleared, the public site re-rendered after
+      commit (publishing.site.schedule_publish);
+    - back to draft: the approval cleared (a return, with its reason; or a correction of a
+      withdrawn entry, whose withdrawal notice stays public until it is published again);
+    - withdrawn: the public reason and date kept, the public site re-rendered after commit;
+    - always: the version bumped and a history row naming `by`, with the reason.
+    """
+    now = now or timezone.now()
+    new = rules.Status(new)
+    public_entry = _lock(public_entry_id, expected_version)
+    old = rules.Status(public_entry.status)
+    rules.check_publish_step(
+        new,
+        rules.StepFacts(
+            status=old,
+            actor_id=by.pk,
+            prepared_by_id=public_entry.prepared_by_id,
+            in_pre_election_period=in_pre_election_period(public_entry.election, now),
+            factual_confirmed=factual_confirmed,
+            reason=reason,
+            is_correction=is_correction,
+            actor_restored_text=new == rules.Status.PUBLISHED and _restored_by(public_entry, by),
+            has_answer=bool(public_entry.answer.strip()),
+        ),
+    )
+    changed = ["status"]
+    if new == rules.Status.PUBLISHED:
+        public_entry.approved_by, public_entry.approved_at = by, now
+        public_entry.factual_confirmed = factual_confirmed
+        public_entry.published_at = public_entry.published_at or now
+        public_entry.withdrawn_reason, public_entry.withdrawn_at = "", None
+        changed += [
+            "approved_by",
+            "approved_at",
+            "factual_confirmed",
+            "published_at",
+            "withdrawn_reason",
+            "withdrawn_at",
+        ]
+    elif new == rules.Status.DRAFT:
+        public_entry.approved_by = public_entry.approved_at = None
+        public_entry.factual_confirmed = False
+        changed += ["approved_by", "approved_at", "factual_confirmed"]
+    elif new == rules.Status.WITHDRAWN:
+        public_entry.withdrawn_reason, public_entry.withdrawn_at = reason.strip(), now
+        changed += ["withdrawn_reason", "withdrawn_at"]
+    public_entry.status = new
+    why = f"{rules.STATUS_LABELS[new]}" + (f": {reason.strip()}" if reason.strip() else "")
+    _save(public_entry, changed, by, now, why)
+    if new in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
+        _schedule_publish(public_entry.election_id)
+    return public_entry
+
+
+def submit_for_approval(
+    public_entry_id: int, by, *, expected_version: int | None = None, now: datetime | None = None
+) -> PublicEntry:
+    """Send a draft to a second person for approval (see set_public_status)."""
+    return set_public_status(
+        public_entry_id,
+        rules.Status.AWAITING_APPROVAL,
+        by=by,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def return_to_draft(
+    public_entry_id: int,
+    reason: str,
+    by,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> PublicEntry:
+    """Send a submitted entry back to draft, saying what needs changing (set_public_status)."""
+    return set_public_status(
+        public_entry_id,
+        rules.Status.DRAFT,
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def approve_and_publish(
+    public_entry_id: int,
+    by,
+    factual_confirmed: bool,
+    now: datetime | None = None,
+    *,
+    expected_version: int | None = None,
+) -> PublicEntry:
+    """Approve and publish, as the second pair of eyes (see set_public_status)."""
+    return set_public_status(
+        public_entry_id,
+        rules.Status.PUBLISHED,
+        by=by,
+        factual_confirmed=factual_confirmed,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def withdraw(
+    public_entry_id: int,
+    reason: str,
+    by,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> PublicEntry:
+    """Take a published entry down, leaving its public reason (see set_public_status)."""
+    return set_public_status(
+        public_entry_id,
+        rules.Status.WITHDRAWN,
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def _source_of(public_entry: PublicEntry) -> tuple[Entry | None, str]:
+    """Return the register entry whose requester is hidden, and the label they get."""
+    if public_entry.entry_id:
+        entry = Entry.objects.select_related("party").get(pk=public_entry.entry_id)
+        return entry, requester_label(entry)
+    if public_entry.booking_id:
+        booking = Booking.objects.select_related("entry", "entry__party").get(
+            pk=public_entry.booking_id
+        )
+        return booking.entry, CANDIDATE_LABEL
+    return None, CANDIDATE_LABEL
+
+
+@transaction.atomic
+def correct(
+    public_entry_id: int,
+    new_answer_text: str,
+    note: str,
+    by,
+    *,
+    factual_confirmed: bool = False,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Correction:
+    """Correct the answer of a published (or withdrawn) entry, with a dated public note.
+
+    Raises rules.PublishingError without a note or an answer, unless the entry is published
+    or withdrawn, or (published, in the pre-election period) without the factual confirmation
+    (Cumbria 11.2, 11.3); ConcurrentEditError on a stale version. Effects: the new answer kept
+    as the private text and anonymised afresh (every candidate as of now); the old answer's
+    redactions kept but superseded, and each manual one applied again to the new text (a name
+    staff hid stays hidden); a Correction row (note, today's date, `by`); a history row.
+    A published entry stays published and the public site is re-rendered after commit; a
+    withdrawn one goes back to draft (set_public_status), to be approved by a second person.
+    """
+    now = now or timezone.now()
+    rules.check_correction(note, new_answer_text)
+    public_entry = _lock(public_entry_id, expected_version)
+    status = rules.Status(public_entry.status)
+    if status not in rules.CORRECTABLE:
+        raise rules.PublishingError(
+            "Only a published or withdrawn entry is corrected: change a draft directly."
+        )
+    if status == rules.Status.PUBLISHED:
+        rules.check_factual(in_pre_election_period(public_entry.election, now), factual_confirmed)
+    field = rules.Field.ANSWER
+    text = new_answer_text.strip()
+    manual = list(
+        _active(public_entry, field).filter(source=PublicRedaction.Source.MANUAL).order_by("pk")
+    )
+    for old in _active(public_entry, field).select_for_update():
+        old.superseded = True
+        old._history_user, old._history_date = by, now
+        old._change_reason = "Superseded by a correction"
+        old.save(update_fields=["superseded"])
+    private = PrivateText.objects.select_for_update().get(public_entry=public_entry, field=field)
+    private.text = text
+    _save_private_text(private, by, now)
+    entry, label = _source_of(public_entry)
+    candidates = _candidate_subjects(public_entry.election)
+    rows = [
+        PublicRedaction(
+            public_entry=public_entry,
+            field=field,
+            start=f.start,
+            end=f.end,
+            kind=f.kind,
+            label=f.label,
+            original=text[f.start : f.end],
+            source=PublicRedaction.Source.AUTOMATIC,
+            by=by,
+            at=now,
+        )
+        for f in _redactions_for(text, public_entry.election, entry, label, candidates)
+    ]
+    spans = [rules.Span(r.start, r.end, r.label) for r in rows]
+    for old in manual:
+        for start, end in rules.uncovered(rules.find_occurrences(text, old.original), spans):
+            spans.append(rules.Span(start, end, old.label))
+            rows.append(
+                PublicRedaction(
+                    public_entry=public_entry,
+                    field=field,
+                    start=start,
+                    end=end,
+                    kind=old.kind,
+                    label=old.label,
+                    original=text[start:end],
+                    source=PublicRedaction.Source.MANUAL,
+                    reason=f"Kept from before the correction: {old.reason}",
+                    by=by,
+                    at=now,
+                )
+            )
+    _create_redactions(rows, by, now, "Found in the correction")
+    correction = Correction(
+        public_entry=public_entry,
+        note=note.strip(),
+        corrected_on=timezone.localdate(now),
+        by=by,
+        at=now,
+    )
+    correction._history_user, correction._history_date = by, now
+    correction.save()
+    _recompute(public_entry, field, text)
+    _save(public_entry, [field.value], by, now, f"Corrected: {note.strip()}")
+    if status == rules.Status.PUBLISHED:
+        _schedule_publish(public_entry.election_id)
+    else:
+        set_public_status(
+            public_entry.pk,
+            rules.Status.DRAFT,
+            by=by,
+            reason=note,
+            is_correction=True,
+            expected_version=public_entry.version,
+            now=now,
+        )
+    return correction

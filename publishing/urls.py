@@ -1,0 +1,19 @@
+from django.urls import path
+
+from publishing import views
+
+app_name = "publishing"
+urlpatterns = [
+    path("", views.public_list, name="list"),
+    path("prepare/entry/<int:entry_pk>/", views.prepare_entry, name="prepare"),
+    path("prepare/meeting/<int:booking_pk>/", views.prepare_meeting, name="prepare_meeting"),
+    path("prepare/event/<int:event_pk>/", views.prepare_event, name="prepare_event"),
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/redact/", views.redact, name="redact"),
+    path("<int:pk>/restore/<int:redaction_pk>/", views.restore, name="restore"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/return/", views.return_to_draft, name="return"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

@@ -1,0 +1,443 @@
+"""Staff pages of publishing: the list, preparing a public entry, and the review page (original
+and public text side by side, redact more, restore, submit, approve, correct, withdraw).
+
+These pages show private text to staff; they never feed the public site (publishing.queries).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from briefings.models import Booking, BriefingEvent
+from election_protocol.views import election_or_setup
+from publishing import forms, permissions, rules, services
+from publishing.models import PrivateText, PublicEntry, PublicRedaction
+from requests_register import permissions as register_permissions
+from requests_register.models import Entry
+
+# --- the list -------------------------------------------------------------------------------
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """Public entries by status, and what is ready to be prepared."""
+    user = request.user
+    if not permissions.can_view_publishing(user):
+        raise PermissionDenied
+    election = election_or_setup()
+    rows = list(
+        permissions.public_entries_for_user(user)
+        .filter(election=election)
+        .select_related("prepared_by", "approved_by")
+        .order_by("-prepared_at", "-pk")
+    )
+    groups = [
+        (status, rules.STATUS_LABELS[status], [r for r in rows if r.status == status])
+        for status in rules.Status
+    ]
+    ready_entries = (
+        Entry.objects.filter(
+            election=election,
+            status__in=rules.PUBLISHABLE_REGISTER_STATUSES,
+            public_entry__isnull=True,
+        )
+        .exclude(answer="")
+        .order_by("number")
+    )
+    ready_bookings = (
+        Booking.objects.filter(
+            election=election,
+            status__in=rules.PUBLISHABLE_BOOKING_STATUSES,
+            public_entry__isnull=True,
+        )
+        .exclude(notes="")
+        .select_related("entry", "visit_type")
+        .order_by("starts_at")
+    )
+    ready_events = (
+        BriefingEvent.objects.filter(
+            election=election, invited_at__isnull=False, cancelled_reason="", public_entry=None
+        )
+        .exclude(Q(notes=""))
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "publishing/list.html",
+        {
+            "election": election,
+            "groups": groups,
+            "ready_entries": ready_entries,
+            "ready_bookings": ready_bookings,
+            "ready_events": ready_events,
+            "can_prepare": permissions.can_prepare_public_entries(user),
+        },
+    )
+
+
+# --- preparing ------------------------------------------------------------------------------
+
+
+def _prepare(request: HttpRequest, source, allowed: bool, prepare_fn, what: str) -> HttpResponse:
+    if not allowed:
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            public_entry = prepare_fn(source, request.user)
+        except rules.PublishingError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request, f"{public_entry.reference}: public version prepared. Check every line."
+            )
+            return redirect("publishing:review", pk=public_entry.pk)
+    return render(
+        request,
+        "publishing/prepare.html",
+        {"what": what, "source": source, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def prepare_entry(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Prepare the public version of an answered register entry."""
+    entry = register_permissions.get_entry_for_user(request.user, entry_pk)
+    allowed = permissions.can_prepare_from_entry(request.user, entry)
+    return _prepare(
+        request,
+        entry,
+        allowed,
+        services.prepare_public_entry,
+        f"the answer to {entry.reference}: {entry.topic}",
+    )
+
+
+def prepare_meeting(request: HttpRequest, booking_pk: int) -> HttpResponse:
+    """Prepare the public notes of a held meeting or visit."""
+    if not permissions.can_prepare_public_entries(request.user):
+        raise PermissionDenied
+    booking = get_object_or_404(Booking.objects.select_related("entry"), pk=booking_pk)
+    allowed = permissions.can_prepare_from_booking(request.user, booking)
+    return _prepare(
+        request,
+        booking,
+        allowed,
+        services.prepare_meeting_notes,
+        f"the notes of {booking.what.lower()} ({booking.entry.reference})",
+    )
+
+
+def prepare_event(request: HttpRequest, event_pk: int) -> HttpResponse:
+    """Prepare the public notes of a briefing event."""
+    if not permissions.can_prepare_public_entries(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(BriefingEvent, pk=event_pk)
+    allowed = permissions.can_prepare_from_event(request.user, event)
+    return _prepare(
+        request, event, allowed, services.prepare_event_notes, f"the notes of {event.title}"
+    )
+
+
+# --- the review page ------------------------------------------------------------------------
+
+
+def _fields(public_entry: PublicEntry, redactions: list[PublicRedaction]) -> list[dict]:
+    """Return, per field, the original and public text as pieces: plain, or a redaction
+    (highlighted on both sides: what was hidden, and the label that replaces it)."""
+    texts = {
+        rules.Field(t.field): t.text for t in PrivateText.objects.filter(public_entry=public_entry)
+    }
+    by_pk = {r.pk: r for r in redactions}
+    out = []
+    for field in rules.Field:
+        if field not in texts:
+            continue
+        active = [r for r in redactions if r.field == field and r.is_active]
+        spans = [rules.Span(r.start, r.end, r.label, r.pk) for r in active]
+        pieces = [
+            {
+                "text": s.text,
+                "label": s.span.label if s.span else "",
+                "redaction": by_pk[s.span.key] if s.span else None,
+            }
+            for s in rules.segments(texts[field], spans)
+        ]
+        out.append(
+            {
+                "field": field.value,
+                "label": rules.FIELD_LABELS[field],
+                "pieces": pieces,
+                "original": texts[field],
+            }
+        )
+    return out
+
+
+def _render_review(
+    request: HttpRequest,
+    public_entry: PublicEntry,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render the review page; `bound` holds the form refused, under its name, with the typed
+    input, its errors, and in `refusal` the message a service refused it with."""
+    user = request.user
+    bound = bound or {}
+    state = rules.Status(public_entry.status)
+    version = {"version": public_entry.version}
+    may_edit = permissions.can_edit_public_entries(user)
+    may_approve = permissions.can_approve_public_entries(user)
+    order = list(rules.Field)
+    redactions = sorted(
+        PublicRedaction.objects.filter(public_entry=public_entry, superseded=False).select_related(
+            "by", "restored_by"
+        ),
+        # Numbered as the page reads: topic, question, answer, each from the start.
+        key=lambda r: (order.index(rules.Field(r.field)), r.start, r.pk),
+    )
+    for number, redaction in enumerate(redactions, start=1):
+        redaction.number = number
+    editable = may_edit and state in rules.EDITABLE
+    for redaction in redactions:
+        name = f"restore-{redaction.pk}"
+        redaction.restore_form = (
+            bound.get(name) or forms.RestoreForm(prefix=name, initial=version)
+            if editable and redaction.is_active
+            else None
+        )
+    is_preparer = public_entry.prepared_by_id == user.pk
+    restored_by_me = any(r.restored and r.restored_by_id == user.pk for r in redactions)
+    private_answer = (
+        PrivateText.objects.filter(public_entry=public_entry, field=rules.Field.ANSWER)
+        .values_list("text", flat=True)
+        .first()
+    )
+
+    def form(name: str, cls, allowed: bool, **initial):
+        if not allowed:
+            return None
+        return bound.get(name) or cls(prefix=name, initial={**version, **initial})
+
+    context = {
+        "public_entry": public_entry,
+        "fields": _fields(public_entry, redactions),
+        "redactions": redactions,
+        "corrections": public_entry.corrections.select_related("by"),
+        "history": public_entry.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        ),
+        "show_factual": services.in_pre_election_period(public_entry.election, timezone.now()),
+        "is_preparer": is_preparer,
+        "restored_by_me": restored_by_me,
+        "redact_form": form("redact", forms.RedactForm, editable),
+        "submit_form": form("submit", forms.SubmitForm, may_edit and state == rules.Status.DRAFT),
+        "approve_form": form(
+            "approve",
+            forms.ApproveForm,
+            may_approve
+            and state == rules.Status.AWAITING_APPROVAL
+            and not is_preparer
+            and not restored_by_me,
+        ),
+        "return_form": form(
+            "return", forms.ReturnForm, may_approve and state == rules.Status.AWAITING_APPROVAL
+        ),
+        "correct_form": form(
+            "correct",
+            forms.CorrectForm,
+            may_approve and state in rules.CORRECTABLE,
+            answer=private_answer or "",
+        ),
+        "withdraw_form": form(
+            "withdraw", forms.WithdrawForm, may_edit and state == rules.Status.PUBLISHED
+        ),
+    }
+    return render(request, "publishing/review.html", context, status=status)
+
+
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    public_entry = permissions.get_public_entry_for_user(request.user, pk)
+    return _render_review(request, public_entry)
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    name: str,
+    form_class,
+    allowed,
+    act,
+    done: str,
+) -> HttpResponse:
+    """Run one review action: check the right, validate the form, call the service; on a
+    refusal show the review page again with the typed input and the reason (status 400)."""
+    public_entry = permissions.get_public_entry_for_user(request.user, pk)
+    if not allowed(request.user):
+        raise PermissionDenied
+    form = form_class(request.POST, prefix=name)
+    message = None
+    if form.is_valid():
+        try:
+            act(public_entry, form.cleaned_data)
+        except rules.PublishingError as refusal:
+            message = str(refusal)
+        else:
+            messages.success(request, f"{public_entry.reference}: {done}")
+            return redirect("publishing:review", pk=public_entry.pk)
+    # Shown again as it is now, the typed input kept; the form carries the current version,
+    # so after a concurrent change the person can check the page and submit again.
+    public_entry = permissions.get_public_entry_for_user(request.user, pk)
+    data = request.POST.copy()
+    data[f"{name}-version"] = str(public_entry.version)
+    form = form_class(data, prefix=name)
+    form.is_valid()
+    form.refusal = message
+    return _render_review(request, public_entry, bound={name: form}, status=400)
+
+
+@require_POST
+def redact(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        count = services.redact_more(
+            public_entry.pk,
+            data["field"],
+            data["text"],
+            data["reason"],
+            request.user,
+            data["version"],
+            kind=data["kind"],
+        )
+        messages.info(request, f"{count} more occurrence{'s' if count != 1 else ''} hidden.")
+
+    return _act(
+        request,
+        pk,
+        "redact",
+        forms.RedactForm,
+        permissions.can_edit_public_entries,
+        act,
+        "redacted.",
+    )
+
+
+@require_POST
+def restore(request: HttpRequest, pk: int, redaction_pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.restore(
+            public_entry.pk, redaction_pk, data["reason"], request.user, data["version"]
+        )
+
+    return _act(
+        request,
+        pk,
+        f"restore-{redaction_pk}",
+        forms.RestoreForm,
+        permissions.can_edit_public_entries,
+        act,
+        "text restored. Someone else must approve the entry.",
+    )
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.submit_for_approval(
+            public_entry.pk, request.user, expected_version=data["version"]
+        )
+
+    return _act(
+        request,
+        pk,
+        "submit",
+        forms.SubmitForm,
+        permissions.can_edit_public_entries,
+        act,
+        "sent for approval.",
+    )
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.approve_and_publish(
+            public_entry.pk,
+            request.user,
+            data["factual_confirmed"],
+            expected_version=data["version"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "approve",
+        forms.ApproveForm,
+        permissions.can_approve_public_entries,
+        act,
+        "approved and published.",
+    )
+
+
+@require_POST
+def return_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.return_to_draft(
+            public_entry.pk, data["reason"], request.user, expected_version=data["version"]
+        )
+
+    return _act(
+        request,
+        pk,
+        "return",
+        forms.ReturnForm,
+        permissions.can_approve_public_entries,
+        act,
+        "returned to draft.",
+    )
+
+
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.correct(
+            public_entry.pk,
+            data["answer"],
+            data["note"],
+            request.user,
+            factual_confirmed=data["factual_confirmed"],
+            expected_version=data["version"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "correct",
+        forms.CorrectForm,
+        permissions.can_approve_public_entries,
+        act,
+        "corrected.",
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.withdraw(
+            public_entry.pk, data["reason"], request.user, expected_version=data["version"]
+        )
+
+    return _act(
+        request,
+        pk,
+        "withdraw",
+        forms.WithdrawForm,
+        permissions.can_edit_public_entries,
+        act,
+        "withdrawn.",
+    )
