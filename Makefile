@@ -58,6 +58,10 @@ test: lint
 test-sqlite: setup
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not redis" $(ARGS)
 
+# Benchmarks (issue 7 extends this into a full table in docs/PERFORMANCE.md).
+bench: setup
+	$(BIN)/python -m benchmarks.anonymise
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -13,6 +13,18 @@ is "[postcode]" (it says what went); when it sits next to a subject's address li
 that address's town or county lines between, the whole block becomes one "[address]".
 A possessive stays outside the span: "Castellane's" -> "[candidate]'s".
 
+Names: kind "person", label `subject_label`. A distinctive part ("Castellane") goes in any case;
+a part that is a common word (COMMON_WORDS) only when capitalised and next to another part, after
+a title or a greeting ("Dear Will"), or possessive; a part of one or two letters ("Ng") when
+capitalised. Party words that are ordinary ("Labour", "Green", "Reform") and short forms of up
+to three letters ("Lab", "Con") match as written or in capitals only, so "labour market" survives.
+
+Known limits (a reviewer sees every draft before publication, issue 5 item 3): a lone capitalised
+common-word name at the start of a sentence survives ("Hope said"); so do a street named without
+its number, non-UK phone numbers other than a subject's own, nicknames not given as aliases, and
+names spelt differently from the subject's record. "Green spaces" at the start of a sentence
+loses "Green" when a subject stands for the Green Party.
+
 Pure and deterministic: no Django, no clock, no model download. Patterns are compiled once per set
 of subjects (lru_cache on `subjects_fingerprint`); Python loops only over regex matches.
 """
@@ -326,6 +338,22 @@ def _party_pattern(form: str) -> str:
     return r"\s+".join(parts)
 
 
+def _name_words(name: str) -> list[str]:
+    """Return the words of a name, given names first: "Castellane, Priya" and the SoPN's
+    "CASTELLANE Priya" -> ["Priya", "Castellane"]; titles and edge punctuation ("(Tony)") go."""
+    if "," in name:
+        surname, given = name.split(",", 1)
+        name = f"{given} {surname}"
+    # "(Tony)" -> "Tony": punctuation around a word is not part of the name.
+    words = [w for w in (_EDGE_PUNCT.sub("", w) for w in name.split()) if w]
+    while len(words) > 1 and words[0].rstrip(".") in TITLES:  # "Dr", not "Di" (a name)
+        words.pop(0)
+    upper = [w for w in words if w.isupper() and len(w) > 1]
+    if upper and len(upper) < len(words) and words[: len(upper)] == upper:
+        words = words[len(upper) :] + upper
+    return words
+
+
 @dataclass(frozen=True)
 class _Compiled:
     names: re.Pattern[str] | None
@@ -375,10 +403,7 @@ def _compile(fingerprint: tuple) -> _Compiled:
         handles,
         sites,
     ) in enumerate(fingerprint):
-        # "(Tony)" -> "Tony": punctuation around a word is not part of the name.
-        words = [w for w in (_EDGE_PUNCT.sub("", w) for w in name.split()) if w]
-        while len(words) > 1 and words[0].rstrip(".") in TITLES:  # "Dr", not "Di" (a name)
-            words.pop(0)
+        words = _name_words(name)
         # A particle ("van", "Ó") leads into the surname; first, it is a given name ("Di").
         classes = [_classify(w, particle=i > 0) for i, w in enumerate(words)]
         last = max((i for i, c in enumerate(classes) if c != "connector"), default=-1)
