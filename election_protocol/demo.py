@@ -152,6 +152,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from briefings.demo import seed_briefings
 
         seed_briefings(election, users, now)
+        from publishing.demo import seed_publishing
+
+        seed_publishing(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

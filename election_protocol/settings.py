@@ -146,6 +146,21 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
+# The public election page (issue 5): a static site rendered by publishing.site into version
+# folders under the "public_site" storage, the live one named by a `current` symlink (local
+# folder) and by `current.txt` (any storage). For django-storages, point "public_site" at e.g.
+# storages.backends.s3.S3Storage and serve `versions/<current.txt>/` (a CDN origin path or a
+# redirect rule that follows current.txt); see publishing/site/target.py.
+PUBLIC_SITE_ROOT = Path(env_str("PUBLIC_SITE_ROOT", str(VAR_DIR / "public")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "public_site": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PUBLIC_SITE_ROOT), "base_url": "/election/"},
+    },
+}
+
 # Redis is optional: unset, tasks run in-process and the cache is local memory, so a first
 # run needs nothing; set, it is the Celery broker and the shared cache.
 REDIS_URL = env_str("REDIS_URL")
@@ -233,6 +248,13 @@ CELERY_BEAT_SCHEDULE = {
     "daily-register-digest": {
         "task": "requests_register.task_send_daily_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    # The public site's safety net (issue 5): re-enqueue publish runs still QUEUED two minutes
+    # on (the broker was down when they were scheduled) and RUNNING ones whose worker died.
+    "requeue-publish-runs": {
+        "task": "publishing.task_requeue_publish_runs",
+        "schedule": 120.0,
+        "options": {"expires": 110},
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """URL configuration: every page here is a staff page and needs a login."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from election_protocol import views
 
@@ -31,3 +32,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # The demo's public election page: the live version of the static site (publishing.site),
+    # open to all like the real one. In production the web server serves the folder instead.
+    from publishing.views import public_site
+
+    urlpatterns += [re_path(r"^election/(?P<path>.*)$", public_site, name="public_site")]

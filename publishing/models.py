@@ -259,3 +259,60 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"Correction to {self.public_entry_id} on {self.corrected_on}"
+
+
+class PublishRun(models.Model):
+    """One attempt to render, check and switch the public election page (issue 5, item 6).
+
+    Written only by publishing.site: queued by schedule_publish, claimed (queued -> running) by
+    the task, and finished as published (the new version is live, or nothing had changed) or
+    blocked (a private identifier was found: nothing switched, the SPOC alerted) or failed.
+    `reason` says which kind of identifier was found and in which file, never the value.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PUBLISHED = "published", "Published"
+        BLOCKED = "blocked", "Blocked: private details found"
+        FAILED = "failed", "Failed"
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched with every progress step: a RUNNING run whose worker died stops moving, and the
+    # periodic requeue hands it to another worker (publishing.site.requeue_publish_runs).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    version = models.CharField("version label", max_length=60, blank=True)
+    files_written = models.PositiveIntegerField(default=0)
+    files_rendered = models.PositiveIntegerField(default=0)
+    files_carried = models.PositiveIntegerField("files carried over unchanged", default=0)
+    pages_changed = models.PositiveIntegerField(default=0)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            # One target, one writer: two runs rendering at once could each switch `current`
+            # to a version built from different data, or prune the folder the other writes.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="running"),
+                name="one_publish_run_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["blocked", "failed"]) | ~models.Q(reason=""),
+                name="publish_run_blocked_or_failed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Publish run {self.pk} ({self.status})"

@@ -90,3 +90,14 @@ def get_public_entry_for_user(user, pk: int) -> PublicEntry:
     if public_entry is None:
         raise Http404("No such public entry.")
     return public_entry
+
+
+def can_view_publish_runs(user) -> bool:
+    """Return True if `user` may see the public site's publishing runs (status, reasons)."""
+    return can_view_publishing(user)
+
+
+def can_publish_site(user) -> bool:
+    """Return True if `user` may ask for the public site to be published now: whoever may
+    approve public entries (the SPOC officers and the Chief Executive)."""
+    return can_approve_public_entries(user)

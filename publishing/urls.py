@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.return_to_draft, name="return"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("runs/", views.publish_runs, name="runs"),
+    path("runs/publish/", views.publish_now, name="publish_now"),
 ]

@@ -6,18 +6,21 @@ These pages show private text to staff; they never feed the public site (publish
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from briefings.models import Booking, BriefingEvent
 from election_protocol.views import election_or_setup
 from publishing import forms, permissions, rules, services
-from publishing.models import PrivateText, PublicEntry, PublicRedaction
+from publishing.models import PrivateText, PublicEntry, PublicRedaction, PublishRun
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -441,3 +444,51 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         act,
         "withdrawn.",
     )
+
+
+# --- the public site: runs, publish now, and the demo's copy ------------------------------
+
+
+def publish_runs(request: HttpRequest) -> HttpResponse:
+    """The public site's publishing runs, newest first (read-only), and "Publish now"."""
+    if not permissions.can_view_publish_runs(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    runs = PublishRun.objects.filter(election=election).select_related("requested_by")[:50]
+    return render(
+        request,
+        "publishing/runs.html",
+        {
+            "election": election,
+            "runs": runs,
+            "can_publish": permissions.can_publish_site(request.user),
+        },
+    )
+
+
+@require_POST
+def publish_now(request: HttpRequest) -> HttpResponse:
+    """Queue a run of the public site for the current election."""
+    if not permissions.can_publish_site(request.user):
+        raise PermissionDenied
+    from publishing.site import schedule_publish
+
+    election = election_or_setup()
+    run = schedule_publish(election.pk, by=request.user)
+    messages.success(request, f"Publishing run {run.pk} requested: its status is below.")
+    return redirect("publishing:runs")
+
+
+@login_not_required
+def public_site(request: HttpRequest, path: str = "") -> HttpResponse:
+    """DEBUG only: serve the live version of the public site (the `current` folder) at
+    /election/, as a web server would. Only files inside it: django.views.static.serve joins
+    the path safely (no "..", no absolute paths); a folder gives its index.html."""
+    from publishing.site import current_folder
+
+    folder = current_folder()
+    if not settings.DEBUG or folder is None:
+        raise Http404("The public site is served by the web server, not the application.")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return serve(request, path, document_root=folder)

@@ -109,3 +109,19 @@ def _celery_eager(request):
     conf.task_eager_propagates = True
     yield
     conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _public_site_in_tmp(settings, tmp_path_factory):
+    """Point the public site's target (publishing.site) at a fresh folder: a test that
+    publishes, the demo's included, never writes into the developer's var/public."""
+    root = tmp_path_factory.mktemp("public-site")
+    settings.PUBLIC_SITE_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public_site": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/election/"},
+        },
+    }
+    return root

@@ -1,0 +1,39 @@
+"""The public election page: a static site rendered from THE GATE (publishing.queries),
+checked for every private identifier in the database, and switched live atomically.
+
+- pages.py: every file of the site (HTML pages, CSV, JSON, Atom, iCalendar, PDF, assets),
+  each with a key for incremental publishing;
+- scan.py: the private identifiers and the leak check;
+- target.py: version folders, the `current` pointer, rollback and pruning;
+- publish.py: the run's funnel (schedule, claim, publish, block, rollback).
+"""
+
+from publishing.site.publish import (
+    PublishBusy,
+    PublishResult,
+    RollbackError,
+    TransientPublishError,
+    current_folder,
+    enqueue_run,
+    publish_site,
+    requeue_publish_runs,
+    retry_delay_seconds,
+    rollback_to,
+    run_publish,
+    schedule_publish,
+)
+
+__all__ = [
+    "PublishBusy",
+    "PublishResult",
+    "RollbackError",
+    "TransientPublishError",
+    "current_folder",
+    "enqueue_run",
+    "publish_site",
+    "requeue_publish_runs",
+    "retry_delay_seconds",
+    "rollback_to",
+    "run_publish",
+    "schedule_publish",
+]

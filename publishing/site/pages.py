@@ -1,0 +1,673 @@
+"""Every file of the public election page, built from THE GATE only (publishing.queries).
+
+`plan_site` reads the gate once (a fixed number of queries, whatever the size of the register)
+and returns one `Output` per file: its path in the site, a `key` and a `render` function. The
+key is a digest of everything the file is made from (the data it shows, the site's templates,
+the office's details, SITE_FORMAT), so a file whose key is unchanged since the live version
+would come out byte for byte the same and is carried over instead of rendered again
+(publishing.site.publish_site). Publishing one entry into a register of 10,000 therefore
+renders its permalink, the register list pages whose content moved, and the exports and feeds
+that list every entry; the other permalinks are carried over.
+
+Paths are relative, and every link is relative to the page it is on (`root`), so the site works
+from any address or folder. Times are shown in Europe/London. Nothing here reads a model other
+than through publishing.queries, except the election's own public details (the office, its
+contacts and the PARO's, the timetable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from election_protocol import calendar
+from election_protocol.models import Election
+from publishing import queries, rules
+from publishing.models import PublicEntry
+from requests_register.csv_safety import write_csv
+
+# Bump when this module changes what a file contains in a way the templates' source does not
+# show (a new JSON field, a CSV column): every file is then rendered afresh once.
+SITE_FORMAT = 1
+PAGE_SIZE = 50
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF, as briefings.letters
+ACCESSIBILITY_REVIEWED = date(2026, 11, 26)
+
+TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates" / "public"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+# Copied as they are: GOV.UK Frontend (compiled by scripts/update_govuk_frontend.sh) and the
+# two external scripts (no inline script anywhere: the site runs under a strict CSP).
+ASSET_SOURCES = ("govuk/app.css", "govuk/govuk-frontend.min.js", "js/init.js", "js/search.js")
+ASSET_FOLDERS = ("govuk/assets",)
+
+# A reference becomes a folder name: only these characters, so no path can be made from one.
+_SAFE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,29}")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: `render()` returns its bytes; an equal `key` means equal bytes.
+
+    `source_html`, for a PDF, returns the HTML it is made from: the PDF's text is glyph-encoded,
+    so the leak scan reads this as well as what it can extract from the PDF itself.
+    `asset` marks a file copied unchanged from the repository (it holds no data).
+    """
+
+    path: str
+    key: str
+    render: Callable[[], bytes]
+    source_html: Callable[[], str] | None = None
+    asset: Path | None = None
+
+
+def digest(*parts: object) -> str:
+    """Return a hex SHA-256 of `parts` (JSON; dates and other values as text)."""
+    data = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment, calendar.LONDON) if moment else None
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _local(value).isoformat()
+    return value.isoformat()
+
+
+def entry_path(reference: str) -> str:
+    """Return the permalink file of an entry, refusing a reference that is not a plain name."""
+    if not _SAFE_REFERENCE.fullmatch(reference):
+        raise ValueError(f"A reference cannot be used as a folder name: {reference!r}")
+    return f"entries/{reference}/index.html"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Return `text` cut into paragraphs at blank lines (each shown as a GOV.UK paragraph)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+def root_of(path: str) -> str:
+    """Return the relative way from `path` back to the site's root ("", "../", "../../")."""
+    return "../" * path.count("/")
+
+
+# --- the data, read once through the gate ----------------------------------------------------
+
+
+@dataclass
+class SiteData:
+    """What the site shows: the gate's rows as plain public values, plus the election's
+    public details. Built by `load`; nothing in it leads to a private field."""
+
+    election: Election
+    entries: list[dict]  # published, every kind, reference order
+    withdrawn: list[dict]
+    materials: list[dict]
+    events: list[dict]
+    key_dates: list[dict]
+    contacts: dict
+    bodies: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def register(self) -> list[dict]:
+        """Return the published register answers by topic (case ignored), then reference."""
+        answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
+        return sorted(answers, key=lambda e: (e["topic"].casefold(), e["reference"]))
+
+    @cached_property
+    def notes(self) -> list[dict]:
+        return [e for e in self.entries if e["kind"] != rules.Kind.REGISTER_ANSWER]
+
+    @cached_property
+    def chrome(self) -> str:
+        """Return the key of what every page shares: templates, office, contacts, format."""
+        sources = sorted(TEMPLATES_DIR.rglob("*.html"))
+        return digest(
+            SITE_FORMAT,
+            [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
+            self.contacts,
+        )
+
+
+def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
+    """Return a published entry as plain public values (only fields the gate loads)."""
+    return {
+        "reference": row.reference,
+        "kind": row.kind,
+        "kind_label": row.kind_label,
+        "topic": row.topic,
+        "received_on": row.received_on,
+        "answered_on": row.answered_on,
+        "answering_body": row.answering_body,
+        "answering_body_label": bodies.get(row.answering_body, ""),
+        "is_foi": row.is_foi,
+        "question": row.question,
+        "answer": row.answer,
+        "question_paragraphs": paragraphs(row.question),
+        "answer_paragraphs": paragraphs(row.answer),
+        "published_at": _local(row.published_at),
+        "corrections": [
+            {"corrected_on": c.corrected_on, "note": c.note} for c in row.corrections.all()
+        ],
+        "path": entry_path(row.reference),
+    }
+
+
+def _withdrawn(row: PublicEntry) -> dict:
+    return {
+        "reference": row.reference,
+        "kind": row.kind,
+        "kind_label": rules.KIND_LABELS[rules.Kind(row.kind)],
+        "withdrawn_at": _local(row.withdrawn_at),
+        "reason": row.withdrawn_reason,
+        "path": entry_path(row.reference),
+    }
+
+
+def _key_dates(election: Election) -> list[dict]:
+    """Return the election's key dates: the statutory timetable (PCC Elections Order 2012,
+    Sch 3), with the day the PARO actually published the notice of election when known."""
+    tt = election.timetable
+    if election.notice_published:
+        notice = {
+            "id": "notice-of-election",
+            "label": "Notice of election published",
+            "day": election.notice_published,
+            "note": "The pre-election period began on this day.",
+        }
+    else:
+        notice = {
+            "id": "notice-of-election",
+            "label": "Notice of election (latest date)",
+            "day": tt.notice_of_election,
+            "note": "The pre-election period begins when the notice is published.",
+        }
+    return [
+        notice,
+        {
+            "id": "close-of-nominations",
+            "label": "Close of nominations",
+            "day": _local(tt.close_of_nominations).date(),
+            "at": _local(tt.close_of_nominations),
+            "note": "",
+        },
+        {
+            "id": "statement-of-persons-nominated",
+            "label": "Statement of persons nominated (latest)",
+            "day": tt.sopn,
+            "note": "",
+        },
+        {"id": "notice-of-poll", "label": "Notice of poll (latest)", "day": tt.notice_of_poll},
+        {
+            "id": "polling-day",
+            "label": "Polling day",
+            "day": tt.poll,
+            "at": _local(tt.poll_opens),
+            "until": _local(tt.poll_closes),
+        },
+        {
+            "id": "takes-office",
+            "label": "The new commissioner takes office",
+            "day": tt.takes_office,
+        },
+    ]
+
+
+def load(election: Election) -> SiteData:
+    """Return everything the site shows, read through publishing.queries only."""
+    bodies = {
+        PublicEntry.AnsweringBody.OFFICE: election.office_name,
+        PublicEntry.AnsweringBody.POLICE: election.police_force_name,
+        PublicEntry.AnsweringBody.FIRE: election.fire_service_name or "The fire and rescue service",
+    }
+    entries = [_entry(row, bodies) for row in queries.published_entries(election)]
+    withdrawn = [_withdrawn(row) for row in queries.withdrawn_notices(election)]
+    materials = [
+        {"title": m.title, "topic": m.topic, "url": m.url, "summary": m.summary}
+        for m in queries.published_materials(election)
+    ]
+    events = [
+        {
+            "id": e.pk,
+            "title": e.title,
+            "starts_at": _local(e.starts_at),
+            "ends_at": _local(e.ends_at),
+            "place": e.place,
+            "audience": e.get_audience_display(),
+            "capacity": e.capacity,
+        }
+        for e in queries.published_events(election)
+    ]
+    contacts = {
+        "office_name": election.office_name,
+        "area": election.area,
+        "office": election.get_office_display(),
+        "prefix": election.reference_prefix,
+        "poll_date": election.poll_date,
+        "spoc_name": election.spoc_name,
+        "spoc_email": election.spoc_email,
+        "spoc_phone": election.spoc_phone,
+        "paro_name": election.paro_name,
+        "paro_email": election.paro_email,
+        "paro_phone": election.paro_phone,
+        "organisations": election.organisations,
+    }
+    return SiteData(
+        election=election,
+        entries=entries,
+        withdrawn=withdrawn,
+        materials=materials,
+        events=events,
+        key_dates=_key_dates(election),
+        contacts=contacts,
+        bodies=bodies,
+    )
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _page(template: str, path: str, data: SiteData, section: str, **context) -> bytes:
+    html = render_to_string(
+        template,
+        {
+            "root": root_of(path),
+            "path": path,
+            "section": section,
+            "site": data.contacts,
+            **context,
+        },
+    )
+    return html.encode()
+
+
+def _html(path: str, template: str, data: SiteData, section: str, key_parts, **context) -> Output:
+    return Output(
+        path=path,
+        key=digest(data.chrome, template, key_parts),
+        render=lambda: _page(template, path, data, section, **context),
+    )
+
+
+def _register_pages(data: SiteData) -> list[Output]:
+    """Return the register list: PAGE_SIZE answers a page, grouped by topic."""
+    register = data.register
+    count = max(1, -(-len(register) // PAGE_SIZE))
+    outputs = []
+    for number in range(1, count + 1):
+        rows = register[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        path = "register/index.html" if number == 1 else f"register/page-{number}/index.html"
+        groups: list[dict] = []
+        for row in rows:
+            if not groups or groups[-1]["topic"].casefold() != row["topic"].casefold():
+                groups.append({"topic": row["topic"], "rows": []})
+            groups[-1]["rows"].append(row)
+        pages = [
+            {
+                "number": n,
+                "path": "register/index.html" if n == 1 else f"register/page-{n}/index.html",
+            }
+            for n in range(1, count + 1)
+        ]
+        outputs.append(
+            _html(
+                path,
+                "public/register.html",
+                data,
+                "register",
+                [number, count, len(register), [_summary_key(r) for r in rows]],
+                groups=groups,
+                page_number=number,
+                page_count=count,
+                pages=pages,
+                total=len(register),
+                first=(number - 1) * PAGE_SIZE + 1,
+                last=(number - 1) * PAGE_SIZE + len(rows),
+                withdrawn_count=len(data.withdrawn),
+            )
+        )
+    return outputs
+
+
+def _summary_key(row: dict) -> list:
+    # What a register list shows of an entry; the list page changes only when this does.
+    return [row["reference"], row["topic"], row["answered_on"], row["answering_body"],
+            row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
+
+
+def _entry_pages(data: SiteData) -> list[Output]:
+    outputs = []
+    for row in data.entries:
+        outputs.append(_html(row["path"], "public/entry.html", data, "entry", row, entry=row))
+    for row in data.withdrawn:
+        outputs.append(
+            _html(row["path"], "public/withdrawn_entry.html", data, "entry", row, notice=row)
+        )
+    return outputs
+
+
+def _other_pages(data: SiteData) -> list[Output]:
+    return [
+        _html(
+            "index.html",
+            "public/home.html",
+            data,
+            "home",
+            [data.key_dates],
+            key_dates=data.key_dates,
+        ),
+        _html(
+            "notes/index.html",
+            "public/notes.html",
+            data,
+            "notes",
+            [data.notes],
+            notes=data.notes,
+        ),
+        _html(
+            "withdrawn/index.html",
+            "public/withdrawn.html",
+            data,
+            "register",
+            [data.withdrawn],
+            notices=data.withdrawn,
+        ),
+        _html(
+            "materials/index.html",
+            "public/materials.html",
+            data,
+            "materials",
+            [data.materials],
+            materials=data.materials,
+        ),
+        _html(
+            "events/index.html",
+            "public/events.html",
+            data,
+            "events",
+            [data.events],
+            events=data.events,
+        ),
+        _html(
+            "accessibility/index.html",
+            "public/accessibility.html",
+            data,
+            "accessibility",
+            [ACCESSIBILITY_REVIEWED],
+            reviewed=ACCESSIBILITY_REVIEWED,
+        ),
+        _html("privacy/index.html", "public/privacy.html", data, "privacy", []),
+    ]
+
+
+# --- open data, feed, calendar, PDF ------------------------------------------------------------
+
+CSV_HEADER = (
+    "Reference",
+    "Kind",
+    "Status",
+    "Topic",
+    "Received",
+    "Answered",
+    "Answering body",
+    "Freedom of Information",
+    "Question",
+    "Answer",
+    "Published",
+    "Corrections",
+    "Withdrawn",
+    "Reason for withdrawal",
+)
+
+
+def render_csv(data: SiteData) -> bytes:
+    """Return register.csv: every published entry, then every withdrawal notice, formula-safe
+    (requests_register.csv_safety.write_csv)."""
+    rows = [
+        [
+            e["reference"],
+            e["kind_label"],
+            "Published",
+            e["topic"],
+            _iso(e["received_on"]) or "",
+            _iso(e["answered_on"]) or "",
+            e["answering_body_label"],
+            "Yes" if e["is_foi"] else "No",
+            e["question"],
+            e["answer"],
+            e["published_at"].date().isoformat() if e["published_at"] else "",
+            "; ".join(f"{c['corrected_on']:%Y-%m-%d}: {c['note']}" for c in e["corrections"]),
+            "",
+            "",
+        ]
+        for e in data.entries
+    ]
+    rows += [
+        [
+            n["reference"],
+            n["kind_label"],
+            "Withdrawn",
+            *[""] * 9,
+            n["withdrawn_at"].date().isoformat() if n["withdrawn_at"] else "",
+            n["reason"],
+        ]
+        for n in data.withdrawn
+    ]
+    return write_csv(rows, CSV_HEADER).encode("utf-8-sig")  # the BOM: Excel reads UTF-8
+
+
+def render_json(data: SiteData) -> bytes:
+    """Return register.json: the election, every published entry and every withdrawal."""
+    doc = {
+        "election": {
+            "area": data.contacts["area"],
+            "office": data.contacts["office_name"],
+            "poll_date": _iso(data.contacts["poll_date"]),
+        },
+        "entries": [
+            {
+                "reference": e["reference"],
+                "kind": e["kind"],
+                "topic": e["topic"],
+                "received_on": _iso(e["received_on"]),
+                "answered_on": _iso(e["answered_on"]),
+                "answering_body": e["answering_body_label"],
+                "freedom_of_information": e["is_foi"],
+                "question": e["question"],
+                "answer": e["answer"],
+                "published_at": _iso(e["published_at"]),
+                "corrections": [
+                    {"date": _iso(c["corrected_on"]), "note": c["note"]} for c in e["corrections"]
+                ],
+                "url": e["path"],
+            }
+            for e in data.entries
+        ],
+        "withdrawn": [
+            {
+                "reference": n["reference"],
+                "kind": n["kind"],
+                "withdrawn_at": _iso(n["withdrawn_at"]),
+                "reason": n["reason"],
+                "url": n["path"],
+            }
+            for n in data.withdrawn
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _tag(data: SiteData, what: str) -> str:
+    # A tag: URI (RFC 4151) is a permanent id that needs no address of the site.
+    domain = data.contacts["spoc_email"].rpartition("@")[2] or "election-spoc.invalid"
+    return f"tag:{domain},{data.contacts['poll_date']:%Y}:{data.contacts['prefix']}/{what}"
+
+
+def render_atom(data: SiteData) -> bytes:
+    """Return feed.atom (django.utils.feedgenerator.Atom1Feed): one item per published entry,
+    updated by its corrections, and one per withdrawal notice."""
+    feed = Atom1Feed(
+        title=f"{data.contacts['office_name']}: election information",
+        link="index.html",
+        description="Answers given to candidates and the public, anonymised and published.",
+        language="en-gb",
+        feed_url="feed.atom",
+        author_name=data.contacts["office_name"],
+        feed_guid=_tag(data, "feed"),
+    )
+    for e in sorted(data.entries, key=lambda e: (e["published_at"], e["reference"])):
+        corrected = [
+            datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
+        ]
+        notes = "".join(
+            f"\n\nCorrection, {c['corrected_on']:%-d %B %Y}: {c['note']}" for c in e["corrections"]
+        )
+        feed.add_item(
+            title=f"{e['reference']}: {e['topic']}",
+            link=e["path"],
+            description=f"{e['question']}\n\n{e['answer']}{notes}".strip(),
+            unique_id=_tag(data, e["reference"]),
+            pubdate=e["published_at"],
+            updateddate=max([e["published_at"], *corrected]),
+            categories=[e["kind_label"]],
+        )
+    for n in data.withdrawn:
+        feed.add_item(
+            title=f"{n['reference']}: withdrawn",
+            link=n["path"],
+            description=f"Withdrawn: {n['reason']}",
+            unique_id=_tag(data, n["reference"]),
+            pubdate=n["withdrawn_at"],
+            updateddate=n["withdrawn_at"],
+        )
+    return feed.writeString("utf-8").encode()
+
+
+def render_ics(data: SiteData, stamp: datetime) -> bytes:
+    """Return key-dates.ics (icalendar): the election's key dates as all-day events (polling
+    day and the close of nominations with their hours) and the briefing events."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Election SPOC//Public key dates//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{data.contacts['office_name']}: election key dates")
+    cal.add("x-wr-timezone", "Europe/London")
+    domain = data.contacts["spoc_email"].rpartition("@")[2] or "election-spoc.invalid"
+    for item in data.key_dates:
+        event = Event()
+        event.add("uid", f"{data.contacts['prefix']}-{item['id']}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("summary", item["label"])
+        if item.get("at"):
+            event.add("dtstart", item["at"])
+            event.add("dtend", item.get("until") or item["at"])
+        else:
+            event.add("dtstart", item["day"])
+        if item.get("note"):
+            event.add("description", item["note"])
+        cal.add_component(event)
+    for e in data.events:
+        event = Event()
+        event.add("uid", f"{data.contacts['prefix']}-event-{e['id']}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"Candidate briefing: {e['title']}")
+        event.add("dtstart", e["starts_at"])
+        event.add("dtend", e["ends_at"])
+        event.add("location", e["place"])
+        cal.add_component(event)
+    # A VTIMEZONE for Europe/London covering the election only (RFC 5545 3.6.5).
+    poll = data.contacts["poll_date"]
+    cal.add_missing_timezones(
+        first_date=date(poll.year - 1, 1, 1), last_date=date(poll.year + 2, 1, 1)
+    )
+    return cal.to_ical()
+
+
+def pdf_html(data: SiteData) -> str:
+    """Return the HTML the register's PDF is made from (scanned for leaks as well)."""
+    return render_to_string(
+        "public/register_pdf.html",
+        {
+            "site": data.contacts,
+            "register": data.register,
+            "notes": data.notes,
+            "withdrawn": data.withdrawn,
+            "title": f"Register of answers: {data.contacts['office_name']}",
+        },
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """Return the register as a tagged PDF/UA-1 (WeasyPrint, A4, en-GB, titled)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+
+def _assets() -> list[Output]:
+    files = [(f"static/{name}", STATIC_DIR / name) for name in ASSET_SOURCES]
+    for folder in ASSET_FOLDERS:
+        for source in sorted((STATIC_DIR / folder).rglob("*")):
+            if source.is_file():
+                files.append((f"static/{source.relative_to(STATIC_DIR).as_posix()}", source))
+    return [
+        Output(
+            path=path,
+            key=hashlib.sha256(source.read_bytes()).hexdigest(),
+            render=source.read_bytes,
+            asset=source,
+        )
+        for path, source in files
+    ]
+
+
+def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
+    """Return every file of the site, each with its key and how to render it."""
+    everything = digest(data.chrome, data.entries, data.withdrawn)
+    html_for_pdf = None
+
+    def source() -> str:
+        nonlocal html_for_pdf
+        if html_for_pdf is None:
+            html_for_pdf = pdf_html(data)
+        return html_for_pdf
+
+    return [
+        *_other_pages(data),
+        *_register_pages(data),
+        *_entry_pages(data),
+        Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
+        Output("register.json", digest(SITE_FORMAT, everything), lambda: render_json(data)),
+        Output("feed.atom", digest(SITE_FORMAT, everything), lambda: render_atom(data)),
+        Output(
+            "key-dates.ics",
+            digest(SITE_FORMAT, data.contacts, data.key_dates, data.events),
+            lambda: render_ics(data, now),
+        ),
+        Output(
+            "register.pdf",
+            digest(SITE_FORMAT, everything),
+            lambda: render_pdf(source()),
+            source_html=source,
+        ),
+        *_assets(),
+    ]

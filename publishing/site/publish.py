@@ -1,0 +1,487 @@
+"""Publishing the public election page: the run's funnel, the render, the check, the switch.
+
+`schedule_publish` (after every approval, withdrawal and correction: publishing.services, and
+the staff "Publish now" button) records a queued PublishRun and enqueues the task after commit.
+`run_publish` (the task) claims it and calls `publish_site`, which:
+
+1. reads the public data through THE GATE only (pages.load -> publishing.queries);
+2. builds every file into a fresh folder, carrying over from the live version each file whose
+   key is unchanged (pages.plan_site) and rendering the rest;
+3. scans every file, carried or rendered, and the HTML the PDF is made from, for every private
+   identifier in the database (scan.private_identifiers);
+4. if one is found: nothing is switched, the run is BLOCKED with the kind and the file (never
+   the value), the SPOC officers are e-mailed through the outbox, the live version stays;
+5. otherwise switches to the new version atomically (target.py) and keeps the last five.
+
+`rollback_to` makes an earlier version live again, after checking it afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from election_protocol.models import Election
+from election_protocol.roles import Role
+from publishing.models import PublishRun
+from publishing.site import pages, scan
+from publishing.site.target import (
+    MANIFEST,
+    LocalTarget,
+    TargetError,
+    clear_preview_folder,
+    default_target,
+)
+from requests_register.outbox import queue_email
+
+logger = logging.getLogger(__name__)
+
+Status = PublishRun.Status
+
+# A queued run is re-enqueued by the beat after this long (the broker was down at commit).
+QUEUED_GRACE = timedelta(minutes=2)
+# A running run whose progress has not moved for this long lost its worker.
+STALE_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+PROGRESS_EVERY = 250  # files between two progress updates
+
+
+class PublishBusy(RuntimeError):
+    """Another run is rendering; this one waits its turn."""
+
+
+class TransientPublishError(RuntimeError):
+    """The run failed for a reason that may pass (disk, storage unreachable); retry later."""
+
+    def __init__(self, reason: str, *, attempts: int) -> None:
+        super().__init__(reason)
+        self.attempts = attempts
+
+
+class RollbackError(RuntimeError):
+    """The version asked for cannot be made live; the message says why."""
+
+
+@dataclass
+class PublishResult:
+    status: str  # "published" or "blocked"
+    version: str | None
+    folder: Path | None
+    rendered: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    changed: int = 0
+    findings: list[scan.Finding] = field(default_factory=list)
+    reason: str = ""
+    unchanged: bool = False
+
+    @property
+    def files(self) -> int:
+        return len(self.rendered) + len(self.carried)
+
+
+def retry_delay_seconds(attempts: int) -> int:
+    """Return the back-off after `attempts` tries: 1, 2, 4, 8 ... minutes, at most an hour."""
+    return min(60 * 2 ** max(attempts - 1, 0), 3600)
+
+
+# --- scheduling --------------------------------------------------------------------------------
+
+
+def enqueue_run(run_id: int) -> bool:
+    """Enqueue task_publish_site for a run; return False if the broker could not take it (the
+    run stays queued and the beat's requeue_publish_runs tries again)."""
+    from publishing.tasks import task_publish_site
+
+    try:
+        task_publish_site.delay(run_id=run_id)
+    except BrokerError as error:
+        logger.warning("Publish run %s left for the periodic requeue: %s", run_id, error)
+        return False
+    return True
+
+
+def schedule_publish(election_id: int, *, by=None, now: datetime | None = None) -> PublishRun:
+    """Ask for the public site of election `election_id` to be published again.
+
+    Effects: a PublishRun (queued) and, after commit, task_publish_site enqueued (robust: a
+    broker outage leaves the run queued for the beat). A run already queued for the election
+    is returned instead: it reads the data when it starts, so it covers this change too.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = (
+            PublishRun.objects.filter(election_id=election_id, status=Status.QUEUED)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        run = PublishRun.objects.create(
+            election_id=election_id,
+            status=Status.QUEUED,
+            requested_by=by,
+            created_at=now,
+            progress="Waiting for a worker",
+        )
+        transaction.on_commit(partial(enqueue_run, run.pk), robust=True)
+    return run
+
+
+def requeue_publish_runs(*, now: datetime | None = None) -> int:
+    """Re-enqueue what the broker or a worker lost; return how many runs were enqueued.
+
+    Picks queued runs older than QUEUED_GRACE, and running runs whose progress has not moved
+    for STALE_AFTER (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
+    conditional, so enqueueing a run twice is harmless.
+    """
+    now = now or timezone.now()
+    stale = PublishRun.objects.filter(status=Status.RUNNING, progress_at__lt=now - STALE_AFTER)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        finished_at=now,
+        reason="The worker stopped while rendering, too many times; nothing was switched.",
+    )
+    stale.update(status=Status.QUEUED, progress="The worker stopped; trying again")
+    picked = PublishRun.objects.filter(status=Status.QUEUED, created_at__lt=now - QUEUED_GRACE)
+    enqueued = 0
+    for run_id in picked.order_by("created_at", "pk").values_list("pk", flat=True):
+        try:
+            enqueued += enqueue_run(run_id)
+        except Exception:
+            logger.exception("Requeueing publish run %s failed", run_id)
+    return enqueued
+
+
+# --- the run's funnel --------------------------------------------------------------------------
+
+
+def _progress(run: PublishRun | None, text: str) -> None:
+    if run is not None:
+        PublishRun.objects.filter(pk=run.pk).update(progress=text[:200], progress_at=timezone.now())
+
+
+def _finish(run: PublishRun, status: str, **fields) -> None:
+    PublishRun.objects.filter(pk=run.pk).update(
+        status=status, finished_at=timezone.now(), progress_at=timezone.now(), **fields
+    )
+
+
+def _start_run(election: Election, now: datetime, by=None) -> PublishRun:
+    """Record a run already running (publish_site called directly: the command, the demo)."""
+    try:
+        with transaction.atomic():
+            return PublishRun.objects.create(
+                election=election,
+                status=Status.RUNNING,
+                requested_by=by,
+                created_at=now,
+                started_at=now,
+                progress_at=now,
+                attempts=1,
+                progress="Starting",
+            )
+    except IntegrityError:
+        raise PublishBusy("Another publish run is rendering: try again in a minute.") from None
+
+
+def run_publish(run_id: int) -> str:
+    """Perform a queued run: claim it, publish, record the outcome; return the status, or
+    "skipped" for a run already finished or taken by another worker.
+
+    Raises PublishBusy if another run is rendering (the run stays queued), and
+    TransientPublishError after an OSError while attempts remain (the run goes back to queued).
+    Any other error marks the run failed (the reason names the error's type, not its text,
+    which could quote data) and is raised for the worker's log.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            claimed = PublishRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+                status=Status.RUNNING,
+                started_at=now,
+                progress_at=now,
+                attempts=F("attempts") + 1,
+                progress="Starting",
+            )
+    except IntegrityError:
+        raise PublishBusy("Another publish run is rendering.") from None
+    if not claimed:
+        return "skipped"
+    run = PublishRun.objects.select_related("election").get(pk=run_id)
+    try:
+        result = publish_site(run.election, run=run)
+    except OSError as error:
+        what = f"{type(error).__name__}: {error.strerror or 'storage error'}"
+        if run.attempts >= MAX_ATTEMPTS:
+            _finish(run, Status.FAILED, reason=f"Could not write the site ({what}); gave up.")
+            raise
+        PublishRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+            status=Status.QUEUED, progress=f"Waiting to retry after an error ({what})"[:200]
+        )
+        raise TransientPublishError(what, attempts=run.attempts) from error
+    except Exception as error:
+        _finish(run, Status.FAILED, reason=_failure_reason(error))
+        raise
+    return result.status
+
+
+def _alert_spoc(run: PublishRun, election: Election, reason: str) -> None:
+    """Queue the SPOC officers' alert (requests_register.outbox): why, and that the previous
+    version is still online. Falls back to the SPOC mailbox if no officer has an address."""
+    to = sorted(
+        set(
+            get_user_model()
+            .objects.filter(groups__name=Role.SPOC.value, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    ) or [election.spoc_email]
+    queue_email(
+        purpose="public_site_blocked",
+        to=to,
+        subject=f"Public election page not published: private details found (run {run.pk})",
+        body=(
+            "The public election page was rendered but NOT published, because the check found "
+            "private details in it.\n\n"
+            f"{reason}\n\n"
+            "The previous version is still online. Find the entry in Publishing, correct or "
+            "withdraw it (or fix the record the detail came from), then use Publish now on the "
+            "Publishing runs page.\n"
+        ),
+    )
+
+
+def _block(run: PublishRun | None, election: Election, reason: str) -> None:
+    if run is None:
+        return
+    with transaction.atomic():
+        _finish(run, Status.BLOCKED, reason=reason, progress="Blocked: nothing was published")
+        _alert_spoc(run, election, reason)
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+def _site_words() -> set[str]:
+    """Return the words of the site's own templates: never evidence of a leak on their own."""
+    words: set[str] = set()
+    for source in pages.TEMPLATES_DIR.rglob("*.html"):
+        words.update(scan.tokens(source.read_text()))
+    return words
+
+
+def scanner() -> scan.Scanner:
+    """Return a Scanner for every private identifier in the database now."""
+    return scan.Scanner(scan.private_identifiers(_site_words()))
+
+
+def version_name(now: datetime, run: PublishRun) -> str:
+    return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def publish_site(
+    election: Election,
+    *,
+    run: PublishRun | None = None,
+    to: Path | None = None,
+    now: datetime | None = None,
+) -> PublishResult:
+    """Render the public site of `election`, check it, and make it live.
+
+    `to`: render into that folder instead (a preview: nothing switched, no run recorded; an
+    earlier preview there is replaced). Otherwise into a new version of the target
+    (target.default_target), recorded on `run` (one is created, running, if not given).
+
+    Effects, target only: a version folder (or none, if nothing changed since the live
+    version); the run's progress, counts and outcome; when a private identifier is found, the
+    run blocked with the reason and the SPOC alerted (see _block), the live version untouched;
+    otherwise the new version switched live atomically and all but the last five pruned.
+    Raises PublishBusy if another run is rendering.
+    """
+    now = now or timezone.now()
+    if to is None and run is None:
+        # Called directly (the command, the demo): record the run, and its failure too.
+        run = _start_run(election, now)
+        try:
+            return _publish(election, run, None, now)
+        except Exception as error:
+            _finish(run, Status.FAILED, reason=_failure_reason(error))
+            raise
+    return _publish(election, run, to, now)
+
+
+def _failure_reason(error: BaseException) -> str:
+    # The type only: an error's text could quote the data being rendered.
+    return (
+        f"The site could not be rendered ({type(error).__name__}); nothing was switched. "
+        "The worker's log has the details."
+    )
+
+
+def _publish(
+    election: Election, run: PublishRun | None, to: Path | None, now: datetime
+) -> PublishResult:
+    target = None if to is not None else default_target()
+    previous_version = target.current_version() if target else None
+    previous = (target.manifest(previous_version) or {}).get("files", {}) if target else {}
+    version = version_name(now, run) if target else None
+    folder = clear_preview_folder(Path(to)) if target is None else target.stage(version)
+
+    _progress(run, "Reading the published entries")
+    outputs = pages.plan_site(pages.load(election), now=now)
+    checker = scanner()
+
+    result = PublishResult(status="published", version=version, folder=folder)
+    files: dict[str, dict] = {}
+    for number, output in enumerate(outputs, start=1):
+        if number % PROGRESS_EVERY == 0:
+            _progress(run, f"Building and checking file {number} of {len(outputs)}")
+        dest = folder / output.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        old = previous.get(output.path)
+        content = None
+        if old and old.get("key") == output.key:
+            target.carry(previous_version, output.path, dest)
+            content = dest.read_bytes()
+            if _sha(content) == old["sha256"]:
+                result.carried.append(output.path)
+            else:  # changed since it was written: never trust it, render it again
+                dest.unlink()
+                content = None
+        if content is None:
+            content = output.render()
+            dest.write_bytes(content)
+            result.rendered.append(output.path)
+        digest = _sha(content)
+        files[output.path] = {"sha256": digest, "key": output.key, "size": len(content)}
+        if old is None or old.get("sha256") != digest:
+            result.changed += 1
+        # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
+        if output.asset is None or digest != output.key:
+            result.findings += checker.scan(output.path, scan.readings(output.path, content))
+        if output.source_html is not None:
+            source = output.source_html().encode()
+            result.findings += checker.scan(output.path, scan.readings(".html", source))
+    result.changed += len(set(previous) - set(files))
+    manifest = {
+        "format": pages.SITE_FORMAT,
+        "election": election.pk,
+        "version": version,
+        "generated_at": timezone.localtime(now).isoformat(),
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+    if result.findings:
+        result.status = "blocked"
+        findings = sorted(set(result.findings), key=lambda f: f.path)
+        result.reason = scan.describe(findings)
+        live = sorted({f.path for f in findings if f.path in result.carried})
+        if live:
+            # Carried over unchanged: the live site has it too (a person's details recorded
+            # after it was published). Say so: it must not stay there quietly.
+            result.reason += (
+                f" The live version has it too, in {', '.join(live[:6])}: withdraw or correct "
+                "the entry, or roll back."
+            )
+        if target is not None:
+            target.discard(folder)
+            result.folder = None
+        _block(run, election, result.reason)
+        logger.warning("Publish run %s blocked: %s", run.pk if run else "-", result.reason)
+        return result
+
+    if target is not None:
+        result.unchanged = bool(previous) and result.changed == 0
+        if result.unchanged:
+            # Nothing changed: keep the live version (and the five kept for rollback).
+            target.discard(folder)
+            result.version, result.folder = previous_version, None
+        else:
+            _progress(run, f"Switching to version {version}")
+            target.commit(version, folder)
+            target.switch(version)
+            target.prune()
+            if isinstance(target, LocalTarget):
+                result.folder = target.versions_dir / version
+        _finish(
+            run,
+            Status.PUBLISHED,
+            version=result.version,
+            files_written=result.files,
+            files_rendered=len(result.rendered),
+            files_carried=len(result.carried),
+            pages_changed=result.changed,
+            progress=(
+                f"No change: version {result.version} was already live"
+                if result.unchanged
+                else f"Live: {len(result.rendered)} files rendered, "
+                f"{len(result.carried)} carried over"
+            ),
+        )
+    return result
+
+
+# --- rollback ----------------------------------------------------------------------------------
+
+_VERSION = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9]+")
+
+
+def rollback_to(version: str, *, by=None, now: datetime | None = None) -> PublishRun:
+    """Make an earlier `version` live again, after checking it against today's identifiers.
+
+    Raises RollbackError if it is not a complete kept version or the check finds a private
+    identifier in it. Effects: `current` (and current.txt) switched to it; a PublishRun
+    recorded as published with the reason "Rolled back".
+    """
+    now = now or timezone.now()
+    target = default_target()
+    if not _VERSION.fullmatch(version) or version not in target.versions():
+        kept = ", ".join(target.versions()) or "none"
+        raise RollbackError(f"There is no complete version {version!r}. Kept versions: {kept}.")
+    manifest = target.manifest(version)
+    checker = scanner()
+    findings = []
+    for path in manifest["files"]:
+        findings += checker.scan(path, scan.readings(path, target.read(version, path)))
+    if findings:
+        raise RollbackError(scan.describe(findings, outcome="Not rolled back."))
+    try:
+        target.switch(version)
+    except TargetError as error:
+        raise RollbackError(str(error)) from error
+    return PublishRun.objects.create(
+        election_id=manifest["election"],
+        status=Status.PUBLISHED,
+        requested_by=by,
+        created_at=now,
+        started_at=now,
+        finished_at=now,
+        version=version,
+        files_written=len(manifest["files"]),
+        files_carried=len(manifest["files"]),
+        progress=f"Rolled back to version {version}",
+    )
+
+
+def current_folder() -> Path | None:
+    """Return the local folder of the live version (the `current` symlink), or None for a
+    storage that is not a local folder."""
+    target = default_target()
+    return target.current_path if isinstance(target, LocalTarget) else None

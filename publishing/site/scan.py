@@ -1,0 +1,551 @@
+"""The leak check: every private identifier held anywhere in the database, looked for in every
+file of a rendered site before it may go live (issue 5, item 6).
+
+Independent of the anonymiser on purpose: it does not ask whether the text was anonymised, it
+looks for the values themselves. What counts as private (`private_identifiers`):
+- candidates (current rows and their history): full names, distinctive surnames, aliases,
+  e-mail addresses, phone numbers, postal addresses and postcodes, handles, websites;
+- agents: names, e-mail addresses, phone numbers;
+- register requesters (current rows and their history): names, e-mail addresses, phone
+  numbers, postal addresses and postcodes (briefing-event attendees and questioners are
+  candidates and requesters, so they are in the lists above);
+- whatever a redaction hid that is a contact detail, and what staff hid by hand (not parties).
+Never: the offices' and the PARO's public contacts (Election's spoc_* and paro_* fields, the
+office, force and fire service names) and parties' names and short forms (parties are public).
+
+Matching is by words, not characters (`_tokens`: accents and case folded, any punctuation a
+separator), so "Pennington-Smythe", "PENNINGTON SMYTHE" and "pennington smythe" are the same,
+and "Harrow" is not found inside "Harrowgate". A single word (a surname, a handle) counts only
+if it is distinctive: four letters or more, not an ordinary word (COMMON_WORDS) and not a word
+the site's own templates use. Phone numbers are compared by digits (+44 and spacing ignored),
+postcodes without spaces. Each file is read in every form a reader could see it: as stored, as
+HTML text (entities decoded, tags removed), as JSON strings, as unfolded iCalendar text, and,
+for a PDF, its strings and metadata plus the text recovered from its fonts' ToUnicode maps
+(WeasyPrint writes glyph numbers, not letters); the HTML a PDF is made from is read as well.
+
+A finding says which kind of identifier and in which file. The value itself is never kept: it
+must not reach a log, a run's reason or an e-mail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+_WORD = re.compile(r"\w+")
+_POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])")
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d \t().\-]{5,}\d")
+_HOUSE_LINE = re.compile(r"^\d+[a-z]?\b\s*\S", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_PLATFORM_NAMES = """facebook twitter x instagram linkedin tiktok youtube threads bsky mastodon
+    wordpress blogspot wixsite medium substack github google"""
+# A website on one of these is someone's only with its path ("facebook.com/rowan").
+_PLATFORMS = frozenset(_PLATFORM_NAMES.split())
+
+# Ordinary words people also have as surnames or nicknames: a single one of these is not
+# evidence of a leak ("Mr Pike" is, and is found as the full name or by the e-mail).
+_COMMON_TEXT = """
+    about after again also answer baker ball bank banks barber barker bell best bird black bond
+    booth bowman brook brooks brown budget burn burns bush butcher butler call card carter case
+    chance chase church clark clarke clay close coat cook cooper court cross dale dawn day dean
+    dell down drake duke dunn east fair field fields fish fisher fletcher ford forest fox frank
+    free frost gardner gate gay gentle glass gold golden good grace grant gray green grey hall
+    hand hardy harrow hart hay head heath hill hills holiday holly hood hope house hunt hunter
+    ivy james jay joy judge keen king knight lake lamb land lane law lawrence lee light lines
+    little long love low mark marsh marshall martin mason may mayor mead mill miller mills moon
+    moor moore moss nash new noble north oak page palmer park parker parks parson peach pearl
+    penny pike piper plant police poll pool pope porter post potter power powers price pride
+    rain reed reid rich ride ridge river rivers road rock rose ross rush sage salt sand savage
+    scott sharp shaw shepherd short silver slater small smith snow south spring stone storm
+    strong summer summers swan swift taylor thatcher tower town tucker turner tull vale wall
+    walker ward warren waters watt way webb well wells west white wild will wing winter wise
+    wolf wood woods worth wright young
+    """
+COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """One private value in a comparable form (never printed): `tokens` for words, `digits`
+    for a phone number (the national number without its 0), `postcode` without spaces."""
+
+    kind: str
+    tokens: tuple[str, ...] = ()
+    digits: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    path: str
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Return `text` with accents dropped and case folded ("Zoë" -> "zoe")."""
+    if text.isascii():
+        return text.casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(text)))
+
+
+def phone_digits(value: str) -> str:
+    """Return the national number of a phone number without its leading 0 ("+44 7700 900201"
+    and "07700 900201" both give "7700900201"), or "" if it has too few digits to be one."""
+    digits = re.sub(r"\D", "", value)
+    if value.strip().startswith("+44") or (digits.startswith("44") and len(digits) >= 12):
+        digits = digits[2:]
+    digits = digits.removeprefix("0")
+    return digits if len(digits) >= 7 else ""
+
+
+def postcodes_in(text: str) -> list[str]:
+    return ["".join(m.groups()) for m in _POSTCODE.finditer(text.upper())]
+
+
+# --- what is private -----------------------------------------------------------------------------
+
+
+class _Collector:
+    """Turns raw values into Identifiers, dropping what is public or not distinctive."""
+
+    def __init__(self, public: Iterable[str], ordinary: Iterable[str]) -> None:
+        public = [p for p in public if p and p.strip()]
+        self.public_tokens = [tokens(p) for p in public]
+        self.public_digits = {phone_digits(p) for p in public} - {""}
+        self.ordinary = COMMON_WORDS | frozenset(ordinary)
+        for words in self.public_tokens:
+            self.ordinary |= frozenset(words)
+        self.found: dict[tuple, Identifier] = {}
+
+    def _is_public(self, words: tuple[str, ...]) -> bool:
+        n = len(words)
+        return any(
+            words == pub[i : i + n] for pub in self.public_tokens for i in range(len(pub) - n + 1)
+        )
+
+    def _add(self, identifier: Identifier) -> None:
+        key = (identifier.tokens, identifier.digits, identifier.postcode)
+        self.found.setdefault(key, identifier)
+
+    def words(self, kind: str, value: str | None) -> None:
+        """Add `value` compared word by word; one word only if it is distinctive."""
+        words = tokens(value or "")
+        if not words or self._is_public(words):
+            return
+        if len(words) == 1 and (len(words[0]) < 4 or words[0] in self.ordinary):
+            return
+        self._add(Identifier(kind, tokens=words))
+
+    def name(self, who: str, value: str | None, *, alias: bool = False) -> None:
+        """Add a person's name: in full, first and last word, and distinctive surname parts."""
+        value = (value or "").strip()
+        if not value:
+            return
+        self.words(f"{who} {'alias' if alias else 'name'}", value)
+        parts = value.split()
+        if len(parts) >= 3:
+            self.words(f"{who} name", f"{parts[0]} {parts[-1]}")
+        if len(parts) >= 2:
+            surname = parts[-1]
+            self.words(f"{who} surname", surname)
+            for piece in re.split(r"[-'\u2019]", surname):
+                self.words(f"{who} surname", piece)
+
+    def email(self, who: str, value: str | None) -> None:
+        value = (value or "").strip()
+        if "@" in value:
+            self.words(f"{who} e-mail address", value)
+
+    def phone(self, who: str, value: str | None) -> None:
+        digits = phone_digits(value or "")
+        if digits and digits not in self.public_digits:
+            self._add(Identifier(f"{who} phone number", digits=digits))
+
+    def address(self, who: str, value: str | None) -> None:
+        value = value or ""
+        for code in postcodes_in(value):
+            self._add(Identifier(f"{who} postcode", postcode=code))
+        for line in re.split(r"[\n,;]", value):
+            line = _POSTCODE.sub(" ", line.upper()).strip()
+            if _HOUSE_LINE.match(line) and len(tokens(line)) >= 2:
+                self.words(f"{who} postal address", line)
+
+    def handle(self, who: str, value: str | None) -> None:
+        self.words(f"{who} social media handle", (value or "").strip().lstrip("@"))
+
+    def website(self, who: str, value: str | None) -> None:
+        value = re.sub(r"^[a-z]+://", "", (value or "").strip(), flags=re.IGNORECASE)
+        value = re.sub(r"^www\.", "", value, flags=re.IGNORECASE).rstrip("/")
+        if not value:
+            return
+        host, _, path = value.partition("/")
+        labels = host.lower().split(".")
+        if path or (len(labels) >= 2 and labels[-2] not in _PLATFORMS):
+            self.words(f"{who} website", value)
+
+    def identifiers(self) -> list[Identifier]:
+        return list(self.found.values())
+
+
+def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
+    """Return every private identifier held in the database (see the module's docstring).
+
+    `ordinary` are more words that never count alone (the site's own template words). A fixed
+    number of queries, each reading only the columns it needs.
+    """
+    from candidates.models import Candidate, Party
+    from election_protocol.models import Election
+    from publishing.models import PublicRedaction
+    from requests_register.models import Entry
+
+    public: list[str] = []
+    for row in Election.objects.values_list(
+        "spoc_name",
+        "spoc_email",
+        "spoc_phone",
+        "paro_name",
+        "paro_email",
+        "paro_phone",
+        "office_name",
+        "police_force_name",
+        "fire_service_name",
+        "area",
+    ):
+        public += row
+    for name, short_forms in Party.objects.values_list("name", "short_forms"):
+        public += [name, *(short_forms or [])]
+    collect = _Collector(public, ordinary)
+
+    candidate_fields = (
+        "name",
+        "aliases",
+        "emails",
+        "phones",
+        "postal_address",
+        "handles",
+        "website",
+        "agent_name",
+        "agent_email",
+        "agent_phone",
+    )
+    for model in (Candidate, Candidate.history.model):
+        for row in model.objects.values(*candidate_fields).distinct():
+            who = "a candidate's"
+            collect.name(who, row["name"])
+            for alias in row["aliases"] or []:
+                collect.name(who, alias, alias=True)
+            for email in row["emails"] or []:
+                collect.email(who, email)
+            for phone in row["phones"] or []:
+                collect.phone(who, phone)
+            collect.address(who, row["postal_address"])
+            for handle in row["handles"] or []:
+                collect.handle(who, handle)
+            collect.website(who, row["website"])
+            collect.name("an agent's", row["agent_name"])
+            collect.email("an agent's", row["agent_email"])
+            collect.phone("an agent's", row["agent_phone"])
+
+    entry_fields = ("requester_name", "requester_email", "requester_phone", "requester_address")
+    for model in (Entry, Entry.history.model):
+        for name, email, phone, address in model.objects.values_list(*entry_fields).distinct():
+            who = "a requester's"
+            collect.name(who, name)
+            collect.email(who, email)
+            collect.phone(who, phone)
+            collect.address(who, address)
+
+    # What a redaction hid: contact details whoever they belong to, and whatever staff hid by
+    # hand (a neighbour's name). Not automatic "person" matches (a first name alone is not
+    # evidence) nor parties (public).
+    redactions = (
+        PublicRedaction.objects.exclude(kind="party")
+        .filter(restored=False)
+        .values_list("kind", "source", "original")
+        .distinct()
+    )
+    who = "a redacted"
+    for kind, source, original in redactions:
+        if kind == "email":
+            collect.email(who, original)
+        elif kind == "phone":
+            collect.phone(who, original)
+        elif kind in ("postcode", "address"):
+            collect.address(who, original)
+        elif kind == "handle":
+            collect.handle(who, original)
+        elif kind == "website":
+            collect.website(who, original)
+        elif source == PublicRedaction.Source.MANUAL:
+            collect.words(f"{who} detail", original)
+    return collect.identifiers()
+
+
+# --- reading a file in every form ---------------------------------------------------------------
+
+
+def _ics_text(text: str) -> str:
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    return re.sub(r"\\([,;\\nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), unfolded)
+
+
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)
+
+
+def readings(path: str, data: bytes) -> list[str]:
+    """Return the texts a reader could get from the file at `path`."""
+    if path.endswith(".pdf"):
+        return pdf_texts(data)
+    text = data.decode("utf-8", "replace")
+    unescaped = html.unescape(text)  # attributes (links) included
+    out = [unescaped]
+    if "<" in text:  # markup: the text as read, a word split by a tag or not
+        out += [html.unescape(_TAG.sub("", text)), html.unescape(_TAG.sub(" ", text))]
+    if "%" in text:
+        out.append(unquote(unescaped))
+    if path.endswith(".ics"):
+        out.append(_ics_text(text))
+    if path.endswith(".json"):
+        with contextlib.suppress(ValueError):  # not JSON: read as text above
+            out.append("\n".join(_json_strings(json.loads(text))))
+    return list(dict.fromkeys(out))  # each distinct reading once
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+_TEXT_OP = re.compile(rb"(\[(?:[^\]\\]|\\.)*\]|<[0-9A-Fa-f\s]*>|\((?:[^()\\]|\\.)*\))\s*T[Jj]")
+
+
+def _is_textual(chunk: bytes) -> bool:
+    sample = chunk[:4096]
+    printable = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
+    return not sample or printable >= 0.9 * len(sample)
+
+
+def _inflate(data: bytes) -> list[bytes]:
+    """Return every stream of a PDF, inflated where it is Flate-compressed (WeasyPrint packs
+    most objects, metadata included, into compressed object streams)."""
+    out = []
+    for m in _STREAM.finditer(data):
+        raw = m.group(1)
+        try:
+            out.append(zlib.decompressobj().decompress(raw))
+        except zlib.error:
+            out.append(raw)
+    return out
+
+
+def _unescape_literal(body: bytes) -> bytes:
+    escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+    def one(m: re.Match[bytes]) -> bytes:
+        s = m.group(1)
+        if s[:1] in b"01234567":
+            return bytes([int(s, 8) & 0xFF])
+        if s in (b"\n", b"\r", b"\r\n"):
+            return b""
+        return escapes.get(s, s)
+
+    return re.sub(rb"\\([0-7]{1,3}|\r\n|.)", one, body, flags=re.S)
+
+
+def _decode_pdf_string(raw: bytes) -> str:
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", "replace")
+    return raw.decode("latin-1")
+
+
+def _pdf_strings(chunk: bytes) -> Iterator[str]:
+    """Yield the literal and hex strings of a PDF chunk, decoded (titles, outlines, alt text,
+    link addresses, metadata)."""
+    for m in re.finditer(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)", chunk, re.S):
+        yield _decode_pdf_string(_unescape_literal(m.group(1)))
+    for m in _HEX.finditer(chunk):
+        hexdigits = re.sub(rb"\s", b"", m.group(1))
+        if len(hexdigits) % 2:
+            hexdigits += b"0"
+        try:
+            yield _decode_pdf_string(bytes.fromhex(hexdigits.decode()))
+        except ValueError:
+            continue
+
+
+def _to_unicode_maps(chunks: list[bytes]) -> list[tuple[int, dict[bytes, str]]]:
+    """Return each ToUnicode CMap as (code length in bytes, code -> text)."""
+    maps = []
+    for chunk in chunks:
+        if b"begincmap" not in chunk:
+            continue
+        table: dict[bytes, str] = {}
+        width = 2
+        for block in _BFCHAR.findall(chunk):
+            values = [bytes.fromhex(h.decode()) for h in re.findall(rb"<([0-9A-Fa-f]+)>", block)]
+            for src, dst in zip(values[::2], values[1::2], strict=False):
+                table[src] = dst.decode("utf-16-be", "replace")
+                width = len(src)
+        for block in _BFRANGE.findall(chunk):
+            for lo, hi, dst in re.findall(
+                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])", block
+            ):
+                width = len(lo) // 2
+                start, end = int(lo, 16), int(hi, 16)
+                if dst.startswith(b"["):
+                    targets = [bytes.fromhex(h.decode()) for h in re.findall(rb"<(\w+)>", dst)]
+                else:
+                    first = int(dst[1:-1], 16)
+                    targets = [
+                        (first + i).to_bytes(len(dst[1:-1]) // 2, "big")
+                        for i in range(end - start + 1)
+                    ]
+                for i, target in enumerate(targets[: end - start + 1]):
+                    table[(start + i).to_bytes(width, "big")] = target.decode(
+                        "utf-16-be", "replace"
+                    )
+        if table:
+            maps.append((width, table))
+    return maps
+
+
+def _glyph_runs(chunk: bytes) -> list[list[bytes]]:
+    """Return the glyph codes of each text-showing operator (Tj, TJ) of a content stream."""
+    runs = []
+    for m in _TEXT_OP.finditer(chunk):
+        operand = m.group(1)
+        parts = []
+        for hexm in _HEX.finditer(operand):
+            hexdigits = re.sub(rb"\s", b"", hexm.group(1))
+            if len(hexdigits) % 2 == 0:
+                parts.append(bytes.fromhex(hexdigits.decode()))
+        for lit in re.finditer(rb"\(((?:[^()\\]|\\.)*)\)", operand, re.S):
+            parts.append(_unescape_literal(lit.group(1)))
+        runs.append(parts)
+    return runs
+
+
+def pdf_texts(data: bytes) -> list[str]:
+    """Return what can be read from a PDF: its strings and inflated streams (metadata, XMP,
+    outlines, link addresses) and its text, decoded through each font's ToUnicode map.
+
+    Which font a run uses is not tracked: every run is decoded with every map. A wrong map
+    gives gibberish, which matches nothing; the right one gives the text.
+    """
+    # The file's own syntax (streams cut out), and each inflated stream that is PDF syntax or
+    # text; font programs (binary) are skipped: their bytes only make noise.
+    chunks = [_STREAM.sub(b"stream endstream", data)]
+    chunks += [chunk for chunk in _inflate(data) if _is_textual(chunk)]
+    out = ["\n".join(_pdf_strings(chunk)) for chunk in chunks]
+    out += [chunk.decode("utf-8", "replace") for chunk in chunks[1:] if b"<x:xmpmeta" in chunk]
+    runs = [run for chunk in chunks[1:] if b"T" in chunk for run in _glyph_runs(chunk)]
+    for width, table in _to_unicode_maps(chunks):
+        decoded = [
+            "".join(
+                "".join(
+                    table.get(part[i : i + width], "\ufffd") for i in range(0, len(part), width)
+                )
+                for part in run
+            )
+            for run in runs
+        ]
+        # Runs on one line may split a word (a bold part) or not (the next line): read both.
+        out += ["".join(decoded), " ".join(decoded)]
+    return out
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+class Scanner:
+    """Finds Identifiers in text: words by their first word, phones by digits, postcodes."""
+
+    def __init__(self, identifiers: Iterable[Identifier]) -> None:
+        self.by_first: dict[str, list[Identifier]] = {}
+        self.by_digits: dict[str, Identifier] = {}
+        self.by_postcode: dict[str, Identifier] = {}
+        for ident in identifiers:
+            if ident.tokens:
+                self.by_first.setdefault(ident.tokens[0], []).append(ident)
+            elif ident.digits:
+                self.by_digits.setdefault(ident.digits, ident)
+            elif ident.postcode:
+                self.by_postcode.setdefault(ident.postcode, ident)
+        self.digit_lengths = sorted({len(d) for d in self.by_digits})
+        self.first_words = frozenset(self.by_first)
+
+    def kinds_in(self, text: str) -> set[str]:
+        """Return the kinds of identifier that occur in `text`."""
+        found: set[str] = set()
+        words = tokens(text)
+        n = len(words)
+        # Most texts hold none of the first words: a set intersection (in C) decides that.
+        hits = self.first_words.intersection(words)
+        for i, word in enumerate(words) if hits else ():
+            if word not in hits:
+                continue
+            for ident in self.by_first[word]:
+                size = len(ident.tokens)
+                if size == 1 or (i + size <= n and tuple(words[i : i + size]) == ident.tokens):
+                    found.add(ident.kind)
+        if self.by_digits:
+            for m in _PHONE_RUN.finditer(text):
+                digits = re.sub(r"\D", "", m.group())
+                for size in self.digit_lengths:
+                    for i in range(len(digits) - size + 1):
+                        ident = self.by_digits.get(digits[i : i + size])
+                        if ident:
+                            found.add(ident.kind)
+        if self.by_postcode:
+            for code in postcodes_in(text):
+                if code in self.by_postcode:
+                    found.add(self.by_postcode[code].kind)
+        return found
+
+    def scan(self, path: str, texts: Iterable[str]) -> list[Finding]:
+        kinds: set[str] = set()
+        for text in texts:
+            kinds |= self.kinds_in(text)
+        return [Finding(kind, path) for kind in sorted(kinds)]
+
+
+PUBLISH_BLOCKED = (
+    "Private details found, so nothing was published and the previous version stays online."
+)
+
+
+def describe(findings: list[Finding], *, outcome: str = PUBLISH_BLOCKED, limit: int = 6) -> str:
+    """Return a reason staff can act on: `outcome`, then each kind of identifier found and the
+    files it is in (at most `limit` named). Never the value."""
+    by_kind: dict[str, list[str]] = {}
+    for f in findings:
+        by_kind.setdefault(f.kind, []).append(f.path)
+    lines = []
+    for kind, paths in sorted(by_kind.items()):
+        more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+        lines.append(f"{kind.capitalize()} found in {', '.join(paths[:limit])}{more}.")
+    return " ".join([outcome, *lines])

@@ -1,0 +1,730 @@
+"""The public election page: rendered from the gate, checked for leaks, switched atomically,
+incremental, rolled back; and a crawl of the demo's whole site for its private identifiers.
+
+Reference election: the PCC polls of Thursday 2 May 2024 (tests.factories.ElectionFactory).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches
+from icalendar import Calendar
+
+from candidates.services import create_candidate
+from election_protocol.calendar import LONDON
+from election_protocol.models import Election
+from election_protocol.roles import Role
+from publishing import services
+from publishing.models import PublicEntry, PublishRun
+from publishing.site import pages, publish_site, rollback_to, scan
+from publishing.site.publish import RollbackError
+from publishing.site.target import LocalTarget, StorageTarget, default_target
+from requests_register import services as register
+from requests_register.models import OutboundEmail
+from tests.factories import PartyFactory
+
+RECEIVED = datetime(2024, 2, 19, 9, 30, tzinfo=LONDON)
+NOW = datetime(2024, 2, 20, 12, 0, tzinfo=LONDON)  # before the pre-election period
+
+# The requester of the answer in the "Done when" test, and how they wrote.
+REQUESTER = {
+    "requester_type": "public",
+    "requester_name": "Dorothy Pennington-Smythe",
+    "requester_email": "dot.pennington@example.net",
+    "requester_phone": "01632 960 123",
+    "requester_address": "4 Mill Lane, Kirkby Stephen, CA17 4QT",
+}
+QUESTION = (
+    "My name is Dorothy Pennington-Smythe of 4 Mill Lane, Kirkby Stephen, CA17 4QT. How many "
+    "officers cover the Eden district at night? Reply to dot.pennington@example.net."
+)
+ANSWER = "Eight officers cover the Eden district overnight, against six in 2022."
+REQUESTER_TRACES = [
+    "Dorothy",
+    "Pennington",
+    "Smythe",
+    "Mill Lane",
+    "CA17",
+    "dot.pennington",
+    "960 123",
+    "01632960123",
+]
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def cast(make_user, spoc, chief_executive):
+    return {"spoc": spoc, "ce": chief_executive}
+
+
+@pytest.fixture
+def candidate(election, spoc):
+    party = PartyFactory(name="Northshire Green Party", short_forms=["Greens"])
+    return create_candidate(
+        election=election,
+        by=spoc,
+        at=NOW,
+        name="Gareth Llewellyn-Harris",
+        party=party,
+        emails=["gareth@llewellyn4pcc.example.org"],
+        phones=["07700 900456"],
+        postal_address="Flat 2, 18 Station Road, Penrith CA11 7JQ",
+        handles=["@GazForPCC"],
+        website="https://llewellyn4pcc.example.org",
+    )
+
+
+def answered(election, cast, *, topic="Night cover", question=QUESTION, answer=ANSWER, **who):
+    """Return a register entry taken through the register's own funnel to sent."""
+    entry = register.log_entry(
+        election=election,
+        by=cast["spoc"],
+        received_at=RECEIVED,
+        channel="email",
+        kind="information",
+        topic=topic,
+        question=question,
+        now=NOW,
+        **(who or REQUESTER),
+    )
+    register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=NOW)
+    register.draft_answer(entry.pk, answer=answer, by=cast["spoc"], now=NOW)
+    register.set_entry_status(entry.pk, "approved", by=cast["ce"], may_approve=True, now=NOW)
+    register.set_entry_status(entry.pk, "sent", by=cast["spoc"], now=NOW)
+    entry.refresh_from_db()
+    return entry
+
+
+def published(election, cast, **kw) -> PublicEntry:
+    """Return a public entry prepared by the SPOC and approved by the Chief Executive."""
+    public_entry = services.prepare_public_entry(answered(election, cast, **kw), cast["spoc"])
+    services.submit_for_approval(public_entry.pk, cast["spoc"])
+    return services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
+
+
+def read_site(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def text(data: bytes) -> str:
+    return data.decode("utf-8-sig")
+
+
+# --- the "Done when" ---------------------------------------------------------------------------
+
+
+def test_an_approved_answer_is_on_every_output_with_no_trace_of_the_requester(
+    election, cast, candidate, tmp_path
+):
+    entry = published(election, cast)
+    result = publish_site(election, to=tmp_path / "site")
+    assert result.status == "published"
+    files = read_site(tmp_path / "site")
+    page = text(files[f"entries/{entry.reference}/index.html"])
+    assert "Eight officers cover the Eden district overnight" in page
+    assert entry.reference in text(files["register/index.html"])
+    feed = ET.fromstring(files["feed.atom"])  # noqa: S314 - our own output
+    atom = "{http://www.w3.org/2005/Atom}"
+    [item] = feed.findall(f"{atom}entry")
+    assert item.find(f"{atom}title").text == f"{entry.reference}: Night cover"
+    assert "Eight officers" in item.find(f"{atom}summary").text
+    assert item.find(f"{atom}link").get("href") == f"entries/{entry.reference}/index.html"
+    rows = list(csv.DictReader(io.StringIO(text(files["register.csv"]))))
+    assert [(r["Reference"], r["Answer"]) for r in rows] == [(entry.reference, ANSWER)]
+    doc = json.loads(files["register.json"])
+    assert [(e["reference"], e["answer"]) for e in doc["entries"]] == [(entry.reference, ANSWER)]
+    pdf_source = pages.pdf_html(pages.load(election))
+    assert "Eight officers cover the Eden district overnight" in pdf_source
+    assert files["register.pdf"].startswith(b"%PDF-")
+    pdf_text = "\n".join(scan.pdf_texts(files["register.pdf"]))
+    assert "Eight officers cover the Eden district overnight" in pdf_text
+    assert "Register of answers: Office of the Police and Crime Commissioner" in pdf_text
+    everything = [*(text(d) for p, d in files.items() if not p.endswith(".pdf")), pdf_text]
+    everything.append(pdf_source)
+    for trace in REQUESTER_TRACES:
+        assert not any(trace.casefold() in t.casefold() for t in everything), trace
+
+
+def test_only_published_entries_reach_the_site(election, cast, tmp_path):
+    draft = services.prepare_public_entry(
+        answered(election, cast, answer="A draft answer about horses."), cast["spoc"]
+    )
+    shown = published(election, cast, answer="A published answer about ponies.")
+    publish_site(election, to=tmp_path)
+    files = read_site(tmp_path)
+    blob = "\n".join(text(d) for p, d in files.items() if not p.endswith(".pdf"))
+    assert "ponies" in blob and shown.reference in blob
+    assert "horses" not in blob and draft.reference not in blob
+
+
+def test_a_planted_leak_stops_publication_with_a_clear_alert(election, cast, candidate):
+    entry = published(election, cast)
+    first = publish_site(election)
+    assert first.status == "published"
+    target = default_target()
+    live = os.readlink(target.current_path)
+    # A candidate's private e-mail written straight into a published answer.
+    PublicEntry.objects.filter(pk=entry.pk).update(
+        answer="Write to gareth@llewellyn4pcc.example.org for the figures."
+    )
+    result = publish_site(election)
+    run = PublishRun.objects.get(pk=PublishRun.objects.order_by("-pk").first().pk)
+    assert result.status == "blocked" and run.status == PublishRun.Status.BLOCKED
+    assert f"entries/{entry.reference}/index.html" in run.reason
+    assert "A candidate's e-mail address found in" in run.reason
+    assert "register.csv" in run.reason and "register.pdf" in run.reason
+    assert "gareth" not in run.reason.casefold() and "llewellyn" not in run.reason.casefold()
+    email = OutboundEmail.objects.get(purpose="public_site_blocked")
+    assert email.to == [cast["spoc"].email]
+    assert "previous version is still online" in email.body
+    assert run.reason in email.body and "llewellyn" not in email.body.casefold()
+    # Nothing switched, nothing left behind.
+    assert os.readlink(target.current_path) == live
+    assert (target.root / "current.txt").read_text().strip() == first.version
+    assert target.versions() == [first.version]
+    assert not any(target.staging_dir.iterdir())
+    served = (target.current_path / f"entries/{entry.reference}/index.html").read_text()
+    assert "llewellyn" not in served.casefold()
+
+
+def test_a_detail_that_became_private_after_publication_is_reported_as_live(election, cast):
+    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    assert publish_site(election).status == "published"
+    answered(
+        election,
+        cast,
+        requester_type="public",
+        requester_name="Quentin Bassingthwaite",
+        requester_email="qb@example.net",
+    )
+    result = publish_site(election)
+    assert result.status == "blocked"
+    assert f"The live version has it too, in entries/{entry.reference}/index.html" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("planted", "kind"),
+    [
+        ("Ring 07700 900456.", "A candidate's phone number"),
+        ("Ring +44 (0)7700-900-456.", "A candidate's phone number"),
+        ("Gareth Llewellyn-Harris said so.", "A candidate's name"),
+        ("As LLEWELLYN HARRIS said.", "A candidate's surname"),
+        ("Mr Llewellyn-Harris said so.", "A candidate's surname"),
+        ("Visit 18 Station Road.", "A candidate's postal address"),
+        ("Post to CA117JQ.", "A candidate's postcode"),
+        ("Follow gazforpcc.", "A candidate's social media handle"),
+        ("See llewellyn4pcc.example.org/about.", "A candidate's website"),
+        ("Ask dot.pennington@example.net.", "A requester's e-mail address"),
+        ("Ask Ms Pennington-Smythe.", "A requester's surname"),
+    ],
+)
+def test_the_check_finds_each_kind_of_identifier(election, cast, candidate, planted, kind):
+    entry = published(election, cast)
+    PublicEntry.objects.filter(pk=entry.pk).update(answer=planted)
+    result = publish_site(election)
+    assert result.status == "blocked"
+    assert f"{kind} found in" in result.reason
+
+
+def test_public_contacts_parties_and_ordinary_words_are_not_leaks(election, cast, candidate):
+    entry = published(election, cast)
+    PublicEntry.objects.filter(pk=entry.pk).update(
+        answer="Contact spoc@testshire.example.org or 07700 900002, or the PARO at "
+        "paro@testshire.example.org. The Greens and the Northshire Green Party asked too; "
+        "the station road is closed at night, as Gareth would tell you."
+    )
+    assert publish_site(election).status == "published"
+
+
+def test_the_pdf_metadata_is_checked_too():
+    from weasyprint import HTML
+
+    pdf = HTML(
+        string="<html lang=en><head><title>For rowan.pettifer@example.org</title></head>"
+        "<body><p>Nothing here.</p></body></html>"
+    ).write_pdf()
+    checker = scan.Scanner(
+        [
+            scan.Identifier(
+                "a candidate's e-mail address", tokens=scan.tokens("rowan.pettifer@example.org")
+            )
+        ]
+    )
+    assert checker.scan("register.pdf", scan.pdf_texts(pdf)) == [
+        scan.Finding("a candidate's e-mail address", "register.pdf")
+    ]
+
+
+# --- switching, rollback, keeping five -------------------------------------------------------
+
+
+def test_a_new_version_is_switched_atomically_and_rollback_works(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    target = default_target()
+    assert os.readlink(target.current_path) == f"versions/{first.version}"
+    assert first.version.endswith(f"-{PublishRun.objects.get().pk}")
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert target.current_version() == second.version
+    assert "Nine police dogs" in (target.current_path / "register.csv").read_text()
+
+    run = rollback_to(first.version)
+    assert run.status == "published" and run.version == first.version
+    assert os.readlink(target.current_path) == f"versions/{first.version}"
+    assert (target.root / "current.txt").read_text().strip() == first.version
+    assert "Nine police dogs" not in (target.current_path / "register.csv").read_text()
+
+    call_command("publish_site", "--rollback", second.version)
+    assert target.current_version() == second.version
+    with pytest.raises(CommandError, match="no complete version"):
+        call_command("publish_site", "--rollback", "20240101T000000Z-99")
+    with pytest.raises(RollbackError):
+        rollback_to("../../etc")
+
+
+def test_rollback_refuses_a_version_that_now_holds_a_private_identifier(election, cast):
+    published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    first = publish_site(election)
+    assert first.status == "published"
+    # Later she asks a question herself: her name is now a requester's, and private.
+    answered(
+        election,
+        cast,
+        requester_type="public",
+        requester_name="Quentin Bassingthwaite",
+        requester_email="qb@example.net",
+    )
+    with pytest.raises(RollbackError, match="A requester's name found in"):
+        rollback_to(first.version)
+
+
+def test_the_last_five_versions_are_kept(election, cast):
+    versions = []
+    for minute in range(7):
+        published(election, cast, topic=f"Topic {minute}", answer=f"Answer {minute}.")
+        with time_machine.travel(NOW.replace(minute=minute), tick=False):
+            versions.append(publish_site(election).version)
+    target = default_target()
+    assert target.versions() == versions[-5:]
+    assert target.current_version() == versions[-1]
+
+
+def test_a_version_that_fails_midway_leaves_the_live_site_alone(election, cast, monkeypatch):
+    published(election, cast)
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+
+    def crash(html):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(pages, "render_pdf", crash)
+    with pytest.raises(RuntimeError):
+        publish_site(election)
+    target = default_target()
+    assert target.current_version() == first.version
+    assert target.versions() == [first.version]  # the half-built one is not a version
+    assert "Nine police dogs" not in (target.current_path / "register.csv").read_text()
+    monkeypatch.undo()
+    failed = PublishRun.objects.order_by("-pk").first()
+    assert failed.status == "failed" and "RuntimeError" in failed.reason
+    assert publish_site(election).status == "published"
+    assert target.current_version() != first.version
+
+
+def test_any_django_storage_gets_versions_and_current_txt(election, cast, settings):
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public_site": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    published(election, cast)
+    first = publish_site(election)
+    target = default_target()
+    assert isinstance(target, StorageTarget)
+    storage = storages["public_site"]
+    assert storage.open("current.txt").read().decode().strip() == first.version
+    assert storage.exists(f"versions/{first.version}/register.csv")
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert storage.open("current.txt").read().decode().strip() == second.version
+    assert "static/govuk/app.css" in second.carried
+    assert rollback_to(first.version).version == first.version
+    assert target.current_version() == first.version
+
+
+# --- incremental -------------------------------------------------------------------------------
+
+
+def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast):
+    entries = [
+        published(election, cast, topic=f"Topic {n}", answer=f"Answer {n}.") for n in range(3)
+    ]
+    first = publish_site(election)
+    assert len(first.rendered) == first.files and not first.carried
+    new = published(election, cast, topic="Topic 9", answer="Answer nine.")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert sorted(second.rendered) == sorted(
+        [
+            f"entries/{new.reference}/index.html",
+            "register/index.html",
+            "register.csv",
+            "register.json",
+            "feed.atom",
+            "register.pdf",
+        ]
+    )
+    for entry in entries:
+        assert f"entries/{entry.reference}/index.html" in second.carried
+    run = PublishRun.objects.get(version=second.version)
+    assert (run.files_rendered, run.files_carried) == (6, second.files - 6)
+    assert run.pages_changed == 6
+    # Carried files are hard links: no copy, no extra space.
+    target = default_target()
+    old = target.versions_dir / first.version / f"entries/{entries[0].reference}/index.html"
+    assert (
+        os.stat(old).st_ino
+        == os.stat(
+            target.versions_dir / second.version / f"entries/{entries[0].reference}/index.html"
+        ).st_ino
+    )
+    # Nothing changed: no new version, and the five kept for rollback stay as they are.
+    with time_machine.travel(NOW.replace(minute=9), tick=False):
+        third = publish_site(election)
+    assert third.unchanged and third.version == second.version and not third.rendered
+    assert target.versions() == [first.version, second.version]
+
+
+def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
+    election, cast, monkeypatch
+):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    entries = [
+        published(election, cast, topic=topic, answer=f"About {topic}.")
+        for topic in ("Alpha", "Bravo", "Charlie", "Delta")
+    ]
+    publish_site(election)
+    new = published(election, cast, topic="Echo", answer="About Echo.")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        result = publish_site(election)
+    # Every list page says "of 5" and links to the new third page; no other permalink changes.
+    assert sorted(result.rendered) == sorted(
+        [
+            f"entries/{new.reference}/index.html",
+            "register/index.html",
+            "register/page-2/index.html",
+            "register/page-3/index.html",
+            "register.csv",
+            "register.json",
+            "feed.atom",
+            "register.pdf",
+        ]
+    )
+    assert all(f"entries/{e.reference}/index.html" in result.carried for e in entries)
+
+
+def test_a_withdrawn_entry_shows_only_its_notice(election, cast, tmp_path):
+    entry = published(election, cast, topic="Horses", answer="Two police horses in 2023.")
+    services.withdraw(entry.pk, "Superseded by newer figures.", cast["spoc"])
+    publish_site(election, to=tmp_path)
+    files = read_site(tmp_path)
+    page = text(files[f"entries/{entry.reference}/index.html"])
+    assert "Superseded by newer figures." in page and "withdrawn" in page
+    assert "police horses" not in page and "Horses" not in page
+    blob = "\n".join(text(d) for p, d in files.items() if not p.endswith(".pdf"))
+    assert "police horses" not in blob
+    doc = json.loads(files["register.json"])
+    assert doc["entries"] == []
+    assert [n["reference"] for n in doc["withdrawn"]] == [entry.reference]
+    assert entry.reference in text(files["withdrawn/index.html"])
+
+
+def test_the_csv_neutralises_formulas(election, cast, tmp_path):
+    published(election, cast, topic="Formulas", answer='=HYPERLINK("http://x.example", "x")')
+    publish_site(election, to=tmp_path)
+    [row] = list(csv.DictReader(io.StringIO((tmp_path / "register.csv").read_text("utf-8-sig"))))
+    assert row["Answer"] == '\'=HYPERLINK("http://x.example", "x")'
+
+
+def test_register_pages_cost_the_same_queries_for_one_and_three_entries(election, cast, tmp_path):
+    published(election, cast, topic="One", answer="One.")
+
+    def count(folder):
+        fresh = Election.objects.get(pk=election.pk)  # its timetable is cached per instance
+        with CaptureQueriesContext(connection) as ctx:
+            publish_site(fresh, to=folder)
+        return len(ctx.captured_queries)
+
+    one = count(tmp_path / "one")
+    published(election, cast, topic="Two", answer="Two.")
+    published(election, cast, topic="Three", answer="Three.")
+    three = count(tmp_path / "three")
+    assert one == three
+    assert len(json.loads((tmp_path / "three/register.json").read_text())["entries"]) == 3
+
+
+def test_a_preview_refuses_a_folder_that_is_not_a_preview(election, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(Exception, match="not empty"):
+        publish_site(election, to=tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_command_renders_a_preview(election, cast, tmp_path, capsys):
+    published(election, cast)
+    call_command("publish_site", "--to", str(tmp_path / "preview"), "--election", election.pk)
+    assert "Published" in capsys.readouterr().out
+    assert (tmp_path / "preview/index.html").is_file()
+    assert not PublishRun.objects.exists()
+
+
+# --- the staff pages and the demo route --------------------------------------------------------
+
+
+def test_publishing_runs_page_and_publish_now(client, election, cast, auditor, count_queries):
+    published(election, cast)
+    publish_site(election)
+    client.force_login(cast["spoc"])
+    url = "/publishing/runs/"
+    one = count_queries(lambda: client.get(url))
+    publish_site(election)
+    publish_site(election)
+    html = client.get(url).content.decode()
+    assert count_queries(lambda: client.get(url)) == one
+    assert html.count("No change: version") == 2 and "Publish now" in html
+    response = client.post("/publishing/runs/publish/")
+    assert response.status_code == 302
+    run = PublishRun.objects.order_by("-pk").first()
+    assert run.requested_by == cast["spoc"]
+    client.force_login(auditor)
+    html = client.get(url).content.decode()
+    assert "Publish now" not in html and "Publishing runs" in html
+    assert client.post("/publishing/runs/publish/").status_code == 403
+
+
+def test_permissions_for_publishing_runs(make_user):
+    from publishing import permissions
+
+    for role, view, publish in [
+        (Role.SPOC, True, True),
+        (Role.CHIEF_EXECUTIVE, True, True),
+        (Role.AUDITOR, True, False),
+        (Role.POLICE_LIAISON, False, False),
+    ]:
+        user = make_user(role)
+        assert permissions.can_view_publish_runs(user) is view, role
+        assert permissions.can_publish_site(user) is publish, role
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """Load the URL configuration as in DEBUG (the demo), and put it back afterwards."""
+    import election_protocol.urls
+
+    settings.DEBUG = True
+    importlib.reload(election_protocol.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(election_protocol.urls)
+    clear_url_caches()
+
+
+def test_the_demo_serves_only_the_live_version_at_election(client, election, cast, debug_urls):
+    assert client.get("/election/").status_code == 404  # nothing published yet
+    entry = published(election, cast)
+    first = publish_site(election)
+    response = client.get("/election/")  # anonymous: the public page needs no login
+    assert response.status_code == 200
+    assert "Election information" in b"".join(response.streaming_content).decode()
+    assert client.get(f"/election/entries/{entry.reference}/").status_code == 200
+    assert client.get("/election/register.csv").status_code == 200
+    assert client.get("/election/manifest.json").status_code == 200
+    for outside in (
+        "/election/../current.txt",
+        "/election/%2e%2e/current.txt",
+        f"/election/versions/{first.version}/index.html",
+        "/election/staging/",
+        "/election//etc/passwd",
+    ):
+        # 404, or 400 where Django refuses a path that leaves the folder.
+        assert client.get(outside).status_code in (400, 404), outside
+
+
+def test_the_election_route_exists_only_in_debug(client, election, cast):
+    published(election, cast)
+    publish_site(election)
+    assert client.get("/election/").status_code == 404  # no such route outside DEBUG
+
+
+# --- the crawl: every output file of the demo, every private identifier of its data -----------
+
+DEMO_NOW = datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)
+
+
+def _private_values() -> list[tuple[str, str]]:
+    """Return (what, value) for every private identifier of the demo's data, built here from
+    the database, independently of the site's scanner."""
+    from candidates.models import Candidate
+    from requests_register.models import Entry
+
+    values: list[tuple[str, str]] = []
+    for c in Candidate.objects.all():
+        values += [("candidate name", c.name), ("candidate surname", c.name.split()[-1])]
+        values += [("alias", a) for a in c.aliases]
+        values += [("candidate e-mail", e) for e in c.emails]
+        values += [("candidate phone", p) for p in c.phones]
+        values += [("handle", h) for h in c.handles]
+        if c.website:
+            values.append(("website", re.sub(r"^https?://", "", c.website)))
+        if c.postal_address:
+            lines = c.postal_address.splitlines()
+            values += [("address", lines[0]), ("postcode", lines[-1])]
+        if c.agent_name:
+            values += [("agent name", c.agent_name), ("agent surname", c.agent_name.split()[-1])]
+        values += [("agent e-mail", c.agent_email), ("agent phone", c.agent_phone)]
+    for e in Entry.objects.all():
+        values += [("requester name", e.requester_name), ("requester e-mail", e.requester_email)]
+        values += [
+            ("requester phone", e.requester_phone),
+            ("requester address", e.requester_address),
+        ]
+    return sorted({(what, v.strip()) for what, v in values if v and v.strip()})
+
+
+def _variants(what: str, value: str) -> list[str]:
+    if "phone" in what:
+        digits = re.sub(r"\D", "", value)
+        return [digits, digits[1:], value, f"+44 {value[1:]}"]
+    return [value]
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed the demo once (fixed `now`), publish it, and return its files and the private
+    identifiers of its data; everything in the database is rolled back afterwards."""
+    from election_protocol.demo import seed_demo
+
+    var = tmp_path_factory.mktemp("demo-var")
+    root = var / "public"
+    public_site = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root)},
+    }
+    from django.conf import settings as django_settings
+
+    storages_setting = {**django_settings.STORAGES, "public_site": public_site}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=var, PUBLIC_SITE_ROOT=root, STORAGES=storages_setting),
+        transaction.atomic(),
+    ):
+        result = seed_demo(DEMO_NOW)
+        target = default_target()
+        assert isinstance(target, LocalTarget) and target.root == root
+        site = {
+            "files": read_site(target.current_path),
+            "private": _private_values(),
+            "entries": list(
+                PublicEntry.objects.filter(status="published").values_list("reference", "answer")
+            ),
+            "runs": list(PublishRun.objects.values_list("status", flat=True)),
+            "pdf_source": pages.pdf_html(pages.load(result.election)),
+        }
+        transaction.set_rollback(True)
+    return site
+
+
+@pytest.mark.django_db
+def test_the_demo_publishes_its_answers_and_notes(demo_site):
+    assert demo_site["runs"] == ["published"]
+    references = [ref for ref, _ in demo_site["entries"]]
+    assert len(references) == 3 and any("-M-" in ref for ref in references)
+    files = demo_site["files"]
+    for reference, _answer in demo_site["entries"]:
+        assert f"entries/{reference}/index.html" in files
+        assert reference in text(files["register.json"])
+    assert "6 mobile camera vans" in text(files["register.csv"])  # the demo's correction
+
+
+@pytest.mark.django_db
+def test_crawl_every_output_file_for_the_demo_private_identifiers(demo_site):
+    files = demo_site["files"]
+    assert {"index.html", "register.csv", "register.json", "feed.atom", "key-dates.ics"} <= set(
+        files
+    )
+    assert len(demo_site["private"]) > 40
+    readable = {
+        path: text(data).casefold()
+        for path, data in files.items()
+        if not path.endswith((".pdf", ".svg"))
+    }
+    readable["register.pdf (text)"] = "\n".join(scan.pdf_texts(files["register.pdf"])).casefold()
+    readable["register.pdf (source)"] = demo_site["pdf_source"].casefold()
+    assert "neighbourhood officers" in readable["register.pdf (text)"]
+    found = [
+        (what, path)
+        for what, value in demo_site["private"]
+        for variant in _variants(what, value)
+        for path, content in readable.items()
+        if re.search(rf"(?<!\w){re.escape(variant.casefold())}(?!\w)", content)
+    ]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_crawl_formats_parse_and_html_has_no_inline_script_or_style(demo_site):
+    files = demo_site["files"]
+    feed = ET.fromstring(files["feed.atom"])  # noqa: S314 - our own output
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3
+    calendar = Calendar.from_ical(files["key-dates.ics"])
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert "Polling day" in summaries
+    assert any(s.startswith("Candidate briefing:") for s in summaries)
+    poll = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Polling day")
+    assert poll.decoded("DTSTART").tzinfo.key == "Europe/London"
+    assert poll.decoded("DTSTART").hour == 7
+    assert len(json.loads(files["register.json"])["entries"]) == 3
+    html_files = {p: text(d) for p, d in files.items() if p.endswith(".html")}
+    assert len(html_files) >= 10
+    for path, html in html_files.items():
+        assert "style=" not in html and "<style" not in html, path
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'src="' in tag, (path, tag)
+        assert not re.search(r"<script\b[^>]*>\s*[^<\s]", html), path
+        assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
+        # Every relative link leads to a file of the site: it works from any address.
+        for link in re.findall(r'(?:href|src)="([^"]+)"', html):
+            if link.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            target = os.path.normpath(os.path.join(os.path.dirname(path), link.split("#")[0]))
+            assert target in files, (path, link)

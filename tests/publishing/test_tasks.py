@@ -1,0 +1,138 @@
+"""The publishing task and its safety nets: eager Celery, as the demo runs it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from publishing import services, site
+from publishing.models import PublishRun
+from publishing.site import publish as publish_module
+from publishing.site.target import default_target
+from publishing.tasks import task_publish_site, task_requeue_publish_runs
+from tests.publishing.test_site import NOW, answered, published
+
+pytestmark = pytest.mark.usefixtures("_frozen")
+
+
+@pytest.fixture
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def cast(spoc, chief_executive):
+    return {"spoc": spoc, "ce": chief_executive}
+
+
+def test_an_approval_publishes_the_site_after_commit(
+    election, cast, django_capture_on_commit_callbacks
+):
+    entry = services.prepare_public_entry(answered(election, cast), cast["spoc"])
+    services.submit_for_approval(entry.pk, cast["spoc"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_and_publish(entry.pk, cast["ce"], False, NOW)
+    run = PublishRun.objects.get()
+    assert run.status == PublishRun.Status.PUBLISHED and run.attempts == 1
+    assert run.version == default_target().current_version()
+    live = default_target().current_path / f"entries/{entry.reference}/index.html"
+    assert "Eight officers" in live.read_text()
+
+
+def test_the_task_is_idempotent(election, cast, django_capture_on_commit_callbacks):
+    published(election, cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = site.schedule_publish(election.pk)
+    run.refresh_from_db()
+    assert run.status == "published"
+    assert task_publish_site.delay(run_id=run.pk).get() == "skipped"
+    assert task_publish_site.delay(run_id=999_999).get() == "skipped"
+    assert PublishRun.objects.count() == 1
+
+
+def test_a_second_request_joins_the_queued_run(election, cast):
+    first = site.schedule_publish(election.pk)  # on_commit never runs: it stays queued
+    second = site.schedule_publish(election.pk)
+    assert first.pk == second.pk and first.status == "queued"
+
+
+def test_a_broker_outage_leaves_the_run_queued_for_the_beat(
+    election, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    published(election, cast)
+
+    def broker_down(**kwargs):
+        raise OperationalError("Redis is down")
+
+    monkeypatch.setattr(task_publish_site, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = site.schedule_publish(election.pk)
+    run.refresh_from_db()
+    assert run.status == "queued" and default_target().current_version() is None
+    monkeypatch.undo()
+    assert site.requeue_publish_runs(now=timezone.now() + timedelta(seconds=30)) == 0
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        assert task_requeue_publish_runs.delay().get() == 1
+    run.refresh_from_db()
+    assert run.status == "published"
+
+
+def test_a_run_left_running_by_a_dead_worker_is_taken_over(election, cast):
+    published(election, cast)
+    run = PublishRun.objects.create(
+        election=election,
+        status="running",
+        created_at=NOW - timedelta(hours=1),
+        started_at=NOW - timedelta(hours=1),
+        progress_at=NOW - timedelta(minutes=20),
+        attempts=1,
+    )
+    # While it holds the lock, another run waits its turn.
+    waiting = PublishRun.objects.create(election=election, created_at=NOW - timedelta(minutes=5))
+    with pytest.raises(site.PublishBusy):
+        site.run_publish(waiting.pk)
+    assert site.requeue_publish_runs(now=NOW) == 2
+    run.refresh_from_db()
+    waiting.refresh_from_db()
+    assert run.status == "published" and run.attempts == 2
+    assert waiting.status == "published"
+
+
+def test_a_storage_error_is_retried_then_given_up(election, cast, monkeypatch):
+    published(election, cast)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish_module, "publish_site", disk_full)
+    run = PublishRun.objects.create(election=election, created_at=NOW)
+    with pytest.raises(site.TransientPublishError):
+        site.run_publish(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == ("queued", 1)
+    assert "No space left on device" in run.progress
+    PublishRun.objects.filter(pk=run.pk).update(attempts=publish_module.MAX_ATTEMPTS - 1)
+    with pytest.raises(OSError):
+        site.run_publish(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "gave up" in run.reason
+
+
+def test_an_unexpected_error_fails_the_run_without_quoting_it(election, cast, monkeypatch):
+    published(election, cast)
+
+    def broken(*args, **kwargs):
+        raise ValueError("Dorothy Pennington-Smythe broke it")
+
+    monkeypatch.setattr(publish_module, "publish_site", broken)
+    run = PublishRun.objects.create(election=election, created_at=NOW)
+    with pytest.raises(ValueError):
+        task_publish_site.delay(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert "ValueError" in run.reason and "Dorothy" not in run.reason
