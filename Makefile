@@ -10,11 +10,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
-# Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs; gettext for
+# `make messages` (makemessages/compilemessages: the Welsh translation); Debian's chromium for
+# the browser tests (tests/browser: Playwright drives it, no browser is downloaded);
+# docker-compose to validate docker-compose.yml (tests/deploy: no Docker engine is needed).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext chromium docker-compose
 
 
-.PHONY: demo test test-sqlite lint bench setup system-packages lock serve migrate clean
+.PHONY: demo test test-sqlite lint security bench messages setup system-packages lock serve migrate clean
 
 setup: $(STAMP)
 
@@ -48,7 +51,7 @@ demo: migrate
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/election_spoc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-test: lint
+test: lint security
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
 	bash scripts/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(ARGS)
@@ -58,6 +61,13 @@ test: lint
 test-sqlite: setup
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not redis" $(ARGS)
 
+# The Welsh translation (issue 7): collect every marked string into locale/cy/LC_MESSAGES/
+# django.po (existing translations kept), then compile django.mo. Both files are committed, so
+# running the application never needs gettext; tests/i18n checks the .mo matches the .po.
+messages: setup
+	$(BIN)/python manage.py makemessages --locale cy --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale cy --ignore ".venv/*"
+
 # Benchmarks (issue 7 extends this into a full table in docs/PERFORMANCE.md).
 bench: setup
 	$(BIN)/python -m benchmarks.anonymise
@@ -65,6 +75,14 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Security checks run by `make test` (issue 6, item 5): bandit on the project's code (config in
+# bandit.toml; each finding fixed or justified with `# nosec <id>` where it stands), and
+# pip-audit on requirements.lock (scripts/audit_dependencies.py: fails on a known vulnerability,
+# and in CI when the vulnerability service cannot be reached).
+security: setup
+	$(BIN)/bandit -c bandit.toml -r . -q
+	$(BIN)/python scripts/audit_dependencies.py
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to PyPI).
 lock: setup

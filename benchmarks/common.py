@@ -27,7 +27,7 @@ class Figure:
     detail: str = ""
 
     def formatted(self) -> str:
-        if self.unit in {"queries", "files", "entries"}:
+        if self.unit in {"queries", "files", "entries"} or isinstance(self.value, int):
             return f"{self.value:,.0f}"
         if abs(self.value) >= 100:
             return f"{self.value:,.0f}"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefings import rules
 from briefings.models import BriefingEvent, BriefingMaterial, OfferItem, VisitType
@@ -24,7 +25,7 @@ def _local_input():
 
 class PrepareBookingForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What is asked for",
+        label=_("What is asked for"),
         choices=[(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
         widget=forms.Select(attrs=SELECT),
     )
@@ -32,31 +33,31 @@ class PrepareBookingForm(forms.Form):
         queryset=VisitType.objects.all(),
         required=False,
         widget=forms.Select(attrs=SELECT),
-        label="Premises (for a visit)",
-        empty_label="Not a visit",
+        label=_("Premises (for a visit)"),
+        empty_label=_("Not a visit"),
     )
     offer_item = forms.ModelChoiceField(
         queryset=OfferItem.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
-        label="Part of the equal offer",
-        empty_label="No: a request of their own",
+        label=_("Part of the equal offer"),
+        empty_label=_("No: a request of their own"),
     )
     advance_questions = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs=AREA),
-        help_text="Required for a meeting (Cumbria protocol 8.3)",
+        help_text=_("Required for a meeting (Cumbria protocol 8.3)"),
     )
     checked_materials = forms.ModelMultipleChoiceField(
         queryset=BriefingMaterial.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
-        label="Published material you checked",
+        label=_("Published material you checked"),
     )
     material_check_note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={**AREA, "rows": 3}),
-        label="Why the published material does not answer it",
+        label=_("Why the published material does not answer it"),
     )
 
     def __init__(self, *args, election, **kwargs) -> None:
@@ -91,11 +92,11 @@ class StepForm(forms.Form):
             starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
             for name in ("starts_at", "ends_at", "place", "host"):
                 if not cleaned.get(name):
-                    self.add_error(name, "Required to schedule it.")
+                    self.add_error(name, _("Required to schedule it."))
             if starts and ends and ends <= starts:
-                self.add_error("ends_at", "The end must be after the start.")
+                self.add_error("ends_at", _("The end must be after the start."))
             if starts and starts < timezone.now():
-                self.add_error("starts_at", "Choose a time in the future.")
+                self.add_error("starts_at", _("Choose a time in the future."))
         return cleaned
 
 
@@ -122,18 +123,18 @@ class EventForm(forms.ModelForm):
         starts: datetime | None = cleaned.get("starts_at")
         ends: datetime | None = cleaned.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The end must be after the start.")
+            self.add_error("ends_at", _("The end must be after the start."))
         return cleaned
 
 
 class QuestionLinkForm(forms.Form):
     reference = forms.CharField(
-        label="Register reference of the advance question",
+        label=_("Register reference of the advance question"),
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
 
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={**AREA, "rows": 8}), label="Notes of the briefing"
+        widget=forms.Textarea(attrs={**AREA, "rows": 8}), label=_("Notes of the briefing")
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings import rules
@@ -29,7 +30,7 @@ class BriefingMaterial(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="materials")
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=100)
-    url = models.URLField("public address", help_text="Where the public can read it")
+    url = models.URLField(_("public address"), help_text=_("Where the public can read it"))
     summary = models.TextField(blank=True)
     published = models.BooleanField(default=False)
 
@@ -70,8 +71,8 @@ class BriefingEvent(models.Model):
     asked in advance, notes published (Cumbria protocol 8.2)."""
 
     class Audience(models.TextChoices):
-        ALL = "all", "Everyone interested (prospective and declared candidates)"
-        DECLARED = "declared", "Declared candidates only"
+        ALL = "all", _("Everyone interested (prospective and declared candidates)")
+        DECLARED = "declared", _("Declared candidates only")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="events")
     title = models.CharField(max_length=200)
@@ -151,10 +152,10 @@ class CandidateOffer(models.Model):
     """One offer item to one candidate: offered, accepted, held or declined."""
 
     class State(models.TextChoices):
-        OFFERED = "offered", "Offered"
-        ACCEPTED = "accepted", "Accepted"
-        HELD = "held", "Held"
-        DECLINED = "declined", "Declined"
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        HELD = "held", _("Held")
+        DECLINED = "declined", _("Declined")
 
     item = models.ForeignKey(OfferItem, on_delete=models.CASCADE, related_name="offers")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="offers")
@@ -190,9 +191,9 @@ class Booking(models.Model):
     advance_questions = models.TextField(blank=True)
     checked_materials = models.ManyToManyField(BriefingMaterial, blank=True, related_name="+")
     material_check_note = models.TextField(
-        "what was checked",
+        _("what was checked"),
         blank=True,
-        help_text="The published material you checked, and why it does not answer the request",
+        help_text=_("The published material you checked, and why it does not answer the request"),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=rules.Status.PREPARED, editable=False
@@ -230,7 +231,7 @@ class Booking(models.Model):
         kind = rules.Kind(self.kind)
         if kind == rules.Kind.VISIT and self.visit_type_id:
             return f"A visit: {self.visit_type.name}"
-        return rules.KIND_LABELS[kind]
+        return str(rules.KIND_LABELS[kind])  # a str, as annotated: stored in public text
 
 
 class BookingStep(models.Model):

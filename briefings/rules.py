@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Kind(StrEnum):
     MEETING_CHIEF_EXECUTIVE = "meeting_ce"
@@ -17,11 +19,11 @@ class Kind(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.MEETING_CHIEF_EXECUTIVE: "One-to-one meeting with the Chief Executive",
-    Kind.MEETING_CHIEF_CONSTABLE: "One-to-one meeting with the Chief Constable",
-    Kind.MEETING_CHIEF_FIRE_OFFICER: "One-to-one meeting with the Chief Fire Officer",
-    Kind.VISIT: "Visit to premises",
-    Kind.HUSTINGS: "Hustings or campaign event",
+    Kind.MEETING_CHIEF_EXECUTIVE: _("One-to-one meeting with the Chief Executive"),
+    Kind.MEETING_CHIEF_CONSTABLE: _("One-to-one meeting with the Chief Constable"),
+    Kind.MEETING_CHIEF_FIRE_OFFICER: _("One-to-one meeting with the Chief Fire Officer"),
+    Kind.VISIT: _("Visit to premises"),
+    Kind.HUSTINGS: _("Hustings or campaign event"),
 }
 MEETINGS = frozenset(
     {Kind.MEETING_CHIEF_EXECUTIVE, Kind.MEETING_CHIEF_CONSTABLE, Kind.MEETING_CHIEF_FIRE_OFFICER}
@@ -58,13 +60,13 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.PREPARED: "Awaiting the Chief Executive",
-    Status.APPROVED: "Approved, awaiting the chief",
-    Status.CONFIRMED: "Confirmed, to schedule",
-    Status.SCHEDULED: "Scheduled",
-    Status.HELD: "Held",
-    Status.DECLINED: "Declined",
-    Status.CANCELLED: "Cancelled",
+    Status.PREPARED: _("Awaiting the Chief Executive"),
+    Status.APPROVED: _("Approved, awaiting the chief"),
+    Status.CONFIRMED: _("Confirmed, to schedule"),
+    Status.SCHEDULED: _("Scheduled"),
+    Status.HELD: _("Held"),
+    Status.DECLINED: _("Declined"),
+    Status.CANCELLED: _("Cancelled"),
 }
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -110,21 +112,29 @@ def check_request(facts: RequestFacts) -> None:
     kind = Kind(facts.kind)
     if kind == Kind.HUSTINGS:
         raise BookingError(
-            "Requests to attend or speak at hustings or campaign events are refused "
-            "(Norfolk protocol 20)."
+            _(
+                "Requests to attend or speak at hustings or campaign events are refused "
+                "(Norfolk protocol 20)."
+            )
         )
     if kind in MEETINGS:
         if not facts.candidate_declared:
             raise BookingError(
-                "Individual meetings are only for candidates who have formally declared: "
-                "refuse it on the register (Cumbria protocol 8.3)."
+                _(
+                    "Individual meetings are only for candidates who have formally declared: "
+                    "refuse it on the register (Cumbria protocol 8.3)."
+                )
             )
         if not facts.advance_questions.strip():
-            raise BookingError("Ask for the questions in advance: they are required (Cumbria 8.3).")
+            raise BookingError(
+                _("Ask for the questions in advance: they are required (Cumbria 8.3).")
+            )
         if not facts.checked_published_material:
             raise BookingError(
-                "Confirm the information is not already in published material, and link what "
-                "you checked (Cumbria protocol 8.3)."
+                _(
+                    "Confirm the information is not already in published material, and link what "
+                    "you checked (Cumbria protocol 8.3)."
+                )
             )
 
 
@@ -177,8 +187,8 @@ def check_step(new: Status, facts: StepFacts) -> None:
     current, new = Status(facts.status), Status(new)
     if new not in TRANSITIONS[current]:
         raise BookingError(
-            f"A booking that is {STATUS_LABELS[current].lower()} cannot become "
-            f"{STATUS_LABELS[new].lower()}."
+            _("A booking that is %(status)s cannot become %(new_status)s.")
+            % {"status": STATUS_LABELS[current].lower(), "new_status": STATUS_LABELS[new].lower()}
         )
     actor = who_acts(current, new, facts.chief)
     if actor not in facts.actor:
@@ -187,28 +197,32 @@ def check_step(new: Status, facts: StepFacts) -> None:
             Actor.CHIEF: "the chief involved",
             Actor.SPOC: "the Election SPOC",
         }
-        raise BookingError(f"This step is for {names[actor]}.")
+        raise BookingError(_("This step is for %(actor)s.") % {"actor": names[actor]})
     if new in (Status.DECLINED, Status.CANCELLED) and not facts.reason.strip():
-        raise BookingError("Give the reason: it is recorded and sent to the candidate.")
+        raise BookingError(_("Give the reason: it is recorded and sent to the candidate."))
     approving = current == Status.PREPARED and new == Status.APPROVED
     if approving and facts.actor_prepared_it:
         raise BookingError(
-            "You prepared this booking: the Chief Executive decides it, not its author."
+            _("You prepared this booking: the Chief Executive decides it, not its author.")
         )
     if approving and facts.chief != Chief.NONE and not facts.chief_role_filled:
         raise BookingError(
-            "Nobody holds the role of the chief who must confirm this: give an account that "
-            "role first, so the booking does not wait for no one."
+            _(
+                "Nobody holds the role of the chief who must confirm this: give an account that "
+                "role first, so the booking does not wait for no one."
+            )
         )
     if approving and facts.parity_gap and not facts.parity_acknowledged:
         raise BookingError(
-            "This has not been offered to every declared candidate. Confirm that the same "
-            "will be offered to all of them (Norfolk protocol 19) to approve it."
+            _(
+                "This has not been offered to every declared candidate. Confirm that the same "
+                "will be offered to all of them (Norfolk protocol 19) to approve it."
+            )
         )
     if new == Status.SCHEDULED and not facts.has_schedule:
-        raise BookingError("Give the date, time, place and host.")
+        raise BookingError(_("Give the date, time, place and host."))
     if new == Status.HELD and not facts.has_notes:
-        raise BookingError("Record the notes of the meeting: they are published (Cumbria 8.3).")
+        raise BookingError(_("Record the notes of the meeting: they are published (Cumbria 8.3)."))
 
 
 def parity_gap(declared: Collection[int], offered: Collection[int]) -> set[int]:

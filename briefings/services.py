@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
 from briefings import rules
@@ -118,16 +119,20 @@ def prepare_booking(
     kind = rules.Kind(kind)
     if entry.candidate_id is None:
         raise rules.BookingError(
-            "Only a request from a candidate (or their agent) becomes a booking."
+            _("Only a request from a candidate (or their agent) becomes a booking.")
         )
     if hasattr(entry, "booking"):
-        raise rules.BookingError(f"{entry.reference} already has a booking.")
+        raise rules.BookingError(
+            _("%(reference)s already has a booking.") % {"reference": entry.reference}
+        )
     if entry.kind not in ("meeting", "visit"):
-        raise rules.BookingError("Only a meeting or visit request becomes a booking.")
+        raise rules.BookingError(_("Only a meeting or visit request becomes a booking."))
     if not entry.is_open:
-        raise rules.BookingError(f"{entry.reference} is closed: reopen it first.")
+        raise rules.BookingError(
+            _("%(reference)s is closed: reopen it first.") % {"reference": entry.reference}
+        )
     if kind == rules.Kind.VISIT and visit_type is None:
-        raise rules.BookingError("Choose the premises to be visited.")
+        raise rules.BookingError(_("Choose the premises to be visited."))
     materials = list(checked_materials)
     if offer_item is not None and (
         offer_item.kind != kind
@@ -138,7 +143,9 @@ def prepare_booking(
             and offer_item.visit_type_id != visit_type.pk
         )
     ):
-        raise rules.BookingError(f"“{offer_item.title}” is not this kind of meeting or visit.")
+        raise rules.BookingError(
+            _("“%(title)s” is not this kind of meeting or visit.") % {"title": offer_item.title}
+        )
     rules.check_request(
         rules.RequestFacts(
             kind=kind,
@@ -328,7 +335,7 @@ def set_booking_status(
     if expected_status is not None and expected_status != old:
         # A second click, or someone else acted first: never send a second letter.
         raise rules.BookingError(
-            "This booking changed while you were looking at it: check it and try again."
+            _("This booking changed while you were looking at it: check it and try again.")
         )
     if (
         new == old == rules.Status.SCHEDULED
@@ -336,7 +343,7 @@ def set_booking_status(
         and (schedule.starts_at, schedule.ends_at, schedule.place.strip(), schedule.host.strip())
         == (booking.starts_at, booking.ends_at, booking.place, booking.host)
     ):
-        raise rules.BookingError("Nothing has changed: the booking is already scheduled so.")
+        raise rules.BookingError(_("Nothing has changed: the booking is already scheduled so."))
     gap = booking_parity_gap(booking) if new == rules.Status.APPROVED else set()
     chief_role = CHIEF_ROLES.get(rules.Chief(booking.chief)) if booking.chief else None
     rules.check_step(
@@ -586,9 +593,11 @@ def link_question(event_id: int, entry: Entry) -> EventQuestion:
     """Link an advance question, logged on the register, to an event (Cumbria 8.2)."""
     event = BriefingEvent.objects.get(pk=event_id)
     if entry.election_id != event.election_id:
-        raise rules.BookingError("That entry belongs to another election.")
+        raise rules.BookingError(_("That entry belongs to another election."))
     if EventQuestion.objects.filter(entry=entry).exists():
-        raise rules.BookingError(f"{entry.reference} is already linked to an event.")
+        raise rules.BookingError(
+            _("%(reference)s is already linked to an event.") % {"reference": entry.reference}
+        )
     return EventQuestion.objects.create(event=event, entry=entry)
 
 

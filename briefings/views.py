@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
 
@@ -91,7 +92,7 @@ def prepare(request: HttpRequest, entry_pk: int) -> HttpResponse:
         except rules.BookingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Prepared: the Chief Executive has been asked to decide.")
+            messages.success(request, _("Prepared: the Chief Executive has been asked to decide."))
             return redirect("briefings:booking", pk=booking.pk)
     return render(request, "briefings/prepare.html", {"form": form, "entry": entry})
 
@@ -165,7 +166,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
         except rules.BookingError as refusal:
             error = str(refusal)
         else:
-            messages.success(request, "Done.")
+            messages.success(request, _("Done."))
             return redirect("briefings:booking", pk=booking.pk)
     else:
         error = " ".join(
@@ -200,7 +201,10 @@ def events(request: HttpRequest) -> HttpResponse:
             event.election, event.created_by = election, request.user
             event._history_user = request.user
             event.save()
-            messages.success(request, f"{event.title} added. Invite the candidates when ready.")
+            messages.success(
+                request,
+                _("%(title)s added. Invite the candidates when ready.") % {"title": event.title},
+            )
             return redirect("briefings:event", pk=event.pk)
     return render(
         request,
@@ -251,7 +255,8 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.warning(request, "Not invited, no e-mail address: " + ", ".join(missing) + ".")
         messages.success(
             request,
-            f"Invited {count} candidate{'s' if count != 1 else ''}; the PARO has been told.",
+            _("Invited %(count)s candidate%(s_if_count_1_else)s; the PARO has been told.")
+            % {"count": count, "s_if_count_1_else": "s" if count != 1 else ""},
         )
     elif action == "attendance":
         services.record_attendance(
@@ -259,7 +264,7 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             [int(v) for v in request.POST.getlist("attended") if v.isdigit()],
             by=request.user,
         )
-        messages.success(request, "Attendance recorded.")
+        messages.success(request, _("Attendance recorded."))
     elif action == "question":
         form = QuestionLinkForm(request.POST)
         entry = None
@@ -268,7 +273,7 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             entry = Entry.objects.filter(election=event.election, reference=reference).first()
         if entry is None:
             messages.error(
-                request, "No register entry with that reference: log the question first."
+                request, _("No register entry with that reference: log the question first.")
             )
         else:
             try:
@@ -276,14 +281,18 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             except rules.BookingError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"{entry.reference} linked as an advance question.")
+                messages.success(
+                    request,
+                    _("%(reference)s linked as an advance question.")
+                    % {"reference": entry.reference},
+                )
     elif action == "notes":
         form = NotesForm(request.POST)
         if form.is_valid():
             services.record_event_notes(event.pk, form.cleaned_data["notes"], by=request.user)
-            messages.success(request, "Notes saved.")
+            messages.success(request, _("Notes saved."))
         else:
-            messages.error(request, "Write the notes.")
+            messages.error(request, _("Write the notes."))
     else:
         raise Http404("No such action.")
     return redirect("briefings:event", pk=event.pk)
@@ -325,7 +334,11 @@ def offer_to_all(request: HttpRequest) -> HttpResponse:
             missing.append(candidate.name)
             continue
         made += len(services.offer_to_candidate(candidate, by=request.user))
-    messages.success(request, f"{made} offer{'s' if made != 1 else ''} sent.")
+    messages.success(
+        request,
+        _("%(made)s offer%(s_if_made_1_else)s sent.")
+        % {"made": made, "s_if_made_1_else": "s" if made != 1 else ""},
+    )
     if missing:
         messages.warning(request, "No e-mail address, so nothing sent: " + ", ".join(missing) + ".")
     return redirect("briefings:offer")

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from candidates import rules
 from candidates.models import Candidate, Party
@@ -64,7 +65,7 @@ class PhoneLinesField(LinesField):
 def _validate_phone(value: str) -> None:
     digits = [ch for ch in value if ch.isdigit()]
     if not 7 <= len(digits) <= 15 or any(not (ch.isdigit() or ch in " +()-") for ch in value):
-        raise ValidationError("invalid phone")
+        raise ValidationError(_("invalid phone"))
 
 
 def _input(width: str = "") -> forms.TextInput:
@@ -74,10 +75,10 @@ def _input(width: str = "") -> forms.TextInput:
 class CandidateForm(forms.ModelForm):
     """Add or edit a candidate's details. Status is changed only on its own page."""
 
-    aliases = LinesField(help_text="Other names people use for them, one a line (e.g. Bob)")
-    emails = EmailLinesField(label="E-mail addresses", help_text="One a line")
-    phones = PhoneLinesField(label="Phone numbers", help_text="One a line")
-    handles = LinesField(label="Social media handles", help_text="One a line, e.g. @name")
+    aliases = LinesField(help_text=_("Other names people use for them, one a line (e.g. Bob)"))
+    emails = EmailLinesField(label=_("E-mail addresses"), help_text=_("One a line"))
+    phones = PhoneLinesField(label=_("Phone numbers"), help_text=_("One a line"))
+    handles = LinesField(label=_("Social media handles"), help_text=_("One a line, e.g. @name"))
 
     class Meta:
         model = Candidate
@@ -142,7 +143,7 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
-        help_text="Why, and where it was confirmed (for example: the SoPN, the PARO's e-mail)",
+        help_text=_("Why, and where it was confirmed (for example: the SoPN, the PARO's e-mail)"),
     )
 
     def __init__(self, *args, current: rules.Status, may_correct: bool = False, **kwargs) -> None:
@@ -156,9 +157,11 @@ class StatusForm(forms.Form):
 
 class SopnUploadForm(forms.Form):
     file = forms.FileField(
-        label="Statement of persons nominated (CSV)",
-        help_text="A header row, then one candidate a row: Name (or Surname and Other names), "
-        "Description (the party, or blank for an independent), and optionally Home address.",
+        label=_("Statement of persons nominated (CSV)"),
+        help_text=_(
+            "A header row, then one candidate a row: Name (or Surname and Other names), "
+            "Description (the party, or blank for an independent), and optionally Home address."
+        ),
         widget=forms.ClearableFileInput(
             attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}
         ),

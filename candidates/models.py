@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates import rules
@@ -17,7 +18,7 @@ class Party(models.Model):
     wherever it would identify a candidate (publishing, issue 5).
     """
 
-    name = models.CharField("registered name", max_length=200, unique=True)
+    name = models.CharField(_("registered name"), max_length=200, unique=True)
     short_forms = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords()
@@ -44,14 +45,14 @@ class Candidate(models.Model):
     )
 
     class IncumbentRole(models.TextChoices):
-        NONE = "", "None"
-        COMMISSIONER = "commissioner", "Incumbent commissioner (PCC or PFCC)"
-        DEPUTY = "deputy", "Incumbent deputy commissioner"
+        NONE = "", _("None")
+        COMMISSIONER = "commissioner", _("Incumbent commissioner (PCC or PFCC)")
+        DEPUTY = "deputy", _("Incumbent deputy commissioner")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="candidates")
-    name = models.CharField(max_length=200, help_text="Full name, as on the ballot paper")
+    name = models.CharField(max_length=200, help_text=_("Full name, as on the ballot paper"))
     aliases = models.JSONField(
-        default=list, blank=True, help_text="Other names people use, for example Bob for Robert"
+        default=list, blank=True, help_text=_("Other names people use, for example Bob for Robert")
     )
     party = models.ForeignKey(
         Party,
@@ -59,7 +60,7 @@ class Candidate(models.Model):
         null=True,
         blank=True,
         related_name="candidates",
-        help_text="Leave blank for an independent candidate",
+        help_text=_("Leave blank for an independent candidate"),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=rules.Status.PROSPECTIVE, editable=False
@@ -73,15 +74,17 @@ class Candidate(models.Model):
         null=True,
         blank=True,
         related_name="linked_candidates",
-        help_text="The staff account of an incumbent who stands: it is refused the staff "
-        "application while the candidate stands.",
+        help_text=_(
+            "The staff account of an incumbent who stands: it is refused the staff "
+            "application while the candidate stands."
+        ),
     )
 
     # Private contact details: shown only to roles with candidates.view_candidate_contacts.
-    emails = models.JSONField("e-mail addresses", default=list, blank=True)
-    phones = models.JSONField("phone numbers", default=list, blank=True)
+    emails = models.JSONField(_("e-mail addresses"), default=list, blank=True)
+    phones = models.JSONField(_("phone numbers"), default=list, blank=True)
     postal_address = models.TextField(blank=True)
-    handles = models.JSONField("social media handles", default=list, blank=True)
+    handles = models.JSONField(_("social media handles"), default=list, blank=True)
     website = models.URLField(blank=True)
 
     agent_name = models.CharField(max_length=200, blank=True)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext_lazy as _
+
 
 class Status(StrEnum):
     PROSPECTIVE = "prospective"
@@ -76,39 +79,46 @@ def check_transition(current: Status, new: Status, ctx: TransitionContext) -> No
     """
     current, new = Status(current), Status(new)
     if new == current:
-        raise TransitionError(f"The candidate is already {label(current).lower()}.")
+        raise TransitionError(
+            _("The candidate is already %(label)s.") % {"label": label(current).lower()}
+        )
     if is_correction(current, new):
         if not ctx.may_correct:
             raise TransitionError(
-                f"Only the Chief Executive can correct a {label(current).lower()} candidate "
-                f"back to {label(new).lower()}."
+                _("Only the Chief Executive can correct a %(label)s candidate back to %(label2)s.")
+                % {"label": label(current).lower(), "label2": label(new).lower()}
             )
         if not ctx.note.strip():
-            raise TransitionError("Say in the note what was wrong: a correction needs a reason.")
+            raise TransitionError(_("Say in the note what was wrong: a correction needs a reason."))
         return
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(label(s).lower() for s in allowed_next(current)) or "nothing"
         raise TransitionError(
-            f"A {label(current).lower()} candidate cannot become {label(new).lower()}; "
-            f"allowed: {allowed}."
+            _("A %(label)s candidate cannot become %(label2)s; allowed: %(allowed)s.")
+            % {"label": label(current).lower(), "label2": label(new).lower(), "allowed": allowed}
         )
     if new == Status.DECLARED and ctx.at < ctx.close_of_nominations:
         raise TransitionError(
-            "A candidate can be marked declared only from the close of nominations "
-            f"({ctx.close_of_nominations:%-d %B %Y at %-I%p}), when the statement of persons "
-            "nominated can be published."
+            _(
+                "A candidate can be marked declared only from the close of nominations "
+                "(%(day)s at %(time)s), when the statement of persons nominated can be published."
+            )
+            % {
+                "day": date_format(ctx.close_of_nominations, "j F Y"),
+                "time": time_format(ctx.close_of_nominations, "ga"),
+            }
         )
     if current == Status.WITHDRAWN and ctx.at >= ctx.close_of_nominations:
         raise TransitionError(
-            "Nominations have closed: someone who withdrew can no longer stand in this election."
+            _("Nominations have closed: someone who withdrew can no longer stand in this election.")
         )
     if new in (Status.ELECTED, Status.NOT_ELECTED) and ctx.at < ctx.poll_closes:
         raise TransitionError(
-            f"The result can be recorded only after the poll closes ({ctx.poll_closes:%-d %B %Y}"
-            " at 10pm)."
+            _("The result can be recorded only after the poll closes (%(day)s at 10pm).")
+            % {"day": date_format(ctx.poll_closes, "j F Y")}
         )
     if new == Status.ELECTED and ctx.another_candidate_elected:
-        raise TransitionError("Another candidate is already recorded as elected.")
+        raise TransitionError(_("Another candidate is already recorded as elected."))
 
 
 def blocks_staff_access(
@@ -151,11 +161,11 @@ def allowed_next(current: Status, *, may_correct: bool = False) -> list[Status]:
 
 
 _LABELS = {
-    Status.PROSPECTIVE: "Prospective",
-    Status.DECLARED: "Declared",
-    Status.WITHDRAWN: "Withdrawn",
-    Status.ELECTED: "Elected",
-    Status.NOT_ELECTED: "Not elected",
+    Status.PROSPECTIVE: _("Prospective"),
+    Status.DECLARED: _("Declared"),
+    Status.WITHDRAWN: _("Withdrawn"),
+    Status.ELECTED: _("Elected"),
+    Status.NOT_ELECTED: _("Not elected"),
 }
 
 

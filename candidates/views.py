@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from candidates import permissions, rules, services
 from candidates.forms import CandidateForm, SopnUploadForm, StatusForm
@@ -71,7 +72,9 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         candidate = services.create_candidate(
             election=election, by=request.user, note="Added by staff.", **form.cleaned_data
         )
-        messages.success(request, f"{candidate.name} added as a prospective candidate.")
+        messages.success(
+            request, _("%(name)s added as a prospective candidate.") % {"name": candidate.name}
+        )
         return redirect("candidates:detail", pk=candidate.pk)
     return render(request, "candidates/form.html", {"form": form, "election": election})
 
@@ -85,9 +88,11 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if changed:
             services.update_candidate(candidate.pk, by=request.user, **changed)
-            messages.success(request, f"{form.cleaned_data['name']}'s details saved.")
+            messages.success(
+                request, _("%(name)s's details saved.") % {"name": form.cleaned_data["name"]}
+            )
         else:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, _("Nothing was changed."))
         return redirect("candidates:detail", pk=candidate.pk)
     return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
 
@@ -112,7 +117,11 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("status", str(error))
         else:
             new_label = rules.label(rules.Status(form.cleaned_data["status"]))
-            messages.success(request, f"{candidate.name} is now {new_label.lower()}.")
+            messages.success(
+                request,
+                _("%(name)s is now %(status)s.")
+                % {"name": candidate.name, "status": new_label.lower()},
+            )
             return redirect("candidates:detail", pk=candidate.pk)
     return render(request, "candidates/status.html", {"form": form, "candidate": candidate})
 
@@ -157,15 +166,17 @@ def sopn_confirm(request: HttpRequest) -> HttpResponse:
     election = election_or_setup()
     text = request.session.get(SOPN_SESSION_KEY)
     if not text:
-        messages.error(request, "Upload the statement again: the preview has expired.")
+        messages.error(request, _("Upload the statement again: the preview has expired."))
         return redirect("candidates:sopn_import")
     try:
         plan = _plan_for(election, text)
         done = services.import_sopn(plan, election=election, by=request.user)
     except (SopnFileError, ValueError) as error:
         # rules.TransitionError is a ValueError: e.g. nominations have not closed yet.
-        messages.error(request, f"Nothing was imported. {error}")
+        messages.error(request, _("Nothing was imported. %(error)s") % {"error": error})
         return redirect("candidates:sopn_import")
     del request.session[SOPN_SESSION_KEY]
-    messages.success(request, f"Statement imported: {len(done)} candidates declared.")
+    messages.success(
+        request, _("Statement imported: %(len)s candidates declared.") % {"len": len(done)}
+    )
     return redirect("candidates:list")

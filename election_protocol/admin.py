@@ -13,3 +13,6 @@ class NonWorkingDayInline(admin.TabularInline):
 class ElectionAdmin(SimpleHistoryAdmin):
     list_display = ["area", "office", "poll_date", "notice_published"]
     inlines = [NonWorkingDayInline]
+    # Set only by the Chief Executive on the data protection page (dataprotection.services.
+    # set_retention_period), which republishes the privacy notice that states it.
+    readonly_fields = ["retention_months"]

@@ -26,10 +26,7 @@ def office(request: HttpRequest) -> dict[str, object]:
     from requests_register import permissions, queries
 
     entries = permissions.entries_for_user(user).filter(election=election)
-    context["deadlines"] = {
-        "overdue": queries.overdue(entries, today).count(),
-        "due_soon": queries.due_soon(
-            entries, today, queries.due_soon_cutoff(election, today)
-        ).count(),
-    }
+    context["deadlines"] = queries.deadline_counts(
+        entries, today, queries.due_soon_cutoff(election, today)
+    )
     return context

@@ -155,6 +155,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from publishing.demo import seed_publishing
 
         seed_publishing(election, users, now)
+        from dataprotection.demo import seed_dataprotection
+
+        seed_dataprotection(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from election_protocol.models import NonWorkingDay
 
@@ -31,5 +32,7 @@ class NonWorkingDayForm(forms.ModelForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if NonWorkingDay.objects.filter(election=self.instance.election, date=day).exists():
-            raise forms.ValidationError("That day is already a non-working day for this election.")
+            raise forms.ValidationError(
+                _("That day is already a non-working day for this election.")
+            )
         return day

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from election_protocol import queue_notice
 from election_protocol.permissions import is_staff_member
 
 
@@ -32,3 +34,25 @@ class StaffOnlyMiddleware:
             response = TemplateResponse(request, "403_not_staff.html", status=403)
             return response.render()
         return self.get_response(request)
+
+
+class QueueNoticeMiddleware:
+    """Show a notice when this request's e-mail or publication could not be queued.
+
+    With Redis down the work is saved and sent later (election_protocol.queue_notice); the
+    person sees a notice on the next page instead of an error. Placed after MessageMiddleware,
+    so the message is stored with the response (usually the redirect after a POST).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = queue_notice.start()
+        try:
+            response = self.get_response(request)
+        finally:
+            notices = queue_notice.finish(token)
+        for notice in notices:
+            messages.warning(request, notice, fail_silently=True)
+        return response

@@ -7,8 +7,9 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from election_protocol import calendar
@@ -17,9 +18,9 @@ from election_protocol import calendar
 class Office(models.TextChoices):
     """The elected office: PCC, PFCC, or a mayor exercising PCC functions (from 2028)."""
 
-    PCC = "pcc", "Police and Crime Commissioner"
-    PFCC = "pfcc", "Police, Fire and Crime Commissioner"
-    MAYOR = "mayor", "Mayor with PCC functions"
+    PCC = "pcc", _("Police and Crime Commissioner")
+    PFCC = "pfcc", _("Police, Fire and Crime Commissioner")
+    MAYOR = "mayor", _("Mayor with PCC functions")
 
 
 class PreElectionEnd(models.TextChoices):
@@ -27,19 +28,19 @@ class PreElectionEnd(models.TextChoices):
 
     CLOSE_OF_POLL = (
         calendar.PreElectionEnd.CLOSE_OF_POLL.value,
-        ("At the close of poll, 10pm on polling day (Cleveland)"),
+        (_("At the close of poll, 10pm on polling day (Cleveland)")),
     )
     TAKES_OFFICE = (
         calendar.PreElectionEnd.TAKES_OFFICE.value,
-        ("When the new commissioner takes office (Leicestershire)"),
+        (_("When the new commissioner takes office (Leicestershire)")),
     )
 
 
 class UndeclaredTreatment(models.TextChoices):
     """How requests from people who have not (yet) declared are treated."""
 
-    PUBLIC = "public", "As a member of the public (Cumbria 1.1, 6.1.1)"
-    CANDIDATE = "candidate", "As a candidate (Norfolk 6)"
+    PUBLIC = "public", _("As a member of the public (Cumbria 1.1, 6.1.1)")
+    CANDIDATE = "candidate", _("As a candidate (Norfolk 6)")
 
 
 class Election(models.Model):
@@ -50,12 +51,14 @@ class Election(models.Model):
     pre-election period starts then (Cumbria protocol 11.1).
     """
 
-    area = models.CharField(max_length=120, help_text="For example: Northshire")
+    area = models.CharField(max_length=120, help_text=_("For example: Northshire"))
     office = models.CharField(max_length=10, choices=Office.choices, default=Office.PCC)
     office_name = models.CharField(
         max_length=200,
-        help_text="The office as the public knows it, for example: "
-        "Office of the Police and Crime Commissioner for Northshire",
+        help_text=_(
+            "The office as the public knows it, for example: "
+            "Office of the Police and Crime Commissioner for Northshire"
+        ),
     )
     reference_prefix = models.CharField(
         max_length=8,
@@ -63,44 +66,67 @@ class Election(models.Model):
         validators=[
             RegexValidator(r"^[A-Z0-9]{2,8}$", "Use 2 to 8 capital letters or digits, e.g. NS28.")
         ],
-        help_text="Starts every register reference, for example NS28 gives NS28-0042",
+        help_text=_("Starts every register reference, for example NS28 gives NS28-0042"),
     )
     poll_date = models.DateField()
     notice_published = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the PARO actually published the notice of election, if it has.",
+        help_text=_("The day the PARO actually published the notice of election, if it has."),
     )
     pre_election_end = models.CharField(
         max_length=20, choices=PreElectionEnd.choices, default=PreElectionEnd.CLOSE_OF_POLL
     )
     undeclared_treated_as = models.CharField(
-        "requests from people who have not declared are treated",
+        _("requests from people who have not declared are treated"),
         max_length=10,
         choices=UndeclaredTreatment.choices,
         default=UndeclaredTreatment.PUBLIC,
     )
     police_force_name = models.CharField(max_length=200)
     fire_service_name = models.CharField(
-        max_length=200, blank=True, help_text="Leave blank if no fire and rescue service is party."
+        max_length=200,
+        blank=True,
+        help_text=_("Leave blank if no fire and rescue service is party."),
     )
-    paro_name = models.CharField("PARO", max_length=200)
-    paro_email = models.EmailField("PARO public e-mail")
-    paro_phone = models.CharField("PARO public phone", max_length=40, blank=True)
-    spoc_name = models.CharField("Election SPOC", max_length=200)
-    spoc_email = models.EmailField("SPOC mailbox")
-    spoc_phone = models.CharField("SPOC phone", max_length=40, blank=True)
+    paro_name = models.CharField(_("PARO"), max_length=200)
+    paro_email = models.EmailField(_("PARO public e-mail"))
+    paro_phone = models.CharField(_("PARO public phone"), max_length=40, blank=True)
+    spoc_name = models.CharField(_("Election SPOC"), max_length=200)
+    spoc_email = models.EmailField(_("SPOC mailbox"))
+    spoc_phone = models.CharField(_("SPOC phone"), max_length=40, blank=True)
     routine_target_working_days = models.PositiveSmallIntegerField(
-        "target for routine requests (working days)",
+        _("target for routine requests (working days)"),
         default=5,
-        help_text="How many working days the office aims to answer a request in; FOI requests "
-        "always use the statutory 20 (Norfolk protocol 10: as soon as possible).",
+        help_text=_(
+            "How many working days the office aims to answer a request in; FOI requests "
+            "always use the statutory 20 (Norfolk protocol 10: as soon as possible)."
+        ),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep requesters' personal data for (months after the poll)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "After this many months from polling day the register's personal data is "
+            "erased, except entries on legal hold (dataprotection). Set by the Chief Executive on "
+            "the data protection page."
+        ),
+    )
+    require_two_factor_for_spoc_and_ce = models.BooleanField(
+        _("require two-factor authentication for the SPOC and Chief Executive"),
+        default=False,
+        help_text=_(
+            "When ticked, staff in the SPOC officer and Chief Executive roles must set up "
+            "an authenticator app and enter a code from it each time they sign in (security app). "
+            "For everyone else two-factor authentication stays optional."
+        ),
     )
     approval_deputies = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="+",
-        help_text="People the Chief Executive has named to approve answers in their place.",
+        help_text=_("People the Chief Executive has named to approve answers in their place."),
     )
 
     history = HistoricalRecords(m2m_fields=[approval_deputies])
@@ -166,8 +192,11 @@ class NonWorkingDay(models.Model):
     """
 
     class Kind(models.TextChoices):
-        THANKSGIVING_OR_MOURNING = "thanksgiving_mourning", "Day of public thanksgiving or mourning"
-        OFFICE_CLOSURE = "office_closure", "Office closure"
+        THANKSGIVING_OR_MOURNING = (
+            "thanksgiving_mourning",
+            _("Day of public thanksgiving or mourning"),
+        )
+        OFFICE_CLOSURE = "office_closure", _("Office closure")
 
     election = models.ForeignKey(
         Election, on_delete=models.CASCADE, related_name="non_working_days"

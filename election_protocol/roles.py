@@ -71,6 +71,20 @@ _PUBLISHING_MANAGE = [
     "publishing.approve_publicentry",
 ]
 
+# The audit log of sign-ins and permission changes (security app): the Chief Executive, who
+# answers for the office's conduct, and the auditor.
+_AUDIT_VIEW = ["security.view_auditevent"]
+
+# Data protection (dataprotection app): the retention page is for the SPOC, the Chief Executive
+# and the auditor; legal holds and subject access exports (every contact detail) for the roles
+# that already see contact details; the retention period is the Chief Executive's decision.
+_DATA_PROTECTION_VIEW = ["dataprotection.view_retentionrun"]
+_DATA_PROTECTION_MANAGE = [
+    "requests_register.set_legal_hold",
+    "dataprotection.export_subject_data",
+    "dataprotection.view_subjectaccessrequest",
+]
+
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -83,7 +97,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _BRIEFINGS_VIEW
     + _PUBLISHING_VIEW
     + _PUBLISHING_MANAGE
-    + _BRIEFINGS_MANAGE,
+    + _BRIEFINGS_MANAGE
+    + _DATA_PROTECTION_VIEW
+    + _DATA_PROTECTION_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
@@ -96,7 +112,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _BRIEFINGS_MANAGE
     + _PUBLISHING_VIEW
     + _PUBLISHING_MANAGE
-    + ["briefings.approve_booking"],
+    + ["briefings.approve_booking"]
+    + _AUDIT_VIEW
+    + _DATA_PROTECTION_VIEW
+    + _DATA_PROTECTION_MANAGE
+    + ["dataprotection.change_retention_period"],
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
     Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
@@ -108,7 +128,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _REGISTER_VIEW
     + ["requests_register.export_register"]
     + _PUBLISHING_VIEW
-    + _BRIEFINGS_VIEW,
+    + _BRIEFINGS_VIEW
+    + _AUDIT_VIEW
+    + _DATA_PROTECTION_VIEW,
 }
 
 

@@ -7,10 +7,12 @@ files under var/mail/). Production sets DATABASE_URL, REDIS_URL, EMAIL_HOST and 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 from election_protocol.env import (
     ConfigurationError,
@@ -63,27 +65,49 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "election_protocol",
     "candidates",
     "requests_register",
     "briefings",
     "publishing",
+    "security",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The staff pages' language (issue 7): the language cookie, else the browser's
+    # Accept-Language, else LANGUAGE_CODE. After sessions and before CommonMiddleware, as the
+    # Django documentation places it. Only languages in LANGUAGES are ever chosen.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given a two-factor code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # A session ends SESSION_ABSOLUTE_AGE after sign-in, however busy (security app).
+    "security.middleware.SessionLifetimeMiddleware",
     # Every page needs a login unless its view is marked login_not_required: a new page
     # cannot be left open by forgetting a decorator.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A signed-in user who is not staff, or is linked to a standing candidate, gets nothing.
     "election_protocol.middleware.StaffOnlyMiddleware",
+    # The two-factor step after the password, and enrolment where the election requires it.
+    "security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: with Redis down, "the e-mail is saved and will go when the queue is
+    # back" instead of an error page (election_protocol.queue_notice).
+    "election_protocol.middleware.QueueNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response (security.views).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "election_protocol.urls"
@@ -100,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "election_protocol.context_processors.office",
+                # The CSP nonce for {% csp_nonce_attr %}: only Django's admin uses it.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -117,6 +143,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked (django-axes). It
+    # needs the request: tests sign in through the login page or with force_login, or pass
+    # request= to client.login().
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -138,6 +168,14 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Welsh-ready (issue 7): every user-facing string is marked for translation; a Welsh office adds
+# locale/cy/LC_MESSAGES/django.po (+ .mo) and nothing else. The public site is rendered in every
+# language here (publishing.site.pages), English first; staff pages follow LocaleMiddleware.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The languages of the public election page: English at its root, each other under its code
+# ("/election/cy/"). An office in England may set PUBLIC_SITE_LANGUAGES=en-gb.
+PUBLIC_SITE_LANGUAGES = env_list("PUBLIC_SITE_LANGUAGES", ["en-gb", "cy"])
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -180,6 +218,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+# Redis down must not hold a staff page: enqueueing fails fast (one quick retry, a short
+# connect timeout) and the row stays queued for the beat's requeue (the outbox, PublishRun).
+# Celery's default (three retries, 4 s connect timeout) held each e-mail's page about 0.6 s
+# with Redis stopped and far longer with it unreachable. socket_timeout: a broker that vanishes
+# without closing the connection cannot hang a publish (or the worker) for ever.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
 
 # E-mail (Django 6.1 MAILERS): files under var/mail/ by default; SMTP when EMAIL_HOST is set.
 _EMAIL_HOST = env_str("EMAIL_HOST")
@@ -207,13 +258,82 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "election-spoc@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Security (issue 6, item 3; README "Security") ---------------------------------------------
+# `DEBUG=0 manage.py check --deploy --fail-level WARNING` passes with these defaults
+# (tests/security/test_headers.py runs it).
+#
+# Staff sessions are short: SESSION_COOKIE_AGE is the idle limit (renewed by every request,
+# SESSION_SAVE_EVERY_REQUEST), SESSION_ABSOLUTE_AGE the cap from sign-in however busy
+# (security.middleware.SessionLifetimeMiddleware), and the cookie dies with the browser.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 8 * 60 * 60)  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)  # one working day
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
+# The __Host- prefix makes the browser refuse the cookie unless it is Secure, for this host
+# only and for every path: a sibling subdomain cannot plant or overwrite it.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS. Behind a TLS-terminating proxy (nginx), set SECURE_PROXY_SSL_HEADER to the header it
+# sets, e.g. X-Forwarded-Proto (the proxy must overwrite it, never pass the client's on).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Paths answered over plain HTTP too (regexes, no leading slash): the container health check.
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT", [r"^healthz$"])
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _PROXY_SSL_HEADER.strip().upper().replace("-", "_"),
+        "https",
+    )
+# How many reverse proxies in front append to X-Forwarded-For: the client IP for the lockout
+# and the audit log is read from there (security.rules.client_ip); 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading puts the whole domain into browsers' built-in HTTPS-only list, hard to undo;
+    # the office may not own the parent domain. Off by default, and the deploy check's
+    # reminder (security.W021) silenced: an informed choice, not an oversight.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content Security Policy (Django's own): no inline script or style anywhere, no plug-ins, no
+# framing, forms post only here. CSP.NONCE is dropped from the header unless a template asks
+# for a nonce, which only Django's admin does ({% csp_nonce_attr %}); the staff pages' header
+# is exactly the policy below without it (tests/security/test_headers.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed sign-ins from one IP address for
+# one username lock that pair out for AXES_COOLOFF_MINUTES; a success resets the count. The
+# lockout page says the same for any username, real or not (security.views.locked_out).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# Sign-ins are recorded once, in the security app's audit log, not again in axes's access log.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor authentication (django-otp, TOTP): optional for staff; an election can require it
+# for the SPOC and Chief Executive roles (Election.require_two_factor_for_spoc_and_ce).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Election SPOC")
+# --- end of security ----------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -255,6 +375,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publishing.task_requeue_publish_runs",
         "schedule": 120.0,
         "options": {"expires": 110},
+    },
+    # Data protection (issue 7): erase the register's personal data of every election whose
+    # retention period after the poll has passed (legal holds and open entries kept). Daily at
+    # 2:15, out of office hours; idempotent, so a missed or repeated day does no harm.
+    "apply-retention": {
+        "task": "dataprotection.task_apply_retention",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

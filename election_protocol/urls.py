@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from election_protocol import views
+from election_protocol import health, views
 
 admin.site.site_header = "Election SPOC configuration"
 admin.site.site_title = "Election SPOC"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("register/", include("requests_register.urls")),
     path("meetings/", include("briefings.urls")),
     path("publishing/", include("publishing.urls")),
+    path("security/", include("security.urls")),
+    path("data-protection/", include("dataprotection.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -31,6 +33,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Open without a login (the view is login_not_required): Docker and monitors poll it.
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

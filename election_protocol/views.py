@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from candidates import permissions as candidate_permissions
@@ -125,7 +127,10 @@ def non_working_days(request: HttpRequest) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             by=request.user,
         )
-        messages.success(request, f"{day.date:%-d %B %Y} added as a non-working day.")
+        messages.success(
+            request,
+            _("%(day)s added as a non-working day.") % {"day": date_format(day.date, "j F Y")},
+        )
         return redirect("non_working_days")
     return render(
         request,
@@ -143,5 +148,7 @@ def non_working_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if day is None:
         raise Http404("No such non-working day.")
     services.remove_non_working_day(day.pk, by=request.user)
-    messages.success(request, f"{day.date:%-d %B %Y} is a working day again.")
+    messages.success(
+        request, _("%(day)s is a working day again.") % {"day": date_format(day.date, "j F Y")}
+    )
     return redirect("non_working_days")

@@ -7,6 +7,7 @@ taken on a text someone has since changed is refused (services.ConcurrentEditErr
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from publishing import rules
 
@@ -24,34 +25,38 @@ class VersionedForm(forms.Form):
 
 class RedactForm(VersionedForm):
     field = forms.ChoiceField(
-        label="Where",
+        label=_("Where"),
         choices=[(f.value, rules.FIELD_LABELS[f]) for f in rules.Field],
         initial=rules.Field.ANSWER.value,
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     text = forms.CharField(
-        label="Text to hide",
-        help_text="Copy it from the original. Every occurrence is hidden, in any case.",
+        label=_("Text to hide"),
+        help_text=_("Copy it from the original. Every occurrence is hidden, in any case."),
         widget=forms.TextInput(attrs={"class": "govuk-input"}),
-        error_messages={"required": "Enter the text to hide."},
+        error_messages={"required": _("Enter the text to hide.")},
     )
     kind = forms.ChoiceField(
-        label="What it is",
+        label=_("What it is"),
         choices=list(rules.MANUAL_KIND_LABELS.items()),
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     reason = forms.CharField(
-        label="Why it must be hidden",
+        label=_("Why it must be hidden"),
         widget=forms.Textarea(attrs=AREA),
-        error_messages={"required": "Give a reason: it is kept with the entry for the approver."},
+        error_messages={
+            "required": _("Give a reason: it is kept with the entry for the approver.")
+        },
     )
 
 
 class RestoreForm(VersionedForm):
     reason = forms.CharField(
-        label="Why this can be published",
+        label=_("Why this can be published"),
         widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-        error_messages={"required": "Give a reason: it is kept with the entry for the approver."},
+        error_messages={
+            "required": _("Give a reason: it is kept with the entry for the approver.")
+        },
     )
 
 
@@ -67,23 +72,25 @@ class ApproveForm(VersionedForm):
 
 class ReturnForm(VersionedForm):
     reason = forms.CharField(
-        label="What needs changing",
+        label=_("What needs changing"),
         widget=forms.Textarea(attrs=AREA),
-        error_messages={"required": "Say what needs changing before it can be approved."},
+        error_messages={"required": _("Say what needs changing before it can be approved.")},
     )
 
 
 class CorrectForm(VersionedForm):
     answer = forms.CharField(
-        label="Corrected answer (the original text: it is anonymised again)",
+        label=_("Corrected answer (the original text: it is anonymised again)"),
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 8}),
-        error_messages={"required": "Write the corrected answer."},
+        error_messages={"required": _("Write the corrected answer.")},
     )
     note = forms.CharField(
-        label="Correction note (published with today's date)",
+        label=_("Correction note (published with today's date)"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={
-            "required": "Write the correction note: it is published with its date beside the entry."
+            "required": _(
+                "Write the correction note: it is published with its date beside the entry."
+            )
         },
     )
     factual_confirmed = forms.BooleanField(
@@ -93,9 +100,9 @@ class CorrectForm(VersionedForm):
 
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
-        label="Reason for withdrawal (published)",
+        label=_("Reason for withdrawal (published)"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={
-            "required": "Give the reason for withdrawal: it is shown on the public page."
+            "required": _("Give the reason for withdrawal: it is shown on the public page.")
         },
     )

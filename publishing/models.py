@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Booking, BriefingEvent
@@ -33,9 +34,9 @@ class PublicEntry(models.Model):
     Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
 
     class AnsweringBody(models.TextChoices):
-        OFFICE = "office", "The commissioner's office"
-        POLICE = "police", "The police force"
-        FIRE = "fire", "The fire and rescue service"
+        OFFICE = "office", _("The commissioner's office")
+        POLICE = "police", _("The police force")
+        FIRE = "fire", _("The fire and rescue service")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What it was prepared from (private: never follow these from a public page).
@@ -57,14 +58,14 @@ class PublicEntry(models.Model):
     received_on = models.DateField(null=True, blank=True)
     answered_on = models.DateField(null=True, blank=True)
     answering_body = models.CharField(max_length=10, choices=AnsweringBody.choices)
-    is_foi = models.BooleanField("Freedom of Information request", default=False)
+    is_foi = models.BooleanField(_("Freedom of Information request"), default=False)
     question = models.TextField(blank=True)
     answer = models.TextField(blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=rules.Status.DRAFT, editable=False
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When first published"
+        null=True, blank=True, editable=False, help_text=_("When first published")
     )
     withdrawn_reason = models.TextField(blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -86,7 +87,7 @@ class PublicEntry(models.Model):
     factual_confirmed = models.BooleanField(
         default=False,
         editable=False,
-        help_text="The approver confirmed the content is factual (Cumbria 11.2, 11.3)",
+        help_text=_("The approver confirmed the content is factual (Cumbria 11.2, 11.3)"),
     )
     # Optimistic locking, as on the register's Entry: a step based on an older version (the
     # approver reading a text since redacted or restored) is refused.
@@ -190,8 +191,8 @@ class PublicRedaction(models.Model):
     Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
 
     class Source(models.TextChoices):
-        AUTOMATIC = "automatic", "Automatic"
-        MANUAL = "manual", "Added by staff"
+        AUTOMATIC = "automatic", _("Automatic")
+        MANUAL = "manual", _("Added by staff")
 
     # No reverse accessor: a public entry offers no way to what was redacted from it.
     public_entry = models.ForeignKey(PublicEntry, on_delete=models.CASCADE, related_name="+")
@@ -271,11 +272,11 @@ class PublishRun(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        PUBLISHED = "published", "Published"
-        BLOCKED = "blocked", "Blocked: private details found"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        PUBLISHED = "published", _("Published")
+        BLOCKED = "blocked", _("Blocked: private details found")
+        FAILED = "failed", _("Failed")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -290,10 +291,10 @@ class PublishRun(models.Model):
     progress_at = models.DateTimeField(null=True, blank=True)
     progress = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    version = models.CharField("version label", max_length=60, blank=True)
+    version = models.CharField(_("version label"), max_length=60, blank=True)
     files_written = models.PositiveIntegerField(default=0)
     files_rendered = models.PositiveIntegerField(default=0)
-    files_carried = models.PositiveIntegerField("files carried over unchanged", default=0)
+    files_carried = models.PositiveIntegerField(_("files carried over unchanged"), default=0)
     pages_changed = models.PositiveIntegerField(default=0)
     reason = models.TextField(blank=True)
 

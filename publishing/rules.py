@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Status(StrEnum):
     DRAFT = "draft"
@@ -21,10 +23,10 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.DRAFT: "Draft",
-    Status.AWAITING_APPROVAL: "Awaiting approval",
-    Status.PUBLISHED: "Published",
-    Status.WITHDRAWN: "Withdrawn",
+    Status.DRAFT: _("Draft"),
+    Status.AWAITING_APPROVAL: _("Awaiting approval"),
+    Status.PUBLISHED: _("Published"),
+    Status.WITHDRAWN: _("Withdrawn"),
 }
 
 
@@ -35,9 +37,9 @@ class Kind(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.REGISTER_ANSWER: "Answer on the register",
-    Kind.MEETING_NOTES: "Notes of a meeting or visit",
-    Kind.EVENT_NOTES: "Notes of a briefing event",
+    Kind.REGISTER_ANSWER: _("Answer on the register"),
+    Kind.MEETING_NOTES: _("Notes of a meeting or visit"),
+    Kind.EVENT_NOTES: _("Notes of a briefing event"),
 }
 
 # The letter in a generated reference ("NS26-M-0003"); a register answer keeps the register's
@@ -53,7 +55,7 @@ class Field(StrEnum):
     ANSWER = "answer"
 
 
-FIELD_LABELS = {Field.TOPIC: "Topic", Field.QUESTION: "Question", Field.ANSWER: "Answer"}
+FIELD_LABELS = {Field.TOPIC: _("Topic"), Field.QUESTION: _("Question"), Field.ANSWER: _("Answer")}
 
 # What staff may say a manual redaction hides, and the label that replaces it: the label says
 # what was removed, as the automatic ones do, so the public text still reads.
@@ -66,12 +68,12 @@ MANUAL_KINDS = {
     "other": "[removed]",
 }
 MANUAL_KIND_LABELS = {
-    "person": "A name",
-    "email": "An e-mail address",
-    "phone": "A phone number",
-    "address": "An address or place that identifies someone",
-    "party": "A party",
-    "other": "Something else that identifies someone",
+    "person": _("A name"),
+    "email": _("An e-mail address"),
+    "phone": _("A phone number"),
+    "address": _("An address or place that identifies someone"),
+    "party": _("A party"),
+    "other": _("Something else that identifies someone"),
 }
 
 # The one transition table. A published entry never goes back to draft: it changes only
@@ -138,31 +140,33 @@ def check_publish_step(new: Status, facts: StepFacts) -> None:
     current = Status(facts.status)
     new = Status(new)
     if new == current:
-        raise PublishingError(f"The entry is already {STATUS_LABELS[current].lower()}.")
+        raise PublishingError(
+            _("The entry is already %(status)s.") % {"status": STATUS_LABELS[current].lower()}
+        )
     if new not in TRANSITIONS[current]:
         raise PublishingError(
-            f"An entry that is {STATUS_LABELS[current].lower()} cannot become "
-            f"{STATUS_LABELS[new].lower()}."
+            _("An entry that is %(status)s cannot become %(new_status)s.")
+            % {"status": STATUS_LABELS[current].lower(), "new_status": STATUS_LABELS[new].lower()}
         )
     if current == Status.WITHDRAWN and not facts.is_correction:
         raise PublishingError(
-            "A withdrawn entry comes back only through a correction, with a public note."
+            _("A withdrawn entry comes back only through a correction, with a public note.")
         )
     if new == Status.AWAITING_APPROVAL and not facts.has_answer:
-        raise PublishingError("There is nothing to publish: the answer or notes are empty.")
+        raise PublishingError(_("There is nothing to publish: the answer or notes are empty."))
     if new == Status.PUBLISHED:
         if facts.prepared_by_id == facts.actor_id:
-            raise PublishingError("You prepared this entry: someone else must approve it.")
+            raise PublishingError(_("You prepared this entry: someone else must approve it."))
         if facts.actor_restored_text:
             raise PublishingError(
-                "You restored redacted text in this entry: someone else must approve it."
+                _("You restored redacted text in this entry: someone else must approve it.")
             )
     if new == Status.PUBLISHED or facts.is_correction:
         check_factual(facts.in_pre_election_period, facts.factual_confirmed)
     if new == Status.WITHDRAWN and not facts.reason.strip():
-        raise PublishingError("Give the reason for withdrawal: it is shown on the public page.")
+        raise PublishingError(_("Give the reason for withdrawal: it is shown on the public page."))
     if current == Status.AWAITING_APPROVAL and new == Status.DRAFT and not facts.reason.strip():
-        raise PublishingError("Say what needs changing before it can be approved.")
+        raise PublishingError(_("Say what needs changing before it can be approved."))
 
 
 def check_factual(in_pre_election_period: bool, factual_confirmed: bool) -> None:
@@ -170,8 +174,10 @@ def check_factual(in_pre_election_period: bool, factual_confirmed: bool) -> None
     confirmed as factual (Cumbria protocol 11.2, 11.3). Outside the period nothing is asked."""
     if in_pre_election_period and not factual_confirmed:
         raise PublishingError(
-            "This is the pre-election period: confirm the content is factual only and does not "
-            "promote the office (Cumbria protocol 11.2, 11.3)."
+            _(
+                "This is the pre-election period: confirm the content is factual only and does not "
+                "promote the office (Cumbria protocol 11.2, 11.3)."
+            )
         )
 
 
@@ -179,17 +185,17 @@ def check_redaction_reason(reason: str) -> None:
     """Raise PublishingError unless a manual redaction or a restore says why: it is kept with
     the entry and read by the approver."""
     if not reason.strip():
-        raise PublishingError("Give a reason: it is kept with the entry for the approver.")
+        raise PublishingError(_("Give a reason: it is kept with the entry for the approver."))
 
 
 def check_correction(note: str, new_answer: str) -> None:
     """Raise PublishingError unless a correction has a public note and an answer."""
     if not note.strip():
         raise PublishingError(
-            "Write the correction note: it is published with its date beside the entry."
+            _("Write the correction note: it is published with its date beside the entry.")
         )
     if not new_answer.strip():
-        raise PublishingError("Write the corrected answer.")
+        raise PublishingError(_("Write the corrected answer."))
 
 
 def can_publish_register_entry(status: str, has_answer: bool) -> bool:

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from briefings.models import Booking, BriefingEvent
@@ -315,11 +316,13 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
     )
     if not rules.can_publish_register_entry(entry.status, bool(entry.answer.strip())):
         raise rules.PublishingError(
-            "Only an answer that was sent can be published: this entry is "
-            f"{entry.status_label.lower()}."
+            _("Only an answer that was sent can be published: this entry is %(status)s.")
+            % {"status": entry.status_label.lower()}
         )
     if PublicEntry.objects.filter(entry=entry).exists():
-        raise rules.PublishingError(f"{entry.reference} already has a public entry.")
+        raise rules.PublishingError(
+            _("%(reference)s already has a public entry.") % {"reference": entry.reference}
+        )
     return _create(
         kind=rules.Kind.REGISTER_ANSWER,
         election=entry.election,
@@ -366,9 +369,11 @@ def prepare_meeting_notes(booking: Booking, by, *, now: datetime | None = None) 
         .get(pk=booking.pk)
     )
     if not rules.can_publish_booking(booking.status, bool(booking.notes.strip())):
-        raise rules.PublishingError("Only a meeting or visit held, with its notes, is published.")
+        raise rules.PublishingError(
+            _("Only a meeting or visit held, with its notes, is published.")
+        )
     if PublicEntry.objects.filter(booking=booking).exists():
-        raise rules.PublishingError("This meeting already has a public entry.")
+        raise rules.PublishingError(_("This meeting already has a public entry."))
     election = Election.objects.select_for_update().get(pk=booking.election_id)
     number = _next_number(election, rules.Kind.MEETING_NOTES)
     return _create(
@@ -408,11 +413,13 @@ def prepare_event_notes(event: BriefingEvent, by, *, now: datetime | None = None
         event.invited_at is not None, bool(event.cancelled_reason), bool(event.notes.strip())
     ):
         raise rules.PublishingError(
-            "Only the notes of a briefing event announced to candidates, and not cancelled, "
-            "are published."
+            _(
+                "Only the notes of a briefing event announced to candidates, and not cancelled, "
+                "are published."
+            )
         )
     if PublicEntry.objects.filter(event=event).exists():
-        raise rules.PublishingError("This event already has a public entry.")
+        raise rules.PublishingError(_("This event already has a public entry."))
     election = Election.objects.select_for_update().get(pk=event.election_id)
     number = _next_number(election, rules.Kind.EVENT_NOTES)
     return _create(
@@ -445,8 +452,10 @@ def _lock(public_entry_id: int, expected_version: int | None) -> PublicEntry:
     )
     if expected_version is not None and public_entry.version != expected_version:
         raise ConcurrentEditError(
-            "Someone else changed this entry while you were looking at it. Nothing was saved: "
-            "check the entry as it is now, then try again."
+            _(
+                "Someone else changed this entry while you were looking at it. Nothing was saved: "
+                "check the entry as it is now, then try again."
+            )
         )
     return public_entry
 
@@ -454,7 +463,8 @@ def _lock(public_entry_id: int, expected_version: int | None) -> PublicEntry:
 def _check_editable(public_entry: PublicEntry) -> None:
     if rules.Status(public_entry.status) not in rules.EDITABLE:
         raise rules.PublishingError(
-            f"This entry is {public_entry.status_label.lower()}: change it through a correction."
+            _("This entry is %(status)s: change it through a correction.")
+            % {"status": public_entry.status_label.lower()}
         )
 
 
@@ -491,7 +501,7 @@ def redact_more(
     rules.check_redaction_reason(reason)
     label = rules.MANUAL_KINDS.get(kind)
     if label is None:
-        raise rules.PublishingError("Choose what kind of detail it is.")
+        raise rules.PublishingError(_("Choose what kind of detail it is."))
     public_entry = _lock(public_entry_id, expected_version)
     _check_editable(public_entry)
     private = _private_texts(public_entry).get(field)
@@ -499,12 +509,15 @@ def redact_more(
     found = rules.find_occurrences(text, text_to_redact)
     if not found:
         raise rules.PublishingError(
-            f"“{text_to_redact.strip()}” does not occur in the original "
-            f"{rules.FIELD_LABELS[field].lower()}: copy it from the original text."
+            _(
+                "“%(text)s” does not occur in the original %(field)s: copy it from the original "
+                "text."
+            )
+            % {"text": text_to_redact.strip(), "field": rules.FIELD_LABELS[field].lower()}
         )
     new = rules.uncovered(found, _spans(_active(public_entry, field)))
     if not new:
-        raise rules.PublishingError("That text is already hidden everywhere it occurs.")
+        raise rules.PublishingError(_("That text is already hidden everywhere it occurs."))
     rows = [
         PublicRedaction(
             public_entry=public_entry,
@@ -555,7 +568,7 @@ def restore(
         .first()
     )
     if redaction is None or not redaction.is_active:
-        raise rules.PublishingError("That redaction is not in force: reload the page.")
+        raise rules.PublishingError(_("That redaction is not in force: reload the page."))
     redaction.restored = True
     redaction.restored_reason = reason.strip()
     redaction.restored_by = by
@@ -788,7 +801,7 @@ def correct(
     status = rules.Status(public_entry.status)
     if status not in rules.CORRECTABLE:
         raise rules.PublishingError(
-            "Only a published or withdrawn entry is corrected: change a draft directly."
+            _("Only a published or withdrawn entry is corrected: change a draft directly.")
         )
     if status == rules.Status.PUBLISHED:
         rules.check_factual(in_pre_election_period(public_entry.election, now), factual_confirmed)

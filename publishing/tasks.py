@@ -30,6 +30,21 @@ def task_publish_site(self, *, run_id: int) -> str:
         raise self.retry(exc=error, countdown=site.retry_delay_seconds(error.attempts)) from error
 
 
+@app.task(
+    bind=True,
+    name="publishing.task_publish_slow_files",
+    acks_late=True,  # a worker killed while rendering: redelivered; nothing half-published
+    max_retries=10,
+)
+def task_publish_slow_files(self, *, election_id: int) -> str:
+    """Render the whole-register PDF outside the publishing lock and publish it (a run of its
+    own); nothing to do if the live version's PDF is current."""
+    try:
+        return site.publish_slow_files(election_id)
+    except site.PublishBusy as busy:
+        raise self.retry(exc=busy, countdown=60) from busy
+
+
 @app.task(name="publishing.task_requeue_publish_runs")
 def task_requeue_publish_runs() -> int:
     """Re-enqueue publish runs the broker or a worker lost (Celery beat, every two minutes)."""

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
@@ -97,7 +98,9 @@ def _prepare(request: HttpRequest, source, allowed: bool, prepare_fn, what: str)
             error = str(refusal)
         else:
             messages.success(
-                request, f"{public_entry.reference}: public version prepared. Check every line."
+                request,
+                _("%(reference)s: public version prepared. Check every line.")
+                % {"reference": public_entry.reference},
             )
             return redirect("publishing:review", pk=public_entry.pk)
     return render(
@@ -292,7 +295,10 @@ def _act(
         except rules.PublishingError as refusal:
             message = str(refusal)
         else:
-            messages.success(request, f"{public_entry.reference}: {done}")
+            messages.success(
+                request,
+                _("%(reference)s: %(done)s") % {"reference": public_entry.reference, "done": done},
+            )
             return redirect("publishing:review", pk=public_entry.pk)
     # Shown again as it is now, the typed input kept; the form carries the current version,
     # so after a concurrent change the person can check the page and submit again.
@@ -317,7 +323,11 @@ def redact(request: HttpRequest, pk: int) -> HttpResponse:
             data["version"],
             kind=data["kind"],
         )
-        messages.info(request, f"{count} more occurrence{'s' if count != 1 else ''} hidden.")
+        messages.info(
+            request,
+            _("%(count)s more occurrence%(s_if_count_1_else)s hidden.")
+            % {"count": count, "s_if_count_1_else": "s" if count != 1 else ""},
+        )
 
     return _act(
         request,
@@ -475,7 +485,9 @@ def publish_now(request: HttpRequest) -> HttpResponse:
 
     election = election_or_setup()
     run = schedule_publish(election.pk, by=request.user)
-    messages.success(request, f"Publishing run {run.pk} requested: its status is below.")
+    messages.success(
+        request, _("Publishing run %(pk)s requested: its status is below.") % {"pk": run.pk}
+    )
     return redirect("publishing:runs")
 
 

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate
 from requests_register import queries, rules
@@ -16,46 +17,46 @@ SELECT = {"class": "govuk-select"}
 
 class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="filter_search",
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search"}),
     )
     status = django_filters.ChoiceFilter(
-        choices=[("open", "Open (any)"), *Entry.Status.choices],
+        choices=[("open", _("Open (any)")), *Entry.Status.choices],
         method="filter_status",
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=forms.Select(attrs=SELECT),
     )
     kind = django_filters.ChoiceFilter(
-        choices=Entry.Kind.choices, empty_label="Any", widget=forms.Select(attrs=SELECT)
+        choices=Entry.Kind.choices, empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
     )
     requester_type = django_filters.ChoiceFilter(
-        label="Requester",
+        label=_("Requester"),
         choices=Entry.RequesterType.choices,
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=forms.Select(attrs=SELECT),
     )
     candidate = django_filters.ModelChoiceFilter(
-        queryset=Candidate.objects.none(), empty_label="Any", widget=forms.Select(attrs=SELECT)
+        queryset=Candidate.objects.none(), empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
     )
     topic = django_filters.ChoiceFilter(
-        choices=[], empty_label="Any", widget=forms.Select(attrs=SELECT)
+        choices=[], empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
     )
     foi = django_filters.ChoiceFilter(
-        label="FOI",
-        choices=[("yes", "FOI requests"), ("no", "Not FOI")],
+        label=_("FOI"),
+        choices=[("yes", _("FOI requests")), ("no", _("Not FOI"))],
         method="filter_foi",
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=forms.Select(attrs=SELECT),
     )
     first_reached = django_filters.ChoiceFilter(
-        label="Organisation first reached",
+        label=_("Organisation first reached"),
         choices=Entry.Organisation.choices,
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=forms.Select(attrs=SELECT),
     )
     overdue = django_filters.BooleanFilter(
-        label="Overdue only",
+        label=_("Overdue only"),
         method="filter_overdue",
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
@@ -64,18 +65,13 @@ class RegisterFilter(django_filters.FilterSet):
         model = Entry
         fields: list[str] = []
 
-    def __init__(self, *args, election, today, **kwargs) -> None:
+    def __init__(self, *args, election, today, topics: list[str], **kwargs) -> None:
+        """`topics`: the topic choices, only those of entries this user may see (a colleague
+        learns nothing of the rest): queries.topics."""
         super().__init__(*args, **kwargs)
         self.today = today
         self.filters["candidate"].queryset = Candidate.objects.filter(election=election).order_by(
             "name"
-        )
-        # Only topics of entries this user may see: a colleague learns nothing of the rest.
-        topics = (
-            self.queryset.filter(election=election)
-            .order_by("topic")
-            .values_list("topic", flat=True)
-            .distinct()
         )
         self.filters["topic"].extra["choices"] = [(t, t) for t in topics]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
@@ -119,7 +120,7 @@ class EntryForm(forms.ModelForm):
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
         if value and value > timezone.now():
-            raise forms.ValidationError("The date received cannot be in the future.")
+            raise forms.ValidationError(_("The date received cannot be in the future."))
         return value
 
     def clean(self):
@@ -130,35 +131,37 @@ class EntryForm(forms.ModelForm):
         ):
             self.add_error(
                 "candidate",
-                "Choose the candidate the request is from (or for, if from their agent).",
+                _("Choose the candidate the request is from (or for, if from their agent)."),
             )
         if kind == Entry.RequesterType.PARTY and not cleaned.get("party"):
-            self.add_error("party", "Choose the party the request is from.")
+            self.add_error("party", _("Choose the party the request is from."))
         if cleaned.get("first_reached") in ("police", "fire") and not cleaned.get("redirected_at"):
-            self.add_error("redirected_at", "Say when the request was passed to the SPOC.")
+            self.add_error("redirected_at", _("Say when the request was passed to the SPOC."))
         received, redirected = cleaned.get("received_at"), cleaned.get("redirected_at")
         if received and redirected and redirected < received:
             self.add_error(
-                "redirected_at", "It cannot have been redirected before it was received."
+                "redirected_at", _("It cannot have been redirected before it was received.")
             )
         channel = cleaned.get("channel")
         if channel and rules.needs_confirmation(channel) and not cleaned.get("requester_email"):
             self.add_error(
                 "requester_email",
-                "Ask for an e-mail address: a request not made in writing is confirmed back by "
-                "e-mail before any reply (Cumbria protocol 6.1.2).",
+                _(
+                    "Ask for an e-mail address: a request not made in writing is confirmed back by "
+                    "e-mail before any reply (Cumbria protocol 6.1.2)."
+                ),
             )
         return cleaned
 
 
 class LogEntryForm(EntryForm):
     attachments = MultipleFileField(
-        help_text="PDF, Word, Excel, text, CSV, images or e-mails; up to 10 MB each."
+        help_text=_("PDF, Word, Excel, text, CSV, images or e-mails; up to 10 MB each.")
     )
     acknowledge = forms.BooleanField(
         required=False,
         initial=True,
-        label="Send an acknowledgement by e-mail (written requests)",
+        label=_("Send an acknowledgement by e-mail (written requests)"),
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
     email_token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -175,12 +178,12 @@ class StatusForm(forms.Form):
         queryset=BriefingMaterial.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
-        label="Published briefing material",
-        empty_label="Choose the material",
+        label=_("Published briefing material"),
+        empty_label=_("Choose the material"),
     )
     original = forms.CharField(
         required=False,
-        label="Reference of the original entry",
+        label=_("Reference of the original entry"),
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
 
@@ -200,24 +203,26 @@ class StatusForm(forms.Form):
             election_id=self.entry.election_id, reference=reference
         ).first()
         if original is None:
-            raise forms.ValidationError(f"No entry {reference} in this election.")
+            raise forms.ValidationError(
+                _("No entry %(reference)s in this election.") % {"reference": reference}
+            )
         return original
 
 
 class DraftForm(forms.Form):
-    answer = forms.CharField(widget=forms.Textarea(attrs={**AREA, "rows": 10}), label="Answer")
+    answer = forms.CharField(widget=forms.Textarea(attrs={**AREA, "rows": 10}), label=_("Answer"))
 
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.Select(attrs=SELECT),
-        label="Colleague",
+        label=_("Colleague"),
     )
     request = forms.CharField(
-        label="What is needed",
+        label=_("What is needed"),
         widget=forms.Textarea(attrs={**AREA, "rows": 3}),
-        help_text="They will not see the requester's contact details.",
+        help_text=_("They will not see the requester's contact details."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -237,36 +242,36 @@ class AssignForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    body = forms.CharField(label="Your contribution", widget=forms.Textarea(attrs=AREA))
+    body = forms.CharField(label=_("Your contribution"), widget=forms.Textarea(attrs=AREA))
 
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(choices=Note.Kind.choices, widget=forms.Select(attrs=SELECT))
-    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={**AREA, "rows": 3}))
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={**AREA, "rows": 3}))
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label="Add files", required=True)
+    files = MultipleFileField(label=_("Add files"), required=True)
 
 
 class EmailImportForm(forms.Form):
     eml = forms.FileField(
         required=False,
-        label="Saved e-mail (.eml)",
+        label=_("Saved e-mail (.eml)"),
         widget=forms.ClearableFileInput(
             attrs={"class": "govuk-file-upload", "accept": ".eml,message/rfc822"}
         ),
     )
     source = forms.CharField(
         required=False,
-        label="Or paste the whole message, headers included",
+        label=_("Or paste the whole message, headers included"),
         widget=forms.Textarea(attrs={**AREA, "rows": 8}),
     )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("eml") and not cleaned.get("source", "").strip():
-            raise forms.ValidationError("Choose a saved e-mail or paste one.")
+            raise forms.ValidationError(_("Choose a saved e-mail or paste one."))
         return cleaned
 
 
@@ -275,7 +280,7 @@ class DeputiesForm(forms.Form):
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
-        label="Who may approve answers in your place",
+        label=_("Who may approve answers in your place"),
     )
 
     def __init__(self, *args, **kwargs) -> None:

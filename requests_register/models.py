@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import BriefingMaterial
@@ -32,19 +33,19 @@ class Entry(models.Model):
     )
 
     class Organisation(models.TextChoices):
-        OPCC = "opcc", "The commissioner's office"
-        POLICE = "police", "The police force"
-        FIRE = "fire", "The fire and rescue service"
+        OPCC = "opcc", _("The commissioner's office")
+        POLICE = "police", _("The police force")
+        FIRE = "fire", _("The fire and rescue service")
 
     class RequesterType(models.TextChoices):
-        CANDIDATE = "candidate", "A candidate"
-        AGENT = "agent", "A candidate's agent"
-        PARTY = "party", "A party"
-        PUBLIC = "public", "A member of the public"
+        CANDIDATE = "candidate", _("A candidate")
+        AGENT = "agent", _("A candidate's agent")
+        PARTY = "party", _("A party")
+        PUBLIC = "public", _("A member of the public")
 
     class TreatedAs(models.TextChoices):
-        CANDIDATE = "candidate", "As from a candidate"
-        PUBLIC = "public", "As from a member of the public"
+        CANDIDATE = "candidate", _("As from a candidate")
+        PUBLIC = "public", _("As from a member of the public")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="entries")
     number = models.PositiveIntegerField(editable=False)
@@ -53,17 +54,19 @@ class Entry(models.Model):
     received_at = models.DateTimeField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     first_reached = models.CharField(
-        "first reached", max_length=10, choices=Organisation.choices, default=Organisation.OPCC
+        _("first reached"), max_length=10, choices=Organisation.choices, default=Organisation.OPCC
     )
     redirected_at = models.DateTimeField(
-        "redirected to the SPOC",
+        _("redirected to the SPOC"),
         null=True,
         blank=True,
-        help_text="When a request that reached the police or fire service was passed to the SPOC",
+        help_text=_(
+            "When a request that reached the police or fire service was passed to the SPOC"
+        ),
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     topic = models.CharField(max_length=100)
-    question = models.TextField("question as received")
+    question = models.TextField(_("question as received"))
 
     # The requester. Contact details are private: never shown to liaisons, never published.
     requester_type = models.CharField(max_length=10, choices=RequesterType.choices)
@@ -73,7 +76,7 @@ class Entry(models.Model):
         null=True,
         blank=True,
         related_name="entries",
-        help_text="The candidate the request is from, or whose agent sent it",
+        help_text=_("The candidate the request is from, or whose agent sent it"),
     )
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -130,6 +133,23 @@ class Entry(models.Model):
         editable=False,
     )
 
+    # Data protection (dataprotection app): an entry on legal hold keeps its personal data past
+    # the election's retention period; placed and lifted only by
+    # dataprotection.services.set_legal_hold.
+    legal_hold = models.BooleanField(default=False, editable=False)
+    legal_hold_reason = models.TextField(blank=True, editable=False)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    legal_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When dataprotection.services.apply_retention erased the requester's personal data.
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,8 +169,12 @@ class Entry(models.Model):
             ),
         ]
         indexes = [
+            # The overdue and due-soon counts on every staff page (queries.deadline_counts).
             models.Index(fields=["election", "status", "target_date"]),
+            # The register list's order (queries.register_rows): a page is an index range.
             models.Index(fields=["election", "-received_at"]),
+            # The topic choices: one index probe per topic (queries.topics), not a full sort.
+            models.Index(fields=["election", "topic"], name="entry_election_topic"),
         ]
         permissions = [
             ("approve_answer", "Can approve answers (Chief Executive)"),
@@ -158,6 +182,7 @@ class Entry(models.Model):
             ("contribute_entry", "Can add a contribution to an entry assigned to them"),
             ("export_register", "Can export the register"),
             ("view_requester_contacts", "Can see requesters' contact details"),
+            ("set_legal_hold", "Can place or lift a legal hold on an entry"),
         ]
 
     def __str__(self) -> str:
@@ -200,7 +225,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField()
-    request = models.TextField("what is needed", blank=True)
+    request = models.TextField(_("what is needed"), blank=True)
 
     class Meta:
         ordering = ["assigned_at", "pk"]
@@ -229,9 +254,9 @@ class Note(models.Model):
     """A note, a decision or a risk mitigation recorded on the entry (Leicestershire footnote)."""
 
     class Kind(models.TextChoices):
-        NOTE = "note", "Note"
-        DECISION = "decision", "Decision"
-        RISK = "risk", "Risk mitigation"
+        NOTE = "note", _("Note")
+        DECISION = "decision", _("Decision")
+        RISK = "risk", _("Risk mitigation")
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
@@ -302,10 +327,10 @@ class OutboundEmail(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="emails"

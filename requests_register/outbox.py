@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from election_protocol import queue_notice
 from requests_register.models import EmailTemplate, OutboundAttachment, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -258,6 +259,7 @@ def _enqueue_send(email_id: int) -> bool:
         logger.warning(
             "E-mail %s left for the periodic requeue: broker unavailable (%s)", email_id, error
         )
+        queue_notice.note_deferred(queue_notice.EMAIL)  # the person is told, not shown an error
         return False
     return True
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Status(StrEnum):
     LOGGED = "logged"
@@ -26,19 +28,19 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.LOGGED: "Logged",
-    Status.AWAITING_CONFIRMATION: "Awaiting written confirmation",
-    Status.IN_PROGRESS: "In progress",
-    Status.ANSWER_DRAFTED: "Answer drafted",
-    Status.APPROVED: "Approved",
-    Status.SENT: "Sent",
-    Status.CLOSED: "Closed",
-    Status.REFERRED_TO_PARO: "Referred to the PARO",
-    Status.ANSWERED_BY_MATERIAL: "Answered by briefing material",
-    Status.REFUSED: "Refused",
-    Status.WITHDRAWN: "Withdrawn",
-    Status.DUPLICATE: "Duplicate",
-    Status.BOOKED: "Passed to a meeting or visit booking",
+    Status.LOGGED: _("Logged"),
+    Status.AWAITING_CONFIRMATION: _("Awaiting written confirmation"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.ANSWER_DRAFTED: _("Answer drafted"),
+    Status.APPROVED: _("Approved"),
+    Status.SENT: _("Sent"),
+    Status.CLOSED: _("Closed"),
+    Status.REFERRED_TO_PARO: _("Referred to the PARO"),
+    Status.ANSWERED_BY_MATERIAL: _("Answered by briefing material"),
+    Status.REFUSED: _("Refused"),
+    Status.WITHDRAWN: _("Withdrawn"),
+    Status.DUPLICATE: _("Duplicate"),
+    Status.BOOKED: _("Passed to a meeting or visit booking"),
 }
 
 
@@ -52,12 +54,12 @@ class Channel(StrEnum):
 
 
 CHANNEL_LABELS = {
-    Channel.EMAIL: "E-mail",
-    Channel.PHONE: "Phone",
-    Channel.LETTER: "Letter",
-    Channel.IN_PERSON: "In person",
-    Channel.SOCIAL_MEDIA: "Social media",
-    Channel.WEB_FORM: "Web form",
+    Channel.EMAIL: _("E-mail"),
+    Channel.PHONE: _("Phone"),
+    Channel.LETTER: _("Letter"),
+    Channel.IN_PERSON: _("In person"),
+    Channel.SOCIAL_MEDIA: _("Social media"),
+    Channel.WEB_FORM: _("Web form"),
 }
 
 # Requests not received in writing are confirmed back in writing before any reply is sent
@@ -75,12 +77,12 @@ class Kind(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.INFORMATION: "Information request",
-    Kind.FOI: "Freedom of Information request",
-    Kind.MEETING: "Meeting request",
-    Kind.VISIT: "Visit request",
-    Kind.ELECTORAL_PROCESS: "Electoral-process query",
-    Kind.GENERAL: "General contact",
+    Kind.INFORMATION: _("Information request"),
+    Kind.FOI: _("Freedom of Information request"),
+    Kind.MEETING: _("Meeting request"),
+    Kind.VISIT: _("Visit request"),
+    Kind.ELECTORAL_PROCESS: _("Electoral-process query"),
+    Kind.GENERAL: _("General contact"),
 }
 
 # Endings other than an approved answer: each needs a reason and sends a reply from its template.
@@ -186,53 +188,69 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
     current = Status(facts.status)
     new = Status(new)
     if new == current:
-        raise TransitionError(f"The entry is already {STATUS_LABELS[current].lower()}.")
+        raise TransitionError(
+            _("The entry is already %(status)s.") % {"status": STATUS_LABELS[current].lower()}
+        )
     if new not in TRANSITIONS[current]:
         raise TransitionError(
-            f"An entry that is {STATUS_LABELS[current].lower()} cannot become "
-            f"{STATUS_LABELS[new].lower()}."
+            _("An entry that is %(status)s cannot become %(new_status)s.")
+            % {"status": STATUS_LABELS[current].lower(), "new_status": STATUS_LABELS[new].lower()}
         )
     oral = needs_confirmation(facts.channel)
     if current == Status.LOGGED and new == Status.IN_PROGRESS and oral and not facts.confirmed:
         raise TransitionError(
-            "This request was not made in writing: send the written confirmation first "
-            "(Cumbria protocol 6.1.2)."
+            _(
+                "This request was not made in writing: send the written confirmation first "
+                "(Cumbria protocol 6.1.2)."
+            )
         )
     if new == Status.AWAITING_CONFIRMATION and not oral:
-        raise TransitionError("Only phone, in-person and social-media requests need confirming.")
+        raise TransitionError(_("Only phone, in-person and social-media requests need confirming."))
     if new == Status.AWAITING_CONFIRMATION and facts.confirmed:
-        raise TransitionError("The requester has already confirmed this request in writing.")
+        raise TransitionError(_("The requester has already confirmed this request in writing."))
     if new in (Status.AWAITING_CONFIRMATION, *SENDS_REPLY) and not facts.has_requester_email:
         raise TransitionError(
-            "Replies go by e-mail only: add the requester's e-mail address first (Cumbria 6.1.2)."
+            _(
+                "Replies go by e-mail only: add the requester's e-mail address first "
+                "(Cumbria 6.1.2)."
+            )
         )
     if new in (*SENDS_REPLY, Status.BOOKED) and oral and not facts.confirmed:
         raise TransitionError(
-            "No reply can be sent until the requester has confirmed the request in writing "
-            "(Cumbria protocol 6.1.2)."
+            _(
+                "No reply can be sent until the requester has confirmed the request in writing "
+                "(Cumbria protocol 6.1.2)."
+            )
         )
     if new == Status.ANSWER_DRAFTED and not facts.has_answer:
-        raise TransitionError("Write the answer before marking it drafted.")
+        raise TransitionError(_("Write the answer before marking it drafted."))
     if new in SIGNED_OFF_ENDINGS and not facts.actor_may_approve:
         raise TransitionError(
-            "Only the Chief Executive, or a deputy they name, can sign off this reply: "
-            "record your recommendation as a note."
+            _(
+                "Only the Chief Executive, or a deputy they name, can sign off this reply: "
+                "record your recommendation as a note."
+            )
         )
     if new == Status.APPROVED:
         if not facts.actor_may_approve:
-            raise TransitionError("Only the Chief Executive, or a deputy they name, can approve.")
+            raise TransitionError(
+                _("Only the Chief Executive, or a deputy they name, can approve.")
+            )
         if facts.drafted_by_id == facts.actor_id:
-            raise TransitionError("You drafted this answer: someone else must approve it.")
+            raise TransitionError(_("You drafted this answer: someone else must approve it."))
     needs_reason = new in ENDINGS or is_reopening(current, new) or is_return(current, new)
     if needs_reason and not facts.reason.strip():
-        raise TransitionError("Give a reason: it is kept on the register and used in the reply.")
+        raise TransitionError(_("Give a reason: it is kept on the register and used in the reply."))
     if new == Status.ANSWERED_BY_MATERIAL and not facts.material_published:
-        raise TransitionError("Choose the published briefing material that answers it.")
+        raise TransitionError(_("Choose the published briefing material that answers it."))
     if new == Status.DUPLICATE and facts.original_status is None:
-        raise TransitionError("Choose the entry this one duplicates.")
+        raise TransitionError(_("Choose the entry this one duplicates."))
     if new == Status.DUPLICATE and facts.original_status in BAD_ORIGINALS:
         raise TransitionError(
-            "That entry is itself withdrawn or a duplicate: choose the entry that will be answered."
+            _(
+                "That entry is itself withdrawn or a duplicate: choose the entry that will be "
+                "answered."
+            )
         )
 
 
@@ -251,3 +269,46 @@ def treated_as_candidate(
     if requester_type not in ("candidate", "agent") or not candidate_status:
         return False
     return candidate_rule(CandidateStatus(candidate_status), undeclared_as_candidates)
+
+
+# The first bytes of a genuine file of each binary type kept (its "magic number"). A file
+# named and declared as a PDF that starts "MZ" is a Windows program: refused whatever the
+# browser said, since the content type of an upload is whatever the sender chose to claim.
+ATTACHMENT_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+_SAME_TYPE = {".jpg": {".jpg", ".jpeg"}}
+
+
+def attachment_type_problem(
+    filename: str, content_type: str, data: bytes, allowed: dict[str, str]
+) -> str | None:
+    """Return why an upload declared as `content_type` is refused, or None if it is kept.
+
+    `allowed` maps each content type kept to its extension. The name must end in that
+    extension, and the content must be what the name says: the magic number of a binary type
+    (ATTACHMENT_MAGIC), or, for text types (plain text, CSV, e-mail), no NUL byte.
+    """
+    extension = allowed.get(content_type)
+    if extension is None:
+        return None  # the caller's own message: a type not kept at all
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in _SAME_TYPE.get(extension, {extension}):
+        return str(
+            _("%(filename)s: a %(kind)s file's name must end in %(extension)s.")
+            % {"filename": filename, "kind": extension[1:].upper(), "extension": extension}
+        )
+    magic = ATTACHMENT_MAGIC.get(extension)
+    looks_right = data.startswith(magic) if magic else b"\x00" not in data[:8192]
+    if not looks_right:
+        return str(
+            _("%(filename)s is not a real %(kind)s file: it may be damaged or of another type.")
+            % {"filename": filename, "kind": extension[1:].upper()}
+        )
+    return None

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
 from election_protocol import calendar
@@ -60,11 +61,24 @@ def check_attachment(file: IncomingFile) -> None:
     """Raise ValidationError saying what to fix if `file` is too big or of a refused type."""
     if len(file.data) > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"{file.filename} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+            _("%(filename)s is larger than %(MAX_ATTACHMENT_BYTES)s MB.")
+            % {
+                "filename": file.filename,
+                "MAX_ATTACHMENT_BYTES": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            }
         )
     if file.content_type not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(set(ALLOWED_ATTACHMENT_TYPES.values())))
-        raise ValidationError(f"{file.filename} is not a file type we keep: use {allowed}.")
+        raise ValidationError(
+            _("%(filename)s is not a file type we keep: use %(allowed)s.")
+            % {"filename": file.filename, "allowed": allowed}
+        )
+    # The declared type is the sender's claim: the name and the first bytes must agree with it.
+    problem = rules.attachment_type_problem(
+        file.filename, file.content_type, file.data, ALLOWED_ATTACHMENT_TYPES
+    )
+    if problem:
+        raise ValidationError(problem)
 
 
 def target_for(election: Election, kind: str, received: datetime) -> calendar.DueDate:
@@ -165,6 +179,11 @@ def log_entry(
         raise ValidationError({"received_at": "The date received cannot be in the future."})
     if candidate is not None and candidate.election_id != election.pk:
         raise ValidationError({"candidate": "That candidate stands in another election."})
+    # Every file checked before anything is written: a refused second file must not leave the
+    # first one on disk (the rows roll back; files in storage would not).
+    attachments = list(attachments)
+    for file in attachments:
+        check_attachment(file)
     Election.objects.select_for_update().filter(pk=election.pk).first()
     number = (Entry.objects.filter(election=election).aggregate(n=Max("number"))["n"] or 0) + 1
     treated = rules.treated_as_candidate(
@@ -248,8 +267,10 @@ def update_entry(
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     if entry.version != expected_version:
         raise ConcurrentEditError(
-            "Someone else saved this entry while you were editing it. Your changes are below "
-            "but were not saved: check the entry as it is now, then save again."
+            _(
+                "Someone else saved this entry while you were editing it. Your changes are below "
+                "but were not saved: check the entry as it is now, then save again."
+            )
         )
     if fields.get("received_at") and fields["received_at"] > now:
         raise ValidationError({"received_at": "The date received cannot be in the future."})
@@ -330,7 +351,7 @@ def set_entry_status(
     if duplicate_of is not None and (
         duplicate_of.pk == entry.pk or duplicate_of.election_id != entry.election_id
     ):
-        raise rules.TransitionError("Choose another entry of this election as the original.")
+        raise rules.TransitionError(_("Choose another entry of this election as the original."))
     rules.check_entry_transition(
         new, _facts(entry, new, by, reason, material, duplicate_of, may_approve)
     )
@@ -426,9 +447,11 @@ def draft_answer(entry_id: int, *, answer: str, by, now: datetime | None = None)
     now = now or timezone.now()
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     if rules.Status(entry.status) != rules.Status.IN_PROGRESS:
-        raise rules.TransitionError("An answer can be drafted only while the entry is in progress.")
+        raise rules.TransitionError(
+            _("An answer can be drafted only while the entry is in progress.")
+        )
     if not answer.strip():
-        raise rules.TransitionError("Write the answer before marking it drafted.")
+        raise rules.TransitionError(_("Write the answer before marking it drafted."))
     entry.answer = answer.strip()
     entry.drafted_by = by
     entry._history_user = by
@@ -451,14 +474,17 @@ def assign_entry(
         Entry.objects.select_for_update(of=("self",)).select_related("election").get(pk=entry_id)
     )
     if not entry.is_open:
-        raise rules.TransitionError("Reopen the entry before asking for more information.")
+        raise rules.TransitionError(_("Reopen the entry before asking for more information."))
     assignment, created = Assignment.objects.get_or_create(
         entry=entry,
         assignee=assignee,
         defaults={"assigned_by": by, "assigned_at": now, "request": request.strip()},
     )
     if not created:
-        raise rules.TransitionError(f"{assignee.get_username()} is already assigned to this entry.")
+        raise rules.TransitionError(
+            _("%(username)s is already assigned to this entry.")
+            % {"username": assignee.get_username()}
+        )
     assign_perm("requests_register.view_entry", assignee, entry)
     assign_perm("requests_register.contribute_entry", assignee, entry)
     if assignee.email:
@@ -510,6 +536,9 @@ def add_attachments(
     """Store files with an entry. Effects: Attachment rows and their files; all or none."""
     now = now or timezone.now()
     entry = Entry.objects.get(pk=entry_id)
+    files = list(files)
+    for file in files:  # all checked before any is written (see log_entry)
+        check_attachment(file)
     return [_store_attachment(entry, f, by, now) for f in files]
 
 

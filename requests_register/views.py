@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from election_protocol.views import election_or_setup
@@ -63,7 +64,11 @@ def register_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cutoff = queries.due_soon_cutoff(election, today)
     register_filter = RegisterFilter(
-        request.GET or None, queryset=entries, election=election, today=today
+        request.GET or None,
+        queryset=entries,
+        election=election,
+        today=today,
+        topics=_topics(request.user, election),
     )
     rows = queries.register_rows(register_filter.qs)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,8 +84,6 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "filter": register_filter,
             "page": page,
             "query": query.urlencode(),
-            "overdue_count": queries.overdue(entries, today).count(),
-            "due_soon_count": queries.due_soon(entries, today, cutoff).count(),
             "can_log": permissions.can_log_entry(request.user),
             "can_export": permissions.can_export_register(request.user),
             "show_names": permissions.can_view_register(request.user),
@@ -144,7 +147,9 @@ def log_entry(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error("attachments", error.messages)
         else:
-            messages.success(request, f"{entry.reference} is on the register.")
+            messages.success(
+                request, _("%(reference)s is on the register.") % {"reference": entry.reference}
+            )
             if skipped:
                 messages.warning(
                     request,
@@ -159,14 +164,10 @@ def log_entry(request: HttpRequest) -> HttpResponse:
 
 
 def _topics(user, election) -> list[str]:
-    """Return the topics already used in the entries `user` may see (suggestions)."""
-    return list(
-        permissions.entries_for_user(user)
-        .filter(election=election)
-        .order_by("topic")
-        .values_list("topic", flat=True)
-        .distinct()
-    )
+    """Return the topics already used in the entries `user` may see (suggestions, filters)."""
+    if permissions.can_view_register(user):
+        return queries.topics(election)
+    return queries.topics(election, permissions.entries_for_user(user))
 
 
 def log_from_email(request: HttpRequest) -> HttpResponse:
@@ -180,7 +181,7 @@ def log_from_email(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data.get("eml"):
                 upload = form.cleaned_data["eml"]
                 if upload.size > email_import.MAX_EMAIL_BYTES:
-                    raise email_import.EmailImportError("The file is larger than 10 MB.")
+                    raise email_import.EmailImportError(_("The file is larger than 10 MB."))
                 raw = upload.read()
             else:
                 raw = form.cleaned_data["source"].replace("\r\n", "\n").encode("utf-8")
@@ -218,8 +219,12 @@ def log_from_email(request: HttpRequest) -> HttpResponse:
             if candidate:
                 messages.info(
                     request,
-                    f"The sender matches {candidate.name} "
-                    f"({'agent' if requester_type == 'agent' else 'candidate'}).",
+                    (
+                        _("The sender matches %(name)s (agent).")
+                        if requester_type == "agent"
+                        else _("The sender matches %(name)s (candidate).")
+                    )
+                    % {"name": candidate.name},
                 )
             return render(
                 request,
@@ -361,7 +366,11 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         except rules.TransitionError as refusal:
             error = str(refusal)
         else:
-            messages.success(request, f"{entry.reference}: {rules.STATUS_LABELS[new].lower()}.")
+            messages.success(
+                request,
+                _("%(reference)s: %(status)s.")
+                % {"reference": entry.reference, "status": rules.STATUS_LABELS[new].lower()},
+            )
             return redirect("requests_register:detail", pk=entry.pk)
     # Refused: show the page again with what was typed and the reason beside the action.
     failed = {
@@ -385,7 +394,11 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         except rules.TransitionError as error:
             form.add_error("answer", str(error))
         else:
-            messages.success(request, f"{entry.reference}: answer drafted, awaiting approval.")
+            messages.success(
+                request,
+                _("%(reference)s: answer drafted, awaiting approval.")
+                % {"reference": entry.reference},
+            )
             return redirect("requests_register:detail", pk=entry.pk)
     return render(request, "requests_register/draft.html", {"entry": entry, "form": form})
 
@@ -411,7 +424,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{entry.reference} saved.")
+            messages.success(request, _("%(reference)s saved.") % {"reference": entry.reference})
             return redirect("requests_register:detail", pk=entry.pk)
     return render(
         request,
@@ -438,10 +451,12 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(
-                request, f"Assigned to {form.cleaned_data['assignee'].get_username()}."
+                request,
+                _("Assigned to %(assignee)s.")
+                % {"assignee": form.cleaned_data["assignee"].get_username()},
             )
     else:
-        messages.error(request, "Choose a colleague and say what is needed.")
+        messages.error(request, _("Choose a colleague and say what is needed."))
     return redirect("requests_register:detail", pk=entry.pk)
 
 
@@ -453,9 +468,9 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContributionForm(request.POST)
     if form.is_valid():
         services.add_contribution(entry.pk, body=form.cleaned_data["body"], by=request.user)
-        messages.success(request, "Your contribution is on the entry.")
+        messages.success(request, _("Your contribution is on the entry."))
     else:
-        messages.error(request, "Write the information you are supplying.")
+        messages.error(request, _("Write the information you are supplying."))
     return redirect("requests_register:detail", pk=entry.pk)
 
 
@@ -472,9 +487,9 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             by=request.user,
         )
-        messages.success(request, "Recorded on the entry.")
+        messages.success(request, _("Recorded on the entry."))
     else:
-        messages.error(request, "Write the note.")
+        messages.error(request, _("Write the note."))
     return redirect("requests_register:detail", pk=entry.pk)
 
 
@@ -492,9 +507,9 @@ def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Files added.")
+            messages.success(request, _("Files added."))
     else:
-        messages.error(request, "Choose at least one file.")
+        messages.error(request, _("Choose at least one file."))
     return redirect("requests_register:detail", pk=entry.pk)
 
 
@@ -555,6 +570,6 @@ def deputies(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.set_approval_deputies(election, form.cleaned_data["deputies"], by=request.user)
-        messages.success(request, "Approvers saved.")
+        messages.success(request, _("Approvers saved."))
         return redirect("requests_register:deputies")
     return render(request, "requests_register/deputies.html", {"form": form, "election": election})

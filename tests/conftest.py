@@ -17,6 +17,17 @@ def pytest_collection_modifyitems(config, items):
     # Runs after `-m "not redis"` has deselected what it will. A test marked `redis` needs a
     # real Redis (REDIS_URL). Locally it is skipped with a reason; in CI a missing Redis fails
     # the run rather than skipping silently.
+    # Tests marked `browser` need Debian's Chromium (tests/browser/conftest.py), the same way.
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        for item in items:
+            if "browser" in item.keywords:
+                if os.environ.get("CI"):
+                    raise pytest.UsageError(
+                        f"{item.nodeid} needs Chromium at {chromium}: install Debian's "
+                        "chromium package (make test does, as root)."
+                    )
+                item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {chromium}"))
     if os.environ.get("REDIS_URL"):
         return
     for item in items:

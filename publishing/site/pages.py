@@ -10,9 +10,12 @@ renders its permalink, the register list pages whose content moved, and the expo
 that list every entry; the other permalinks are carried over.
 
 Paths are relative, and every link is relative to the page it is on (`root`), so the site works
-from any address or folder. Times are shown in Europe/London. Nothing here reads a model other
-than through publishing.queries, except the election's own public details (the office, its
-contacts and the PARO's, the timetable).
+from any address or folder. Every page is rendered in each of PUBLIC_SITE_LANGUAGES (issue 7):
+English at the site's root, Welsh under `cy/`, each with its `lang`, a language toggle and
+hreflang links to the other; the shared files (assets, CSV, JSON, Atom, iCalendar, PDF) are
+rendered once, in English, and linked from every language (`files_root`). Times are shown in
+Europe/London. Nothing here reads a model other than through publishing.queries, except the
+election's own public details (the office, its contacts and the PARO's, the timetable).
 """
 
 from __future__ import annotations
@@ -21,16 +24,19 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy as _
 
+from dataprotection.rules import retention_date
 from election_protocol import calendar
 from election_protocol.models import Election
 from publishing import queries, rules
@@ -62,6 +68,9 @@ class Output:
     `source_html`, for a PDF, returns the HTML it is made from: the PDF's text is glyph-encoded,
     so the leak scan reads this as well as what it can extract from the PDF itself.
     `asset` marks a file copied unchanged from the repository (it holds no data).
+    `slow` marks a file too slow to render inside every run (the whole-register PDF: WeasyPrint
+    takes seconds per hundred entries): publish.py renders it in a step of its own and, until
+    it is ready, publishes `pending()` in its place.
     """
 
     path: str
@@ -69,6 +78,8 @@ class Output:
     render: Callable[[], bytes]
     source_html: Callable[[], str] | None = None
     asset: Path | None = None
+    slow: bool = False
+    pending: Callable[[], bytes] | None = None
 
 
 def digest(*parts: object) -> str:
@@ -104,6 +115,67 @@ def paragraphs(text: str) -> list[str]:
 def root_of(path: str) -> str:
     """Return the relative way from `path` back to the site's root ("", "../", "../../")."""
     return "../" * path.count("/")
+
+
+# --- languages (issue 7) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the site is published in: `prefix` is its folder ("" for the default)."""
+
+    code: str  # Django's ("en-gb", "cy")
+    name: str  # in itself ("English", "Cymraeg")
+    prefix: str
+
+    @property
+    def html_lang(self) -> str:
+        """Return the BCP 47 tag for `lang` and `hreflang` ("en-GB", "cy")."""
+        return translation.to_locale(self.code).replace("_", "-")
+
+
+def site_languages() -> list[Language]:
+    """Return the site's languages: settings.PUBLIC_SITE_LANGUAGES, the default language first
+    at the root, each other under a folder named by its code. Names come from LANGUAGES."""
+    names = dict(settings.LANGUAGES)
+    codes = [settings.LANGUAGE_CODE] + [
+        c for c in settings.PUBLIC_SITE_LANGUAGES if c != settings.LANGUAGE_CODE and c in names
+    ]
+    return [Language(c, names[c], "" if c == settings.LANGUAGE_CODE else f"{c}/") for c in codes]
+
+
+def translated_words() -> str:
+    """Return the text the site's translations add to its pages: every .po catalogue of a site
+    language, and Django's month and day names and a.m./p.m. in it. The leak scan treats these,
+    like the templates' own words, as never evidence of a leak on their own."""
+    from django.utils import dates
+
+    texts = []
+    for language in site_languages():
+        locale = translation.to_locale(language.code)
+        for folder in settings.LOCALE_PATHS:
+            po = Path(folder) / locale / "LC_MESSAGES" / "django.po"
+            if po.is_file():
+                texts.append(po.read_text(encoding="utf-8"))
+        with translation.override(language.code):
+            names = [*dates.MONTHS.values(), *dates.MONTHS_AP.values(), *dates.WEEKDAYS.values()]
+            texts += [str(n) for n in names]
+            texts += [translation.gettext(word) for word in ("a.m.", "p.m.")]
+    return "\n".join(texts)
+
+
+@cache  # Django keeps a process's catalogues too: a new translation needs a restart either way
+def catalogue_key(code: str) -> str:
+    """Return a digest of the translation catalogue of `code` (every LOCALE_PATHS .mo): a new
+    translation renders that language's pages afresh, and only those."""
+    locale = translation.to_locale(code)
+    found = [
+        hashlib.sha256(mo.read_bytes()).hexdigest()
+        for folder in settings.LOCALE_PATHS
+        for mo in [Path(folder) / locale / "LC_MESSAGES" / "django.mo"]
+        if mo.is_file()
+    ]
+    return digest(code, found)
 
 
 # --- the data, read once through the gate ----------------------------------------------------
@@ -186,43 +258,43 @@ def _key_dates(election: Election) -> list[dict]:
     if election.notice_published:
         notice = {
             "id": "notice-of-election",
-            "label": "Notice of election published",
+            "label": _("Notice of election published"),
             "day": election.notice_published,
-            "note": "The pre-election period began on this day.",
+            "note": _("The pre-election period began on this day."),
         }
     else:
         notice = {
             "id": "notice-of-election",
-            "label": "Notice of election (latest date)",
+            "label": _("Notice of election (latest date)"),
             "day": tt.notice_of_election,
-            "note": "The pre-election period begins when the notice is published.",
+            "note": _("The pre-election period begins when the notice is published."),
         }
     return [
         notice,
         {
             "id": "close-of-nominations",
-            "label": "Close of nominations",
+            "label": _("Close of nominations"),
             "day": _local(tt.close_of_nominations).date(),
             "at": _local(tt.close_of_nominations),
             "note": "",
         },
         {
             "id": "statement-of-persons-nominated",
-            "label": "Statement of persons nominated (latest)",
+            "label": _("Statement of persons nominated (latest)"),
             "day": tt.sopn,
             "note": "",
         },
-        {"id": "notice-of-poll", "label": "Notice of poll (latest)", "day": tt.notice_of_poll},
+        {"id": "notice-of-poll", "label": _("Notice of poll (latest)"), "day": tt.notice_of_poll},
         {
             "id": "polling-day",
-            "label": "Polling day",
+            "label": _("Polling day"),
             "day": tt.poll,
             "at": _local(tt.poll_opens),
             "until": _local(tt.poll_closes),
         },
         {
             "id": "takes-office",
-            "label": "The new commissioner takes office",
+            "label": _("The new commissioner takes office"),
             "day": tt.takes_office,
         },
     ]
@@ -233,7 +305,8 @@ def load(election: Election) -> SiteData:
     bodies = {
         PublicEntry.AnsweringBody.OFFICE: election.office_name,
         PublicEntry.AnsweringBody.POLICE: election.police_force_name,
-        PublicEntry.AnsweringBody.FIRE: election.fire_service_name or "The fire and rescue service",
+        PublicEntry.AnsweringBody.FIRE: election.fire_service_name
+        or _("The fire and rescue service"),
     }
     entries = [_entry(row, bodies) for row in queries.published_entries(election)]
     withdrawn = [_withdrawn(row) for row in queries.withdrawn_notices(election)]
@@ -248,7 +321,8 @@ def load(election: Election) -> SiteData:
             "starts_at": _local(e.starts_at),
             "ends_at": _local(e.ends_at),
             "place": e.place,
-            "audience": e.get_audience_display(),
+            # The label itself (lazy), not get_audience_display(): translated per page.
+            "audience": type(e).Audience(e.audience).label,
             "capacity": e.capacity,
         }
         for e in queries.published_events(election)
@@ -256,7 +330,8 @@ def load(election: Election) -> SiteData:
     contacts = {
         "office_name": election.office_name,
         "area": election.area,
-        "office": election.get_office_display(),
+        # The choice's label itself (lazy), not get_office_display(): translated per page.
+        "office": dict(Election._meta.get_field("office").choices)[election.office],
         "prefix": election.reference_prefix,
         "poll_date": election.poll_date,
         "spoc_name": election.spoc_name,
@@ -266,6 +341,11 @@ def load(election: Election) -> SiteData:
         "paro_email": election.paro_email,
         "paro_phone": election.paro_phone,
         "organisations": election.organisations,
+        # "A, B and C" in the page's language (lazy: joined when rendered).
+        "organisations_text": get_text_list(list(election.organisations), _("and")),
+        # The privacy notice states how long personal data is kept (dataprotection.rules).
+        "retention_months": election.retention_months,
+        "retention_date": retention_date(election),
     }
     return SiteData(
         election=election,
@@ -282,26 +362,72 @@ def load(election: Election) -> SiteData:
 # --- pages -------------------------------------------------------------------------------------
 
 
-def _page(template: str, path: str, data: SiteData, section: str, **context) -> bytes:
-    html = render_to_string(
-        template,
-        {
-            "root": root_of(path),
-            "path": path,
-            "section": section,
-            "site": data.contacts,
-            **context,
-        },
-    )
+def _page(
+    template: str,
+    path: str,
+    data: SiteData,
+    section: str,
+    language: Language,
+    languages: list[Language],
+    **context,
+) -> bytes:
+    # `root` leads to this language's home ("cy/" pages link among themselves); `files_root`
+    # to the site's root, where the shared files are; `translations` is the toggle.
+    files_root = root_of(language.prefix + path)
+    with translation.override(language.code):
+        html = render_to_string(
+            template,
+            {
+                "root": root_of(path),
+                "files_root": files_root,
+                "path": path,
+                "section": section,
+                "site": data.contacts,
+                "language": language,
+                "translations": [
+                    {
+                        "language": other,
+                        "href": files_root + other.prefix + path,
+                        "current": other == language,
+                    }
+                    for other in languages
+                ],
+                **context,
+            },
+        )
     return html.encode()
 
 
 def _html(path: str, template: str, data: SiteData, section: str, key_parts, **context) -> Output:
+    """Return the page at `path` in the language active now: plan_site plans the pages once
+    per language (translation.override), so no page builder needs to know about languages.
+    The key holds the language and its catalogue, so a new translation renders again."""
+    languages = site_languages()
+    language = next(lang for lang in languages if lang.code == translation.get_language())
     return Output(
-        path=path,
-        key=digest(data.chrome, template, key_parts),
-        render=lambda: _page(template, path, data, section, **context),
+        path=language.prefix + path,
+        key=digest(data.chrome, catalogue_key(language.code), template, key_parts),
+        render=lambda: _page(template, path, data, section, language, languages, **context),
     )
+
+
+def _every_language(data: SiteData) -> list[Output]:
+    """Return every page of the site in each of its languages (site_languages)."""
+    outputs: list[Output] = []
+    for language in site_languages():
+        with translation.override(language.code):
+            outputs += [*_other_pages(data), *_register_pages(data), *_entry_pages(data)]
+    return outputs
+
+
+def _speaking(code: str, render: Callable[[], bytes]) -> Callable[[], bytes]:
+    # A file is rendered after it is planned, maybe inside a staff request in another language
+    # (the "Publish now" button with tasks in-process): fix the language it is rendered in.
+    def run() -> bytes:
+        with translation.override(code):
+            return render()
+
+    return run
 
 
 def _register_pages(data: SiteData) -> list[Output]:
@@ -599,8 +725,31 @@ def render_ics(data: SiteData, stamp: datetime) -> bytes:
     return cal.to_ical()
 
 
+def render_search_index(data: SiteData) -> bytes:
+    """Return what the register's search box (static/js/search.js) searches: every published
+    answer's reference, topic, date and public text, and its page (relative to a language's
+    root). Fetched only when someone starts typing; the same public fields as register.json."""
+    rows = [
+        {
+            "reference": e["reference"],
+            "topic": e["topic"],
+            "answered_on": _iso(e["answered_on"]),
+            "path": e["path"],
+            "text": " ".join([e["question"], e["answer"]]),
+        }
+        for e in data.register
+    ]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def pdf_html(data: SiteData) -> str:
-    """Return the HTML the register's PDF is made from (scanned for leaks as well)."""
+    """Return the HTML the register's PDF is made from (scanned for leaks as well), in the
+    site's default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _pdf_html(data)
+
+
+def _pdf_html(data: SiteData) -> str:
     return render_to_string(
         "public/register_pdf.html",
         {
@@ -608,9 +757,24 @@ def pdf_html(data: SiteData) -> str:
             "register": data.register,
             "notes": data.notes,
             "withdrawn": data.withdrawn,
-            "title": f"Register of answers: {data.contacts['office_name']}",
+            "title": _("Register of answers: %(office)s")
+            % {"office": data.contacts["office_name"]},
         },
     )
+
+
+def pending_pdf_html(data: SiteData) -> str:
+    """Return the HTML of the one-page PDF published while the register's PDF is being brought
+    up to date (no entry in it: a withdrawn answer must never linger in an old PDF)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "public/register_pdf_pending.html",
+            {
+                "site": data.contacts,
+                "title": _("Register of answers: %(office)s")
+                % {"office": data.contacts["office_name"]},
+            },
+        )
 
 
 def render_pdf(html: str) -> bytes:
@@ -641,7 +805,16 @@ def _assets() -> list[Output]:
 
 
 def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
-    """Return every file of the site, each with its key and how to render it."""
+    """Return every file of the site, each with its key and how to render it: the pages in
+    every language, the shared files in the default one (LANGUAGE_CODE), whatever the
+    language of the caller."""
+    default = settings.LANGUAGE_CODE
+    with translation.override(default):
+        outputs = _plan_site(data, now=now)
+    return [replace(o, render=_speaking(default, o.render)) for o in outputs]
+
+
+def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
     everything = digest(data.chrome, data.entries, data.withdrawn)
     html_for_pdf = None
 
@@ -652,11 +825,14 @@ def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
         return html_for_pdf
 
     return [
-        *_other_pages(data),
-        *_register_pages(data),
-        *_entry_pages(data),
+        *_every_language(data),
         Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
         Output("register.json", digest(SITE_FORMAT, everything), lambda: render_json(data)),
+        Output(
+            "search-index.json",
+            digest(SITE_FORMAT, everything),
+            lambda: render_search_index(data),
+        ),
         Output("feed.atom", digest(SITE_FORMAT, everything), lambda: render_atom(data)),
         Output(
             "key-dates.ics",
@@ -668,6 +844,8 @@ def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
             digest(SITE_FORMAT, everything),
             lambda: render_pdf(source()),
             source_html=source,
+            slow=True,
+            pending=lambda: render_pdf(pending_pdf_html(data)),
         ),
         *_assets(),
     ]

@@ -18,10 +18,13 @@ the staff "Publish now" button) records a queued PublishRun and enqueues the tas
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -33,6 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from election_protocol import queue_notice
 from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
@@ -85,10 +89,25 @@ class PublishResult:
     findings: list[scan.Finding] = field(default_factory=list)
     reason: str = ""
     unchanged: bool = False
+    # Slow files (the whole-register PDF) published as their "being updated" stand-in: the
+    # step of their own (publish_slow_files) is enqueued to bring them up to date.
+    slow_pending: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> int:
         return len(self.rendered) + len(self.carried)
+
+
+@dataclass(frozen=True)
+class Prerendered:
+    """A slow file rendered outside the publishing lock (publish_slow_files): its key, bytes,
+    the texts a reader could get from it, and the HTML it was made from (both scanned again
+    against the identifiers of the moment it is published)."""
+
+    key: str
+    content: bytes
+    readings: list[str]
+    source_html: str | None
 
 
 def retry_delay_seconds(attempts: int) -> int:
@@ -108,6 +127,7 @@ def enqueue_run(run_id: int) -> bool:
         task_publish_site.delay(run_id=run_id)
     except BrokerError as error:
         logger.warning("Publish run %s left for the periodic requeue: %s", run_id, error)
+        queue_notice.note_deferred(queue_notice.PUBLISH)  # the person is told, not shown an error
         return False
     return True
 
@@ -221,7 +241,7 @@ def run_publish(run_id: int) -> str:
         return "skipped"
     run = PublishRun.objects.select_related("election").get(pk=run_id)
     try:
-        result = publish_site(run.election, run=run)
+        result = publish_site(run.election, run=run, slow="defer")
     except OSError as error:
         what = f"{type(error).__name__}: {error.strerror or 'storage error'}"
         if run.attempts >= MAX_ATTEMPTS:
@@ -279,6 +299,8 @@ def _site_words() -> set[str]:
     words: set[str] = set()
     for source in pages.TEMPLATES_DIR.rglob("*.html"):
         words.update(scan.tokens(source.read_text()))
+    # The Welsh (or other) pages' words: the translations and the month and day names.
+    words.update(scan.tokens(pages.translated_words()))
     return words
 
 
@@ -301,6 +323,8 @@ def publish_site(
     run: PublishRun | None = None,
     to: Path | None = None,
     now: datetime | None = None,
+    slow: str = "render",
+    prerendered: dict[str, Prerendered] | None = None,
 ) -> PublishResult:
     """Render the public site of `election`, check it, and make it live.
 
@@ -313,17 +337,23 @@ def publish_site(
     run blocked with the reason and the SPOC alerted (see _block), the live version untouched;
     otherwise the new version switched live atomically and all but the last five pruned.
     Raises PublishBusy if another run is rendering.
+
+    `slow`: "render" renders slow files (the whole-register PDF) in this run, as the command
+    and the demo do; "defer", as the task after an approval does, carries them when unchanged,
+    takes them from `prerendered` when their key matches, and otherwise publishes their
+    "being updated" stand-in and enqueues publish_slow_files after commit: a run at 10,000
+    entries then takes seconds, not minutes, and the PDF follows in a step of its own.
     """
     now = now or timezone.now()
     if to is None and run is None:
         # Called directly (the command, the demo): record the run, and its failure too.
         run = _start_run(election, now)
         try:
-            return _publish(election, run, None, now)
+            return _publish(election, run, None, now, slow, prerendered or {})
         except Exception as error:
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
-    return _publish(election, run, to, now)
+    return _publish(election, run, to, now, slow, prerendered or {})
 
 
 def _failure_reason(error: BaseException) -> str:
@@ -335,7 +365,12 @@ def _failure_reason(error: BaseException) -> str:
 
 
 def _publish(
-    election: Election, run: PublishRun | None, to: Path | None, now: datetime
+    election: Election,
+    run: PublishRun | None,
+    to: Path | None,
+    now: datetime,
+    slow: str,
+    prerendered: dict[str, Prerendered],
 ) -> PublishResult:
     target = None if to is not None else default_target()
     previous_version = target.current_version() if target else None
@@ -364,19 +399,30 @@ def _publish(
             else:  # changed since it was written: never trust it, render it again
                 dest.unlink()
                 content = None
+        key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
+        if content is None and output.slow and slow == "defer":
+            if ready is not None and ready.key == output.key:
+                content = ready.content
+                source_html = (lambda html=ready.source_html: html) if ready.source_html else None
+            else:  # the stand-in now; the file itself in a step of its own
+                content, key, source_html = output.pending(), f"pending:{output.key}", None
+                result.slow_pending.append(output.path)
+            dest.write_bytes(content)
+            result.rendered.append(output.path)
         if content is None:
             content = output.render()
             dest.write_bytes(content)
             result.rendered.append(output.path)
         digest = _sha(content)
-        files[output.path] = {"sha256": digest, "key": output.key, "size": len(content)}
+        files[output.path] = {"sha256": digest, "key": key, "size": len(content)}
         if old is None or old.get("sha256") != digest:
             result.changed += 1
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
         if output.asset is None or digest != output.key:
-            result.findings += checker.scan(output.path, scan.readings(output.path, content))
-        if output.source_html is not None:
-            source = output.source_html().encode()
+            texts = ready.readings if ready and ready.content is content else None
+            result.findings += checker.scan(output.path, texts or _readings(output.path, content))
+        if source_html is not None:
+            source = source_html().encode()
             result.findings += checker.scan(output.path, scan.readings(".html", source))
     result.changed += len(set(previous) - set(files))
     manifest = {
@@ -433,9 +479,112 @@ def _publish(
                 if result.unchanged
                 else f"Live: {len(result.rendered)} files rendered, "
                 f"{len(result.carried)} carried over"
+                + ("; the register PDF follows in a few minutes" if result.slow_pending else "")
             ),
         )
+        if result.slow_pending and run is not None:
+            # After the run is finished (the slow step publishes a run of its own).
+            transaction.on_commit(partial(enqueue_slow_files, election.pk), robust=True)
     return result
+
+
+# --- slow files: the whole-register PDF in a step of its own -----------------------------------
+
+SLOW_WAIT = timedelta(minutes=3)  # how long the slow step waits for a running run to end
+
+
+def _readings(path: str, content: bytes) -> list[str]:
+    """Return scan.readings(path, content), from a cache by content for PDFs: reading a PDF of
+    thousands of entries takes many seconds, and an unchanged PDF is scanned on every run (its
+    texts are checked again each time against the identifiers of the moment; only reading
+    them is cached). The cache is local (VAR_DIR/cache/pdf-readings): a miss only costs time."""
+    if not path.endswith(".pdf"):
+        return scan.readings(path, content)
+    from django.conf import settings
+
+    cache = Path(settings.VAR_DIR) / "cache" / "pdf-readings" / f"{_sha(content)}.json"
+    try:
+        return json.loads(cache.read_text())
+    except (OSError, ValueError):
+        pass
+    texts = scan.readings(path, content)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial_file.write_text(json.dumps(texts))
+        partial_file.replace(cache)  # atomic: a reader never sees half a file
+    except OSError:
+        logger.warning("Could not cache the readings of %s", path)
+    return texts
+
+
+def enqueue_slow_files(election_id: int) -> bool:
+    """Enqueue task_publish_slow_files; False if the broker could not take it (the next run
+    publishes the stand-in again and enqueues it again)."""
+    from publishing.tasks import task_publish_slow_files
+
+    try:
+        task_publish_slow_files.delay(election_id=election_id)
+    except BrokerError as error:
+        logger.warning("Register PDF of election %s left for the next run: %s", election_id, error)
+        return False
+    return True
+
+
+def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
+    """Render the slow files (the whole-register PDF) that the live version lacks, outside the
+    publishing lock, then publish them in a run of their own; return what happened.
+
+    Rendering takes minutes at 10,000 entries: approvals meanwhile publish in seconds (with
+    the stand-in). If the data changed while rendering, the run publishes the stand-in again
+    and this step is enqueued again (by that run) for the newer data. Idempotent: nothing to
+    do when the live version's slow files are current. Raises PublishBusy if a run is still
+    rendering after SLOW_WAIT (the task retries).
+    """
+    from django.core.cache import cache
+
+    lock = f"publishing:slow-files:{election_id}"
+    try:
+        if not cache.add(lock, "rendering", timeout=int(STALE_AFTER.total_seconds())):
+            # Another worker is rendering; its run re-enqueues this step if data moved on.
+            return "already rendering"
+    except Exception:  # the cache (Redis) is down: render anyway, at worst twice
+        logger.warning("No cache lock for the register PDF of election %s", election_id)
+    try:
+        return _publish_slow_files(election_id, now)
+    finally:
+        with contextlib.suppress(Exception):
+            cache.delete(lock)
+
+
+def _publish_slow_files(election_id: int, now: datetime | None) -> str:
+    election = Election.objects.get(pk=election_id)
+    target = default_target()
+    current = target.current_version()
+    live = (target.manifest(current) or {}).get("files", {}) if current else {}
+    outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
+    due = [o for o in outputs if o.slow and live.get(o.path, {}).get("key") != o.key]
+    if not due:
+        return "up to date"
+    prerendered = {}
+    for output in due:
+        content = output.render()
+        prerendered[output.path] = Prerendered(
+            key=output.key,
+            content=content,
+            readings=_readings(output.path, content),
+            source_html=output.source_html() if output.source_html else None,
+        )
+    deadline = timezone.now() + SLOW_WAIT
+    while True:
+        try:
+            result = publish_site(election, slow="defer", prerendered=prerendered)
+        except PublishBusy:
+            if timezone.now() >= deadline:
+                raise
+            time.sleep(5)
+            continue
+        return result.status
 
 
 # --- rollback ----------------------------------------------------------------------------------

@@ -56,7 +56,9 @@ def test_seed_demo_command_prints_the_logins(db, capsys, tmp_path, settings, mon
 def test_demo_dashboard_shows_timetable_and_candidates(client, db, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     result = seed_demo(NOW)
-    assert client.login(username="spoc", password=result.password)
+    # Through the real login page: django-axes's backend needs the request (client.login has none).
+    signed_in = client.post(reverse("login"), {"username": "spoc", "password": result.password})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("dashboard")
     html = client.get(reverse("dashboard")).content.decode()
     assert "Office of the Police, Fire and Crime Commissioner for Northshire" in html
     assert f"Poll on {result.election.poll_date:%A %-d %B %Y}" in html
@@ -64,7 +66,7 @@ def test_demo_dashboard_shows_timetable_and_candidates(client, db, tmp_path, set
     for name in ("Rowan Pettifer", "Priya Castellane", "Callum Drayfield"):
         assert name in html
     client.logout()
-    assert client.login(username="incumbent-pcc", password=result.password)
+    client.post(reverse("login"), {"username": "incumbent-pcc", "password": result.password})
     assert client.get(reverse("dashboard")).status_code == 403
 
 

@@ -223,7 +223,11 @@ def test_a_detail_that_became_private_after_publication_is_reported_as_live(elec
     )
     result = publish_site(election)
     assert result.status == "blocked"
-    assert f"The live version has it too, in entries/{entry.reference}/index.html" in result.reason
+    # Both languages' permalinks are live (issue 7: the Welsh pages are scanned too).
+    assert (
+        f"The live version has it too, in cy/entries/{entry.reference}/index.html, "
+        f"entries/{entry.reference}/index.html" in result.reason
+    )
 
 
 @pytest.mark.parametrize(
@@ -396,6 +400,9 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
         [
             f"entries/{new.reference}/index.html",
             "register/index.html",
+            # The same pages in Welsh (issue 7); the shared files are rendered once.
+            f"cy/entries/{new.reference}/index.html",
+            "cy/register/index.html",
             "register.csv",
             "register.json",
             "feed.atom",
@@ -404,9 +411,10 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     )
     for entry in entries:
         assert f"entries/{entry.reference}/index.html" in second.carried
+        assert f"cy/entries/{entry.reference}/index.html" in second.carried
     run = PublishRun.objects.get(version=second.version)
-    assert (run.files_rendered, run.files_carried) == (6, second.files - 6)
-    assert run.pages_changed == 6
+    assert (run.files_rendered, run.files_carried) == (8, second.files - 8)
+    assert run.pages_changed == 8
     # Carried files are hard links: no copy, no extra space.
     target = default_target()
     old = target.versions_dir / first.version / f"entries/{entries[0].reference}/index.html"
@@ -442,6 +450,10 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
             "register/index.html",
             "register/page-2/index.html",
             "register/page-3/index.html",
+            f"cy/entries/{new.reference}/index.html",
+            "cy/register/index.html",
+            "cy/register/page-2/index.html",
+            "cy/register/page-3/index.html",
             "register.csv",
             "register.json",
             "feed.atom",

@@ -12,8 +12,13 @@ from kombu.exceptions import OperationalError
 from publishing import services, site
 from publishing.models import PublishRun
 from publishing.site import publish as publish_module
+from publishing.site import scan
 from publishing.site.target import default_target
-from publishing.tasks import task_publish_site, task_requeue_publish_runs
+from publishing.tasks import (
+    task_publish_site,
+    task_publish_slow_files,
+    task_requeue_publish_runs,
+)
 from tests.publishing.test_site import NOW, answered, published
 
 pytestmark = pytest.mark.usefixtures("_frozen")
@@ -37,11 +42,18 @@ def test_an_approval_publishes_the_site_after_commit(
     services.submit_for_approval(entry.pk, cast["spoc"])
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_and_publish(entry.pk, cast["ce"], False, NOW)
-    run = PublishRun.objects.get()
+    # The approval's run publishes at once with the register PDF's stand-in; the slow step
+    # then renders the whole-register PDF outside the lock and publishes it in a run of its own.
+    run, pdf_run = PublishRun.objects.order_by("pk")
     assert run.status == PublishRun.Status.PUBLISHED and run.attempts == 1
-    assert run.version == default_target().current_version()
-    live = default_target().current_path / f"entries/{entry.reference}/index.html"
-    assert "Eight officers" in live.read_text()
+    assert "register PDF follows" in run.progress
+    assert pdf_run.status == PublishRun.Status.PUBLISHED
+    assert pdf_run.version == default_target().current_version()
+    live = default_target().current_path
+    assert "Eight officers" in (live / f"entries/{entry.reference}/index.html").read_text()
+    pdf_text = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
+    assert entry.reference in pdf_text and "being brought up to date" not in pdf_text
+    assert site.publish_slow_files(election.pk) == "up to date"
 
 
 def test_the_task_is_idempotent(election, cast, django_capture_on_commit_callbacks):
@@ -50,9 +62,11 @@ def test_the_task_is_idempotent(election, cast, django_capture_on_commit_callbac
         run = site.schedule_publish(election.pk)
     run.refresh_from_db()
     assert run.status == "published"
+    assert PublishRun.objects.count() == 2  # the run, and the register PDF's own
     assert task_publish_site.delay(run_id=run.pk).get() == "skipped"
     assert task_publish_site.delay(run_id=999_999).get() == "skipped"
-    assert PublishRun.objects.count() == 1
+    assert task_publish_slow_files.delay(election_id=election.pk).get() == "up to date"
+    assert PublishRun.objects.count() == 2
 
 
 def test_a_second_request_joins_the_queued_run(election, cast):
@@ -136,3 +150,45 @@ def test_an_unexpected_error_fails_the_run_without_quoting_it(election, cast, mo
     run.refresh_from_db()
     assert run.status == "failed"
     assert "ValueError" in run.reason and "Dorothy" not in run.reason
+
+
+def test_the_register_pdf_follows_in_a_step_of_its_own(
+    election, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    """At 10,000 entries the whole-register PDF takes minutes: a run after an approval
+    publishes a one-page stand-in (no entry in it) and the slow step replaces it; if the data
+    moved on while the PDF was rendering, the stand-in stays and the step is asked again."""
+    first = published(election, cast)
+    result = site.publish_site(election, slow="defer")
+    live = default_target().current_path
+    stand_in = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
+    assert result.slow_pending == ["register.pdf"]
+    assert "being brought up to date" in stand_in and first.reference not in stand_in
+
+    enqueued = []
+    monkeypatch.setattr(publish_module, "enqueue_slow_files", enqueued.append)
+    real_plan = publish_module.pages.plan_site
+    calls = []
+
+    def plan_then_publish_another(data, *, now):
+        # The first plan is the slow step's render; an approval lands before it publishes.
+        calls.append(1)
+        outputs = real_plan(data, now=now)
+        if len(calls) == 1:
+            published(election, cast, topic="Road safety")
+        return outputs
+
+    monkeypatch.setattr(publish_module.pages, "plan_site", plan_then_publish_another)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert site.publish_slow_files(election.pk) == "published"
+    monkeypatch.undo()
+    stand_in = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
+    assert "being brought up to date" in stand_in  # the rendered PDF was out of date: not used
+    # ... and the step is asked again for the newer data (by the slow step's run, and by the
+    # approval's own run, which published the stand-in as well)
+    assert enqueued and set(enqueued) == {election.pk}
+
+    assert site.publish_slow_files(election.pk) == "published"
+    full = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
+    assert first.reference in full and "being brought up to date" not in full
+    assert site.publish_slow_files(election.pk) == "up to date"

@@ -1,0 +1,127 @@
+"""python -m benchmarks [NAME ...]: run the benchmarks, print one table, write PERFORMANCE.md.
+
+With no names, every benchmark runs in a fixed order (BENCHMARKS) and docs/PERFORMANCE.md is
+rewritten with the table, the machine and the date (issue 7, item 3). Every one must be there:
+a missing module is an error, never a silent gap in the table. With names, only those run and
+the table is printed, not written (for working on one benchmark).
+
+Each module exposes `measure() -> list[Figure]` and may assume Django is set up on the
+benchmark database (benchmarks.data.configure), which it empties first (data.reset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.common import Figure, machine
+
+BENCHMARKS = ["register", "publish", "anonymise", "throughput", "export"]
+DOC = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+
+# What was done to make each one good, for PERFORMANCE.md.
+NOTES = {
+    "register": (
+        "The list reads a page of 50 with `select_related` for the candidate and party, so the "
+        "number of queries does not grow with the register (a test asserts it at 1, 3 and 61 "
+        "entries and the benchmark at 100 and 100,000). Indexes on `(election, -received_at, "
+        "-number)` for the page itself and `(election, status, target_date)` for the overdue "
+        "and due-soon counts; the topic choices of the filter come from a small "
+        "`(election, topic)` index scan instead of sorting the table. What is left growing is "
+        "counting: the paginator's total and the two deadline counts must look at every "
+        "matching row."
+    ),
+    "publish": "See benchmarks/publish.py.",
+    "anonymise": (
+        "The anonymiser compiles each subject's patterns once (cached by subject) and makes one "
+        "pass per kind of identifier. Presidio is run with pattern recognisers only (no spaCy "
+        "model, no download): e-mail, phone, URL, UK NHS and NINO, and a deny-list recogniser "
+        "per subject holding the names, aliases and party names; spans are then replaced. It "
+        "does not know name variants (a surname alone, initials, titles), handles or UK "
+        "addresses, which is why it finds fewer."
+    ),
+    "throughput": (
+        "gunicorn (sync workers, one per core) with DEBUG off against the benchmark "
+        "database; wrk from a second process on loopback with the SPOC's session cookie. "
+        "The do-nothing view goes through the same middleware (session, login, staff check), "
+        "so the ratio is what the register page itself costs."
+    ),
+    "export": (
+        "The public site is rendered into a fresh folder (a preview: `publish_site(to=...)`), "
+        "every file checked by the leak scan. The staff register PDF is the CSV/PDF export's "
+        "WeasyPrint render of every entry."
+    ),
+}
+
+
+def run(names: list[str]) -> list[Figure]:
+    from benchmarks import data
+
+    modules = []
+    for name in names:
+        try:
+            modules.append((name, importlib.import_module(f"benchmarks.{name}")))
+        except ModuleNotFoundError as error:
+            if error.name != f"benchmarks.{name}":
+                raise
+            raise SystemExit(f"benchmarks/{name}.py is missing: the table would be incomplete.")
+    data.configure()
+    figures: list[Figure] = []
+    for name, module in modules:
+        start = time.perf_counter()
+        print(f"Running {name} ...", file=sys.stderr, flush=True)
+        figures += module.measure()
+        print(f"  {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return figures
+
+
+def table(figures: list[Figure]) -> str:
+    lines = [
+        "| benchmark | figure | value | unit | how measured |",
+        "|---|---|--:|---|---|",
+    ]
+    for f in figures:
+        lines.append(f"| {f.benchmark} | {f.name} | {f.formatted()} | {f.unit} | {f.detail} |")
+    return "\n".join(lines)
+
+
+def document(figures: list[Figure], names: list[str], seconds: float) -> str:
+    notes = "\n\n".join(f"**{name}.** {NOTES.get(name, '')}" for name in names)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        "# Performance\n\n"
+        "Measured by `make bench` (`python -m benchmarks`), which writes this file. Every time "
+        "is the median of several runs; every figure comes from the same run, on PostgreSQL "
+        "(a dedicated database, emptied before each benchmark).\n\n"
+        f"- Machine: {machine()}\n"
+        f"- Date: {when}\n"
+        f"- Whole run: {seconds / 60:.1f} minutes\n\n"
+        f"{table(figures)}\n\n"
+        "## What was done to make them good\n\n"
+        f"{notes}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(BENCHMARKS))
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}: choose from {', '.join(BENCHMARKS)}")
+    names = args.names or BENCHMARKS
+    start = time.perf_counter()
+    figures = run(names)
+    print(table(figures))
+    print(f"\nMachine: {machine()}")
+    if not args.names:
+        DOC.write_text(document(figures, names, time.perf_counter() - start))
+        print(f"Written to {DOC.relative_to(Path.cwd()) if DOC.is_relative_to(Path.cwd()) else DOC}")
+
+
+if __name__ == "__main__":
+    main()

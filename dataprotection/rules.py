@@ -1,0 +1,99 @@
+"""Pure rules of data protection: when the register's personal data is due for erasure, and
+which entries are erased. No ORM and no clock: callers pass the facts and the day.
+
+The protocols require every dealing to be recorded (Cumbria 6.1.2; Leicestershire "Single
+Electronic Register") and the answers published in anonymised form (Cumbria 3.2.4, 6.1.4); they
+say nothing about how long the private register is kept. UK GDPR Article 5(1)(e) (storage
+limitation) does: personal data is kept no longer than the purpose needs. The purpose ends some
+time after the poll, once challenges (an election petition: 21 days, Representation of the
+People Act 1983 s.122) and complaints about the office's even-handedness are done; the office
+chooses how long (Election.retention_months, 12 by default).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from requests_register import rules as register_rules
+
+
+class HasRetention(Protocol):
+    poll_date: date
+    retention_months: int
+
+
+def add_months(day: date, months: int) -> date:
+    """Return `day` moved `months` calendar months on, clamped to the month's last day
+    (31 August + 6 months is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_date(election: HasRetention) -> date:
+    """Return the first day on which the election's personal data is due for erasure: polling
+    day plus the election's retention period in calendar months."""
+    return add_months(election.poll_date, election.retention_months)
+
+
+def retention_due(election: HasRetention, today: date) -> bool:
+    """Return True if the retention period after the election's poll has passed on `today`."""
+    return today >= retention_date(election)
+
+
+class Decision(StrEnum):
+    """What a retention run does with one register entry."""
+
+    ERASE = "erase"
+    HOLD = "hold"  # on legal hold: kept as it is
+    OPEN = "open"  # still being worked on: kept, and listed so staff finish or hold it
+    DONE = "done"  # erased by an earlier run
+
+
+DECISION_LABELS = {
+    Decision.ERASE: "Personal data to be erased",
+    Decision.HOLD: "Kept: on legal hold",
+    Decision.OPEN: "Kept: still open",
+    Decision.DONE: "Already erased",
+}
+
+
+def entry_decision(*, status: str, legal_hold: bool, already_erased: bool) -> Decision:
+    """Return what retention does with an entry once the election's retention date has passed.
+
+    A legal hold wins over everything. An entry still open is never erased under someone
+    working on it: the run lists it instead, so it is finished (or held) and erased by the next
+    run. Only finished entries (answered, ended, passed to a booking) are erased.
+    """
+    if already_erased:
+        return Decision.DONE
+    if legal_hold:
+        return Decision.HOLD
+    if register_rules.Status(status) in register_rules.OPEN:
+        return Decision.OPEN
+    return Decision.ERASE
+
+
+class LegalHoldError(ValueError):
+    """A legal hold change the rules refuse; the message says why."""
+
+
+def check_legal_hold(*, placing: bool, currently: bool, reason: str, already_erased: bool) -> None:
+    """Refuse a pointless or unexplained legal hold change.
+
+    Placing a hold needs a reason (it keeps personal data past the period the privacy notice
+    promises, so it must be justified) and is impossible once the data is gone.
+    """
+    if placing and currently:
+        raise LegalHoldError("This entry is already on legal hold.")
+    if not placing and not currently:
+        raise LegalHoldError("This entry is not on legal hold.")
+    if not reason.strip():
+        raise LegalHoldError("Give the reason: it is kept with the entry's history.")
+    if placing and already_erased:
+        raise LegalHoldError(
+            "The personal data of this entry has already been erased: there is nothing to hold."
+        )

