@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -61,17 +63,15 @@ NOTES = {
 def run(names: list[str]) -> list[Figure]:
     from benchmarks import data
 
-    modules = []
-    for name in names:
-        try:
-            modules.append((name, importlib.import_module(f"benchmarks.{name}")))
-        except ModuleNotFoundError as error:
-            if error.name != f"benchmarks.{name}":
-                raise
-            raise SystemExit(f"benchmarks/{name}.py is missing: the table would be incomplete.")
+    missing = [n for n in names if importlib.util.find_spec(f"benchmarks.{n}") is None]
+    if missing:
+        raise SystemExit(
+            f"benchmarks/{', '.join(missing)}.py missing: the table would be incomplete."
+        )
     data.configure()
     figures: list[Figure] = []
-    for name, module in modules:
+    for name in names:
+        module = importlib.import_module(f"benchmarks.{name}")
         start = time.perf_counter()
         print(f"Running {name} ...", file=sys.stderr, flush=True)
         figures += module.measure()
@@ -89,6 +89,12 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def load() -> str:
+    """Return the machine's load averages: other work on it slows every figure alike."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 minutes, {os.cpu_count()} CPUs)"
+
+
 def document(figures: list[Figure], names: list[str], seconds: float) -> str:
     notes = "\n\n".join(f"**{name}.** {NOTES.get(name, '')}" for name in names)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -99,7 +105,9 @@ def document(figures: list[Figure], names: list[str], seconds: float) -> str:
         "(a dedicated database, emptied before each benchmark).\n\n"
         f"- Machine: {machine()}\n"
         f"- Date: {when}\n"
-        f"- Whole run: {seconds / 60:.1f} minutes\n\n"
+        f"- Whole run: {seconds / 60:.1f} minutes; load average at the end: {load()}\n\n"
+        "Absolute times depend on the machine and on what else runs on it; the ratios, "
+        "measured side by side in one run, much less.\n\n"
         f"{table(figures)}\n\n"
         "## What was done to make them good\n\n"
         f"{notes}\n"
@@ -117,10 +125,12 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     figures = run(names)
     print(table(figures))
-    print(f"\nMachine: {machine()}")
+    print(f"\nMachine: {machine()}\nLoad average: {load()}")
     if not args.names:
         DOC.write_text(document(figures, names, time.perf_counter() - start))
-        print(f"Written to {DOC.relative_to(Path.cwd()) if DOC.is_relative_to(Path.cwd()) else DOC}")
+        print(
+            f"Written to {DOC.relative_to(Path.cwd()) if DOC.is_relative_to(Path.cwd()) else DOC}"
+        )
 
 
 if __name__ == "__main__":

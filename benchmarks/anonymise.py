@@ -254,7 +254,7 @@ def measure() -> list[Figure]:
     return [
         Figure(NAME, "ours: time per kilobyte", ours * 1000 / kb, "ms/KB", how),
         Figure(NAME, "Presidio: time per kilobyte", theirs * 1000 / kb, "ms/KB", how_p),
-        Figure(NAME, "Presidio / ours: time ratio", theirs / ours, "×", "the two medians"),
+        Figure(NAME, "Presidio / ours: time ratio", theirs / ours, "times", "the two medians"),
         Figure(NAME, "ours: redactions", len(result.redactions), "spans", how),
         Figure(NAME, "Presidio: redactions", presidio_spans, "spans", "overlaps merged"),
         Figure(NAME, "ours: private identifiers left", leftovers(result.text, subjects),

@@ -71,7 +71,6 @@ def measure() -> list[Figure]:
             f"register PDF, {ENTRIES:,} entries",
             register_pdf,
             "s",
-            f"GET /register/export.pdf as the SPOC ({sizes[-1] / 1024:,.0f} KB); "
-            f"median of {RUNS}",
+            f"GET /register/export.pdf as the SPOC ({sizes[-1] / 1024:,.0f} KB); median of {RUNS}",
         ),
     ]

@@ -56,5 +56,5 @@ def measure() -> list[Figure]:
         Figure(NAME, f"queries per page at {LARGE:,} entries", large_queries, "queries", how),
         Figure(NAME, f"time at {SMALL:,} entries", small * 1000, "ms", how),
         Figure(NAME, f"time at {LARGE:,} entries", large * 1000, "ms", how),
-        Figure(NAME, f"time ratio {LARGE:,} / {SMALL:,}", large / small, "×", how),
+        Figure(NAME, f"time ratio {LARGE:,} / {SMALL:,}", large / small, "times", how),
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 # PDF/UA-1 (ISO 14289-1): WeasyPrint tags the structure (StructTreeRoot, MarkInfo), writes the
 # document language and the title (shown instead of the file name: DisplayDocTitle) and adds
@@ -24,25 +25,25 @@ KINDS = ("confirmation", "decline")
 
 # --- the conditions printed under "On the day" -------------------------------------------------
 
-NO_FILMING = (
+NO_FILMING = _(
     "The pre-election period has begun: officers and staff must not be filmed or photographed "
     "with you, for any purpose (Cumbria protocol 9.1; Norfolk protocol 21)."
 )
-FILMING_IF_CONTENT = (
+FILMING_IF_CONTENT = _(
     "Officers and staff may be filmed or photographed with you only if each of them is content "
     "to be; anyone may decline (Cumbria protocol 9.1; Norfolk protocol 21)."
 )
-NO_IMAGERY = (
+NO_IMAGERY = _(
     "Police and fire imagery and livery, such as logos and badges, and photographs of officers "
     "or staff must not be used in any campaign or publicity material (Cumbria protocol 10.1; "
     "Norfolk protocol 22)."
 )
-FACT_FINDING_ONLY = (
+FACT_FINDING_ONLY = _(
     "The visit is for fact-finding and receiving a briefing only (Cumbria protocol 8.6): please "
     "follow your host's instructions throughout, including where you may go and what you may "
     "record."
 )
-NO_CAMPAIGNING_ON_PREMISES = (
+NO_CAMPAIGNING_ON_PREMISES = _(
     "No campaigning or electioneering on the premises: no leaflets, canvassing or campaign "
     "recordings, and official telephones, computers, stationery and staff must not be used in "
     "support of a campaign (Norfolk protocol 23)."
@@ -107,8 +108,11 @@ class Letter:
     @property
     def title(self) -> str:
         """Return the document title (PDF metadata): kind, reference and what it is about."""
-        label = "Confirmation" if self.kind == "confirmation" else "Decline"
-        return f"{label} letter {self.reference}: {self.what}"
+        if self.kind == "confirmation":
+            title = _("Confirmation letter %(reference)s: %(what)s")
+        else:
+            title = _("Decline letter %(reference)s: %(what)s")
+        return title % {"reference": self.reference, "what": self.what}
 
 
 def render_letter_html(letter: Letter) -> str:

@@ -69,7 +69,9 @@ def set_legal_hold(
     entry.version += 1
     entry._history_user = by
     entry._history_date = now
-    entry._change_reason = ("Legal hold placed: " if hold else "Legal hold lifted: ") + reason
+    # The full reason is on the entry; the history's change reason holds 100 characters.
+    label = "Legal hold placed: " if hold else "Legal hold lifted: "
+    entry._change_reason = _fit(label + reason.strip(), 100)
     entry.save(
         update_fields=[
             "legal_hold",
@@ -98,6 +100,12 @@ def set_retention_period(election_id: int, *, months: int, by) -> Election:
 
 
 # --- the retention run ----------------------------------------------------------------------
+
+
+def _fit(text: str, length: int) -> str:
+    """Return `text` cut to `length` characters with an ellipsis: a label longer than the name
+    it replaces can push a short field past its column's size."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _clean(values) -> list[str]:
@@ -217,6 +225,8 @@ ENTRY_REQUESTER_ERASED = {
     "requester_address": "",
 }
 ENTRY_TEXT_FIELDS = ("topic", "question", "answer", "ending_reason")
+TOPIC_LENGTH = Entry._meta.get_field("topic").max_length
+SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
 def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, counts) -> None:
@@ -227,6 +237,7 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
             setattr(entry, name, value)
         for name in ENTRY_TEXT_FIELDS:
             setattr(entry, name, scrub(getattr(entry, name)))
+        entry.topic = _fit(entry.topic, TOPIC_LENGTH)
         entry.personal_data_erased_at = now
         entry.version += 1
         entry._history_user = by
@@ -243,6 +254,7 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
             setattr(row, name, value)
         for name in ENTRY_TEXT_FIELDS:
             setattr(row, name, scrub(getattr(row, name)))
+        row.topic = _fit(row.topic, TOPIC_LENGTH)
     Entry.history.model.objects.bulk_update(
         rows, [*ENTRY_REQUESTER_ERASED, *ENTRY_TEXT_FIELDS], batch_size=500
     )
@@ -271,7 +283,7 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
     emails = list(OutboundEmail.objects.filter(entry_id__in=ids))
     for email in emails:
         email.to = []
-        email.subject = scrub(email.subject)
+        email.subject = _fit(scrub(email.subject), SUBJECT_LENGTH)
         email.body = scrub(email.body)
         email.last_error = scrub(email.last_error)
     OutboundEmail.objects.bulk_update(
@@ -337,7 +349,7 @@ def _scrub_other_emails(scrub: _Scrubber, erased_addresses: set[str], counts) ->
         if recipients == email.to and not scrub.mentions(text):
             continue
         email.to = recipients
-        email.subject = scrub(email.subject)
+        email.subject = _fit(scrub(email.subject), SUBJECT_LENGTH)
         email.body = scrub(email.body)
         email.last_error = scrub(email.last_error)
         changed.append(email)

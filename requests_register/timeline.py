@@ -12,6 +12,8 @@ from requests_register.models import Entry
 CONTACT_FIELDS = {"requester_email", "requester_phone", "requester_address"}
 # Shown by their own timeline items, or internal.
 SKIP_FIELDS = {"status", "version", "answered_at", "approved_at", "approved_by", "confirmed_at"}
+# Who placed a legal hold and when is the history row's own user and date (dataprotection).
+SKIP_FIELDS |= {"legal_hold_by", "legal_hold_at"}
 
 
 @dataclass(frozen=True)

@@ -77,22 +77,26 @@ _flushed = False
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _migrated_data_back(django_db_blocker) -> Iterator[None]:
+def _migrated_data_back(django_db_setup, django_db_blocker) -> Iterator[None]:
     """After the browser tests, put back what migrations load (role groups, parties).
 
     Their tests are transactional (the live server needs committed data), so each ends with a
     flush; serialized_rollback restores the migrated rows before each of them, not after the
-    last, so later tests would find no groups or parties without this."""
+    last, so later tests would find no groups or parties without this. The serialized copy
+    is taken from the connection now, before Playwright runs in this thread."""
+    from django.db import connections
+
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     yield
     if not _flushed:
         return
-    from django.db import connections
-
     with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
+        for alias, contents in saved.items():
             if contents:
-                connection.creation.deserialize_db_from_string(contents)
+                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @dataclass

@@ -73,8 +73,8 @@ def test_phone_request_logged_answered_and_approved_by_someone_else(
     # No reply before the requester confirms in writing: the confirmation goes by e-mail.
     page.get_by_role("button", name="Send the written confirmation").click()
     expect(_status(page)).to_have_text("Awaiting written confirmation")
-    [confirmation] = [m for m in mail.outbox if m.to == ["priya.castellane@example.org"]]
-    assert "How many PCSOs work in Southtown?" in confirmation.body
+    [confirmation] = [m for m in mail.outbox if "Southtown" in m.body]
+    assert confirmation.to == ["priya.castellane@example.org"]
     page.get_by_role("button", name="The requester has confirmed: start work").click()
     expect(_status(page)).to_have_text("In progress")
 
@@ -102,8 +102,9 @@ def test_phone_request_logged_answered_and_approved_by_someone_else(
     page.goto(f"{base}/register/{entry.pk}/")
     page.get_by_role("button", name="Send the approved answer").click()
     expect(_status(page)).to_have_text("Sent")
-    replies = [m for m in mail.outbox if m.to == ["priya.castellane@example.org"]]
-    assert len(replies) == 2 and "There are 9 PCSOs in Southtown" in replies[-1].body
+    replies = [m for m in mail.outbox if "Southtown" in m.body]
+    assert [m.to for m in replies] == [["priya.castellane@example.org"]] * 2
+    assert "There are 9 PCSOs in Southtown" in replies[-1].body
     expect(page.locator("#emails")).to_contain_text(replies[-1].subject)
     snap(page, "phone-request", "5-sent")
     entry.refresh_from_db()
@@ -154,7 +155,7 @@ def test_visit_approved_by_the_chief_executive_and_confirmed_by_the_chief_consta
     page.get_by_role("link", name="Meetings").click()
     card = "A visit: Custody suite: Tomasz Everleigh"
     page.get_by_role("link", name=card).click()
-    page.get_by_text("Approve", exact=True).click()  # opens the details
+    page.locator("summary", has_text="Approve").click()  # opens the step's details
     page.get_by_role("button", name="Approve").click()
     expect(_banner(page)).to_contain_text("Done.")
     expect(_status(page)).to_have_text("Approved, awaiting the chief")
@@ -164,10 +165,11 @@ def test_visit_approved_by_the_chief_executive_and_confirmed_by_the_chief_consta
     # The Chief Constable confirms, from their phone: a narrow screen.
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, base, "chief-constable", demo.password)
+    page.get_by_role("button", name="Menu").click()  # the menu folds away on a phone
     page.get_by_role("link", name="Meetings").click()
     page.get_by_role("link", name=card).click()
     expect(_status(page)).to_have_text("Approved, awaiting the chief")
-    page.get_by_text("Confirm", exact=True).click()
+    page.locator("summary", has_text="Confirm").click()
     page.get_by_role("button", name="Confirm").click()
     expect(_status(page)).to_have_text("Confirmed, to schedule")
     snap(page, "visit", "4-confirmed-by-chief-constable")

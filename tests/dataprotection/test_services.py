@@ -144,3 +144,13 @@ def test_command_dry_run_lists_and_changes_nothing(election, make_entry, capsys,
     entry.refresh_from_db()
     assert entry.requester_name == ""
     assert RetentionRun.objects.get().run_by is None
+
+
+def test_a_label_longer_than_the_name_still_fits_the_topic(election, make_entry, spoc):
+    topic = ("Jo Bloggsworth asks about " + "stations " * 20)[:100]
+    entry = make_entry(topic=topic, requester_name="Jo Bo")
+    make_entry(topic="Jo Bo " + "y" * 94)
+    services.apply_retention(election.pk, run_by=spoc, today=DUE, now=AT)
+    for row in Entry.objects.all():
+        assert len(row.topic) <= 100 and row.topic.startswith("[requester] ")
+    assert {len(h.topic) <= 100 for h in entry.history.all()} == {True}

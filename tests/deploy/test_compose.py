@@ -169,6 +169,6 @@ def test_nginx_proxies_the_staff_application_and_says_how_it_was_reached():
     assert "proxy_pass http://election_spoc_web;" in text
     # Set from the connection, never the client's header passed on (SECURE_PROXY_SSL_HEADER).
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
-    assert "proxy_set_header Host $host;" in text
+    assert "proxy_set_header Host $http_host;" in text
     assert "return 301 https://$host$request_uri;" in text
     assert "location = /nginx-health" in text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.stack import PrivatePostgres, PrivateRedis, stop_process
+from tests.faults.stack import PrivatePostgres, PrivateRedis, kill_group, stop_process
 from tests.smtp import SmtpServer, _RecordingHandler
 
 
@@ -83,4 +83,8 @@ def processes() -> Iterator[list[subprocess.Popen]]:
     started: list[subprocess.Popen] = []
     yield started
     for process in reversed(started):
-        stop_process(process)
+        # The test is over: nothing they would finish matters, and a warm shutdown could wait
+        # for a render to end.
+        if process.poll() is None:
+            kill_group(process)
+        stop_process(process)  # reaps what is left of its process group

@@ -67,8 +67,8 @@ def _edit_form_data(client: Client, entry: Entry) -> dict[str, str]:
     data = {}
     for name in form.fields:
         value = form[name].value()
-        if hasattr(value, "strftime"):
-            value = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        if hasattr(value, "strftime"):  # the form's datetimes are local time already
+            value = value.strftime("%Y-%m-%dT%H:%M")
         data[name] = "" if value is None else str(value)
     return data
 

@@ -52,7 +52,9 @@ def test_deadline_counts_in_one_query(election, make_entry, count_queries):
     make_entry(target_date=TODAY, status=rules.Status.CLOSED)  # closed: neither
     entries = Entry.objects.filter(election=election)
     counts = {}
-    assert count_queries(lambda: counts.update(queries.deadline_counts(entries, TODAY, cutoff))) == 1
+    assert (
+        count_queries(lambda: counts.update(queries.deadline_counts(entries, TODAY, cutoff))) == 1
+    )
     assert counts == {"overdue": 2, "due_soon": 2}
     assert counts["overdue"] == queries.overdue(entries, TODAY).count()
     assert counts["due_soon"] == queries.due_soon(entries, TODAY, cutoff).count()

@@ -58,9 +58,10 @@ def test_object_permissions_are_recorded(make_user, election):
     assign_perm("election_protocol.change_election", group, election)
     remove_perm("election_protocol.change_election", user, election)
     granted = events(EventKind.OBJECT_PERMISSION_GRANTED)
+    on = f"change_election on election_protocol.election #{election.pk}"
     assert [(e.username, e.detail) for e in granted] == [
-        ("liaison-x", f"change_election on election_protocol.election #{election.pk} (user)"),
-        ("", f"change_election on election_protocol.election #{election.pk} (role Chief Constable)"),
+        ("liaison-x", f"{on} (user)"),
+        ("", f"{on} (role Chief Constable)"),
     ]
     revoked = events(EventKind.OBJECT_PERMISSION_REVOKED)
     assert [(e.user, e.detail) for e in revoked] == [

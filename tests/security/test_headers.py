@@ -129,9 +129,7 @@ def test_every_staff_page_has_the_strict_policy_and_no_inline_code(demo, db, cli
     with time_machine.travel(DEMO_NOW + timedelta(minutes=1), tick=False):
         client.force_login(get_user_model().objects.get(username=username))
         pages = crawl(client, "/")
-    html_pages = {
-        path: r for path, r in pages.items() if "text/html" in r.get("Content-Type", "")
-    }
+    html_pages = {path: r for path, r in pages.items() if "text/html" in r.get("Content-Type", "")}
     managers = {"spoc", "chief-executive"}
     assert len(html_pages) >= (30 if username in managers else 5), sorted(html_pages)
     for path, response in pages.items():
@@ -144,7 +142,7 @@ def test_every_staff_page_has_the_strict_policy_and_no_inline_code(demo, db, cli
         assert inline_problems(response.content.decode()) == [], path
 
 
-def test_the_login_and_two_factor_pages_have_the_policy(client, db):
+def test_the_login_page_has_the_policy_and_no_inline_code(client, db):
     response = client.get(reverse("login"))
     assert response["Content-Security-Policy"] == POLICY
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -56,7 +56,8 @@ def test_a_success_signs_in_and_is_audited_with_the_ip(client, liaison):
     response = sign_in(client, "liaison-login", PASSWORD, REMOTE_ADDR="192.0.2.44")
     assert response.status_code == 302 and signed_in(client)
     event = AuditEvent.objects.get(kind=EventKind.LOGIN)
-    assert (event.user, event.username, event.ip_address) == (liaison, "liaison-login", "192.0.2.44")
+    assert (event.user, event.username) == (liaison, "liaison-login")
+    assert event.ip_address == "192.0.2.44"
 
     client.post(reverse("logout"))
     assert not signed_in(client)

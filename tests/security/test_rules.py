@@ -23,7 +23,10 @@ from security import rules
             "198.51.100.7",
         ),
         (
-            {"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7, 10.0.0.2"},
+            {
+                "REMOTE_ADDR": "10.0.0.3",
+                "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7, 10.0.0.2",
+            },
             2,
             "198.51.100.7",
         ),

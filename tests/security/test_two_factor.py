@@ -60,7 +60,8 @@ def test_setting_up_shows_the_qr_code_and_the_key_and_confirms_with_a_code(
     html = client.get(reverse("security:two_factor_setup")).content.decode()
     device = TOTPDevice.objects.get(user=spoc)
     assert not device.confirmed
-    assert re.search(r'<img class="app-qr-code" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
+    qr = r'<img class="app-qr-code" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"'
+    assert re.search(qr, html)
     shown = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', html).group(1)
     from base64 import b32decode
 
@@ -203,9 +204,7 @@ def test_the_verify_page_refuses_to_send_anyone_off_site(client, election, spoc,
     assert response.url == reverse("dashboard")
 
 
-def test_an_administrator_resetting_a_lost_device_is_audited(
-    client, election, spoc, make_user
-):
+def test_an_administrator_resetting_a_lost_device_is_audited(client, election, spoc, make_user):
     TOTPDevice.objects.create(user=spoc, name="Authenticator app", confirmed=True)
     admin = make_user(Role.CHIEF_EXECUTIVE, username="ce-admin", is_staff=True, is_superuser=True)
     client.force_login(admin)
