@@ -14,7 +14,7 @@ export DEBUG ?= 1
 # `make messages` (makemessages/compilemessages: the Welsh translation); Debian's chromium for
 # the browser tests (tests/browser: Playwright drives it, no browser is downloaded);
 # docker-compose to validate docker-compose.yml (tests/deploy: no Docker engine is needed).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext chromium docker-compose
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext chromium docker-compose wrk
 
 
 .PHONY: demo test test-sqlite lint security bench messages setup system-packages lock serve migrate clean
@@ -68,9 +68,11 @@ messages: setup
 	$(BIN)/python manage.py makemessages --locale cy --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale cy --ignore ".venv/*"
 
-# Benchmarks (issue 7 extends this into a full table in docs/PERFORMANCE.md).
+# Benchmarks: one table, printed and written to docs/PERFORMANCE.md, on PostgreSQL (a database
+# of its own, wiped: BENCH_DATABASE_URL, else DATABASE_URL's name + "_bench"); wrk for the load.
 bench: setup
-	$(BIN)/python -m benchmarks.anonymise
+	bash scripts/services.sh
+	$(BIN)/python -m benchmarks
 
 lint: setup
 	$(BIN)/ruff check .

@@ -17,6 +17,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy as _
+
 from requests_register import rules as register_rules
 
 
@@ -54,10 +56,10 @@ class Decision(StrEnum):
 
 
 DECISION_LABELS = {
-    Decision.ERASE: "Personal data to be erased",
-    Decision.HOLD: "Kept: on legal hold",
-    Decision.OPEN: "Kept: still open",
-    Decision.DONE: "Already erased",
+    Decision.ERASE: _("Personal data to be erased"),
+    Decision.HOLD: _("Kept: on legal hold"),
+    Decision.OPEN: _("Kept: still open"),
+    Decision.DONE: _("Already erased"),
 }
 
 
@@ -88,12 +90,12 @@ def check_legal_hold(*, placing: bool, currently: bool, reason: str, already_era
     promises, so it must be justified) and is impossible once the data is gone.
     """
     if placing and currently:
-        raise LegalHoldError("This entry is already on legal hold.")
+        raise LegalHoldError(_("This entry is already on legal hold."))
     if not placing and not currently:
-        raise LegalHoldError("This entry is not on legal hold.")
+        raise LegalHoldError(_("This entry is not on legal hold."))
     if not reason.strip():
-        raise LegalHoldError("Give the reason: it is kept with the entry's history.")
+        raise LegalHoldError(_("Give the reason: it is kept with the entry's history."))
     if placing and already_erased:
         raise LegalHoldError(
-            "The personal data of this entry has already been erased: there is nothing to hold."
+            _("The personal data of this entry has already been erased: there is nothing to hold.")
         )

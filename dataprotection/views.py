@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dataprotection import permissions, queries, rules, services
@@ -51,7 +53,7 @@ def retention_period(request: HttpRequest) -> HttpResponse:
     election = election_or_setup()
     form = RetentionPeriodForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a whole number of months from 1 to 120.")
+        messages.error(request, _("Give a whole number of months from 1 to 120."))
         return redirect("dataprotection:retention")
     election = services.set_retention_period(
         election.pk, months=form.cleaned_data["months"], by=request.user
@@ -62,9 +64,14 @@ def retention_period(request: HttpRequest) -> HttpResponse:
     schedule_publish(election.pk, by=request.user)
     messages.success(
         request,
-        f"Personal data is now kept until {rules.retention_date(election):%-d %B %Y} "
-        f"({election.retention_months} months after polling day). The public privacy notice "
-        "will be republished.",
+        _(
+            "Personal data is now kept until %(date)s (%(months)s months after polling day). "
+            "The public privacy notice will be republished."
+        )
+        % {
+            "date": date_format(rules.retention_date(election), "j F Y"),
+            "months": election.retention_months,
+        },
     )
     return redirect("dataprotection:retention")
 
@@ -78,7 +85,7 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     form = LegalHoldForm(request.POST)
     hold = request.POST.get("hold") == "on"
     if not form.is_valid():
-        messages.error(request, "Give the reason for the legal hold.")
+        messages.error(request, _("Give the reason for the legal hold."))
         return redirect("requests_register:detail", entry.pk)
     try:
         services.set_legal_hold(
@@ -89,9 +96,9 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Legal hold placed: this entry keeps its personal data after the retention period."
+            _("Legal hold placed: this entry keeps its personal data after the retention period.")
             if hold
-            else "Legal hold lifted: this entry follows the retention period again.",
+            else _("Legal hold lifted: this entry follows the retention period again."),
         )
     return redirect("requests_register:detail", entry.pk)
 
@@ -136,7 +143,7 @@ def subject_access_export(request: HttpRequest) -> HttpResponse:
     form = SubjectSearchForm(request.POST)
     fmt = request.POST.get("format")
     if not form.is_valid() or fmt not in SubjectAccessRequest.Format.values:
-        messages.error(request, "Search for the person again, then choose JSON or PDF.")
+        messages.error(request, _("Search for the person again, then choose JSON or PDF."))
         return redirect("dataprotection:subject_access")
     query = _query(form)
     data = sar.find_subject_data(query)

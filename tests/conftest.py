@@ -128,6 +128,8 @@ def _public_site_in_tmp(settings, tmp_path_factory):
     publishes, the demo's included, never writes into the developer's var/public."""
     root = tmp_path_factory.mktemp("public-site")
     settings.PUBLIC_SITE_ROOT = root
+    # Caches kept beside the site (what each version was checked against, PDF readings).
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
     settings.STORAGES = {
         **settings.STORAGES,
         "public_site": {

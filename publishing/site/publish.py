@@ -309,6 +309,53 @@ def scanner() -> scan.Scanner:
     return scan.Scanner(scan.private_identifiers(_site_words()))
 
 
+# What each live version was checked against: digests of the identifiers, kept on the server
+# (VAR_DIR, never in the published folder: a digest of an e-mail address can be guessed back).
+# A missing record (another server, a cleared cache) means a full check: only slower.
+
+
+def _scan_state_file(manifest: dict) -> Path:
+    """Where the check of the version with `manifest` is recorded: named by the manifest's
+    digest, so a record can only ever describe the very version it was made for."""
+    from django.conf import settings
+
+    name = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+    return Path(settings.VAR_DIR) / "cache" / "scan-state" / f"{name}.txt"
+
+
+def _identifier_digest(identifier: scan.Identifier) -> str:
+    return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
+
+
+def _save_scan_state(manifest: dict | None, identifiers: list[scan.Identifier]) -> None:
+    if not manifest:
+        return
+    path = _scan_state_file(manifest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = path.with_suffix(f".{os.getpid()}.tmp")
+        partial_file.write_text("\n".join(sorted({_identifier_digest(i) for i in identifiers})))
+        partial_file.replace(path)
+    except OSError:
+        logger.warning("Could not record what a version was checked against")
+
+
+def _checker_for_carried(
+    manifest: dict | None, identifiers: list[scan.Identifier], checker: scan.Scanner
+) -> scan.Scanner | None:
+    """Return the Scanner for files carried over from the live version (its `manifest`): the
+    identifiers new since it was checked (None: nothing new), or the full `checker` if that
+    is not known."""
+    if not manifest:
+        return checker
+    try:
+        checked = set(_scan_state_file(manifest).read_text().split())
+    except OSError:
+        return checker
+    fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
+    return scan.Scanner(fresh) if fresh else None
+
+
 def version_name(now: datetime, run: PublishRun) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
 
@@ -374,13 +421,16 @@ def _publish(
 ) -> PublishResult:
     target = None if to is not None else default_target()
     previous_version = target.current_version() if target else None
-    previous = (target.manifest(previous_version) or {}).get("files", {}) if target else {}
+    previous_manifest = target.manifest(previous_version) if target and previous_version else None
+    previous = (previous_manifest or {}).get("files", {})
     version = version_name(now, run) if target else None
     folder = clear_preview_folder(Path(to)) if target is None else target.stage(version)
 
     _progress(run, "Reading the published entries")
     outputs = pages.plan_site(pages.load(election), now=now)
-    checker = scanner()
+    identifiers = scan.private_identifiers(_site_words())
+    checker = scan.Scanner(identifiers)
+    carried_checker = _checker_for_carried(previous_manifest, identifiers, checker)
 
     result = PublishResult(status="published", version=version, folder=folder)
     files: dict[str, dict] = {}
@@ -390,12 +440,13 @@ def _publish(
         dest = folder / output.path
         dest.parent.mkdir(parents=True, exist_ok=True)
         old = previous.get(output.path)
-        content = None
+        content, carried = None, False
         if old and old.get("key") == output.key:
             target.carry(previous_version, output.path, dest)
             content = dest.read_bytes()
             if _sha(content) == old["sha256"]:
                 result.carried.append(output.path)
+                carried = True
             else:  # changed since it was written: never trust it, render it again
                 dest.unlink()
                 content = None
@@ -417,13 +468,18 @@ def _publish(
         files[output.path] = {"sha256": digest, "key": key, "size": len(content)}
         if old is None or old.get("sha256") != digest:
             result.changed += 1
+        # A carried file is the live version's, byte for byte: checked against the identifiers
+        # the live version was checked against, it needs checking against new ones only.
+        check = carried_checker if carried else checker
+        if check is None:
+            continue
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
         if output.asset is None or digest != output.key:
             texts = ready.readings if ready and ready.content is content else None
-            result.findings += checker.scan(output.path, texts or _readings(output.path, content))
+            result.findings += check.scan(output.path, texts or _readings(output.path, content))
         if source_html is not None:
             source = source_html().encode()
-            result.findings += checker.scan(output.path, scan.readings(".html", source))
+            result.findings += check.scan(output.path, scan.readings(".html", source))
     result.changed += len(set(previous) - set(files))
     manifest = {
         "format": pages.SITE_FORMAT,
@@ -455,6 +511,7 @@ def _publish(
 
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
+        _save_scan_state(previous_manifest if result.unchanged else manifest, identifiers)
         if result.unchanged:
             # Nothing changed: keep the live version (and the five kept for rollback).
             target.discard(folder)

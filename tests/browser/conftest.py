@@ -73,30 +73,40 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-_flushed = False
+_migrated: dict[str, str] = {}
+
+
+def _reset_to_migrated() -> None:
+    """Empty the test database and load back what migrations put in it (role groups,
+    permissions, parties): the state every test starts from."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for alias, contents in _migrated.items():
+        call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True)
+        connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(scope="package", autouse=True)
 def _migrated_data_back(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """After the browser tests, put back what migrations load (role groups, parties).
+    """Keep the migrated data (serialized by pytest-django when it made the test database,
+    for serialized_rollback) and put it back after the browser tests.
 
-    Their tests are transactional (the live server needs committed data), so each ends with a
-    flush; serialized_rollback restores the migrated rows before each of them, not after the
-    last, so later tests would find no groups or parties without this. The serialized copy
-    is taken from the connection now, before Playwright runs in this thread."""
+    Their tests are transactional (the live server needs committed data): each ends with a
+    flush, which would leave later tests without groups or parties."""
     from django.db import connections
 
-    saved = {
-        alias: getattr(connections[alias], "_test_serialized_contents", None)
-        for alias in connections
-    }
+    _migrated.update(
+        {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if getattr(connections[alias], "_test_serialized_contents", None)
+        }
+    )
     yield
-    if not _flushed:
-        return
     with django_db_blocker.unblock():
-        for alias, contents in saved.items():
-            if contents:
-                connections[alias].creation.deserialize_db_from_string(contents)
+        _reset_to_migrated()
+    _migrated.clear()
 
 
 @dataclass
@@ -111,8 +121,10 @@ def demo(live_server, settings, tmp_path) -> Demo:
     site) into the test database, as `make demo` does."""
     from election_protocol.demo import seed_demo
 
-    global _flushed
-    _flushed = True  # this test's database is flushed when it ends
+    assert _migrated, (
+        "no serialized copy of the migrated database: mark the test serialized_rollback"
+    )
+    _reset_to_migrated()
     settings.VAR_DIR = tmp_path  # the demo password file
     # The live server speaks plain http: cookies must not be marked Secure.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False

@@ -154,3 +154,17 @@ def test_a_label_longer_than_the_name_still_fits_the_topic(election, make_entry,
     for row in Entry.objects.all():
         assert len(row.topic) <= 100 and row.topic.startswith("[requester] ")
     assert {len(h.topic) <= 100 for h in entry.history.all()} == {True}
+
+
+def test_command_previews_a_future_day_but_never_erases_early(election, make_entry, capsys):
+    from django.core.management.base import CommandError
+
+    entry = make_entry()
+    call_command("apply_retention", "--dry-run", "--as-of", "2025-05-01")
+    assert "not yet due" in capsys.readouterr().out
+    call_command("apply_retention", "--dry-run", "--as-of", "2025-05-02")
+    assert f"erase {entry.reference}" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="previews only"):
+        call_command("apply_retention", "--as-of", "2025-05-02")
+    entry.refresh_from_db()
+    assert entry.requester_name == "Jo Bloggsworth"

@@ -173,3 +173,23 @@ def test_subject_access_includes_a_staff_members_audit_events(login, spoc, make_
     events = [a["event"] for a in document["audit_events"]]
     assert {"Account created", "Signed in"} <= set(events)
     assert all(a["username"] == "pat-liaison" for a in document["audit_events"])
+
+
+def test_the_retention_page_costs_the_same_queries_for_1_and_3_runs(
+    login, spoc, chief_executive, election, count_queries
+):
+    from dataprotection.models import RetentionRun
+
+    client = login(spoc)
+    url = reverse("dataprotection:retention")
+
+    def add_run(by):
+        RetentionRun.objects.create(election=election, ran_at=NOW, run_by=by, due_on=NOW.date())
+
+    add_run(spoc)
+    one = count_queries(lambda: client.get(url))
+    add_run(chief_executive)
+    add_run(None)
+    three = count_queries(lambda: client.get(url))
+    assert one == three
+    assert "Automatic" in client.get(url).content.decode()

@@ -405,6 +405,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
             "cy/register/index.html",
             "register.csv",
             "register.json",
+            "search-index.json",
             "feed.atom",
             "register.pdf",
         ]
@@ -413,8 +414,8 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
         assert f"entries/{entry.reference}/index.html" in second.carried
         assert f"cy/entries/{entry.reference}/index.html" in second.carried
     run = PublishRun.objects.get(version=second.version)
-    assert (run.files_rendered, run.files_carried) == (8, second.files - 8)
-    assert run.pages_changed == 8
+    assert (run.files_rendered, run.files_carried) == (9, second.files - 9)
+    assert run.pages_changed == 9
     # Carried files are hard links: no copy, no extra space.
     target = default_target()
     old = target.versions_dir / first.version / f"entries/{entries[0].reference}/index.html"
@@ -456,6 +457,7 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
             "cy/register/page-3/index.html",
             "register.csv",
             "register.json",
+            "search-index.json",
             "feed.atom",
             "register.pdf",
         ]

@@ -1,4 +1,4 @@
-"""The access matrix: every staff URL × every role, signed out, signed in without a role, and
+"""The access matrix: every staff URL by every role, signed out, signed in without a role, and
 signed in as the incumbent who stands (issue 6, item 4).
 
 The URL list comes from the URL configuration itself (helpers.all_routes), so a new page

@@ -228,6 +228,8 @@ class Driver:
     preview: bool = False
     examples: int = EXAMPLES
     extra: dict = field(default_factory=dict)
+    # Run first, inside the example's transaction: puts the object in the state the form is for.
+    setup: Callable[[World], None] | None = None
 
 
 def _o(world: World, key: str):
@@ -280,17 +282,23 @@ def _drivers() -> dict[str, Driver]:
     from publishing import forms as pf
     from requests_register import forms as rf
 
-    def review(name: str, cls, role: str, prefix, **base) -> Driver:
+    def review(name: str, cls, role: str, prefix, key="public_entry", setup=None, **base):
         def make(world: World):
             return cls(prefix=prefix(world) if callable(prefix) else prefix)
 
         def good(world: World):
-            return {**_version("public_entry")(world), **base}
+            return {**_version(key)(world), **base}
 
-        kwargs = {"pk": _pk("public_entry")}
+        kwargs = {"pk": _pk(key)}
         if name == "publishing:restore":
             kwargs["redaction_pk"] = _pk("redaction")
-        return Driver(_url(name, **kwargs), role, make, good)
+        return Driver(_url(name, **kwargs), role, make, good, setup=setup)
+
+    def submitted(world: World) -> None:
+        # Approve and return act on an entry awaiting approval (prepared by the SPOC).
+        from publishing import services as publishing
+
+        publishing.submit_for_approval(_o(world, "public_entry").pk, world.users["spoc"])
 
     return {
         "election_protocol.forms.NonWorkingDayForm": Driver(
@@ -450,16 +458,33 @@ def _drivers() -> dict[str, Driver]:
         ),
         "publishing.forms.SubmitForm": review("publishing:submit", pf.SubmitForm, "spoc", "submit"),
         "publishing.forms.ApproveForm": review(
-            "publishing:approve", pf.ApproveForm, "ce", "approve", factual_confirmed="on"
+            "publishing:approve",
+            pf.ApproveForm,
+            "ce",
+            "approve",
+            setup=submitted,
+            factual_confirmed="on",
         ),
         "publishing.forms.ReturnForm": review(
-            "publishing:return", pf.ReturnForm, "ce", "return", reason=SCRIPT
+            "publishing:return", pf.ReturnForm, "ce", "return", setup=submitted, reason=SCRIPT
         ),
         "publishing.forms.CorrectForm": review(
-            "publishing:correct", pf.CorrectForm, "ce", "correct", answer=SCRIPT, note=IMG
+            "publishing:correct",
+            pf.CorrectForm,
+            "ce",
+            "correct",
+            key="public_entry_published",
+            answer=SCRIPT,
+            note=IMG,
+            factual_confirmed="on",
         ),
         "publishing.forms.WithdrawForm": review(
-            "publishing:withdraw", pf.WithdrawForm, "spoc", "withdraw", reason=SCRIPT
+            "publishing:withdraw",
+            pf.WithdrawForm,
+            "spoc",
+            "withdraw",
+            key="public_entry_published",
+            reason=SCRIPT,
         ),
     }
 
@@ -511,7 +536,7 @@ def _html(response) -> str:
     return ""
 
 
-def run_example(client, world: World, driver: Driver, data: st.DataObject) -> None:
+def _post_data(world: World, driver: Driver, data: st.DataObject):
     form = driver.form(world)
     base = driver.base(world)
     names = list(form.fields)
@@ -526,10 +551,16 @@ def run_example(client, world: World, driver: Driver, data: st.DataObject) -> No
             continue
         post[form.add_prefix(name)] = value
     post.update(driver.extra)
+    return form, post
 
-    before = table_counts()
+
+def run_example(client, world: World, driver: Driver, data: st.DataObject) -> None:
     with transaction.atomic():
         # Each example starts from the same world: whatever it stored is rolled back after.
+        if driver.setup is not None:
+            driver.setup(world)
+        form, post = _post_data(world, driver, data)
+        before = table_counts()
         response = client.post(driver.url(world), post)
         after = table_counts()
         transaction.set_rollback(True)

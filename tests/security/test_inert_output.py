@@ -150,7 +150,10 @@ def test_staff_csv_export_never_starts_a_formula(world, client):
     def check(values):
         topic, question, name, answer, reason = values
         Entry.objects.filter(pk=entry.pk).update(
-            topic=topic, question=question, requester_name=name, answer=answer,
+            topic=topic,
+            question=question,
+            requester_name=name,
+            answer=answer,
             ending_reason=reason,
         )
         response = client.get(url)
@@ -339,9 +342,7 @@ def test_the_genuine_types_are_kept(world, client):
         ),
         SimpleUploadedFile("e.csv", b"a,b\n1,2\n", content_type="text/csv"),
     ]
-    client.post(
-        reverse("requests_register:attachments", kwargs={"pk": entry.pk}), {"files": kept}
-    )
+    client.post(reverse("requests_register:attachments", kwargs={"pk": entry.pk}), {"files": kept})
     names = set(entry.attachments.values_list("filename", flat=True))
     assert {"a.pdf", "b.jpeg", "c.png", "d.docx", "e.csv"} <= names
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -23,9 +25,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="Record the run as made by this username (default: automatic)"
         )
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            help="With --dry-run only: list what a run on this day (YYYY-MM-DD) would erase",
+        )
 
     def handle(self, *args, dry_run: bool, election: int | None, user: str | None, **options):
         today = timezone.localdate()
+        if options["as_of"]:
+            if not dry_run:
+                # Erasing early would break the promise the privacy notice makes.
+                raise CommandError("--as-of previews only: use it with --dry-run.")
+            today = options["as_of"]
         run_by = None
         if user:
             run_by = get_user_model().objects.filter(username=user).first()
