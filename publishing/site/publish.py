@@ -309,51 +309,66 @@ def scanner() -> scan.Scanner:
     return scan.Scanner(scan.private_identifiers(_site_words()))
 
 
-# What each live version was checked against: digests of the identifiers, kept on the server
-# (VAR_DIR, never in the published folder: a digest of an e-mail address can be guessed back).
-# A missing record (another server, a cleared cache) means a full check: only slower.
+# What each live version was checked against: digests of the identifiers, and a summary of
+# what its files could reveal (scan.Summary), kept on the server (VAR_DIR, never in the
+# published folder: a digest of an e-mail address can be guessed back). A missing record
+# (another server, a cleared cache) means a full check: only slower.
 
 
-def _scan_state_file(manifest: dict) -> Path:
+def _check_record_file(manifest: dict) -> Path:
     """Where the check of the version with `manifest` is recorded: named by the manifest's
     digest, so a record can only ever describe the very version it was made for."""
     from django.conf import settings
 
     name = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
-    return Path(settings.VAR_DIR) / "cache" / "scan-state" / f"{name}.txt"
+    return Path(settings.VAR_DIR) / "cache" / "publish-checks" / f"{name}.json"
 
 
 def _identifier_digest(identifier: scan.Identifier) -> str:
     return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
 
 
-def _save_scan_state(manifest: dict | None, identifiers: list[scan.Identifier]) -> None:
+def _save_check_record(
+    manifest: dict | None, identifiers: list[scan.Identifier], summary: scan.Summary
+) -> None:
     if not manifest:
         return
-    path = _scan_state_file(manifest)
+    path = _check_record_file(manifest)
+    record = {
+        "identifiers": sorted({_identifier_digest(i) for i in identifiers}),
+        "summary": summary.as_json(),
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial_file = path.with_suffix(f".{os.getpid()}.tmp")
-        partial_file.write_text("\n".join(sorted({_identifier_digest(i) for i in identifiers})))
-        partial_file.replace(path)
+        partial_file.write_text(json.dumps(record))
+        partial_file.replace(path)  # atomic: never half a record
     except OSError:
         logger.warning("Could not record what a version was checked against")
 
 
-def _checker_for_carried(
+def _carried_check(
     manifest: dict | None, identifiers: list[scan.Identifier], checker: scan.Scanner
-) -> scan.Scanner | None:
-    """Return the Scanner for files carried over from the live version (its `manifest`): the
-    identifiers new since it was checked (None: nothing new), or the full `checker` if that
-    is not known."""
+) -> tuple[scan.Scanner | None, scan.Summary | None]:
+    """Return how to check files carried over from the live version (its `manifest`), and the
+    live version's summary (None if unknown: then every file is read and summarised afresh).
+
+    The carried files are the live version's, byte for byte, and it was checked against the
+    identifiers recorded then. So they need checking against identifiers new since (the
+    Scanner returned), and only if the live version's summary says those could occur in it
+    (otherwise None: nothing to check). Without a record, the full `checker`.
+    """
     if not manifest:
-        return checker
+        return checker, None
     try:
-        checked = set(_scan_state_file(manifest).read_text().split())
-    except OSError:
-        return checker
+        record = json.loads(_check_record_file(manifest).read_text())
+        checked, summary = set(record["identifiers"]), scan.Summary.from_json(record["summary"])
+    except (OSError, ValueError, KeyError):
+        return checker, None
     fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
-    return scan.Scanner(fresh) if fresh else None
+    if fresh and scan.might_occur_in(fresh, summary):
+        return scan.Scanner(fresh), summary
+    return None, summary
 
 
 def version_name(now: datetime, run: PublishRun) -> str:
@@ -430,7 +445,10 @@ def _publish(
     outputs = pages.plan_site(pages.load(election), now=now)
     identifiers = scan.private_identifiers(_site_words())
     checker = scan.Scanner(identifiers)
-    carried_checker = _checker_for_carried(previous_manifest, identifiers, checker)
+    carried_checker, known = _carried_check(previous_manifest, identifiers, checker)
+    # The new version's summary: the live one's (a superset for what is carried) plus what is
+    # read here; from nothing when the live one's is unknown.
+    summary = known if known is not None else scan.Summary()
 
     result = PublishResult(status="published", version=version, folder=folder)
     files: dict[str, dict] = {}
@@ -468,18 +486,23 @@ def _publish(
         files[output.path] = {"sha256": digest, "key": key, "size": len(content)}
         if old is None or old.get("sha256") != digest:
             result.changed += 1
-        # A carried file is the live version's, byte for byte: checked against the identifiers
-        # the live version was checked against, it needs checking against new ones only.
+        # A carried file is the live version's, byte for byte: see _carried_check.
         check = carried_checker if carried else checker
         if check is None:
             continue
+        summarise = not carried or known is None
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
         if output.asset is None or digest != output.key:
             texts = ready.readings if ready and ready.content is content else None
-            result.findings += check.scan(output.path, texts or _readings(output.path, content))
+            texts = texts or _readings(output.path, content)
+            result.findings += check.scan(output.path, texts)
+            if summarise:
+                summary.add(texts)
         if source_html is not None:
-            source = source_html().encode()
-            result.findings += check.scan(output.path, scan.readings(".html", source))
+            texts = scan.readings(".html", source_html().encode())
+            result.findings += check.scan(output.path, texts)
+            if summarise:
+                summary.add(texts)
     result.changed += len(set(previous) - set(files))
     manifest = {
         "format": pages.SITE_FORMAT,
@@ -511,7 +534,9 @@ def _publish(
 
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
-        _save_scan_state(previous_manifest if result.unchanged else manifest, identifiers)
+        _save_check_record(
+            previous_manifest if result.unchanged else manifest, identifiers, summary
+        )
         if result.unchanged:
             # Nothing changed: keep the live version (and the five kept for rollback).
             target.discard(folder)

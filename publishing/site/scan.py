@@ -533,6 +533,49 @@ class Scanner:
         return [Finding(kind, path) for kind in sorted(kinds)]
 
 
+class Summary:
+    """What a set of files could reveal, in brief: every word, run of digits and postcode in
+    their readings. A version's summary lets one look rule out that identifiers recorded since
+    it was checked occur anywhere in it (Scanner.might_occur_in). A superset of the files' real
+    contents is safe: it can only send the check to the files themselves."""
+
+    def __init__(self, words=(), digits=(), postcodes=()) -> None:
+        self.words: set[str] = set(words)
+        self.digits: set[str] = set(digits)
+        self.postcodes: set[str] = set(postcodes)
+
+    def add(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.words.update(tokens(text))
+            self.digits.update(re.sub(r"\D", "", m.group()) for m in _PHONE_RUN.finditer(text))
+            self.postcodes.update(postcodes_in(text))
+
+    def as_json(self) -> dict:
+        return {
+            "words": sorted(self.words),
+            "digits": sorted(self.digits),
+            "postcodes": sorted(self.postcodes),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summary:
+        return cls(data["words"], data["digits"], data["postcodes"])
+
+
+def might_occur_in(identifiers: Iterable[Identifier], summary: Summary) -> bool:
+    """Return False only if none of `identifiers` can occur in files with `summary`: a word
+    identifier needs all its words there, a phone its digits inside a run, a postcode itself."""
+    runs = "|".join(summary.digits)
+    for ident in identifiers:
+        if ident.tokens and all(t in summary.words for t in ident.tokens):
+            return True
+        if ident.digits and ident.digits in runs:
+            return True
+        if ident.postcode and ident.postcode in summary.postcodes:
+            return True
+    return False
+
+
 PUBLISH_BLOCKED = (
     "Private details found, so nothing was published and the previous version stays online."
 )

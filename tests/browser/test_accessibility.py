@@ -49,6 +49,9 @@ NOT_CRAWLED = {
     "requests_register:attachment": "a download",
     "briefings:calendar": "a download (iCalendar feed)",
     "candidates:sopn_confirm": "the second step of a POST form",
+    "healthz": "the load balancer's health check (JSON), not a page",
+    "security:two_factor_verify": "asked for at sign-in only when the election requires two "
+    "factors, which the demo does not",
     "requests_register:draft": "the answer form's own page, for its errors; the entry page "
     "holds the same form",
     # Linked only while something is ready for them, which the demo has used up: the journeys

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
@@ -742,3 +743,59 @@ def test_crawl_formats_parse_and_html_has_no_inline_script_or_style(demo_site):
                 continue
             target = os.path.normpath(os.path.join(os.path.dirname(path), link.split("#")[0]))
             assert target in files, (path, link)
+
+
+def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_them(
+    election, cast, monkeypatch
+):
+    """The live version's check is recorded (identifiers, and a summary of its words, digits
+    and postcodes): a run reads carried files again only when a new identifier could be there."""
+    entries = [published(election, cast, topic=f"Topic {n}") for n in range(2)]
+    assert publish_site(election).status == "published"
+    carried_scans = []
+    real_scan = scan.Scanner.scan
+
+    def recording_scan(self, path, texts):
+        if path == f"entries/{entries[0].reference}/index.html":
+            carried_scans.append(path)
+        return real_scan(self, path, texts)
+
+    monkeypatch.setattr(scan.Scanner, "scan", recording_scan)
+    # A new requester whose name is nowhere on the site: the carried page is not read again.
+    published(
+        election,
+        cast,
+        topic="Topic 9",
+        question="How many officers cover the Eden district at night?",
+        requester_type="public",
+        requester_name="Wilhelmina Outhwaite-Zed",
+        requester_email="wilhelmina@example.org",
+    )
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert second.status == "published"
+    assert f"entries/{entries[0].reference}/index.html" in second.carried
+    assert carried_scans == []
+    # Without the record (another server, a cleared cache) every file is read again.
+    for record in (Path(settings.VAR_DIR) / "cache" / "publish-checks").iterdir():
+        record.unlink()
+    published(election, cast, topic="Topic 10")
+    with time_machine.travel(NOW.replace(minute=9), tick=False):
+        third = publish_site(election)
+    assert third.status == "published" and carried_scans == [
+        f"entries/{entries[0].reference}/index.html"
+    ]
+
+
+def test_a_summary_rules_out_only_what_cannot_be_there():
+    summary = scan.Summary()
+    summary.add(["Ask Quentin at the station on 07700 900123, NT1 1AA."])
+    name = scan.Identifier("a requester's name", tokens=("quentin", "bassingthwaite"))
+    surname = scan.Identifier("a requester's surname", tokens=("quentin",))
+    assert not scan.might_occur_in([name], summary)
+    assert scan.might_occur_in([surname], summary)
+    assert scan.might_occur_in([scan.Identifier("phone", digits="7700900123")], summary)
+    assert not scan.might_occur_in([scan.Identifier("phone", digits="7700900999")], summary)
+    assert scan.might_occur_in([scan.Identifier("postcode", postcode="NT11AA")], summary)
+    again = scan.Summary.from_json(json.loads(json.dumps(summary.as_json())))
+    assert again.words == summary.words and again.digits == summary.digits

@@ -102,9 +102,9 @@ _NONCE = re.compile(r'nonce="[^"]*"')
 
 def body_shape(html: str, *values: object) -> str:
     """Return `html` with what legitimately differs between two requests taken out: CSRF
-    tokens, CSP nonces, and the given `values` (the primary keys asked for)."""
+    tokens, CSP nonces, and the given `values` (the primary keys asked for) in paths."""
     html = _CSRF.sub(r'\1"', html)
     html = _NONCE.sub('nonce=""', html)
     for value in values:
-        html = html.replace(str(value), "<pk>")
+        html = html.replace(f"/{value}/", "/<pk>/")
     return html

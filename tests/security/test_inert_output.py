@@ -100,12 +100,17 @@ def test_public_site_pages_feeds_and_pdf_are_inert(world, tmp_path):
     )
     result = publish_site(election, to=tmp_path)
     assert result.status == "published", result.reason
-    files = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*")}
-    files = {path: data for path, data in files.items() if (tmp_path / path).is_file()}
+    files = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+    }
     page = files[f"entries/{published.reference}/index.html"].decode()
     assert escape(SCRIPT) in page and escape(IMG) in page
+    # Markup matters where it is markup (HTML, the Atom feed); in iCalendar and CSV it is text,
+    # and what matters there is that no line break makes a property and no cell a formula.
     for path, data in files.items():
-        if path.endswith((".html", ".atom", ".ics", ".csv")):
+        if path.endswith((".html", ".atom")):
             _no_raw_markup(data.decode("utf-8-sig"), path)
 
     atom = "{http://www.w3.org/2005/Atom}"
@@ -126,7 +131,7 @@ def test_public_site_pages_feeds_and_pdf_are_inert(world, tmp_path):
     [ics_path] = [p for p in files if p.endswith(".ics")]
     calendar = Calendar.from_ical(files[ics_path])
     events = [c for c in calendar.walk("VEVENT")]
-    assert SCRIPT in [str(e.get("summary")) for e in events]
+    assert any(SCRIPT in str(e.get("summary")) for e in events)  # the text, as typed
     assert all(e.get("attendee") is None for e in events), "a line break added a property"
     assert b"\r\nATTENDEE" not in files[ics_path]
 
@@ -137,7 +142,10 @@ def test_public_site_pages_feeds_and_pdf_are_inert(world, tmp_path):
 # --- staff exports ----------------------------------------------------------------------------
 
 LEADING = st.sampled_from([*FORMULA_TRIGGERS, " =", "\n=", " \t@"])
-FORMULA = st.tuples(LEADING, st.text(max_size=30)).map("".join)
+# No NUL: no form lets one through, and PostgreSQL text cannot hold it.
+FORMULA = st.tuples(
+    LEADING, st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
+).map("".join)
 
 
 def test_staff_csv_export_never_starts_a_formula(world, client):

@@ -1,0 +1,70 @@
+"""The benchmark harness: what it may wipe, and that its do-nothing view stays out of the site."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from benchmarks import data
+from benchmarks.__main__ import BENCHMARKS, table
+from benchmarks.common import Figure
+
+
+def test_the_do_nothing_view_exists_only_in_the_benchmark_urls():
+    assert resolve("/bench/nothing/", urlconf="benchmarks.urls").url_name == "bench_nothing"
+    assert resolve("/register/", urlconf="benchmarks.urls").url_name == "list"
+    with pytest.raises(Resolver404):
+        resolve("/bench/nothing/")  # the project's own ROOT_URLCONF
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "postgres://postgres@127.0.0.1:5432/election_spoc_bench"),
+        (
+            {"DATABASE_URL": "postgres://u@db:5432/election_spoc"},
+            "postgres://u@db:5432/election_spoc_bench",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgres://u@db:5432/election_spoc",
+                "BENCH_DATABASE_URL": "postgres://u@db:5432/scratch",
+            },
+            "postgres://u@db:5432/scratch",
+        ),
+    ],
+)
+def test_the_benchmarks_never_wipe_the_configured_database(monkeypatch, env, expected):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert data.bench_database_url() == expected
+
+
+def test_the_benchmarks_refuse_anything_but_postgresql(monkeypatch):
+    monkeypatch.setenv("BENCH_DATABASE_URL", "sqlite:///var/db.sqlite3")
+    with pytest.raises(SystemExit, match="PostgreSQL"):
+        data.bench_database_url()
+
+
+def test_the_runner_lists_every_benchmark_of_the_issue():
+    assert BENCHMARKS == ["register", "publish", "anonymise", "throughput", "export"]
+
+
+def test_the_table_has_one_row_per_figure():
+    rows = table([Figure("Register list", "queries per page", 19, "queries", "GET")])
+    assert rows.splitlines()[-1] == "| Register list | queries per page | 19 | queries | GET |"
+
+
+def test_our_anonymiser_leaves_nothing_presidio_finds_less():
+    from benchmarks import anonymise as bench
+
+    subjects = bench.build_subjects()
+    text = bench.build_text(subjects)
+    ours = bench.anonymise(text, subjects, bench.KEEP).text
+    theirs, spans = bench.presidio_anonymise(bench.presidio_analyzer(subjects), text)
+    planted = bench.leftovers(text, subjects)
+    assert planted > 500
+    assert bench.leftovers(ours, subjects) == 0 and bench.public_lost(ours) == 0
+    assert 0 < bench.leftovers(theirs, subjects) < planted and spans > 0
