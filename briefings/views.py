@@ -110,6 +110,8 @@ def booking_detail(
             if failed and failed.get("status") == new.value:
                 step.update(failed)
             steps.append(step)
+    # A refused step no longer offered (someone acted first, a stale page): shown above them.
+    step_error = failed["error"] if failed and not any(s.get("failed") for s in steps) else None
     gap = services.booking_parity_gap(booking) if current == rules.Status.PREPARED else set()
     return render(
         request,
@@ -117,6 +119,7 @@ def booking_detail(
         {
             "booking": booking,
             "steps": steps,
+            "step_error": step_error,
             "history": booking.steps.select_related("by"),
             "parity_gap": len(gap),
             "materials": booking.checked_materials.all(),

@@ -265,6 +265,14 @@ def _render_review(
             "withdraw", forms.WithdrawForm, may_edit and state == rules.Status.PUBLISHED
         ),
     }
+    # A refused form that is no longer offered (someone acted first): its reason at the top.
+    shown = {id(f) for f in context.values() if f is not None}
+    shown |= {id(r.restore_form) for r in redactions if r.restore_form is not None}
+    context["unshown_refusals"] = [
+        form.refusal or " ".join(e for errors in form.errors.values() for e in errors)
+        for form in bound.values()
+        if id(form) not in shown
+    ]
     return render(request, "publishing/review.html", context, status=status)
 
 
@@ -305,8 +313,12 @@ def _act(
     public_entry = permissions.get_public_entry_for_user(request.user, pk)
     data = request.POST.copy()
     data[f"{name}-version"] = str(public_entry.version)
+    first_errors = form.errors
     form = form_class(data, prefix=name)
-    form.is_valid()
+    if form.is_valid() and message is None and first_errors:
+        # Only the hidden version was wrong (a stale or altered page): say so, or the page
+        # would come back without a word.
+        message = _("The page was out of date: check the entry as it is now, then try again.")
     form.refusal = message
     return _render_review(request, public_entry, bound={name: form}, status=400)
 

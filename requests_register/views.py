@@ -264,6 +264,9 @@ def _render_detail(
         if failed and failed["status"] == new.value:
             action.update(failed=True, **{k: v for k, v in failed.items() if k != "status"})
         actions.append(action)
+    # A refused action no longer offered (someone acted first, a stale page): its reason is
+    # shown above the actions rather than nowhere.
+    action_error = failed["error"] if failed and not any(a.get("failed") for a in actions) else None
     may_contribute = permissions.can_contribute(user, entry)
     is_in_progress = entry.status == rules.Status.IN_PROGRESS
     return render(
@@ -278,6 +281,7 @@ def _render_detail(
             "show_contacts": show_contacts,
             "may_manage": may_manage,
             "actions": actions,
+            "action_error": action_error,
             "assignments": entry.assignments.select_related("assignee"),
             # Files can carry the requester's details: only for those who may see them.
             "attachments": entry.attachments.all() if show_contacts else None,

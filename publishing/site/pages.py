@@ -5,9 +5,11 @@ and returns one `Output` per file: its path in the site, a `key` and a `render` 
 key is a digest of everything the file is made from (the data it shows, the site's templates,
 the office's details, SITE_FORMAT), so a file whose key is unchanged since the live version
 would come out byte for byte the same and is carried over instead of rendered again
-(publishing.site.publish_site). Publishing one entry into a register of 10,000 therefore
-renders its permalink, the register list pages whose content moved, and the exports and feeds
-that list every entry; the other permalinks are carried over.
+(publishing.site.publish_site). The register is a home listing its topics and, per topic,
+pages of its answers (register/topics/<slug>/), so publishing one entry into a register of
+10,000 renders its permalink, the register's home, the last page of its topic (every page of
+that topic when their number changes) and the exports and feeds that list every entry, in each
+language; the other permalinks and the other topics' pages are carried over.
 
 Paths are relative, and every link is relative to the page it is on (`root`), so the site works
 from any address or folder. Every page is rendered in each of PUBLIC_SITE_LANGUAGES (issue 7):
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -33,7 +36,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import get_text_list
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
 from dataprotection.rules import retention_date
@@ -199,7 +202,18 @@ class SiteData:
     def register(self) -> list[dict]:
         """Return the published register answers by topic (case ignored), then reference."""
         answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
-        return sorted(answers, key=lambda e: (e["topic"].casefold(), e["reference"]))
+        return sorted(
+            answers, key=lambda e: (e["topic"].casefold(), reference_order(e["reference"]))
+        )
+
+    @cached_property
+    def topics(self) -> list[Topic]:
+        """Return the register's topics by name (case ignored), each with its answers."""
+        groups: dict[str, list[dict]] = {}
+        for row in self.register:
+            groups.setdefault(row["topic"].casefold(), []).append(row)
+        slugs = topic_slugs(list(groups))
+        return [Topic(key, rows[0]["topic"], slugs[key], rows) for key, rows in groups.items()]
 
     @cached_property
     def notes(self) -> list[dict]:
@@ -430,43 +444,136 @@ def _speaking(code: str, render: Callable[[], bytes]) -> Callable[[], bytes]:
     return run
 
 
+# --- the register: a home listing its topics, then each topic's pages --------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the register: its answers (reference order), as named on its first answer,
+    and the folder of its pages (topic_slugs)."""
+
+    key: str  # the topic casefolded: answers are grouped by it
+    name: str
+    slug: str
+    rows: list[dict]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    @property
+    def latest(self) -> date | None:
+        return max((r["answered_on"] for r in self.rows if r["answered_on"]), default=None)
+
+    @property
+    def path(self) -> str:
+        return self.page_path(1)
+
+    def page_path(self, number: int) -> str:
+        folder = f"register/topics/{self.slug}/"
+        return folder + ("index.html" if number == 1 else f"page-{number}/index.html")
+
+
+def reference_order(reference: str) -> tuple:
+    """Return the sort key of a reference: its numbers as numbers (NS-9999 before NS-10000)."""
+    parts = re.split(r"(\d+)", reference)
+    return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), reference)
+
+
+def topic_slugs(keys: list[str]) -> dict[str, str]:
+    """Return the folder name of each topic (casefolded): django.utils.text.slugify of it,
+    unless another topic of the register has the same slug or the slug is empty; then a short
+    digest of the topic is added ("road-safety-1f0c2b9e"), except to the one topic that is the
+    slug written with spaces ("road safety"), which keeps the plain slug whatever comes later.
+    Deterministic: the same topics give the same names, in any order."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[_plain_slug(key)].append(key)
+    slugs = {}
+    for slug, group in groups.items():
+        for key in group:
+            canonical = slug.replace("-", " ") == key
+            slugs[key] = slug if slug and (len(group) == 1 or canonical) else _hashed(slug, key, 8)
+    # A digest that happens to make another topic's slug: the whole digest instead.
+    taken = Counter(slugs.values())
+    for key, slug in slugs.items():
+        if taken[slug] > 1 and slug != _plain_slug(key):
+            slugs[key] = _hashed(_plain_slug(key), key, 64)
+    return slugs
+
+
+def _plain_slug(key: str) -> str:
+    return slugify(key)[:80].strip("-_")
+
+
+def _hashed(slug: str, key: str, length: int) -> str:
+    return f"{slug or 'topic'}-{hashlib.sha256(key.encode()).hexdigest()[:length]}"
+
+
+def pagination(number: int, count: int, path_of: Callable[[int], str]) -> dict | None:
+    """Return GOV.UK pagination for page `number` of `count`: the first and last pages, this
+    one and its neighbours, an ellipsis for each gap of more than one page; None for one page.
+    Everything in it follows from (number, count, path_of): a page's key holds those."""
+    if count < 2:
+        return None
+    shown = sorted({1, number - 1, number, number + 1, count} & set(range(1, count + 1)))
+    items: list[dict] = []
+    before = 0
+    for n in shown:
+        if n - before == 2:
+            items.append({"number": before + 1, "path": path_of(before + 1), "current": False})
+        elif n - before > 2:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "path": path_of(n), "current": n == number})
+        before = n
+    return {
+        "items": items,
+        "previous": path_of(number - 1) if number > 1 else None,
+        "next": path_of(number + 1) if number < count else None,
+    }
+
+
 def _register_pages(data: SiteData) -> list[Output]:
-    """Return the register list: PAGE_SIZE answers a page, grouped by topic."""
-    register = data.register
-    count = max(1, -(-len(register) // PAGE_SIZE))
-    outputs = []
-    for number in range(1, count + 1):
-        rows = register[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-        path = "register/index.html" if number == 1 else f"register/page-{number}/index.html"
-        groups: list[dict] = []
-        for row in rows:
-            if not groups or groups[-1]["topic"].casefold() != row["topic"].casefold():
-                groups.append({"topic": row["topic"], "rows": []})
-            groups[-1]["rows"].append(row)
-        pages = [
-            {
-                "number": n,
-                "path": "register/index.html" if n == 1 else f"register/page-{n}/index.html",
-            }
-            for n in range(1, count + 1)
-        ]
-        outputs.append(
-            _html(
-                path,
-                "public/register.html",
-                data,
-                "register",
-                [number, count, len(register), [_summary_key(r) for r in rows]],
-                groups=groups,
-                page_number=number,
-                page_count=count,
-                pages=pages,
-                total=len(register),
-                first=(number - 1) * PAGE_SIZE + 1,
-                last=(number - 1) * PAGE_SIZE + len(rows),
-                withdrawn_count=len(data.withdrawn),
-            )
+    """Return the register: its home (the topics, each with its number of answers and the date
+    of the latest) and each topic's answers, PAGE_SIZE a page, in reference order.
+
+    Each page's key holds only what it shows, so one more answer in topic T renders the home
+    (its counts), T's last page (or all of T's pages when their number changes) and nothing of
+    any other topic. The home's key holds every topic's line."""
+    topics = data.topics
+    outputs = [
+        _html(
+            "register/index.html",
+            "public/register.html",
+            data,
+            "register",
+            [[(t.name, t.slug, t.count, t.latest) for t in topics], len(data.withdrawn)],
+            topics=topics,
+            withdrawn_count=len(data.withdrawn),
         )
+    ]
+    for topic in topics:
+        count = topic.page_count
+        for number in range(1, count + 1):
+            rows = topic.rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            outputs.append(
+                _html(
+                    topic.page_path(number),
+                    "public/register_topic.html",
+                    data,
+                    "register",
+                    [topic.name, topic.slug, number, count, [_summary_key(r) for r in rows]],
+                    topic=topic,
+                    rows=rows,
+                    page_number=number,
+                    page_count=count,
+                    pagination=pagination(number, count, topic.page_path),
+                )
+            )
     return outputs
 
 

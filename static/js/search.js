@@ -1,7 +1,8 @@
-// Instant search of the public register (publishing.site; templates/public/register.html).
-// Progressive enhancement: without JavaScript the form stays hidden and the paginated list works
-// as it is. The first keystroke fetches search-index.json (every published answer, the same
-// public fields as register.json); matches from the whole register then replace the page's list.
+// Instant search of the public register (publishing.site; templates/public/_register_search.html,
+// on the register's home and on each topic's pages). Progressive enhancement: without
+// JavaScript the form stays hidden and the topics and their pages work as they are. The first
+// keystroke fetches search-index.json (every published answer, the same public fields as
+// register.json); matches from the whole register then replace the page's list.
 // Until the index arrives, or if it cannot be fetched, the answers on this page are filtered.
 // An external module that builds the results with DOM methods (never innerHTML) and no inline
 // script or style, so the site runs under a strict CSP.
@@ -50,7 +51,8 @@ if (form) {
     topics.forEach((topic) => {
       topic.hidden = !topic.querySelector('.app-register-entry:not([hidden])')
     })
-    status.textContent = words.length
+    // The register's home lists topics, not answers: it waits for the index instead.
+    status.textContent = words.length && entries.length
       ? fill(form.dataset.status, { shown, total: entries.length })
       : ''
   }

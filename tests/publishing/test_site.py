@@ -147,7 +147,10 @@ def test_an_approved_answer_is_on_every_output_with_no_trace_of_the_requester(
     files = read_site(tmp_path / "site")
     page = text(files[f"entries/{entry.reference}/index.html"])
     assert "Eight officers cover the Eden district overnight" in page
-    assert entry.reference in text(files["register/index.html"])
+    assert 'href="../register/topics/night-cover/index.html">Night cover</a>' in text(
+        files["register/index.html"]
+    )
+    assert entry.reference in text(files["register/topics/night-cover/index.html"])
     feed = ET.fromstring(files["feed.atom"])  # noqa: S314 - our own output
     atom = "{http://www.w3.org/2005/Atom}"
     [item] = feed.findall(f"{atom}entry")
@@ -387,45 +390,59 @@ def test_any_django_storage_gets_versions_and_current_txt(election, cast, settin
 
 # --- incremental -------------------------------------------------------------------------------
 
+SHARED_FILES = ["register.csv", "register.json", "search-index.json", "feed.atom", "register.pdf"]
 
-def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast):
-    entries = [
-        published(election, cast, topic=f"Topic {n}", answer=f"Answer {n}.") for n in range(3)
-    ]
+
+def in_both_languages(*paths: str) -> list[str]:
+    """Return each page in English and in Welsh (issue 7: the Welsh pages under cy/)."""
+    return [*paths, *(f"cy/{p}" for p in paths)]
+
+
+def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast, monkeypatch):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    # "Night cover" fills two pages and starts a third; "Road safety" has a page of its own.
+    night = [published(election, cast, answer=f"Answer {n}.") for n in range(5)]
+    road = published(election, cast, topic="Road safety", answer="Answer about roads.")
     first = publish_site(election)
     assert len(first.rendered) == first.files and not first.carried
-    new = published(election, cast, topic="Topic 9", answer="Answer nine.")
+    assert {
+        "register/topics/night-cover/index.html",
+        "register/topics/night-cover/page-2/index.html",
+        "register/topics/night-cover/page-3/index.html",
+        "register/topics/road-safety/index.html",
+    } <= set(first.rendered)
+    new = published(election, cast, answer="Answer six.")
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         second = publish_site(election)
+    # The new answer lands on the third page of its topic, which still has three pages: that
+    # page, the register's home (its counts) and the new permalink, in each language; the
+    # shared files once. Nothing else, however long the register.
     assert sorted(second.rendered) == sorted(
         [
-            f"entries/{new.reference}/index.html",
-            "register/index.html",
-            # The same pages in Welsh (issue 7); the shared files are rendered once.
-            f"cy/entries/{new.reference}/index.html",
-            "cy/register/index.html",
-            "register.csv",
-            "register.json",
-            "search-index.json",
-            "feed.atom",
-            "register.pdf",
+            *in_both_languages(
+                f"entries/{new.reference}/index.html",
+                "register/index.html",
+                "register/topics/night-cover/page-3/index.html",
+            ),
+            *SHARED_FILES,
         ]
     )
-    for entry in entries:
-        assert f"entries/{entry.reference}/index.html" in second.carried
-        assert f"cy/entries/{entry.reference}/index.html" in second.carried
+    assert set(
+        in_both_languages(
+            "register/topics/night-cover/index.html",
+            "register/topics/night-cover/page-2/index.html",
+            "register/topics/road-safety/index.html",
+            *(f"entries/{e.reference}/index.html" for e in [*night, road]),
+        )
+    ) <= set(second.carried)
     run = PublishRun.objects.get(version=second.version)
-    assert (run.files_rendered, run.files_carried) == (9, second.files - 9)
-    assert run.pages_changed == 9
+    assert (run.files_rendered, run.files_carried) == (11, second.files - 11)
+    assert run.pages_changed == 11
     # Carried files are hard links: no copy, no extra space.
     target = default_target()
-    old = target.versions_dir / first.version / f"entries/{entries[0].reference}/index.html"
-    assert (
-        os.stat(old).st_ino
-        == os.stat(
-            target.versions_dir / second.version / f"entries/{entries[0].reference}/index.html"
-        ).st_ino
-    )
+    path = f"entries/{night[0].reference}/index.html"
+    old = target.versions_dir / first.version / path
+    assert os.stat(old).st_ino == os.stat(target.versions_dir / second.version / path).st_ino
     # Nothing changed: no new version, and the five kept for rollback stay as they are.
     with time_machine.travel(NOW.replace(minute=9), tick=False):
         third = publish_site(election)
@@ -437,33 +454,117 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
     election, cast, monkeypatch
 ):
     monkeypatch.setattr(pages, "PAGE_SIZE", 2)
-    entries = [
-        published(election, cast, topic=topic, answer=f"About {topic}.")
-        for topic in ("Alpha", "Bravo", "Charlie", "Delta")
-    ]
+    entries = [published(election, cast, answer=f"Answer {n}.") for n in range(4)]
+    entries.append(published(election, cast, topic="Road safety", answer="About roads."))
     publish_site(election)
-    new = published(election, cast, topic="Echo", answer="About Echo.")
+    new = published(election, cast, answer="Answer five.")
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         result = publish_site(election)
-    # Every list page says "of 5" and links to the new third page; no other permalink changes.
+    # "Night cover" goes from two pages to three: each of its pages says "of 3" and links to
+    # the new one, so all three render; the other topic and every other permalink do not.
     assert sorted(result.rendered) == sorted(
         [
-            f"entries/{new.reference}/index.html",
-            "register/index.html",
-            "register/page-2/index.html",
-            "register/page-3/index.html",
-            f"cy/entries/{new.reference}/index.html",
-            "cy/register/index.html",
-            "cy/register/page-2/index.html",
-            "cy/register/page-3/index.html",
-            "register.csv",
-            "register.json",
-            "search-index.json",
-            "feed.atom",
-            "register.pdf",
+            *in_both_languages(
+                f"entries/{new.reference}/index.html",
+                "register/index.html",
+                "register/topics/night-cover/index.html",
+                "register/topics/night-cover/page-2/index.html",
+                "register/topics/night-cover/page-3/index.html",
+            ),
+            *SHARED_FILES,
         ]
     )
     assert all(f"entries/{e.reference}/index.html" in result.carried for e in entries)
+    assert "register/topics/road-safety/index.html" in result.carried
+    files = read_site(default_target().current_path)
+    second = text(files["register/topics/night-cover/page-2/index.html"])
+    assert "Page 2 of 3." in second
+    assert 'href="../../../../register/topics/night-cover/page-3/index.html" rel="next"' in second
+    assert 'href="../../../../register/topics/night-cover/index.html" rel="prev"' in second
+    assert new.reference in text(files["register/topics/night-cover/page-3/index.html"])
+
+
+def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monkeypatch):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    entries = [published(election, cast, answer=f"Answer {n}.") for n in range(3)]
+    entries.append(published(election, cast, topic="Road safety", answer="About roads."))
+    first = publish_site(election)
+    new = published(election, cast, topic="Custody", answer="Two custody suites.")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert sorted(second.rendered) == sorted(
+        [
+            *in_both_languages(
+                f"entries/{new.reference}/index.html",
+                "register/index.html",
+                "register/topics/custody/index.html",
+            ),
+            *SHARED_FILES,
+        ]
+    )
+    others = in_both_languages(
+        "register/topics/night-cover/index.html",
+        "register/topics/night-cover/page-2/index.html",
+        "register/topics/road-safety/index.html",
+    )
+    assert set(others) <= set(first.rendered) and set(others) <= set(second.carried)
+    files = read_site(default_target().current_path)
+    home = text(files["register/index.html"])
+    # The topics by name, each linking to its first page, with its count and latest date.
+    row = re.compile(
+        r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\.\./([^"]+)">'
+        r"([^<]+)</a></th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]+)</td>"
+    )
+    assert row.findall(home) == [
+        ("register/topics/custody/index.html", "Custody", "1", "20 February 2024"),
+        ("register/topics/night-cover/index.html", "Night cover", "3", "20 February 2024"),
+        ("register/topics/road-safety/index.html", "Road safety", "1", "20 February 2024"),
+    ]
+    topic_page = text(files["register/topics/custody/index.html"])
+    assert new.reference in topic_page and "Two custody suites" not in topic_page
+    assert "Page 1 of" not in topic_page and "govuk-pagination" not in topic_page
+    assert 'href="../../../register/index.html">Back to the register' in topic_page
+    assert 'data-index="../../../search-index.json"' in topic_page
+
+
+def test_topic_folders_are_plain_slugs_made_distinct_by_a_digest():
+    keys = ["road safety", "road-safety", "road  safety", "!!!", "night cover", "café", "ŵyl"]
+    slugs = pages.topic_slugs(keys)
+    assert slugs["road safety"] == "road-safety"  # the slug with spaces keeps it, always
+    assert slugs["night cover"] == "night-cover"
+    assert (slugs["café"], slugs["ŵyl"]) == ("cafe", "wyl")
+    assert re.fullmatch(r"road-safety-[0-9a-f]{8}", slugs["road-safety"])
+    assert re.fullmatch(r"road-safety-[0-9a-f]{8}", slugs["road  safety"])
+    assert re.fullmatch(r"topic-[0-9a-f]{8}", slugs["!!!"])
+    assert len(set(slugs.values())) == len(keys)
+    # Deterministic whatever the order; a later look-alike leaves the plain one alone.
+    assert pages.topic_slugs(list(reversed(keys))) == slugs
+    assert pages.topic_slugs(["road safety"]) == {"road safety": "road-safety"}
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9_-]*", s) for s in slugs.values())
+
+
+def test_pagination_shows_the_ends_this_page_and_its_neighbours():
+    def numbers(p):
+        return [item.get("number", "…") for item in p["items"]]
+
+    seven = pages.pagination(7, 42, lambda n: f"p{n}")
+    assert numbers(seven) == [1, "…", 6, 7, 8, "…", 42]
+    assert (seven["previous"], seven["next"]) == ("p6", "p8")
+    assert [i["number"] for i in seven["items"] if i.get("current")] == [7]
+    assert numbers(pages.pagination(3, 5, str)) == [1, 2, 3, 4, 5]  # no ellipsis for one page
+    first = pages.pagination(1, 3, str)
+    assert numbers(first) == [1, 2, 3] and first["previous"] is None and first["next"] == "2"
+    assert pages.pagination(1, 1, str) is None
+
+
+def test_references_sort_by_their_numbers():
+    refs = ["NS-10000", "NS-0002", "NS-9999", "NS-M-0001"]
+    assert sorted(refs, key=pages.reference_order) == [
+        "NS-0002",
+        "NS-9999",
+        "NS-10000",
+        "NS-M-0001",
+    ]
 
 
 def test_a_withdrawn_entry_shows_only_its_notice(election, cast, tmp_path):

@@ -101,6 +101,16 @@ publishing:correct                  405  405  405  405  405  405  405  login den
 publishing:withdraw                 405  405  405  405  405  405  405  login deny     deny
 publishing:runs                     200  200  403  403  403  403  200  login deny     deny
 publishing:publish_now              405  405  405  405  405  405  405  login deny     deny
+dataprotection:retention            200  200  403  403  403  403  200  login deny     deny
+dataprotection:retention_period     405  405  405  405  405  405  405  login deny     deny
+dataprotection:subject_access       200  200  403  403  403  403  403  login deny     deny
+dataprotection:subject_access_export 405 405  405  405  405  405  405  login deny     deny
+dataprotection:legal_hold           405  405  405  405  405  405  405  login deny     deny
+security:two_factor                 200  200  200  200  200  200  200  login deny     deny
+security:two_factor_setup           200  200  200  200  200  200  200  login deny     deny
+security:two_factor_verify          302  302  302  302  302  302  302  login deny     deny
+security:two_factor_remove          405  405  405  405  405  405  405  login deny     deny
+security:audit_log                  403  200  403  403  403  403  200  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -126,6 +136,10 @@ publishing:return                   .    .    404  404  404  404  403  login den
 publishing:correct                  .    .    404  404  404  404  403  login deny     deny
 publishing:withdraw                 .    .    404  404  404  404  403  login deny     deny
 publishing:publish_now              .    .    403  403  403  403  403  login deny     deny
+dataprotection:retention_period     403  .    403  403  403  403  403  login deny     deny
+dataprotection:subject_access_export .   .    403  403  403  403  403  login deny     deny
+dataprotection:legal_hold           .    .    403  403  403  403  403  login deny     deny
+security:two_factor_remove          .    .    .    .    .    .    .    login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -207,6 +221,7 @@ ARG_BY_NAMESPACE = {
     ("requests_register", "pk"): "entry",
     ("briefings", "pk"): "booking",
     ("publishing", "pk"): "public_entry",
+    ("dataprotection", "pk"): "entry",
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
 LITERAL = {"invite"}
@@ -243,6 +258,8 @@ POST_DATA = {
     "briefings:step": {"status": "confirmed", "expected_status": "approved"},
     "briefings:offer_state": {"state": "accepted"},
     "publishing:redact": {"redact-field": "answer", "redact-text": "the", "redact-reason": "x"},
+    "dataprotection:retention_period": {"months": "12"},
+    "dataprotection:legal_hold": {"reason": "An election petition."},
 }
 
 

@@ -186,8 +186,9 @@ def project_forms() -> dict[str, type[forms.BaseForm]]:
     base = Path(settings.BASE_DIR).resolve()
     found = {}
     for config in apps.get_app_configs():
-        if not Path(config.path).resolve().is_relative_to(base):
-            continue
+        path = Path(config.path).resolve()
+        if not path.is_relative_to(base) or "site-packages" in path.parts:
+            continue  # Django's and third-party apps' forms are not ours to drive
         try:
             module = importlib.import_module(f"{config.name}.forms")
         except ModuleNotFoundError as error:
@@ -224,10 +225,13 @@ class Driver:
     refusal: str = "page"
     # Fields whose typed text must be on the refused page; None: every visible text field.
     kept: tuple[str, ...] | None = None
+    # The kept check is skipped when one of these was perturbed (the form it shows changes).
+    kept_unless: tuple[str, ...] = ()
     # A valid submission answered 200 (a preview) rather than a redirect.
     preview: bool = False
     examples: int = EXAMPLES
     extra: dict = field(default_factory=dict)
+    method: str = "post"  # "get" for a search form
     # Run first, inside the example's transaction: puts the object in the state the form is for.
     setup: Callable[[World], None] | None = None
 
@@ -276,6 +280,8 @@ ENTRY_BASE = {
 
 def _drivers() -> dict[str, Driver]:
     from briefings import forms as bf
+    from dataprotection import forms as df
+    from security import forms as sf
     from candidates import forms as cf
     from candidates import rules as candidate_rules
     from election_protocol import forms as ef
@@ -345,6 +351,7 @@ def _drivers() -> dict[str, Driver]:
             lambda w: rf.StatusForm(entry=_o(w, "entry")),
             lambda w: {"status": "withdrawn", "reason": SCRIPT},
             kept=("reason", "original"),
+            kept_unless=("status",),
         ),
         "requests_register.forms.DraftForm": Driver(
             _url("requests_register:draft", pk=_pk("entry")),
@@ -410,7 +417,8 @@ def _drivers() -> dict[str, Driver]:
             "cc",
             lambda w: bf.StepForm(),
             lambda w: {"status": "confirmed", "expected_status": "approved", "reason": SCRIPT},
-            kept=("reason", "place", "host", "notes"),
+            kept=("reason",),
+            kept_unless=("status",),
         ),
         "briefings.forms.EventForm": Driver(
             _url("briefings:events"),
@@ -438,6 +446,34 @@ def _drivers() -> dict[str, Driver]:
             lambda w: bf.NotesForm(),
             lambda w: {"notes": SCRIPT},
             refusal="redirect",
+        ),
+        "dataprotection.forms.RetentionPeriodForm": Driver(
+            _url("dataprotection:retention_period"),
+            "ce",
+            lambda w: df.RetentionPeriodForm(),
+            lambda w: {"months": "24"},
+            refusal="redirect",
+        ),
+        "dataprotection.forms.LegalHoldForm": Driver(
+            _url("dataprotection:legal_hold", pk=_pk("entry")),
+            "spoc",
+            lambda w: df.LegalHoldForm(),
+            lambda w: {"reason": SCRIPT},
+            refusal="redirect",
+        ),
+        "dataprotection.forms.SubjectSearchForm": Driver(
+            _url("dataprotection:subject_access"),
+            "spoc",
+            lambda w: df.SubjectSearchForm(),
+            lambda w: {"name": SCRIPT, "email": "x\r\nBcc: victim@example.org"},
+            preview=True,
+            method="get",
+        ),
+        "security.forms.TokenForm": Driver(
+            _url("security:two_factor_setup"),
+            "spoc",
+            lambda w: sf.TokenForm(),
+            lambda w: {"code": "123456"},
         ),
         "publishing.forms.RedactForm": review(
             "publishing:redact",
@@ -551,7 +587,10 @@ def _post_data(world: World, driver: Driver, data: st.DataObject):
             continue
         post[form.add_prefix(name)] = value
     post.update(driver.extra)
-    return form, post
+    # A browser always sends the CSRF token (the test client does not check it): without it an
+    # empty POST would read as no POST at all.
+    post["csrfmiddlewaretoken"] = "browser"
+    return form, post, perturbed
 
 
 def run_example(client, world: World, driver: Driver, data: st.DataObject) -> None:
@@ -559,9 +598,12 @@ def run_example(client, world: World, driver: Driver, data: st.DataObject) -> No
         # Each example starts from the same world: whatever it stored is rolled back after.
         if driver.setup is not None:
             driver.setup(world)
-        form, post = _post_data(world, driver, data)
+        form, post, perturbed = _post_data(world, driver, data)
+        # Only this request's messages: an earlier example's are not this one's answer.
+        client.cookies.pop("messages", None)
         before = table_counts()
-        response = client.post(driver.url(world), post)
+        send = client.get if driver.method == "get" else client.post
+        response = send(driver.url(world), post)
         after = table_counts()
         transaction.set_rollback(True)
     assert response.status_code < 500
@@ -587,6 +629,8 @@ def run_example(client, world: World, driver: Driver, data: st.DataObject) -> No
         assert changed_tables(before, after) == {}, "a preview stored something"
         return
     assert changed_tables(before, after) == {}, "refused, but something was stored"
+    if perturbed & set(driver.kept_unless):
+        return  # e.g. a step not offered: its reason is shown, its inputs are not
     kept = driver.kept if driver.kept is not None else _visible_text_fields(form)
     for name in kept:
         typed = post.get(form.add_prefix(name))
