@@ -74,7 +74,8 @@ if (form) {
     results.replaceChildren(...items)
     results.hidden = false
     if (page) page.hidden = true
-    let message = fill(form.dataset.statusAll, { shown: matches.length })
+    const counted = { 0: form.dataset.statusNone, 1: form.dataset.statusOne }
+    let message = counted[matches.length] ?? fill(form.dataset.statusAll, { shown: matches.length })
     if (matches.length > LIMIT) message += ' ' + fill(form.dataset.statusMore, { limit: LIMIT })
     status.textContent = message
   }

@@ -280,13 +280,14 @@ ENTRY_BASE = {
 
 def _drivers() -> dict[str, Driver]:
     from briefings import forms as bf
-    from dataprotection import forms as df
-    from security import forms as sf
     from candidates import forms as cf
     from candidates import rules as candidate_rules
+    from dataprotection import forms as df
     from election_protocol import forms as ef
     from publishing import forms as pf
     from requests_register import forms as rf
+    from security import forms as sf
+    from security import services as security_services
 
     def review(name: str, cls, role: str, prefix, key="public_entry", setup=None, **base):
         def make(world: World):
@@ -350,7 +351,7 @@ def _drivers() -> dict[str, Driver]:
             "ce",
             lambda w: rf.StatusForm(entry=_o(w, "entry")),
             lambda w: {"status": "withdrawn", "reason": SCRIPT},
-            kept=("reason", "original"),
+            kept=("reason",),  # "original" is shown only for a duplicate
             kept_unless=("status",),
         ),
         "requests_register.forms.DraftForm": Driver(
@@ -474,6 +475,9 @@ def _drivers() -> dict[str, Driver]:
             "spoc",
             lambda w: sf.TokenForm(),
             lambda w: {"code": "123456"},
+            # The set-up page, once shown, holds the key being enrolled: that row is the
+            # page's, not the code's.
+            setup=lambda w: security_services.start_enrolment(w.users["spoc"]),
         ),
         "publishing.forms.RedactForm": review(
             "publishing:redact",
