@@ -452,11 +452,14 @@ def _publish(
 
     result = PublishResult(status="published", version=version, folder=folder)
     files: dict[str, dict] = {}
+    made: set[Path] = set()  # folders already made in the new version
     for number, output in enumerate(outputs, start=1):
         if number % PROGRESS_EVERY == 0:
             _progress(run, f"Building and checking file {number} of {len(outputs)}")
         dest = folder / output.path
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
         old = previous.get(output.path)
         content, carried = None, False
         if old and old.get("key") == output.key:
