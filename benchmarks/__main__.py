@@ -41,7 +41,20 @@ NOTES = {
         "the election's entries, an index-only scan: an estimate would be cheaper, but a "
         "register's size is a figure people quote."
     ),
-    "publish": "See benchmarks/publish.py.",
+    "publish": (
+        "What an approval costs: one more published answer, then the run it starts. The register "
+        "is grouped by topic with a page set per topic, so a new answer changes only its "
+        "topic's last page, the register's home, its own permalink (each in English and Welsh) "
+        "and the shared files (CSV, JSON, Atom, search index): 11 files at any size. Files "
+        "carried over from the live version are hard links, checked byte for byte, and leak-"
+        "checked again only against identifiers recorded since, and only if the live version's "
+        "summary of words, digit runs and postcodes says one could be there. The whole-register "
+        "PDF is rendered in a step of its own outside the publishing lock, with a one-page "
+        "stand-in meanwhile; its time grows faster than the register (WeasyPrint), so it is "
+        "timed here up to 1,000 entries. What still grows with size: reading the published "
+        "entries and every private identifier, planning every file's key, linking the carried "
+        "files and pruning the oldest version."
+    ),
     "anonymise": (
         "The anonymiser compiles each subject's patterns once (cached by subject) and makes one "
         "pass per kind of identifier. Presidio is run with pattern recognisers only (no spaCy "

@@ -66,7 +66,7 @@ def conditions_for(in_pre_election_period: bool, is_visit: bool) -> tuple[str, .
     conditions = [NO_FILMING if in_pre_election_period else FILMING_IF_CONTENT, NO_IMAGERY]
     if is_visit:
         conditions += [FACT_FINDING_ONLY, NO_CAMPAIGNING_ON_PREMISES]
-    return tuple(conditions)
+    return tuple(str(c) for c in conditions)  # in the language active now, as plain text
 
 
 # --- the letter --------------------------------------------------------------------------------

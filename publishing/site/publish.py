@@ -576,6 +576,9 @@ def _publish(
 # --- slow files: the whole-register PDF in a step of its own -----------------------------------
 
 SLOW_WAIT = timedelta(minutes=3)  # how long the slow step waits for a running run to end
+# One render of the slow files at a time per election: the PDF of 10,000 entries takes
+# WeasyPrint many minutes and gigabytes; a worker killed mid-render frees the lock after this.
+SLOW_LOCK = timedelta(hours=1)
 
 
 def _readings(path: str, content: bytes) -> list[str]:
@@ -630,7 +633,7 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
 
     lock = f"publishing:slow-files:{election_id}"
     try:
-        if not cache.add(lock, "rendering", timeout=int(STALE_AFTER.total_seconds())):
+        if not cache.add(lock, "rendering", timeout=int(SLOW_LOCK.total_seconds())):
             # Another worker is rendering; its run re-enqueues this step if data moved on.
             return "already rendering"
     except Exception:  # the cache (Redis) is down: render anyway, at worst twice

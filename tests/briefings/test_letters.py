@@ -259,10 +259,10 @@ def test_confirmation_before_the_pre_election_period_prints_the_softer_line():
     text = _text(letter)
 
     assert "When Thursday 14 March 2024 at 14:00" in text
-    assert letters.FILMING_IF_CONTENT in text
-    assert letters.NO_IMAGERY in text
-    assert letters.NO_FILMING not in text
-    assert letters.NO_CAMPAIGNING_ON_PREMISES not in text
+    assert str(letters.FILMING_IF_CONTENT) in text
+    assert str(letters.NO_IMAGERY) in text
+    assert str(letters.NO_FILMING) not in text
+    assert str(letters.NO_CAMPAIGNING_ON_PREMISES) not in text
 
 
 def test_decline_prints_the_reason_and_no_conditions():

@@ -456,12 +456,13 @@ def test_a_request_from_logging_to_sent_email_to_published_entry(stack, smtp_ser
     # 5. The worker renders the public site into the publishing target and switches to it.
     root = Path(settings.PUBLIC_SITE_ROOT)
     register_page = root / "current" / "register" / "index.html"
+    entry_page = root / "current" / "entries" / public_entry.reference / "index.html"
 
     def published() -> bool:
         run = PublishRun.objects.filter(election=election).order_by("-pk").first()
         if run is not None and run.status in (PublishRun.Status.BLOCKED, PublishRun.Status.FAILED):
             pytest.fail(f"Publishing run {run.pk}: {run.reason}\n{stack.log('worker')[-8000:]}")
-        return register_page.is_file() and public_entry.reference in register_page.read_text()
+        return entry_page.is_file() and public_entry.reference in entry_page.read_text()
 
     _wait_for("the worker to publish the public site", published, stack)
     run = PublishRun.objects.filter(election=election).latest("pk")

@@ -30,6 +30,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from election_protocol.celery import app as celery_app
 
@@ -129,6 +130,9 @@ def celery_publishing_to(url: str) -> Iterator[None]:
         celery_app._pool = None
         with contextlib.suppress(AttributeError, KeyError):
             celery_app.__dict__["amqp"]._producer_pool = None
+        # ... and kombu's process-wide producer pools, keyed by broker: a later test must never
+        # be handed a producer from a pool closed here ("Acquire on closed pool").
+        kombu_pools.reset()
 
     conf.broker_url = conf.broker_write_url = url
     conf.task_always_eager = False
