@@ -14,7 +14,10 @@ export DEBUG ?= 1
 # `make messages` (makemessages/compilemessages: the Welsh translation); Debian's chromium for
 # the browser tests (tests/browser: Playwright drives it, no browser is downloaded);
 # docker-compose to validate docker-compose.yml (tests/deploy: no Docker engine is needed).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext chromium docker-compose wrk
+# `make demo` needs the first line only; `make test` and `make bench` add what they use.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+TEST_APT_PACKAGES := chromium docker-compose
+BENCH_APT_PACKAGES := wrk
 
 
 .PHONY: demo test test-sqlite lint security bench messages setup system-packages lock serve migrate clean
@@ -52,6 +55,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/election_spoc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 test: lint security
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
 	bash scripts/services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(ARGS)
@@ -59,6 +63,7 @@ test: lint security
 
 # The suite on the embedded default (SQLite, tasks in-process); Redis tests need Redis.
 test-sqlite: setup
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not redis" $(ARGS)
 
 # The Welsh translation (issue 7): collect every marked string into locale/cy/LC_MESSAGES/
@@ -71,6 +76,7 @@ messages: setup
 # Benchmarks: one table, printed and written to docs/PERFORMANCE.md, on PostgreSQL (a database
 # of its own, wiped: BENCH_DATABASE_URL, else DATABASE_URL's name + "_bench"); wrk for the load.
 bench: setup
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	bash scripts/services.sh
 	$(BIN)/python -m benchmarks
 

@@ -53,12 +53,26 @@ def _logged_out(sender, request, user, **kwargs) -> None:
     record_event(kind, request=request, user=user, actor=user)
 
 
+def unknown_username(typed: str) -> str:
+    """Return what the audit log keeps of a username that matches no account: a short keyed
+    digest (the same text gives the same digest, so attempts can be counted; it cannot be read
+    back)."""
+    from django.utils.crypto import salted_hmac
+
+    return (
+        "unknown account "
+        + salted_hmac("security.unknown-username", typed, algorithm="sha256").hexdigest()[:10]
+    )
+
+
 @receiver(user_login_failed, dispatch_uid="security.audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # `credentials` has been cleansed by Django (the password is asterisks); only the username
-    # is kept, as typed, whether or not such an account exists.
-    username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
-    user = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    # `credentials` has been cleansed by Django (the password is asterisks). The username is
+    # kept as typed only when such an account exists: people type their password into the
+    # username box, so for no account only a keyed digest is kept (repeats still show).
+    typed = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
+    user = User.objects.filter(**{User.USERNAME_FIELD: typed}).first() if typed else None
+    username = typed if user is not None or not typed else unknown_username(typed)
     detail = "while locked out" if getattr(request, "axes_locked_out", False) else ""
     record_event(
         EventKind.LOGIN_FAILED,
@@ -73,7 +87,8 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
 @receiver(user_locked_out, dispatch_uid="security.audit_locked_out")
 def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
     user = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
-    record_event(EventKind.LOCKED_OUT, request=request, user=user, username=username or "")
+    kept = username if user is not None or not username else unknown_username(username)
+    record_event(EventKind.LOCKED_OUT, request=request, user=user, username=kept or "")
 
 
 # --- accounts and roles ---------------------------------------------------------------------

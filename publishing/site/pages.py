@@ -579,7 +579,7 @@ def _register_pages(data: SiteData) -> list[Output]:
 
 def _summary_key(row: dict) -> list:
     # What a register list shows of an entry; the list page changes only when this does.
-    return [row["reference"], row["topic"], row["answered_on"], row["answering_body"],
+    return [row["reference"], row["topic"], row["answered_on"], row["answering_body_label"],
             row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
 
 

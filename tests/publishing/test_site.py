@@ -900,3 +900,22 @@ def test_a_summary_rules_out_only_what_cannot_be_there():
     assert scan.might_occur_in([scan.Identifier("postcode", postcode="NT11AA")], summary)
     again = scan.Summary.from_json(json.loads(json.dumps(summary.as_json())))
     assert again.words == summary.words and again.digits == summary.digits
+
+
+def test_a_blocked_run_leaves_no_pdf_readings_on_disk(election, cast):
+    """The PDF's readings are cached (by content) only once the run is clean: a blocked run's
+    PDF, which held something private, leaves nothing behind in VAR_DIR."""
+    cache = Path(settings.VAR_DIR) / "cache" / "pdf-readings"
+    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    answered(
+        election,
+        cast,
+        requester_type="public",
+        requester_name="Quentin Bassingthwaite",
+        requester_email="qb@example.net",
+    )
+    assert publish_site(election).status == "blocked"
+    assert not cache.exists() or not any(cache.iterdir())
+    services.withdraw(entry.pk, "Names a requester.", cast["spoc"])
+    assert publish_site(election).status == "published"
+    assert len(list(cache.iterdir())) == 1

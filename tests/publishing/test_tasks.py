@@ -192,3 +192,19 @@ def test_the_register_pdf_follows_in_a_step_of_its_own(
     full = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
     assert first.reference in full and "being brought up to date" not in full
     assert site.publish_slow_files(election.pk) == "up to date"
+
+
+def test_the_beat_asks_again_for_a_stand_in_left_live(election, cast, monkeypatch):
+    """The broker was down, or the worker died or failed while rendering the register PDF:
+    the beat's requeue asks for the slow step again once the stand-in is older than the grace."""
+    published(election, cast)
+    asked = []
+    monkeypatch.setattr(publish_module, "enqueue_slow_files", lambda pk: asked.append(pk) or True)
+    assert site.publish_site(election, slow="defer").slow_pending == ["register.pdf"]
+    assert site.requeue_publish_runs(now=NOW + timedelta(seconds=30)) == 0 and asked == []
+    assert site.requeue_publish_runs(now=NOW + timedelta(minutes=3)) == 1
+    assert asked == [election.pk]
+    monkeypatch.undo()
+    assert site.publish_slow_files(election.pk) == "published"
+    asked.clear()
+    assert site.requeue_publish_runs(now=NOW + timedelta(minutes=9)) == 0 and asked == []
