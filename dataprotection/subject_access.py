@@ -85,10 +85,7 @@ def _matches_entry(q: Query, name: str, email: str, phone: str) -> bool:
     )
 
 
-def _matches_candidate(q: Query, c) -> bool:
-    names = [c.name, *(c.aliases or []), c.agent_name]
-    emails = [*(c.emails or []), c.agent_email]
-    phones = [*(c.phones or []), c.agent_phone]
+def _matches(q: Query, names, emails, phones) -> bool:
     return bool(
         (q.name and _norm(q.name) in {_norm(n) for n in names if n})
         or (q.email and _norm(q.email) in {_norm(e) for e in emails if e})
@@ -96,14 +93,37 @@ def _matches_candidate(q: Query, c) -> bool:
     )
 
 
+def _matches_candidate(q: Query, c) -> bool:
+    """The person is the candidate (their own names, e-mails, phones; never the agent's)."""
+    return _matches(q, [c.name, *(c.aliases or [])], c.emails or [], c.phones or [])
+
+
+def _matches_agent(q: Query, c) -> bool:
+    """The person is the candidate's agent: only the agent's own details are theirs."""
+    return _matches(q, [c.agent_name], [c.agent_email], [c.agent_phone])
+
+
 def _mention_filter(q: Query, field: str) -> Q | None:
-    terms = [t for t in (q.name.strip(), q.email.strip()) if len(t) >= 3]
+    """A first, broad filter in the database; `_mentions` keeps whole words only."""
+    terms = _mention_terms(q)
     if not terms:
         return None
     condition = Q()
     for term in terms:
         condition |= Q(**{f"{field}__icontains": term})
     return condition
+
+
+def _mention_terms(q: Query) -> list[str]:
+    return [t for t in (q.name.strip(), q.email.strip()) if len(t) >= 3]
+
+
+def _mentions(q: Query, text: str) -> bool:
+    """Whether `text` names the person as a whole word ("Lee", never "Leeds")."""
+    return any(
+        re.search(rf"(?<![\w@.]){re.escape(term)}(?![\w@])", text or "", re.IGNORECASE)
+        for term in _mention_terms(q)
+    )
 
 
 def _entry_data(entry: Entry) -> dict[str, Any]:
@@ -328,6 +348,17 @@ def find_subject_data(q: Query) -> dict[str, Any]:
         if _matches_candidate(q, row) and row.id not in {c.pk for c in candidates}
     }
     candidates += list(Candidate.objects.filter(pk__in=history_only).select_related("party"))
+    agent_of = [
+        {
+            "candidate": c.name,  # a standing candidate's name is public (SoPN)
+            "election": str(c.election),
+            "agent_name": c.agent_name,
+            "agent_email": c.agent_email,
+            "agent_phone": c.agent_phone,
+        }
+        for c in Candidate.objects.select_related("election").order_by("pk")
+        if _matches_agent(q, c)
+    ]
     entries = list(
         Entry.objects.filter(pk__in=entry_ids)
         .select_related("election", "candidate", "party")
@@ -357,6 +388,7 @@ def find_subject_data(q: Query) -> dict[str, Any]:
         mentions += [
             {"entry": row.entry.reference, "kind": kind, "text": getattr(row, field)}
             for row in rows.select_related("entry").order_by("pk")
+            if _mentions(q, getattr(row, field))
         ]
     condition = _mention_filter(q, "question")
     if condition is not None:
@@ -365,12 +397,14 @@ def find_subject_data(q: Query) -> dict[str, Any]:
             mentions += [
                 {"entry": e.reference, "kind": field, "text": getattr(e, field)}
                 for e in rows.order_by("pk")
+                if _mentions(q, getattr(e, field))
             ]
 
     users = _staff_accounts(q)
     return {
         "register_entries": [_entry_data(e) for e in entries],
         "candidate_records": [_candidate_data(c) for c in candidates],
+        "agent_of": agent_of,
         "emails_to_them": emails,
         "mentions": mentions,
         "staff_accounts": [

@@ -11,6 +11,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models
 
+from candidates.models import Candidate
 from dataprotection import rules, services, subject_access
 from dataprotection.models import RetentionRun
 from dataprotection.tasks import task_apply_retention
@@ -233,6 +235,11 @@ def test_subject_access_finds_a_demo_requester_and_a_demo_candidate(demo):
         e["reference"] for e in data["register_entries"]
     }
 
-    # An agent is found by their phone number, written any way.
+    # An agent is found by their phone number, written any way, and is given their own details
+    # as agent, never the candidate's record (the candidate's contacts are not theirs).
     data = subject_access.find_subject_data(subject_access.Query(phone="+44 7700 900202"))
-    assert [c["name"] for c in data["candidate_records"]] == ["Rowan Pettifer"]
+    assert data["candidate_records"] == []
+    (agent,) = data["agent_of"]
+    assert agent["candidate"] == "Rowan Pettifer" and agent["agent_phone"]
+    rowan = Candidate.objects.get(name="Rowan Pettifer")
+    assert not any(e in json.dumps(data) for e in rowan.emails)

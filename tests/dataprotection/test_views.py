@@ -193,3 +193,16 @@ def test_the_retention_page_costs_the_same_queries_for_1_and_3_runs(
     three = count_queries(lambda: client.get(url))
     assert one == three
     assert "Automatic" in client.get(url).content.decode()
+
+
+def test_mentions_are_whole_words_only():
+    """A search for "Lee" finds a note naming Lee, never one about Leeds."""
+    from dataprotection.subject_access import Query, _mentions
+
+    q = Query(name="Lee")
+    assert _mentions(q, "Spoke to Lee on the phone.")
+    assert _mentions(q, "lee called back")
+    assert not _mentions(q, "The Leeds office called.")
+    assert not _mentions(q, "Ask Ashlee.")
+    assert _mentions(Query(email="lee@example.org"), "Reply to lee@example.org today")
+    assert not _mentions(Query(email="lee@example.org"), "Reply to marlee@example.org")
