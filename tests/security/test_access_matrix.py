@@ -388,8 +388,8 @@ def test_theirs_is_shown(world, client):
     client.logout()
     client_for(client, world, "cc")
     html = client.get(reverse("briefings:booking", kwargs={"pk": booking.pk})).content.decode()
-    assert booking.entry.reference not in html or "Chief Constable" in html
-    assert booking.candidate.name in html
+    assert booking.what in html and booking.candidate.name in html
+    assert booking.entry.requester_email not in html
 
 
 # --- the incumbent who stands ------------------------------------------------------------------
