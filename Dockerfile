@@ -25,14 +25,20 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# The locked production dependencies, hash-checked: only what pyproject's [project]
-# dependencies need, taken from requirements.lock (deploy/production_requirements.py). First,
-# so that a code change does not reinstall them.
-COPY requirements.lock pyproject.toml deploy/production_requirements.py /tmp/build/
-RUN python /tmp/build/production_requirements.py /tmp/build/requirements.lock \
-        /tmp/build/pyproject.toml > /tmp/build/requirements.txt \
-    && pip install --require-hashes --requirement /tmp/build/requirements.txt \
-    && pip check \
+# The locked runtime dependencies, exactly as uv.lock pins them (hashes checked, nothing
+# resolved): uv comes from requirements/uv.txt (one wheel, hash-checked, by the image's own pip)
+# and installs pyproject's [project] dependencies only, no test or bench group, into
+# /opt/venv. First, so that a code change does not reinstall them. uv is removed afterwards.
+ENV UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_NO_CACHE=1 \
+    PATH=/opt/venv/bin:$PATH
+COPY requirements/uv.txt pyproject.toml uv.lock /tmp/build/
+RUN pip install --no-deps --require-hashes --requirement /tmp/build/uv.txt \
+    && cd /tmp/build \
+    && uv sync --locked --no-default-groups --python "$(command -v python3)" \
+    && uv pip check --python /opt/venv/bin/python \
+    && pip uninstall --yes uv \
     && rm -rf /tmp/build
 
 COPY . /app

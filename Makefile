@@ -1,15 +1,28 @@
 # Election SPOC — the two commands: `make demo` and `make test`.
-# Everything is set up from the repository alone: a virtualenv in .venv with the locked
-# dependencies, system packages via apt-get where we are root on Debian.
+# Everything is set up from the repository alone: uv (installed, hash-checked, by the
+# interpreter's own bundled pip) installs exactly what uv.lock pins into a virtualenv per use,
+# and system packages come from apt-get where we are root on Debian.
 
 SHELL := /bin/bash
 PYTHON_VERSION := $(shell cat .python-version)
 # Prefer pyenv's interpreter for .python-version; fall back to python3.12 on the PATH.
 PYTHON ?= $(shell (pyenv which python$(PYTHON_VERSION) 2>/dev/null) || command -v python$(PYTHON_VERSION))
+# uv itself, in a virtualenv of its own (requirements/uv.txt: one wheel, hashes, no dependencies).
+TOOLS := .uv
+UV := $(TOOLS)/bin/uv
+# Two environments from one lock (pyproject.toml's dependency groups):
+# .venv      the runtime only (the application, worker, beat): `make demo`, `make serve`;
+# .venv-dev  the runtime, the test group and the bench group: `make test`, `make bench`.
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+DEV_VENV := .venv-dev
+DEV := $(DEV_VENV)/bin
+# --locked: refuse (never rewrite) a lock that does not match pyproject.toml; uv installs the
+# pinned files with their hashes and resolves nothing. --python: never anything but ours.
+SYNC = $(UV) sync --locked --python "$(PYTHON)"
+export UV_PYTHON_DOWNLOADS := never
 export DEBUG ?= 1
+PORT ?= 8000
 # Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs; gettext for
 # `make messages` (makemessages/compilemessages: the Welsh translation); Debian's chromium for
 # the browser tests (tests/browser: Playwright drives it, no browser is downloaded);
@@ -20,9 +33,8 @@ TEST_APT_PACKAGES := chromium docker-compose
 BENCH_APT_PACKAGES := wrk
 
 
-.PHONY: demo test test-sqlite lint security bench messages setup system-packages lock serve migrate clean
-
-setup: $(STAMP)
+.PHONY: demo test test-sqlite lint security check-lock bench messages setup setup-dev tools \
+	system-packages lock serve migrate clean
 
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -35,67 +47,95 @@ system-packages:
 	  fi; \
 	fi
 
-$(STAMP): requirements.lock | system-packages
+# uv, once per checkout (and again when requirements/uv.txt changes).
+tools: $(UV)
+$(UV): requirements/uv.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (pyenv install $(PYTHON_VERSION))"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	touch $(STAMP)
+	@echo "Installing uv (requirements/uv.txt) with $(PYTHON)'s own pip"
+	@rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--require-hashes --requirement requirements/uv.txt
+	@touch $(UV)
+
+# Each environment is synced every time: a second when nothing changed, and an environment
+# that drifted from the lock (a package added by hand, a group left over) is put back exactly.
+setup: tools system-packages
+	@echo "Runtime environment ($(VENV)) from uv.lock"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(SYNC) --no-default-groups
+
+setup-dev: tools system-packages
+	@echo "Development environment ($(DEV_VENV): runtime, test and bench groups) from uv.lock"
+	UV_PROJECT_ENVIRONMENT=$(DEV_VENV) $(SYNC) --group test --group bench
 
 migrate: setup
 	$(BIN)/python manage.py migrate --verbosity 0
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(MAKE) --no-print-directory serve
+
+serve:
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, as CI runs it: against real PostgreSQL and Redis (started if need be),
 # then again on the embedded SQLite default. ARGS passes options to pytest, e.g. ARGS="-x".
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/election_spoc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-test: lint security
+test: lint security check-lock
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(TEST_APT_PACKAGES)"
-	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	$(DEV)/python manage.py makemigrations --check --dry-run --verbosity 1
 	bash scripts/services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(DEV)/python -m pytest $(ARGS)
 	$(MAKE) --no-print-directory test-sqlite
 
 # The suite on the embedded default (SQLite, tasks in-process); Redis tests need Redis.
-test-sqlite: setup
+test-sqlite: setup-dev
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(TEST_APT_PACKAGES)"
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not redis" $(ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(DEV)/python -m pytest -m "not redis" $(ARGS)
+
+# The lock installs on a fresh machine as it is, without resolving anything (issue 11): in a
+# temporary directory, a brand-new virtualenv made by the interpreter's bundled venv and pip
+# installs uv from requirements/uv.txt, and `uv sync --locked` installs every group from a copy
+# of pyproject.toml and uv.lock alone. Fails if the lock does not match pyproject.toml, if any
+# pin cannot be installed as locked, or if the installed set is inconsistent (`uv pip check`).
+check-lock:
+	bash scripts/check_lock.sh "$(PYTHON)" .
 
 # The Welsh translation (issue 7): collect every marked string into locale/cy/LC_MESSAGES/
 # django.po (existing translations kept), then compile django.mo. Both files are committed, so
 # running the application never needs gettext; tests/i18n checks the .mo matches the .po.
-messages: setup
-	$(BIN)/python manage.py makemessages --locale cy --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
-	$(BIN)/python manage.py compilemessages --locale cy --ignore ".venv/*"
+messages: setup-dev
+	$(DEV)/python manage.py makemessages --locale cy --ignore ".venv*" --ignore ".uv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
+	$(DEV)/python manage.py compilemessages --locale cy --ignore ".venv*" --ignore ".uv/*"
 
 # Benchmarks: one table, printed and written to docs/PERFORMANCE.md, on PostgreSQL (a database
 # of its own, wiped: BENCH_DATABASE_URL, else DATABASE_URL's name + "_bench"); wrk for the load.
-bench: setup
+bench: setup-dev
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	bash scripts/services.sh
-	$(BIN)/python -m benchmarks
+	$(DEV)/python -m benchmarks $(BENCHMARKS)
 
-lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint: setup-dev
+	$(DEV)/ruff check .
+	$(DEV)/ruff format --check .
 
 # Security checks run by `make test` (issue 6, item 5): bandit on the project's code (config in
 # bandit.toml; each finding fixed or justified with `# nosec <id>` where it stands), and
-# pip-audit on requirements.lock (scripts/audit_dependencies.py: fails on a known vulnerability,
-# and in CI when the vulnerability service cannot be reached).
-security: setup
-	$(BIN)/bandit -c bandit.toml -r . -q
-	$(BIN)/python scripts/audit_dependencies.py
+# pip-audit on every pin of uv.lock, exported with hashes (scripts/audit_dependencies.py: fails
+# on a known vulnerability, and in CI when the vulnerability service cannot be reached).
+security: setup-dev
+	$(DEV)/bandit -c bandit.toml -r . -q
+	@audit=$$(mktemp); trap 'rm -f "$$audit"' EXIT; \
+	$(UV) export --frozen --all-groups --no-emit-project --format requirements-txt --quiet -o "$$audit" && \
+	$(DEV)/python scripts/audit_dependencies.py "$$audit"
 
-# Regenerate requirements.lock from pyproject.toml (needs network access to PyPI).
-lock: setup
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version $(PYTHON_VERSION) -o requirements.lock
+# Update uv.lock after a change to pyproject.toml (needs the package index). Versions already
+# locked are kept unless the change needs others; `make lock ARGS=--upgrade` takes the latest.
+lock: tools
+	$(UV) lock --python "$(PYTHON)" $(ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEV_VENV) $(TOOLS) var .pytest_cache .ruff_cache

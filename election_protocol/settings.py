@@ -329,6 +329,8 @@ AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
 # Sign-ins are recorded once, in the security app's audit log, not again in axes's access log.
 AXES_DISABLE_ACCESS_LOG = True
+# No "AXES: BEGIN version …" banner on every management command and process start (issue 11).
+AXES_VERBOSE = False
 
 # Two-factor authentication (django-otp, TOTP): optional for staff; an election can require it
 # for the SPOC and Chief Executive roles (Election.require_two_factor_for_spoc_and_ce).

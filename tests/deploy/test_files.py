@@ -7,11 +7,10 @@ import re
 import time
 import tomllib
 
-from deploy import healthcheck, production_requirements
+from deploy import healthcheck
 from tests.deploy.conftest import REPO
 
-LOCK = (REPO / "requirements.lock").read_text()
-PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+LOCK = tomllib.loads((REPO / "uv.lock").read_text())
 
 
 def _dockerfile_instructions() -> list[tuple[str, str]]:
@@ -54,8 +53,9 @@ def test_dockerfile_installs_what_weasyprint_needs_as_the_makefile_does():
 def test_dockerfile_installs_hash_checked_and_runs_as_a_user():
     instructions = _dockerfile_instructions()
     runs = " ".join(args for op, args in instructions if op == "RUN")
-    assert "pip install --require-hashes --requirement" in runs
-    assert "production_requirements.py" in runs
+    # uv from its hashed pin, then the runtime exactly as locked: no group, nothing resolved.
+    assert "pip install --no-deps --require-hashes --requirement /tmp/build/uv.txt" in runs
+    assert "uv sync --locked --no-default-groups" in runs
     assert "manage.py collectstatic --noinput" in runs
     users = [args for op, args in instructions if op == "USER"]
     assert users == ["app"]
@@ -70,46 +70,63 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
         assert entry in ignored
 
 
-# --- the production requirements ----------------------------------------------------------
+# --- the locked dependencies ---------------------------------------------------------------
 
 
-def test_production_requirements_are_the_project_dependencies_and_theirs():
-    lock = production_requirements.parse_lock(LOCK)
-    roots = production_requirements.production_names(PYPROJECT)
-    selected = set(production_requirements.select(lock, roots))
-    assert roots <= selected
-    assert {"django", "gunicorn", "celery", "kombu", "psycopg", "weasyprint", "pydyf"} <= selected
-    # Development tools stay out of the image.
-    for dev in ("pytest", "playwright", "presidio-analyzer", "ruff", "aiosmtpd", "bandit"):
-        assert dev in lock
-        assert dev not in selected
+def _locked_packages() -> dict[str, dict]:
+    return {package["name"]: package for package in LOCK["package"]}
 
 
-def test_production_requirements_keep_every_hash():
-    lock = production_requirements.parse_lock(LOCK)
-    for name in production_requirements.select(
-        lock, production_requirements.production_names(PYPROJECT)
-    ):
-        block = lock[name][0]
-        assert block.startswith(f"{name}==") or block.lower().startswith(name.replace("-", "_"))
-        assert "--hash=sha256:" in block
+def _runtime_closure() -> set[str]:
+    """Return the names uv.lock installs for the runtime: the project's dependencies (extras
+    followed) and theirs, never a dependency group."""
+    packages = _locked_packages()
+    todo = [
+        (d["name"], extra)
+        for d in packages["election-spoc"]["dependencies"]
+        for extra in [None, *d.get("extra", ())]
+    ]
+    visited: set[tuple[str, str | None]] = set()
+    while todo:
+        name, extra = todo.pop()
+        if (name, extra) in visited:
+            continue
+        visited.add((name, extra))
+        package = packages[name]
+        if extra is None:
+            edges = package.get("dependencies", [])
+        else:
+            edges = package.get("optional-dependencies", {}).get(extra, [])
+        todo += [(d["name"], e) for d in edges for e in [None, *d.get("extra", ())]]
+    return {name for name, _ in visited}
 
 
-def test_production_requirements_follow_multi_line_via_comments():
-    lock = production_requirements.parse_lock(
-        "a==1 \\\n    --hash=sha256:aa\n    # via election-spoc (pyproject.toml)\n"
-        "b==2 \\\n    --hash=sha256:bb\n    # via\n    #   devtool\n    #   a\n"
-        "c==3 \\\n    --hash=sha256:cc\n    # via devtool\n"
-        "devtool==4 \\\n    --hash=sha256:dd\n    # via election-spoc (pyproject.toml)\n"
-    )
-    assert production_requirements.select(lock, {"a"}) == ["a", "b"]
+def test_the_lock_pins_every_package_with_hashes():
+    for package in LOCK["package"]:
+        if package["name"] == "election-spoc":
+            continue
+        assert "version" in package, package["name"]
+        files = package.get("wheels", []) + ([package["sdist"]] if "sdist" in package else [])
+        assert files, package["name"]
+        assert all(f["hash"].startswith("sha256:") for f in files), package["name"]
 
 
-def test_production_requirements_name_forms_are_normalised():
-    names = production_requirements.production_names(
-        {"project": {"dependencies": ["celery[redis]>=5.7", "Django>=6.1,<6.2", "dj_database.url"]}}
-    )
-    assert names == {"celery", "django", "dj-database-url"}
+def test_runtime_is_the_project_dependencies_and_theirs_and_no_tool():
+    runtime = _runtime_closure()
+    assert {"django", "gunicorn", "celery", "kombu", "psycopg", "weasyprint", "pydyf"} <= runtime
+    # Test and bench tools are locked too, in their groups, and stay out of the runtime (the
+    # demo's environment and the image).
+    groups = _locked_packages()["election-spoc"]["dev-dependencies"]
+    assert {d["name"] for d in groups["bench"]} == {"presidio-analyzer"}
+    for tool in ("pytest", "playwright", "hypothesis", "presidio-analyzer", "spacy", "ruff"):
+        assert tool in _locked_packages()
+        assert tool not in runtime
+
+
+def test_uv_itself_is_pinned_with_hashes():
+    text = (REPO / "requirements" / "uv.txt").read_text()
+    assert re.search(r"^uv==\d+\.\d+\.\d+ \\$", text, re.M)
+    assert len(re.findall(r"--hash=sha256:[0-9a-f]{64}", text)) >= 1
 
 
 # --- the health-check script --------------------------------------------------------------
