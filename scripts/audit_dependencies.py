@@ -49,9 +49,9 @@ def pins(lock: Path) -> dict[str, str]:
 def direct_dependencies() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = list(project["dependencies"])
-    for group in tomllib.loads((ROOT / "pyproject.toml").read_text()).get(
-        "dependency-groups", {}
-    ).values():
+    for group in (
+        tomllib.loads((ROOT / "pyproject.toml").read_text()).get("dependency-groups", {}).values()
+    ):
         names += [name for name in group if isinstance(name, str)]
     return {normalise(re.split(r"[\s<>=!~;\[]", name, maxsplit=1)[0]) for name in names}
 
