@@ -314,16 +314,6 @@ def statutory_timetable(poll: date, extra_non_working: Iterable[date] = ()) -> T
     )
 
 
-def foi_due_date(received: date, extra_non_working: Iterable[date] = ()) -> date:
-    """Return the FOI response deadline: the 20th working day following the date of receipt
-    (Freedom of Information Act 2000, s.10(1); working day as defined in s.10(6)).
-
-    The day of receipt is never counted. A request received on a non-working day keeps that
-    date of receipt (ICO line to take LTT47), so the first working day after it is day 1.
-    """
-    return WorkingDays.for_foi(extra_non_working).add(received, FOI_WORKING_DAYS)
-
-
 class Phase(StrEnum):
     """Where an election stands at a given moment, for the dashboard and the rules."""
 
@@ -580,7 +570,10 @@ def foi_due(received: date, extra_non_working: Iterable[date] = ()) -> DueDate:
     """Return the FOI response deadline with its explanation: the 20th working day following
     the date of receipt (Freedom of Information Act 2000, s.10(1); working day as defined in
     s.10(6): weekends, Christmas Day, Good Friday and bank holidays in any part of the UK are
-    skipped). Always equal to ``foi_due_date(received, extra_non_working)`` in its `due`.
+    skipped).
+
+    The day of receipt is never counted. A request received on a non-working day keeps that
+    date of receipt (ICO line to take LTT47), so the first working day after it is day 1.
     """
     return explain_due_date(received, FOI_WORKING_DAYS, WorkingDays.for_foi(extra_non_working))
 

@@ -25,6 +25,7 @@ from election_protocol.models import Election
 from publishing import rules
 from publishing.anonymise import Subject, anonymise
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
+from publishing.site import schedule_publish
 from requests_register.models import Entry
 
 REQUESTER_LABEL = "[requester]"
@@ -597,17 +598,7 @@ def in_pre_election_period(election: Election, at: datetime) -> bool:
 
 
 def _schedule_publish(election_id: int) -> None:
-    """After commit, ask the public site to re-render (publishing.site, once it exists).
-
-    Only a missing publishing.site module is tolerated: any other import failure inside it
-    is raised, so a broken publisher cannot silently leave the public page stale.
-    """
-    try:
-        from publishing.site import schedule_publish
-    except ModuleNotFoundError as missing:
-        if missing.name != "publishing.site":
-            raise
-        return
+    """After commit, ask the public site to re-render (publishing.site.schedule_publish)."""
     transaction.on_commit(lambda: schedule_publish(election_id), robust=True)
 
 

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from election_protocol.calendar import (
+    FOI_WORKING_DAYS,
     LONDON,
     DueDate,
     Phase,
@@ -31,7 +32,6 @@ from election_protocol.calendar import (
     election_phase,
     explain_due_date,
     foi_due,
-    foi_due_date,
     in_pre_election_period,
     notice_of_election_latest,
     notice_start,
@@ -346,15 +346,15 @@ def test_working_days_is_frozen_and_hashable_value() -> None:
         pytest.param(date(2026, 11, 16), date(2026, 12, 15), id="scotland-st-andrews-day"),
     ],
 )
-def test_foi_due_date_is_20th_uk_working_day_after_receipt(received: date, expected: date) -> None:
-    assert foi_due_date(received) == expected
+def test_foi_due_is_20th_uk_working_day_after_receipt(received: date, expected: date) -> None:
+    assert foi_due(received).due == expected
 
 
-def test_foi_due_date_extra_non_working_day_adds_a_day() -> None:
-    assert foi_due_date(date(2024, 7, 1), extra_non_working=[date(2024, 7, 3)]) == date(2024, 7, 31)
+def test_foi_due_extra_non_working_day_adds_a_day() -> None:
+    assert foi_due(date(2024, 7, 1), extra_non_working=[date(2024, 7, 3)]).due == date(2024, 7, 31)
 
 
-def test_foi_due_date_differs_from_election_calendar_count() -> None:
+def test_foi_due_differs_from_election_calendar_count() -> None:
     # The same 20-working-day count over 12 Jul 2024 on the election calendar lands a day
     # earlier: the two calendars must not be mixed up.
     assert WorkingDays.for_election_timetable().add(date(2024, 7, 1), 20) == date(2024, 7, 29)
@@ -664,7 +664,7 @@ def test_non_working_reason_datetime_raises() -> None:
 
 
 def test_foi_due_lists_every_skipped_day_with_its_reason() -> None:
-    # Received Mon 1 Jul 2024: see test_foi_due_date_is_20th_uk_working_day_after_receipt.
+    # Received Mon 1 Jul 2024: see test_foi_due_is_20th_uk_working_day_after_receipt.
     assert foi_due(date(2024, 7, 1)) == DueDate(
         start=date(2024, 7, 1),
         working_days=20,
@@ -704,8 +704,12 @@ def test_foi_due_explanation_is_one_sentence() -> None:
         pytest.param(date(2024, 4, 8), (), id="pcc-2024-sopn-day"),
     ],
 )
-def test_foi_due_agrees_with_foi_due_date(received: date, extra: tuple[date, ...]) -> None:
-    assert foi_due(received, extra).due == foi_due_date(received, extra)
+def test_foi_due_agrees_with_the_foi_calendar_count(
+    received: date, extra: tuple[date, ...]
+) -> None:
+    assert foi_due(received, extra).due == WorkingDays.for_foi(extra).add(
+        received, FOI_WORKING_DAYS
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,6 @@ the pre-election period runs from the statutory latest notice (Tuesday 26 March 
 to the close of poll (2 May 2024, 10pm: Cleveland 1.3, the default local policy).
 """
 
-import sys
-import types
 from datetime import datetime, timedelta
 
 import pytest
@@ -21,7 +19,7 @@ from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from publishing import permissions, queries, rules, services
-from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
+from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
 from requests_register import services as register
 from tests.factories import ElectionFactory, PartyFactory
 
@@ -451,18 +449,19 @@ def test_returning_to_draft_needs_a_reason_and_clears_nothing_public(election, c
 def test_approval_schedules_the_public_site_after_commit(
     election, cast, gareth, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls = []
-    site = types.ModuleType("publishing.site")
-    site.schedule_publish = calls.append
-    monkeypatch.setitem(sys.modules, "publishing.site", site)
+    enqueued = []
+    monkeypatch.setattr("publishing.site.publish.enqueue_run", enqueued.append)
     public_entry = prepared(election, cast)
     services.submit_for_approval(public_entry.pk, cast["spoc"])
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
-    assert calls == [election.pk]
+    run = PublishRun.objects.get(election=election)
+    assert (run.status, enqueued) == ("queued", [run.pk])
+    PublishRun.objects.filter(pk=run.pk).update(status="published")
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(public_entry.pk, "Superseded.", cast["spoc"])
-    assert calls == [election.pk, election.pk]
+    again = PublishRun.objects.get(election=election, status="queued")
+    assert enqueued == [run.pk, again.pk]
 
 
 def test_a_stale_version_is_refused(election, cast, gareth):
