@@ -249,3 +249,34 @@ class BookingStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.old_status or 'new'} → {self.new_status}"
+
+
+class BookingLetter(models.Model):
+    """A decision or confirmation letter owed to the candidate, recorded by the booking funnel
+    and rendered (WeasyPrint) and queued by a Celery task after commit, never under the
+    booking's row lock. `email` is set once the letter is in the outbox: a letter without one
+    is still owed, and the beat's requeue_booking_letters enqueues it again."""
+
+    class Kind(models.TextChoices):
+        DECLINE = "decline", _("Decline letter")
+        CONFIRMATION = "confirmation", _("Confirmation letter")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.OneToOneField(
+        "requests_register.OutboundEmail",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booking_letter",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.kind}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from briefings import rules
+from briefings import letter_queue, rules
 from briefings.models import (
     Attendance,
     Booking,
@@ -30,11 +30,12 @@ from briefings.models import (
 )
 from candidates.models import Candidate
 from candidates.rules import Status as CandidateStatus
-from election_protocol import calendar
 from election_protocol.models import Election
 from election_protocol.permissions import role_names
 from election_protocol.roles import Role
 from requests_register import outbox
+from requests_register import rules as register_rules
+from requests_register import services as register_services
 from requests_register.models import Entry, Note
 
 CHIEF_ROLES = {
@@ -73,7 +74,7 @@ def _notify(
 
 
 def _note(entry: Entry, text: str, by, now: datetime) -> None:
-    Note.objects.create(entry=entry, kind=Note.Kind.DECISION, body=text, author=by, created_at=now)
+    register_services.add_note(entry.pk, kind=Note.Kind.DECISION, body=text, by=by, now=now)
 
 
 def declared_candidates(election: Election):
@@ -174,9 +175,6 @@ def prepare_booking(
     BookingStep.objects.create(booking=booking, new_status=rules.Status.PREPARED, at=now, by=by)
     # The register entry is done there: the booking carries the story, its letters the reply.
     # (The register funnel refuses this for an oral request not yet confirmed in writing.)
-    from requests_register import rules as register_rules
-    from requests_register import services as register_services
-
     try:
         register_services.set_entry_status(
             entry.pk,
@@ -236,39 +234,12 @@ def actors_for(user, booking: Booking, checker=None) -> frozenset[rules.Actor]:
     return frozenset(actors)
 
 
-def _letter(booking: Booking, kind: str, now: datetime):
-    from briefings.letters import Letter, conditions_for, render_letter_pdf
-
-    election = booking.election
-    tt = election.timetable
-    start, end = calendar.pre_election_period(
-        tt, election.notice_published, calendar.PreElectionEnd(election.pre_election_end)
-    )
-    moment = booking.starts_at or now
-    letter = Letter(
-        kind=kind,
-        reference=booking.entry.reference,
-        office_name=election.office_name,
-        office_address="",
-        date=timezone.localdate(now),
-        candidate_name=booking.candidate.name,
-        what=booking.what,
-        when=timezone.localtime(booking.starts_at) if booking.starts_at else None,
-        where=booking.place,
-        host=booking.host,
-        reason=booking.decision_reason,
-        conditions=conditions_for(
-            start <= moment < end, rules.Kind(booking.kind) == rules.Kind.VISIT
-        ),
-        signatory=f"{election.spoc_name}, on behalf of the Chief Executive",
-    )
-    return render_letter_pdf(letter)
-
-
 def _send_letter(booking: Booking, kind: str, by, now: datetime) -> None:
     entry = booking.entry
     # The letter is the reply to the register entry (for the parity figures).
-    Entry.objects.filter(pk=entry.pk, answered_at__isnull=True).update(answered_at=now)
+    register_services.record_reply_elsewhere(
+        entry.pk, what=f"Booking {kind} letter to the candidate.", by=by, now=now
+    )
     if not entry.requester_email:
         _note(
             entry,
@@ -277,23 +248,8 @@ def _send_letter(booking: Booking, kind: str, by, now: datetime) -> None:
             now,
         )
         return
-    pdf = _letter(booking, kind, now)
-    title = "confirmation" if kind == "confirmation" else "decision"
-    outbox.queue_email(
-        purpose=f"booking_{kind}",
-        to=[entry.requester_email],
-        subject=f"{entry.reference}: {booking.what} — {title}",
-        body=(
-            f"Dear {entry.requester_name},\n\nPlease find attached our letter about your request "
-            f"({entry.reference}): {booking.what.lower()}.\n\nYours sincerely\n\n"
-            f"{booking.election.spoc_name}\n{booking.election.office_name}\n"
-        ),
-        reply_to=booking.election.spoc_email,
-        entry=entry,
-        by=by,
-        now=now,
-        attachments=[(f"{entry.reference}-{kind}.pdf", "application/pdf", pdf)],
-    )
+    # Recorded here, rendered by a task after commit: never WeasyPrint under the row lock.
+    letter_queue.record_letter(booking, kind, by=by, now=now)
 
 
 @transaction.atomic

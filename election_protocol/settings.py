@@ -378,6 +378,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # Booking letters' safety net (issue 17): re-enqueue letters recorded by the booking funnel
+    # whose rendering task the broker lost (down at commit). Idempotent, like the outbox's.
+    "requeue-booking-letters": {
+        "task": "briefings.task_requeue_booking_letters",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     # Data protection (issue 7): erase the register's personal data of every election whose
     # retention period after the poll has passed (legal holds and open entries kept). Daily at
     # 2:15, out of office hours; idempotent, so a missed or repeated day does no harm.

@@ -410,6 +410,30 @@ def set_entry_status(
     return entry
 
 
+@transaction.atomic
+def record_reply_elsewhere(
+    entry_id: int, *, what: str, by, now: datetime | None = None
+) -> Entry:
+    """Record that an entry was answered outside the register's own replies, e.g. a booking's
+    decision letter (briefings): the reply counts for the parity figures (Norfolk 19).
+
+    Effects: answered_at set if the entry has none yet (the first reply counts), the version
+    bumped and a history row naming `by` (reason `what`).
+    """
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    changed = ["version"]
+    if entry.answered_at is None:
+        entry.answered_at = now
+        changed.append("answered_at")
+    entry.version += 1
+    entry._history_user = by
+    entry._history_date = now
+    entry._change_reason = what
+    entry.save(update_fields=changed)
+    return entry
+
+
 # An original in one of these has given its final reply, which its duplicates then receive.
 FINAL_REPLIES = frozenset(
     {

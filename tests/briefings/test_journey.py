@@ -131,9 +131,10 @@ def test_meeting_request_flows_to_a_confirmation_letter_with_the_conditions(
         return original_render(letter, **kwargs)
 
     client.force_login(users["spoc"])
+    # The letter is rendered by a task after commit (never under the booking's row lock).
     with (
-        django_capture_on_commit_callbacks(execute=True),
         pytest.MonkeyPatch.context() as patch,
+        django_capture_on_commit_callbacks(execute=True),
     ):
         patch.setattr(letters, "render_letter_pdf", recording_render)
         client.post(

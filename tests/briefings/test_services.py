@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from briefings import rules, services
-from briefings.models import Booking, CandidateOffer, OfferItem, VisitType
+from briefings.models import Booking, BookingLetter, CandidateOffer, OfferItem, VisitType
 from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
@@ -69,15 +69,18 @@ def test_a_meeting_with_the_chief_executive_needs_no_chief(election, cast):
     assert booking.status == "confirmed"  # straight on to scheduling
 
 
-def test_the_chief_declines_and_a_decline_letter_goes(election, cast):
+def test_the_chief_declines_and_a_decline_letter_goes(
+    election, cast, django_capture_on_commit_callbacks
+):
     users, ada = cast
     booking = _booking(election, users, ada)
     services.set_booking_status(booking.pk, "approved", by=users["ce"])
     with pytest.raises(rules.BookingError, match="for the chief involved"):
         services.set_booking_status(booking.pk, "declined", by=users["cfo"], reason="No")
-    services.set_booking_status(
-        booking.pk, "declined", by=users["cc"], reason="Operational demands"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_booking_status(
+            booking.pk, "declined", by=users["cc"], reason="Operational demands"
+        )
     booking.refresh_from_db()
     assert (booking.status, booking.decision_reason) == ("declined", "Operational demands")
     mail = OutboundEmail.objects.get(purpose="booking_decline")
@@ -285,15 +288,22 @@ def test_approval_is_refused_when_nobody_holds_the_chief_role(election, cast):
         services.set_booking_status(booking.pk, "approved", by=users["ce"])
 
 
-def test_a_second_click_on_schedule_sends_no_second_letter(election, cast):
+def test_a_second_click_on_schedule_sends_no_second_letter(
+    election, cast, django_capture_on_commit_callbacks
+):
     users, ada = cast
     booking = _booking(election, users, ada, kind="meeting_ce")
     services.set_booking_status(booking.pk, "approved", by=users["ce"])
     start = datetime(2024, 4, 15, 10, tzinfo=LONDON)
     schedule = services.Schedule(start, start + timedelta(hours=1), "HQ", "The Chief Executive")
-    services.set_booking_status(
-        booking.pk, "scheduled", by=users["spoc"], schedule=schedule, expected_status="confirmed"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_booking_status(
+            booking.pk,
+            "scheduled",
+            by=users["spoc"],
+            schedule=schedule,
+            expected_status="confirmed",
+        )
     with pytest.raises(rules.BookingError, match="changed while you were looking"):
         services.set_booking_status(
             booking.pk,
@@ -500,3 +510,67 @@ def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, e
     )
     booking.refresh_from_db()
     assert booking.parity_note.startswith("Not yet offered to 1 other declared candidate")
+
+
+# --- letters: rendered by a task after commit, never under the booking's row lock -------------
+
+
+def _declined(election, users, ada) -> Booking:
+    booking = _booking(election, users, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "declined", by=users["ce"], reason="Diary full")
+    return booking
+
+
+def test_the_funnel_records_the_letter_and_renders_nothing_under_its_lock(
+    election, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    users, ada = cast
+    rendered = []
+    monkeypatch.setattr(
+        "briefings.letters.render_letter_pdf", lambda letter, **kw: rendered.append(letter) or b""
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = _declined(election, users, ada)
+    # Inside the transaction: the letter is owed, nothing rendered, nothing in the outbox.
+    [letter] = BookingLetter.objects.filter(booking=booking)
+    assert (letter.kind, letter.email_id, rendered) == ("decline", None, [])
+    assert not OutboundEmail.objects.filter(purpose="booking_decline").exists()
+    assert callbacks  # the rendering waits for the commit
+    entry = booking.entry
+    entry.refresh_from_db()
+    # The letter is the entry's reply: answered, version bumped, a history row naming the CE.
+    assert entry.answered_at == NOW
+    latest = entry.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        users["ce"],
+        "Booking decline letter to the candidate.",
+    )
+
+
+def test_a_letter_the_broker_lost_is_sent_once_by_the_requeue(
+    election, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from briefings import letter_queue, tasks
+
+    users, ada = cast
+
+    def broker_down(**kwargs):
+        raise OperationalError("Redis is down")
+
+    monkeypatch.setattr(tasks.task_send_booking_letter, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _declined(election, users, ada)
+    [letter] = BookingLetter.objects.filter(booking=booking)
+    assert letter.email_id is None  # owed, not lost
+    monkeypatch.undo()
+    assert letter_queue.requeue_booking_letters(now=NOW) == 0  # within the grace minute
+    assert letter_queue.requeue_booking_letters(now=NOW + timedelta(minutes=2)) == 1
+    letter.refresh_from_db()
+    mail = OutboundEmail.objects.get(purpose="booking_decline")
+    assert (letter.email_id, mail.to) == (mail.pk, ["ada@example.org"])
+    # A redelivered task or a second requeue queues nothing more.
+    assert letter_queue.send_booking_letter(letter.pk) == "already queued"
+    assert letter_queue.requeue_booking_letters(now=NOW + timedelta(minutes=4)) == 0
+    assert OutboundEmail.objects.filter(purpose="booking_decline").count() == 1
