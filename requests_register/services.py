@@ -411,9 +411,7 @@ def set_entry_status(
 
 
 @transaction.atomic
-def record_reply_elsewhere(
-    entry_id: int, *, what: str, by, now: datetime | None = None
-) -> Entry:
+def record_reply_elsewhere(entry_id: int, *, what: str, by, now: datetime | None = None) -> Entry:
     """Record that an entry was answered outside the register's own replies, e.g. a booking's
     decision letter (briefings): the reply counts for the parity figures (Norfolk 19).
 
