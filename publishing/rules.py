@@ -125,6 +125,53 @@ class StepFacts:
     has_answer: bool = True
 
 
+def four_eyes_refusal(*, prepared_it: bool, restored_text: bool) -> str | None:
+    """Return why this person may not approve a public entry, or None if they may: never
+    whoever prepared it or restored any of its redacted text (four eyes)."""
+    if prepared_it:
+        return str(_("You prepared this entry: someone else must approve it."))
+    if restored_text:
+        return str(_("You restored redacted text in this entry: someone else must approve it."))
+    return None
+
+
+class Step(StrEnum):
+    """What a person can do on a public entry's review page."""
+
+    REDACT = "redact"  # redact more, or restore a redaction
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    CORRECT = "correct"
+    WITHDRAW = "withdraw"
+
+
+def available_steps(
+    status: Status, *, may_edit: bool, may_approve: bool, prepared_it: bool, restored_text: bool
+) -> frozenset[Step]:
+    """Return the steps to offer on a public entry in `status` to this person.
+
+    Editors redact and restore while the text is EDITABLE, submit a draft and withdraw what is
+    published; approvers approve (four_eyes_refusal) or return what awaits approval, and
+    correct what is CORRECTABLE. The funnels check the same rules (check_publish_step).
+    """
+    status = Status(status)
+    steps = set()
+    if may_edit and status in EDITABLE:
+        steps.add(Step.REDACT)
+    if may_edit and status == Status.DRAFT:
+        steps.add(Step.SUBMIT)
+    if may_edit and status == Status.PUBLISHED:
+        steps.add(Step.WITHDRAW)
+    if may_approve and status == Status.AWAITING_APPROVAL:
+        steps.add(Step.RETURN)
+        if four_eyes_refusal(prepared_it=prepared_it, restored_text=restored_text) is None:
+            steps.add(Step.APPROVE)
+    if may_approve and status in CORRECTABLE:
+        steps.add(Step.CORRECT)
+    return frozenset(steps)
+
+
 def check_publish_step(new: Status, facts: StepFacts) -> None:
     """Raise PublishingError unless a public entry in `facts.status` may move to `new`.
 
@@ -155,12 +202,12 @@ def check_publish_step(new: Status, facts: StepFacts) -> None:
     if new == Status.AWAITING_APPROVAL and not facts.has_answer:
         raise PublishingError(_("There is nothing to publish: the answer or notes are empty."))
     if new == Status.PUBLISHED:
-        if facts.prepared_by_id == facts.actor_id:
-            raise PublishingError(_("You prepared this entry: someone else must approve it."))
-        if facts.actor_restored_text:
-            raise PublishingError(
-                _("You restored redacted text in this entry: someone else must approve it.")
-            )
+        refusal = four_eyes_refusal(
+            prepared_it=facts.prepared_by_id == facts.actor_id,
+            restored_text=facts.actor_restored_text,
+        )
+        if refusal:
+            raise PublishingError(refusal)
     if new == Status.PUBLISHED or facts.is_correction:
         check_factual(facts.in_pre_election_period, facts.factual_confirmed)
     if new == Status.WITHDRAWN and not facts.reason.strip():

@@ -198,8 +198,6 @@ def _render_review(
     bound = bound or {}
     state = rules.Status(public_entry.status)
     version = {"version": public_entry.version}
-    may_edit = permissions.can_edit_public_entries(user)
-    may_approve = permissions.can_approve_public_entries(user)
     order = list(rules.Field)
     redactions = sorted(
         PublicRedaction.objects.filter(public_entry=public_entry, superseded=False).select_related(
@@ -210,7 +208,16 @@ def _render_review(
     )
     for number, redaction in enumerate(redactions, start=1):
         redaction.number = number
-    editable = may_edit and state in rules.EDITABLE
+    is_preparer = public_entry.prepared_by_id == user.pk
+    restored_by_me = any(r.restored and r.restored_by_id == user.pk for r in redactions)
+    steps = rules.available_steps(
+        state,
+        may_edit=permissions.can_edit_public_entries(user),
+        may_approve=permissions.can_approve_public_entries(user),
+        prepared_it=is_preparer,
+        restored_text=restored_by_me,
+    )
+    editable = rules.Step.REDACT in steps
     for redaction in redactions:
         name = f"restore-{redaction.pk}"
         redaction.restore_form = (
@@ -218,8 +225,6 @@ def _render_review(
             if editable and redaction.is_active
             else None
         )
-    is_preparer = public_entry.prepared_by_id == user.pk
-    restored_by_me = any(r.restored and r.restored_by_id == user.pk for r in redactions)
     private_answer = (
         PrivateText.objects.filter(public_entry=public_entry, field=rules.Field.ANSWER)
         .values_list("text", flat=True)
@@ -243,27 +248,13 @@ def _render_review(
         "is_preparer": is_preparer,
         "restored_by_me": restored_by_me,
         "redact_form": form("redact", forms.RedactForm, editable),
-        "submit_form": form("submit", forms.SubmitForm, may_edit and state == rules.Status.DRAFT),
-        "approve_form": form(
-            "approve",
-            forms.ApproveForm,
-            may_approve
-            and state == rules.Status.AWAITING_APPROVAL
-            and not is_preparer
-            and not restored_by_me,
-        ),
-        "return_form": form(
-            "return", forms.ReturnForm, may_approve and state == rules.Status.AWAITING_APPROVAL
-        ),
+        "submit_form": form("submit", forms.SubmitForm, rules.Step.SUBMIT in steps),
+        "approve_form": form("approve", forms.ApproveForm, rules.Step.APPROVE in steps),
+        "return_form": form("return", forms.ReturnForm, rules.Step.RETURN in steps),
         "correct_form": form(
-            "correct",
-            forms.CorrectForm,
-            may_approve and state in rules.CORRECTABLE,
-            answer=private_answer or "",
+            "correct", forms.CorrectForm, rules.Step.CORRECT in steps, answer=private_answer or ""
         ),
-        "withdraw_form": form(
-            "withdraw", forms.WithdrawForm, may_edit and state == rules.Status.PUBLISHED
-        ),
+        "withdraw_form": form("withdraw", forms.WithdrawForm, rules.Step.WITHDRAW in steps),
     }
     # A refused form that is no longer offered (someone acted first): its reason at the top.
     shown = {id(f) for f in context.values() if f is not None}

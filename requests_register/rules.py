@@ -172,6 +172,62 @@ def is_return(current: Status, new: Status) -> bool:
     )
 
 
+def needs_sign_off(new: Status) -> bool:
+    """Return True if moving to `new` is for the Chief Executive or a deputy they name: an
+    approval, or an ending whose reply says something new (SIGNED_OFF_ENDINGS)."""
+    return Status(new) == Status.APPROVED or Status(new) in SIGNED_OFF_ENDINGS
+
+
+def needs_reason(current: Status, new: Status) -> bool:
+    """Return True if moving `current` to `new` needs a reason: every ending, reopening and
+    return (kept on the register and used in the reply)."""
+    return Status(new) in ENDINGS or is_reopening(current, new) or is_return(current, new)
+
+
+def may_take_step(new: Status, *, may_manage: bool, may_approve: bool) -> bool:
+    """Return True if someone with these permissions may ask for `new` at all: sign-offs for
+    approvers (needs_sign_off), every other step for managers of the register."""
+    return may_approve if needs_sign_off(new) else may_manage
+
+
+# Steps taken elsewhere than the status buttons: drafting through the answer form, a booking
+# from the meetings pages (briefings.services.prepare_booking).
+STEPS_ELSEWHERE = frozenset({Status.ANSWER_DRAFTED, Status.BOOKED})
+
+
+@dataclass(frozen=True)
+class Step:
+    """A status change offered to the person looking at an entry, with what it asks for."""
+
+    status: Status
+    needs_reason: bool
+    needs_material: bool
+    needs_original: bool
+    warning: bool  # an ending the requester may not welcome: the button says so
+
+
+def available_steps(current: Status, *, may_manage: bool, may_approve: bool) -> list[Step]:
+    """Return the status changes to offer on an entry in `current`, in status order.
+
+    The transitions of TRANSITIONS this person may ask for (may_take_step), without those
+    taken elsewhere (STEPS_ELSEWHERE). The funnel (check_entry_transition) still checks the
+    facts of the moment: confirmation, e-mail address, four eyes.
+    """
+    current = Status(current)
+    order = list(Status)
+    return [
+        Step(
+            status=new,
+            needs_reason=needs_reason(current, new),
+            needs_material=new == Status.ANSWERED_BY_MATERIAL,
+            needs_original=new == Status.DUPLICATE,
+            warning=new in (Status.REFUSED, Status.WITHDRAWN, Status.DUPLICATE),
+        )
+        for new in sorted(TRANSITIONS[current] - STEPS_ELSEWHERE, key=order.index)
+        if may_take_step(new, may_manage=may_manage, may_approve=may_approve)
+    ]
+
+
 def check_entry_transition(new: Status, facts: EntryFacts) -> None:
     """Raise TransitionError unless `facts.status` may move to `new` for this actor.
 
@@ -238,8 +294,7 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
             )
         if facts.drafted_by_id == facts.actor_id:
             raise TransitionError(_("You drafted this answer: someone else must approve it."))
-    needs_reason = new in ENDINGS or is_reopening(current, new) or is_return(current, new)
-    if needs_reason and not facts.reason.strip():
+    if needs_reason(current, new) and not facts.reason.strip():
         raise TransitionError(_("Give a reason: it is kept on the register and used in the reply."))
     if new == Status.ANSWERED_BY_MATERIAL and not facts.material_published:
         raise TransitionError(_("Choose the published briefing material that answers it."))

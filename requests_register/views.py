@@ -254,14 +254,11 @@ def _render_detail(
     show_contacts = permissions.can_view_requester_contacts(user)
     today = timezone.localdate()
     actions = []
-    for new in sorted(rules.TRANSITIONS[rules.Status(entry.status)], key=list(rules.Status).index):
-        signed_off = new == rules.Status.APPROVED or new in rules.SIGNED_OFF_ENDINGS
-        if new in (rules.Status.ANSWER_DRAFTED, rules.Status.BOOKED):
-            continue  # drafted through the answer form; booked from the meetings pages
-        if (signed_off and not may_approve) or (not signed_off and not may_manage):
-            continue
-        action = _action(entry, new)
-        if failed and failed["status"] == new.value:
+    for step in rules.available_steps(
+        rules.Status(entry.status), may_manage=may_manage, may_approve=may_approve
+    ):
+        action = _action(entry, step)
+        if failed and failed["status"] == step.status.value:
             action.update(failed=True, **{k: v for k, v in failed.items() if k != "status"})
         actions.append(action)
     # A refused action no longer offered (someone acted first, a stale page): its reason is
@@ -305,40 +302,35 @@ def _render_detail(
     )
 
 
-def _action(entry: Entry, status: rules.Status) -> dict[str, object]:
-    current = rules.Status(entry.status)
+def _action(entry: Entry, step: rules.Step) -> dict[str, object]:
+    current, status = rules.Status(entry.status), step.status
     labels = {
-        rules.Status.AWAITING_CONFIRMATION: "Send the written confirmation",
+        rules.Status.AWAITING_CONFIRMATION: _("Send the written confirmation"),
         rules.Status.IN_PROGRESS: (
-            "The requester has confirmed: start work"
+            _("The requester has confirmed: start work")
             if current == rules.Status.AWAITING_CONFIRMATION
-            else "Start work"
+            else _("Start work")
             if current == rules.Status.LOGGED
-            else "Return for redrafting"
+            else _("Return for redrafting")
             if rules.is_return(current, status)
-            else "Reopen"
+            else _("Reopen")
         ),
-        rules.Status.APPROVED: "Approve the answer",
-        rules.Status.SENT: "Send the approved answer",
-        rules.Status.CLOSED: "Close",
-        rules.Status.REFERRED_TO_PARO: "Refer to the PARO",
-        rules.Status.ANSWERED_BY_MATERIAL: "Answer with briefing material",
-        rules.Status.REFUSED: "Refuse",
-        rules.Status.WITHDRAWN: "Mark withdrawn",
-        rules.Status.DUPLICATE: "Mark as a duplicate",
+        rules.Status.APPROVED: _("Approve the answer"),
+        rules.Status.SENT: _("Send the approved answer"),
+        rules.Status.CLOSED: _("Close"),
+        rules.Status.REFERRED_TO_PARO: _("Refer to the PARO"),
+        rules.Status.ANSWERED_BY_MATERIAL: _("Answer with briefing material"),
+        rules.Status.REFUSED: _("Refuse"),
+        rules.Status.WITHDRAWN: _("Mark withdrawn"),
+        rules.Status.DUPLICATE: _("Mark as a duplicate"),
     }
-    needs_reason = (
-        status in rules.ENDINGS
-        or rules.is_reopening(current, status)
-        or rules.is_return(current, status)
-    )
     return {
         "status": status.value,
         "label": labels[status],
-        "needs_reason": needs_reason,
-        "needs_material": status == rules.Status.ANSWERED_BY_MATERIAL,
-        "needs_original": status == rules.Status.DUPLICATE,
-        "warning": status in (rules.Status.REFUSED, rules.Status.WITHDRAWN, rules.Status.DUPLICATE),
+        "needs_reason": step.needs_reason,
+        "needs_material": step.needs_material,
+        "needs_original": step.needs_original,
+        "warning": step.warning,
     }
 
 
@@ -349,8 +341,13 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     may_approve = permissions.can_approve_answers(request.user, entry.election)
     form = StatusForm(request.POST, entry=entry)
     requested = request.POST.get("status", "")
-    signed_off = requested == rules.Status.APPROVED or requested in rules.SIGNED_OFF_ENDINGS
-    if (signed_off and not may_approve) or (not signed_off and not may_manage):
+    if requested in rules.Status:
+        allowed = rules.may_take_step(
+            rules.Status(requested), may_manage=may_manage, may_approve=may_approve
+        )
+    else:
+        allowed = may_manage  # an unknown status: the form says what is wrong
+    if not allowed:
         raise PermissionDenied
     error = None
     if not form.is_valid():

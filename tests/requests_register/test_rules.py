@@ -245,3 +245,50 @@ def test_model_choices_store_the_rules_values():
     assert [value for value, _ in Entry.Kind.choices] == [k.value for k in Kind]
     assert dict(Entry.Status.choices)["awaiting_confirmation"] == "Awaiting written confirmation"
     assert [value for value, _ in Candidate.Status.choices] == [s.value for s in CandidateStatus]
+
+
+# --- the buttons offered: the same rules the funnel checks ------------------------------------
+
+
+def test_available_steps_offer_sign_offs_to_approvers_and_the_rest_to_managers() -> None:
+    from requests_register.rules import available_steps
+
+    def offered(status, **who):
+        return [step.status for step in available_steps(status, **who)]
+
+    # A manager who is not an approver: no approval, no signed-off ending.
+    assert offered(Status.ANSWER_DRAFTED, may_manage=True, may_approve=False) == [
+        Status.IN_PROGRESS
+    ]
+    assert offered(Status.ANSWER_DRAFTED, may_manage=False, may_approve=True) == [Status.APPROVED]
+    manager = offered(Status.IN_PROGRESS, may_manage=True, may_approve=False)
+    assert manager == [Status.AWAITING_CONFIRMATION, Status.WITHDRAWN, Status.DUPLICATE]
+    approver = offered(Status.IN_PROGRESS, may_manage=False, may_approve=True)
+    assert approver == [Status.REFERRED_TO_PARO, Status.ANSWERED_BY_MATERIAL, Status.REFUSED]
+    # Drafting and booking are never status buttons.
+    both = offered(Status.IN_PROGRESS, may_manage=True, may_approve=True)
+    assert Status.ANSWER_DRAFTED not in both and Status.BOOKED not in both
+    assert offered(Status.SENT, may_manage=False, may_approve=False) == []
+
+
+def test_every_step_offered_needs_a_reason_exactly_when_the_funnel_asks_for_one() -> None:
+    from requests_register.rules import available_steps, needs_reason
+
+    for current in Status:
+        for step in available_steps(current, may_manage=True, may_approve=True):
+            assert step.needs_reason == needs_reason(current, step.status)
+            facts = EntryFacts(
+                status=current,
+                channel=Channel.EMAIL,
+                confirmed=True,
+                has_requester_email=True,
+                has_answer=True,
+                drafted_by_id=SPOC,
+                actor_id=CE,
+                actor_may_approve=True,
+                material_published=True,
+                original_status=Status.IN_PROGRESS,
+            )
+            if step.needs_reason:
+                with pytest.raises(TransitionError, match="Give a reason"):
+                    check_entry_transition(step.status, facts)
