@@ -55,6 +55,18 @@ def enqueue_letter(letter_id: int) -> bool:
     return True
 
 
+def candidate_context(booking: Booking) -> dict[str, str]:
+    """The placeholders of an e-mail to the candidate about `booking` (EmailTemplate)."""
+    return {
+        "reference": booking.entry.reference,
+        "name": booking.entry.requester_name,
+        "what": booking.what,
+        "reason": booking.decision_reason,
+        "spoc_name": booking.election.spoc_name,
+        "office_name": booking.election.office_name,
+    }
+
+
 def build_letter(booking: Booking, kind: str, dated: datetime) -> letters.Letter:
     """Return the letter for `booking` as it stands, dated `dated` (Cumbria 9.1, 10.1: the
     conditions on the day depend on whether it falls in the pre-election period)."""
@@ -108,13 +120,7 @@ def send_booking_letter(letter_id: int) -> str:
         locked = BookingLetter.objects.select_for_update().get(pk=letter_id)
         if locked.email_id is not None:
             return "already queued"
-        title = "confirmation" if letter.kind == "confirmation" else "decision"
-        subject = f"{entry.reference}: {booking.what} — {title}"
-        body = (
-            f"Dear {entry.requester_name},\n\nPlease find attached our letter about your request "
-            f"({entry.reference}): {booking.what.lower()}.\n\nYours sincerely\n\n"
-            f"{booking.election.spoc_name}\n{booking.election.office_name}\n"
-        )
+        subject, body = outbox.render_template(f"booking_{letter.kind}", candidate_context(booking))
         locked.email = outbox.queue_email(
             purpose=f"booking_{letter.kind}",
             to=[entry.requester_email],

@@ -48,26 +48,27 @@ def _users_in(role: Role):
     return get_user_model().objects.filter(is_active=True, groups__name=role.value)
 
 
-def _notify(
-    role: Role,
-    *,
-    subject: str,
-    body: str,
-    election: Election,
-    entry: Entry | None,
-    by,
-    now: datetime,
-) -> None:
-    """E-mail everyone in `role` (no requester details in the text)."""
+def _notify(role: Role, key: str, booking: Booking, *, by, now: datetime) -> None:
+    """E-mail everyone in `role` the template `key` about `booking` (no requester details:
+    the reference, what, the candidate's name and the decision's reason only)."""
     to = [u.email for u in _users_in(role) if u.email]
     if to:
+        subject, body = outbox.render_template(
+            key,
+            {
+                "reference": booking.entry.reference,
+                "what": booking.what,
+                "candidate": booking.candidate.name,
+                "reason": booking.decision_reason,
+            },
+        )
         outbox.queue_email(
             purpose="booking_notice",
             to=to,
             subject=subject,
             body=body,
-            reply_to=election.spoc_email,
-            entry=entry,
+            reply_to=booking.election.spoc_email,
+            entry=booking.entry,
             by=by,
             now=now,
         )
@@ -186,18 +187,7 @@ def prepare_booking(
     except register_rules.TransitionError as error:
         raise rules.BookingError(str(error)) from None
     _note(entry, f"Booking prepared: {booking.what}. For the Chief Executive to decide.", by, now)
-    _notify(
-        Role.CHIEF_EXECUTIVE,
-        election=entry.election,
-        entry=entry,
-        by=by,
-        now=now,
-        subject=f"{entry.reference}: a {booking.what.lower()} awaits your decision",
-        body=(
-            f"The Election SPOC has prepared {booking.what.lower()} for {booking.candidate.name} "
-            f"({entry.reference}). Please approve or decline it in Election SPOC."
-        ),
-    )
+    _notify(Role.CHIEF_EXECUTIVE, "booking_prepared", booking, by=by, now=now)
     return booking
 
 
@@ -350,30 +340,11 @@ def set_booking_status(
         group = Group.objects.get(name=role.value)
         assign_perm("briefings.view_booking", group, booking)
         assign_perm("briefings.confirm_booking", group, booking)
-        _notify(
-            role,
-            election=booking.election,
-            entry=entry,
-            by=by,
-            now=now,
-            subject=f"{entry.reference}: please confirm or decline {booking.what.lower()}",
-            body=(
-                f"The Chief Executive has approved {booking.what.lower()} for "
-                f"{booking.candidate.name}. It needs your confirmation in Election SPOC."
-            ),
-        )
+        _notify(role, "booking_approved", booking, by=by, now=now)
     if stored in (rules.Status.APPROVED, rules.Status.CONFIRMED) and booking.offer_item_id:
         _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.ACCEPTED, now)
     if stored == rules.Status.CONFIRMED:
-        _notify(
-            Role.SPOC,
-            election=booking.election,
-            entry=entry,
-            by=by,
-            now=now,
-            subject=f"{entry.reference}: {booking.what} confirmed — please schedule it",
-            body=f"{booking.what} for {booking.candidate.name} is confirmed. Please schedule it.",
-        )
+        _notify(Role.SPOC, "booking_confirmed", booking, by=by, now=now)
     elif stored == rules.Status.DECLINED:
         _send_letter(booking, "decline", by, now)
         if booking.offer_item_id:
@@ -383,16 +354,7 @@ def set_booking_status(
             )
         if old == rules.Status.APPROVED:  # a chief declined: the office needs to know
             for role in (Role.SPOC, Role.CHIEF_EXECUTIVE):
-                _notify(
-                    role,
-                    election=booking.election,
-                    entry=entry,
-                    by=by,
-                    now=now,
-                    subject=f"{entry.reference}: {booking.what} declined by the chief",
-                    body=f"{booking.what} for {booking.candidate.name} was declined: "
-                    f"{booking.decision_reason}",
-                )
+                _notify(role, "booking_declined_by_chief", booking, by=by, now=now)
     elif stored == rules.Status.SCHEDULED:
         _send_letter(booking, "confirmation", by, now)
     elif stored == rules.Status.HELD and booking.offer_item_id:
@@ -400,17 +362,11 @@ def set_booking_status(
     elif stored == rules.Status.CANCELLED and booking.offer_item_id:
         _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now)
     if stored == rules.Status.CANCELLED and entry.requester_email:
-        outbox.queue_email(
-            purpose="booking_cancelled",
-            to=[entry.requester_email],
-            subject=f"{entry.reference}: {booking.what} cancelled",
-            body=(
-                f"Dear {entry.requester_name},\n\nWe are sorry: {booking.what.lower()} has had to "
-                f"be cancelled. {booking.decision_reason}\n\nYours sincerely\n\n"
-                f"{booking.election.spoc_name}\n{booking.election.office_name}\n"
-            ),
-            reply_to=booking.election.spoc_email,
+        outbox.queue_templated_email(
+            key="booking_cancelled",
             entry=entry,
+            to=[entry.requester_email],
+            context=letter_queue.candidate_context(booking),
             by=by,
             now=now,
         )
@@ -446,18 +402,21 @@ def offer_to_candidate(
     ]
     if made:
         election = candidate.election
-        lines = "\n".join(f"- {item.title}" for item in items)
+        subject, body = outbox.render_template(
+            "equal_offer",
+            {
+                "name": candidate.name,
+                "office": election.get_office_display(),
+                "items": "\n".join(f"- {item.title}" for item in items),
+                "spoc_name": election.spoc_name,
+                "office_name": election.office_name,
+            },
+        )
         outbox.queue_email(
             purpose="equal_offer",
             to=[candidate.emails[0]],
-            subject=f"{election.get_office_display()} election: what we offer every candidate",
-            body=(
-                f"Dear {candidate.name},\n\nNow that you are a declared candidate, the "
-                f"{election.office_name} offers you, as it offers every declared candidate:\n\n"
-                f"{lines}\n\nTo take up any of these, reply to this e-mail. Everything we tell one "
-                "candidate is published for all.\n\nYours sincerely\n\n"
-                f"{election.spoc_name}\n{election.office_name}\n"
-            ),
+            subject=subject,
+            body=body,
             reply_to=election.spoc_email,
             by=by,
             now=now,
@@ -496,16 +455,18 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     event = BriefingEvent.objects.select_for_update().select_related("election").get(pk=event_id)
     election = event.election
     when = timezone.localtime(event.starts_at)
-    subject = f"Candidate briefing: {event.title}, {when:%A %-d %B %Y}"
-    body = (
-        f"Dear candidate,\n\nThe {election.office_name} invites you to a factual briefing for "
-        f"candidates:\n\n{event.title}\n{when:%A %-d %B %Y}, {when:%-I:%M%p} to "
-        f"{timezone.localtime(event.ends_at):%-I:%M%p}\n{event.place}\n\n"
-        "Please send any questions in advance by replying to this e-mail, so that we can give "
-        "factually correct and accurate answers (Cumbria protocol 8.2). The briefing will not "
-        "cover the running of the election, which is for the Police Area Returning Officer.\n\n"
-        f"Yours sincerely\n\n{election.spoc_name}\n{election.office_name}\n"
-    )
+    context = {
+        "title": event.title,
+        "date": f"{when:%A %-d %B %Y}",
+        "start": f"{when:%-I:%M%p}",
+        "end": f"{timezone.localtime(event.ends_at):%-I:%M%p}",
+        "place": event.place,
+        "paro_name": election.paro_name,
+        "spoc_name": election.spoc_name,
+        "office_name": election.office_name,
+    }
+    # The same words for every candidate (Cumbria 8.2): rendered once.
+    subject, body = outbox.render_template("event_invitation", context)
     already = set(event.attendance.values_list("candidate_id", flat=True))
     invited = 0
     for candidate in eligible_for(event):
@@ -523,16 +484,12 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
             now=now,
         )
     if event.paro_notified_at is None:
+        paro_subject, paro_body = outbox.render_template("paro_notice", context)
         outbox.queue_email(
             purpose="paro_notice",
             to=[election.paro_email],
-            subject=f"For information: candidate briefing on {when:%-d %B %Y}",
-            body=(
-                f"Dear {election.paro_name},\n\nFor your information, so that you can tell "
-                f"candidates of the service offered (Cumbria protocol 8.2):\n\n{event.title}\n"
-                f"{when:%A %-d %B %Y, %-I:%M%p}\n{event.place}\n\nYours sincerely\n\n"
-                f"{election.spoc_name}\n{election.office_name}\n"
-            ),
+            subject=paro_subject,
+            body=paro_body,
             reply_to=election.spoc_email,
             by=by,
             now=now,

@@ -131,16 +131,16 @@ def booking_detail(
 
 def _step_label(current: rules.Status, new: rules.Status, booking) -> str:
     if new == rules.Status.APPROVED:
-        return "Approve"
+        return _("Approve")
     if new == rules.Status.CONFIRMED:
-        return "Confirm"
+        return _("Confirm")
     if new == rules.Status.DECLINED:
-        return "Decline"
+        return _("Decline")
     if new == rules.Status.SCHEDULED:
-        return "Reschedule" if current == rules.Status.SCHEDULED else "Schedule"
+        return _("Reschedule") if current == rules.Status.SCHEDULED else _("Schedule")
     if new == rules.Status.HELD:
-        return "Record as held, with the notes"
-    return "Cancel"
+        return _("Record as held, with the notes")
+    return _("Cancel")
 
 
 @require_POST
@@ -221,10 +221,10 @@ def events(request: HttpRequest) -> HttpResponse:
 
 def _event_for(user, pk: int) -> BriefingEvent:
     if not permissions.can_view_all_bookings(user):
-        raise Http404("No such event.")
+        raise Http404(_("No such event."))
     event = BriefingEvent.objects.select_related("election").filter(pk=pk).first()
     if event is None:
-        raise Http404("No such event.")
+        raise Http404(_("No such event."))
     return event
 
 
@@ -255,7 +255,10 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         invited = set(event.attendance.values_list("candidate_id", flat=True))
         missing = [c.name for c in services.eligible_for(event) if c.pk not in invited]
         if missing:
-            messages.warning(request, "Not invited, no e-mail address: " + ", ".join(missing) + ".")
+            messages.warning(
+                request,
+                _("Not invited, no e-mail address: %(names)s.") % {"names": ", ".join(missing)},
+            )
         messages.success(
             request,
             _("Invited %(count)s candidate%(s_if_count_1_else)s; the PARO has been told.")
@@ -297,7 +300,7 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.error(request, _("Write the notes."))
     else:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     return redirect("briefings:event", pk=event.pk)
 
 
@@ -343,7 +346,10 @@ def offer_to_all(request: HttpRequest) -> HttpResponse:
         % {"made": made, "s_if_made_1_else": "s" if made != 1 else ""},
     )
     if missing:
-        messages.warning(request, "No e-mail address, so nothing sent: " + ", ".join(missing) + ".")
+        messages.warning(
+            request,
+            _("No e-mail address, so nothing sent: %(names)s.") % {"names": ", ".join(missing)},
+        )
     return redirect("briefings:offer")
 
 
@@ -354,7 +360,7 @@ def offer_state(request: HttpRequest, pk: int) -> HttpResponse:
     offer_row = CandidateOffer.objects.filter(pk=pk, item__election=election_or_setup()).first()
     state = request.POST.get("state", "")
     if offer_row is None or state not in CandidateOffer.State.values:
-        raise Http404("No such offer.")
+        raise Http404(_("No such offer."))
     services.set_offer_state(offer_row.pk, state, by=request.user)
     return redirect("briefings:offer")
 
@@ -367,9 +373,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     try:
         data = signing.loads(request.GET.get("token", ""), salt=calendar_feed.SALT)
     except signing.BadSignature:
-        raise Http404("No such calendar.") from None
+        raise Http404(_("No such calendar.")) from None
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None or not is_staff_member(user):
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     body = calendar_feed.staff_calendar(user, election_or_setup())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

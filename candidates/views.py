@@ -70,7 +70,10 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidate = services.create_candidate(
-            election=election, by=request.user, note="Added by staff.", **form.cleaned_data
+            election=election,
+            by=request.user,
+            note="Added by staff.",  # stored in the history, as written: not translated
+            **form.cleaned_data,
         )
         messages.success(
             request, _("%(name)s added as a prospective candidate.") % {"name": candidate.name}

@@ -27,7 +27,7 @@ def election_or_setup() -> Election:
     """Return the current election, or 404 with a message saying one must be set up."""
     election = current_election(timezone.localdate())
     if election is None:
-        raise Http404("No election is set up yet: add one in the admin.")
+        raise Http404(_("No election is set up yet: add one in the admin."))
     return election
 
 
@@ -46,36 +46,41 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
     tt = election.timetable
     phase = calendar.election_phase(now, tt, election.notice_published)
     today = timezone.localdate(now)
-    notice_rule = "Latest: 25th working day before the poll"
+    notice_rule = _("Latest: 25th working day before the poll")
     if election.notice_published:
-        notice_rule = (
-            f"Published by the PARO; the statutory latest is {tt.notice_of_election:%-d %B %Y}"
-        )
+        notice_rule = _("Published by the PARO; the statutory latest is %(date)s") % {
+            "date": f"{tt.notice_of_election:%-d %B %Y}"
+        }
     rows = [
         (
-            "Notice of election",
+            _("Notice of election"),
             election.notice_published or tt.notice_of_election,
             notice_rule,
             calendar.Phase.PRE_ELECTION,
         ),
         (
-            "Close of nominations and withdrawals",
+            _("Close of nominations and withdrawals"),
             tt.close_of_nominations,
-            "4pm on the 19th working day before the poll",
+            _("4pm on the 19th working day before the poll"),
             calendar.Phase.NOMINATIONS_CLOSED,
         ),
         (
-            "Statement of persons nominated",
+            _("Statement of persons nominated"),
             tt.sopn,
-            "Published by 4pm on the 18th working day before the poll",
+            _("Published by 4pm on the 18th working day before the poll"),
             None,
         ),
-        ("Notice of poll", tt.notice_of_poll, "Latest: 6th working day before the poll", None),
-        ("Poll", tt.poll_opens, "7am to 10pm", calendar.Phase.POLLING_DAY),
         (
-            "New commissioner takes office",
+            _("Notice of poll"),
+            tt.notice_of_poll,
+            _("Latest: 6th working day before the poll"),
+            None,
+        ),
+        (_("Poll"), tt.poll_opens, _("7am to 10pm"), calendar.Phase.POLLING_DAY),
+        (
+            _("New commissioner takes office"),
             tt.takes_office,
-            "7th day after the poll",
+            _("7th day after the poll"),
             calendar.Phase.AFTER_POLL,
         ),
     ]
@@ -146,7 +151,7 @@ def non_working_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     election = election_or_setup()
     day = election.non_working_days.filter(pk=pk).first()
     if day is None:
-        raise Http404("No such non-working day.")
+        raise Http404(_("No such non-working day."))
     services.remove_non_working_day(day.pk, by=request.user)
     messages.success(
         request, _("%(day)s is a working day again.") % {"day": date_format(day.date, "j F Y")}

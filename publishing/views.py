@@ -120,7 +120,8 @@ def prepare_entry(request: HttpRequest, entry_pk: int) -> HttpResponse:
         entry,
         allowed,
         services.prepare_public_entry,
-        f"the answer to {entry.reference}: {entry.topic}",
+        _("the answer to %(reference)s: %(topic)s")
+        % {"reference": entry.reference, "topic": entry.topic},
     )
 
 
@@ -135,7 +136,8 @@ def prepare_meeting(request: HttpRequest, booking_pk: int) -> HttpResponse:
         booking,
         allowed,
         services.prepare_meeting_notes,
-        f"the notes of {booking.what.lower()} ({booking.entry.reference})",
+        _("the notes of %(what)s (%(reference)s)")
+        % {"what": booking.what.lower(), "reference": booking.entry.reference},
     )
 
 
@@ -145,9 +147,8 @@ def prepare_event(request: HttpRequest, event_pk: int) -> HttpResponse:
         raise PermissionDenied
     event = get_object_or_404(BriefingEvent, pk=event_pk)
     allowed = permissions.can_prepare_from_event(request.user, event)
-    return _prepare(
-        request, event, allowed, services.prepare_event_notes, f"the notes of {event.title}"
-    )
+    what = _("the notes of %(title)s") % {"title": event.title}
+    return _prepare(request, event, allowed, services.prepare_event_notes, what)
 
 
 # --- the review page ------------------------------------------------------------------------
@@ -339,7 +340,7 @@ def redact(request: HttpRequest, pk: int) -> HttpResponse:
         forms.RedactForm,
         permissions.can_edit_public_entries,
         act,
-        "redacted.",
+        _("redacted."),
     )
 
 
@@ -357,7 +358,7 @@ def restore(request: HttpRequest, pk: int, redaction_pk: int) -> HttpResponse:
         forms.RestoreForm,
         permissions.can_edit_public_entries,
         act,
-        "text restored. Someone else must approve the entry.",
+        _("text restored. Someone else must approve the entry."),
     )
 
 
@@ -375,7 +376,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         forms.SubmitForm,
         permissions.can_edit_public_entries,
         act,
-        "sent for approval.",
+        _("sent for approval."),
     )
 
 
@@ -396,7 +397,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         forms.ApproveForm,
         permissions.can_approve_public_entries,
         act,
-        "approved and published.",
+        _("approved and published."),
     )
 
 
@@ -414,7 +415,7 @@ def return_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
         forms.ReturnForm,
         permissions.can_approve_public_entries,
         act,
-        "returned to draft.",
+        _("returned to draft."),
     )
 
 
@@ -437,7 +438,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         forms.CorrectForm,
         permissions.can_approve_public_entries,
         act,
-        "corrected.",
+        _("corrected."),
     )
 
 
@@ -455,7 +456,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         forms.WithdrawForm,
         permissions.can_edit_public_entries,
         act,
-        "withdrawn.",
+        _("withdrawn."),
     )
 
 
@@ -503,7 +504,7 @@ def public_site(request: HttpRequest, path: str = "") -> HttpResponse:
 
     folder = current_folder()
     if not settings.DEBUG or folder is None:
-        raise Http404("The public site is served by the web server, not the application.")
+        raise Http404(_("The public site is served by the web server, not the application."))
     if path == "" or path.endswith("/"):
         path += "index.html"
     return serve(request, path, document_root=folder)

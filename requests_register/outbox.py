@@ -37,6 +37,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from election_protocol import queue_notice
+from requests_register import email_templates
 from requests_register.models import EmailTemplate, OutboundAttachment, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -331,15 +332,24 @@ def queue_email(
 def render_template(key: str, context: dict[str, str]) -> tuple[str, str]:
     """Return (subject, body) of the EmailTemplate `key` with `context` substituted.
 
-    The subject is collapsed to one line. Raises UnknownTemplateError if no template has `key`.
+    A template still as its default (email_templates.DEFAULTS) is rendered in the active
+    language; an edited one as written. The subject is collapsed to one line. Raises
+    UnknownTemplateError if `key` has neither a template nor a default.
     """
     template = EmailTemplate.objects.filter(key=key).first()
-    if template is None:
+    default = email_templates.DEFAULTS.get(key)
+    if template is None and default is None:
         raise UnknownTemplateError(
             f"There is no e-mail template {key!r}. Add it under E-mail templates in the admin "
-            "(the default templates come from migration requests_register 0002)."
+            "(the defaults are in requests_register/email_templates.py)."
         )
-    return one_line(substitute(template.subject, context)), substitute(template.body, context)
+    if default is not None and (
+        template is None or (template.subject, template.body) == (default.subject, default.body)
+    ):
+        subject, body = default.translated()
+    else:
+        subject, body = template.subject, template.body
+    return one_line(substitute(subject, context)), substitute(body, context)
 
 
 def queue_templated_email(

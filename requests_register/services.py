@@ -510,17 +510,20 @@ def assign_entry(
     assign_perm("requests_register.view_entry", assignee, entry)
     assign_perm("requests_register.contribute_entry", assignee, entry)
     if assignee.email:
+        subject, body = outbox.render_template(
+            "assignment",
+            {
+                "reference": entry.reference,
+                "topic": entry.topic,
+                "request": request.strip() or _("see the entry"),
+                "target_date": f"{entry.target_date:%A %-d %B %Y}",
+            },
+        )
         outbox.queue_email(
             purpose="assignment",
             to=[assignee.email],
-            subject=f"{entry.reference}: information needed by {entry.target_date:%-d %B %Y}",
-            body=(
-                "The Election SPOC has asked you to supply information for register entry "
-                f"{entry.reference} ({entry.topic}).\n\n"
-                f"What is needed: {request.strip() or 'see the entry'}\n\n"
-                f"Target date: {entry.target_date:%A %-d %B %Y}.\n\n"
-                "Open the entry in Election SPOC to add your contribution."
-            ),
+            subject=subject,
+            body=body,
             reply_to=entry.election.spoc_email,
             entry=entry,
             by=by,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from election_protocol.roles import Role
 from election_protocol.views import election_or_setup
 from publishing import permissions as publishing_permissions
 from requests_register import email_import, permissions, queries, rules, services
@@ -51,7 +52,7 @@ def _first_reached_for(user) -> str | None:
     if permissions.can_manage_entries(user):
         return None
     names = set(user.groups.values_list("name", flat=True))
-    if "Fire liaison" in names:
+    if Role.FIRE_LIAISON.value in names:
         return "fire"
     return "police"
 
@@ -153,7 +154,8 @@ def log_entry(request: HttpRequest) -> HttpResponse:
             if skipped:
                 messages.warning(
                     request,
-                    "Not kept (type or size not accepted): " + ", ".join(skipped) + ".",
+                    _("Not kept (type or size not accepted): %(files)s.")
+                    % {"files": ", ".join(skipped)},
                 )
             return redirect("requests_register:detail", pk=entry.pk)
     return render(
@@ -518,7 +520,7 @@ def download_attachment(request: HttpRequest, token: str) -> FileResponse:
     attachment = Attachment.objects.select_related("entry").filter(token=token).first()
     # Files can carry the requester's details: only for those who may see them.
     if attachment is None or not permissions.can_view_requester_contacts(request.user):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     permissions.get_entry_for_user(request.user, attachment.entry_id)
     return FileResponse(
         attachment.file.open("rb"),

@@ -117,7 +117,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     """Turn two-factor authentication off, unless the election requires it of this user."""
     if queries.two_factor_required_for(request.user, timezone.localdate()):
-        raise PermissionDenied("This election requires two-factor authentication for your role.")
+        raise PermissionDenied(_("This election requires two-factor authentication for your role."))
     services.remove_two_factor(request)
     messages.success(request, _("Two-factor authentication is turned off."))
     return redirect("security:two_factor")

@@ -49,7 +49,7 @@ from publishing.site.target import (
     clear_preview_folder,
     default_target,
 )
-from requests_register.outbox import queue_email
+from requests_register.outbox import queue_email, render_template
 
 logger = logging.getLogger(__name__)
 
@@ -288,19 +288,8 @@ def _alert_spoc(run: PublishRun, election: Election, reason: str) -> None:
             .values_list("email", flat=True)
         )
     ) or [election.spoc_email]
-    queue_email(
-        purpose="public_site_blocked",
-        to=to,
-        subject=f"Public election page not published: private details found (run {run.pk})",
-        body=(
-            "The public election page was rendered but NOT published, because the check found "
-            "private details in it.\n\n"
-            f"{reason}\n\n"
-            "The previous version is still online. Find the entry in Publishing, correct or "
-            "withdraw it (or fix the record the detail came from), then use Publish now on the "
-            "Publishing runs page.\n"
-        ),
-    )
+    subject, body = render_template("public_site_blocked", {"run": str(run.pk), "reason": reason})
+    queue_email(purpose="public_site_blocked", to=to, subject=subject, body=body)
 
 
 def _block(run: PublishRun | None, election: Election, reason: str) -> None:
