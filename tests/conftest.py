@@ -69,6 +69,11 @@ def chief_constable(make_user):
 
 
 @pytest.fixture
+def chief_fire_officer(make_user):
+    return make_user(Role.CHIEF_FIRE_OFFICER, username="cfo-test")
+
+
+@pytest.fixture
 def police_liaison(make_user):
     return make_user(Role.POLICE_LIAISON, username="liaison-test")
 
@@ -76,6 +81,41 @@ def police_liaison(make_user):
 @pytest.fixture
 def auditor(make_user):
     return make_user(Role.AUDITOR, username="auditor-test")
+
+
+@pytest.fixture
+def second_spoc(make_user):
+    return make_user(Role.SPOC, username="spoc-two")
+
+
+# The staff a test's story needs, by short name, each made the first time it is asked for.
+CAST_FIXTURES = {
+    "spoc": "spoc",
+    "spoc2": "second_spoc",
+    "ce": "chief_executive",
+    "cc": "chief_constable",
+    "cfo": "chief_fire_officer",
+    "auditor": "auditor",
+    "liaison": "police_liaison",
+}
+
+
+class Cast(dict):
+    """Staff users by short name (CAST_FIXTURES), made on first use: cast["ce"]."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        super().__init__()
+        self._request = request
+
+    def __missing__(self, name: str):
+        user = self._request.getfixturevalue(CAST_FIXTURES[name])
+        self[name] = user
+        return user
+
+
+@pytest.fixture
+def cast(request, db) -> Cast:
+    return Cast(request)
 
 
 @pytest.fixture

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage as ParsedMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.processes import free_port
 
 
 @dataclass(frozen=True)
@@ -40,21 +41,14 @@ class _RecordingHandler:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    # aiosmtpd's Controller checks readiness by connecting to its port, so it needs a real
-    # number rather than 0: ask the OS for a free one.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class SmtpServer:
     """A real SMTP server on 127.0.0.1 (aiosmtpd) recording what arrives."""
 
     host = "127.0.0.1"
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        # aiosmtpd checks readiness by connecting to its port: a real number, not 0.
+        self.port = free_port()
         self.handler = _RecordingHandler()
         self._controller: Controller | None = None
 

@@ -11,6 +11,7 @@ from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from requests_register import services as register
 from requests_register.models import OutboundAttachment, OutboundEmail
+from tests.builders import declared_candidate, prepared_booking
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.usefixtures("_frozen")
@@ -22,64 +23,40 @@ def _frozen():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _chiefs_in_post(cast):
+    """Both chiefs hold their roles: a booking that involves one waits for them."""
+    return cast["cc"], cast["cfo"]
+
+
 @pytest.fixture
-def cast(make_user, election):
-    users = {
-        "spoc": make_user(Role.SPOC, username="s", email="s@example.org"),
-        "ce": make_user(Role.CHIEF_EXECUTIVE, username="ce", email="ce@example.org"),
-        "cc": make_user(Role.CHIEF_CONSTABLE, username="cc", email="cc@example.org"),
-        "cfo": make_user(Role.CHIEF_FIRE_OFFICER, username="cfo", email="cfo@example.org"),
-    }
+def ada(election, cast):
     at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
-    ada = create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Ada Example",
-        emails=["ada@example.org"],
-    )
-    return users, ada
+    return declared_candidate(election, cast["spoc"], at=at, emails=["ada@example.org"])
 
 
-def _booking(election, users, candidate, kind="meeting_cc", **kw) -> Booking:
-    entry = register.log_entry(
-        election=election,
-        by=users["spoc"],
-        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
-        channel="email",
-        kind="visit" if kind == "visit" else "meeting",
-        topic="Meeting",
-        question="May I?",
-        requester_type="candidate",
-        candidate=candidate,
-        requester_name=candidate.name,
-        requester_email=candidate.emails[0],
-    )
-    defaults = dict(advance_questions="Questions", material_check_note="Checked the plan")
-    defaults.update(kw)
-    return services.prepare_booking(entry, by=users["spoc"], kind=kind, **defaults)
+def _booking(election, cast, candidate, kind="meeting_cc", **kw) -> Booking:
+    received = datetime(2024, 4, 9, 9, tzinfo=LONDON)
+    return prepared_booking(election, cast, candidate, kind=kind, received_at=received, **kw)
 
 
-def test_a_meeting_with_the_chief_executive_needs_no_chief(election, cast):
-    users, ada = cast
-    booking = _booking(election, users, ada, kind="meeting_ce")
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+def test_a_meeting_with_the_chief_executive_needs_no_chief(election, cast, ada):
+    booking = _booking(election, cast, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     booking.refresh_from_db()
     assert booking.status == "confirmed"  # straight on to scheduling
 
 
 def test_the_chief_declines_and_a_decline_letter_goes(
-    election, cast, django_capture_on_commit_callbacks
+    election, cast, ada, django_capture_on_commit_callbacks
 ):
-    users, ada = cast
-    booking = _booking(election, users, ada)
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    booking = _booking(election, cast, ada)
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     with pytest.raises(rules.BookingError, match="for the chief involved"):
-        services.set_booking_status(booking.pk, "declined", by=users["cfo"], reason="No")
+        services.set_booking_status(booking.pk, "declined", by=cast["cfo"], reason="No")
     with django_capture_on_commit_callbacks(execute=True):
         services.set_booking_status(
-            booking.pk, "declined", by=users["cc"], reason="Operational demands"
+            booking.pk, "declined", by=cast["cc"], reason="Operational demands"
         )
     booking.refresh_from_db()
     assert (booking.status, booking.decision_reason) == ("declined", "Operational demands")
@@ -92,50 +69,45 @@ def test_the_chief_declines_and_a_decline_letter_goes(
 
 
 def test_the_spoc_cannot_approve_and_the_chief_executive_must_give_reasons_to_decline(
-    election, cast
+    election, cast, ada
 ):
-    users, ada = cast
-    booking = _booking(election, users, ada)
+    booking = _booking(election, cast, ada)
     with pytest.raises(rules.BookingError, match="for the Chief Executive"):
-        services.set_booking_status(booking.pk, "approved", by=users["spoc"])
+        services.set_booking_status(booking.pk, "approved", by=cast["spoc"])
     with pytest.raises(rules.BookingError, match="Give the reason"):
-        services.set_booking_status(booking.pk, "declined", by=users["ce"])
+        services.set_booking_status(booking.pk, "declined", by=cast["ce"])
 
 
-def test_a_visit_goes_to_the_chief_whose_premises_it_is(election, cast):
-    users, ada = cast
+def test_a_visit_goes_to_the_chief_whose_premises_it_is(election, cast, ada):
     booking = _booking(
-        election, users, ada, kind="visit", visit_type=VisitType.objects.get(name="Fire station")
+        election, cast, ada, kind="visit", visit_type=VisitType.objects.get(name="Fire station")
     )
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
-    assert users["cfo"].has_perm("briefings.confirm_booking", booking)
-    assert not users["cc"].has_perm("briefings.confirm_booking", booking)
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
+    assert cast["cfo"].has_perm("briefings.confirm_booking", booking)
+    assert not cast["cc"].has_perm("briefings.confirm_booking", booking)
 
 
-def test_schedule_held_and_the_offer_follows(election, cast):
-    users, ada = cast
+def test_schedule_held_and_the_offer_follows(election, cast, ada):
     item = OfferItem.objects.create(
         election=election, title="1:1 with the Chief Constable", kind="meeting_cc"
     )
-    services.offer_to_candidate(ada, by=users["spoc"])
-    booking = _booking(election, users, ada, offer_item=item)
-    services.set_booking_status(
-        booking.pk, "approved", by=users["ce"]
-    )  # offered to all: no warning
-    services.set_booking_status(booking.pk, "confirmed", by=users["cc"])
+    services.offer_to_candidate(ada, by=cast["spoc"])
+    booking = _booking(election, cast, ada, offer_item=item)
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])  # offered to all: no warning
+    services.set_booking_status(booking.pk, "confirmed", by=cast["cc"])
     assert CandidateOffer.objects.get(item=item, candidate=ada).state == "accepted"
     start = datetime(2024, 4, 15, 10, tzinfo=LONDON)
     with pytest.raises(rules.BookingError, match="date, time, place and host"):
-        services.set_booking_status(booking.pk, "scheduled", by=users["spoc"])
+        services.set_booking_status(booking.pk, "scheduled", by=cast["spoc"])
     services.set_booking_status(
         booking.pk,
         "scheduled",
-        by=users["spoc"],
+        by=cast["spoc"],
         schedule=services.Schedule(start, start + timedelta(hours=1), "HQ", "The Chief Constable"),
     )
     with pytest.raises(rules.BookingError, match="notes"):
-        services.set_booking_status(booking.pk, "held", by=users["spoc"])
-    services.set_booking_status(booking.pk, "held", by=users["spoc"], notes="Discussed patrols.")
+        services.set_booking_status(booking.pk, "held", by=cast["spoc"])
+    services.set_booking_status(booking.pk, "held", by=cast["spoc"], notes="Discussed patrols.")
     assert CandidateOffer.objects.get(item=item, candidate=ada).state == "held"
     assert list(booking.steps.values_list("new_status", flat=True)) == [
         "prepared",
@@ -146,30 +118,28 @@ def test_schedule_held_and_the_offer_follows(election, cast):
     ]
 
 
-def test_cancelling_tells_the_candidate(election, cast):
-    users, ada = cast
-    booking = _booking(election, users, ada)
+def test_cancelling_tells_the_candidate(election, cast, ada):
+    booking = _booking(election, cast, ada)
     services.set_booking_status(
-        booking.pk, "cancelled", by=users["spoc"], reason="The chief is unwell."
+        booking.pk, "cancelled", by=cast["spoc"], reason="The chief is unwell."
     )
     mail = OutboundEmail.objects.get(purpose="booking_cancelled")
     assert "The chief is unwell." in mail.body
 
 
-def test_only_candidates_requests_become_bookings_and_only_once(election, cast):
-    users, ada = cast
-    booking = _booking(election, users, ada)
+def test_only_candidates_requests_become_bookings_and_only_once(election, cast, ada):
+    booking = _booking(election, cast, ada)
     with pytest.raises(rules.BookingError, match="already has a booking"):
         services.prepare_booking(
             booking.entry,
-            by=users["spoc"],
+            by=cast["spoc"],
             kind="meeting_cc",
             advance_questions="Q",
             material_check_note="x",
         )
     public = register.log_entry(
         election=election,
-        by=users["spoc"],
+        by=cast["spoc"],
         received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
         channel="email",
         kind="meeting",
@@ -182,16 +152,15 @@ def test_only_candidates_requests_become_bookings_and_only_once(election, cast):
     with pytest.raises(rules.BookingError, match="Only a request from a candidate"):
         services.prepare_booking(
             public,
-            by=users["spoc"],
+            by=cast["spoc"],
             kind="meeting_cc",
             advance_questions="Q",
             material_check_note="x",
         )
 
 
-def test_who_sees_bookings(client, election, cast, make_user):
-    users, ada = cast
-    booking = _booking(election, users, ada)
+def test_who_sees_bookings(client, election, cast, ada, make_user):
+    booking = _booking(election, cast, ada)
     url = reverse("briefings:booking", args=[booking.pk])
     client.force_login(make_user(Role.AUDITOR, username="aud"))
     page = client.get(url)
@@ -207,15 +176,14 @@ def test_who_sees_bookings(client, election, cast, make_user):
     client.force_login(make_user(Role.POLICE_LIAISON, username="lia"))
     assert client.get(url).status_code == 404
     assert client.get(reverse("briefings:offer")).status_code == 403
-    client.force_login(users["cc"])
+    client.force_login(cast["cc"])
     assert client.get(url).status_code == 404  # not yet approved for them
 
 
-def test_a_failed_schedule_keeps_what_was_typed(client, election, cast):
-    users, ada = cast
-    booking = _booking(election, users, ada, kind="meeting_ce")
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
-    client.force_login(users["spoc"])
+def test_a_failed_schedule_keeps_what_was_typed(client, election, cast, ada):
+    booking = _booking(election, cast, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
+    client.force_login(cast["spoc"])
     response = client.post(
         reverse("briefings:step", args=[booking.pk]),
         {
@@ -233,14 +201,13 @@ def test_a_failed_schedule_keeps_what_was_typed(client, election, cast):
 
 
 def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
-    client, election, cast, count_queries
+    client, election, cast, ada, count_queries
 ):
-    users, ada = cast
     at = datetime(2024, 4, 8, 9, tzinfo=LONDON)
     others = [
         create_candidate(
             election=election,
-            by=users["spoc"],
+            by=cast["spoc"],
             status="declared",
             at=at,
             name=f"Other {n}",
@@ -250,13 +217,11 @@ def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
     ]
 
     def approve(candidate):
-        booking = _booking(election, users, candidate)
-        services.set_booking_status(
-            booking.pk, "approved", by=users["ce"], parity_acknowledged=True
-        )
+        booking = _booking(election, cast, candidate)
+        services.set_booking_status(booking.pk, "approved", by=cast["ce"], parity_acknowledged=True)
 
     approve(ada)
-    client.force_login(users["cc"])
+    client.force_login(cast["cc"])
     client.get(reverse("briefings:dashboard"))  # the first request after login does more
     one = count_queries(lambda: client.get(reverse("briefings:dashboard")))
     for candidate in others:
@@ -266,41 +231,38 @@ def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
     assert one == three
 
 
-def test_chief_rights_follow_the_role_not_the_person(election, cast, make_user):
+def test_chief_rights_follow_the_role_not_the_person(election, cast, ada, make_user):
     from django.contrib.auth.models import Group
 
-    users, ada = cast
-    booking = _booking(election, users, ada)
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    booking = _booking(election, cast, ada)
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     new_chief = make_user(Role.CHIEF_CONSTABLE, username="cc2")
     assert rules.Actor.CHIEF in services.actors_for(new_chief, booking)
-    users["cc"].groups.set([Group.objects.get(name=Role.POLICE_LIAISON.value)])
-    moved = type(users["cc"]).objects.get(pk=users["cc"].pk)  # a fresh request's user
+    cast["cc"].groups.set([Group.objects.get(name=Role.POLICE_LIAISON.value)])
+    moved = type(cast["cc"]).objects.get(pk=cast["cc"].pk)  # a fresh request's user
     with pytest.raises(rules.BookingError, match="for the chief involved"):
         services.set_booking_status(booking.pk, "confirmed", by=moved)
 
 
-def test_approval_is_refused_when_nobody_holds_the_chief_role(election, cast):
-    users, ada = cast
-    users["cfo"].groups.clear()
-    booking = _booking(election, users, ada, kind="meeting_cfo")
+def test_approval_is_refused_when_nobody_holds_the_chief_role(election, cast, ada):
+    cast["cfo"].groups.clear()
+    booking = _booking(election, cast, ada, kind="meeting_cfo")
     with pytest.raises(rules.BookingError, match="Nobody holds the role"):
-        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+        services.set_booking_status(booking.pk, "approved", by=cast["ce"])
 
 
 def test_a_second_click_on_schedule_sends_no_second_letter(
-    election, cast, django_capture_on_commit_callbacks
+    election, cast, ada, django_capture_on_commit_callbacks
 ):
-    users, ada = cast
-    booking = _booking(election, users, ada, kind="meeting_ce")
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
+    booking = _booking(election, cast, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     start = datetime(2024, 4, 15, 10, tzinfo=LONDON)
     schedule = services.Schedule(start, start + timedelta(hours=1), "HQ", "The Chief Executive")
     with django_capture_on_commit_callbacks(execute=True):
         services.set_booking_status(
             booking.pk,
             "scheduled",
-            by=users["spoc"],
+            by=cast["spoc"],
             schedule=schedule,
             expected_status="confirmed",
         )
@@ -308,23 +270,22 @@ def test_a_second_click_on_schedule_sends_no_second_letter(
         services.set_booking_status(
             booking.pk,
             "scheduled",
-            by=users["spoc"],
+            by=cast["spoc"],
             schedule=schedule,
             expected_status="confirmed",
         )
     with pytest.raises(rules.BookingError, match="Nothing has changed"):
-        services.set_booking_status(booking.pk, "scheduled", by=users["spoc"], schedule=schedule)
+        services.set_booking_status(booking.pk, "scheduled", by=cast["spoc"], schedule=schedule)
     assert OutboundEmail.objects.filter(purpose="booking_confirmation").count() == 1
 
 
-def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election, cast):
-    users, ada = cast
-    booking = _booking(election, users, ada)
+def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election, cast, ada):
+    booking = _booking(election, cast, ada)
     booking.entry.refresh_from_db()
     assert booking.entry.status == "booked" and not booking.entry.is_open
     phone = register.log_entry(
         election=election,
-        by=users["spoc"],
+        by=cast["spoc"],
         received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
         channel="phone",
         kind="meeting",
@@ -338,7 +299,7 @@ def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election
     with pytest.raises(rules.BookingError, match="confirmed the request in writing"):
         services.prepare_booking(
             phone,
-            by=users["spoc"],
+            by=cast["spoc"],
             kind="meeting_cc",
             advance_questions="Q",
             material_check_note="x",
@@ -346,7 +307,7 @@ def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election
     assert not Booking.objects.filter(entry=phone).exists()
     info = register.log_entry(
         election=election,
-        by=users["spoc"],
+        by=cast["spoc"],
         received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
         channel="email",
         kind="information",
@@ -360,25 +321,23 @@ def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election
     with pytest.raises(rules.BookingError, match="Only a meeting or visit request"):
         services.prepare_booking(
             info,
-            by=users["spoc"],
+            by=cast["spoc"],
             kind="meeting_cc",
             advance_questions="Q",
             material_check_note="x",
         )
 
 
-def test_hustings_are_refused_when_preparing(election, cast):
-    users, ada = cast
+def test_hustings_are_refused_when_preparing(election, cast, ada):
     with pytest.raises(rules.BookingError, match="Norfolk protocol 20"):
-        _booking(election, users, ada, kind="hustings")
+        _booking(election, cast, ada, kind="hustings")
     assert not Booking.objects.exists()
 
 
-def test_the_author_of_a_booking_does_not_approve_it(election, cast):
-    users, ada = cast
+def test_the_author_of_a_booking_does_not_approve_it(election, cast, ada):
     entry = register.log_entry(
         election=election,
-        by=users["ce"],
+        by=cast["ce"],
         received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
         channel="email",
         kind="meeting",
@@ -390,45 +349,42 @@ def test_the_author_of_a_booking_does_not_approve_it(election, cast):
         requester_email=ada.emails[0],
     )
     booking = services.prepare_booking(
-        entry, by=users["ce"], kind="meeting_ce", advance_questions="Q", material_check_note="x"
+        entry, by=cast["ce"], kind="meeting_ce", advance_questions="Q", material_check_note="x"
     )
     with pytest.raises(rules.BookingError, match="You prepared this booking"):
-        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+        services.set_booking_status(booking.pk, "approved", by=cast["ce"])
 
 
-def test_a_chief_declining_tells_the_office_and_the_offer_still_stands(election, cast):
-    users, ada = cast
+def test_a_chief_declining_tells_the_office_and_the_offer_still_stands(election, cast, ada):
     item = OfferItem.objects.create(
         election=election, title="1:1 with the Chief Constable", kind="meeting_cc"
     )
-    services.offer_to_candidate(ada, by=users["spoc"])
-    booking = _booking(election, users, ada, offer_item=item)
-    services.set_booking_status(booking.pk, "approved", by=users["ce"])
-    services.set_booking_status(booking.pk, "declined", by=users["cc"], reason="Diary clash")
+    services.offer_to_candidate(ada, by=cast["spoc"])
+    booking = _booking(election, cast, ada, offer_item=item)
+    services.set_booking_status(booking.pk, "approved", by=cast["ce"])
+    services.set_booking_status(booking.pk, "declined", by=cast["cc"], reason="Diary clash")
     told = set()
     for mail in OutboundEmail.objects.filter(
         purpose="booking_notice", subject__contains="declined"
     ):
         told.update(mail.to)
-    assert told == {"s@example.org", "ce@example.org"}
+    assert told == {cast["spoc"].email, cast["ce"].email}
     assert CandidateOffer.objects.get(item=item, candidate=ada).state == "offered"
 
 
-def test_an_offer_item_of_another_kind_is_refused(election, cast):
-    users, ada = cast
+def test_an_offer_item_of_another_kind_is_refused(election, cast, ada):
     tour = OfferItem.objects.create(election=election, title="Custody suite tour", kind="visit")
     with pytest.raises(rules.BookingError, match="is not this kind"):
-        _booking(election, users, ada, offer_item=tour)
+        _booking(election, cast, ada, offer_item=tour)
 
 
-def test_nothing_is_recorded_as_offered_or_invited_without_an_address(election, cast):
+def test_nothing_is_recorded_as_offered_or_invited_without_an_address(election, cast, ada):
     from briefings.models import BriefingEvent
 
-    users, _ = cast
     OfferItem.objects.create(election=election, title="Tour", kind="visit")
     silent = create_candidate(
         election=election,
-        by=users["spoc"],
+        by=cast["spoc"],
         status="declared",
         at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
         name="No Address",
@@ -438,18 +394,17 @@ def test_nothing_is_recorded_as_offered_or_invited_without_an_address(election, 
         election=election,
         title="Briefing",
         place="Hall",
-        created_by=users["spoc"],
+        created_by=cast["spoc"],
         starts_at=datetime(2024, 4, 18, 18, tzinfo=LONDON),
         ends_at=datetime(2024, 4, 18, 20, tzinfo=LONDON),
     )
-    assert services.invite_to_event(event.pk, by=users["spoc"]) == 1  # Ada only
+    assert services.invite_to_event(event.pk, by=cast["spoc"]) == 1  # Ada only
     assert list(event.attendance.values_list("candidate__name", flat=True)) == ["Ada Example"]
 
 
-def test_offer_everything_to_everyone_from_the_matrix(client, election, cast):
-    users, ada = cast
+def test_offer_everything_to_everyone_from_the_matrix(client, election, cast, ada):
     OfferItem.objects.create(election=election, title="Custody suite tour", kind="visit")
-    client.force_login(users["spoc"])
+    client.force_login(cast["spoc"])
     response = client.post(reverse("briefings:offer_to_all"), follow=True)
     assert "1 offer sent." in response.content.decode()
     assert CandidateOffer.objects.get(candidate=ada).state == "offered"
@@ -458,53 +413,51 @@ def test_offer_everything_to_everyone_from_the_matrix(client, election, cast):
 
 
 def test_the_matrix_costs_the_same_queries_for_one_and_three_candidates(
-    client, election, cast, count_queries
+    client, election, cast, ada, count_queries
 ):
-    users, ada = cast
     OfferItem.objects.create(election=election, title="Tour", kind="visit")
     OfferItem.objects.create(election=election, title="Ride-along", kind="visit")
-    services.offer_to_candidate(ada, by=users["spoc"])
-    client.force_login(users["spoc"])
+    services.offer_to_candidate(ada, by=cast["spoc"])
+    client.force_login(cast["spoc"])
     client.get(reverse("briefings:offer"))
     one = count_queries(lambda: client.get(reverse("briefings:offer")))
     for n in range(2):
         c = create_candidate(
             election=election,
-            by=users["spoc"],
+            by=cast["spoc"],
             status="declared",
             at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
             name=f"C {n}",
             emails=[f"c{n}@example.org"],
         )
-        services.offer_to_candidate(c, by=users["spoc"])
+        services.offer_to_candidate(c, by=cast["spoc"])
     three = count_queries(lambda: client.get(reverse("briefings:offer")))
     assert len(client.get(reverse("briefings:offer")).context["rows"]) == 3
     assert one == three
 
 
-def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, election, cast):
-    users, ada = cast
+def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, election, cast, ada):
     create_candidate(
         election=election,
-        by=users["spoc"],
+        by=cast["spoc"],
         status="declared",
         at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
         name="Bea Example",
         emails=["bea@example.org"],
     )
     booking = _booking(
-        election, users, ada, kind="visit", visit_type=VisitType.objects.get(name="Custody suite")
+        election, cast, ada, kind="visit", visit_type=VisitType.objects.get(name="Custody suite")
     )
-    client.force_login(users["ce"])
+    client.force_login(cast["ce"])
     page = client.get(reverse("briefings:booking", args=[booking.pk]))
     assert page.context["parity_gap"] == 1
     assert "This has not been offered to 1 other declared candidate" in page.content.decode()
     with pytest.raises(rules.BookingError, match="Norfolk protocol 19"):
-        services.set_booking_status(booking.pk, "approved", by=users["ce"])
+        services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     services.set_booking_status(
         booking.pk,
         "approved",
-        by=users["ce"],
+        by=cast["ce"],
         parity_acknowledged=True,
         reason="Custody tours for all",
     )
@@ -515,22 +468,21 @@ def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, e
 # --- letters: rendered by a task after commit, never under the booking's row lock -------------
 
 
-def _declined(election, users, ada) -> Booking:
-    booking = _booking(election, users, ada, kind="meeting_ce")
-    services.set_booking_status(booking.pk, "declined", by=users["ce"], reason="Diary full")
+def _declined(election, cast, ada) -> Booking:
+    booking = _booking(election, cast, ada, kind="meeting_ce")
+    services.set_booking_status(booking.pk, "declined", by=cast["ce"], reason="Diary full")
     return booking
 
 
 def test_the_funnel_records_the_letter_and_renders_nothing_under_its_lock(
-    election, cast, monkeypatch, django_capture_on_commit_callbacks
+    election, cast, ada, monkeypatch, django_capture_on_commit_callbacks
 ):
-    users, ada = cast
     rendered = []
     monkeypatch.setattr(
         "briefings.letters.render_letter_pdf", lambda letter, **kw: rendered.append(letter) or b""
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        booking = _declined(election, users, ada)
+        booking = _declined(election, cast, ada)
     # Inside the transaction: the letter is owed, nothing rendered, nothing in the outbox.
     [letter] = BookingLetter.objects.filter(booking=booking)
     assert (letter.kind, letter.email_id, rendered) == ("decline", None, [])
@@ -542,26 +494,24 @@ def test_the_funnel_records_the_letter_and_renders_nothing_under_its_lock(
     assert entry.answered_at == NOW
     latest = entry.history.first()
     assert (latest.history_user, latest.history_change_reason) == (
-        users["ce"],
+        cast["ce"],
         "Booking decline letter to the candidate.",
     )
 
 
 def test_a_letter_the_broker_lost_is_sent_once_by_the_requeue(
-    election, cast, monkeypatch, django_capture_on_commit_callbacks
+    election, cast, ada, monkeypatch, django_capture_on_commit_callbacks
 ):
     from kombu.exceptions import OperationalError
 
     from briefings import letter_queue, tasks
-
-    users, ada = cast
 
     def broker_down(**kwargs):
         raise OperationalError("Redis is down")
 
     monkeypatch.setattr(tasks.task_send_booking_letter, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        booking = _declined(election, users, ada)
+        booking = _declined(election, cast, ada)
     [letter] = BookingLetter.objects.filter(booking=booking)
     assert letter.email_id is None  # owed, not lost
     monkeypatch.undo()

@@ -31,11 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from django.utils import timezone
 
 from election_protocol.celery import app as celery_app
@@ -45,6 +43,7 @@ from publishing.models import PublicEntry, PublishRun
 from requests_register.models import EmailTemplate, Entry, OutboundEmail
 from tests.deploy.conftest import REPO
 from tests.factories import ElectionFactory, UserFactory
+from tests.processes import free_port, shared_test_database_url
 
 pytestmark = [
     pytest.mark.redis,
@@ -64,28 +63,6 @@ ANSWER = "There are four fixed speed cameras on the Lowbridge ring road."
 
 
 # --- the processes ------------------------------------------------------------------------
-
-
-def _test_database_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "The deployment test needs PostgreSQL: gunicorn, the worker and beat must open the "
-            f"same test database, which {connection.vendor} cannot share. Run it with "
-            "DATABASE_URL set to PostgreSQL, or deselect it with -m 'not redis'."
-        )
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(what: str, check: Callable[[], object], stack: Stack | None = None) -> object:
@@ -198,7 +175,7 @@ def stack(smtp_server, tmp_path, settings):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "needs REDIS_URL"
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    port = _free_port()
+    port = free_port()
     worker_name = f"deploy-test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     bin_dir = str(Path(sys.executable).parent)
     env = {
@@ -210,7 +187,7 @@ def stack(smtp_server, tmp_path, settings):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": shared_test_database_url("The deployment test"),
         "REDIS_URL": os.environ["REDIS_URL"],
         "EMAIL_HOST": smtp_server.host,
         "EMAIL_PORT": str(smtp_server.port),

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 
 import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
 from tests.factories import UserFactory
-
-
-def _closed_port() -> int:
-    # A port nothing listens on: bound and released, so a connection to it is refused.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.processes import free_port  # bound and released: a connection to it is refused
 
 
 def test_healthz_answers_without_a_login(client, db, settings):
@@ -69,7 +62,7 @@ def test_healthz_is_503_when_the_database_is_unavailable(client, db, settings, m
 
 def test_healthz_reports_redis_down_but_stays_healthy(client, db, settings):
     # A real refusal: nothing listens on the port. E-mail waits in the outbox meanwhile.
-    settings.REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}

@@ -24,15 +24,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 from kombu import pools as kombu_pools
 
 from election_protocol.celery import app as celery_app
+from tests.processes import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_VERSIONS = Path("/usr/lib/postgresql")
@@ -45,12 +44,6 @@ def require(what: str, found: bool) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing: CI must provide it")
     pytest.skip(f"needs {what}")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval=0.1):
@@ -206,24 +199,6 @@ class PrivatePostgres:
 
 
 # --- application processes --------------------------------------------------------------------
-
-
-def shared_test_database_url() -> str:
-    """Return a DATABASE_URL for the test database this process uses (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "The fault tests run the application in other processes, which must open the "
-            f"same test database; {connection.vendor} cannot be shared. Run them with "
-            "DATABASE_URL set to PostgreSQL (they are marked `redis`, so the SQLite run "
-            "deselects them)."
-        )
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 def app_env(

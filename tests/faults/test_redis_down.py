@@ -36,11 +36,11 @@ from tests.faults.stack import (
     live_version_problems,
     publishing_settled,
     session_key_for,
-    shared_test_database_url,
     start_web,
     start_worker,
     wait_for,
 )
+from tests.processes import shared_test_database_url
 
 pytestmark = [
     pytest.mark.redis,
@@ -81,7 +81,7 @@ def test_redis_down_while_staff_log_and_reply_loses_nothing(
     ce = make_user(Role.CHIEF_EXECUTIVE, username="ce-faults", email="ce-faults@example.org")
     public_site = Path(settings.PUBLIC_SITE_ROOT)
     env = app_env(
-        database_url=shared_test_database_url(),
+        database_url=shared_test_database_url("The fault tests"),
         redis_url=private_redis.url,
         smtp=smtp_sink,
         public_site=public_site,

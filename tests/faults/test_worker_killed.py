@@ -30,10 +30,10 @@ from tests.faults.stack import (
     kill_group,
     live_version_problems,
     publishing_settled,
-    shared_test_database_url,
     start_worker,
     wait_for,
 )
+from tests.processes import shared_test_database_url
 
 pytestmark = [
     pytest.mark.redis,
@@ -47,7 +47,7 @@ State = OutboundEmail.State
 
 def _env(private_redis, tmp_path, **kwargs) -> dict[str, str]:
     return app_env(
-        database_url=shared_test_database_url(),
+        database_url=shared_test_database_url("The fault tests"),
         redis_url=private_redis.url,
         var_dir=tmp_path / "var",
         # No idle connection left behind that would keep the test database from being dropped.

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.test import override_settings
 
 from publishing.site import publish_site
-from tests.i18n.test_catalogue import LOCALE, read_po
-from tests.publishing.test_site import NOW, published, read_site, text
+from tests.builders import NOW, published, read_site, text
+from tests.i18n.catalogue import LOCALE, read_po
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 

@@ -21,18 +21,13 @@ from django.utils import translation
 
 from publishing import services
 from publishing.site import pages, publish_site
-from tests.publishing.test_site import NOW, published, read_site, text
+from tests.builders import NOW, published, read_site, text
 
 
 @pytest.fixture(autouse=True)
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def cast(spoc, chief_executive):
-    return {"spoc": spoc, "ce": chief_executive}
 
 
 class _Page(HTMLParser):
@@ -180,7 +175,7 @@ def test_the_content_key_includes_the_language_and_its_catalogue(election, cast,
 @pytest.mark.django_db
 def test_a_private_detail_on_a_welsh_page_blocks_publication(election, cast):
     # The leak scan reads the Welsh pages too: a requester named after publication blocks it.
-    from tests.publishing.test_site import answered
+    from tests.builders import answered
 
     entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
     assert publish_site(election).status == "published"

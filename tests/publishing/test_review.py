@@ -17,7 +17,6 @@ from briefings import services as briefings
 from briefings.models import BriefingEvent, BriefingMaterial
 from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
-from election_protocol.roles import Role
 from publishing import permissions, queries, rules, services
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
 from requests_register import services as register
@@ -74,17 +73,6 @@ pytestmark = pytest.mark.usefixtures("_frozen")
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def cast(make_user, spoc, chief_executive, auditor, police_liaison):
-    return {
-        "spoc": spoc,
-        "spoc2": make_user(Role.SPOC, username="spoc-two"),
-        "ce": chief_executive,
-        "auditor": auditor,
-        "liaison": police_liaison,
-    }
 
 
 @pytest.fixture

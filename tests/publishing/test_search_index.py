@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import time_machine
 
 from publishing import site
-from tests.publishing.test_site import NOW, published
-
-
-@pytest.fixture
-def cast(spoc, chief_executive):
-    return {"spoc": spoc, "ce": chief_executive}
+from tests.builders import NOW, published
 
 
 def test_the_search_index_holds_every_answer_and_only_public_fields(election, cast, tmp_path):

@@ -35,26 +35,17 @@ from publishing.models import PublicEntry, PublishRun
 from publishing.site import pages, publish_site, rollback_to, scan
 from publishing.site.publish import RollbackError
 from publishing.site.target import LocalTarget, StorageTarget, default_target
-from requests_register import services as register
 from requests_register.models import OutboundEmail
+from tests.builders import (
+    ANSWER,
+    NOW,
+    answered,
+    published,
+    read_site,
+    text,
+)
 from tests.factories import PartyFactory
 
-RECEIVED = datetime(2024, 2, 19, 9, 30, tzinfo=LONDON)
-NOW = datetime(2024, 2, 20, 12, 0, tzinfo=LONDON)  # before the pre-election period
-
-# The requester of the answer in the "Done when" test, and how they wrote.
-REQUESTER = {
-    "requester_type": "public",
-    "requester_name": "Dorothy Pennington-Smythe",
-    "requester_email": "dot.pennington@example.net",
-    "requester_phone": "01632 960 123",
-    "requester_address": "4 Mill Lane, Kirkby Stephen, CA17 4QT",
-}
-QUESTION = (
-    "My name is Dorothy Pennington-Smythe of 4 Mill Lane, Kirkby Stephen, CA17 4QT. How many "
-    "officers cover the Eden district at night? Reply to dot.pennington@example.net."
-)
-ANSWER = "Eight officers cover the Eden district overnight, against six in 2022."
 REQUESTER_TRACES = [
     "Dorothy",
     "Pennington",
@@ -74,11 +65,6 @@ def _frozen():
 
 
 @pytest.fixture
-def cast(make_user, spoc, chief_executive):
-    return {"spoc": spoc, "ce": chief_executive}
-
-
-@pytest.fixture
 def candidate(election, spoc):
     party = PartyFactory(name="Northshire Green Party", short_forms=["Greens"])
     return create_candidate(
@@ -93,46 +79,6 @@ def candidate(election, spoc):
         handles=["@GazForPCC"],
         website="https://llewellyn4pcc.example.org",
     )
-
-
-def answered(election, cast, *, topic="Night cover", question=QUESTION, answer=ANSWER, **who):
-    """Return a register entry taken through the register's own funnel to sent."""
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=RECEIVED,
-        channel="email",
-        kind="information",
-        topic=topic,
-        question=question,
-        now=NOW,
-        **(who or REQUESTER),
-    )
-    register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=NOW)
-    register.draft_answer(entry.pk, answer=answer, by=cast["spoc"], now=NOW)
-    register.set_entry_status(entry.pk, "approved", by=cast["ce"], may_approve=True, now=NOW)
-    register.set_entry_status(entry.pk, "sent", by=cast["spoc"], now=NOW)
-    entry.refresh_from_db()
-    return entry
-
-
-def published(election, cast, **kw) -> PublicEntry:
-    """Return a public entry prepared by the SPOC and approved by the Chief Executive."""
-    public_entry = services.prepare_public_entry(answered(election, cast, **kw), cast["spoc"])
-    services.submit_for_approval(public_entry.pk, cast["spoc"])
-    return services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
-
-
-def read_site(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def text(data: bytes) -> str:
-    return data.decode("utf-8-sig")
 
 
 # --- the "Done when" ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from publishing.tasks import (
     task_publish_slow_files,
     task_requeue_publish_runs,
 )
-from tests.publishing.test_site import NOW, answered, published
+from tests.builders import NOW, answered, published
 
 pytestmark = pytest.mark.usefixtures("_frozen")
 
@@ -28,11 +28,6 @@ pytestmark = pytest.mark.usefixtures("_frozen")
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def cast(spoc, chief_executive):
-    return {"spoc": spoc, "ce": chief_executive}
 
 
 def test_an_approval_publishes_the_site_after_commit(

@@ -8,15 +8,15 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from election_protocol.celery import app as celery_app
 from requests_register import outbox
 from requests_register.models import OutboundEmail
+from tests.processes import shared_test_database_url
 
 pytestmark = [
     pytest.mark.redis,
@@ -28,26 +28,10 @@ pytestmark = [
 WAIT_SECONDS = 30
 
 
-def _test_database_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "The Celery worker test needs PostgreSQL: the worker process must open the same "
-            f"test database, which {connection.vendor} cannot share. Run it with DATABASE_URL "
-            "set to PostgreSQL, or deselect it with -m 'not redis'."
-        )
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
 def _start_worker(smtp_server, log_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": shared_test_database_url("The Celery worker tests"),
         "REDIS_URL": os.environ["REDIS_URL"],
         "DEBUG": "1",
         "EMAIL_HOST": smtp_server.host,

@@ -1,0 +1,135 @@
+"""Builders: objects made through the services, as the application makes them (issue 17).
+
+A factory (tests/factories.py) writes a row; a builder takes the funnel, so what it returns has
+its history, status events, notes and e-mails like the real thing. Use a builder whenever the
+test is about anything downstream of a step (publishing an answer, booking a meeting).
+
+`cast` is the conftest fixture: a dict of staff users by role ("spoc", "ce", ...).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from briefings import services as briefings
+from briefings.models import Booking
+from candidates.models import Candidate
+from candidates.services import create_candidate
+from election_protocol.calendar import LONDON
+from publishing import services as publishing
+from publishing.models import PublicEntry
+from requests_register import services as register
+from requests_register.models import Entry
+
+RECEIVED = datetime(2024, 2, 19, 9, 30, tzinfo=LONDON)  # Monday, before the period
+NOW = datetime(2024, 2, 20, 12, 0, tzinfo=LONDON)  # before the pre-election period
+
+# A fictional member of the public, and how they wrote (every detail a private identifier).
+REQUESTER = {
+    "requester_type": "public",
+    "requester_name": "Dorothy Pennington-Smythe",
+    "requester_email": "dot.pennington@example.net",
+    "requester_phone": "01632 960 123",
+    "requester_address": "4 Mill Lane, Kirkby Stephen, CA17 4QT",
+}
+QUESTION = (
+    "My name is Dorothy Pennington-Smythe of 4 Mill Lane, Kirkby Stephen, CA17 4QT. How many "
+    "officers cover the Eden district at night? Reply to dot.pennington@example.net."
+)
+ANSWER = "Eight officers cover the Eden district overnight, against six in 2022."
+
+
+def answered(
+    election,
+    cast,
+    *,
+    topic: str = "Night cover",
+    question: str = QUESTION,
+    answer: str = ANSWER,
+    received_at: datetime = RECEIVED,
+    now: datetime = NOW,
+    **who,
+) -> Entry:
+    """Return a register entry taken through the register's own funnel to sent: logged by the
+    SPOC, drafted, approved by the Chief Executive (four eyes), sent."""
+    entry = register.log_entry(
+        election=election,
+        by=cast["spoc"],
+        received_at=received_at,
+        channel="email",
+        kind="information",
+        topic=topic,
+        question=question,
+        now=now,
+        **(who or REQUESTER),
+    )
+    register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=now)
+    register.draft_answer(entry.pk, answer=answer, by=cast["spoc"], now=now)
+    register.set_entry_status(entry.pk, "approved", by=cast["ce"], may_approve=True, now=now)
+    register.set_entry_status(entry.pk, "sent", by=cast["spoc"], now=now)
+    entry.refresh_from_db()
+    return entry
+
+
+def published(election, cast, *, now: datetime = NOW, **kw) -> PublicEntry:
+    """Return a public entry of an answered register entry (`answered`), prepared by the SPOC
+    and approved by the Chief Executive."""
+    entry = answered(election, cast, now=now, **kw)
+    public_entry = publishing.prepare_public_entry(entry, cast["spoc"])
+    publishing.submit_for_approval(public_entry.pk, cast["spoc"])
+    return publishing.approve_and_publish(public_entry.pk, cast["ce"], False, now)
+
+
+def declared_candidate(
+    election, by, *, name: str = "Ada Example", at: datetime = NOW, **fields
+) -> Candidate:
+    """Return a declared candidate made by the candidates' status funnel."""
+    fields.setdefault("emails", ["ada@example.org"])
+    return create_candidate(election=election, by=by, status="declared", at=at, name=name, **fields)
+
+
+def prepared_booking(
+    election,
+    cast,
+    candidate: Candidate,
+    *,
+    kind: str = "meeting_cc",
+    received_at: datetime = RECEIVED,
+    **booking_fields,
+) -> Booking:
+    """Return a booking prepared by the SPOC from a meeting or visit request logged on the
+    register by `candidate` (briefings.services.prepare_booking)."""
+    entry = register.log_entry(
+        election=election,
+        by=cast["spoc"],
+        received_at=received_at,
+        channel="email",
+        kind="visit" if kind == "visit" else "meeting",
+        topic="Meeting",
+        question="May I?",
+        requester_type="candidate",
+        candidate=candidate,
+        requester_name=candidate.name,
+        requester_email=candidate.emails[0],
+    )
+    booking_fields.setdefault("advance_questions", "Questions")
+    booking_fields.setdefault("material_check_note", "Checked the plan")
+    return briefings.prepare_booking(entry, by=cast["spoc"], kind=kind, **booking_fields)
+
+
+# --- reading what was published -----------------------------------------------------------------
+
+
+def read_site(folder: Path) -> dict[str, bytes]:
+    """Return every file of a published site folder, by its path inside the folder."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def text(data: bytes) -> str:
+    """Return a published file's text (UTF-8, with or without the BOM the CSV carries)."""
+    return data.decode("utf-8-sig")
