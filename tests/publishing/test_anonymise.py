@@ -304,6 +304,13 @@ def test_anonymise_any_email_address(email):
         "+44 (0) 20 7946 0123",
         "0808 157 0123",
         "08081 570123",
+        # Nine national digits: some freephone numbers and the last small-exchange numbers.
+        "0800 123 456",
+        "0800123456",
+        "+44 800 123 456",
+        "016977 3456",
+        "(016977) 3456",
+        "+44 16977 3456",
     ],
 )
 def test_anonymise_any_uk_phone_number(phone):
@@ -320,6 +327,8 @@ def test_anonymise_any_uk_phone_number(phone):
         "Reference 123456789012345.",
         "Crime number 0113496012345678.",
         "Up 0.5 per cent.",
+        # Eight national digits is too short for a UK number.
+        "Case 0800 123 45 closed.",
     ],
 )
 def test_anonymise_numbers_that_are_not_phones_survive(text):
