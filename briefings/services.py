@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from briefings import letter_queue, rules
+from briefings import letter_queue, permissions, rules
 from briefings.models import (
     Attendance,
     Booking,
@@ -205,8 +205,6 @@ def actors_for(user, booking: Booking, checker=None) -> frozenset[rules.Actor]:
     `checker`: a guardian ObjectPermissionChecker with the bookings' permissions prefetched,
     so a list of bookings costs one query for the object permissions, not one per booking.
     """
-    from briefings import permissions
-
     actors = set()
     if permissions.can_manage_bookings(user):
         actors.add(rules.Actor.SPOC)

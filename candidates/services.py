@@ -204,6 +204,8 @@ def _offer_on_declaration(candidate: Candidate, by, at: datetime) -> None:
     Called from the status funnel, so however a candidate is declared (by hand or through the
     SoPN import) the offer follows in the same transaction.
     """
+    # Imported here: the one call up the dependency order (docs/ARCHITECTURE.md): briefings
+    # imports candidates' models, and the equal offer must follow every declaration.
     from briefings.services import offer_to_candidate
 
     offer_to_candidate(candidate, by=by, now=at)

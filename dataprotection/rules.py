@@ -12,33 +12,15 @@ chooses how long (Election.retention_months, 12 by default).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from enum import StrEnum
-from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+# The retention date is computed with the election calendar (publishing shows it on the public
+# page, and sits below data protection in the dependency order: docs/ARCHITECTURE.md).
+from election_protocol.calendar import HasRetention, add_months, retention_date  # noqa: F401
 from requests_register import rules as register_rules
-
-
-class HasRetention(Protocol):
-    poll_date: date
-    retention_months: int
-
-
-def add_months(day: date, months: int) -> date:
-    """Return `day` moved `months` calendar months on, clamped to the month's last day
-    (31 August + 6 months is 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def retention_date(election: HasRetention) -> date:
-    """Return the first day on which the election's personal data is due for erasure: polling
-    day plus the election's retention period in calendar months."""
-    return add_months(election.poll_date, election.retention_months)
 
 
 def retention_due(election: HasRetention, today: date) -> bool:

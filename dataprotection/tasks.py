@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from dataprotection import queries, services
 from election_protocol.celery import app
 
 
@@ -10,10 +13,6 @@ def task_apply_retention() -> int:
     """Apply the retention rule to every election whose retention date has passed (Celery
     beat, daily). Returns how many runs erased something. Each election runs in its own
     transaction: one failing does not keep the others' data."""
-    from django.utils import timezone
-
-    from dataprotection import queries, services
-
     today = timezone.localdate()
     done = 0
     for election in queries.elections_due(today):

@@ -18,6 +18,7 @@ from dataprotection.forms import LegalHoldForm, RetentionPeriodForm, SubjectSear
 from dataprotection.models import SubjectAccessRequest
 from election_protocol.queries import current_election
 from election_protocol.views import election_or_setup
+from publishing.site import schedule_publish
 from requests_register.permissions import get_entry_for_user
 
 
@@ -59,8 +60,6 @@ def retention_period(request: HttpRequest) -> HttpResponse:
         election.pk, months=form.cleaned_data["months"], by=request.user
     )
     # The public privacy notice states the period: publish it again.
-    from publishing.site import schedule_publish
-
     schedule_publish(election.pk, by=request.user)
     messages.success(
         request,

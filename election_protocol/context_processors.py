@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from election_protocol.permissions import is_staff_member
 from election_protocol.queries import current_election
+from requests_register import permissions, queries
 
 
 def office(request: HttpRequest) -> dict[str, object]:
@@ -23,8 +24,6 @@ def office(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if election is None or user is None or not is_staff_member(user):
         return context
-    from requests_register import permissions, queries
-
     entries = permissions.entries_for_user(user).filter(election=election)
     context["deadlines"] = queries.deadline_counts(
         entries, today, queries.due_soon_cutoff(election, today)

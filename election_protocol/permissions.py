@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+# Up the dependency order (docs/ARCHITECTURE.md): staff linked to a standing candidate.
 from candidates.queries import user_is_linked_to_standing_candidate
 from election_protocol.roles import Role
 

@@ -22,6 +22,7 @@ from briefings.models import Booking, BriefingEvent
 from election_protocol.views import election_or_setup
 from publishing import forms, permissions, rules, services
 from publishing.models import PrivateText, PublicEntry, PublicRedaction, PublishRun
+from publishing.site import current_folder, schedule_publish
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -485,8 +486,6 @@ def publish_now(request: HttpRequest) -> HttpResponse:
     """Queue a run of the public site for the current election."""
     if not permissions.can_publish_site(request.user):
         raise PermissionDenied
-    from publishing.site import schedule_publish
-
     election = election_or_setup()
     run = schedule_publish(election.pk, by=request.user)
     messages.success(
@@ -500,8 +499,6 @@ def public_site(request: HttpRequest, path: str = "") -> HttpResponse:
     """DEBUG only: serve the live version of the public site (the `current` folder) at
     /election/, as a web server would. Only files inside it: django.views.static.serve joins
     the path safely (no "..", no absolute paths); a folder gives its index.html."""
-    from publishing.site import current_folder
-
     folder = current_folder()
     if not settings.DEBUG or folder is None:
         raise Http404(_("The public site is served by the web server, not the application."))

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# Up the dependency order (docs/ARCHITECTURE.md): an entry answered by published material.
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
 from election_protocol.models import Election

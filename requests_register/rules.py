@@ -10,6 +10,9 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from candidates.rules import Status as CandidateStatus
+from candidates.rules import treated_as_candidate as candidate_rule
+
 
 class Status(StrEnum):
     LOGGED = "logged"
@@ -318,9 +321,6 @@ def treated_as_candidate(
     candidate's status then and the election's policy (Cumbria 1.1, 6.1.1; Norfolk 6). A party
     or a member of the public is treated as the public.
     """
-    from candidates.rules import Status as CandidateStatus
-    from candidates.rules import treated_as_candidate as candidate_rule
-
     if requester_type not in ("candidate", "agent") or not candidate_status:
         return False
     return candidate_rule(CandidateStatus(candidate_status), undeclared_as_candidates)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +22,7 @@ from guardian.shortcuts import assign_perm
 
 from election_protocol import calendar
 from election_protocol.models import Election
+from election_protocol.roles import Role
 from requests_register import outbox, rules
 from requests_register.models import (
     Assignment,
@@ -28,6 +30,7 @@ from requests_register.models import (
     Contribution,
     Entry,
     Note,
+    OutboundEmail,
     StatusEvent,
 )
 
@@ -594,11 +597,6 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
     requester details in it). Idempotent per day: someone who already has today's digest is
     skipped, so a re-run of the beat task never sends twice. Returns how many were queued.
     """
-    from django.contrib.auth import get_user_model
-
-    from election_protocol.roles import Role
-    from requests_register.models import OutboundEmail
-
     now = now or timezone.now()
     # Two runs at once (beat and a manual run) queue each digest once: the second waits here,
     # then finds the first one's rows.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from election_protocol.celery import app
-from requests_register import outbox
+from election_protocol.queries import current_election
+from requests_register import outbox, services
 
 
 @app.task(
@@ -38,11 +41,6 @@ def task_requeue_unsent() -> int:
 @app.task(name="requests_register.task_send_daily_digest")
 def task_send_daily_digest() -> int:
     """Queue today's digest for the current election (Celery beat, each working morning)."""
-    from django.utils import timezone
-
-    from election_protocol.queries import current_election
-    from requests_register import services
-
     today = timezone.localdate()
     election = current_election(today)
     if election is None:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from election_protocol.roles import Role
 from election_protocol.views import election_or_setup
-from publishing import permissions as publishing_permissions
 from requests_register import email_import, permissions, queries, rules, services
 from requests_register.filters import RegisterFilter
 from requests_register.forms import (
@@ -298,7 +297,6 @@ def _render_detail(
             and entry.is_open
             and entry.candidate_id is not None
             and entry.kind in (rules.Kind.MEETING, rules.Kind.VISIT),
-            "can_prepare_publication": publishing_permissions.can_prepare_from_entry(user, entry),
         },
         status=status,
     )

@@ -39,8 +39,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
-from dataprotection.rules import retention_date
 from election_protocol import calendar
+from election_protocol.calendar import retention_date
 from election_protocol.models import Election
 from publishing import queries, rules
 from publishing.models import PublicEntry

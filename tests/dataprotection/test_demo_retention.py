@@ -79,7 +79,7 @@ def _held_row(row, model, held_ids: set[int]) -> bool:
     if model._meta.label in ("requests_register.Entry", "requests_register.HistoricalEntry"):
         return row.id in held_ids
     entry_id = getattr(row, "entry_id", None)
-    if entry_id is None and hasattr(row, "email_id"):
+    if entry_id is None and getattr(row, "email_id", None):  # a booking letter not yet sent: none
         entry_id = OutboundEmail.objects.get(pk=row.email_id).entry_id
     return entry_id in held_ids
 

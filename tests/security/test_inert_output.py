@@ -194,7 +194,7 @@ def test_public_csv_never_starts_a_formula(world):
 
 
 def test_staff_pdf_export_and_letters_are_inert(world, client):
-    from briefings import services as briefings
+    from briefings import letter_queue, letters
 
     entry = world.objects["entry"]
     Entry.objects.filter(pk=entry.pk).update(topic=SCRIPT, question=IMG)
@@ -208,7 +208,7 @@ def test_staff_pdf_export_and_letters_are_inert(world, client):
     booking.refresh_from_db()
     booking.candidate.refresh_from_db()
     booking.place, booking.host = IMG, SCRIPT
-    pdf = briefings._letter(booking, "confirmation", NOW)
+    pdf = letters.render_letter_pdf(letter_queue.build_letter(booking, "confirmation", NOW))
     assert "alert(1)" in _pdf_is_inert(pdf, "a confirmation letter")
 
 
