@@ -122,6 +122,9 @@ class StepFacts:
     # Someone who restored redacted text in this version: like the preparer, they cannot be
     # the second pair of eyes on what they chose to reveal.
     actor_restored_text: bool = False
+    # Someone who wrote a correction waiting for approval (of a withdrawn entry, corrected
+    # back to draft): they cannot approve their own correction.
+    actor_corrected: bool = False
     has_answer: bool = True
 
 
@@ -161,6 +164,8 @@ def check_publish_step(new: Status, facts: StepFacts) -> None:
             raise PublishingError(
                 _("You restored redacted text in this entry: someone else must approve it.")
             )
+        if facts.actor_corrected:
+            raise PublishingError(_("You wrote this correction: someone else must approve it."))
     if new == Status.PUBLISHED or facts.is_correction:
         check_factual(facts.in_pre_election_period, facts.factual_confirmed)
     if new == Status.WITHDRAWN and not facts.reason.strip():
@@ -196,6 +201,45 @@ def check_correction(note: str, new_answer: str) -> None:
         )
     if not new_answer.strip():
         raise PublishingError(_("Write the corrected answer."))
+
+
+def check_correction_approval(
+    *,
+    status: str,
+    corrector_id: int,
+    actor_id: int,
+    entry_published: bool,
+    in_pre_election_period: bool,
+    factual_confirmed: bool,
+) -> None:
+    """Raise PublishingError unless a correction in `status` may be approved by `actor_id`.
+
+    - Only a correction waiting for approval.
+    - Four eyes: never by whoever wrote it (the same second pair of eyes as for the entry, so
+      no published text goes live on one person's word).
+    - Only while the entry is published: a withdrawn entry's correction is approved with the
+      entry itself (check_publish_step).
+    - In the pre-election period the approver confirms the corrected content is factual
+      (Cumbria protocol 11.2, 11.3).
+    """
+    if status != "pending":
+        raise PublishingError(_("This correction is no longer waiting for approval."))
+    if corrector_id == actor_id:
+        raise PublishingError(_("You wrote this correction: someone else must approve it."))
+    if not entry_published:
+        raise PublishingError(
+            _("The entry is no longer published: reject this correction and correct it again.")
+        )
+    check_factual(in_pre_election_period, factual_confirmed)
+
+
+def check_correction_rejection(status: str, reason: str) -> None:
+    """Raise PublishingError unless a pending correction is rejected with a reason (kept for
+    whoever wrote it)."""
+    if status != "pending":
+        raise PublishingError(_("This correction is no longer waiting for approval."))
+    if not reason.strip():
+        raise PublishingError(_("Say why the correction is rejected."))
 
 
 def can_publish_register_entry(status: str, has_answer: bool) -> bool:

@@ -98,6 +98,8 @@ publishing:submit                   405  405  405  405  405  405  405  login den
 publishing:approve                  405  405  405  405  405  405  405  login deny     deny
 publishing:return                   405  405  405  405  405  405  405  login deny     deny
 publishing:correct                  405  405  405  405  405  405  405  login deny     deny
+publishing:approve_correction       405  405  405  405  405  405  405  login deny     deny
+publishing:reject_correction        405  405  405  405  405  405  405  login deny     deny
 publishing:withdraw                 405  405  405  405  405  405  405  login deny     deny
 publishing:runs                     200  200  403  403  403  403  200  login deny     deny
 publishing:publish_now              405  405  405  405  405  405  405  login deny     deny
@@ -134,6 +136,8 @@ publishing:submit                   .    .    404  404  404  404  403  login den
 publishing:approve                  .    .    404  404  404  404  403  login deny     deny
 publishing:return                   .    .    404  404  404  404  403  login deny     deny
 publishing:correct                  .    .    404  404  404  404  403  login deny     deny
+publishing:approve_correction       .    .    404  404  404  404  403  login deny     deny
+publishing:reject_correction        .    .    404  404  404  404  403  login deny     deny
 publishing:withdraw                 .    .    404  404  404  404  403  login deny     deny
 publishing:publish_now              .    .    403  403  403  403  403  login deny     deny
 dataprotection:retention_period     403  .    403  403  403  403  403  login deny     deny
@@ -215,6 +219,11 @@ ARG_BY_URL = {
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
+    "publishing:approve_correction": {
+        "pk": "public_entry_corrected",
+        "correction_pk": "correction",
+    },
+    "publishing:reject_correction": {"pk": "public_entry_corrected", "correction_pk": "correction"},
 }
 ARG_BY_NAMESPACE = {
     ("candidates", "pk"): "candidate",

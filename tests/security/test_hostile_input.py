@@ -299,6 +299,8 @@ def _drivers() -> dict[str, Driver]:
         kwargs = {"pk": _pk(key)}
         if name == "publishing:restore":
             kwargs["redaction_pk"] = _pk("redaction")
+        if name.endswith("_correction"):
+            kwargs["correction_pk"] = _pk("correction")
         return Driver(_url(name, **kwargs), role, make, good, setup=setup)
 
     def submitted(world: World) -> None:
@@ -516,7 +518,22 @@ def _drivers() -> dict[str, Driver]:
             key="public_entry_published",
             answer=SCRIPT,
             note=IMG,
+        ),
+        "publishing.forms.ApproveCorrectionForm": review(
+            "publishing:approve_correction",
+            pf.ApproveCorrectionForm,
+            "spoc",
+            "approve-correction",
+            key="public_entry_corrected",
             factual_confirmed="on",
+        ),
+        "publishing.forms.RejectCorrectionForm": review(
+            "publishing:reject_correction",
+            pf.RejectCorrectionForm,
+            "spoc",
+            "reject-correction",
+            key="public_entry_corrected",
+            reason=SCRIPT,
         ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",
