@@ -5,6 +5,7 @@ commit); each step is noted on the booking's register entry, the single record (
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from briefings.models import (
     BookingStep,
     BriefingEvent,
     BriefingMaterial,
+    CalendarFeedKey,
     CandidateOffer,
     EventQuestion,
     OfferItem,
@@ -618,3 +620,28 @@ def record_event_notes(event_id: int, notes: str, *, by) -> BriefingEvent:
     event._history_user = by
     event.save(update_fields=["notes"])
     return event
+
+
+# --- the staff calendar feed's key ---------------------------------------------------------
+
+
+def calendar_feed_key(user, *, now: datetime | None = None) -> CalendarFeedKey:
+    """Return `user`'s calendar feed key, made now if they have none (calendar_feed)."""
+    key, _created = CalendarFeedKey.objects.get_or_create(
+        user=user,
+        defaults={"key": secrets.token_urlsafe(32), "issued_at": now or timezone.now()},
+    )
+    return key
+
+
+@transaction.atomic
+def reset_calendar_feed(user, *, now: datetime | None = None) -> CalendarFeedKey:
+    """Replace `user`'s calendar feed key. Effects: every earlier link to their feed stops
+    working at once; the new link works for calendar_feed.MAX_AGE from now."""
+    now = now or timezone.now()
+    key = CalendarFeedKey.objects.select_for_update().filter(user=user).first()
+    if key is None:
+        return calendar_feed_key(user, now=now)
+    key.key, key.issued_at = secrets.token_urlsafe(32), now
+    key.save(update_fields=["key", "issued_at"])
+    return key

@@ -4,9 +4,7 @@ their steps, briefing events, the equal-offer matrix, and the staff calendar fee
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,7 +46,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     upcoming = bookings.filter(status="scheduled", starts_at__gte=timezone.now()).order_by(
         "starts_at"
     )
-    token = signing.dumps({"u": user.pk}, salt=calendar_feed.SALT)
+    feed_key = services.calendar_feed_key(user)
+    token = calendar_feed.feed_token(user, feed_key)
     return render(
         request,
         "briefings/dashboard.html",
@@ -67,6 +66,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "feed_url": request.build_absolute_uri(
                 reverse("briefings:calendar") + f"?token={token}"
             ),
+            "feed_expires": calendar_feed.expires_at(feed_key),
+            "feed_expired": calendar_feed.expires_at(feed_key) <= timezone.now(),
         },
     )
 
@@ -362,14 +363,27 @@ def offer_state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """The staff iCalendar feed: calendar apps cannot sign in, so a signed token names the user,
-    and the feed shows only what that user may see. A token of a user who is no longer staff
-    (or is linked to a standing candidate) shows nothing."""
-    try:
-        data = signing.loads(request.GET.get("token", ""), salt=calendar_feed.SALT)
-    except signing.BadSignature:
-        raise Http404("No such calendar.") from None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or not is_staff_member(user):
+    and the feed shows only what that user may see. A token that was replaced, made before a
+    password change, older than a year, or of a user who is no longer staff (or is linked to a
+    standing candidate) shows nothing (calendar_feed.user_for_token)."""
+    user = calendar_feed.user_for_token(request.GET.get("token", ""), timezone.now())
+    if user is None:
         raise Http404("No such calendar.")
     body = calendar_feed.staff_calendar(user, election_or_setup())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    """Stop the signed-in user's calendar link and make a new one (their own link only)."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    services.reset_calendar_feed(request.user)
+    messages.success(
+        request,
+        _(
+            "Your old calendar link no longer works. Subscribe to the new address below in "
+            "your calendar app."
+        ),
+    )
+    return redirect(reverse("briefings:dashboard") + "#calendar-feed")

@@ -87,6 +87,7 @@ briefings:offer                     200  200  403  403  403  403  200  login den
 briefings:offer_to_all              405  405  405  405  405  405  405  login deny     deny
 briefings:offer_state               405  405  405  405  405  405  405  login deny     deny
 briefings:calendar                  404  404  404  404  404  404  404  404   deny     deny
+briefings:calendar_reset            405  405  405  405  405  405  405  login deny     deny
 publishing:list                     200  200  403  403  403  403  200  login deny     deny
 publishing:prepare                  200  200  404  404  404  404  403  login deny     deny
 publishing:prepare_meeting          200  200  403  403  403  403  403  login deny     deny
@@ -130,6 +131,7 @@ briefings:step                      .    .    .    404  404  404  400  login den
 briefings:event_action              .    .    404  404  404  404  403  login deny     deny
 briefings:offer_to_all              .    .    403  403  403  403  403  login deny     deny
 briefings:offer_state               .    .    403  403  403  403  403  login deny     deny
+briefings:calendar_reset            .    .    .    .    .    .    .    login deny     deny
 publishing:redact                   .    .    404  404  404  404  403  login deny     deny
 publishing:restore                  .    .    404  404  404  404  403  login deny     deny
 publishing:submit                   .    .    404  404  404  404  403  login deny     deny
