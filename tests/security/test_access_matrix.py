@@ -409,16 +409,15 @@ def test_theirs_is_shown(world, client):
 def test_the_standing_incumbent_gets_nothing_not_even_the_calendar(world, client):
     """A user linked to a standing candidate is refused every page (matrix column `candidate`)
     and their calendar token shows nothing either (Cumbria protocol 3.4.2)."""
-    from django.core import signing
-
-    from briefings import calendar_feed
+    from briefings import calendar_feed, services
 
     user = world.users["candidate"]
     assert user.groups.exists(), "the demo's incumbent keeps a role group: refused all the same"
-    token = signing.dumps({"u": user.pk}, salt=calendar_feed.SALT)
+    token = calendar_feed.feed_token(user, services.calendar_feed_key(user))
     response = client.get(reverse("briefings:calendar"), {"token": token})
     assert response.status_code == 404
-    staff_token = signing.dumps({"u": world.users["spoc"].pk}, salt=calendar_feed.SALT)
+    spoc = world.users["spoc"]
+    staff_token = calendar_feed.feed_token(spoc, services.calendar_feed_key(spoc))
     response = client.get(reverse("briefings:calendar"), {"token": staff_token})
     assert response.status_code == 200
     assert response.content.startswith(b"BEGIN:VCALENDAR")
