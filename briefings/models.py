@@ -88,8 +88,11 @@ class BriefingEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Optimistic locking of the notes, as on the register's Entry: a save based on an older
+    # version (two people writing up the same event) is refused, never silently overwritten.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["starts_at"]

@@ -612,13 +612,34 @@ def record_attendance(event_id: int, attended_ids: Iterable[int], *, by) -> None
         row.save(update_fields=["attended"])
 
 
+class ConcurrentEditError(Exception):
+    """Someone else saved the event's notes after this edit began; nothing was saved."""
+
+
 @transaction.atomic
-def record_event_notes(event_id: int, notes: str, *, by) -> BriefingEvent:
-    """Keep the notes of an event (they go to publishing). Effects: notes saved, history row."""
+def record_event_notes(
+    event_id: int, notes: str, *, by, expected_version: int | None = None
+) -> BriefingEvent:
+    """Keep the notes of an event (they go to publishing), refusing them if someone saved the
+    notes in the meantime (the same optimistic check as requests_register.update_entry).
+
+    Effects: notes and version saved; a history row naming `by`. Raises ConcurrentEditError
+    (nothing saved) if the event's version is no longer `expected_version` (None: no check,
+    for scripts that are the only writer).
+    """
     event = BriefingEvent.objects.select_for_update().get(pk=event_id)
+    if expected_version is not None and event.version != expected_version:
+        raise ConcurrentEditError(
+            _(
+                "Someone else saved the notes of this event while you were writing. Your text "
+                "is below but was not saved: compare it with the notes as they are now, then "
+                "save again."
+            )
+        )
     event.notes = notes.strip()
+    event.version += 1
     event._history_user = by
-    event.save(update_fields=["notes"])
+    event.save(update_fields=["notes", "version"])
     return event
 
 

@@ -229,8 +229,13 @@ def _event_for(user, pk: int) -> BriefingEvent:
     return event
 
 
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_for(request.user, pk)
+def _render_event(
+    request: HttpRequest,
+    event: BriefingEvent,
+    *,
+    notes_form: NotesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "briefings/event.html",
@@ -241,9 +246,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eligible": services.eligible_for(event),
             "can_manage": permissions.can_manage_bookings(request.user),
             "question_form": QuestionLinkForm(),
-            "notes_form": NotesForm(initial={"notes": event.notes}),
+            "notes_form": notes_form
+            or NotesForm(initial={"notes": event.notes, "version": event.version}),
         },
+        status=status,
     )
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_event(request, _event_for(request.user, pk))
 
 
 @require_POST
@@ -292,11 +303,34 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
     elif action == "notes":
         form = NotesForm(request.POST)
+        refusal = None
         if form.is_valid():
-            services.record_event_notes(event.pk, form.cleaned_data["notes"], by=request.user)
-            messages.success(request, _("Notes saved."))
-        else:
-            messages.error(request, _("Write the notes."))
+            try:
+                services.record_event_notes(
+                    event.pk,
+                    form.cleaned_data["notes"],
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.ConcurrentEditError as error:
+                refusal = str(error)
+            else:
+                messages.success(request, _("Notes saved."))
+                return redirect("briefings:event", pk=event.pk)
+        elif set(form.errors) == {"version"}:
+            refusal = _(
+                "The page was out of date: check the notes as they are now, then save again."
+            )
+        # The page again with the typed text kept, the saved notes shown beside it, and the
+        # current version: saving once more, after comparing, is a deliberate choice.
+        event.refresh_from_db()
+        data = request.POST.copy()
+        data["version"] = str(event.version)
+        form = NotesForm(data)
+        form.is_valid()
+        if refusal:
+            form.add_error(None, refusal)
+        return _render_event(request, event, notes_form=form, status=400)
     else:
         raise Http404("No such action.")
     return redirect("briefings:event", pk=event.pk)

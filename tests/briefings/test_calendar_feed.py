@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.core import signing
 from django.urls import reverse
 
 from briefings import calendar_feed, rules
@@ -108,6 +109,10 @@ def test_a_forged_or_altered_token_shows_nothing(client, election, spoc):
         path = _feed_path(client, spoc)
         token = path.split("token=", 1)[1]
         assert calendar_feed.user_for_token(token, NOW) == spoc
-        for bad in ["", "forged", token[:-2] + "xx", token.replace(str(spoc.pk), "999", 1)]:
+        signer = signing.Signer(salt=calendar_feed.SALT)
+        payload = signer.unsign_object(token)
+        other_user = signer.sign_object({**payload, "u": spoc.pk + 1})  # validly signed
+        no_password = signer.sign_object({"u": spoc.pk, "k": payload["k"]})
+        for bad in ["", "forged", token[:-2] + "xx", other_user, no_password]:
             assert calendar_feed.user_for_token(bad, NOW) is None
             assert client.get(reverse("briefings:calendar"), {"token": bad}).status_code == 404

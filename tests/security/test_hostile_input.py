@@ -447,8 +447,7 @@ def _drivers() -> dict[str, Driver]:
             _url("briefings:event_action", pk=_pk("event"), action=lambda w: "notes"),
             "spoc",
             lambda w: bf.NotesForm(),
-            lambda w: {"notes": SCRIPT},
-            refusal="redirect",
+            lambda w: {"notes": SCRIPT, **_version("event")(w)},
         ),
         "dataprotection.forms.RetentionPeriodForm": Driver(
             _url("dataprotection:retention_period"),
