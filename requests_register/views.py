@@ -64,10 +64,12 @@ def _filter_cache_key(register_filter: RegisterFilter) -> str | None:
     register list's time (issue 16, item 3)."""
     if register_filter.is_bound:
         return None
-    form = register_filter.form
+    # Only the topics and candidates vary; the other choices and labels are the code's own
+    # (in the active language). Read from the filters, so the form is not built at all.
     shape = [
         translation.get_language(),
-        [(name, [str(c) for c in getattr(f, "choices", ())]) for name, f in form.fields.items()],
+        register_filter.filters["topic"].extra["choices"],
+        register_filter.filters["candidate"].extra["choices"],
     ]
     return hashlib.sha256(repr(shape).encode()).hexdigest()
 
@@ -86,7 +88,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         today=today,
         topics=_topics(request.user, election),
     )
-    rows = queries.register_rows(register_filter.qs)
+    rows = queries.register_list_rows(register_filter.qs)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Labels looked up once per page: Model.get_FOO_display() rebuilds its choices dict on
     # every call (a third of a millisecond each, twice a row).
