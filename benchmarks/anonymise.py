@@ -71,6 +71,74 @@ PARAGRAPHS = [
 ]
 
 
+# Party names in everyday use (issue 16, item 6). Subjects known only by their party's
+# registered name (no short forms typed by staff); each sentence says which words must go
+# (a party as people write it) or stay (an ordinary phrase with a party word in it).
+PARTY_SUBJECTS = [
+    Subject(name="Alys Example", party="Conservative and Unionist Party"),
+    Subject(name="Bram Example", party="Labour Party"),
+    Subject(name="Cerys Example", party="Liberal Democrats"),
+    Subject(name="Dafydd Example", party="Green Party"),
+    Subject(name="Efa Example", party="Reform UK"),
+    Subject(name="Ffion Example", party="Heritage Party"),
+    Subject(name="Gwil Example", party="The Yorkshire Party"),
+    Subject(name="Huw Example", party="Plaid Cymru - The Party of Wales"),
+]
+# (sentence, the party words in it that must be hidden)
+PARTY_MENTIONS = [
+    ("What have the Conservatives said about response times?", ["Conservatives"]),
+    ("A Tory councillor asked the same question.", ["Tory"]),
+    ("The Tories' leaflet quotes the 2023 figure.", ["Tories"]),
+    ("As the Conservative candidate I would like to know the budget.", ["Conservative"]),
+    ("Labour has asked for the same figures.", ["Labour"]),
+    ("The Labour candidate wants the custody figures.", ["Labour"]),
+    ("I am writing for the Lib Dems in the north.", ["Lib Dems"]),
+    ("A Liberal Democrat councillor raised it at the panel.", ["Liberal Democrat"]),
+    ("The Greens asked about rural patrols.", ["Greens"]),
+    ("The Green candidate attended the briefing.", ["Green"]),
+    ("Reform has said the precept will fall.", ["Reform"]),
+    ("I asked the Heritage candidate about it.", ["Heritage"]),
+    ("The Yorkshire candidate asked about wildlife crime.", ["Yorkshire"]),
+    ("Plaid asked for the Welsh version.", ["Plaid"]),
+]
+# Sentences that must come back unchanged: the party words in them are ordinary words here.
+PARTY_ORDINARY = [
+    "Labour market statistics for the county were published in May.",
+    "The labour market is tight for police staff.",
+    "Modern slavery and labour exploitation referrals rose.",
+    "Green spaces near the station are patrolled at night.",
+    "The green belt consultation closes on Friday.",
+    "Police reform was discussed at the panel.",
+    "The Police Reform Act 2002 sets out the complaints process.",
+    "A conservative estimate of the cost is given below.",
+    "Heritage crime includes theft of lead from church roofs.",
+    "North Yorkshire Police shares a control room with the fire service.",
+    "Yorkshire and the Humber has four forces.",
+    "Independent Custody Visitors check on detainees.",
+    "The liberal use of stop and search was criticised.",
+    "Officers patrol Green Lane on Fridays.",
+    "The national picture is in the annual report.",
+    "Reform of the control room is planned for next year.",
+]
+
+
+def party_figures(anonymise_fn=anonymise) -> tuple[int, int, int, int]:
+    """Return (party mentions left, of how many; ordinary sentences changed, of how many) for
+    the everyday party corpus, through `anonymise_fn` (ours by default)."""
+    left = sum(
+        len(
+            re.findall(
+                rf"(?<!\w){re.escape(word)}(?!\w)", anonymise_fn(text, PARTY_SUBJECTS, []).text
+            )
+        )
+        for text, words in PARTY_MENTIONS
+        for word in words
+    )
+    mentions = sum(len(words) for _, words in PARTY_MENTIONS)
+    changed = sum(anonymise_fn(text, PARTY_SUBJECTS, []).text != text for text in PARTY_ORDINARY)
+    return left, mentions, changed, len(PARTY_ORDINARY)
+
+
 def build_subjects() -> list[Subject]:
     subjects = []
     for i, (name, party, shorts) in enumerate(NAMES):
@@ -293,6 +361,7 @@ def measure() -> list[Figure]:
         f"of {planted} planted: subjects' names, surnames, e-mails, phones, addresses, "
         "handles, websites; anyone's e-mail, phone, postcode"
     )
+    party_left, mentions, party_changed, sentences = party_figures()
     return [
         Figure(NAME, "ours: time per kilobyte", ours * 1000 / kb, "ms/KB", how),
         Figure(NAME, "Presidio: time per kilobyte", theirs * 1000 / kb, "ms/KB", how_p),
@@ -311,6 +380,12 @@ def measure() -> list[Figure]:
                "phrases", ordinary),
         Figure(NAME, "Presidio: ordinary words removed", ordinary_lost(text, presidio_text),
                "phrases", ordinary),
+        Figure(NAME, "ours: everyday party names left", party_left, "mentions",
+               f"of {mentions}: parties as people write them ('the Tories', 'the Heritage "
+               "candidate'), subjects known only by the registered name"),
+        Figure(NAME, "ours: ordinary sentences changed by party names", party_changed,
+               "sentences", f"of {sentences}: 'Labour market statistics', 'Green spaces', "
+               "'Police Reform Act', 'North Yorkshire Police'"),
     ]  # fmt: skip
 
 

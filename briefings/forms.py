@@ -136,5 +136,9 @@ class QuestionLinkForm(forms.Form):
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={**AREA, "rows": 8}), label=_("Notes of the briefing")
+        widget=forms.Textarea(attrs={**AREA, "rows": 8}),
+        label=_("Notes of the briefing"),
+        error_messages={"required": _("Write the notes.")},
     )
+    # The version of the notes the writer started from (services.record_event_notes).
+    version = forms.IntegerField(widget=forms.HiddenInput)

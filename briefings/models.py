@@ -88,8 +88,11 @@ class BriefingEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Optimistic locking of the notes, as on the register's Entry: a save based on an older
+    # version (two people writing up the same event) is refused, never silently overwritten.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["starts_at"]
@@ -280,3 +283,22 @@ class BookingLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.kind}"
+
+
+class CalendarFeedKey(models.Model):
+    """A staff user's key to their calendar feed (briefings.calendar_feed).
+
+    Calendar apps cannot sign in, so the feed's address carries a token made from this key
+    and the user's password hash: making a new key (the user's own "stop the old link") or
+    changing the password stops every earlier link, and a link stops working a year after the
+    key was made (calendar_feed.MAX_AGE).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Calendar feed key of user {self.user_id}"

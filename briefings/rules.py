@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
@@ -228,3 +229,9 @@ def check_step(new: Status, facts: StepFacts) -> None:
 def parity_gap(declared: Collection[int], offered: Collection[int]) -> set[int]:
     """Return the declared candidates to whom an item has not been offered (Norfolk 19)."""
     return set(declared) - set(offered)
+
+
+def calendar_link_works(issued_at: datetime, now: datetime, max_age: timedelta) -> bool:
+    """Return True while a calendar feed link made at `issued_at` still works at `now`: for
+    `max_age` (a year: a link leaked in a shared calendar stops on its own)."""
+    return issued_at <= now < issued_at + max_age

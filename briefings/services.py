@@ -5,6 +5,7 @@ commit); each step is noted on the booking's register entry, the single record (
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from briefings.models import (
     BookingStep,
     BriefingEvent,
     BriefingMaterial,
+    CalendarFeedKey,
     CandidateOffer,
     EventQuestion,
     OfferItem,
@@ -521,11 +523,57 @@ def record_attendance(event_id: int, attended_ids: Iterable[int], *, by) -> None
         row.save(update_fields=["attended"])
 
 
+class ConcurrentEditError(Exception):
+    """Someone else saved the event's notes after this edit began; nothing was saved."""
+
+
 @transaction.atomic
-def record_event_notes(event_id: int, notes: str, *, by) -> BriefingEvent:
-    """Keep the notes of an event (they go to publishing). Effects: notes saved, history row."""
+def record_event_notes(
+    event_id: int, notes: str, *, by, expected_version: int | None = None
+) -> BriefingEvent:
+    """Keep the notes of an event (they go to publishing), refusing them if someone saved the
+    notes in the meantime (the same optimistic check as requests_register.update_entry).
+
+    Effects: notes and version saved; a history row naming `by`. Raises ConcurrentEditError
+    (nothing saved) if the event's version is no longer `expected_version` (None: no check,
+    for scripts that are the only writer).
+    """
     event = BriefingEvent.objects.select_for_update().get(pk=event_id)
+    if expected_version is not None and event.version != expected_version:
+        raise ConcurrentEditError(
+            _(
+                "Someone else saved the notes of this event while you were writing. Your text "
+                "is below but was not saved: compare it with the notes as they are now, then "
+                "save again."
+            )
+        )
     event.notes = notes.strip()
+    event.version += 1
     event._history_user = by
-    event.save(update_fields=["notes"])
+    event.save(update_fields=["notes", "version"])
     return event
+
+
+# --- the staff calendar feed's key ---------------------------------------------------------
+
+
+def calendar_feed_key(user, *, now: datetime | None = None) -> CalendarFeedKey:
+    """Return `user`'s calendar feed key, made now if they have none (calendar_feed)."""
+    key, _created = CalendarFeedKey.objects.get_or_create(
+        user=user,
+        defaults={"key": secrets.token_urlsafe(32), "issued_at": now or timezone.now()},
+    )
+    return key
+
+
+@transaction.atomic
+def reset_calendar_feed(user, *, now: datetime | None = None) -> CalendarFeedKey:
+    """Replace `user`'s calendar feed key. Effects: every earlier link to their feed stops
+    working at once; the new link works for calendar_feed.MAX_AGE from now."""
+    now = now or timezone.now()
+    key = CalendarFeedKey.objects.select_for_update().filter(user=user).first()
+    if key is None:
+        return calendar_feed_key(user, now=now)
+    key.key, key.issued_at = secrets.token_urlsafe(32), now
+    key.save(update_fields=["key", "issued_at"])
+    return key

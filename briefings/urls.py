@@ -15,4 +15,5 @@ urlpatterns = [
     path("offer/send/", views.offer_to_all, name="offer_to_all"),
     path("offer/<int:pk>/", views.offer_state, name="offer_state"),
     path("calendar.ics", views.calendar, name="calendar"),
+    path("calendar/new-link/", views.calendar_reset, name="calendar_reset"),
 ]

@@ -4,9 +4,7 @@ their steps, briefing events, the equal-offer matrix, and the staff calendar fee
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,7 +46,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     upcoming = bookings.filter(status="scheduled", starts_at__gte=timezone.now()).order_by(
         "starts_at"
     )
-    token = signing.dumps({"u": user.pk}, salt=calendar_feed.SALT)
+    feed_key = services.calendar_feed_key(user)
+    token = calendar_feed.feed_token(user, feed_key)
     return render(
         request,
         "briefings/dashboard.html",
@@ -67,6 +66,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "feed_url": request.build_absolute_uri(
                 reverse("briefings:calendar") + f"?token={token}"
             ),
+            "feed_expires": calendar_feed.expires_at(feed_key),
+            "feed_expired": calendar_feed.expires_at(feed_key) <= timezone.now(),
         },
     )
 
@@ -228,8 +229,13 @@ def _event_for(user, pk: int) -> BriefingEvent:
     return event
 
 
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_for(request.user, pk)
+def _render_event(
+    request: HttpRequest,
+    event: BriefingEvent,
+    *,
+    notes_form: NotesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "briefings/event.html",
@@ -240,9 +246,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eligible": services.eligible_for(event),
             "can_manage": permissions.can_manage_bookings(request.user),
             "question_form": QuestionLinkForm(),
-            "notes_form": NotesForm(initial={"notes": event.notes}),
+            "notes_form": notes_form
+            or NotesForm(initial={"notes": event.notes, "version": event.version}),
         },
+        status=status,
     )
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_event(request, _event_for(request.user, pk))
 
 
 @require_POST
@@ -294,11 +306,34 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
     elif action == "notes":
         form = NotesForm(request.POST)
+        refusal = None
         if form.is_valid():
-            services.record_event_notes(event.pk, form.cleaned_data["notes"], by=request.user)
-            messages.success(request, _("Notes saved."))
-        else:
-            messages.error(request, _("Write the notes."))
+            try:
+                services.record_event_notes(
+                    event.pk,
+                    form.cleaned_data["notes"],
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.ConcurrentEditError as error:
+                refusal = str(error)
+            else:
+                messages.success(request, _("Notes saved."))
+                return redirect("briefings:event", pk=event.pk)
+        elif set(form.errors) == {"version"}:
+            refusal = _(
+                "The page was out of date: check the notes as they are now, then save again."
+            )
+        # The page again with the typed text kept, the saved notes shown beside it, and the
+        # current version: saving once more, after comparing, is a deliberate choice.
+        event.refresh_from_db()
+        data = request.POST.copy()
+        data["version"] = str(event.version)
+        form = NotesForm(data)
+        form.is_valid()
+        if refusal:
+            form.add_error(None, refusal)
+        return _render_event(request, event, notes_form=form, status=400)
     else:
         raise Http404(_("No such action."))
     return redirect("briefings:event", pk=event.pk)
@@ -368,14 +403,27 @@ def offer_state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """The staff iCalendar feed: calendar apps cannot sign in, so a signed token names the user,
-    and the feed shows only what that user may see. A token of a user who is no longer staff
-    (or is linked to a standing candidate) shows nothing."""
-    try:
-        data = signing.loads(request.GET.get("token", ""), salt=calendar_feed.SALT)
-    except signing.BadSignature:
-        raise Http404(_("No such calendar.")) from None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or not is_staff_member(user):
+    and the feed shows only what that user may see. A token that was replaced, made before a
+    password change, older than a year, or of a user who is no longer staff (or is linked to a
+    standing candidate) shows nothing (calendar_feed.user_for_token)."""
+    user = calendar_feed.user_for_token(request.GET.get("token", ""), timezone.now())
+    if user is None:
         raise Http404(_("No such calendar."))
     body = calendar_feed.staff_calendar(user, election_or_setup())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    """Stop the signed-in user's calendar link and make a new one (their own link only)."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    services.reset_calendar_feed(request.user)
+    messages.success(
+        request,
+        _(
+            "Your old calendar link no longer works. Subscribe to the new address below in "
+            "your calendar app."
+        ),
+    )
+    return redirect(reverse("briefings:dashboard") + "#calendar-feed")

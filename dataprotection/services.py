@@ -19,7 +19,7 @@ from dataprotection import queries, rules
 from dataprotection.models import RetentionRun, SubjectAccessRequest
 from election_protocol.models import Election
 from publishing.anonymise import Subject, anonymise
-from publishing.models import PrivateText, PublicEntry, PublicRedaction
+from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from requests_register.models import (
     Assignment,
     Attachment,
@@ -313,6 +313,12 @@ def _erase_public_workspace(public_ids: list[int], scrub: _Scrubber, counts) -> 
     for row in history:
         row.text = scrub(row.text)
     PrivateText.history.model.objects.bulk_update(history, ["text"], batch_size=500)
+    # A correction's text as written (private, like PrivateText), history included.
+    for model in (Correction, Correction.history.model):
+        rows = list(model.objects.filter(public_entry_id__in=public_ids).exclude(answer=""))
+        for row in rows:
+            row.answer = scrub(row.answer)
+        model.objects.bulk_update(rows, ["answer"], batch_size=500)
     redactions = PublicRedaction.objects.filter(public_entry_id__in=public_ids)
     counts["redactions"] += redactions.update(original="", superseded=True)
     PublicRedaction.history.model.objects.filter(public_entry_id__in=public_ids).update(original="")

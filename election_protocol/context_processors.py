@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from election_protocol.permissions import is_staff_member
-from election_protocol.queries import current_election
+from election_protocol.queries import current_election_for_request
 from requests_register import permissions, queries
 
 
@@ -17,7 +17,7 @@ def office(request: HttpRequest) -> dict[str, object]:
     the user may see: the whole register, or what is assigned to them.
     """
     today = timezone.localdate()
-    election = current_election(today)
+    election = current_election_for_request(request, today)
     context: dict[str, object] = {
         "office_name": election.office_name if election else "Election SPOC"
     }

@@ -20,12 +20,14 @@ from candidates.rules import Status, label
 from election_protocol import calendar, permissions, services
 from election_protocol.forms import NonWorkingDayForm
 from election_protocol.models import Election
-from election_protocol.queries import current_election
+from election_protocol.queries import current_election, current_election_for_request
 
 
-def election_or_setup() -> Election:
-    """Return the current election, or 404 with a message saying one must be set up."""
-    election = current_election(timezone.localdate())
+def election_or_setup(request: HttpRequest | None = None) -> Election:
+    """Return the current election, or 404 with a message saying one must be set up. Given
+    the request, it is read once for the view and the page's context processor."""
+    today = timezone.localdate()
+    election = current_election_for_request(request, today) if request else current_election(today)
     if election is None:
         raise Http404(_("No election is set up yet: add one in the admin."))
     return election

@@ -1,6 +1,7 @@
 """Fictional publishing for the demo: the sent and closed register answers and the held
 meeting's notes, prepared by the SPOC officer, approved by the Chief Executive (four eyes, the
-factual check of the pre-election period), one corrected; then the public site published.
+factual check of the pre-election period), one corrected by the Chief Executive and the
+correction approved by the SPOC officer; then the public site published.
 Called by election_protocol.demo after the briefings demo."""
 
 from __future__ import annotations
@@ -41,12 +42,15 @@ def seed_publishing(election: Election, users: dict, now: datetime) -> None:
         )
     cameras = next((p for p in prepared if p.topic == "Road safety"), None)
     if cameras is not None:
-        services.correct(
+        correction = services.correct(
             cameras.pk,
             "There are 41 fixed speed cameras and 6 mobile camera vans (fictional demo figures).",
             "The answer now includes the mobile camera vans, left out at first.",
             ce,
-            factual_confirmed=True,
             now=now - timedelta(minutes=30),
+        )
+        # A second person approves the correction before it goes live.
+        services.approve_correction(
+            correction.pk, spoc, factual_confirmed=True, now=now - timedelta(minutes=20)
         )
     publish_site(election, now=now)

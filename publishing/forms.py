@@ -85,7 +85,7 @@ class CorrectForm(VersionedForm):
         error_messages={"required": _("Write the corrected answer.")},
     )
     note = forms.CharField(
-        label=_("Correction note (published with today's date)"),
+        label=_("Correction note (published with the date it is approved)"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={
             "required": _(
@@ -93,8 +93,19 @@ class CorrectForm(VersionedForm):
             )
         },
     )
+
+
+class ApproveCorrectionForm(VersionedForm):
     factual_confirmed = forms.BooleanField(
         required=False, label=FACTUAL_LABEL, widget=forms.CheckboxInput(attrs=CHECKBOX)
+    )
+
+
+class RejectCorrectionForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why the correction is rejected (for whoever wrote it)"),
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Say why the correction is rejected.")},
     )
 
 

@@ -243,23 +243,65 @@ class PublicRedaction(models.Model):
 
 
 class Correction(models.Model):
-    """A dated public note of what changed in a published entry (shown on the public page)."""
+    """A correction of a public entry: the corrected answer, a public note and who approved it.
+
+    A correction is proposed by one person and goes live only when a second person approves it
+    (four eyes, as for the entry itself: publishing.rules.check_correction_approval). Until
+    then it is pending: the public page keeps the answer as approved and shows no note. The
+    public sees only the note and the date it went live (`corrected_on`); the corrected text
+    as written (`answer`) is private, like PrivateText.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     public_entry = models.ForeignKey(
         PublicEntry, on_delete=models.CASCADE, related_name="corrections"
     )
     note = models.TextField()
-    corrected_on = models.DateField()
+    # The public date: the day the correction was approved and went live.
+    corrected_on = models.DateField(null=True, blank=True)
+    # The corrected answer as written (private: never on a public page).
+    answer = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    factual_confirmed = models.BooleanField(default=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["corrected_on", "pk"]
+        constraints = [
+            # Four eyes, also in the database: whoever wrote a correction never approves it.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("by")),
+                name="correction_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(corrected_on__isnull=False),
+                name="correction_approved_is_dated",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejected_reason=""),
+                name="correction_rejected_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Correction to {self.public_entry_id} on {self.corrected_on}"
+        return f"Correction to {self.public_entry_id} ({self.status})"
 
 
 class PublishRun(models.Model):

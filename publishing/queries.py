@@ -46,9 +46,12 @@ PUBLIC_EVENT_FIELDS = ("id", "title", "starts_at", "ends_at", "place", "audience
 
 def published_entries(election: Election) -> QuerySet[PublicEntry]:
     """Return the election's published public entries (status published only), public fields
-    only, each with its corrections (note and date) prefetched, in reference order."""
+    only, each with its approved corrections (note and date) prefetched, in reference order."""
     corrections = (
-        Correction.objects.only(*PUBLIC_CORRECTION_FIELDS)
+        # Only approved corrections: one waiting for its second approver is not public, and
+        # neither is its text (the entry keeps the answer as approved until then).
+        Correction.objects.filter(status=Correction.Status.APPROVED)
+        .only(*PUBLIC_CORRECTION_FIELDS)
         .order_by("corrected_on", "pk")
         .fetch_mode(FETCH_RAISE)
     )

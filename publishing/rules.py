@@ -122,16 +122,24 @@ class StepFacts:
     # Someone who restored redacted text in this version: like the preparer, they cannot be
     # the second pair of eyes on what they chose to reveal.
     actor_restored_text: bool = False
+    # Someone who wrote a correction waiting for approval (of a withdrawn entry, corrected
+    # back to draft): they cannot approve their own correction.
+    actor_corrected: bool = False
     has_answer: bool = True
 
 
-def four_eyes_refusal(*, prepared_it: bool, restored_text: bool) -> str | None:
+def four_eyes_refusal(
+    *, prepared_it: bool, restored_text: bool, wrote_correction: bool = False
+) -> str | None:
     """Return why this person may not approve a public entry, or None if they may: never
-    whoever prepared it or restored any of its redacted text (four eyes)."""
+    whoever prepared it, restored any of its redacted text, or wrote the correction it carries
+    (four eyes)."""
     if prepared_it:
         return str(_("You prepared this entry: someone else must approve it."))
     if restored_text:
         return str(_("You restored redacted text in this entry: someone else must approve it."))
+    if wrote_correction:
+        return str(_("You wrote this correction: someone else must approve it."))
     return None
 
 
@@ -205,6 +213,7 @@ def check_publish_step(new: Status, facts: StepFacts) -> None:
         refusal = four_eyes_refusal(
             prepared_it=facts.prepared_by_id == facts.actor_id,
             restored_text=facts.actor_restored_text,
+            wrote_correction=facts.actor_corrected,
         )
         if refusal:
             raise PublishingError(refusal)
@@ -243,6 +252,45 @@ def check_correction(note: str, new_answer: str) -> None:
         )
     if not new_answer.strip():
         raise PublishingError(_("Write the corrected answer."))
+
+
+def check_correction_approval(
+    *,
+    status: str,
+    corrector_id: int,
+    actor_id: int,
+    entry_published: bool,
+    in_pre_election_period: bool,
+    factual_confirmed: bool,
+) -> None:
+    """Raise PublishingError unless a correction in `status` may be approved by `actor_id`.
+
+    - Only a correction waiting for approval.
+    - Four eyes: never by whoever wrote it (the same second pair of eyes as for the entry, so
+      no published text goes live on one person's word).
+    - Only while the entry is published: a withdrawn entry's correction is approved with the
+      entry itself (check_publish_step).
+    - In the pre-election period the approver confirms the corrected content is factual
+      (Cumbria protocol 11.2, 11.3).
+    """
+    if status != "pending":
+        raise PublishingError(_("This correction is no longer waiting for approval."))
+    if corrector_id == actor_id:
+        raise PublishingError(_("You wrote this correction: someone else must approve it."))
+    if not entry_published:
+        raise PublishingError(
+            _("The entry is no longer published: reject this correction and correct it again.")
+        )
+    check_factual(in_pre_election_period, factual_confirmed)
+
+
+def check_correction_rejection(status: str, reason: str) -> None:
+    """Raise PublishingError unless a pending correction is rejected with a reason (kept for
+    whoever wrote it)."""
+    if status != "pending":
+        raise PublishingError(_("This correction is no longer waiting for approval."))
+    if not reason.strip():
+        raise PublishingError(_("Say why the correction is rejected."))
 
 
 def can_publish_register_entry(status: str, has_answer: bool) -> bool:

@@ -627,8 +627,9 @@ def set_public_status(
     Effects, in one transaction:
     - awaiting approval: submitted as it stands;
     - published: approved_by, approved_at and factual_confirmed set, published_at on first
-      publication, any earlier withdrawal notice cleared, the public site re-rendered after
-      commit (publishing.site.schedule_publish);
+      publication, any earlier withdrawal notice cleared, the correction that brought a
+      withdrawn entry back approved by `by` (never its writer), the public site re-rendered
+      after commit (publishing.site.schedule_publish);
     - back to draft: the approval cleared (a return, with its reason; or a correction of a
       withdrawn entry, whose withdrawal notice stays public until it is published again);
     - withdrawn: the public reason and date kept, the public site re-rendered after commit;
@@ -638,6 +639,8 @@ def set_public_status(
     new = rules.Status(new)
     public_entry = _lock(public_entry_id, expected_version)
     old = rules.Status(public_entry.status)
+    # A withdrawn entry corrected back to draft: its correction is approved with the entry.
+    pending = Correction.objects.filter(public_entry=public_entry, status=Correction.Status.PENDING)
     rules.check_publish_step(
         new,
         rules.StepFacts(
@@ -649,6 +652,7 @@ def set_public_status(
             reason=reason,
             is_correction=is_correction,
             actor_restored_text=new == rules.Status.PUBLISHED and _restored_by(public_entry, by),
+            actor_corrected=new == rules.Status.PUBLISHED and pending.filter(by=by).exists(),
             has_answer=bool(public_entry.answer.strip()),
         ),
     )
@@ -666,6 +670,8 @@ def set_public_status(
             "withdrawn_reason",
             "withdrawn_at",
         ]
+        for correction in pending.select_for_update():
+            _approve(correction, by, now, factual_confirmed)
     elif new == rules.Status.DRAFT:
         public_entry.approved_by = public_entry.approved_at = None
         public_entry.factual_confirmed = False
@@ -764,51 +770,16 @@ def _source_of(public_entry: PublicEntry) -> tuple[Entry | None, str]:
     return None, CANDIDATE_LABEL
 
 
-@transaction.atomic
-def correct(
-    public_entry_id: int,
-    new_answer_text: str,
-    note: str,
-    by,
-    *,
-    factual_confirmed: bool = False,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> Correction:
-    """Correct the answer of a published (or withdrawn) entry, with a dated public note.
-
-    Raises rules.PublishingError without a note or an answer, unless the entry is published
-    or withdrawn, or (published, in the pre-election period) without the factual confirmation
-    (Cumbria 11.2, 11.3); ConcurrentEditError on a stale version. Effects: the new answer kept
-    as the private text and anonymised afresh (every candidate as of now); the old answer's
-    redactions kept but superseded, and each manual one applied again to the new text (a name
-    staff hid stays hidden); a Correction row (note, today's date, `by`); a history row.
-    A published entry stays published and the public site is re-rendered after commit; a
-    withdrawn one goes back to draft (set_public_status), to be approved by a second person.
-    """
-    now = now or timezone.now()
-    rules.check_correction(note, new_answer_text)
-    public_entry = _lock(public_entry_id, expected_version)
-    status = rules.Status(public_entry.status)
-    if status not in rules.CORRECTABLE:
-        raise rules.PublishingError(
-            _("Only a published or withdrawn entry is corrected: change a draft directly.")
-        )
-    if status == rules.Status.PUBLISHED:
-        rules.check_factual(in_pre_election_period(public_entry.election, now), factual_confirmed)
+def _corrected_answer_redactions(
+    public_entry: PublicEntry, text: str, by, now: datetime
+) -> list[PublicRedaction]:
+    """Return the redactions (unsaved) a corrected answer `text` gets: the automatic ones,
+    found afresh (every candidate as of now), and each manual one of the answer in force
+    applied again wherever its text occurs (a name staff hid stays hidden)."""
     field = rules.Field.ANSWER
-    text = new_answer_text.strip()
     manual = list(
         _active(public_entry, field).filter(source=PublicRedaction.Source.MANUAL).order_by("pk")
     )
-    for old in _active(public_entry, field).select_for_update():
-        old.superseded = True
-        old._history_user, old._history_date = by, now
-        old._change_reason = "Superseded by a correction"
-        old.save(update_fields=["superseded"])
-    private = PrivateText.objects.select_for_update().get(public_entry=public_entry, field=field)
-    private.text = text
-    _save_private_text(private, by, now)
     entry, label = _source_of(public_entry)
     candidates = _candidate_subjects(public_entry.election)
     rows = [
@@ -845,28 +816,196 @@ def correct(
                     at=now,
                 )
             )
-    _create_redactions(rows, by, now, "Found in the correction")
-    correction = Correction(
-        public_entry=public_entry,
-        note=note.strip(),
-        corrected_on=timezone.localdate(now),
-        by=by,
-        at=now,
+    return rows
+
+
+def preview_correction(correction: Correction) -> str:
+    """Return the public answer `correction` would give once approved: its text anonymised as
+    approval will do it (read only; shown to the approver beside the text as written)."""
+    public_entry = PublicEntry.objects.select_related("election").get(pk=correction.public_entry_id)
+    rows = _corrected_answer_redactions(public_entry, correction.answer, correction.by, now=None)
+    return rules.apply_redactions(
+        correction.answer, [rules.Span(r.start, r.end, r.label) for r in rows]
     )
-    correction._history_user, correction._history_date = by, now
-    correction.save()
+
+
+def _apply_corrected_answer(public_entry: PublicEntry, text: str, by, now: datetime) -> None:
+    """Replace the private answer with `text`: the old answer's redactions superseded (kept
+    for the record), the new ones saved, the public answer recomputed (not yet saved)."""
+    field = rules.Field.ANSWER
+    rows = _corrected_answer_redactions(public_entry, text, by, now)
+    for old in _active(public_entry, field).select_for_update():
+        old.superseded = True
+        old._history_user, old._history_date = by, now
+        old._change_reason = "Superseded by a correction"
+        old.save(update_fields=["superseded"])
+    private = PrivateText.objects.select_for_update().get(public_entry=public_entry, field=field)
+    private.text = text
+    _save_private_text(private, by, now)
+    _create_redactions(rows, by, now, "Found in the correction")
     _recompute(public_entry, field, text)
-    _save(public_entry, [field.value], by, now, f"Corrected: {note.strip()}")
-    if status == rules.Status.PUBLISHED:
-        _schedule_publish(public_entry.election_id)
-    else:
-        set_public_status(
-            public_entry.pk,
-            rules.Status.DRAFT,
-            by=by,
-            reason=note,
-            is_correction=True,
-            expected_version=public_entry.version,
-            now=now,
+
+
+def _save_correction(correction: Correction, by, now: datetime, why: str) -> None:
+    correction._history_user, correction._history_date = by, now
+    correction._change_reason = why[:100]
+    correction.save()
+
+
+@transaction.atomic
+def correct(
+    public_entry_id: int,
+    new_answer_text: str,
+    note: str,
+    by,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Correction:
+    """Propose a correction of the answer of a published (or withdrawn) entry, with a note to
+    be published beside it once approved.
+
+    Raises rules.PublishingError without a note or an answer, unless the entry is published
+    or withdrawn, or while another correction of it waits for approval; ConcurrentEditError
+    on a stale version. Effects: a pending Correction row (note, the corrected answer as
+    written, `by`); the version bumped; a history row.
+    - Published: nothing public changes. The public page keeps the answer as approved, with no
+      note, until someone other than `by` approves the correction (approve_correction).
+    - Withdrawn: the new answer is anonymised into the entry at once (it is not public) and
+      the entry goes back to draft (set_public_status), to be reviewed and approved again by
+      someone other than `by`; that approval approves the correction too.
+    """
+    now = now or timezone.now()
+    rules.check_correction(note, new_answer_text)
+    public_entry = _lock(public_entry_id, expected_version)
+    status = rules.Status(public_entry.status)
+    if status not in rules.CORRECTABLE:
+        raise rules.PublishingError(
+            _("Only a published or withdrawn entry is corrected: change a draft directly.")
         )
+    if Correction.objects.filter(
+        public_entry=public_entry, status=Correction.Status.PENDING
+    ).exists():
+        raise rules.PublishingError(
+            _("A correction of this entry is waiting for approval: approve or reject it first.")
+        )
+    text = new_answer_text.strip()
+    correction = Correction(
+        public_entry=public_entry, note=note.strip(), answer=text, by=by, at=now
+    )
+    _save_correction(correction, by, now, "Proposed")
+    if status == rules.Status.PUBLISHED:
+        _save(public_entry, [], by, now, f"Correction proposed: {note.strip()}")
+        return correction
+    _apply_corrected_answer(public_entry, text, by, now)
+    _save(public_entry, [rules.Field.ANSWER.value], by, now, f"Corrected: {note.strip()}")
+    set_public_status(
+        public_entry.pk,
+        rules.Status.DRAFT,
+        by=by,
+        reason=note,
+        is_correction=True,
+        expected_version=public_entry.version,
+        now=now,
+    )
+    return correction
+
+
+def _lock_correction(correction_id: int, expected_version: int | None):
+    """Return (public entry, correction), both locked; the entry's version checked."""
+    public_entry_id = (
+        Correction.objects.filter(pk=correction_id).values_list("public_entry_id", flat=True).get()
+    )
+    public_entry = _lock(public_entry_id, expected_version)
+    correction = (
+        Correction.objects.select_for_update(of=("self",))
+        .select_related("by")
+        .get(pk=correction_id)
+    )
+    return public_entry, correction
+
+
+@transaction.atomic
+def approve_correction(
+    correction_id: int,
+    by,
+    *,
+    factual_confirmed: bool = False,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Correction:
+    """Approve a pending correction of a published entry, as the second pair of eyes.
+
+    Raises rules.PublishingError (rules.check_correction_approval): not pending, `by` wrote
+    it, the entry is no longer published, or no factual confirmation in the pre-election
+    period; ConcurrentEditError on a stale version of the entry. Effects: the corrected answer
+    anonymised into the entry (_apply_corrected_answer); the correction approved (`by`, now,
+    today's date as its public date, the factual confirmation); the version bumped and a
+    history row naming `by` as the approver and the corrector; the public site re-rendered
+    after commit, now with the corrected answer and the dated note.
+    The entry's own approval (approved_by) stays that of the text first published: the
+    correction's approver is named on the correction, the record never credits someone with
+    a text they did not see.
+    """
+    now = now or timezone.now()
+    public_entry, correction = _lock_correction(correction_id, expected_version)
+    rules.check_correction_approval(
+        status=correction.status,
+        corrector_id=correction.by_id,
+        actor_id=by.pk,
+        entry_published=public_entry.status == rules.Status.PUBLISHED,
+        in_pre_election_period=in_pre_election_period(public_entry.election, now),
+        factual_confirmed=factual_confirmed,
+    )
+    _apply_corrected_answer(public_entry, correction.answer, by, now)
+    _approve(correction, by, now, factual_confirmed)
+    _save(
+        public_entry,
+        [rules.Field.ANSWER.value],
+        by,
+        now,
+        f"Correction by {correction.by.get_username()} approved: {correction.note}",
+    )
+    _schedule_publish(public_entry.election_id)
+    return correction
+
+
+def _approve(correction: Correction, by, now: datetime, factual_confirmed: bool) -> None:
+    correction.status = Correction.Status.APPROVED
+    correction.approved_by, correction.approved_at = by, now
+    correction.factual_confirmed = factual_confirmed
+    correction.corrected_on = timezone.localdate(now)
+    _save_correction(correction, by, now, "Approved")
+
+
+@transaction.atomic
+def reject_correction(
+    correction_id: int,
+    reason: str,
+    by,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Correction:
+    """Reject a pending correction of a published entry (its writer may take it back too).
+
+    Raises rules.PublishingError unless it is pending and a reason is given;
+    ConcurrentEditError on a stale version. Effects: the correction rejected (reason, who,
+    when; kept for the record); the entry's version bumped and a history row. Nothing public
+    changes. A withdrawn entry's correction is not rejected here: it is a draft again, which
+    is returned or corrected as any draft.
+    """
+    now = now or timezone.now()
+    public_entry, correction = _lock_correction(correction_id, expected_version)
+    rules.check_correction_rejection(correction.status, reason)
+    if rules.Status(public_entry.status) in rules.EDITABLE:
+        # A withdrawn entry's correction is already in the draft: review the draft instead.
+        raise rules.PublishingError(
+            _("This correction is approved with the entry itself: review the draft.")
+        )
+    correction.status = Correction.Status.REJECTED
+    correction.rejected_by, correction.rejected_at = by, now
+    correction.rejected_reason = reason.strip()
+    _save_correction(correction, by, now, f"Rejected: {reason.strip()}")
+    _save(public_entry, [], by, now, f"Correction rejected: {reason.strip()}")
     return correction

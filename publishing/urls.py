@@ -15,6 +15,16 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.return_to_draft, name="return"),
     path("<int:pk>/correct/", views.correct, name="correct"),
+    path(
+        "<int:pk>/corrections/<int:correction_pk>/approve/",
+        views.approve_correction,
+        name="approve_correction",
+    ),
+    path(
+        "<int:pk>/corrections/<int:correction_pk>/reject/",
+        views.reject_correction,
+        name="reject_correction",
+    ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("runs/", views.publish_runs, name="runs"),
     path("runs/publish/", views.publish_now, name="publish_now"),

@@ -21,7 +21,7 @@ from django.views.static import serve
 from briefings.models import Booking, BriefingEvent
 from election_protocol.views import election_or_setup
 from publishing import forms, permissions, rules, services
-from publishing.models import PrivateText, PublicEntry, PublicRedaction, PublishRun
+from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
 from publishing.site import current_folder, schedule_publish
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
@@ -212,10 +212,11 @@ def _render_review(
         redaction.number = number
     is_preparer = public_entry.prepared_by_id == user.pk
     restored_by_me = any(r.restored and r.restored_by_id == user.pk for r in redactions)
+    may_approve = permissions.can_approve_public_entries(user)
     steps = rules.available_steps(
         state,
         may_edit=permissions.can_edit_public_entries(user),
-        may_approve=permissions.can_approve_public_entries(user),
+        may_approve=may_approve,
         prepared_it=is_preparer,
         restored_text=restored_by_me,
     )
@@ -232,6 +233,14 @@ def _render_review(
         .values_list("text", flat=True)
         .first()
     )
+    pending = (
+        public_entry.corrections.filter(status=Correction.Status.PENDING)
+        .select_related("by")
+        .first()
+    )
+    if pending is not None and state not in rules.EDITABLE:
+        # What the public would read once approved: the approver judges this, not the raw text.
+        pending.public_answer = services.preview_correction(pending)
 
     def form(name: str, cls, allowed: bool, **initial):
         if not allowed:
@@ -242,7 +251,13 @@ def _render_review(
         "public_entry": public_entry,
         "fields": _fields(public_entry, redactions),
         "redactions": redactions,
-        "corrections": public_entry.corrections.select_related("by"),
+        "corrections": public_entry.corrections.select_related(
+            "by", "approved_by", "rejected_by"
+        ).order_by("at", "pk"),
+        "pending_correction": pending,
+        "corrections_approved": public_entry.corrections.filter(
+            status=Correction.Status.APPROVED
+        ).exists(),
         "history": public_entry.history.select_related("history_user").order_by(
             "-history_date", "-history_id"
         ),
@@ -254,7 +269,23 @@ def _render_review(
         "approve_form": form("approve", forms.ApproveForm, rules.Step.APPROVE in steps),
         "return_form": form("return", forms.ReturnForm, rules.Step.RETURN in steps),
         "correct_form": form(
-            "correct", forms.CorrectForm, rules.Step.CORRECT in steps, answer=private_answer or ""
+            "correct",
+            forms.CorrectForm,
+            rules.Step.CORRECT in steps and pending is None,
+            answer=private_answer or "",
+        ),
+        "approve_correction_form": form(
+            "approve-correction",
+            forms.ApproveCorrectionForm,
+            may_approve
+            and pending is not None
+            and state == rules.Status.PUBLISHED
+            and pending.by_id != user.pk,
+        ),
+        "reject_correction_form": form(
+            "reject-correction",
+            forms.RejectCorrectionForm,
+            may_approve and pending is not None and state not in rules.EDITABLE,
         ),
         "withdraw_form": form("withdraw", forms.WithdrawForm, rules.Step.WITHDRAW in steps),
     }
@@ -428,7 +459,6 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             data["answer"],
             data["note"],
             request.user,
-            factual_confirmed=data["factual_confirmed"],
             expected_version=data["version"],
         )
 
@@ -439,7 +469,56 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         forms.CorrectForm,
         permissions.can_approve_public_entries,
         act,
-        _("corrected."),
+        _("correction saved. Someone else must approve it before it is published."),
+    )
+
+
+def _correction_of(public_entry: PublicEntry, correction_pk: int) -> Correction:
+    correction = Correction.objects.filter(pk=correction_pk, public_entry=public_entry).first()
+    if correction is None:
+        raise Http404(_("No such correction."))
+    return correction
+
+
+@require_POST
+def approve_correction(request: HttpRequest, pk: int, correction_pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.approve_correction(
+            _correction_of(public_entry, correction_pk).pk,
+            request.user,
+            factual_confirmed=data["factual_confirmed"],
+            expected_version=data["version"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "approve-correction",
+        forms.ApproveCorrectionForm,
+        permissions.can_approve_public_entries,
+        act,
+        _("correction approved and published."),
+    )
+
+
+@require_POST
+def reject_correction(request: HttpRequest, pk: int, correction_pk: int) -> HttpResponse:
+    def act(public_entry, data):
+        services.reject_correction(
+            _correction_of(public_entry, correction_pk).pk,
+            data["reason"],
+            request.user,
+            expected_version=data["version"],
+        )
+
+    return _act(
+        request,
+        pk,
+        "reject-correction",
+        forms.RejectCorrectionForm,
+        permissions.can_approve_public_entries,
+        act,
+        _("correction rejected."),
     )
 
 

@@ -36,8 +36,8 @@ class RegisterFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         widget=forms.Select(attrs=SELECT),
     )
-    candidate = django_filters.ModelChoiceFilter(
-        queryset=Candidate.objects.none(), empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
+    candidate = django_filters.ChoiceFilter(
+        choices=[], empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
     )
     topic = django_filters.ChoiceFilter(
         choices=[], empty_label=_("Any"), widget=forms.Select(attrs=SELECT)
@@ -70,9 +70,14 @@ class RegisterFilter(django_filters.FilterSet):
         learns nothing of the rest): queries.topics."""
         super().__init__(*args, **kwargs)
         self.today = today
-        self.filters["candidate"].queryset = Candidate.objects.filter(election=election).order_by(
-            "name"
-        )
+        # Plain choices read once: a model choice field iterates its queryset with
+        # .iterator(), on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE), each render.
+        self.filters["candidate"].extra["choices"] = [
+            (str(pk), name)
+            for pk, name in Candidate.objects.filter(election=election)
+            .order_by("name")
+            .values_list("pk", "name")
+        ]
         self.filters["topic"].extra["choices"] = [(t, t) for t in topics]
 
     def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:

@@ -190,3 +190,57 @@ def test_a_second_redaction_of_a_public_entry_on_an_old_version_is_refused(staff
     assert "one per district" in public_entry.answer
     assert PublicRedaction.objects.filter(public_entry=public_entry, by=second_user).count() == 0
     assert PublicRedaction.objects.filter(public_entry=public_entry, by=first_user).count() == 1
+
+
+REFUSED_NOTES = "Someone else saved the notes of this event while you were writing."
+
+
+def test_a_second_save_of_event_notes_is_refused_and_the_typing_kept(staff):
+    """Review finding 4 (issue 16): event notes had no version check, so the later save
+    silently replaced the earlier one."""
+    from briefings.models import BriefingEvent
+
+    first_user, second_user, _ = staff
+    election = ElectionFactory()
+    start = timezone.now() - timedelta(days=1)
+    event = BriefingEvent.objects.create(
+        election=election,
+        title="Policing in Testshire",
+        place="Town hall",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        invited_at=start - timedelta(days=7),
+        created_by=first_user,
+    )
+    first, second = _browser(first_user), _browser(second_user)
+    page = reverse("briefings:event", args=[event.pk])
+    url = reverse("briefings:event_action", args=[event.pk, "notes"])
+    versions = [str(b.get(page).context["notes_form"]["version"].value()) for b in (first, second)]
+    assert versions == [str(event.version)] * 2
+
+    saved = first.post(url, {"version": versions[0], "notes": "Twelve candidates attended."})
+    assert saved.status_code == 302
+    typed = "Eleven candidates attended; questions on rural crime."
+    refused = second.post(url, {"version": versions[1], "notes": typed})
+    assert refused.status_code == 400
+    text = html.unescape(refused.content.decode())
+    assert REFUSED_NOTES in text
+    assert "Twelve candidates attended." in text  # the saved notes shown beside the typing
+    form = refused.context["notes_form"]
+    assert form["notes"].value() == typed
+    event.refresh_from_db()
+    assert event.notes == "Twelve candidates attended."
+    assert str(form["version"].value()) == str(event.version)
+    # The same stale form again: refused again.
+    again = second.post(url, {"version": versions[1], "notes": typed})
+    assert REFUSED_NOTES in html.unescape(again.content.decode())
+    event.refresh_from_db()
+    assert event.notes == "Twelve candidates attended."
+    # After comparing, a deliberate save on the current version goes through.
+    assert second.post(url, {"version": form["version"].value(), "notes": typed}).status_code == 302
+    event.refresh_from_db()
+    assert event.notes == typed
+    assert [h.history_user for h in event.history.order_by("history_date", "history_id")][-2:] == [
+        first_user,
+        second_user,
+    ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 
+from publishing import anonymise as anonymise_module
 from publishing.anonymise import (
     COMMON_WORDS,
     Anonymised,
@@ -609,3 +611,88 @@ def test_anonymise_long_text_redacts_every_occurrence():
     result = anonymise(text, EVERYONE, KEEP)
     assert "Castellane" not in result.text and "07700" not in result.text
     assert len(result.redactions) == 200 * len(anonymise(unit, EVERYONE, KEEP).redactions)
+
+
+# --- Parties in everyday use (issue 16, item 6) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("registered", "forms"),
+    [
+        (
+            "Conservative and Unionist Party",
+            {"Conservative Party", "Conservative", "Conservatives", "Tory", "Tories"},
+        ),
+        ("Labour Party", {"Labour", "Lab"}),
+        ("Liberal Democrats", {"Liberal Democrat", "Lib Dem", "Lib Dems"}),
+        ("Green Party", {"Green", "Greens"}),
+        ("Reform UK", {"Reform"}),
+        ("Heritage Party", {"Heritage"}),
+        ("The Yorkshire Party", {"Yorkshire Party", "Yorkshire"}),
+        ("Scottish National Party (SNP)", {"SNP", "Scottish National Party"}),
+        ("Plaid Cymru - The Party of Wales", {"Plaid Cymru", "Party of Wales", "Plaid"}),
+    ],
+)
+def test_everyday_party_forms_derive_what_people_write(registered, forms):
+    derived = {f.form for f in anonymise_module.everyday_party_forms(registered)}
+    assert registered in derived
+    assert forms <= derived
+    assert not {"The", "Party", "UK", "and Unionist"} & derived
+
+
+def test_a_lone_place_name_counts_as_the_party_only_before_a_party_word():
+    forms = {
+        f.form: f.context_only for f in anonymise_module.everyday_party_forms("The Yorkshire Party")
+    }
+    assert forms == {"The Yorkshire Party": False, "Yorkshire Party": False, "Yorkshire": True}
+
+
+def test_the_party_data_file_names_its_sources_and_every_entry_is_complete():
+    text = (Path(anonymise_module.__file__).with_name("party_names.toml")).read_text()
+    assert "Sources" in text and "Electoral Commission" in text
+    for registered, forms in anonymise_module.NICKNAMES.items():
+        assert registered and forms and all(f.strip() == f and f for f in forms)
+    for word, nexts in anonymise_module.ORDINARY_PHRASES.items():
+        assert word == word.lower() and nexts
+
+
+REGISTERED_ONLY = [
+    Subject(name="Alys Example", party="Conservative and Unionist Party"),
+    Subject(name="Bram Example", party="Labour Party"),
+    Subject(name="Cerys Example", party="Liberal Democrats"),
+    Subject(name="Dafydd Example", party="Green Party"),
+    Subject(name="Ffion Example", party="Heritage Party"),
+    Subject(name="Gwil Example", party="The Yorkshire Party"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What have the Conservatives said?", "What have the [party] said?"),
+        ("A Tory councillor asked.", "A [party] councillor asked."),
+        ("The Lib Dems and the Greens agreed.", "The [party] and the [party] agreed."),
+        ("A Liberal Democrat asked.", "A [party] asked."),
+        ("Labour has asked.", "[party] has asked."),
+        ("I asked the Heritage candidate.", "I asked the [party] candidate."),
+        ("The Yorkshire candidate asked.", "The [party] candidate asked."),
+        # Ordinary phrases stay.
+        ("Labour market statistics.", "Labour market statistics."),
+        ("LABOUR MARKET STATISTICS.", "LABOUR MARKET STATISTICS."),
+        ("the labour market", "the labour market"),
+        ("Green spaces and the green belt.", "Green spaces and the green belt."),
+        ("A Conservative estimate.", "A Conservative estimate."),
+        ("Heritage crime in North Yorkshire.", "Heritage crime in North Yorkshire."),
+        ("North Yorkshire Police", "North Yorkshire Police"),
+    ],
+)
+def test_parties_known_only_by_registered_name_are_hidden_as_people_write_them(text, expected):
+    assert anonymise(text, REGISTERED_ONLY, []).text == expected
+
+
+def test_party_corpus_of_the_benchmark_hides_every_mention_and_changes_no_ordinary_sentence():
+    from benchmarks.anonymise import party_figures
+
+    left, mentions, changed, sentences = party_figures()
+    assert (left, changed) == (0, 0)
+    assert mentions >= 14 and sentences >= 16

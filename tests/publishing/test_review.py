@@ -545,39 +545,104 @@ def test_a_published_entry_changes_only_through_a_correction(election, cast, gar
 # --- corrections and withdrawal --------------------------------------------------------------
 
 
-def test_a_correction_leaves_a_dated_note_and_the_entry_published(election, cast, gareth):
+def test_a_correction_goes_live_only_when_a_second_person_approves_it(election, cast, gareth):
     public_entry = prepared(election, cast)
     services.redact_more(
         public_entry.pk, "answer", "Eight", "The number identifies a station", cast["spoc"], None
     )
     services.submit_for_approval(public_entry.pk, cast["spoc"])
     services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
-    later = NOW + timedelta(days=3)
+    approved_answer = fresh(public_entry).answer
+    later, approval = NOW + timedelta(days=3), NOW + timedelta(days=4)
+    corrected = (
+        "The average was 19 minutes in 2023. Eight officers, and Gareth Llewellyn-Harris "
+        "was told the same."
+    )
     with time_machine.travel(later, tick=False):
-        services.correct(
+        correction = services.correct(
             public_entry.pk,
-            "The average was 19 minutes in 2023. Eight officers, and Gareth Llewellyn-Harris "
-            "was told the same.",
+            corrected,
             "The 2023 figure was corrected from 18 to 19 minutes.",
             cast["ce"],
         )
+    # Waiting: nothing public changed, no note shown.
+    assert (correction.status, correction.corrected_on, correction.approved_by) == (
+        "pending",
+        None,
+        None,
+    )
+    assert fresh(public_entry).answer == approved_answer
+    row = queries.published_entries(election).get()
+    assert (row.answer, list(row.corrections.all())) == (approved_answer, [])
+    # Whoever wrote it cannot approve it.
+    with pytest.raises(rules.PublishingError, match="You wrote this correction"):
+        services.approve_correction(correction.pk, cast["ce"])
+    # The approver is shown what the public will read.
+    assert services.preview_correction(correction) == (
+        "The average was 19 minutes in 2023. [removed] officers, and [candidate] was told the same."
+    )
+    with time_machine.travel(approval, tick=False):
+        services.approve_correction(correction.pk, cast["spoc"])
     public_entry = fresh(public_entry)
     assert public_entry.status == "published"
     assert public_entry.answer == (
         "The average was 19 minutes in 2023. [removed] officers, and [candidate] was told the same."
     )
-    correction = Correction.objects.get(public_entry=public_entry)
-    assert (correction.note, correction.corrected_on, correction.by) == (
+    correction.refresh_from_db()
+    assert (
+        correction.note,
+        correction.corrected_on,
+        correction.by,
+        correction.approved_by,
+        correction.status,
+    ) == (
         "The 2023 figure was corrected from 18 to 19 minutes.",
-        later.date(),
+        approval.date(),
         cast["ce"],
+        cast["spoc"],
+        "approved",
     )
+    # The entry's approval stays the first one's; the history names the correction's approver.
+    assert public_entry.approved_by == cast["ce"]
+    last = public_entry.history.order_by("-history_date", "-history_id").first()
+    assert last.history_user == cast["spoc"]
+    assert last.history_change_reason.startswith(f"Correction by {cast['ce'].get_username()}")
     row = queries.published_entries(election).get()
     assert [(c.note, c.corrected_on) for c in row.corrections.all()] == [
-        (correction.note, later.date())
+        (correction.note, approval.date())
     ]
     # The old answer's redactions are kept, superseded.
     assert PublicRedaction.objects.filter(public_entry=public_entry, superseded=True).exists()
+
+
+def test_a_correction_cannot_be_approved_by_its_writer_even_in_the_database(election, cast, gareth):
+    public_entry = published(election, cast)
+    correction = services.correct(public_entry.pk, "New answer.", "Figure fixed.", cast["spoc"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Correction.objects.filter(pk=correction.pk).update(
+            status="approved", approved_by=cast["spoc"], corrected_on=NOW.date()
+        )
+
+
+def test_a_rejected_correction_changes_nothing_public(election, cast, gareth):
+    public_entry = published(election, cast)
+    answer = fresh(public_entry).answer
+    correction = services.correct(public_entry.pk, "New answer.", "Figure fixed.", cast["spoc"])
+    with pytest.raises(rules.PublishingError, match="waiting for approval"):
+        services.correct(public_entry.pk, "Other answer.", "Other fix.", cast["ce"])
+    with pytest.raises(rules.PublishingError, match="Say why"):
+        services.reject_correction(correction.pk, " ", cast["ce"])
+    services.reject_correction(correction.pk, "The 18 was right.", cast["ce"])
+    correction.refresh_from_db()
+    assert (correction.status, correction.rejected_by, correction.rejected_reason) == (
+        "rejected",
+        cast["ce"],
+        "The 18 was right.",
+    )
+    with pytest.raises(rules.PublishingError, match="no longer waiting"):
+        services.approve_correction(correction.pk, cast["ce"])
+    row = queries.published_entries(election).get()
+    assert (row.answer, list(row.corrections.all())) == (answer, [])
 
 
 def test_a_correction_needs_a_note_and_factual_confirmation_in_the_period(election, cast, gareth):
@@ -585,12 +650,55 @@ def test_a_correction_needs_a_note_and_factual_confirmation_in_the_period(electi
     with pytest.raises(rules.PublishingError, match="correction note"):
         services.correct(public_entry.pk, "New answer.", " ", cast["ce"])
     with time_machine.travel(IN_PERIOD, tick=False):
+        correction = services.correct(public_entry.pk, "New answer.", "Figure fixed.", cast["ce"])
         with pytest.raises(rules.PublishingError, match=r"11\.2, 11\.3"):
-            services.correct(public_entry.pk, "New answer.", "Figure fixed.", cast["ce"])
-        services.correct(
-            public_entry.pk, "New answer.", "Figure fixed.", cast["ce"], factual_confirmed=True
-        )
+            services.approve_correction(correction.pk, cast["spoc"])
+        services.approve_correction(correction.pk, cast["spoc"], factual_confirmed=True)
     assert fresh(public_entry).answer == "New answer."
+    correction.refresh_from_db()
+    assert correction.factual_confirmed is True
+
+
+def test_the_review_page_offers_the_correction_to_a_second_person_only(
+    client, election, cast, gareth
+):
+    public_entry = published(election, cast)
+    url = reverse("publishing:review", args=[public_entry.pk])
+    client.force_login(cast["ce"])
+    response = client.post(
+        reverse("publishing:correct", args=[public_entry.pk]),
+        {
+            "correct-version": fresh(public_entry).version,
+            "correct-answer": "Eight officers; Gareth Llewellyn-Harris was told.",
+            "correct-note": "Fewer words.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "You wrote this correction: someone else must approve it." in page
+    assert 'id="approve-correction"' not in page
+    correction = Correction.objects.get(public_entry=public_entry)
+    # Posting the approval anyway is refused, the correction left waiting.
+    response = client.post(
+        reverse("publishing:approve_correction", args=[public_entry.pk, correction.pk]),
+        {"approve-correction-version": fresh(public_entry).version},
+    )
+    assert response.status_code == 400
+    assert "You wrote this correction" in response.content.decode()
+    correction.refresh_from_db()
+    assert correction.status == "pending"
+    client.force_login(cast["spoc"])
+    page = client.get(url).content.decode()
+    assert 'id="approve-correction"' in page
+    assert "Eight officers; [candidate] was told." in page  # the public preview
+    response = client.post(
+        reverse("publishing:approve_correction", args=[public_entry.pk, correction.pk]),
+        {"approve-correction-version": fresh(public_entry).version},
+    )
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert (correction.status, correction.approved_by) == ("approved", cast["spoc"])
+    assert fresh(public_entry).answer == "Eight officers; [candidate] was told."
 
 
 def test_withdrawal_keeps_a_public_reason(election, cast, gareth):
@@ -617,18 +725,31 @@ def test_a_withdrawn_entry_returns_through_a_correction_and_a_second_approval(
 ):
     public_entry = published(election, cast)
     services.withdraw(public_entry.pk, "It named a small village.", cast["spoc"])
-    services.correct(public_entry.pk, ANSWER, "The village name is removed.", cast["spoc"])
+    correction = services.correct(
+        public_entry.pk, ANSWER, "The village name is removed.", cast["ce"]
+    )
     public_entry = fresh(public_entry)
     assert (public_entry.status, public_entry.approved_by) == ("draft", None)
     # The notice stays public until the corrected entry is published again.
     assert [n.pk for n in queries.withdrawn_notices(election)] == [public_entry.pk]
     services.redact_more(public_entry.pk, "question", "Eden", "Small place", cast["spoc"], None)
     services.submit_for_approval(public_entry.pk, cast["spoc"])
-    services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
+    # The corrector cannot approve their own correction, though someone else prepared it.
+    with pytest.raises(rules.PublishingError, match="You wrote this correction"):
+        services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
+    services.approve_and_publish(public_entry.pk, cast["spoc2"], False, NOW)
     public_entry = fresh(public_entry)
     assert (public_entry.status, public_entry.withdrawn_reason) == ("published", "")
     assert list(queries.withdrawn_notices(election)) == []
-    assert "Eden" not in queries.published_entries(election).get().question
+    row = queries.published_entries(election).get()
+    assert "Eden" not in row.question
+    correction.refresh_from_db()
+    assert (correction.status, correction.approved_by, correction.corrected_on) == (
+        "approved",
+        cast["spoc2"],
+        NOW.date(),
+    )
+    assert [c.note for c in row.corrections.all()] == ["The village name is removed."]
 
 
 # --- permissions --------------------------------------------------------------------------

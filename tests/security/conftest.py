@@ -128,6 +128,17 @@ def _build_world() -> World:
     offer = CandidateOffer.objects.filter(item__election=election).first()
     candidate = Candidate.objects.filter(election=election).order_by("pk").first()
     published = PublicEntry.objects.filter(election=election, status="published").first()
+    # Another published entry with a correction waiting for its second approver (written by
+    # the Chief Executive: the SPOC may approve it).
+    corrected = (
+        PublicEntry.objects.filter(election=election, status="published")
+        .exclude(pk=published.pk)
+        .first()
+    )
+    correction = publishing.correct(
+        corrected.pk, "A corrected answer.", "A figure was corrected.", ce
+    )
+    corrected.refresh_from_db()
     day = election.non_working_days.first()
 
     meeting = (
@@ -152,6 +163,8 @@ def _build_world() -> World:
         "candidate": candidate,
         "public_entry": draft_public,
         "public_entry_published": published,
+        "public_entry_corrected": corrected,
+        "correction": correction,
         "redaction": redaction,
         "non_working_day": day,
     }

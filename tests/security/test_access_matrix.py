@@ -87,6 +87,7 @@ briefings:offer                     200  200  403  403  403  403  200  login den
 briefings:offer_to_all              405  405  405  405  405  405  405  login deny     deny
 briefings:offer_state               405  405  405  405  405  405  405  login deny     deny
 briefings:calendar                  404  404  404  404  404  404  404  404   deny     deny
+briefings:calendar_reset            405  405  405  405  405  405  405  login deny     deny
 publishing:list                     200  200  403  403  403  403  200  login deny     deny
 publishing:prepare                  200  200  404  404  404  404  403  login deny     deny
 publishing:prepare_meeting          200  200  403  403  403  403  403  login deny     deny
@@ -98,6 +99,8 @@ publishing:submit                   405  405  405  405  405  405  405  login den
 publishing:approve                  405  405  405  405  405  405  405  login deny     deny
 publishing:return                   405  405  405  405  405  405  405  login deny     deny
 publishing:correct                  405  405  405  405  405  405  405  login deny     deny
+publishing:approve_correction       405  405  405  405  405  405  405  login deny     deny
+publishing:reject_correction        405  405  405  405  405  405  405  login deny     deny
 publishing:withdraw                 405  405  405  405  405  405  405  login deny     deny
 publishing:runs                     200  200  403  403  403  403  200  login deny     deny
 publishing:publish_now              405  405  405  405  405  405  405  login deny     deny
@@ -128,12 +131,15 @@ briefings:step                      .    .    .    404  404  404  400  login den
 briefings:event_action              .    .    404  404  404  404  403  login deny     deny
 briefings:offer_to_all              .    .    403  403  403  403  403  login deny     deny
 briefings:offer_state               .    .    403  403  403  403  403  login deny     deny
+briefings:calendar_reset            .    .    .    .    .    .    .    login deny     deny
 publishing:redact                   .    .    404  404  404  404  403  login deny     deny
 publishing:restore                  .    .    404  404  404  404  403  login deny     deny
 publishing:submit                   .    .    404  404  404  404  403  login deny     deny
 publishing:approve                  .    .    404  404  404  404  403  login deny     deny
 publishing:return                   .    .    404  404  404  404  403  login deny     deny
 publishing:correct                  .    .    404  404  404  404  403  login deny     deny
+publishing:approve_correction       .    .    404  404  404  404  403  login deny     deny
+publishing:reject_correction        .    .    404  404  404  404  403  login deny     deny
 publishing:withdraw                 .    .    404  404  404  404  403  login deny     deny
 publishing:publish_now              .    .    403  403  403  403  403  login deny     deny
 dataprotection:retention_period     403  .    403  403  403  403  403  login deny     deny
@@ -215,6 +221,11 @@ ARG_BY_URL = {
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
+    "publishing:approve_correction": {
+        "pk": "public_entry_corrected",
+        "correction_pk": "correction",
+    },
+    "publishing:reject_correction": {"pk": "public_entry_corrected", "correction_pk": "correction"},
 }
 ARG_BY_NAMESPACE = {
     ("candidates", "pk"): "candidate",
@@ -398,16 +409,15 @@ def test_theirs_is_shown(world, client):
 def test_the_standing_incumbent_gets_nothing_not_even_the_calendar(world, client):
     """A user linked to a standing candidate is refused every page (matrix column `candidate`)
     and their calendar token shows nothing either (Cumbria protocol 3.4.2)."""
-    from django.core import signing
-
-    from briefings import calendar_feed
+    from briefings import calendar_feed, services
 
     user = world.users["candidate"]
     assert user.groups.exists(), "the demo's incumbent keeps a role group: refused all the same"
-    token = signing.dumps({"u": user.pk}, salt=calendar_feed.SALT)
+    token = calendar_feed.feed_token(user, services.calendar_feed_key(user))
     response = client.get(reverse("briefings:calendar"), {"token": token})
     assert response.status_code == 404
-    staff_token = signing.dumps({"u": world.users["spoc"].pk}, salt=calendar_feed.SALT)
+    spoc = world.users["spoc"]
+    staff_token = calendar_feed.feed_token(spoc, services.calendar_feed_key(spoc))
     response = client.get(reverse("briefings:calendar"), {"token": staff_token})
     assert response.status_code == 200
     assert response.content.startswith(b"BEGIN:VCALENDAR")

@@ -331,6 +331,8 @@ def _drivers() -> dict[str, Driver]:
         kwargs = {"pk": _pk(key)}
         if name == "publishing:restore":
             kwargs["redaction_pk"] = _pk("redaction")
+        if name.endswith("_correction"):
+            kwargs["correction_pk"] = _pk("correction")
         return Driver(_url(name, **kwargs), role, make, good, setup=setup)
 
     def submitted(world: World) -> None:
@@ -484,8 +486,7 @@ def _drivers() -> dict[str, Driver]:
             _url("briefings:event_action", pk=_pk("event"), action=lambda w: "notes"),
             "spoc",
             lambda w: bf.NotesForm(),
-            lambda w: {"notes": SCRIPT},
-            refusal="redirect",
+            lambda w: {"notes": SCRIPT, **_version("event")(w)},
             stored=_of("event", "notes"),
         ),
         "dataprotection.forms.RetentionPeriodForm": Driver(
@@ -556,7 +557,22 @@ def _drivers() -> dict[str, Driver]:
             key="public_entry_published",
             answer=SCRIPT,
             note=IMG,
+        ),
+        "publishing.forms.ApproveCorrectionForm": review(
+            "publishing:approve_correction",
+            pf.ApproveCorrectionForm,
+            "spoc",
+            "approve-correction",
+            key="public_entry_corrected",
             factual_confirmed="on",
+        ),
+        "publishing.forms.RejectCorrectionForm": review(
+            "publishing:reject_correction",
+            pf.RejectCorrectionForm,
+            "spoc",
+            "reject-correction",
+            key="public_entry_corrected",
+            reason=SCRIPT,
         ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",
