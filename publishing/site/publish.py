@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -42,6 +42,7 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
 from publishing.site import pages, scan
+from publishing.site.health import HEARTBEAT_STALE, Heartbeat
 from publishing.site.target import (
     MANIFEST,
     LocalTarget,
@@ -57,8 +58,9 @@ Status = PublishRun.Status
 
 # A queued run is re-enqueued by the beat after this long (the broker was down at commit).
 QUEUED_GRACE = timedelta(minutes=2)
-# A running run whose progress has not moved for this long lost its worker.
-STALE_AFTER = timedelta(minutes=15)
+# A running run not heard from for this long lost its worker: its heartbeat (health.py)
+# touches progress_at every few seconds, whatever the run is doing.
+STALE_AFTER = HEARTBEAT_STALE
 MAX_ATTEMPTS = 5
 PROGRESS_EVERY = 250  # files between two progress updates
 
@@ -163,8 +165,8 @@ def schedule_publish(election_id: int, *, by=None, now: datetime | None = None) 
 def requeue_publish_runs(*, now: datetime | None = None) -> int:
     """Re-enqueue what the broker or a worker lost; return how many runs were enqueued.
 
-    Picks queued runs older than QUEUED_GRACE, and running runs whose progress has not moved
-    for STALE_AFTER (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
+    Picks queued runs older than QUEUED_GRACE, and running runs whose heartbeat has stopped
+    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
     conditional, so enqueueing a run twice is harmless.
     """
     now = now or timezone.now()
@@ -174,8 +176,14 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
         finished_at=now,
         reason="The worker stopped while rendering, too many times; nothing was switched.",
     )
-    stale.update(status=Status.QUEUED, progress="The worker stopped; trying again")
-    picked = PublishRun.objects.filter(status=Status.QUEUED, created_at__lt=now - QUEUED_GRACE)
+    handed_on = list(stale.values_list("pk", flat=True))
+    stale.filter(pk__in=handed_on).update(
+        status=Status.QUEUED, progress="The worker stopped; trying again"
+    )
+    # Queued at least QUEUED_GRACE ago (the broker lost them), or just taken from a dead worker.
+    picked = PublishRun.objects.filter(status=Status.QUEUED).filter(
+        Q(created_at__lt=now - QUEUED_GRACE) | Q(pk__in=handed_on)
+    )
     enqueued = 0
     for run_id in picked.order_by("created_at", "pk").values_list("pk", flat=True):
         try:
@@ -261,7 +269,8 @@ def run_publish(run_id: int) -> str:
         return "skipped"
     run = PublishRun.objects.select_related("election").get(pk=run_id)
     try:
-        result = publish_site(run.election, run=run, slow="defer")
+        with Heartbeat(run.pk):
+            result = publish_site(run.election, run=run, slow="defer")
     except OSError as error:
         what = f"{type(error).__name__}: {error.strerror or 'storage error'}"
         if run.attempts >= MAX_ATTEMPTS:
@@ -440,7 +449,8 @@ def publish_site(
         # Called directly (the command, the demo): record the run, and its failure too.
         run = _start_run(election, now)
         try:
-            return _publish(election, run, None, now, slow, prerendered or {})
+            with Heartbeat(run.pk):
+                return _publish(election, run, None, now, slow, prerendered or {})
         except Exception as error:
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
@@ -610,9 +620,9 @@ def _publish(
 # --- slow files: the whole-register PDF in a step of its own -----------------------------------
 
 SLOW_WAIT = timedelta(minutes=3)  # how long the slow step waits for a running run to end
-# One render of the slow files at a time per election: the PDF of 10,000 entries takes
-# WeasyPrint many minutes and gigabytes; a worker killed mid-render frees the lock after this.
-SLOW_LOCK = timedelta(hours=1)
+# One render of the slow files at a time per election. The lock is renewed by the step's
+# heartbeat, so a worker killed mid-render frees it after this, not after the whole render.
+SLOW_LOCK = timedelta(minutes=1)
 
 
 def _readings(path: str, content: bytes) -> list[str]:
@@ -686,8 +696,10 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
             return "already rendering"
     except Exception:  # the cache (Redis) is down: render anyway, at worst twice
         logger.warning("No cache lock for the register PDF of election %s", election_id)
+    timeout = int(SLOW_LOCK.total_seconds())
     try:
-        return _publish_slow_files(election_id, now)
+        with Heartbeat(None, also=lambda: cache.touch(lock, timeout)):
+            return _publish_slow_files(election_id, now)
     finally:
         with contextlib.suppress(Exception):
             cache.delete(lock)
