@@ -113,7 +113,9 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
         .filter(_runs_for(changed_at))
         .order_by("-created_at", "-pk")[:20]
     )
-    if any(r.status == Status.PUBLISHED and (r.started_at or r.created_at) >= changed_at for r in runs):
+    if any(
+        r.status == Status.PUBLISHED and (r.started_at or r.created_at) >= changed_at for r in runs
+    ):
         return SiteState("live", str(_("On the public election page.")))
     for run in runs:
         if is_stale(run, now):
@@ -159,9 +161,7 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
             ),
         )
     if latest is not None:
-        return SiteState(
-            "publishing", str(_("Being published: the public page is being updated."))
-        )
+        return SiteState("publishing", str(_("Being published: the public page is being updated.")))
     if changed_at < now - QUEUED_DELAYED:
         return SiteState(
             "delayed",

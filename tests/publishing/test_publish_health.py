@@ -42,9 +42,8 @@ def _page_state(client, user, public_entry) -> tuple[str, str]:
     client.force_login(user)
     page = client.get(reverse("publishing:review", args=[public_entry.pk]))
     assert page.status_code == 200
-    found = re.search(
-        r'<p[^>]*id="public-page-state" data-state="([a-z-]+)">(.*?)</p>', page.content.decode(), re.S
-    )
+    pattern = r'<p[^>]*id="public-page-state" data-state="([a-z-]+)">(.*?)</p>'
+    found = re.search(pattern, page.content.decode(), re.S)
     assert found is not None, "the review page says nothing about the public page"
     text = html.unescape(re.sub(r"<[^>]+>", " ", found.group(2)))
     return found.group(1), " ".join(text.split())
