@@ -20,8 +20,8 @@ if it is distinctive: four letters or more, not an ordinary word (COMMON_WORDS) 
 the site's own templates use. Phone numbers are compared by digits (+44 and spacing ignored),
 postcodes without spaces. Each file is read in every form a reader could see it: as stored, as
 HTML text (entities decoded, tags removed), as JSON strings, as unfolded iCalendar text, and,
-for a PDF, its strings and metadata plus the text recovered from its fonts' ToUnicode maps
-(WeasyPrint writes glyph numbers, not letters); the HTML a PDF is made from is read as well.
+for a PDF, its pages' text, every string of its objects and its XMP metadata (pdftext.py,
+with pypdf); the HTML a PDF is made from is read as well.
 
 A finding says which kind of identifier and in which file. The value itself is never kept: it
 must not reach a log, a run's reason or an e-mail.
@@ -34,10 +34,11 @@ import html
 import json
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from publishing.site.pdftext import pdf_texts
 
 _WORD = re.compile(r"\w+")
 _POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])")
@@ -332,150 +333,6 @@ def readings(path: str, data: bytes) -> list[str]:
         with contextlib.suppress(ValueError):  # not JSON: read as text above
             out.append("\n".join(_json_strings(json.loads(text))))
     return list(dict.fromkeys(out))  # each distinct reading once
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-_TEXT_OP = re.compile(rb"(\[(?:[^\]\\]|\\.)*\]|<[0-9A-Fa-f\s]*>|\((?:[^()\\]|\\.)*\))\s*T[Jj]")
-
-
-def _is_textual(chunk: bytes) -> bool:
-    sample = chunk[:4096]
-    printable = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
-    return not sample or printable >= 0.9 * len(sample)
-
-
-def _inflate(data: bytes) -> list[bytes]:
-    """Return every stream of a PDF, inflated where it is Flate-compressed (WeasyPrint packs
-    most objects, metadata included, into compressed object streams)."""
-    out = []
-    for m in _STREAM.finditer(data):
-        raw = m.group(1)
-        try:
-            out.append(zlib.decompressobj().decompress(raw))
-        except zlib.error:
-            out.append(raw)
-    return out
-
-
-def _unescape_literal(body: bytes) -> bytes:
-    escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def one(m: re.Match[bytes]) -> bytes:
-        s = m.group(1)
-        if s[:1] in b"01234567":
-            return bytes([int(s, 8) & 0xFF])
-        if s in (b"\n", b"\r", b"\r\n"):
-            return b""
-        return escapes.get(s, s)
-
-    return re.sub(rb"\\([0-7]{1,3}|\r\n|.)", one, body, flags=re.S)
-
-
-def _decode_pdf_string(raw: bytes) -> str:
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", "replace")
-    return raw.decode("latin-1")
-
-
-def _pdf_strings(chunk: bytes) -> Iterator[str]:
-    """Yield the literal and hex strings of a PDF chunk, decoded (titles, outlines, alt text,
-    link addresses, metadata)."""
-    for m in re.finditer(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)", chunk, re.S):
-        yield _decode_pdf_string(_unescape_literal(m.group(1)))
-    for m in _HEX.finditer(chunk):
-        hexdigits = re.sub(rb"\s", b"", m.group(1))
-        if len(hexdigits) % 2:
-            hexdigits += b"0"
-        try:
-            yield _decode_pdf_string(bytes.fromhex(hexdigits.decode()))
-        except ValueError:
-            continue
-
-
-def _to_unicode_maps(chunks: list[bytes]) -> list[tuple[int, dict[bytes, str]]]:
-    """Return each ToUnicode CMap as (code length in bytes, code -> text)."""
-    maps = []
-    for chunk in chunks:
-        if b"begincmap" not in chunk:
-            continue
-        table: dict[bytes, str] = {}
-        width = 2
-        for block in _BFCHAR.findall(chunk):
-            values = [bytes.fromhex(h.decode()) for h in re.findall(rb"<([0-9A-Fa-f]+)>", block)]
-            for src, dst in zip(values[::2], values[1::2], strict=False):
-                table[src] = dst.decode("utf-16-be", "replace")
-                width = len(src)
-        for block in _BFRANGE.findall(chunk):
-            for lo, hi, dst in re.findall(
-                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])", block
-            ):
-                width = len(lo) // 2
-                start, end = int(lo, 16), int(hi, 16)
-                if dst.startswith(b"["):
-                    targets = [bytes.fromhex(h.decode()) for h in re.findall(rb"<(\w+)>", dst)]
-                else:
-                    first = int(dst[1:-1], 16)
-                    targets = [
-                        (first + i).to_bytes(len(dst[1:-1]) // 2, "big")
-                        for i in range(end - start + 1)
-                    ]
-                for i, target in enumerate(targets[: end - start + 1]):
-                    table[(start + i).to_bytes(width, "big")] = target.decode(
-                        "utf-16-be", "replace"
-                    )
-        if table:
-            maps.append((width, table))
-    return maps
-
-
-def _glyph_runs(chunk: bytes) -> list[list[bytes]]:
-    """Return the glyph codes of each text-showing operator (Tj, TJ) of a content stream."""
-    runs = []
-    for m in _TEXT_OP.finditer(chunk):
-        operand = m.group(1)
-        parts = []
-        for hexm in _HEX.finditer(operand):
-            hexdigits = re.sub(rb"\s", b"", hexm.group(1))
-            if len(hexdigits) % 2 == 0:
-                parts.append(bytes.fromhex(hexdigits.decode()))
-        for lit in re.finditer(rb"\(((?:[^()\\]|\\.)*)\)", operand, re.S):
-            parts.append(_unescape_literal(lit.group(1)))
-        runs.append(parts)
-    return runs
-
-
-def pdf_texts(data: bytes) -> list[str]:
-    """Return what can be read from a PDF: its strings and inflated streams (metadata, XMP,
-    outlines, link addresses) and its text, decoded through each font's ToUnicode map.
-
-    Which font a run uses is not tracked: every run is decoded with every map. A wrong map
-    gives gibberish, which matches nothing; the right one gives the text.
-    """
-    # The file's own syntax (streams cut out), and each inflated stream that is PDF syntax or
-    # text; font programs (binary) are skipped: their bytes only make noise.
-    chunks = [_STREAM.sub(b"stream endstream", data)]
-    chunks += [chunk for chunk in _inflate(data) if _is_textual(chunk)]
-    out = ["\n".join(_pdf_strings(chunk)) for chunk in chunks]
-    out += [chunk.decode("utf-8", "replace") for chunk in chunks[1:] if b"<x:xmpmeta" in chunk]
-    runs = [run for chunk in chunks[1:] if b"T" in chunk for run in _glyph_runs(chunk)]
-    for width, table in _to_unicode_maps(chunks):
-        decoded = [
-            "".join(
-                "".join(
-                    table.get(part[i : i + width], "\ufffd") for i in range(0, len(part), width)
-                )
-                for part in run
-            )
-            for run in runs
-        ]
-        # Runs on one line may split a word (a bold part) or not (the next line): read both.
-        out += ["".join(decoded), " ".join(decoded)]
-    return out
 
 
 # --- matching ------------------------------------------------------------------------------------
