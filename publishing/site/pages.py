@@ -751,9 +751,33 @@ def _tag(data: SiteData, what: str) -> str:
     return f"tag:{domain},{data.contacts['poll_date']:%Y}:{data.contacts['prefix']}/{what}"
 
 
+FEED_ITEMS = 100  # a feed carries the latest changes; the whole register is in CSV and JSON
+
+
+def _feed_items(data: SiteData) -> tuple[list[dict], list[dict]]:
+    """Return the entries and withdrawal notices the feed carries: the FEED_ITEMS latest by
+    when they were last published, corrected or withdrawn, so the feed's size (and the bytes
+    an approval changes in it) does not grow with the register."""
+
+    def updated(e: dict) -> datetime:
+        corrected = [
+            datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
+        ]
+        return max([e["published_at"], *corrected])
+
+    items = [(updated(e), e["reference"], "entry", e) for e in data.entries if e["published_at"]]
+    items += [(n["withdrawn_at"], n["reference"], "notice", n) for n in data.withdrawn]
+    latest = sorted(items, key=lambda i: (i[0], i[1]))[-FEED_ITEMS:]
+    return (
+        [i[3] for i in latest if i[2] == "entry"],
+        [i[3] for i in latest if i[2] == "notice"],
+    )
+
+
 def render_atom(data: SiteData) -> bytes:
-    """Return feed.atom (django.utils.feedgenerator.Atom1Feed): one item per published entry,
-    updated by its corrections, and one per withdrawal notice."""
+    """Return feed.atom (django.utils.feedgenerator.Atom1Feed): the FEED_ITEMS latest changes,
+    one item per published entry, updated by its corrections, and one per withdrawal notice."""
+    entries, withdrawn = _feed_items(data)
     feed = Atom1Feed(
         title=f"{data.contacts['office_name']}: election information",
         link="index.html",
@@ -763,7 +787,7 @@ def render_atom(data: SiteData) -> bytes:
         author_name=data.contacts["office_name"],
         feed_guid=_tag(data, "feed"),
     )
-    for e in sorted(data.entries, key=lambda e: (e["published_at"], e["reference"])):
+    for e in sorted(entries, key=lambda e: (e["published_at"], e["reference"])):
         corrected = [
             datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
         ]
@@ -779,7 +803,7 @@ def render_atom(data: SiteData) -> bytes:
             updateddate=max([e["published_at"], *corrected]),
             categories=[e["kind_label"]],
         )
-    for n in data.withdrawn:
+    for n in withdrawn:
         feed.add_item(
             title=f"{n['reference']}: withdrawn",
             link=n["path"],
@@ -940,7 +964,11 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
             digest(SITE_FORMAT, everything),
             lambda: render_search_index(data),
         ),
-        Output("feed.atom", digest(SITE_FORMAT, everything), lambda: render_atom(data)),
+        Output(
+            "feed.atom",
+            digest(SITE_FORMAT, data.chrome, _feed_items(data)),
+            lambda: render_atom(data),
+        ),
         Output(
             "key-dates.ics",
             digest(SITE_FORMAT, data.contacts, data.key_dates, data.events),

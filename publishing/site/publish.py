@@ -409,6 +409,34 @@ def _carried_check(
     return None, summary
 
 
+@dataclass(frozen=True)
+class ChangedTexts:
+    new: list[str]  # per reading, the part not in the live version's file, with context
+    whole: list[str]  # every reading in full
+
+
+def _changed_texts(
+    target, version: str, path: str, old: dict, content: bytes, checker: scan.Scanner
+) -> ChangedTexts | None:
+    """Return what a rendered file adds to the live version's file at `path`, reading by
+    reading (scan.changed_region), or None to check it in full: the live file cannot be read
+    or is not, byte for byte, the one that was checked."""
+    try:
+        previous = target.read(version, path)
+    except (OSError, TargetError):
+        return None
+    if _sha(previous) != old.get("sha256"):
+        return None
+    before = scan.labelled_readings(path, previous)
+    now = scan.labelled_readings(path, content)
+    context = checker.max_words + 2
+    new = [
+        scan.changed_region(text, before[label], context) if label in before else text
+        for label, text in now.items()
+    ]
+    return ChangedTexts(new=[t for t in new if t], whole=list(dict.fromkeys(now.values())))
+
+
 def version_name(now: datetime, run: PublishRun) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
 
@@ -535,7 +563,17 @@ def _publish(
             continue
         summarise = not carried or known is None
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
-        if output.asset is None or digest != output.key:
+        changed = None
+        if not carried and old and known is not None and not output.path.endswith(".pdf"):
+            changed = _changed_texts(target, previous_version, output.path, old, content, checker)
+        if changed is not None and (output.asset is None or digest != output.key):
+            # Only what changed since the live version (which was checked) against every
+            # identifier; the whole file against those recorded since, if any could be there.
+            result.findings += checker.scan(output.path, changed.new)
+            summary.add(changed.new)
+            if carried_checker is not None:
+                result.findings += carried_checker.scan(output.path, changed.whole)
+        elif output.asset is None or digest != output.key:
             texts = ready.readings if ready and ready.content is content else None
             texts = texts or _readings(output.path, content)
             result.findings += check.scan(output.path, texts)

@@ -316,23 +316,86 @@ def _json_strings(value: object) -> Iterator[str]:
             yield from _json_strings(v)
 
 
+def labelled_readings(path: str, data: bytes) -> dict[str, str]:
+    """Return the texts a reader could get from the file at `path` (not a PDF), each under the
+    name of the way it is read ("text", "html-text", "json-strings" ...)."""
+    text = data.decode("utf-8", "replace")
+    unescaped = html.unescape(text)  # attributes (links) included
+    out = {"text": unescaped}
+    if "<" in text:  # markup: the text as read, a word split by a tag or not
+        out["html-joined"] = html.unescape(_TAG.sub("", text))
+        out["html-spaced"] = html.unescape(_TAG.sub(" ", text))
+    if "%" in text:
+        out["unquoted"] = unquote(unescaped)
+    if path.endswith(".ics"):
+        out["ics"] = _ics_text(text)
+    if path.endswith(".json"):
+        with contextlib.suppress(ValueError):  # not JSON: read as text above
+            out["json-strings"] = "\n".join(_json_strings(json.loads(text)))
+    return out
+
+
 def readings(path: str, data: bytes) -> list[str]:
     """Return the texts a reader could get from the file at `path`."""
     if path.endswith(".pdf"):
         return pdf_texts(data)
-    text = data.decode("utf-8", "replace")
-    unescaped = html.unescape(text)  # attributes (links) included
-    out = [unescaped]
-    if "<" in text:  # markup: the text as read, a word split by a tag or not
-        out += [html.unescape(_TAG.sub("", text)), html.unescape(_TAG.sub(" ", text))]
-    if "%" in text:
-        out.append(unquote(unescaped))
-    if path.endswith(".ics"):
-        out.append(_ics_text(text))
-    if path.endswith(".json"):
-        with contextlib.suppress(ValueError):  # not JSON: read as text above
-            out.append("\n".join(_json_strings(json.loads(text))))
-    return list(dict.fromkeys(out))  # each distinct reading once
+    return list(dict.fromkeys(labelled_readings(path, data).values()))  # each distinct once
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Return the length of the longest common prefix of `a` and `b` (binary search over
+    slices: each comparison is a memcmp, so a few megabytes take milliseconds)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _words_back(text: str, end: int, words: int) -> int:
+    """Return where to start so that text[start:end] holds at least `words` whole words before
+    `end` (or the start of the text), at the start of a line."""
+    start = end
+    while start > 0 and len(_WORD.findall(text, start, end)) < words:
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
+
+
+def _words_ahead(text: str, start: int, words: int) -> int:
+    end = start
+    while end < len(text) and len(_WORD.findall(text, start, end)) < words:
+        found = text.find("\n", end + 1)
+        end = len(text) if found < 0 else found
+    return end
+
+
+def changed_region(new: str, old: str, context_words: int) -> str:
+    """Return the part of `new` that is not in `old`: the lines between their longest common
+    prefix and suffix of whole lines, with `context_words` words of the unchanged text on each
+    side, so an identifier of up to `context_words` + 1 words that overlaps the change, or
+    spans where two unchanged parts now meet, lies wholly inside what is returned. "" if
+    `new` equals `old`.
+
+    The unchanged prefix and suffix are `old`'s own text, in the same order, so whatever they
+    hold was found (or not) when `old` was checked. Line ends separate words, and no phone
+    number or postcode is matched across one, so cutting at lines cuts no identifier.
+    """
+    if new == old:
+        return ""
+    prefix = _common_prefix(new, old)
+    prefix = new.rfind("\n", 0, prefix) + 1  # back to the start of a line
+    room = min(len(new), len(old)) - prefix
+    suffix = _common_prefix(new[::-1][:room], old[::-1][:room])
+    end = len(new) - suffix
+    if end < len(new):  # forward to the end of a line
+        cut = new.find("\n", end)
+        end = len(new) if cut < 0 else cut
+    start = _words_back(new, prefix, context_words)
+    end = _words_ahead(new, end, context_words)
+    return new[start:end]
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -354,6 +417,10 @@ class Scanner:
                 self.by_postcode.setdefault(ident.postcode, ident)
         self.digit_lengths = sorted({len(d) for d in self.by_digits})
         self.first_words = frozenset(self.by_first)
+        # The most words an identifier has: how much context a changed region needs.
+        self.max_words = max(
+            (len(i.tokens) for ids in self.by_first.values() for i in ids), default=1
+        )
 
     def kinds_in(self, text: str) -> set[str]:
         """Return the kinds of identifier that occur in `text`."""
