@@ -409,6 +409,18 @@ def _carried_check(
     return None, summary
 
 
+def _unchanged_since_written(dest: Path, old: dict) -> bool:
+    """Return True if `dest`, carried from the live version (a hard link: the same file), still
+    has the size and modification time recorded when it was written, so it need not be read
+    and hashed again. Anything else (a copy, a storage other than a local folder, a file
+    touched since) is read and compared with its recorded SHA-256 instead."""
+    mtime = old.get("mtime_ns")
+    if mtime is None:
+        return False
+    stat = dest.stat()
+    return stat.st_size == old.get("size") and stat.st_mtime_ns == mtime
+
+
 @dataclass(frozen=True)
 class ChangedTexts:
     new: list[str]  # per reading, the part not in the live version's file, with context
@@ -532,15 +544,18 @@ def _publish(
         content, carried = None, False
         if old and old.get("key") == output.key:
             target.carry(previous_version, output.path, dest)
-            content = dest.read_bytes()
-            if _sha(content) == old["sha256"]:
-                result.carried.append(output.path)
+            if _unchanged_since_written(dest, old):
                 carried = True
-            else:  # changed since it was written: never trust it, render it again
-                dest.unlink()
-                content = None
+            else:
+                content = dest.read_bytes()
+                carried = _sha(content) == old["sha256"]
+                if not carried:  # changed since it was written: never trust it, render it again
+                    dest.unlink()
+                    content = None
+            if carried:
+                result.carried.append(output.path)
         key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
-        if content is None and output.slow and slow == "defer":
+        if content is None and not carried and output.slow and slow == "defer":
             if ready is not None and ready.key == output.key:
                 content = ready.content
                 source_html = (lambda html=ready.source_html: html) if ready.source_html else None
@@ -549,18 +564,28 @@ def _publish(
                 result.slow_pending.append(output.path)
             dest.write_bytes(content)
             result.rendered.append(output.path)
-        if content is None:
+        if content is None and not carried:
             content = output.render()
             dest.write_bytes(content)
             result.rendered.append(output.path)
-        digest = _sha(content)
-        files[output.path] = {"sha256": digest, "key": key, "size": len(content)}
+        if carried:  # the live version's file itself (one inode): its recorded digest
+            digest, size = old["sha256"], old["size"]
+        else:
+            digest, size = _sha(content), len(content)
+        files[output.path] = {
+            "sha256": digest,
+            "key": key,
+            "size": size,
+            "mtime_ns": dest.stat().st_mtime_ns,
+        }
         if old is None or old.get("sha256") != digest:
             result.changed += 1
         # A carried file is the live version's, byte for byte: see _carried_check.
         check = carried_checker if carried else checker
         if check is None:
             continue
+        if content is None:
+            content = dest.read_bytes()
         summarise = not carried or known is None
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
         changed = None
