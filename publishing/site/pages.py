@@ -254,6 +254,17 @@ def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
     }
 
 
+def _with_digests(rows: list[dict]) -> list[dict]:
+    """Give each row its "digest": of everything in it, with translatable labels as their
+    source text (each page's key holds its language's catalogue), computed once per run and
+    used by every key the row is part of (its pages in each language, the whole-register
+    files) instead of serialising the row again for each."""
+    with translation.override(None):
+        for row in rows:
+            row["digest"] = digest(row)
+    return rows
+
+
 def _withdrawn(row: PublicEntry) -> dict:
     return {
         "reference": row.reference,
@@ -322,8 +333,8 @@ def load(election: Election) -> SiteData:
         PublicEntry.AnsweringBody.FIRE: election.fire_service_name
         or _("The fire and rescue service"),
     }
-    entries = [_entry(row, bodies) for row in queries.published_entries(election)]
-    withdrawn = [_withdrawn(row) for row in queries.withdrawn_notices(election)]
+    entries = _with_digests([_entry(row, bodies) for row in queries.published_entries(election)])
+    withdrawn = _with_digests([_withdrawn(row) for row in queries.withdrawn_notices(election)])
     materials = [
         {"title": m.title, "topic": m.topic, "url": m.url, "summary": m.summary}
         for m in queries.published_materials(election)
@@ -417,7 +428,8 @@ def _html(path: str, template: str, data: SiteData, section: str, key_parts, **c
     per language (translation.override), so no page builder needs to know about languages.
     The key holds the language and its catalogue, so a new translation renders again."""
     languages = site_languages()
-    language = next(lang for lang in languages if lang.code == translation.get_language())
+    active = translation.get_language()
+    language = next(lang for lang in languages if lang.code == active)
     return Output(
         path=language.prefix + path,
         key=digest(data.chrome, catalogue_key(language.code), template, key_parts),
@@ -586,10 +598,19 @@ def _summary_key(row: dict) -> list:
 def _entry_pages(data: SiteData) -> list[Output]:
     outputs = []
     for row in data.entries:
-        outputs.append(_html(row["path"], "public/entry.html", data, "entry", row, entry=row))
+        outputs.append(
+            _html(row["path"], "public/entry.html", data, "entry", row["digest"], entry=row)
+        )
     for row in data.withdrawn:
         outputs.append(
-            _html(row["path"], "public/withdrawn_entry.html", data, "entry", row, notice=row)
+            _html(
+                row["path"],
+                "public/withdrawn_entry.html",
+                data,
+                "entry",
+                row["digest"],
+                notice=row,
+            )
         )
     return outputs
 
@@ -946,7 +967,12 @@ def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
 
 
 def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
-    everything = digest(data.chrome, data.entries, data.withdrawn)
+    everything = digest(
+        data.chrome,
+        catalogue_key(settings.LANGUAGE_CODE),
+        [e["digest"] for e in data.entries],
+        [n["digest"] for n in data.withdrawn],
+    )
     html_for_pdf = None
 
     def source() -> str:
