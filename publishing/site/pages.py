@@ -929,6 +929,138 @@ def pending_pdf_html(data: SiteData) -> str:
         )
 
 
+# A register larger than this is published as an index PDF (register.pdf) and parts, one per
+# topic (a larger topic in several, in reference order): an approval re-renders the part its
+# answer falls in and the index, and WeasyPrint's memory is bounded by a part's size.
+PDF_PART_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """One part of the register's PDF: `path` in the site, a title, and the rows it holds."""
+
+    path: str
+    title: str
+    register: list[dict]
+    notes: list[dict]
+
+    @property
+    def rows(self) -> list[dict]:
+        return self.register or self.notes
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first(self) -> str:
+        return self.rows[0]["reference"]
+
+    @property
+    def last(self) -> str:
+        return self.rows[-1]["reference"]
+
+
+def _chunks(rows: list[dict]) -> list[list[dict]]:
+    return [rows[i : i + PDF_PART_SIZE] for i in range(0, len(rows), PDF_PART_SIZE)]
+
+
+def pdf_parts(data: SiteData) -> list[PdfPart] | None:
+    """Return the parts of the register's PDF, or None while the register (answers and notes)
+    fits in one (then register.pdf holds it all, as pdf_html)."""
+    if len(data.register) + len(data.notes) <= PDF_PART_SIZE:
+        return None
+    parts = []
+    for topic in data.topics:
+        chunks = _chunks(topic.rows)
+        for number, rows in enumerate(chunks, start=1):
+            title = topic.name if len(chunks) == 1 else f"{topic.name} ({number}/{len(chunks)})"
+            parts.append(PdfPart(f"pdf/{topic.slug}-{number}.pdf", title, rows, []))
+    chunks = _chunks(data.notes)
+    for number, rows in enumerate(chunks, start=1):
+        with translation.override(settings.LANGUAGE_CODE):
+            name = str(_("Notes of meetings and briefings"))
+        title = name if len(chunks) == 1 else f"{name} ({number}/{len(chunks)})"
+        parts.append(PdfPart(f"pdf/notes-{number}.pdf", title, [], rows))
+    return parts
+
+
+def part_html(data: SiteData, part: PdfPart) -> str:
+    """Return the HTML one part of the register's PDF is made from (scanned for leaks too)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "public/register_pdf.html",
+            {
+                "site": data.contacts,
+                "part": part,
+                "register": part.register,
+                "notes": part.notes,
+                "withdrawn": [],
+                "title": _("Register of answers: %(office)s") % {"office": part.title},
+            },
+        )
+
+
+def index_html(data: SiteData, parts: list[PdfPart]) -> str:
+    """Return the HTML of register.pdf when the register is in parts: the list of parts (with
+    links) and the withdrawal notices."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "public/register_pdf_index.html",
+            {
+                "site": data.contacts,
+                "parts": parts,
+                "withdrawn": data.withdrawn,
+                "title": _("Register of answers: %(office)s")
+                % {"office": data.contacts["office_name"]},
+            },
+        )
+
+
+def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
+    """Return the register's PDF: one file while it fits in one part, else the index and the
+    parts (pdf_parts), each a slow file with its own key (what it shows), so an approval
+    makes only its part and the index due."""
+
+    def slow(path: str, key: str, html: Callable[[], str]) -> Output:
+        made: list[str] = []
+
+        def source() -> str:
+            if not made:
+                made.append(html())
+            return made[0]
+
+        return Output(
+            path,
+            key,
+            lambda: render_pdf(source()),
+            source_html=source,
+            slow=True,
+            pending=lambda: render_pdf(pending_pdf_html(data)),
+        )
+
+    parts = pdf_parts(data)
+    if parts is None:
+        return [slow("register.pdf", digest(SITE_FORMAT, everything), lambda: pdf_html(data))]
+    base = [SITE_FORMAT, data.chrome, catalogue_key(settings.LANGUAGE_CODE)]
+    outputs = [
+        slow(
+            "register.pdf",
+            digest(
+                *base,
+                "index",
+                [(p.path, p.title, p.count, p.first, p.last) for p in parts],
+                [n["digest"] for n in data.withdrawn],
+            ),
+            lambda: index_html(data, parts),
+        )
+    ]
+    for part in parts:
+        key = digest(*base, "part", part.path, part.title, [r["digest"] for r in part.rows])
+        outputs.append(slow(part.path, key, lambda part=part: part_html(data, part)))
+    return outputs
+
+
 def render_pdf(html: str) -> bytes:
     """Return the register as a tagged PDF/UA-1 (WeasyPrint, A4, en-GB, titled)."""
     from weasyprint import HTML
@@ -973,14 +1105,6 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
         [e["digest"] for e in data.entries],
         [n["digest"] for n in data.withdrawn],
     )
-    html_for_pdf = None
-
-    def source() -> str:
-        nonlocal html_for_pdf
-        if html_for_pdf is None:
-            html_for_pdf = pdf_html(data)
-        return html_for_pdf
-
     return [
         *_every_language(data),
         Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
@@ -1000,13 +1124,6 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
             digest(SITE_FORMAT, data.contacts, data.key_dates, data.events),
             lambda: render_ics(data, now),
         ),
-        Output(
-            "register.pdf",
-            digest(SITE_FORMAT, everything),
-            lambda: render_pdf(source()),
-            source_html=source,
-            slow=True,
-            pending=lambda: render_pdf(pending_pdf_html(data)),
-        ),
+        *_pdf_outputs(data, everything),
         *_assets(),
     ]
