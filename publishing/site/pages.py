@@ -1022,6 +1022,13 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
     parts (pdf_parts), each a slow file with its own key (what it shows), so an approval
     makes only its part and the index due."""
 
+    stand_in: list[bytes] = []  # the same for every part: rendered once per run
+
+    def pending() -> bytes:
+        if not stand_in:
+            stand_in.append(render_pdf(pending_pdf_html(data)))
+        return stand_in[0]
+
     def slow(path: str, key: str, html: Callable[[], str]) -> Output:
         made: list[str] = []
 
@@ -1036,7 +1043,7 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
             lambda: render_pdf(source()),
             source_html=source,
             slow=True,
-            pending=lambda: render_pdf(pending_pdf_html(data)),
+            pending=pending,
         )
 
     parts = pdf_parts(data)
