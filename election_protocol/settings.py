@@ -372,11 +372,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
     # The public site's safety net (issue 5): re-enqueue publish runs still QUEUED two minutes
-    # on (the broker was down when they were scheduled) and RUNNING ones whose worker died.
+    # on (the broker was down when they were scheduled) and RUNNING ones whose worker died
+    # (their heartbeat stopped 30 s ago: publishing.site.health). Every 30 s, so a killed
+    # worker's run is taken over within a minute; two indexed queries when there is nothing.
     "requeue-publish-runs": {
         "task": "publishing.task_requeue_publish_runs",
-        "schedule": 120.0,
-        "options": {"expires": 110},
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     # Booking letters' safety net (issue 17): re-enqueue letters recorded by the booking funnel
     # whose rendering task the broker lost (down at commit). Idempotent, like the outbox's.

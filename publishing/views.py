@@ -249,6 +249,7 @@ def _render_review(
 
     context = {
         "public_entry": public_entry,
+        "site_state": _site_state(public_entry),
         "fields": _fields(public_entry, redactions),
         "redactions": redactions,
         "corrections": public_entry.corrections.select_related(
@@ -298,6 +299,21 @@ def _render_review(
         if id(form) not in shown
     ]
     return render(request, "publishing/review.html", context, status=status)
+
+
+def _site_state(public_entry: PublicEntry):
+    """Whether the entry's last public change (approval, correction, withdrawal) is on the
+    public page yet, or publishing is delayed (publishing.site.health.site_state)."""
+    from publishing.site.health import site_state
+
+    if public_entry.status not in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
+        return None
+    moments = [public_entry.approved_at, public_entry.withdrawn_at]
+    moments += [c.at for c in public_entry.corrections.all()]
+    changed_at = max((m for m in moments if m is not None), default=None)
+    if changed_at is None:
+        return None
+    return site_state(public_entry.election_id, changed_at)
 
 
 def review(request: HttpRequest, pk: int) -> HttpResponse:

@@ -254,6 +254,17 @@ def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
     }
 
 
+def _with_digests(rows: list[dict]) -> list[dict]:
+    """Give each row its "digest": of everything in it, with translatable labels as their
+    source text (each page's key holds its language's catalogue), computed once per run and
+    used by every key the row is part of (its pages in each language, the whole-register
+    files) instead of serialising the row again for each."""
+    with translation.override(None):
+        for row in rows:
+            row["digest"] = digest(row)
+    return rows
+
+
 def _withdrawn(row: PublicEntry) -> dict:
     return {
         "reference": row.reference,
@@ -322,8 +333,8 @@ def load(election: Election) -> SiteData:
         PublicEntry.AnsweringBody.FIRE: election.fire_service_name
         or _("The fire and rescue service"),
     }
-    entries = [_entry(row, bodies) for row in queries.published_entries(election)]
-    withdrawn = [_withdrawn(row) for row in queries.withdrawn_notices(election)]
+    entries = _with_digests([_entry(row, bodies) for row in queries.published_entries(election)])
+    withdrawn = _with_digests([_withdrawn(row) for row in queries.withdrawn_notices(election)])
     materials = [
         {"title": m.title, "topic": m.topic, "url": m.url, "summary": m.summary}
         for m in queries.published_materials(election)
@@ -417,7 +428,8 @@ def _html(path: str, template: str, data: SiteData, section: str, key_parts, **c
     per language (translation.override), so no page builder needs to know about languages.
     The key holds the language and its catalogue, so a new translation renders again."""
     languages = site_languages()
-    language = next(lang for lang in languages if lang.code == translation.get_language())
+    active = translation.get_language()
+    language = next(lang for lang in languages if lang.code == active)
     return Output(
         path=language.prefix + path,
         key=digest(data.chrome, catalogue_key(language.code), template, key_parts),
@@ -586,10 +598,19 @@ def _summary_key(row: dict) -> list:
 def _entry_pages(data: SiteData) -> list[Output]:
     outputs = []
     for row in data.entries:
-        outputs.append(_html(row["path"], "public/entry.html", data, "entry", row, entry=row))
+        outputs.append(
+            _html(row["path"], "public/entry.html", data, "entry", row["digest"], entry=row)
+        )
     for row in data.withdrawn:
         outputs.append(
-            _html(row["path"], "public/withdrawn_entry.html", data, "entry", row, notice=row)
+            _html(
+                row["path"],
+                "public/withdrawn_entry.html",
+                data,
+                "entry",
+                row["digest"],
+                notice=row,
+            )
         )
     return outputs
 
@@ -751,9 +772,33 @@ def _tag(data: SiteData, what: str) -> str:
     return f"tag:{domain},{data.contacts['poll_date']:%Y}:{data.contacts['prefix']}/{what}"
 
 
+FEED_ITEMS = 100  # a feed carries the latest changes; the whole register is in CSV and JSON
+
+
+def _feed_items(data: SiteData) -> tuple[list[dict], list[dict]]:
+    """Return the entries and withdrawal notices the feed carries: the FEED_ITEMS latest by
+    when they were last published, corrected or withdrawn, so the feed's size (and the bytes
+    an approval changes in it) does not grow with the register."""
+
+    def updated(e: dict) -> datetime:
+        corrected = [
+            datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
+        ]
+        return max([e["published_at"], *corrected])
+
+    items = [(updated(e), e["reference"], "entry", e) for e in data.entries if e["published_at"]]
+    items += [(n["withdrawn_at"], n["reference"], "notice", n) for n in data.withdrawn]
+    latest = sorted(items, key=lambda i: (i[0], i[1]))[-FEED_ITEMS:]
+    return (
+        [i[3] for i in latest if i[2] == "entry"],
+        [i[3] for i in latest if i[2] == "notice"],
+    )
+
+
 def render_atom(data: SiteData) -> bytes:
-    """Return feed.atom (django.utils.feedgenerator.Atom1Feed): one item per published entry,
-    updated by its corrections, and one per withdrawal notice."""
+    """Return feed.atom (django.utils.feedgenerator.Atom1Feed): the FEED_ITEMS latest changes,
+    one item per published entry, updated by its corrections, and one per withdrawal notice."""
+    entries, withdrawn = _feed_items(data)
     feed = Atom1Feed(
         title=f"{data.contacts['office_name']}: election information",
         link="index.html",
@@ -763,7 +808,7 @@ def render_atom(data: SiteData) -> bytes:
         author_name=data.contacts["office_name"],
         feed_guid=_tag(data, "feed"),
     )
-    for e in sorted(data.entries, key=lambda e: (e["published_at"], e["reference"])):
+    for e in sorted(entries, key=lambda e: (e["published_at"], e["reference"])):
         corrected = [
             datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
         ]
@@ -779,7 +824,7 @@ def render_atom(data: SiteData) -> bytes:
             updateddate=max([e["published_at"], *corrected]),
             categories=[e["kind_label"]],
         )
-    for n in data.withdrawn:
+    for n in withdrawn:
         feed.add_item(
             title=f"{n['reference']}: withdrawn",
             link=n["path"],
@@ -884,6 +929,145 @@ def pending_pdf_html(data: SiteData) -> str:
         )
 
 
+# A register larger than this is published as an index PDF (register.pdf) and parts, one per
+# topic (a larger topic in several, in reference order): an approval re-renders the part its
+# answer falls in and the index, and WeasyPrint's memory is bounded by a part's size.
+PDF_PART_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """One part of the register's PDF: `path` in the site, a title, and the rows it holds."""
+
+    path: str
+    title: str
+    register: list[dict]
+    notes: list[dict]
+
+    @property
+    def rows(self) -> list[dict]:
+        return self.register or self.notes
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first(self) -> str:
+        return self.rows[0]["reference"]
+
+    @property
+    def last(self) -> str:
+        return self.rows[-1]["reference"]
+
+
+def _chunks(rows: list[dict]) -> list[list[dict]]:
+    return [rows[i : i + PDF_PART_SIZE] for i in range(0, len(rows), PDF_PART_SIZE)]
+
+
+def pdf_parts(data: SiteData) -> list[PdfPart] | None:
+    """Return the parts of the register's PDF, or None while the register (answers and notes)
+    fits in one (then register.pdf holds it all, as pdf_html)."""
+    if len(data.register) + len(data.notes) <= PDF_PART_SIZE:
+        return None
+    parts = []
+    for topic in data.topics:
+        chunks = _chunks(topic.rows)
+        for number, rows in enumerate(chunks, start=1):
+            title = topic.name if len(chunks) == 1 else f"{topic.name} ({number}/{len(chunks)})"
+            parts.append(PdfPart(f"pdf/{topic.slug}-{number}.pdf", title, rows, []))
+    chunks = _chunks(data.notes)
+    for number, rows in enumerate(chunks, start=1):
+        with translation.override(settings.LANGUAGE_CODE):
+            name = str(_("Notes of meetings and briefings"))
+        title = name if len(chunks) == 1 else f"{name} ({number}/{len(chunks)})"
+        parts.append(PdfPart(f"pdf/notes-{number}.pdf", title, [], rows))
+    return parts
+
+
+def part_html(data: SiteData, part: PdfPart) -> str:
+    """Return the HTML one part of the register's PDF is made from (scanned for leaks too)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "public/register_pdf.html",
+            {
+                "site": data.contacts,
+                "part": part,
+                "register": part.register,
+                "notes": part.notes,
+                "withdrawn": [],
+                "title": _("Register of answers: %(office)s") % {"office": part.title},
+            },
+        )
+
+
+def index_html(data: SiteData, parts: list[PdfPart]) -> str:
+    """Return the HTML of register.pdf when the register is in parts: the list of parts (with
+    links) and the withdrawal notices."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "public/register_pdf_index.html",
+            {
+                "site": data.contacts,
+                "parts": parts,
+                "withdrawn": data.withdrawn,
+                "title": _("Register of answers: %(office)s")
+                % {"office": data.contacts["office_name"]},
+            },
+        )
+
+
+def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
+    """Return the register's PDF: one file while it fits in one part, else the index and the
+    parts (pdf_parts), each a slow file with its own key (what it shows), so an approval
+    makes only its part and the index due."""
+
+    stand_in: list[bytes] = []  # the same for every part: rendered once per run
+
+    def pending() -> bytes:
+        if not stand_in:
+            stand_in.append(render_pdf(pending_pdf_html(data)))
+        return stand_in[0]
+
+    def slow(path: str, key: str, html: Callable[[], str]) -> Output:
+        made: list[str] = []
+
+        def source() -> str:
+            if not made:
+                made.append(html())
+            return made[0]
+
+        return Output(
+            path,
+            key,
+            lambda: render_pdf(source()),
+            source_html=source,
+            slow=True,
+            pending=pending,
+        )
+
+    parts = pdf_parts(data)
+    if parts is None:
+        return [slow("register.pdf", digest(SITE_FORMAT, everything), lambda: pdf_html(data))]
+    base = [SITE_FORMAT, data.chrome, catalogue_key(settings.LANGUAGE_CODE)]
+    outputs = [
+        slow(
+            "register.pdf",
+            digest(
+                *base,
+                "index",
+                [(p.path, p.title, p.count, p.first, p.last) for p in parts],
+                [n["digest"] for n in data.withdrawn],
+            ),
+            lambda: index_html(data, parts),
+        )
+    ]
+    for part in parts:
+        key = digest(*base, "part", part.path, part.title, [r["digest"] for r in part.rows])
+        outputs.append(slow(part.path, key, lambda part=part: part_html(data, part)))
+    return outputs
+
+
 def render_pdf(html: str) -> bytes:
     """Return the register as a tagged PDF/UA-1 (WeasyPrint, A4, en-GB, titled)."""
     from weasyprint import HTML
@@ -922,15 +1106,12 @@ def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
 
 
 def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
-    everything = digest(data.chrome, data.entries, data.withdrawn)
-    html_for_pdf = None
-
-    def source() -> str:
-        nonlocal html_for_pdf
-        if html_for_pdf is None:
-            html_for_pdf = pdf_html(data)
-        return html_for_pdf
-
+    everything = digest(
+        data.chrome,
+        catalogue_key(settings.LANGUAGE_CODE),
+        [e["digest"] for e in data.entries],
+        [n["digest"] for n in data.withdrawn],
+    )
     return [
         *_every_language(data),
         Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
@@ -940,19 +1121,16 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
             digest(SITE_FORMAT, everything),
             lambda: render_search_index(data),
         ),
-        Output("feed.atom", digest(SITE_FORMAT, everything), lambda: render_atom(data)),
+        Output(
+            "feed.atom",
+            digest(SITE_FORMAT, data.chrome, _feed_items(data)),
+            lambda: render_atom(data),
+        ),
         Output(
             "key-dates.ics",
             digest(SITE_FORMAT, data.contacts, data.key_dates, data.events),
             lambda: render_ics(data, now),
         ),
-        Output(
-            "register.pdf",
-            digest(SITE_FORMAT, everything),
-            lambda: render_pdf(source()),
-            source_html=source,
-            slow=True,
-            pending=lambda: render_pdf(pending_pdf_html(data)),
-        ),
+        *_pdf_outputs(data, everything),
         *_assets(),
     ]

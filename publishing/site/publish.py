@@ -13,19 +13,17 @@ the staff "Publish now" button) records a queued PublishRun and enqueues the tas
    the value), the SPOC officers are e-mailed through the outbox, the live version stays;
 5. otherwise switches to the new version atomically (target.py) and keeps the last five.
 
-`rollback_to` makes an earlier version live again, after checking it afresh.
+Around it: checks.py (what is checked, the check records), slow.py (the register's PDF in a
+step of its own), rollback.py (`rollback_to` makes an earlier version live again, after
+checking it afresh), health.py (the heartbeat, and whether a change is live or delayed). Their
+public names are importable from here and from publishing.site as before.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
 import json
 import logging
 import os
-import re
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -33,7 +31,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -42,6 +40,26 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
 from publishing.site import pages, scan
+from publishing.site.checks import (
+    _carried_check,
+    _changed_texts,
+    _read,
+    _save_check_record,
+    _sha,
+    _site_words,
+    _unchanged_since_written,
+    _write,
+    scanner,
+)
+from publishing.site.health import HEARTBEAT_STALE, Heartbeat
+from publishing.site.rollback import RollbackError, current_folder, rollback_to
+from publishing.site.slow import (
+    Prerendered,
+    _cache_pdf_readings,
+    _readings,
+    enqueue_slow_files,
+    publish_slow_files,
+)
 from publishing.site.target import (
     MANIFEST,
     LocalTarget,
@@ -53,12 +71,23 @@ from requests_register.outbox import queue_email, render_template
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "Prerendered",
+    "RollbackError",
+    "current_folder",
+    "enqueue_slow_files",
+    "publish_slow_files",
+    "rollback_to",
+    "scanner",
+]
+
 Status = PublishRun.Status
 
 # A queued run is re-enqueued by the beat after this long (the broker was down at commit).
 QUEUED_GRACE = timedelta(minutes=2)
-# A running run whose progress has not moved for this long lost its worker.
-STALE_AFTER = timedelta(minutes=15)
+# A running run not heard from for this long lost its worker: its heartbeat (health.py)
+# touches progress_at every few seconds, whatever the run is doing.
+STALE_AFTER = HEARTBEAT_STALE
 MAX_ATTEMPTS = 5
 PROGRESS_EVERY = 250  # files between two progress updates
 
@@ -73,10 +102,6 @@ class TransientPublishError(RuntimeError):
     def __init__(self, reason: str, *, attempts: int) -> None:
         super().__init__(reason)
         self.attempts = attempts
-
-
-class RollbackError(RuntimeError):
-    """The version asked for cannot be made live; the message says why."""
 
 
 @dataclass
@@ -97,18 +122,6 @@ class PublishResult:
     @property
     def files(self) -> int:
         return len(self.rendered) + len(self.carried)
-
-
-@dataclass(frozen=True)
-class Prerendered:
-    """A slow file rendered outside the publishing lock (publish_slow_files): its key, bytes,
-    the texts a reader could get from it, and the HTML it was made from (both scanned again
-    against the identifiers of the moment it is published)."""
-
-    key: str
-    content: bytes
-    readings: list[str]
-    source_html: str | None
 
 
 def retry_delay_seconds(attempts: int) -> int:
@@ -163,8 +176,8 @@ def schedule_publish(election_id: int, *, by=None, now: datetime | None = None) 
 def requeue_publish_runs(*, now: datetime | None = None) -> int:
     """Re-enqueue what the broker or a worker lost; return how many runs were enqueued.
 
-    Picks queued runs older than QUEUED_GRACE, and running runs whose progress has not moved
-    for STALE_AFTER (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
+    Picks queued runs older than QUEUED_GRACE, and running runs whose heartbeat has stopped
+    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
     conditional, so enqueueing a run twice is harmless.
     """
     now = now or timezone.now()
@@ -174,8 +187,14 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
         finished_at=now,
         reason="The worker stopped while rendering, too many times; nothing was switched.",
     )
-    stale.update(status=Status.QUEUED, progress="The worker stopped; trying again")
-    picked = PublishRun.objects.filter(status=Status.QUEUED, created_at__lt=now - QUEUED_GRACE)
+    handed_on = list(stale.values_list("pk", flat=True))
+    stale.filter(pk__in=handed_on).update(
+        status=Status.QUEUED, progress="The worker stopped; trying again"
+    )
+    # Queued at least QUEUED_GRACE ago (the broker lost them), or just taken from a dead worker.
+    picked = PublishRun.objects.filter(status=Status.QUEUED).filter(
+        Q(created_at__lt=now - QUEUED_GRACE) | Q(pk__in=handed_on)
+    )
     enqueued = 0
     for run_id in picked.order_by("created_at", "pk").values_list("pk", flat=True):
         try:
@@ -261,7 +280,8 @@ def run_publish(run_id: int) -> str:
         return "skipped"
     run = PublishRun.objects.select_related("election").get(pk=run_id)
     try:
-        result = publish_site(run.election, run=run, slow="defer")
+        with Heartbeat(run.pk):
+            result = publish_site(run.election, run=run, slow="defer")
     except OSError as error:
         what = f"{type(error).__name__}: {error.strerror or 'storage error'}"
         if run.attempts >= MAX_ATTEMPTS:
@@ -300,101 +320,8 @@ def _block(run: PublishRun | None, election: Election, reason: str) -> None:
         _alert_spoc(run, election, reason)
 
 
-# --- publishing --------------------------------------------------------------------------------
-
-
-def _site_words() -> set[str]:
-    """Return the words of the site's own templates: never evidence of a leak on their own."""
-    words: set[str] = set()
-    for source in pages.TEMPLATES_DIR.rglob("*.html"):
-        words.update(scan.tokens(source.read_text()))
-    # The Welsh (or other) pages' words: the translations and the month and day names.
-    words.update(scan.tokens(pages.translated_words()))
-    return words
-
-
-def scanner() -> scan.Scanner:
-    """Return a Scanner for every private identifier in the database now."""
-    return scan.Scanner(scan.private_identifiers(_site_words()))
-
-
-# What each live version was checked against: digests of the identifiers, and a summary of
-# what its files could reveal (scan.Summary), kept on the server (VAR_DIR, never in the
-# published folder: a digest of an e-mail address can be guessed back). A missing record
-# (another server, a cleared cache) means a full check: only slower.
-
-
-def _check_record_file(manifest: dict) -> Path:
-    """Where the check of the version with `manifest` is recorded: named by the manifest's
-    digest, so a record can only ever describe the very version it was made for."""
-    from django.conf import settings
-
-    name = hashlib.sha256(
-        json.dumps([manifest, _scanner_version()], sort_keys=True).encode()
-    ).hexdigest()
-    return Path(settings.VAR_DIR) / "cache" / "publish-checks" / f"{name}.json"
-
-
-@functools.cache
-def _scanner_version() -> str:
-    """Return a digest of the check itself (scan.py): a better check after an upgrade finds no
-    record made by the old one, so every file is read again."""
-    return hashlib.sha256(Path(scan.__file__).read_bytes()).hexdigest()
-
-
-def _identifier_digest(identifier: scan.Identifier) -> str:
-    return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
-
-
-def _save_check_record(
-    manifest: dict | None, identifiers: list[scan.Identifier], summary: scan.Summary
-) -> None:
-    if not manifest:
-        return
-    path = _check_record_file(manifest)
-    record = {
-        "identifiers": sorted({_identifier_digest(i) for i in identifiers}),
-        "summary": summary.as_json(),
-    }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial_file = path.with_suffix(f".{os.getpid()}.tmp")
-        partial_file.write_text(json.dumps(record))
-        partial_file.replace(path)  # atomic: never half a record
-    except OSError:
-        logger.warning("Could not record what a version was checked against")
-
-
-def _carried_check(
-    manifest: dict | None, identifiers: list[scan.Identifier], checker: scan.Scanner
-) -> tuple[scan.Scanner | None, scan.Summary | None]:
-    """Return how to check files carried over from the live version (its `manifest`), and the
-    live version's summary (None if unknown: then every file is read and summarised afresh).
-
-    The carried files are the live version's, byte for byte, and it was checked against the
-    identifiers recorded then. So they need checking against identifiers new since (the
-    Scanner returned), and only if the live version's summary says those could occur in it
-    (otherwise None: nothing to check). Without a record, the full `checker`.
-    """
-    if not manifest:
-        return checker, None
-    try:
-        record = json.loads(_check_record_file(manifest).read_text())
-        checked, summary = set(record["identifiers"]), scan.Summary.from_json(record["summary"])
-    except (OSError, ValueError, KeyError):
-        return checker, None
-    fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
-    if fresh and scan.might_occur_in(fresh, summary):
-        return scan.Scanner(fresh), summary
-    return None, summary
-
-
 def version_name(now: datetime, run: PublishRun) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def publish_site(
@@ -429,7 +356,8 @@ def publish_site(
         # Called directly (the command, the demo): record the run, and its failure too.
         run = _start_run(election, now)
         try:
-            return _publish(election, run, None, now, slow, prerendered or {})
+            with Heartbeat(run.pk):
+                return _publish(election, run, None, now, slow, prerendered or {})
         except Exception as error:
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
@@ -470,51 +398,92 @@ def _publish(
 
     result = PublishResult(status="published", version=version, folder=folder)
     files: dict[str, dict] = {}
-    made: set[Path] = set()  # folders already made in the new version
+    root = str(folder)
+    made: set[str] = set()  # folders already made in the new version
     pdf_readings: list[tuple[str, bytes, list[str]]] = []  # cached once the run is clean
     for number, output in enumerate(outputs, start=1):
         if number % PROGRESS_EVERY == 0:
             _progress(run, f"Building and checking file {number} of {len(outputs)}")
-        dest = folder / output.path
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        # Plain strings and os calls: pathlib's overhead counts at 20,000 files.
+        dest = os.path.join(root, output.path)
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         old = previous.get(output.path)
         content, carried = None, False
-        if old and old.get("key") == output.key:
-            target.carry(previous_version, output.path, dest)
-            content = dest.read_bytes()
-            if _sha(content) == old["sha256"]:
-                result.carried.append(output.path)
-                carried = True
-            else:  # changed since it was written: never trust it, render it again
-                dest.unlink()
-                content = None
         key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
-        if content is None and output.slow and slow == "defer":
+        standing_in = (
+            output.slow
+            and slow == "defer"
+            and not (ready is not None and ready.key == output.key)
+            and old is not None
+            and old.get("key") == f"pending:{output.key}"
+        )
+        if standing_in:  # the live stand-in is for this very file: carried, still pending
+            key = old["key"]
+            result.slow_pending.append(output.path)
+        if old and old.get("key") == key:
+            target.carry(previous_version, output.path, dest)
+            if _unchanged_since_written(dest, old):
+                carried = True
+            else:
+                content = _read(dest)
+                carried = _sha(content) == old["sha256"]
+                if not carried:  # changed since it was written: never trust it, render it again
+                    os.unlink(dest)
+                    content = None
+            if carried:
+                result.carried.append(output.path)
+            elif standing_in:
+                result.slow_pending.remove(output.path)
+                key = output.key
+        if standing_in and carried:
+            source_html = None  # the stand-in holds no entry
+        if content is None and not carried and output.slow and slow == "defer":
             if ready is not None and ready.key == output.key:
                 content = ready.content
                 source_html = (lambda html=ready.source_html: html) if ready.source_html else None
             else:  # the stand-in now; the file itself in a step of its own
                 content, key, source_html = output.pending(), f"pending:{output.key}", None
                 result.slow_pending.append(output.path)
-            dest.write_bytes(content)
+            _write(dest, content)
             result.rendered.append(output.path)
-        if content is None:
+        if content is None and not carried:
             content = output.render()
-            dest.write_bytes(content)
+            _write(dest, content)
             result.rendered.append(output.path)
-        digest = _sha(content)
-        files[output.path] = {"sha256": digest, "key": key, "size": len(content)}
+        if carried:  # the live version's file itself (one inode): its recorded digest
+            digest, size = old["sha256"], old["size"]
+        else:
+            digest, size = _sha(content), len(content)
+        files[output.path] = {
+            "sha256": digest,
+            "key": key,
+            "size": size,
+            "mtime_ns": os.stat(dest).st_mtime_ns,
+        }
         if old is None or old.get("sha256") != digest:
             result.changed += 1
         # A carried file is the live version's, byte for byte: see _carried_check.
         check = carried_checker if carried else checker
         if check is None:
             continue
+        if content is None:
+            content = _read(dest)
         summarise = not carried or known is None
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
-        if output.asset is None or digest != output.key:
+        changed = None
+        if not carried and old and known is not None and not output.path.endswith(".pdf"):
+            changed = _changed_texts(target, previous_version, output.path, old, content, checker)
+        if changed is not None and (output.asset is None or digest != output.key):
+            # Only what changed since the live version (which was checked) against every
+            # identifier; the whole file against those recorded since, if any could be there.
+            result.findings += checker.scan(output.path, changed.new)
+            summary.add(changed.new)
+            if carried_checker is not None:
+                result.findings += carried_checker.scan(output.path, changed.whole)
+        elif output.asset is None or digest != output.key:
             texts = ready.readings if ready and ready.content is content else None
             texts = texts or _readings(output.path, content)
             result.findings += check.scan(output.path, texts)
@@ -594,168 +563,3 @@ def _publish(
             # After the run is finished (the slow step publishes a run of its own).
             transaction.on_commit(partial(enqueue_slow_files, election.pk), robust=True)
     return result
-
-
-# --- slow files: the whole-register PDF in a step of its own -----------------------------------
-
-SLOW_WAIT = timedelta(minutes=3)  # how long the slow step waits for a running run to end
-# One render of the slow files at a time per election: the PDF of 10,000 entries takes
-# WeasyPrint many minutes and gigabytes; a worker killed mid-render frees the lock after this.
-SLOW_LOCK = timedelta(hours=1)
-
-
-def _readings(path: str, content: bytes) -> list[str]:
-    """Return scan.readings(path, content), from a cache by content for PDFs: reading a PDF of
-    thousands of entries takes many seconds, and an unchanged PDF is scanned on every run (its
-    texts are checked again each time against the identifiers of the moment; only reading
-    them is cached). The cache is local (VAR_DIR/cache/pdf-readings): a miss only costs time."""
-    if not path.endswith(".pdf"):
-        return scan.readings(path, content)
-
-    cache = _pdf_readings_file(content)
-    try:
-        return json.loads(cache.read_text())
-    except (OSError, ValueError):
-        pass
-    return scan.readings(path, content)
-
-
-def _pdf_readings_file(content: bytes) -> Path:
-    from django.conf import settings
-
-    return Path(settings.VAR_DIR) / "cache" / "pdf-readings" / f"{_sha(content)}.json"
-
-
-def _cache_pdf_readings(path: str, content: bytes, texts: list[str]) -> None:
-    """Keep the readings of a PDF that has just been published (so it held nothing private):
-    a PDF that was blocked leaves nothing behind on disk."""
-    if not path.endswith(".pdf"):
-        return
-    cache = _pdf_readings_file(content)
-    if cache.exists():
-        return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial_file = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial_file.write_text(json.dumps(texts))
-        partial_file.replace(cache)  # atomic: a reader never sees half a file
-    except OSError:
-        logger.warning("Could not cache the readings of %s", path)
-
-
-def enqueue_slow_files(election_id: int) -> bool:
-    """Enqueue task_publish_slow_files; False if the broker could not take it (the next run
-    publishes the stand-in again and enqueues it again)."""
-    from publishing.tasks import task_publish_slow_files
-
-    try:
-        task_publish_slow_files.delay(election_id=election_id)
-    except BrokerError as error:
-        logger.warning("Register PDF of election %s left for the next run: %s", election_id, error)
-        return False
-    return True
-
-
-def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
-    """Render the slow files (the whole-register PDF) that the live version lacks, outside the
-    publishing lock, then publish them in a run of their own; return what happened.
-
-    Rendering takes minutes at 10,000 entries: approvals meanwhile publish in seconds (with
-    the stand-in). If the data changed while rendering, the run publishes the stand-in again
-    and this step is enqueued again (by that run) for the newer data. Idempotent: nothing to
-    do when the live version's slow files are current. Raises PublishBusy if a run is still
-    rendering after SLOW_WAIT (the task retries).
-    """
-    from django.core.cache import cache
-
-    lock = f"publishing:slow-files:{election_id}"
-    try:
-        if not cache.add(lock, "rendering", timeout=int(SLOW_LOCK.total_seconds())):
-            # Another worker is rendering; its run re-enqueues this step if data moved on.
-            return "already rendering"
-    except Exception:  # the cache (Redis) is down: render anyway, at worst twice
-        logger.warning("No cache lock for the register PDF of election %s", election_id)
-    try:
-        return _publish_slow_files(election_id, now)
-    finally:
-        with contextlib.suppress(Exception):
-            cache.delete(lock)
-
-
-def _publish_slow_files(election_id: int, now: datetime | None) -> str:
-    election = Election.objects.get(pk=election_id)
-    target = default_target()
-    current = target.current_version()
-    live = (target.manifest(current) or {}).get("files", {}) if current else {}
-    outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
-    due = [o for o in outputs if o.slow and live.get(o.path, {}).get("key") != o.key]
-    if not due:
-        return "up to date"
-    prerendered = {}
-    for output in due:
-        content = output.render()
-        prerendered[output.path] = Prerendered(
-            key=output.key,
-            content=content,
-            readings=_readings(output.path, content),
-            source_html=output.source_html() if output.source_html else None,
-        )
-    deadline = timezone.now() + SLOW_WAIT
-    while True:
-        try:
-            result = publish_site(election, slow="defer", prerendered=prerendered)
-        except PublishBusy:
-            if timezone.now() >= deadline:
-                raise
-            time.sleep(5)
-            continue
-        return result.status
-
-
-# --- rollback ----------------------------------------------------------------------------------
-
-_VERSION = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9]+")
-
-
-def rollback_to(version: str, *, by=None, now: datetime | None = None) -> PublishRun:
-    """Make an earlier `version` live again, after checking it against today's identifiers.
-
-    Raises RollbackError if it is not a complete kept version or the check finds a private
-    identifier in it. Effects: `current` (and current.txt) switched to it; a PublishRun
-    recorded as published with the reason "Rolled back".
-    """
-    now = now or timezone.now()
-    target = default_target()
-    if not _VERSION.fullmatch(version) or version not in target.versions():
-        kept = ", ".join(target.versions()) or "none"
-        raise RollbackError(f"There is no complete version {version!r}. Kept versions: {kept}.")
-    manifest = target.manifest(version)
-    checker = scanner()
-    findings = []
-    for path in manifest["files"]:
-        findings += checker.scan(path, scan.readings(path, target.read(version, path)))
-    if findings:
-        raise RollbackError(scan.describe(findings, outcome="Not rolled back."))
-    try:
-        target.switch(version)
-    except TargetError as error:
-        raise RollbackError(str(error)) from error
-    return PublishRun.objects.create(
-        election_id=manifest["election"],
-        status=Status.PUBLISHED,
-        requested_by=by,
-        created_at=now,
-        started_at=now,
-        finished_at=now,
-        version=version,
-        files_written=len(manifest["files"]),
-        files_carried=len(manifest["files"]),
-        progress=f"Rolled back to version {version}",
-    )
-
-
-def current_folder() -> Path | None:
-    """Return the local folder of the live version (the `current` symlink), or None for a
-    storage that is not a local folder."""
-    target = default_target()
-    return target.current_path if isinstance(target, LocalTarget) else None

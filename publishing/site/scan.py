@@ -20,8 +20,8 @@ if it is distinctive: four letters or more, not an ordinary word (COMMON_WORDS) 
 the site's own templates use. Phone numbers are compared by digits (+44 and spacing ignored),
 postcodes without spaces. Each file is read in every form a reader could see it: as stored, as
 HTML text (entities decoded, tags removed), as JSON strings, as unfolded iCalendar text, and,
-for a PDF, its strings and metadata plus the text recovered from its fonts' ToUnicode maps
-(WeasyPrint writes glyph numbers, not letters); the HTML a PDF is made from is read as well.
+for a PDF, its pages' text, every string of its objects and its XMP metadata (pdftext.py,
+with pypdf); the HTML a PDF is made from is read as well.
 
 A finding says which kind of identifier and in which file. The value itself is never kept: it
 must not reach a log, a run's reason or an e-mail.
@@ -34,10 +34,11 @@ import html
 import json
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from publishing.site.pdftext import pdf_texts
 
 _WORD = re.compile(r"\w+")
 _POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])")
@@ -315,167 +316,86 @@ def _json_strings(value: object) -> Iterator[str]:
             yield from _json_strings(v)
 
 
+def labelled_readings(path: str, data: bytes) -> dict[str, str]:
+    """Return the texts a reader could get from the file at `path` (not a PDF), each under the
+    name of the way it is read ("text", "html-text", "json-strings" ...)."""
+    text = data.decode("utf-8", "replace")
+    unescaped = html.unescape(text)  # attributes (links) included
+    out = {"text": unescaped}
+    if "<" in text:  # markup: the text as read, a word split by a tag or not
+        out["html-joined"] = html.unescape(_TAG.sub("", text))
+        out["html-spaced"] = html.unescape(_TAG.sub(" ", text))
+    if "%" in text:
+        out["unquoted"] = unquote(unescaped)
+    if path.endswith(".ics"):
+        out["ics"] = _ics_text(text)
+    if path.endswith(".json"):
+        with contextlib.suppress(ValueError):  # not JSON: read as text above
+            out["json-strings"] = "\n".join(_json_strings(json.loads(text)))
+    return out
+
+
 def readings(path: str, data: bytes) -> list[str]:
     """Return the texts a reader could get from the file at `path`."""
     if path.endswith(".pdf"):
         return pdf_texts(data)
-    text = data.decode("utf-8", "replace")
-    unescaped = html.unescape(text)  # attributes (links) included
-    out = [unescaped]
-    if "<" in text:  # markup: the text as read, a word split by a tag or not
-        out += [html.unescape(_TAG.sub("", text)), html.unescape(_TAG.sub(" ", text))]
-    if "%" in text:
-        out.append(unquote(unescaped))
-    if path.endswith(".ics"):
-        out.append(_ics_text(text))
-    if path.endswith(".json"):
-        with contextlib.suppress(ValueError):  # not JSON: read as text above
-            out.append("\n".join(_json_strings(json.loads(text))))
-    return list(dict.fromkeys(out))  # each distinct reading once
+    return list(dict.fromkeys(labelled_readings(path, data).values()))  # each distinct once
 
 
-# --- PDF ----------------------------------------------------------------------------------------
-
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-_TEXT_OP = re.compile(rb"(\[(?:[^\]\\]|\\.)*\]|<[0-9A-Fa-f\s]*>|\((?:[^()\\]|\\.)*\))\s*T[Jj]")
-
-
-def _is_textual(chunk: bytes) -> bool:
-    sample = chunk[:4096]
-    printable = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
-    return not sample or printable >= 0.9 * len(sample)
+def _common_prefix(a: str, b: str) -> int:
+    """Return the length of the longest common prefix of `a` and `b` (binary search over
+    slices: each comparison is a memcmp, so a few megabytes take milliseconds)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
-def _inflate(data: bytes) -> list[bytes]:
-    """Return every stream of a PDF, inflated where it is Flate-compressed (WeasyPrint packs
-    most objects, metadata included, into compressed object streams)."""
-    out = []
-    for m in _STREAM.finditer(data):
-        raw = m.group(1)
-        try:
-            out.append(zlib.decompressobj().decompress(raw))
-        except zlib.error:
-            out.append(raw)
-    return out
+def _words_back(text: str, end: int, words: int) -> int:
+    """Return where to start so that text[start:end] holds at least `words` whole words before
+    `end` (or the start of the text), at the start of a line."""
+    start = end
+    while start > 0 and len(_WORD.findall(text, start, end)) < words:
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
 
 
-def _unescape_literal(body: bytes) -> bytes:
-    escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def one(m: re.Match[bytes]) -> bytes:
-        s = m.group(1)
-        if s[:1] in b"01234567":
-            return bytes([int(s, 8) & 0xFF])
-        if s in (b"\n", b"\r", b"\r\n"):
-            return b""
-        return escapes.get(s, s)
-
-    return re.sub(rb"\\([0-7]{1,3}|\r\n|.)", one, body, flags=re.S)
+def _words_ahead(text: str, start: int, words: int) -> int:
+    end = start
+    while end < len(text) and len(_WORD.findall(text, start, end)) < words:
+        found = text.find("\n", end + 1)
+        end = len(text) if found < 0 else found
+    return end
 
 
-def _decode_pdf_string(raw: bytes) -> str:
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", "replace")
-    return raw.decode("latin-1")
+def changed_region(new: str, old: str, context_words: int) -> str:
+    """Return the part of `new` that is not in `old`: the lines between their longest common
+    prefix and suffix of whole lines, with `context_words` words of the unchanged text on each
+    side, so an identifier of up to `context_words` + 1 words that overlaps the change, or
+    spans where two unchanged parts now meet, lies wholly inside what is returned. "" if
+    `new` equals `old`.
 
-
-def _pdf_strings(chunk: bytes) -> Iterator[str]:
-    """Yield the literal and hex strings of a PDF chunk, decoded (titles, outlines, alt text,
-    link addresses, metadata)."""
-    for m in re.finditer(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)", chunk, re.S):
-        yield _decode_pdf_string(_unescape_literal(m.group(1)))
-    for m in _HEX.finditer(chunk):
-        hexdigits = re.sub(rb"\s", b"", m.group(1))
-        if len(hexdigits) % 2:
-            hexdigits += b"0"
-        try:
-            yield _decode_pdf_string(bytes.fromhex(hexdigits.decode()))
-        except ValueError:
-            continue
-
-
-def _to_unicode_maps(chunks: list[bytes]) -> list[tuple[int, dict[bytes, str]]]:
-    """Return each ToUnicode CMap as (code length in bytes, code -> text)."""
-    maps = []
-    for chunk in chunks:
-        if b"begincmap" not in chunk:
-            continue
-        table: dict[bytes, str] = {}
-        width = 2
-        for block in _BFCHAR.findall(chunk):
-            values = [bytes.fromhex(h.decode()) for h in re.findall(rb"<([0-9A-Fa-f]+)>", block)]
-            for src, dst in zip(values[::2], values[1::2], strict=False):
-                table[src] = dst.decode("utf-16-be", "replace")
-                width = len(src)
-        for block in _BFRANGE.findall(chunk):
-            for lo, hi, dst in re.findall(
-                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])", block
-            ):
-                width = len(lo) // 2
-                start, end = int(lo, 16), int(hi, 16)
-                if dst.startswith(b"["):
-                    targets = [bytes.fromhex(h.decode()) for h in re.findall(rb"<(\w+)>", dst)]
-                else:
-                    first = int(dst[1:-1], 16)
-                    targets = [
-                        (first + i).to_bytes(len(dst[1:-1]) // 2, "big")
-                        for i in range(end - start + 1)
-                    ]
-                for i, target in enumerate(targets[: end - start + 1]):
-                    table[(start + i).to_bytes(width, "big")] = target.decode(
-                        "utf-16-be", "replace"
-                    )
-        if table:
-            maps.append((width, table))
-    return maps
-
-
-def _glyph_runs(chunk: bytes) -> list[list[bytes]]:
-    """Return the glyph codes of each text-showing operator (Tj, TJ) of a content stream."""
-    runs = []
-    for m in _TEXT_OP.finditer(chunk):
-        operand = m.group(1)
-        parts = []
-        for hexm in _HEX.finditer(operand):
-            hexdigits = re.sub(rb"\s", b"", hexm.group(1))
-            if len(hexdigits) % 2 == 0:
-                parts.append(bytes.fromhex(hexdigits.decode()))
-        for lit in re.finditer(rb"\(((?:[^()\\]|\\.)*)\)", operand, re.S):
-            parts.append(_unescape_literal(lit.group(1)))
-        runs.append(parts)
-    return runs
-
-
-def pdf_texts(data: bytes) -> list[str]:
-    """Return what can be read from a PDF: its strings and inflated streams (metadata, XMP,
-    outlines, link addresses) and its text, decoded through each font's ToUnicode map.
-
-    Which font a run uses is not tracked: every run is decoded with every map. A wrong map
-    gives gibberish, which matches nothing; the right one gives the text.
+    The unchanged prefix and suffix are `old`'s own text, in the same order, so whatever they
+    hold was found (or not) when `old` was checked. Line ends separate words, and no phone
+    number or postcode is matched across one, so cutting at lines cuts no identifier.
     """
-    # The file's own syntax (streams cut out), and each inflated stream that is PDF syntax or
-    # text; font programs (binary) are skipped: their bytes only make noise.
-    chunks = [_STREAM.sub(b"stream endstream", data)]
-    chunks += [chunk for chunk in _inflate(data) if _is_textual(chunk)]
-    out = ["\n".join(_pdf_strings(chunk)) for chunk in chunks]
-    out += [chunk.decode("utf-8", "replace") for chunk in chunks[1:] if b"<x:xmpmeta" in chunk]
-    runs = [run for chunk in chunks[1:] if b"T" in chunk for run in _glyph_runs(chunk)]
-    for width, table in _to_unicode_maps(chunks):
-        decoded = [
-            "".join(
-                "".join(
-                    table.get(part[i : i + width], "\ufffd") for i in range(0, len(part), width)
-                )
-                for part in run
-            )
-            for run in runs
-        ]
-        # Runs on one line may split a word (a bold part) or not (the next line): read both.
-        out += ["".join(decoded), " ".join(decoded)]
-    return out
+    if new == old:
+        return ""
+    prefix = _common_prefix(new, old)
+    prefix = new.rfind("\n", 0, prefix) + 1  # back to the start of a line
+    room = min(len(new), len(old)) - prefix
+    suffix = _common_prefix(new[::-1][:room], old[::-1][:room])
+    end = len(new) - suffix
+    if end < len(new):  # forward to the end of a line
+        cut = new.find("\n", end)
+        end = len(new) if cut < 0 else cut
+    start = _words_back(new, prefix, context_words)
+    end = _words_ahead(new, end, context_words)
+    return new[start:end]
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -497,6 +417,10 @@ class Scanner:
                 self.by_postcode.setdefault(ident.postcode, ident)
         self.digit_lengths = sorted({len(d) for d in self.by_digits})
         self.first_words = frozenset(self.by_first)
+        # The most words an identifier has: how much context a changed region needs.
+        self.max_words = max(
+            (len(i.tokens) for ids in self.by_first.values() for i in ids), default=1
+        )
 
     def kinds_in(self, text: str) -> set[str]:
         """Return the kinds of identifier that occur in `text`."""

@@ -120,10 +120,10 @@ class LocalTarget:
         folder.mkdir(parents=True)
         return folder
 
-    def carry(self, version: str, path: str, dest: Path) -> None:
+    def carry(self, version: str, path: str, dest: Path | str) -> None:
         """Put the previous version's file at `dest`: a hard link (no copy, no extra space;
         files are never changed in place, only replaced by new versions), or a copy."""
-        source = self.versions_dir / version / path
+        source = os.path.join(self.versions_dir, version, path)
         try:
             os.link(source, dest)
         except OSError:
@@ -205,8 +205,8 @@ class StorageTarget:
         self._temp.append(folder)
         return folder
 
-    def carry(self, version: str, path: str, dest: Path) -> None:
-        dest.write_bytes(self.read(version, path))
+    def carry(self, version: str, path: str, dest: Path | str) -> None:
+        Path(dest).write_bytes(self.read(version, path))
 
     def _save(self, name: str, data: bytes) -> None:
         saved = self.storage.save(name, ContentFile(data))

@@ -238,9 +238,11 @@ def test_a_worker_killed_mid_publish_never_leaves_the_public_page_half_written(
             assert live_version_problems(root, full=True) == []
 
             processes.append(start_worker(env, log))
-            # A killed run stops moving; the beat hands it on after 15 minutes without
-            # progress. Run the requeue as the beat would then, rather than wait.
-            assert requeue_publish_runs(now=timezone.now() + timedelta(minutes=16)) == 1
+            # A killed run's heartbeat stops: within seconds (health.HEARTBEAT_STALE) the
+            # beat's requeue hands it on. Run the requeue as the beat does, in real time.
+            killed_at = time.monotonic()
+            wait_for(lambda: requeue_publish_runs() == 1, 75, "the dead run to be seen", 1)
+            assert time.monotonic() - killed_at < 60  # seconds, not STALE_AFTER minutes
             wait_for(
                 lambda: (
                     PublishRun.objects.get(pk=run.pk).status != PublishRun.Status.RUNNING

@@ -1,0 +1,166 @@
+"""What a publish run checks, and the record of what each live version was checked against.
+
+- `scanner`: every private identifier in the database now (scan.private_identifiers), minus
+  the site's own words;
+- check records: for each published version, digests of the identifiers it was checked
+  against and a summary of what its files could reveal, so the next run checks carried files
+  only against identifiers new since (`_carried_check`);
+- `_changed_texts`: what a rendered file adds to the live version's file, so only that is
+  checked against every identifier (scan.changed_region);
+- a carried file is trusted by its recorded size and modification time (`_unchanged_since_written`).
+"""
+
+import functools
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from publishing.site import pages, scan
+from publishing.site.target import (
+    TargetError,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _site_words() -> set[str]:
+    """Return the words of the site's own templates: never evidence of a leak on their own."""
+    words: set[str] = set()
+    for source in pages.TEMPLATES_DIR.rglob("*.html"):
+        words.update(scan.tokens(source.read_text()))
+    # The Welsh (or other) pages' words: the translations and the month and day names.
+    words.update(scan.tokens(pages.translated_words()))
+    return words
+
+
+def scanner() -> scan.Scanner:
+    """Return a Scanner for every private identifier in the database now."""
+    return scan.Scanner(scan.private_identifiers(_site_words()))
+
+
+# What each live version was checked against: digests of the identifiers, and a summary of
+# what its files could reveal (scan.Summary), kept on the server (VAR_DIR, never in the
+# published folder: a digest of an e-mail address can be guessed back). A missing record
+# (another server, a cleared cache) means a full check: only slower.
+
+
+def _check_record_file(manifest: dict) -> Path:
+    """Where the check of the version with `manifest` is recorded: named by the manifest's
+    digest, so a record can only ever describe the very version it was made for."""
+    from django.conf import settings
+
+    name = hashlib.sha256(
+        json.dumps([manifest, _scanner_version()], sort_keys=True).encode()
+    ).hexdigest()
+    return Path(settings.VAR_DIR) / "cache" / "publish-checks" / f"{name}.json"
+
+
+@functools.cache
+def _scanner_version() -> str:
+    """Return a digest of the check itself (scan.py): a better check after an upgrade finds no
+    record made by the old one, so every file is read again."""
+    return hashlib.sha256(Path(scan.__file__).read_bytes()).hexdigest()
+
+
+def _identifier_digest(identifier: scan.Identifier) -> str:
+    return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
+
+
+def _save_check_record(
+    manifest: dict | None, identifiers: list[scan.Identifier], summary: scan.Summary
+) -> None:
+    if not manifest:
+        return
+    path = _check_record_file(manifest)
+    record = {
+        "identifiers": sorted({_identifier_digest(i) for i in identifiers}),
+        "summary": summary.as_json(),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = path.with_suffix(f".{os.getpid()}.tmp")
+        partial_file.write_text(json.dumps(record))
+        partial_file.replace(path)  # atomic: never half a record
+    except OSError:
+        logger.warning("Could not record what a version was checked against")
+
+
+def _carried_check(
+    manifest: dict | None, identifiers: list[scan.Identifier], checker: scan.Scanner
+) -> tuple[scan.Scanner | None, scan.Summary | None]:
+    """Return how to check files carried over from the live version (its `manifest`), and the
+    live version's summary (None if unknown: then every file is read and summarised afresh).
+
+    The carried files are the live version's, byte for byte, and it was checked against the
+    identifiers recorded then. So they need checking against identifiers new since (the
+    Scanner returned), and only if the live version's summary says those could occur in it
+    (otherwise None: nothing to check). Without a record, the full `checker`.
+    """
+    if not manifest:
+        return checker, None
+    try:
+        record = json.loads(_check_record_file(manifest).read_text())
+        checked, summary = set(record["identifiers"]), scan.Summary.from_json(record["summary"])
+    except (OSError, ValueError, KeyError):
+        return checker, None
+    fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
+    if fresh and scan.might_occur_in(fresh, summary):
+        return scan.Scanner(fresh), summary
+    return None, summary
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _write(path: str, content: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(content)
+
+
+def _unchanged_since_written(dest: str, old: dict) -> bool:
+    """Return True if `dest`, carried from the live version (a hard link: the same file), still
+    has the size and modification time recorded when it was written, so it need not be read
+    and hashed again. Anything else (a copy, a storage other than a local folder, a file
+    touched since) is read and compared with its recorded SHA-256 instead."""
+    mtime = old.get("mtime_ns")
+    if mtime is None:
+        return False
+    stat = os.stat(dest)
+    return stat.st_size == old.get("size") and stat.st_mtime_ns == mtime
+
+
+@dataclass(frozen=True)
+class ChangedTexts:
+    new: list[str]  # per reading, the part not in the live version's file, with context
+    whole: list[str]  # every reading in full
+
+
+def _changed_texts(
+    target, version: str, path: str, old: dict, content: bytes, checker: scan.Scanner
+) -> ChangedTexts | None:
+    """Return what a rendered file adds to the live version's file at `path`, reading by
+    reading (scan.changed_region), or None to check it in full: the live file cannot be read
+    or is not, byte for byte, the one that was checked."""
+    try:
+        previous = target.read(version, path)
+    except (OSError, TargetError):
+        return None
+    if _sha(previous) != old.get("sha256"):
+        return None
+    before = scan.labelled_readings(path, previous)
+    now = scan.labelled_readings(path, content)
+    context = checker.max_words + 2
+    new = [
+        scan.changed_region(text, before[label], context) if label in before else text
+        for label, text in now.items()
+    ]
+    return ChangedTexts(new=[t for t in new if t], whole=list(dict.fromkeys(now.values())))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

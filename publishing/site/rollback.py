@@ -1,0 +1,74 @@
+"""Rollback: making an earlier kept version live again, after checking it afresh."""
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from publishing.models import PublishRun
+from publishing.site import scan
+from publishing.site.checks import scanner
+from publishing.site.target import (
+    LocalTarget,
+    TargetError,
+    default_target,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = PublishRun.Status
+
+
+class RollbackError(RuntimeError):
+    """The version asked for cannot be made live; the message says why."""
+
+
+# --- rollback ----------------------------------------------------------------------------------
+
+_VERSION = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9]+")
+
+
+def rollback_to(version: str, *, by=None, now: datetime | None = None) -> PublishRun:
+    """Make an earlier `version` live again, after checking it against today's identifiers.
+
+    Raises RollbackError if it is not a complete kept version or the check finds a private
+    identifier in it. Effects: `current` (and current.txt) switched to it; a PublishRun
+    recorded as published with the reason "Rolled back".
+    """
+    now = now or timezone.now()
+    target = default_target()
+    if not _VERSION.fullmatch(version) or version not in target.versions():
+        kept = ", ".join(target.versions()) or "none"
+        raise RollbackError(f"There is no complete version {version!r}. Kept versions: {kept}.")
+    manifest = target.manifest(version)
+    checker = scanner()
+    findings = []
+    for path in manifest["files"]:
+        findings += checker.scan(path, scan.readings(path, target.read(version, path)))
+    if findings:
+        raise RollbackError(scan.describe(findings, outcome="Not rolled back."))
+    try:
+        target.switch(version)
+    except TargetError as error:
+        raise RollbackError(str(error)) from error
+    return PublishRun.objects.create(
+        election_id=manifest["election"],
+        status=Status.PUBLISHED,
+        requested_by=by,
+        created_at=now,
+        started_at=now,
+        finished_at=now,
+        version=version,
+        files_written=len(manifest["files"]),
+        files_carried=len(manifest["files"]),
+        progress=f"Rolled back to version {version}",
+    )
+
+
+def current_folder() -> Path | None:
+    """Return the local folder of the live version (the `current` symlink), or None for a
+    storage that is not a local folder."""
+    target = default_target()
+    return target.current_path if isinstance(target, LocalTarget) else None

@@ -1,0 +1,44 @@
+"""The leak scan checks only what changed in a file since the live version (which was
+checked), with enough context around it (scan.changed_region; issue 16, item 1)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publishing.site.scan import changed_region, tokens
+
+WORDS = st.sampled_from(["ab", "cd", "ef", "gh", "zz", ""])
+LINES = st.lists(st.lists(WORDS, max_size=4).map(" ".join), max_size=12)
+
+
+def _sequences(words: tuple[str, ...], longest: int) -> set[tuple[str, ...]]:
+    return {
+        words[i : i + size] for size in range(1, longest + 1) for i in range(len(words) - size + 1)
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@given(old=LINES, new=LINES)
+def test_every_new_run_of_words_lies_in_the_changed_region(old, new):
+    """Any run of up to context + 1 words of the new file that the old file does not have (an
+    identifier that could be new there) lies wholly inside the region returned."""
+    before, after = "\n".join(old), "\n".join(new)
+    region = changed_region(after, before, 3)
+    seen_before = _sequences(tokens(before), 4)
+    in_region = _sequences(tokens(region), 4)
+    for run in _sequences(tokens(after), 4) - seen_before:
+        assert run in in_region, (before, after, region, run)
+
+
+def test_an_unchanged_file_has_nothing_to_check():
+    text = "B00100-00001,Register answer\nB00100-00002,Register answer\n"
+    assert changed_region(text, text, 5) == ""
+
+
+def test_an_appended_row_is_checked_with_the_row_before():
+    old = "ref,answer\n1,Eight officers\n2,Nine horses\n"
+    new = old + "3,Asked by Dorothy Pennington\n"
+    region = changed_region(new, old, 2)
+    assert "Dorothy Pennington" in region
+    assert "ref,answer\n1,Eight" not in region  # not the whole file

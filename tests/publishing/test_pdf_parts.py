@@ -1,0 +1,85 @@
+"""The register's PDF in parts once it outgrows one (issue 16, item 2): an index PDF and one
+PDF per topic (a large topic in several), so an approval re-renders one part and the index,
+and WeasyPrint's memory is bounded by a part, not by the register."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from publishing.models import PublicEntry
+from publishing.site import pages, publish_site, scan
+from publishing.site.target import default_target
+from tests.publishing.test_site import NOW, REQUESTER_TRACES, published
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def cast(spoc, chief_executive):
+    return {"spoc": spoc, "ce": chief_executive}
+
+
+@pytest.fixture(autouse=True)
+def _small_parts(monkeypatch):
+    monkeypatch.setattr(pages, "PDF_PART_SIZE", 2)
+
+
+def _pdf_text(live, path: str) -> str:
+    return "\n".join(scan.readings(path, (live / path).read_bytes()))
+
+
+def test_a_larger_register_is_an_index_and_parts(election, cast):
+    horses = [
+        published(election, cast, topic="Horses", answer=f"Horse {n} is grey.") for n in (1, 2, 3)
+    ]
+    dogs = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    result = publish_site(election)
+    assert result.status == "published"
+    live = default_target().current_path
+    index = _pdf_text(live, "register.pdf")
+    for title in ("Horses (1/2)", "Horses (2/2)", "Dogs"):
+        assert title in index
+    assert "Horse 1 is grey" not in index  # the index lists, the parts hold
+    first, second = _pdf_text(live, "pdf/horses-1.pdf"), _pdf_text(live, "pdf/horses-2.pdf")
+    assert "Horse 1 is grey" in first and "Horse 2 is grey" in first
+    assert "Horse 3 is grey" in second and "Horse 1 is grey" not in second
+    assert horses[2].reference in second
+    assert "Nine police dogs" in _pdf_text(live, "pdf/dogs-1.pdf")
+    assert dogs.reference in _pdf_text(live, "pdf/dogs-1.pdf")
+    everything = "\n".join(_pdf_text(live, p) for p in result.rendered if p.endswith(".pdf"))
+    for trace in REQUESTER_TRACES:
+        assert trace.casefold() not in everything.casefold(), trace
+
+
+def test_an_approval_makes_only_its_part_and_the_index_due(election, cast):
+    for n in (1, 2, 3):
+        published(election, cast, topic="Horses", answer=f"Horse {n} is grey.")
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    assert publish_site(election).status == "published"
+    published(election, cast, topic="Dogs", answer="Ten police dogs.")
+    result = publish_site(election, slow="defer")
+    # The stand-in for the part the new answer falls in, and for the index; every other part
+    # carried over as it was.
+    assert sorted(result.slow_pending) == ["pdf/dogs-1.pdf", "register.pdf"]
+    assert {"pdf/horses-1.pdf", "pdf/horses-2.pdf"} <= set(result.carried)
+
+
+def test_a_withdrawn_answer_leaves_its_part(election, cast):
+    from publishing import services
+
+    entries = [
+        published(election, cast, topic="Horses", answer=f"Horse {n} is grey.") for n in (1, 2, 3)
+    ]
+    assert publish_site(election).status == "published"
+    services.withdraw(entries[2].pk, "Answered in error.", cast["ce"])
+    assert PublicEntry.objects.get(pk=entries[2].pk).status == "withdrawn"
+    assert publish_site(election).status == "published"
+    live = default_target().current_path
+    # Two answers left: they fit in one PDF again.
+    assert not (live / "pdf").exists()
+    assert "Horse 3 is grey" not in _pdf_text(live, "register.pdf")

@@ -1,0 +1,126 @@
+"""A publish run whose worker died is seen in seconds, and the approver is told the truth
+(issue 16, item 5, finding 3): before, a killed run blocked publishing for 15 minutes while
+the Chief Executive's page said the entry was approved and published, nothing more."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from publishing import site
+from publishing.models import PublishRun
+from publishing.site.health import Heartbeat, site_state
+from tests.publishing.test_site import published
+
+
+@pytest.fixture
+def cast(spoc, chief_executive):
+    return {"spoc": spoc, "ce": chief_executive}
+
+
+def _dead_run(election, *, silent_for: timedelta) -> PublishRun:
+    """A run its worker was killed in: RUNNING, last heard from `silent_for` ago."""
+    now = timezone.now()
+    return PublishRun.objects.create(
+        election=election,
+        status=PublishRun.Status.RUNNING,
+        created_at=now - silent_for - timedelta(seconds=5),
+        started_at=now - silent_for - timedelta(seconds=5),
+        progress_at=now - silent_for,
+        attempts=1,
+        progress="Building and checking file 250 of 900",
+    )
+
+
+def _page_state(client, user, public_entry) -> tuple[str, str]:
+    client.force_login(user)
+    page = client.get(reverse("publishing:review", args=[public_entry.pk]))
+    assert page.status_code == 200
+    pattern = r'<p[^>]*id="public-page-state" data-state="([a-z-]+)">(.*?)</p>'
+    found = re.search(pattern, page.content.decode(), re.S)
+    assert found is not None, "the review page says nothing about the public page"
+    text = html.unescape(re.sub(r"<[^>]+>", " ", found.group(2)))
+    return found.group(1), " ".join(text.split())
+
+
+def test_a_run_whose_worker_died_a_minute_ago_is_handed_on(election, cast):
+    """Silent for a minute (its heartbeat beats every few seconds): handed to another worker
+    by the beat's requeue, not after 15 minutes."""
+    run = _dead_run(election, silent_for=timedelta(minutes=1))
+    assert site.requeue_publish_runs() == 1
+    run.refresh_from_db()
+    # Celery is eager here: the next worker took it at once and finished it.
+    assert run.status == PublishRun.Status.PUBLISHED
+    assert run.attempts == 2
+
+
+def test_a_live_run_is_left_alone(election, cast):
+    run = _dead_run(election, silent_for=timedelta(seconds=3))
+    assert site.requeue_publish_runs() == 0
+    run.refresh_from_db()
+    assert run.status == PublishRun.Status.RUNNING
+
+
+def test_the_approver_sees_publishing_delayed_while_the_worker_is_dead(election, cast, client):
+    public_entry = published(election, cast)  # approved by the Chief Executive
+    # The approval's run was taken by a worker that was then killed.
+    run = _dead_run(election, silent_for=timedelta(seconds=45))
+    run.created_at = run.started_at = timezone.now()
+    run.save()
+    PublishRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - timedelta(seconds=50),
+        progress_at=timezone.now() - timedelta(seconds=45),
+    )
+    public_entry.refresh_from_db()
+    public_entry.approved_at = timezone.now() - timedelta(minutes=1)
+    public_entry.save(update_fields=["approved_at"])
+    state, text = _page_state(client, cast["ce"], public_entry)
+    assert state == "delayed"
+    assert text.startswith("Publishing delayed")
+    assert "previous version" in text
+
+
+def test_the_approver_sees_when_it_is_live(election, cast, client):
+    public_entry = published(election, cast)
+    public_entry.approved_at = timezone.now() - timedelta(minutes=1)
+    public_entry.save(update_fields=["approved_at"])
+    run = _dead_run(election, silent_for=timedelta(seconds=2))
+    state, _ = _page_state(client, cast["ce"], public_entry)
+    assert state == "publishing"  # alive: being published
+    PublishRun.objects.filter(pk=run.pk).update(
+        status=PublishRun.Status.PUBLISHED, finished_at=timezone.now()
+    )
+    state, text = _page_state(client, cast["ce"], public_entry)
+    assert (state, text) == ("live", "On the public election page.")
+
+
+def test_a_blocked_run_is_not_called_publishing(election, cast):
+    changed = timezone.now() - timedelta(seconds=10)
+    PublishRun.objects.create(
+        election=election,
+        status=PublishRun.Status.BLOCKED,
+        created_at=changed + timedelta(seconds=1),
+        started_at=changed + timedelta(seconds=1),
+        finished_at=changed + timedelta(seconds=3),
+        reason="Private details found.",
+    )
+    assert site_state(election.pk, changed).kind == "not-published"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_keeps_a_long_run_alive(election, cast):
+    """A run that works for longer than the stale limit without a progress step (reading a
+    large register, rendering a PDF) keeps beating, so it is never taken for dead."""
+    run = _dead_run(election, silent_for=timedelta(minutes=5))
+    started = timezone.now()
+    with Heartbeat(run.pk, every=timedelta(seconds=0.05)):
+        time.sleep(0.5)
+    run.refresh_from_db()
+    assert run.progress_at >= started  # touched while the block ran
+    assert site.requeue_publish_runs() == 0
