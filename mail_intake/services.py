@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -269,6 +270,16 @@ def sort_message(message_pk: int, *, now: datetime | None = None) -> InboundMess
         return message
 
 
+def _headers_only(raw: bytes) -> email_import.ImportedEmail | None:
+    """Return the sender and subject of a message whose body cannot be read, from its header
+    block alone; None if even that cannot be read."""
+    head = raw.partition(b"\r\n\r\n")[0] if b"\r\n\r\n" in raw else raw.partition(b"\n\n")[0]
+    try:
+        return email_import.parse_email(head + b"\r\n\r\n")
+    except email_import.EmailImportError:
+        return None
+
+
 @transaction.atomic
 def _sort(message_pk: int, now: datetime) -> InboundMessage:
     message = InboundMessage.objects.select_for_update().get(pk=message_pk)
@@ -280,7 +291,14 @@ def _sort(message_pk: int, now: datetime) -> InboundMessage:
     except email_import.EmailImportError as error:
         message.state = State.NEEDS_ATTENTION
         message.problem = " ".join(x for x in (message.problem, str(error)) if x)
-        _save(message, ["state", "problem"], now=now)
+        fields = ["state", "problem"]
+        headers = _headers_only(bytes(message.raw))
+        if headers is not None:  # who sent it and what about, for the person deciding
+            message.sender_name = _clean(headers.sender_name, 200)
+            message.sender_email = _clean(headers.sender_email, 254)
+            message.subject = _clean(headers.subject, 300)
+            fields += ["sender_name", "sender_email", "subject"]
+        _save(message, fields, now=now)
         return message
     message.sender_name = _clean(parsed.sender_name, 200)
     message.sender_email = _clean(parsed.sender_email, 254)
@@ -515,12 +533,11 @@ def _read_folder(
             problem = ""
             if too_large:
                 problem = _(
-                    "The message is %(size)s MB, over the %(limit)s MB the mailbox reads: "
-                    "only its headers are here. Open it in the %(folder)s folder of the "
-                    "mailbox."
+                    "The message is %(size)s, over the %(limit)s the mailbox reads: only its "
+                    "headers are here. Open it in the %(folder)s folder of the mailbox."
                 ) % {
-                    "size": server_message.size // (1024 * 1024),
-                    "limit": MAX_MESSAGE_BYTES // (1024 * 1024),
+                    "size": filesizeformat(server_message.size),
+                    "limit": filesizeformat(MAX_MESSAGE_BYTES),
                     "folder": config.move_to,
                 }
             message, created = record_message(

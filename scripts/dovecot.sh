@@ -27,6 +27,10 @@ start)
   imaps_port=${4:?IMAPS_PORT missing}
   user=${5:?USER missing}
   password=${6:?PASSWORD missing}
+  # Already running (a test's restart found it up): nothing to do.
+  if [ -f "$dir/run/master.pid" ] && kill -0 "$(cat "$dir/run/master.pid")" 2>/dev/null; then
+    exit 0
+  fi
   mkdir -p "$dir/run" "$dir/mail"
   chown nobody:nogroup "$dir/mail"
   chmod 755 "$dir"
@@ -37,9 +41,12 @@ start)
     chmod 600 "$dir/key.pem"
   fi
   printf '%s:{PLAIN}%s\n' "$user" "$password" > "$dir/users"
+  echo "spoc-test-$imap_port" > "$dir/instance"
   cat > "$dir/dovecot.conf" <<CONF
 base_dir = $dir/run
 instance_name = spoc-test-$imap_port
+# Stopping the server ends the sessions too, as a real restart does.
+shutdown_clients = yes
 state_dir = $dir/run/state
 protocols = imap
 listen = 127.0.0.1
@@ -106,10 +113,20 @@ stop)
     "$dovecot" -c "$dir/dovecot.conf" stop 2>/dev/null || true
     # Wait for the master process to go, so the ports are free for a restart.
     for _ in $(seq 100); do
-      [ -e "$dir/run/master.pid" ] || exit 0
-      kill -0 "$(cat "$dir/run/master.pid")" 2>/dev/null || exit 0
+      [ -e "$dir/run/master.pid" ] || break
+      kill -0 "$(cat "$dir/run/master.pid")" 2>/dev/null || break
       sleep 0.1
     done
+    # Sessions behind a TLS proxy (imap-login) can outlive the master: end this instance's
+    # own processes (their titles start "dovecot-<instance>/"), by process id.
+    instance=$(cat "$dir/instance" 2>/dev/null || true)
+    if [ -n "$instance" ]; then
+      for cmdline in /proc/[0-9]*/cmdline; do
+        pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+        title=$(tr '\0' ' ' < "$cmdline" 2>/dev/null || true)
+        case "$title" in "dovecot-$instance/"*) kill "$pid" 2>/dev/null || true ;; esac
+      done
+    fi
   fi
   ;;
 *)
