@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from election_protocol.views import election_or_setup
 from mail_intake import permissions, queries, rules, services
@@ -18,7 +18,6 @@ from requests_register import queries as register_queries
 from requests_register.models import Entry
 
 
-@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_mailbox(request.user):
         raise PermissionDenied
@@ -65,12 +64,10 @@ def _render_message(
     return render(request, "mail_intake/message.html", context, status=status)
 
 
-@require_safe
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_message(request, permissions.get_message_for_user(request.user, pk))
 
 
-@require_safe
 def original(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as received, as an .eml download (never shown inline)."""
     message = permissions.get_message_for_user(request.user, pk)
