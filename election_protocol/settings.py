@@ -262,6 +262,9 @@ else:
 MAILBOX_URL = env_str("MAILBOX_URL")
 MAILBOX_CA_FILE = env_str("MAILBOX_CA_FILE")
 MAILBOX_TIMEOUT = env_int("MAILBOX_TIMEOUT", 30)
+# One pass at a time: how long a pass may hold the mailbox before another may start (a killed
+# worker's pass). Only an economy: two passes at once still record each message once.
+MAILBOX_LEASE_SECONDS = env_int("MAILBOX_LEASE_SECONDS", 300)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "election-spoc@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

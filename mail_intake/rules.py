@@ -21,9 +21,6 @@ DEFAULT_FOLDER = "INBOX"
 DEFAULT_MOVE_TO = "Processed"
 # A pass older than this without success means the mailbox is not being read.
 STALE_AFTER = timedelta(minutes=10)
-# How long one pass may hold the mailbox: longer than any real pass (a batch of messages),
-# short enough that a killed worker's lease lapses before many beat intervals go by.
-LEASE = timedelta(minutes=5)
 
 
 class MailboxUrlError(ValueError):

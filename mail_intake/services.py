@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -430,7 +430,7 @@ def _claim(now: datetime) -> datetime | None:
     """Take the one-pass-at-a-time lease by a conditional update; return its end if this pass
     has it, else None (another pass holds it)."""
     _state_row()
-    until = now + rules.LEASE
+    until = now + timedelta(seconds=settings.MAILBOX_LEASE_SECONDS)
     claimed = (
         MailboxState.objects.filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
         .filter(pk=1)
