@@ -132,6 +132,9 @@ def open_mailbox(
         client = IMAPClient(
             config.host, port=config.port, ssl=config.tls, ssl_context=context, timeout=timeout
         )
+        # INTERNALDATE with the server's offset, not converted to this process's local time
+        # and stripped of its zone (IMAPClient's default).
+        client.normalise_times = False
         if not config.tls:
             client.starttls(context)
         client.login(config.username, config.password)

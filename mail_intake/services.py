@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -96,15 +97,18 @@ def _save(message: InboundMessage, fields: list[str], by=None, now: datetime | N
 # --- 1. record ------------------------------------------------------------------------------
 
 
+_MESSAGE_ID_HEADER = re.compile(
+    rb"^message-id:[ \t]*<?([^\s<>]{1,490})>?", re.IGNORECASE | re.MULTILINE
+)
+
+
 def _message_id_of(raw: bytes) -> str:
     """Return the Message-ID of `raw` without angle brackets ("" if none), reading only the
-    header block, so even a message that cannot be parsed gets its identifier."""
+    header block (unfolded), so even a message that cannot be parsed gets its identifier."""
     head = raw.partition(b"\r\n\r\n")[0] if b"\r\n\r\n" in raw else raw.partition(b"\n\n")[0]
-    for line in head.splitlines():
-        if line[:11].lower() == b"message-id:":
-            value = line[11:].decode("ascii", "replace").strip()
-            return value.strip("<>").strip()[:490] if value else ""
-    return ""
+    unfolded = re.sub(rb"\r?\n[ \t]+", b" ", head)
+    found = _MESSAGE_ID_HEADER.search(unfolded)
+    return found.group(1).decode("ascii", "replace") if found else ""
 
 
 def record_message(
