@@ -26,10 +26,11 @@ PORT ?= 8000
 # Debian packages WeasyPrint needs (pango for text layout) and fonts for PDFs; gettext for
 # `make messages` (makemessages/compilemessages: the Welsh translation); Debian's chromium for
 # the browser tests (tests/browser: Playwright drives it, no browser is downloaded);
-# docker-compose to validate docker-compose.yml (tests/deploy: no Docker engine is needed).
+# docker-compose to validate docker-compose.yml (tests/deploy: no Docker engine is needed);
+# dovecot-imapd for the SPOC mailbox tests (tests/mail_intake: scripts/dovecot.sh starts it).
 # `make demo` needs the first line only; `make test` and `make bench` add what they use.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-TEST_APT_PACKAGES := chromium docker-compose
+TEST_APT_PACKAGES := chromium docker-compose dovecot-imapd
 BENCH_APT_PACKAGES := wrk
 
 

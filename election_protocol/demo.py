@@ -162,6 +162,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from dataprotection.demo import seed_dataprotection
 
         seed_dataprotection(election, users, now)
+        from mail_intake.demo import seed_mailbox
+
+        seed_mailbox(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

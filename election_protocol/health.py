@@ -63,6 +63,20 @@ def broker_status() -> str:
     return OK
 
 
+def mailbox_status() -> str:
+    """Return the SPOC mailbox's reading (mail_intake): "ok" if the last pass succeeded within
+    ten minutes, "unavailable" if not, "not configured" without MAILBOX_URL. Reported, never
+    deciding: a mail server that is down keeps its messages until the next pass."""
+    from django.utils import timezone
+
+    from mail_intake.queries import mailbox_health
+
+    try:
+        return mailbox_health(timezone.now()).status
+    except DatabaseError:
+        return UNAVAILABLE
+
+
 @login_not_required
 @never_cache
 @require_safe
@@ -70,14 +84,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Return the status of the database and of Redis; 200 if the database answers, else 503."""
     database = database_status()
     broker = broker_status()
+    mailbox = mailbox_status() if database == OK else UNAVAILABLE
     healthy = database == OK
     if not healthy:
         overall = UNAVAILABLE
-    elif broker == UNAVAILABLE:
+    elif UNAVAILABLE in (broker, mailbox):
         overall = "degraded"
     else:
         overall = OK
     return JsonResponse(
-        {"status": overall, "database": database, "broker": broker},
+        {"status": overall, "database": database, "broker": broker, "mailbox": mailbox},
         status=200 if healthy else 503,
     )

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "publishing",
     "security",
     "dataprotection",
+    "mail_intake",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,15 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# The SPOC mailbox read automatically (issue 14, mail_intake): imaps://user:password@host:993/
+# INBOX?move_to=Processed (or imap:// with STARTTLS). Unset: nothing is read (the demo).
+# MAILBOX_CA_FILE: trust this CA file instead of the system's (a private CA; the tests' Dovecot).
+MAILBOX_URL = env_str("MAILBOX_URL")
+MAILBOX_CA_FILE = env_str("MAILBOX_CA_FILE")
+MAILBOX_TIMEOUT = env_int("MAILBOX_TIMEOUT", 30)
+# One pass at a time: how long a pass may hold the mailbox before another may start (a killed
+# worker's pass). Only an economy: two passes at once still record each message once.
+MAILBOX_LEASE_SECONDS = env_int("MAILBOX_LEASE_SECONDS", 300)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "election-spoc@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -393,6 +403,14 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "dataprotection.task_apply_retention",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # The SPOC mailbox (issue 14): read new mail every minute, so an e-mail is on the register's
+    # triage inbox or its entry's timeline within one interval. Does nothing when MAILBOX_URL
+    # is unset; one pass at a time (a lease), and a pass is harmless to repeat.
+    "fetch-spoc-mail": {
+        "task": "mail_intake.task_fetch_mail",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

@@ -110,4 +110,17 @@ def entry_timeline(entry: Entry, *, show_contacts: bool) -> list[TimelineItem]:
         # not see contact details see only that a file came.
         title = f"Attachment: {f.filename}" if show_contacts else "Attachment received"
         items.append(TimelineItem(f.uploaded_at, "attachment", title, "", _name(f.uploaded_by)))
+    # E-mails read from the SPOC mailbox (mail_intake): replies, confirmations, bounces.
+    for m in entry.inbound_emails.defer("raw"):
+        sender = m.sender_email if show_contacts else "the requester"
+        items.append(
+            TimelineItem(
+                m.received_at,
+                "email",
+                f"E-mail received from {sender or 'an unknown sender'}: {m.subject}",
+                m.body,
+                "the SPOC mailbox",
+                m.get_state_display(),
+            )
+        )
     return sorted(items, key=lambda item: item.at)

@@ -17,7 +17,12 @@ def test_healthz_answers_without_a_login(client, db, settings):
     response = client.get("/healthz")
     assert reverse("healthz") == "/healthz"
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "not configured",
+        "mailbox": "not configured",
+    }
     assert "no-cache" in response["Cache-Control"]
     # Anonymous and left alone: no redirect to the login page, no session started.
     assert "sessionid" not in response.cookies
@@ -55,6 +60,7 @@ def test_healthz_is_503_when_the_database_is_unavailable(client, db, settings, m
         "status": "unavailable",
         "database": "unavailable",
         "broker": "not configured",
+        "mailbox": "unavailable",
     }
     # The error's text is logged, never shown.
     assert b"connection refused" not in response.content
@@ -65,13 +71,23 @@ def test_healthz_reports_redis_down_but_stays_healthy(client, db, settings):
     settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "unavailable",
+        "mailbox": "not configured",
+    }
 
 
 @pytest.mark.redis
 def test_healthz_reports_redis_up(client, db, settings):
     settings.REDIS_URL = os.environ["REDIS_URL"]
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "mailbox": "not configured",
+    }
 
 
 def test_healthz_for_a_signed_in_user_who_is_not_staff_reveals_nothing(client, db, settings):

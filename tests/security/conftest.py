@@ -168,6 +168,10 @@ def _build_world() -> World:
         "redaction": redaction,
         "non_working_day": day,
     }
+    # A message waiting in the SPOC mailbox's triage inbox (mail_intake.demo).
+    from mail_intake.models import InboundMessage
+
+    objects["mail"] = InboundMessage.objects.filter(state="triage").order_by("pk").first()
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"
     return World(users=users, election=election, objects=objects)

@@ -114,6 +114,12 @@ security:two_factor_setup           200  200  200  200  200  200  200  login den
 security:two_factor_verify          302  302  302  302  302  302  302  login deny     deny
 security:two_factor_remove          405  405  405  405  405  405  405  login deny     deny
 security:audit_log                  403  200  403  403  403  403  200  login deny     deny
+mail_intake:inbox                   200  200  403  403  403  403  403  login deny     deny
+mail_intake:message                 200  200  404  404  404  404  404  login deny     deny
+mail_intake:original                200  200  404  404  404  404  404  login deny     deny
+mail_intake:accept                  405  405  405  405  405  405  405  login deny     deny
+mail_intake:duplicate               405  405  405  405  405  405  405  login deny     deny
+mail_intake:dismiss                 405  405  405  405  405  405  405  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -146,6 +152,9 @@ dataprotection:retention_period     403  .    403  403  403  403  403  login den
 dataprotection:subject_access_export .   .    403  403  403  403  403  login deny     deny
 dataprotection:legal_hold           .    .    403  403  403  403  403  login deny     deny
 security:two_factor_remove          .    .    .    .    .    .    .    login deny     deny
+mail_intake:accept                  .    .    404  404  404  404  404  login deny     deny
+mail_intake:duplicate               .    .    404  404  404  404  404  login deny     deny
+mail_intake:dismiss                 .    .    404  404  404  404  404  login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -233,6 +242,7 @@ ARG_BY_NAMESPACE = {
     ("briefings", "pk"): "booking",
     ("publishing", "pk"): "public_entry",
     ("dataprotection", "pk"): "entry",
+    ("mail_intake", "pk"): "mail",
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
 LITERAL = {"invite"}
@@ -299,6 +309,7 @@ def check(response, expected: str, client) -> None:
                 "text/csv",
                 "application/pdf",
                 "text/calendar",
+                "message/rfc822",
             }, response.get("Content-Type")
 
 

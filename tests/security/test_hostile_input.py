@@ -316,6 +316,7 @@ def _drivers() -> dict[str, Driver]:
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
     from election_protocol import forms as ef
+    from mail_intake import forms as mf
     from publishing import forms as pf
     from requests_register import forms as rf
     from security import forms as sf
@@ -510,6 +511,30 @@ def _drivers() -> dict[str, Driver]:
             lambda w: {"name": SCRIPT, "email": "x\r\nBcc: victim@example.org"},
             preview=True,
             method="get",
+        ),
+        "mail_intake.forms.AcceptForm": Driver(
+            _url("mail_intake:accept", pk=_pk("mail")),
+            "spoc",
+            lambda w: mf.AcceptForm(election=w.election),
+            lambda w: {
+                "kind": "information",
+                "topic": SCRIPT,
+                "requester_type": "public",
+                "requester_name": IMG,
+                "acknowledge": "on",
+            },
+        ),
+        "mail_intake.forms.DuplicateForm": Driver(
+            _url("mail_intake:duplicate", pk=_pk("mail")),
+            "spoc",
+            lambda w: mf.DuplicateForm(election=w.election),
+            lambda w: {"original": _o(w, "entry").reference, "note": SCRIPT},
+        ),
+        "mail_intake.forms.DismissForm": Driver(
+            _url("mail_intake:dismiss", pk=_pk("mail")),
+            "spoc",
+            lambda w: mf.DismissForm(),
+            lambda w: {"reason": "other", "note": SCRIPT},
         ),
         "security.forms.TokenForm": Driver(
             _url("security:two_factor_setup"),

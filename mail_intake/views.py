@@ -1,0 +1,151 @@
+"""Staff pages of the SPOC mailbox: the triage inbox, one message, the three decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from election_protocol.views import election_or_setup
+from mail_intake import permissions, queries, rules, services
+from mail_intake.forms import AcceptForm, DismissForm, DuplicateForm
+from mail_intake.models import InboundMessage
+from requests_register import queries as register_queries
+from requests_register.models import Entry
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_mailbox(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "mail_intake/inbox.html",
+        {
+            "waiting": list(queries.triage_inbox()),
+            "recent": list(queries.recent_sorted()),
+            "health": queries.mailbox_health(timezone.now()),
+        },
+    )
+
+
+def _initial(message: InboundMessage) -> dict[str, object]:
+    return {
+        "topic": message.subject[:100],
+        "requester_type": message.requester_type or Entry.RequesterType.PUBLIC,
+        "candidate": message.candidate_id,
+        "requester_name": message.sender_name or message.sender_email,
+        "acknowledge": bool(message.sender_email),
+    }
+
+
+def _render_message(
+    request: HttpRequest, message: InboundMessage, *, forms=None, error: str = "", status=200
+) -> HttpResponse:
+    may_decide = permissions.can_triage_mail(request.user) and message.state in rules.DECIDABLE
+    context: dict[str, object] = {
+        "message": message,
+        "may_decide": may_decide,
+        "error": error,
+        "history": list(message.history.select_related("history_user").order_by("history_date")),
+    }
+    if may_decide:
+        election = election_or_setup()
+        forms = forms or {}
+        context["accept_form"] = forms.get("accept") or AcceptForm(
+            initial=_initial(message), election=election
+        )
+        context["duplicate_form"] = forms.get("duplicate") or DuplicateForm(election=election)
+        context["dismiss_form"] = forms.get("dismiss") or DismissForm()
+        context["topics"] = register_queries.topics(election)
+    return render(request, "mail_intake/message.html", context, status=status)
+
+
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_message(request, permissions.get_message_for_user(request.user, pk))
+
+
+def original(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message exactly as received, as an .eml download (never shown inline)."""
+    message = permissions.get_message_for_user(request.user, pk)
+    raw = InboundMessage.objects.filter(pk=message.pk).values_list("raw", flat=True).first()
+    response = HttpResponse(bytes(raw or b""), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _decision_target(request: HttpRequest, pk: int) -> InboundMessage:
+    message = permissions.get_message_for_user(request.user, pk)
+    if not permissions.can_triage_mail(request.user):
+        raise PermissionDenied
+    return message
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _decision_target(request, pk)
+    election = election_or_setup()
+    form = AcceptForm(request.POST, election=election)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.accept_message(message.pk, by=request.user, **data)
+        except (rules.TriageError, ValidationError) as refusal:
+            error = " ".join(getattr(refusal, "messages", [str(refusal)]))
+        else:
+            messages.success(
+                request, _("%(reference)s is on the register.") % {"reference": entry.reference}
+            )
+            return redirect("requests_register:detail", pk=entry.pk)
+    return _render_message(request, message, forms={"accept": form}, error=error, status=400)
+
+
+@require_POST
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _decision_target(request, pk)
+    form = DuplicateForm(request.POST, election=election_or_setup())
+    error = ""
+    if form.is_valid():
+        try:
+            services.mark_duplicate(
+                message.pk,
+                by=request.user,
+                original=form.cleaned_data["original"],
+                note=form.cleaned_data["note"],
+            )
+        except rules.TriageError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request,
+                _("Marked as a duplicate of %(reference)s.")
+                % {"reference": form.cleaned_data["original"].reference},
+            )
+            return redirect("mail_intake:inbox")
+    return _render_message(request, message, forms={"duplicate": form}, error=error, status=400)
+
+
+@require_POST
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _decision_target(request, pk)
+    form = DismissForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.dismiss_message(
+                message.pk,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except rules.TriageError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("The message is dismissed (kept in the mailbox log)."))
+            return redirect("mail_intake:inbox")
+    return _render_message(request, message, forms={"dismiss": form}, error=error, status=400)
