@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "publishing",
     "security",
     "dataprotection",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -384,6 +385,13 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "dataprotection.task_apply_retention",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Incidents (issue 12): tell the SPOC, once per incident, when one passes its target. Many
+    # targets are in hours, so the morning digest alone would be too late. Idempotent.
+    "alert-overdue-incidents": {
+        "task": "incidents.task_alert_overdue_incidents",
+        "schedule": 900.0,
+        "options": {"expires": 840},
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("publishing/", include("publishing.urls")),
     path("security/", include("security.urls")),
     path("data-protection/", include("dataprotection.urls")),
+    path("incidents/", include("incidents.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
