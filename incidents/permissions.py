@@ -68,9 +68,7 @@ def actors_for(user, incident: Incident) -> frozenset[rules.Actor]:
     actors = set()
     if can_manage_incidents(user):
         actors.add(rules.Actor.SPOC)
-    if user.has_perm("incidents.decide_incident"):
-        actors.add(rules.Actor.CHIEF_EXECUTIVE)
-    elif (
+    if user.has_perm("incidents.decide_incident") or (
         incident.kind == rules.Kind.FACTUAL
         and incident.election.approval_deputies.filter(pk=user.pk).exists()
     ):

@@ -74,3 +74,10 @@ def digest_lines(incidents: QuerySet[Incident], now: datetime) -> list[str]:
             f"- {incident.reference} {incident.kind_label} ({incident.status_label}, {when})"
         )
     return lines
+
+
+def digest_lines_for(user, election: Election, now: datetime) -> list[str]:
+    """Return the digest lines of the open incidents `user` may see in `election`."""
+    from incidents.permissions import incidents_for_user
+
+    return digest_lines(incidents_for_user(user).filter(election=election), now)

@@ -72,7 +72,9 @@ OPEN = frozenset({Status.RECORDED, Status.AWAITING_DECISION, Status.AWAITING_GUI
 
 # The one table of moves. Which kinds may take which move is in `check_step`.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.RECORDED: frozenset({Status.AWAITING_DECISION, Status.AWAITING_GUIDANCE, Status.CLOSED}),
+    Status.RECORDED: frozenset(
+        {Status.AWAITING_DECISION, Status.AWAITING_GUIDANCE, Status.DECIDED, Status.CLOSED}
+    ),
     Status.AWAITING_DECISION: frozenset({Status.DECIDED, Status.RECORDED, Status.CLOSED}),
     Status.AWAITING_GUIDANCE: frozenset({Status.DECIDED, Status.CLOSED}),
     Status.DECIDED: frozenset({Status.CLOSED}),
@@ -294,6 +296,20 @@ def who_acts(kind: Kind, service: Service, old: Status, new: Status) -> Actor:
     return Actor.SPOC
 
 
+def decidable_from(kind: Kind) -> frozenset[Status]:
+    """Return the statuses an incident of `kind` may be decided from.
+
+    A conduct concern once the PARO's guidance is back (Avon and Somerset 1.3); a social-media
+    removal straight away, since the SPOC who records it also confirms it (Cumbria 7.2.3);
+    everything else once put to its decider.
+    """
+    if kind == Kind.CONDUCT:
+        return frozenset({Status.AWAITING_GUIDANCE})
+    if kind == Kind.SOCIAL_MEDIA:
+        return frozenset({Status.RECORDED, Status.AWAITING_DECISION})
+    return frozenset({Status.AWAITING_DECISION})
+
+
 def allowed_moves(kind: Kind, old: Status) -> list[Status]:
     """Return the moves open to an incident of `kind` at `old`, in the table's order.
 
@@ -313,6 +329,8 @@ def allowed_moves(kind: Kind, old: Status) -> list[Status]:
         if new == Status.AWAITING_GUIDANCE and kind != Kind.CONDUCT:
             continue
         if new == Status.AWAITING_DECISION and kind == Kind.CONDUCT:
+            continue
+        if new == Status.DECIDED and old not in decidable_from(kind):
             continue
         moves.append(new)
     return moves
@@ -346,11 +364,14 @@ def check_step(new: Status, facts: StepFacts) -> None:
     if actor not in facts.actors:
         raise IncidentError(_("Only %(actor)s may do this.") % {"actor": ACTOR_LABELS[actor]})
     kind = facts.kind
-    if new == Status.AWAITING_DECISION and kind == Kind.FACTUAL:
-        if facts.classification not in {c.value for c in Classification}:
-            raise IncidentError(
-                _("Say whether the claim is a factual inaccuracy or an interpretation.")
-            )
+    if (
+        new == Status.AWAITING_DECISION
+        and kind == Kind.FACTUAL
+        and facts.classification not in {c.value for c in Classification}
+    ):
+        raise IncidentError(
+            _("Say whether the claim is a factual inaccuracy or an interpretation.")
+        )
     if new == Status.AWAITING_GUIDANCE:
         _required(facts.referral_to, _("The PARO has no e-mail address: add it to the election."))
         _required(facts.reasons, _("Describe the concern for the PARO."))

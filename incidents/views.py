@@ -189,9 +189,7 @@ def detail(
             "candidates": incident.candidates.all(),
             "steps": steps,
             "step_error": step_error,
-            "can_decide": current == rules.Status.AWAITING_DECISION
-            and decider in actors
-            or (current == rules.Status.AWAITING_GUIDANCE and rules.Actor.SPOC in actors),
+            "can_decide": current in rules.decidable_from(kind) and decider in actors,
             "decider": rules.ACTOR_LABELS[decider],
             "statement": statement,
             "can_draft_statement": manage
@@ -261,15 +259,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.get_incident_for_user(request.user, pk)
     kind = rules.Kind(incident.kind)
     current = rules.Status(incident.status)
-    wanted = (
-        rules.Status.AWAITING_GUIDANCE
-        if kind == rules.Kind.CONDUCT
-        else rules.Status.AWAITING_DECISION
-    )
     decider = rules.decider_for(kind, rules.Service(incident.service))
     if decider not in permissions.actors_for(request.user, incident):
         raise PermissionDenied
-    if current != wanted:
+    if current not in rules.decidable_from(kind):
         messages.error(
             request,
             _("There is nothing to decide: it is %(status)s.")
