@@ -70,7 +70,7 @@ def test_an_interpretation_gets_no_response():
         reasons="x",
         statement_text="A statement.",
     )
-    with pytest.raises(rules.IncidentError, match="7.1.3"):
+    with pytest.raises(rules.IncidentError, match=r"7\.1\.3"):
         rules.check_step(Status.DECIDED, facts)
 
 

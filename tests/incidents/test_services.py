@@ -236,7 +236,7 @@ def test_an_interpretation_cannot_have_a_statement(election, cast):
     services.set_incident_status(
         incident.pk, "awaiting_decision", by=users["spoc"], classification="interpretation"
     )
-    with pytest.raises(rules.IncidentError, match="7.1.3"):
+    with pytest.raises(rules.IncidentError, match=r"7\.1\.3"):
         services.draft_statement(incident.pk, by=users["spoc"], title="T", draft="D")
     services.set_incident_status(
         incident.pk, "decided", by=users["ce"], decision="no_response", reasons="Opinion."
