@@ -111,6 +111,18 @@ security:two_factor_setup           200  200  200  200  200  200  200  login den
 security:two_factor_verify          302  302  302  302  302  302  302  login deny     deny
 security:two_factor_remove          405  405  405  405  405  405  405  login deny     deny
 security:audit_log                  403  200  403  403  403  403  200  login deny     deny
+incidents:list                      200  200  200  200  200  200  200  login deny     deny
+incidents:record                    200  200  403  403  403  403  403  login deny     deny
+incidents:settings                  200  200  403  403  403  403  403  login deny     deny
+incidents:detail                    200  200  200  404  200  404  200  login deny     deny
+incidents:step                      405  405  405  405  405  405  405  login deny     deny
+incidents:decide                    403  403  200  404  404  404  403  login deny     deny
+incidents:statement                 200  200  404  404  404  404  403  login deny     deny
+incidents:consult                   405  405  405  405  405  405  405  login deny     deny
+incidents:add_evidence              405  405  405  405  405  405  405  login deny     deny
+incidents:assign                    405  405  405  405  405  405  405  login deny     deny
+incidents:reminder                  405  405  405  405  405  405  405  login deny     deny
+incidents:evidence                  200  200  200  404  404  404  404  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -140,6 +152,11 @@ dataprotection:retention_period     403  .    403  403  403  403  403  login den
 dataprotection:subject_access_export .   .    403  403  403  403  403  login deny     deny
 dataprotection:legal_hold           .    .    403  403  403  403  403  login deny     deny
 security:two_factor_remove          .    .    .    .    .    .    .    login deny     deny
+incidents:step                      .    .    400  404  400  404  400  login deny     deny
+incidents:consult                   .    .    403  404  403  404  403  login deny     deny
+incidents:add_evidence              .    .    403  404  403  404  403  login deny     deny
+incidents:assign                    .    .    403  404  403  404  403  login deny     deny
+incidents:reminder                  .    .    403  404  403  404  403  login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -215,6 +232,10 @@ ARG_BY_URL = {
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
+    "incidents:record": {"kind": "imagery"},
+    "incidents:decide": {"pk": "incident_decide"},
+    "incidents:statement": {"pk": "incident_factual"},
+    "incidents:evidence": {"pk": "evidence"},
 }
 ARG_BY_NAMESPACE = {
     ("candidates", "pk"): "candidate",
@@ -222,9 +243,10 @@ ARG_BY_NAMESPACE = {
     ("briefings", "pk"): "booking",
     ("publishing", "pk"): "public_entry",
     ("dataprotection", "pk"): "entry",
+    ("incidents", "pk"): "incident",
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
-LITERAL = {"invite"}
+LITERAL = {"invite", "imagery"}
 
 
 def kwargs_for(name: str, world: World, **replace: object) -> dict[str, object]:
@@ -260,6 +282,7 @@ POST_DATA = {
     "publishing:redact": {"redact-field": "answer", "redact-text": "the", "redact-reason": "x"},
     "dataprotection:retention_period": {"months": "12"},
     "dataprotection:legal_hold": {"reason": "An election petition."},
+    "incidents:step": {"status": "closed", "expected_status": "awaiting_guidance", "reasons": "x"},
 }
 
 
@@ -329,7 +352,11 @@ def test_post_refused_changes_nothing(world, client, name, role):
 # --- object level: not theirs is answered as missing -------------------------------------------
 
 # (role, the object that is theirs, the one that is not) for each kind of owned object.
-OWNED = {"entry": ("pl", "entry_not_theirs"), "booking": ("cc", "booking_not_theirs")}
+OWNED = {
+    "entry": ("pl", "entry_not_theirs"),
+    "booking": ("cc", "booking_not_theirs"),
+    "incident": ("pl", "incident_not_theirs"),
+}
 MISSING_PK = 987654
 
 
