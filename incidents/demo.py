@@ -132,6 +132,18 @@ def seed_incidents(election: Election, users: dict, now: datetime) -> None:
     )
     move(opinion, rules.Status.AWAITING_DECISION, spoc, 7, classification="interpretation")
 
+    # 4b. A claim just recorded: the SPOC is to classify it and may draft a statement.
+    record(
+        rules.Kind.FACTUAL,
+        1,
+        service=rules.Service.FIRE,
+        title="Claim that fire engines wait an hour at Eastmoor",
+        description="A radio phone-in caller, introduced as a campaigner, said fire engines "
+        "take an hour to reach Eastmoor. The published average is 11 minutes.",
+        source="Northshire local radio (fictional), breakfast programme",
+        raised_by_type="media",
+    )
+
     # 5. Social media: a comment removed from the force's Facebook page, to be confirmed.
     record(
         rules.Kind.SOCIAL_MEDIA,

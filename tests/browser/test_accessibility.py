@@ -48,6 +48,7 @@ NOT_CRAWLED = {
     "requests_register:export_pdf": "a download",
     "requests_register:attachment": "a download",
     "briefings:calendar": "a download (iCalendar feed)",
+    "incidents:evidence": "a download (an incident's evidence file)",
     "candidates:sopn_confirm": "the second step of a POST form",
     "healthz": "the load balancer's health check (JSON), not a page",
     "security:two_factor_verify": "asked for at sign-in only when the election requires two "

@@ -523,9 +523,7 @@ def _drivers() -> dict[str, Driver]:
         "incidents.forms.RecordIncidentForm": Driver(
             _url("incidents:record", kind=lambda w: "imagery"),
             "spoc",
-            lambda w: inf.RecordIncidentForm(
-                kind=incident_rules.Kind.IMAGERY, election=w.election
-            ),
+            lambda w: inf.RecordIncidentForm(kind=incident_rules.Kind.IMAGERY, election=w.election),
             lambda w: {
                 "title": SCRIPT,
                 "description": IMG,
