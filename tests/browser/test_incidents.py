@@ -101,3 +101,44 @@ def test_imagery_recorded_by_the_spoc_decided_by_the_chief_constable_on_a_phone(
     [(name, content, kind)] = sent.attachments
     assert (name, kind) == (f"{incident.reference}-letter.pdf", "application/pdf")
     assert content.startswith(b"%PDF")
+
+
+def test_factual_claim_corrected_by_a_statement_on_the_public_page(
+    demo, live_server, public_site, page, snap
+) -> None:
+    """The SPOC classifies a claim as a factual inaccuracy and drafts a neutral statement; the
+    Chief Executive approves it; it appears on the public page's Statements, anonymised."""
+    base = live_server.url
+    incident = Incident.objects.get(title="Claim that fire engines wait an hour at Eastmoor")
+    sign_in(page, base, "spoc", demo.password)
+    page.goto(f"{base}/incidents/{incident.pk}/")
+    page.get_by_role("link", name="Draft a statement").click()
+    page.get_by_label("Heading").fill("Fire engine response times in Eastmoor")
+    page.get_by_label("Statement", exact=True).fill(
+        "Fire engines reach Eastmoor in 11 minutes on average; Imogen Hartswood was misquoted."
+    )
+    snap(page, "statement", "1-draft")
+    page.get_by_role("button", name="Save the statement").click()
+    expect(page.get_by_role("alert")).to_contain_text("Statement saved")
+    page.locator("summary", has_text="Put it to the decider").click()
+    page.get_by_label(re.compile("A factual inaccuracy")).check()
+    page.get_by_role("button", name="Put it to the decider").click()
+    expect(page.locator("#status")).to_have_text("Awaiting decision")
+    snap(page, "statement", "2-awaiting")
+    sign_out(page)
+
+    sign_in(page, base, "chief-executive", demo.password)
+    page.goto(f"{base}/incidents/{incident.pk}/")
+    page.get_by_role("link", name="Decide this incident").click()
+    page.get_by_label("Approve the statement and publish it").check()
+    page.get_by_label("Reasons").fill("Factually wrong; a neutral correction (Cumbria 7.1.2).")
+    snap(page, "statement", "3-approve")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#statement-published")).to_be_visible()
+
+    page.goto(public_site + "statements/index.html")
+    main = page.locator("main")
+    expect(main).to_contain_text("Fire engine response times in Eastmoor")
+    expect(main).to_contain_text("11 minutes on average; [candidate] was misquoted.")
+    expect(main).not_to_contain_text("Hartswood")
+    snap(page, "statement", "4-public")

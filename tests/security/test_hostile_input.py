@@ -284,11 +284,11 @@ def _drivers() -> dict[str, Driver]:
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
     from election_protocol import forms as ef
+    from incidents import forms as inf
+    from incidents import rules as incident_rules
     from publishing import forms as pf
     from requests_register import forms as rf
     from security import forms as sf
-    from incidents import forms as inf
-    from incidents import rules as incident_rules
     from security import services as security_services
 
     def review(name: str, cls, role: str, prefix, key="public_entry", setup=None, **base):
