@@ -339,13 +339,36 @@ def _publish_statement(incident: Incident, statement: Statement, by, now: dateti
     """Approve and publish a statement: the public text anonymised exactly as register answers
     are (every candidate and agent, contact details; the office's and the PARO's kept), then
     the public site re-published after commit (its leak scan reads every page)."""
-    from publishing.anonymise import anonymise
-    from publishing.services import _schedule_publish, keep_for, subjects_for
+    from publishing.anonymise import Subject, anonymise
+    from publishing.services import (
+        CANDIDATE_LABEL,
+        REQUESTER_LABEL,
+        _schedule_publish,
+        keep_for,
+        subjects_for,
+    )
 
-    subjects = subjects_for(incident.election)
     keep = keep_for(incident.election)
-    statement.public_title = anonymise(statement.title, subjects, keep).text
-    statement.public_text = anonymise(statement.draft, subjects, keep).text
+    candidates = subjects_for(incident.election)
+    # Whoever raised it (a journalist, a member of the public) is not named either.
+    raiser = (
+        [
+            Subject(
+                name=incident.raised_by_name.strip(),
+                emails=[incident.raised_by_email] if incident.raised_by_email else [],
+            )
+        ]
+        if incident.raised_by_name.strip()
+        else []
+    )
+
+    def public(text: str) -> str:
+        if raiser:
+            text = anonymise(text, raiser, keep, subject_label=REQUESTER_LABEL).text
+        return anonymise(text, candidates, keep, subject_label=CANDIDATE_LABEL).text
+
+    statement.public_title = public(statement.title)
+    statement.public_text = public(statement.draft)
     statement.approved_by = by
     statement.published_at = now
     statement._history_user = by

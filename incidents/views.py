@@ -106,6 +106,8 @@ def record(request: HttpRequest, kind: str) -> HttpResponse:
         kind=kind,
         election=election,
         explanation=config.social_media_explanation,
+        # Most incidents are recorded as they happen: now, to the minute, unless changed.
+        initial={"raised_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -448,3 +448,30 @@ def test_evidence_refused_when_not_a_kept_type(election, cast):
         by=users["spoc"],
     )
     assert [e.name for e in incident.evidence.all()] == ["leaflet.pdf"]
+
+
+def test_a_statement_names_neither_the_candidate_nor_who_raised_it(election, cast):
+    users, ada = cast
+    incident = _record(
+        election,
+        users,
+        "factual",
+        candidates=[ada],
+        raised_by_type="media",
+        raised_by_name="Jo Scrivener",
+        raised_by_email="jo@news.example.org",
+    )
+    services.set_incident_status(
+        incident.pk, "awaiting_decision", by=users["spoc"], classification="inaccuracy"
+    )
+    services.draft_statement(
+        incident.pk,
+        by=users["spoc"],
+        title="Budget",
+        draft="Jo Scrivener (jo@news.example.org) quoted Ada Lovelock wrongly.",
+    )
+    services.set_incident_status(
+        incident.pk, "decided", by=users["ce"], decision="publish_statement", reasons="r"
+    )
+    [public] = gate.published_statements(election)
+    assert public.public_text == "[requester] ([email address]) quoted [candidate] wrongly."
