@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+from election_protocol.calendar import first_possible_poll
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/election_spoc_bench"
 BATCH = 5_000
 
@@ -155,7 +157,7 @@ def make_world(today: date | None = None) -> World:
         office="pcc",
         office_name="Office of the Police and Crime Commissioner for Benchshire",
         reference_prefix="BS26",
-        poll_date=today + timedelta(days=21),
+        poll_date=first_possible_poll(today + timedelta(days=21)),
         police_force_name="Benchshire Police",
         paro_name="Benchshire Council",
         paro_email="paro@benchshire.example.org",

@@ -314,6 +314,23 @@ def statutory_timetable(poll: date, extra_non_working: Iterable[date] = ()) -> T
     )
 
 
+def first_possible_poll(on_or_after: date, extra_non_working: Iterable[date] = ()) -> date:
+    """Return the first Thursday on or after `on_or_after` that can be polling day.
+
+    Ordinary PCC polls are on a Thursday (Police Reform and Social Responsibility Act 2011,
+    s.50(2)); the day must also be a working day of the election calendar, or
+    `statutory_timetable` refuses it (a Thursday Christmas Day, say). Demo, benchmark and test
+    data take their poll from here rather than "today + n days", which lands on Christmas Day or
+    a Saturday on some days of the year.
+    """
+    _require_date(on_or_after, "on_or_after")
+    calendar = WorkingDays.for_election_timetable(extra_non_working)
+    day = on_or_after + timedelta(days=(3 - on_or_after.weekday()) % 7)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=7)
+    return day
+
+
 def foi_due_date(received: date, extra_non_working: Iterable[date] = ()) -> date:
     """Return the FOI response deadline: the 20th working day following the date of receipt
     (Freedom of Information Act 2000, s.10(1); working day as defined in s.10(6)).
