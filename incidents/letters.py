@@ -3,7 +3,7 @@ uses police, fire or office imagery (Cumbria 10.1; Norfolk 22), and the written 
 complaint that the protocol was breached.
 
 Built like the meeting letters (briefings.letters): plain values, an autoescaped Django template
-(`incidents/letter.html`), WeasyPrint with the same PDF/UA-1 variant; sent by the caller through
+(`incidents/letter_pdf.html`), WeasyPrint with the same PDF/UA-1 variant; sent by the caller through
 the register's outbox as an attachment.
 """
 
@@ -44,8 +44,8 @@ class IncidentLetter:
 
 
 def render_letter_html(letter: IncidentLetter) -> str:
-    """Return the letter as HTML (Django template `incidents/letter.html`, autoescaped)."""
-    return render_to_string("incidents/letter.html", {"letter": letter, "title": letter.title})
+    """Return the letter as HTML (Django template `incidents/letter_pdf.html`, autoescaped)."""
+    return render_to_string("incidents/letter_pdf.html", {"letter": letter, "title": letter.title})
 
 
 def render_letter_pdf(letter: IncidentLetter, *, compress: bool = True) -> bytes:

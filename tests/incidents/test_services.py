@@ -475,3 +475,12 @@ def test_a_statement_names_neither_the_candidate_nor_who_raised_it(election, cas
     )
     [public] = gate.published_statements(election)
     assert public.public_text == "[requester] ([email address]) quoted [candidate] wrongly."
+
+
+def test_the_beat_task_alerts_the_current_election(election, cast):
+    from incidents.tasks import task_alert_overdue_incidents
+
+    users, _ada = cast
+    _record(election, users, "announcement", raised_at=NOW - timedelta(days=10))
+    assert task_alert_overdue_incidents.delay().get() == 1
+    assert task_alert_overdue_incidents.delay().get() == 0

@@ -117,9 +117,7 @@ def test_list_costs_the_same_queries_for_one_and_three(client, election, cast, c
     assert "Third" in client.get(url).content.decode()
 
 
-def test_the_chief_constable_decides_police_imagery_not_the_chief_executive(
-    client, election, cast
-):
+def test_the_chief_constable_decides_police_imagery_not_the_chief_executive(client, election, cast):
     users, ada = cast
     incident = _imagery(election, users, ada)
     services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
