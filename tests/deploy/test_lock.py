@@ -22,7 +22,7 @@ def _copy_project(tmp_path):
 
 def _check(project) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - a fixed script of ours on a temporary copy
-        ["bash", str(REPO / "scripts" / "check_lock.sh"), sys._base_executable, str(project)],
+        [shutil.which("bash"), REPO / "scripts" / "check_lock.sh", sys._base_executable, project],
         capture_output=True,
         text=True,
         timeout=600,
