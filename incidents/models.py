@@ -227,6 +227,7 @@ NOTE_LABELS = {
     "assigned": _("Shown to a colleague"),
     "reminder": _("Reminder recorded"),
     "referred": _("Referred as a conduct matter"),
+    "erased": _("Personal data erased"),
 }
 
 

@@ -484,3 +484,46 @@ def test_the_beat_task_alerts_the_current_election(election, cast):
     _record(election, users, "announcement", raised_at=NOW - timedelta(days=10))
     assert task_alert_overdue_incidents.delay().get() == 1
     assert task_alert_overdue_incidents.delay().get() == 0
+
+
+def test_retention_erases_who_raised_a_closed_incident_and_its_evidence(
+    election, cast, django_capture_on_commit_callbacks
+):
+    from dataprotection import services as dataprotection
+
+    users, ada = cast
+    closed = _record(
+        election,
+        users,
+        "breach",
+        raised_by_type="public",
+        raised_by_name="Sam Plaintiff",
+        raised_by_email="sam@example.org",
+    )
+    services.add_evidence(
+        closed.pk,
+        [register.IncomingFile("complaint.pdf", "application/pdf", b"%PDF-1.4\n% x\n")],
+        by=users["spoc"],
+    )
+    stored = closed.evidence.get().file.name
+    services.set_incident_status(closed.pk, "awaiting_decision", by=users["spoc"])
+    services.set_incident_status(
+        closed.pk, "decided", by=users["ce"], decision="not_upheld", reasons="Equal time."
+    )
+    still_open = _record(
+        election, users, "breach", raised_by_name="Kim Open", raised_by_email="kim@example.org"
+    )
+    after = datetime(2025, 6, 1, 12, tzinfo=LONDON)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = dataprotection.apply_retention(election.pk, today=after.date(), now=after)
+    assert run.counts["incidents"] == 1
+    closed.refresh_from_db()
+    assert (closed.raised_by_name, closed.raised_by_email) == ("", "")
+    assert not closed.history.filter(raised_by_name="Sam Plaintiff").exists()
+    assert closed.evidence.count() == 0
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(stored)
+    for link in closed.emails.select_related("email"):
+        assert "sam@example.org" not in link.email.to and "Sam Plaintiff" not in link.email.body
+    assert Incident.objects.get(pk=still_open.pk).raised_by_name == "Kim Open"
