@@ -491,7 +491,7 @@ def test_retention_erases_who_raised_a_closed_incident_and_its_evidence(
 ):
     from dataprotection import services as dataprotection
 
-    users, ada = cast
+    users, _ada = cast
     closed = _record(
         election,
         users,
