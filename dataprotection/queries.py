@@ -26,10 +26,12 @@ class RetentionPlan:
     still_open: list[Entry] = field(default_factory=list)
     already_erased: int = 0
     candidates: list[Candidate] = field(default_factory=list)
+    # Decided or closed incidents still holding who raised them or evidence (issue 12).
+    incidents: int = 0
 
     @property
     def has_work(self) -> bool:
-        return self.is_due and bool(self.erase or self.candidates)
+        return self.is_due and bool(self.erase or self.candidates or self.incidents)
 
 
 def plan_retention(election: Election, today: date) -> RetentionPlan:
@@ -61,6 +63,9 @@ def plan_retention(election: Election, today: date) -> RetentionPlan:
     plan.candidates = [
         c for c in Candidate.objects.filter(election=election).order_by("name") if has_contacts(c)
     ]
+    from incidents.services import incidents_with_personal_data
+
+    plan.incidents = incidents_with_personal_data(election).count()
     return plan
 
 

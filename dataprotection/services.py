@@ -375,6 +375,7 @@ COUNT_KINDS = (
     "public_texts",
     "redactions",
     "candidates",
+    "incidents",
 )
 
 
@@ -403,6 +404,8 @@ def apply_retention(
     Every candidate of the election loses their private contact details and their agent's, in
     the record and its history; name, aliases, party and status (the public record) stay.
     E-mails not tied to an entry (invitations, the equal offer) lose those people's addresses.
+    Decided and closed incidents lose who raised them and their evidence
+    (incidents.services.erase_personal_data); open ones are kept.
 
     Kept: entries on legal hold and entries still open (listed in the run), bookings and
     briefing events (the record of organised meetings with candidates), the published register
@@ -440,6 +443,10 @@ def apply_retention(
         _erase_candidates(candidates, run_by, now, counts)
     if subjects:
         _scrub_other_emails(scrub, erased_addresses, counts)
+    # Incidents decided or closed: who raised them and their evidence (incidents.services).
+    from incidents.services import erase_personal_data
+
+    counts["incidents"] = erase_personal_data(election, now=now)
     return RetentionRun.objects.create(
         election=election,
         ran_at=now,

@@ -28,4 +28,11 @@ def office(request: HttpRequest) -> dict[str, object]:
     context["deadlines"] = queries.deadline_counts(
         entries, today, queries.due_soon_cutoff(election, today)
     )
+    # Incidents' targets beside the register's (issue 12): hours or working days per kind.
+    from incidents import permissions as incident_permissions
+    from incidents import queries as incident_queries
+
+    context["incident_deadlines"] = incident_queries.deadline_counts(
+        incident_permissions.incidents_for_user(user).filter(election=election), timezone.now()
+    )
     return context

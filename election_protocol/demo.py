@@ -156,6 +156,10 @@ def seed_demo(now: datetime) -> DemoResult:
         from briefings.demo import seed_briefings
 
         seed_briefings(election, users, now)
+        # Before publishing's demo: the site it publishes carries the approved statement.
+        from incidents.demo import seed_incidents
+
+        seed_incidents(election, users, now)
         from publishing.demo import seed_publishing
 
         seed_publishing(election, users, now)

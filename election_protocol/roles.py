@@ -85,6 +85,16 @@ _DATA_PROTECTION_MANAGE = [
     "dataprotection.view_subjectaccessrequest",
 ]
 
+# Incidents (issue 12): the SPOC and the Chief Executive record and manage them; the Chief
+# Executive decides (decide_incident, global); chiefs decide only their own service's (object
+# permissions granted by incidents.services); the auditor reads.
+_INCIDENTS_VIEW = ["incidents.view_incident"]
+_INCIDENTS_MANAGE = [
+    "incidents.add_incident",
+    "incidents.change_incident",
+    "incidents.change_incidentsettings",
+]
+
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -99,7 +109,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _PUBLISHING_MANAGE
     + _BRIEFINGS_MANAGE
     + _DATA_PROTECTION_VIEW
-    + _DATA_PROTECTION_MANAGE,
+    + _DATA_PROTECTION_MANAGE
+    + _INCIDENTS_VIEW
+    + _INCIDENTS_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
@@ -116,7 +128,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _AUDIT_VIEW
     + _DATA_PROTECTION_VIEW
     + _DATA_PROTECTION_MANAGE
-    + ["dataprotection.change_retention_period"],
+    + ["dataprotection.change_retention_period"]
+    + _INCIDENTS_VIEW
+    + _INCIDENTS_MANAGE
+    + ["incidents.decide_incident"],
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
     Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
@@ -130,7 +145,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _PUBLISHING_VIEW
     + _BRIEFINGS_VIEW
     + _AUDIT_VIEW
-    + _DATA_PROTECTION_VIEW,
+    + _DATA_PROTECTION_VIEW
+    + _INCIDENTS_VIEW,
 }
 
 

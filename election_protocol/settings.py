@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "security",
     "dataprotection",
     "mail_intake",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -411,6 +412,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mail_intake.task_fetch_mail",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Incidents (issue 12): tell the SPOC, once per incident, when one passes its target. Many
+    # targets are in hours, so the morning digest alone would be too late. Idempotent.
+    "alert-overdue-incidents": {
+        "task": "incidents.task_alert_overdue_incidents",
+        "schedule": 900.0,
+        "options": {"expires": 840},
     },
 }
 # --- end of Celery beat schedule ----------------------------------------------------------------

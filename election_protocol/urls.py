@@ -25,6 +25,7 @@ urlpatterns = [
     path("security/", include("security.urls")),
     path("data-protection/", include("dataprotection.urls")),
     path("mailbox/", include("mail_intake.urls")),
+    path("incidents/", include("incidents.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

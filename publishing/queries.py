@@ -17,6 +17,7 @@ from django.db.models import FETCH_RAISE, Prefetch, QuerySet
 
 from briefings.models import BriefingEvent, BriefingMaterial
 from election_protocol.models import Election
+from incidents.models import Statement
 from publishing import rules
 from publishing.models import Correction, PublicEntry
 
@@ -42,6 +43,9 @@ PUBLIC_MATERIAL_FIELDS = ("id", "title", "topic", "url", "summary")
 # An event's notes are not here: they are published only as a reviewed public entry
 # (event_notes), never raw.
 PUBLIC_EVENT_FIELDS = ("id", "title", "starts_at", "ends_at", "place", "audience", "capacity")
+# A statement's public heading and text are the anonymised ones (incidents.services); the
+# draft, the incident and who drafted or approved it are private.
+PUBLIC_STATEMENT_FIELDS = ("id", "public_title", "public_text", "published_at")
 
 
 def published_entries(election: Election) -> QuerySet[PublicEntry]:
@@ -97,5 +101,18 @@ def published_events(election: Election) -> QuerySet[BriefingEvent]:
         .filter(cancelled_reason="")
         .only(*PUBLIC_EVENT_FIELDS)
         .order_by("starts_at")
+        .fetch_mode(FETCH_RAISE)
+    )
+
+
+def published_statements(election: Election) -> QuerySet[Statement]:
+    """Return the election's approved statements correcting factual inaccuracies (Cumbria
+    7.1.2; Norfolk 24): the anonymised heading and text and the date, latest first."""
+    return (
+        Statement.objects.filter(
+            election=election, published_at__isnull=False, approved_by__isnull=False
+        )
+        .only(*PUBLIC_STATEMENT_FIELDS)
+        .order_by("-published_at", "-pk")
         .fetch_mode(FETCH_RAISE)
     )

@@ -627,15 +627,22 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
         OutboundEmail.objects.filter(purpose=purpose).values_list("created_by_id", flat=True)
     )
     queued = 0
+    from incidents.queries import digest_lines_for
+
     for user, entries in recipients.values():
-        if not entries or user.pk in already:
+        # Open incidents the person may see, with their targets (issue 12).
+        incident_lines = digest_lines_for(user, election, now) if user.pk not in already else []
+        if (not entries and not incident_lines) or user.pk in already:
             continue
         ordered = sorted(entries, key=lambda e: (e.target_date >= today, e.target_date, e.number))
         subject, body = outbox.render_template(
             "digest",
             {
                 "name": user.get_full_name() or user.get_username(),
-                "items": "\n".join(_digest_line(e, today) for e in ordered),
+                "items": "\n".join(
+                    [_digest_line(e, today) for e in ordered]
+                    + (["", "Incidents, by target:", *incident_lines] if incident_lines else [])
+                ),
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,
             },

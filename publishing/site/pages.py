@@ -197,6 +197,8 @@ class SiteData:
     key_dates: list[dict]
     contacts: dict
     bodies: dict[str, str] = field(default_factory=dict)
+    # Approved statements correcting factual inaccuracies (incidents, issue 12).
+    statements: list[dict] = field(default_factory=list)
 
     @cached_property
     def register(self) -> list[dict]:
@@ -352,6 +354,15 @@ def load(election: Election) -> SiteData:
         }
         for e in queries.published_events(election)
     ]
+    statements = [
+        {
+            "id": s.pk,
+            "title": s.public_title,
+            "paragraphs": paragraphs(s.public_text),
+            "published_at": _local(s.published_at),
+        }
+        for s in queries.published_statements(election)
+    ]
     contacts = {
         "office_name": election.office_name,
         "area": election.area,
@@ -381,6 +392,7 @@ def load(election: Election) -> SiteData:
         key_dates=_key_dates(election),
         contacts=contacts,
         bodies=bodies,
+        statements=statements,
     )
 
 
@@ -666,6 +678,14 @@ def _other_pages(data: SiteData) -> list[Output]:
             reviewed=ACCESSIBILITY_REVIEWED,
         ),
         _html("privacy/index.html", "public/privacy.html", data, "privacy", []),
+        _html(
+            "statements/index.html",
+            "public/statements.html",
+            data,
+            "statements",
+            [data.statements],
+            statements=data.statements,
+        ),
     ]
 
 

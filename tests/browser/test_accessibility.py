@@ -49,6 +49,9 @@ NOT_CRAWLED = {
     "requests_register:attachment": "a download",
     "briefings:calendar": "a download (iCalendar feed)",
     "mail_intake:original": "a download (the message as received, .eml)",
+    "incidents:evidence": "a download (an incident's evidence file)",
+    "incidents:statement": "linked from a factual claim still open, which the crawl may not "
+    "open among the incidents: the statement journey (test_incidents.py) checks it",
     "candidates:sopn_confirm": "the second step of a POST form",
     "healthz": "the load balancer's health check (JSON), not a page",
     "security:two_factor_verify": "asked for at sign-in only when the election requires two "

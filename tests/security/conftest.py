@@ -172,6 +172,30 @@ def _build_world() -> World:
     from mail_intake.models import InboundMessage
 
     objects["mail"] = InboundMessage.objects.filter(state="triage").order_by("pk").first()
+
+    # Incidents (issue 12): the demo's conduct concern (police; the police liaison may see it)
+    # with a file of evidence, the fire service's announcement (neither theirs nor the Chief
+    # Constable's), the police imagery awaiting the Chief Constable, a factual claim.
+    from incidents import services as incidents
+    from incidents.models import Incident
+
+    incident = Incident.objects.get(election=election, kind="conduct")
+    incidents.add_evidence(
+        incident.pk,
+        [register.IncomingFile("photo.pdf", "application/pdf", b"%PDF-1.4\n% demo\n")],
+        by=spoc,
+    )
+    objects.update(
+        incident=incident,
+        incident_not_theirs=Incident.objects.get(election=election, kind="announcement"),
+        incident_decide=Incident.objects.filter(
+            election=election, kind="imagery", status="awaiting_decision"
+        ).first(),
+        incident_factual=Incident.objects.filter(
+            election=election, kind="factual", status="awaiting_decision"
+        ).first(),
+        evidence=incident.evidence.get(),
+    )
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"
     return World(users=users, election=election, objects=objects)

@@ -120,6 +120,18 @@ mail_intake:original                200  200  404  404  404  404  404  login den
 mail_intake:accept                  405  405  405  405  405  405  405  login deny     deny
 mail_intake:duplicate               405  405  405  405  405  405  405  login deny     deny
 mail_intake:dismiss                 405  405  405  405  405  405  405  login deny     deny
+incidents:list                      200  200  200  200  200  200  200  login deny     deny
+incidents:record                    200  200  403  403  403  403  403  login deny     deny
+incidents:settings                  200  200  403  403  403  403  403  login deny     deny
+incidents:detail                    200  200  200  404  200  404  200  login deny     deny
+incidents:step                      405  405  405  405  405  405  405  login deny     deny
+incidents:decide                    403  403  200  404  404  404  403  login deny     deny
+incidents:statement                 200  200  404  404  404  404  403  login deny     deny
+incidents:consult                   405  405  405  405  405  405  405  login deny     deny
+incidents:add_evidence              405  405  405  405  405  405  405  login deny     deny
+incidents:assign                    405  405  405  405  405  405  405  login deny     deny
+incidents:reminder                  405  405  405  405  405  405  405  login deny     deny
+incidents:evidence                  200  200  200  404  404  404  404  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -155,6 +167,11 @@ security:two_factor_remove          .    .    .    .    .    .    .    login den
 mail_intake:accept                  .    .    404  404  404  404  404  login deny     deny
 mail_intake:duplicate               .    .    404  404  404  404  404  login deny     deny
 mail_intake:dismiss                 .    .    404  404  404  404  404  login deny     deny
+incidents:step                      .    .    400  404  400  404  400  login deny     deny
+incidents:consult                   .    .    403  404  403  404  403  login deny     deny
+incidents:add_evidence              .    .    403  404  403  404  403  login deny     deny
+incidents:assign                    .    .    403  404  403  404  403  login deny     deny
+incidents:reminder                  .    .    403  404  403  404  403  login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -235,6 +252,10 @@ ARG_BY_URL = {
         "correction_pk": "correction",
     },
     "publishing:reject_correction": {"pk": "public_entry_corrected", "correction_pk": "correction"},
+    "incidents:record": {"kind": "imagery"},
+    "incidents:decide": {"pk": "incident_decide"},
+    "incidents:statement": {"pk": "incident_factual"},
+    "incidents:evidence": {"pk": "evidence"},
 }
 ARG_BY_NAMESPACE = {
     ("candidates", "pk"): "candidate",
@@ -243,9 +264,10 @@ ARG_BY_NAMESPACE = {
     ("publishing", "pk"): "public_entry",
     ("dataprotection", "pk"): "entry",
     ("mail_intake", "pk"): "mail",
+    ("incidents", "pk"): "incident",
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
-LITERAL = {"invite"}
+LITERAL = {"invite", "imagery"}
 
 
 def kwargs_for(name: str, world: World, **replace: object) -> dict[str, object]:
@@ -281,6 +303,7 @@ POST_DATA = {
     "publishing:redact": {"redact-field": "answer", "redact-text": "the", "redact-reason": "x"},
     "dataprotection:retention_period": {"months": "12"},
     "dataprotection:legal_hold": {"reason": "An election petition."},
+    "incidents:step": {"status": "closed", "expected_status": "awaiting_guidance", "reasons": "x"},
 }
 
 
@@ -351,7 +374,11 @@ def test_post_refused_changes_nothing(world, client, name, role):
 # --- object level: not theirs is answered as missing -------------------------------------------
 
 # (role, the object that is theirs, the one that is not) for each kind of owned object.
-OWNED = {"entry": ("pl", "entry_not_theirs"), "booking": ("cc", "booking_not_theirs")}
+OWNED = {
+    "entry": ("pl", "entry_not_theirs"),
+    "booking": ("cc", "booking_not_theirs"),
+    "incident": ("pl", "incident_not_theirs"),
+}
 MISSING_PK = 987654
 
 

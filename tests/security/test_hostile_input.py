@@ -316,6 +316,8 @@ def _drivers() -> dict[str, Driver]:
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
     from election_protocol import forms as ef
+    from incidents import forms as inf
+    from incidents import rules as incident_rules
     from mail_intake import forms as mf
     from publishing import forms as pf
     from requests_register import forms as rf
@@ -598,6 +600,78 @@ def _drivers() -> dict[str, Driver]:
             "reject-correction",
             key="public_entry_corrected",
             reason=SCRIPT,
+        ),
+        "incidents.forms.RecordIncidentForm": Driver(
+            _url("incidents:record", kind=lambda w: "imagery"),
+            "spoc",
+            lambda w: inf.RecordIncidentForm(kind=incident_rules.Kind.IMAGERY, election=w.election),
+            lambda w: {
+                "title": SCRIPT,
+                "description": IMG,
+                "raised_at": "2026-11-25T09:00",
+                "raised_by_type": "public",
+                "service": "police",
+                "candidates": [str(_o(w, "candidate").pk)],
+                "source": SCRIPT,
+            },
+        ),
+        "incidents.forms.StepForm": Driver(
+            _url("incidents:step", pk=_pk("incident")),
+            "spoc",
+            lambda w: inf.StepForm(),
+            lambda w: {"status": "closed", "expected_status": "awaiting_guidance", "reasons": IMG},
+            kept=("reasons",),
+            kept_unless=("status", "classification"),
+        ),
+        "incidents.forms.DecideForm": Driver(
+            _url("incidents:decide", pk=_pk("incident_decide")),
+            "cc",
+            lambda w: inf.DecideForm(kind=incident_rules.Kind.IMAGERY),
+            lambda w: {
+                "expected_status": "awaiting_decision",
+                "decision": "no_action",
+                "profile": SCRIPT,
+                "message": IMG,
+                "publication": "Two leaflets.",
+                "damage": "Low.",
+                "reasons": SCRIPT,
+            },
+        ),
+        "incidents.forms.StatementForm": Driver(
+            _url("incidents:statement", pk=_pk("incident_factual")),
+            "spoc",
+            lambda w: inf.StatementForm(),
+            lambda w: {"title": SCRIPT, "draft": IMG, "email_to": "news@example.org"},
+        ),
+        "incidents.forms.ConsultationForm": Driver(
+            _url("incidents:consult", pk=_pk("incident")),
+            "spoc",
+            lambda w: inf.ConsultationForm(prefix="consult"),
+            lambda w: {"consultee": "paro", "asked_at": "2026-11-25T09:00", "answer": SCRIPT},
+            refusal="redirect",
+        ),
+        "incidents.forms.EvidenceForm": Driver(
+            _url("incidents:add_evidence", pk=_pk("incident")),
+            "spoc",
+            lambda w: inf.EvidenceForm(prefix="evidence"),
+            refusal="redirect",
+        ),
+        "incidents.forms.AssignForm": Driver(
+            _url("incidents:assign", pk=_pk("incident")),
+            "spoc",
+            lambda w: inf.AssignForm(prefix="assign"),
+            lambda w: {"assignee": str(w.users["fl"].pk)},
+            refusal="redirect",
+        ),
+        "incidents.forms.SettingsForm": Driver(
+            _url("incidents:settings"),
+            "ce",
+            lambda w: inf.SettingsForm(),
+            lambda w: {
+                "explanation": SCRIPT,
+                **{f"{k.value}_amount": "12" for k in incident_rules.Kind},
+                **{f"{k.value}_unit": "hours" for k in incident_rules.Kind},
+            },
         ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",

@@ -1,0 +1,465 @@
+"""Staff pages for incidents: the list (what awaits you, open, closed), recording one of each
+kind, an incident's page with its next steps, the decision page (phone-friendly), the
+statement, consultations, evidence, assignment and the election's settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from election_protocol.views import election_or_setup
+from incidents import permissions, queries, rules, services
+from incidents.forms import (
+    AssignForm,
+    ConsultationForm,
+    DecideForm,
+    EvidenceForm,
+    RecordIncidentForm,
+    SettingsForm,
+    StatementForm,
+    StepForm,
+)
+from incidents.models import Evidence, Incident, Statement
+from requests_register.services import IncomingFile
+
+STEP_LABELS = {
+    rules.Status.AWAITING_DECISION: _("Put it to the decider"),
+    rules.Status.AWAITING_GUIDANCE: _("Refer it to the PARO"),
+    rules.Status.RECORDED: _("Send it back to the SPOC"),
+    rules.Status.CLOSED: _("Close it"),
+}
+STEP_NOTE_LABELS = {
+    rules.Status.AWAITING_DECISION: _("Note for the decider (optional)"),
+    rules.Status.AWAITING_GUIDANCE: _("The concern, as the PARO will read it"),
+    rules.Status.RECORDED: _("Why it goes back"),
+    rules.Status.CLOSED: _("What was done (letter, statement, deletion, referral)"),
+}
+
+
+def _incoming(files) -> list[IncomingFile]:
+    return [
+        IncomingFile(f.name, f.content_type or "application/octet-stream", f.read()) for f in files
+    ]
+
+
+def _with_deadline(incidents, now):
+    rows = list(incidents)
+    for incident in rows:
+        incident.deadline = rules.deadline_state(
+            rules.Status(incident.status), incident.due_at, now
+        )
+    return rows
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """Every incident the user may see: what awaits them, the open ones, then the decided."""
+    election = election_or_setup()
+    user = request.user
+    now = timezone.now()
+    visible = (
+        permissions.incidents_for_user(user)
+        .filter(election=election)
+        .select_related("election")
+        .order_by("due_at", "number")
+    )
+    rows = _with_deadline(visible, now)
+    awaiting = [
+        i
+        for i in rows
+        if i.status == rules.Status.AWAITING_DECISION and permissions.can_decide_incident(user, i)
+    ]
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "election": election,
+            "awaiting": awaiting,
+            "open": [i for i in rows if i.is_open],
+            "done": sorted(
+                (i for i in rows if not i.is_open), key=lambda i: i.raised_at, reverse=True
+            ),
+            "counts": queries.deadline_counts(visible, now),
+            "kinds": [(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
+            "can_record": permissions.can_record_incident(user),
+            "can_change_settings": permissions.can_change_settings(user),
+        },
+    )
+
+
+def record(request: HttpRequest, kind: str) -> HttpResponse:
+    if not permissions.can_record_incident(request.user):
+        raise PermissionDenied
+    try:
+        kind = rules.Kind(kind)
+    except ValueError:
+        raise Http404("No such kind of incident.") from None
+    election = election_or_setup()
+    config = services.settings_for(election)
+    form = RecordIncidentForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=kind,
+        election=election,
+        explanation=config.social_media_explanation,
+        # Most incidents are recorded as they happen: now, to the minute, unless changed.
+        initial={"raised_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.record_incident(
+                election=election,
+                by=request.user,
+                kind=kind,
+                title=data["title"],
+                description=data["description"],
+                links=data.get("links", ""),
+                raised_at=data["raised_at"],
+                service=data.get("service") or rules.Service.OFFICE,
+                raised_by_type=data.get("raised_by_type") or Incident.RaisedBy.STAFF,
+                raised_by_name=data.get("raised_by_name", ""),
+                raised_by_email=data.get("raised_by_email", ""),
+                candidates=data.get("candidates") or [],
+                source=data.get("source", ""),
+                platform=data.get("platform", ""),
+                account=data.get("account", ""),
+                removed_at=data.get("removed_at"),
+                removed_by=data.get("removed_by", ""),
+                explanation_posted=data.get("explanation_posted", ""),
+                statutory_business=data.get("statutory_business"),
+                files=_incoming(data.get("files") or []),
+            )
+        except ValidationError as error:
+            form.add_error("files", " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(reference)s recorded.") % {"reference": incident.reference},
+            )
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/record.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": rules.KIND_LABELS[kind],
+            "clauses": rules.KIND_CLAUSES[kind],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def detail(
+    request: HttpRequest, pk: int, *, failed: dict | None = None, status: int = 200
+) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    user = request.user
+    actors = permissions.actors_for(user, incident)
+    current = rules.Status(incident.status)
+    kind = rules.Kind(incident.kind)
+    steps = []
+    for new in rules.allowed_moves(kind, current):
+        if new == rules.Status.DECIDED:
+            continue  # its own page
+        if rules.who_acts(kind, rules.Service(incident.service), current, new) not in actors:
+            continue
+        step = {
+            "status": new.value,
+            "label": STEP_LABELS[new],
+            "note_label": STEP_NOTE_LABELS[new],
+            "classify": kind == rules.Kind.FACTUAL and new == rules.Status.AWAITING_DECISION,
+        }
+        if failed and failed.get("status") == new.value:
+            step.update(failed)
+        steps.append(step)
+    step_error = failed["error"] if failed and not any(s.get("failed") for s in steps) else None
+    statement = Statement.objects.filter(incident=incident).first()
+    manage = permissions.can_manage_incidents(user)
+    decider = rules.decider_for(kind, rules.Service(incident.service))
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "deadline": rules.deadline_state(current, incident.due_at, timezone.now()),
+            "candidates": incident.candidates.all(),
+            "steps": steps,
+            "step_error": step_error,
+            "can_decide": current in rules.decidable_from(kind) and decider in actors,
+            "decider": rules.ACTOR_LABELS[decider],
+            "statement": statement,
+            "can_draft_statement": manage
+            and kind == rules.Kind.FACTUAL
+            and incident.classification != rules.Classification.INTERPRETATION
+            and current in (rules.Status.RECORDED, rules.Status.AWAITING_DECISION),
+            "interpretation": incident.classification == rules.Classification.INTERPRETATION,
+            "interpretation_text": rules.INTERPRETATION_NO_RESPONSE,
+            "consultations": incident.consultations.select_related("recorded_by"),
+            "consultation_form": ConsultationForm(prefix="consult")
+            if manage and incident.is_open
+            else None,
+            "evidence": incident.evidence.all(),
+            "can_view_evidence": permissions.can_view_evidence(user, incident),
+            "evidence_form": EvidenceForm(prefix="evidence") if manage else None,
+            "assign_form": AssignForm(prefix="assign") if manage else None,
+            "can_remind": manage
+            and kind == rules.Kind.INCUMBENT
+            and incident.reminder_sent_at is None,
+            "emails": [link.email for link in incident.emails.select_related("email")],
+            "history": incident.steps.select_related("by"),
+            "considerations": [
+                (label, incident.considerations.get(key, ""))
+                for key, label in rules.IMAGERY_CONSIDERATIONS.items()
+            ]
+            if incident.considerations
+            else [],
+            "referrals": incident.referrals.all(),
+            "show_contacts": manage,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return detail(request, pk, failed={"error": _("Choose a step from this page.")}, status=400)
+    data = form.cleaned_data
+    try:
+        services.set_incident_status(
+            incident.pk,
+            data["status"],
+            by=request.user,
+            reasons=data["reasons"],
+            classification=data["classification"],
+            expected_status=data["expected_status"] or None,
+        )
+    except rules.IncidentError as error:
+        failed = {
+            "status": data["status"],
+            "failed": True,
+            "error": str(error),
+            "reasons": data["reasons"],
+            "classification": data["classification"],
+        }
+        return detail(request, pk, failed=failed, status=400)
+    messages.success(request, _("Done."))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision page: the protocol's criteria for the kind, and earlier decisions on
+    similar cases beside them (Cumbria 3.3.1). Laid out for a phone as well."""
+    incident = permissions.get_incident_for_user(request.user, pk)
+    kind = rules.Kind(incident.kind)
+    current = rules.Status(incident.status)
+    decider = rules.decider_for(kind, rules.Service(incident.service))
+    if decider not in permissions.actors_for(request.user, incident):
+        raise PermissionDenied
+    if current not in rules.decidable_from(kind):
+        messages.error(
+            request,
+            _("There is nothing to decide: it is %(status)s.")
+            % {"status": incident.status_label.lower()},
+        )
+        return redirect("incidents:detail", pk=incident.pk)
+    form = DecideForm(request.POST or None, kind=kind, initial={"expected_status": current})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_incident_status(
+                incident.pk,
+                rules.Status.DECIDED,
+                by=request.user,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                considerations={k: data.get(k, "") for k in rules.IMAGERY_CONSIDERATIONS},
+                guidance=data.get("guidance", ""),
+                delay_effect=data.get("delay_effect", ""),
+                expected_status=data["expected_status"] or None,
+            )
+        except rules.IncidentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Decided."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/decide.html",
+        {
+            "incident": incident,
+            "form": form,
+            "candidates": incident.candidates.all(),
+            "similar": queries.similar_decisions(incident),
+            "statement": Statement.objects.filter(incident=incident).first(),
+            "consultations": incident.consultations.all(),
+            "evidence": incident.evidence.all(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    existing = Statement.objects.filter(incident=incident).first()
+    initial = (
+        {"title": existing.title, "draft": existing.draft, "email_to": existing.email_to}
+        if existing
+        else {}
+    )
+    form = StatementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.draft_statement(
+                incident.pk,
+                by=request.user,
+                title=data["title"],
+                draft=data["draft"],
+                email_to=data["email_to"],
+            )
+        except rules.IncidentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Statement saved."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/statement.html",
+        {"incident": incident, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def consult(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    form = ConsultationForm(request.POST, prefix="consult")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_consultation(
+                incident.pk,
+                by=request.user,
+                consultee=data["consultee"],
+                consultee_name=data["consultee_name"],
+                asked_at=data["asked_at"],
+                answer=data["answer"],
+            )
+        except rules.IncidentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Consultation recorded."))
+    else:
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        )
+        messages.error(request, _("Not recorded. %(problems)s") % {"problems": problems})
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@require_POST
+def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    if form.is_valid():
+        try:
+            services.add_evidence(
+                incident.pk, _incoming(form.cleaned_data["files"]), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Evidence added."))
+    else:
+        messages.error(request, _("Choose at least one file."))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = Evidence.objects.filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such file.")
+    incident = permissions.get_incident_for_user(request.user, evidence.incident_id)
+    if not permissions.can_view_evidence(request.user, incident):
+        raise Http404("No such file.")
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST, prefix="assign")
+    if form.is_valid():
+        services.assign_incident(incident.pk, form.cleaned_data["assignee"], by=request.user)
+        messages.success(request, _("They can see it now."))
+    else:
+        messages.error(request, _("Choose a colleague from the list."))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@require_POST
+def reminder(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    try:
+        services.record_reminder(incident.pk, by=request.user)
+    except rules.IncidentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Reminder recorded as sent."))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_change_settings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    config = services.settings_for(election)
+    initial = {"explanation": config.social_media_explanation}
+    for kind in rules.Kind:
+        target = config.target_for(kind)
+        initial[f"{kind.value}_amount"] = target.amount
+        initial[f"{kind.value}_unit"] = target.unit.value
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_settings(
+            election,
+            targets=form.targets(),
+            explanation=form.cleaned_data["explanation"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Settings saved. New targets apply to incidents recorded from now.")
+        )
+        return redirect("incidents:settings")
+    return render(
+        request,
+        "incidents/settings.html",
+        {"form": form, "election": election},
+        status=400 if form.errors else 200,
+    )
