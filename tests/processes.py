@@ -34,3 +34,16 @@ def shared_test_database_url(who: str = "These tests") -> str:
     host = db["HOST"] or "127.0.0.1"
     port = f":{db['PORT']}" if db["PORT"] else ""
     return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def stop(process) -> None:
+    """Stop a process a test started (a worker, a server): SIGTERM for a warm shutdown, then
+    SIGKILL if it has not ended within 15 seconds."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)

@@ -20,7 +20,7 @@ from election_protocol.celery import app as celery_app
 from mail_intake.models import InboundMessage, MailboxState
 from mail_intake.tasks import task_fetch_mail
 from tests.mail_intake.mail import mail
-from tests.requests_register.test_worker import _stop, _test_database_url
+from tests.processes import shared_test_database_url, stop
 
 pytestmark = [
     pytest.mark.redis,
@@ -36,7 +36,7 @@ WAIT_SECONDS = 90
 def _start_worker(dovecot, log_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": shared_test_database_url("The mailbox worker tests"),
         "REDIS_URL": os.environ["REDIS_URL"],
         "DEBUG": "1",
         "MAILBOX_URL": dovecot.url(),
@@ -115,7 +115,7 @@ def test_worker_killed_mid_pass_loses_nothing_and_records_nothing_twice(dovecot,
         log = log_path.read_text(errors="replace")[-3000:]
         assert worker.poll() is None, f"the worker stopped early:\n{log}"
     finally:
-        _stop(worker)
+        stop(worker)
 
     recorded = list(InboundMessage.objects.values_list("message_id", flat=True))
     assert sorted(recorded) == sorted(i.strip("<>") for i in ids), "lost or doubled"

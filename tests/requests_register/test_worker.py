@@ -16,7 +16,7 @@ from django.db import transaction
 from election_protocol.celery import app as celery_app
 from requests_register import outbox
 from requests_register.models import OutboundEmail
-from tests.processes import shared_test_database_url
+from tests.processes import shared_test_database_url, stop
 
 pytestmark = [
     pytest.mark.redis,
@@ -68,15 +68,6 @@ def _start_worker(smtp_server, log_path: Path) -> subprocess.Popen:
         log.close()
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    worker.terminate()  # SIGTERM: warm shutdown
-    try:
-        worker.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=5)
-
-
 def test_worker_sends_a_queued_email_once(smtp_server, tmp_path):
     assert celery_app.conf.task_always_eager is False, "this test needs the Redis broker"
     log_path = tmp_path / "worker.log"
@@ -110,4 +101,4 @@ def test_worker_sends_a_queued_email_once(smtp_server, tmp_path):
         assert smtp_server.received[0].rcpt_tos == ["alex@example.org"]
         assert smtp_server.messages[0]["Reply-To"] == "spoc@testshire.example.org"
     finally:
-        _stop(worker)
+        stop(worker)
