@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from briefings import rules
 from briefings.models import BriefingEvent, BriefingMaterial, OfferItem, VisitType
+from election_protocol.fields import ModelChoiceField, ModelMultipleChoiceField
 
 SELECT = {"class": "govuk-select"}
 AREA = {"class": "govuk-textarea", "rows": 4}
@@ -29,14 +30,14 @@ class PrepareBookingForm(forms.Form):
         choices=[(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
         widget=forms.Select(attrs=SELECT),
     )
-    visit_type = forms.ModelChoiceField(
+    visit_type = ModelChoiceField(
         queryset=VisitType.objects.all(),
         required=False,
         widget=forms.Select(attrs=SELECT),
         label=_("Premises (for a visit)"),
         empty_label=_("Not a visit"),
     )
-    offer_item = forms.ModelChoiceField(
+    offer_item = ModelChoiceField(
         queryset=OfferItem.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
@@ -48,7 +49,7 @@ class PrepareBookingForm(forms.Form):
         widget=forms.Textarea(attrs=AREA),
         help_text=_("Required for a meeting (Cumbria protocol 8.3)"),
     )
-    checked_materials = forms.ModelMultipleChoiceField(
+    checked_materials = ModelMultipleChoiceField(
         queryset=BriefingMaterial.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import rules
 from candidates.models import Candidate, Party
+from election_protocol.fields import guarded_formfield
 
 
 class LinesField(forms.CharField):
@@ -81,6 +82,7 @@ class CandidateForm(forms.ModelForm):
     handles = LinesField(label=_("Social media handles"), help_text=_("One a line, e.g. @name"))
 
     class Meta:
+        formfield_callback = guarded_formfield
         model = Candidate
         fields = [
             "name",

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate
+from election_protocol.fields import ModelChoiceField, guarded_formfield
 from election_protocol.roles import Role
 from incidents import rules
 from incidents.models import Consultation, Incident
@@ -89,6 +90,7 @@ class RecordIncidentForm(forms.ModelForm):
     files = MultipleFileField(label=_("Evidence files (optional)"))
 
     class Meta:
+        formfield_callback = guarded_formfield
         model = Incident
         fields = [
             *COMMON,
@@ -271,7 +273,7 @@ class EvidenceForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         label=_("Let this colleague see it"),
         queryset=get_user_model().objects.none(),
         widget=forms.Select(attrs=SELECT),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Party
+from election_protocol.fields import ModelChoiceField
 from mail_intake.models import InboundMessage
 from requests_register import rules as register_rules
 from requests_register.models import Entry
@@ -32,7 +33,7 @@ class AcceptForm(forms.Form):
         choices=Entry.RequesterType.choices,
         widget=forms.Select(attrs=SELECT),
     )
-    candidate = forms.ModelChoiceField(
+    candidate = ModelChoiceField(
         label=_("Candidate"),
         queryset=Candidate.objects.none(),
         required=False,
@@ -40,7 +41,7 @@ class AcceptForm(forms.Form):
         help_text=_("For a candidate or their agent"),
         widget=forms.Select(attrs=SELECT),
     )
-    party = forms.ModelChoiceField(
+    party = ModelChoiceField(
         label=_("Party"),
         queryset=Party.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
+from election_protocol.fields import ModelChoiceField, ModelMultipleChoiceField, guarded_formfield
 from election_protocol.roles import Role
 from requests_register import rules
 from requests_register.models import Entry, Note
@@ -48,6 +49,7 @@ class EntryForm(forms.ModelForm):
     """The details of an entry, for logging and for editing."""
 
     class Meta:
+        formfield_callback = guarded_formfield
         model = Entry
         fields = [
             "received_at",
@@ -174,7 +176,7 @@ class EditEntryForm(EntryForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(widget=forms.HiddenInput)
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={**AREA, "rows": 3}))
-    material = forms.ModelChoiceField(
+    material = ModelChoiceField(
         queryset=BriefingMaterial.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
@@ -214,7 +216,7 @@ class DraftForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.Select(attrs=SELECT),
         label=_("Colleague"),
@@ -276,7 +278,7 @@ class EmailImportForm(forms.Form):
 
 
 class DeputiesForm(forms.Form):
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
