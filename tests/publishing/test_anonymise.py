@@ -596,13 +596,18 @@ def test_anonymise_unicode_text_and_existing_labels():
         "Will Rose " * 2_000,
     ],
 )
-def test_anonymise_hostile_input_runs_in_linear_time(hostile):
-    # About 20 KB each: linear matching takes milliseconds, a regex that backtracks
-    # quadratically (as an unbounded run of initials once did) takes tens of seconds. The bound
-    # is generous so that a loaded CI machine does not fail it.
-    start = time.perf_counter()
+def test_anonymise_hostile_input_does_not_backtrack(hostile):
+    """A guard against catastrophic backtracking (a denial of service), not a speed goal.
+
+    About 20 KB each: linear matching takes milliseconds of CPU, a regex that backtracks
+    quadratically (as an unbounded run of initials once did) takes tens of seconds. The bound is
+    on this process's own CPU time (``process_time``), which other work on a loaded machine does
+    not add to, and is a hundred times what linear matching needs. Speed itself is measured by
+    ``make bench``, never here.
+    """
+    start = time.process_time()
     anonymise(hostile, EVERYONE, KEEP)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_anonymise_long_text_redacts_every_occurrence():
