@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zlib
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -21,6 +20,7 @@ import pytest
 
 from briefings import letters
 from briefings.letters import Letter, conditions_for, render_letter_html, render_letter_pdf
+from tests.pdf import expanded
 
 MEETING_BEFORE = datetime(2024, 3, 14, 14, 0, tzinfo=UTC)  # 14:00 GMT
 VISIT_DURING = datetime(2024, 4, 18, 9, 30, tzinfo=UTC)  # 10:30 BST
@@ -135,17 +135,6 @@ def test_letter_title_names_kind_reference_and_what():
 # --- the PDF -------------------------------------------------------------------------------------
 
 
-def _expanded(pdf: bytes) -> bytes:
-    """Return the PDF followed by every Flate stream in it inflated (object streams included)."""
-    parts = [pdf]
-    for start in re.finditer(rb">>\s*stream\r?\n", pdf):
-        try:
-            parts.append(zlib.decompressobj().decompress(pdf[start.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 _OBJECT = re.compile(rb"(\d+) 0 obj\n(.*?)\nendobj", re.DOTALL)
 
 
@@ -198,7 +187,7 @@ def test_render_letter_pdf_is_tagged_pdf_ua_with_title_and_language(caplog):
     pdf = render_letter_pdf(_letter())
 
     assert pdf.startswith(b"%PDF-1.7")
-    document = _expanded(pdf)
+    document = expanded(pdf)
     assert b"/StructTreeRoot" in document
     assert b"/MarkInfo <</Marked true>>" in document
     assert b"/Lang (en-GB)" in document

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import zlib
 from datetime import datetime
 
 import pytest
@@ -14,19 +12,9 @@ from dataprotection.models import SubjectAccessRequest
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from publishing.models import PublishRun
+from tests.pdf import expanded
 
 NOW = datetime(2024, 4, 20, 12, 0, tzinfo=LONDON)
-
-
-def _expanded(pdf: bytes) -> bytes:
-    """Return the PDF followed by every Flate stream in it inflated (object streams included)."""
-    parts = [pdf]
-    for start in re.finditer(rb">>\s*stream\r?\n", pdf):
-        try:
-            parts.append(zlib.decompressobj().decompress(pdf[start.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 @pytest.fixture(autouse=True)
@@ -146,9 +134,9 @@ def test_subject_access_pdf_is_tagged_and_logged(login, chief_executive, make_en
     )
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    expanded = _expanded(response.content)
-    assert b"/StructTreeRoot" in expanded  # tagged (PDF/UA-1), as the letters are
-    assert b"/Lang (en-GB)" in expanded
+    document = expanded(response.content)
+    assert b"/StructTreeRoot" in document  # tagged (PDF/UA-1), as the letters are
+    assert b"/Lang (en-GB)" in document
     assert SubjectAccessRequest.objects.get().format == "pdf"
 
 

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from election_protocol import fields
-from tests.security.test_hostile_input import project_forms
+from tests.forms import project_forms
 
 TOO_LARGE = ["9223372036854775808", "-9223372036854775809", "9" * 40]
 

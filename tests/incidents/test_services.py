@@ -16,7 +16,7 @@ from incidents.models import Incident, IncidentEmail, Statement
 from publishing import queries as gate
 from publishing.site import publish_site
 from requests_register import services as register
-from tests.briefings.test_letters import _expanded
+from tests.pdf import expanded
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 FOUR = {
@@ -115,7 +115,7 @@ def test_imagery_decided_by_the_chief_constable_sends_a_tagged_letter(
     [pdf] = letter.attachments.all()
     data = bytes(pdf.data)
     assert pdf.content_type == "application/pdf" and data.startswith(b"%PDF")
-    document = _expanded(data)
+    document = expanded(data)
     assert b"/StructTreeRoot" in document and b"/Lang (en-GB)" in document  # tagged PDF/UA
     # Sent through the outbox, after commit (Celery eager in tests).
     assert any(m.to == ["ada@example.org", "agent.ada@example.org"] for m in mail.outbox)

@@ -16,18 +16,14 @@ form fails test_every_form_has_a_driver until DRIVERS says which view and role u
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django import forms
 from django.apps import apps
-from django.conf import settings
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,6 +34,7 @@ from hypothesis import given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tests.forms import project_forms
 from tests.security.conftest import World, client_for
 from tests.security.helpers import changed_tables, table_counts
 
@@ -192,30 +189,6 @@ def value_strategy(form_field) -> st.SearchStrategy:
 
 
 # --- the forms of the project --------------------------------------------------------------------
-
-
-def project_forms() -> dict[str, type[forms.BaseForm]]:
-    """Return every form class defined in a project app's forms module, by dotted name."""
-    base = Path(settings.BASE_DIR).resolve()
-    found = {}
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if not path.is_relative_to(base) or "site-packages" in path.parts:
-            continue  # Django's and third-party apps' forms are not ours to drive
-        try:
-            module = importlib.import_module(f"{config.name}.forms")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.forms":
-                raise
-            continue
-        for name, obj in vars(module).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, forms.BaseForm)
-                and obj.__module__ == module.__name__
-            ):
-                found[f"{module.__name__}.{name}"] = obj
-    return found
 
 
 # Forms never used on their own: each is the base of forms that are driven.
