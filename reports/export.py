@@ -90,7 +90,6 @@ def render_report_html(report: Report) -> str:
         "reports/equal_treatment_pdf.html",
         {
             "report": report,
-            "rows": report.with_counts(),
             "produced": timezone.localtime(report.produced_at),
         },
     )

@@ -74,11 +74,18 @@ class Report:
     def flagged(self) -> list[Row]:
         return [row for row in [*self.candidates, *self.parties] if row.flags]
 
-    def with_counts(self) -> list[tuple[Row, list[int], list[int]]]:
-        """Return every row with its counts by kind and by outcome, for templates."""
+    def with_counts(self, rows: list[Row] | None = None) -> list[tuple[Row, list[int], list[int]]]:
+        """Return `rows` (every row by default) with their counts by kind and by outcome."""
         return [
             (row, row.kind_counts(self.kinds), row.outcome_counts(self.outcomes))
-            for row in [*self.candidates, *self.parties]
+            for row in ([*self.candidates, *self.parties] if rows is None else rows)
+        ]
+
+    def sections(self) -> list[tuple[str, list[tuple[Row, list[int], list[int]]]]]:
+        """Return the candidates' rows and the parties', each under its title, for templates."""
+        return [
+            (str(_("Candidates")), self.with_counts(self.candidates)),
+            (str(_("Parties")), self.with_counts(self.parties)),
         ]
 
 

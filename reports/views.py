@@ -33,7 +33,6 @@ def equal_treatment(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "election": report.election,
-            "rows": report.with_counts(),
             "thresholds": {
                 "answer_days": rules.ANSWER_DAYS_GAP,
                 "publish_days": rules.PUBLISH_DAYS_GAP,
