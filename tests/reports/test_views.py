@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from publishing.site.pdftext import pdf_texts
 from reports import export, permissions, queries
@@ -143,3 +144,18 @@ def test_the_parity_page_and_the_equal_offer_link_to_the_report(client, election
     for name in ("requests_register:parity", "briefings:offer"):
         html = _get(client, cast["spoc"], name).content.decode()
         assert reverse("reports:equal_treatment") in html, name
+
+
+def test_typed_markup_stays_text_on_the_page_and_in_the_pdf(client, cast, world):
+    script, img = "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'
+    world["ada"].name = script
+    world["ada"].save()
+    world["first"].name = img
+    world["first"].save()
+    html = _get(client, cast["spoc"], "reports:equal_treatment").content.decode()
+    assert script not in html and "<img src=x" not in html
+    assert escape(script) in html and escape(img) in html
+    pdf = client.get(reverse("reports:equal_treatment_pdf")).content
+    for marker in (b"/JavaScript", b"/JS ", b"/Launch", b"/SubmitForm"):
+        assert marker not in pdf
+    assert "alert(1)" in " ".join(pdf_texts(pdf))
