@@ -94,3 +94,16 @@ def test_the_parity_check_counts_prospective_candidates_under_norfolk_6(election
     assert services.booking_parity_gap(booking) == set()
     _norfolk(election)
     assert services.booking_parity_gap(booking) == {people["prospective"].pk}
+
+
+@pytest.mark.parametrize("norfolk", [False, True])
+def test_a_prospective_candidate_recorded_under_norfolk_6_is_made_the_offer(
+    election, cast, norfolk
+):
+    OfferItem.objects.create(election=election, title="Custody suite tour", kind="visit")
+    if norfolk:
+        _norfolk(election)
+    cal = create_candidate(
+        election=election, by=cast["spoc"], name="Cal Prospect", emails=["cal@example.org"]
+    )
+    assert CandidateOffer.objects.filter(candidate=cal).exists() is norfolk
