@@ -44,8 +44,8 @@ def create_candidate(
 
     Effects: the candidate row (with its simple-history row) and a StatusChange from nothing to
     `status` by `by`; the equal offer made if declared, or prospective where the election
-    follows Norfolk 6 (`_receives_offer`). Creating a candidate directly as declared follows the same timing rule as
-    declaring one (rules.check_transition).
+    follows Norfolk 6 (`_receives_offer`). Creating a candidate directly as declared follows
+    the same timing rule as declaring one (rules.check_transition).
     """
     at = at or timezone.now()
     status = rules.Status(status)
