@@ -256,7 +256,7 @@ def differences(
                 mine.median_answer_days,
                 pooled.median_answer_days,
                 ANSWER_DAYS_GAP,
-                _("Median %(mine)s working days to answer, against %(theirs)s for the others"),
+                _("Median working days to answer: %(mine)s, against %(theirs)s for the others"),
             )
         if Check.PUBLISH_TIME in checks:
             flags += _gap_in_days(
@@ -265,7 +265,7 @@ def differences(
                 pooled.median_publish_days,
                 PUBLISH_DAYS_GAP,
                 _(
-                    "Median %(mine)s working days from answer to publication, against "
+                    "Median working days from answer to publication: %(mine)s, against "
                     "%(theirs)s for the others"
                 ),
             )

@@ -94,7 +94,7 @@ def test_differences_under_cumbria_compare_the_declared_only(election, world):
     assert not report.undeclared_as_candidates
     assert (rows["Ada Example"].counted, rows["Cal Prospect"].counted) == (True, False)
     assert [str(f) for f in rows["Ada Example"].flags] == [
-        "Median 1 working days to answer, against 3.5 for the others "
+        "Median working days to answer: 1, against 3.5 for the others "
         "(Cumbria 3.3.1, 3.3.4; Norfolk 7, 10)",
         "2 meetings or visits approved, against 0 for another candidate "
         "(Norfolk 19; Cumbria 3.3.1)",

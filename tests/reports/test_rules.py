@@ -80,6 +80,6 @@ def test_parties_are_only_checked_on_requests():
 def test_a_flag_reads_with_its_clauses():
     result = differences({"a": _answers(1), "b": _answers(5)})
     assert str(result["b"][0]) == (
-        "Median 5 working days to answer, against 1 for the others "
+        "Median working days to answer: 5, against 1 for the others "
         "(Cumbria 3.3.1, 3.3.4; Norfolk 7, 10)"
     )

@@ -30,7 +30,7 @@ def test_the_page_shows_every_table_and_the_differences(client, cast, world):
     assert [row.name for row in report.candidates] == ["Ada Example", "Bea Sample", "Cal Prospect"]
     for table in ("by-kind", "by-outcome", "answers", "dealings", "differences"):
         assert f'id="{table}"' in html
-    assert "Median 1 working days to answer, against 3.5 for the others" in html
+    assert "Median working days to answer: 1, against 3.5 for the others" in html
     assert "treats people who have not declared as members of the public" in html
     assert "Not compared" in html  # Cal, prospective under Cumbria 1.1
     assert reverse("reports:equal_treatment_csv") in html
@@ -77,9 +77,9 @@ def test_the_csv_has_a_line_per_candidate_and_party_with_every_column(client, ca
     assert rows[2]["Compared as a candidate"] == "no"
     assert rows[2]["Median working days to publish"] == ""
     assert ada["Differences to explain"].startswith(
-        "Median 1 working days to answer, against 3.5 for the others (Cumbria 3.3.1"
+        "Median working days to answer: 1, against 3.5 for the others (Cumbria 3.3.1"
     )
-    assert rows[4]["Differences to explain"].startswith("Median 3.5 working days to answer")
+    assert rows[4]["Differences to explain"].startswith("Median working days to answer: 3.5")
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(election, cast, world):
@@ -105,7 +105,7 @@ def test_the_pdf_is_tagged_and_holds_the_figures(client, cast, world):
         "Ada Example",
         "Bea Sample",
         "Northshire First",
-        "Median 1 working days to answer, against 3.5 for the others",
+        "Median working days to answer: 1, against 3.5 for the others",
         "Offers, meetings, events and incidents",
         "The equal offer has 2 items.",
     ):
