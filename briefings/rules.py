@@ -101,6 +101,20 @@ class RequestFacts:
     checked_published_material: bool
 
 
+def counts_as_candidate(status: str, undeclared_as_candidates: bool) -> bool:
+    """Return True if someone with candidate `status` is offered what candidates are offered
+    (the equal offer, a meeting) and counts in the parity check before approval.
+
+    Declared candidates always (Cumbria 8.3: meetings "only after formal declaration"; Avon and
+    Somerset 8.1.2). Where the election follows Norfolk 6 ("Candidate" includes those expected
+    to stand and those expressing an interest), prospective candidates too: Norfolk 19 asks that
+    meetings "not appear to favour one candidate against another", whoever is standing.
+    """
+    if status == "declared":
+        return True
+    return status == "prospective" and undeclared_as_candidates
+
+
 def check_request(facts: RequestFacts) -> None:
     """Raise BookingError if the request must be refused outright.
 

@@ -32,7 +32,7 @@ from briefings.models import (
 )
 from candidates.models import Candidate
 from candidates.rules import Status as CandidateStatus
-from election_protocol.models import Election
+from election_protocol.models import Election, UndeclaredTreatment
 from election_protocol.permissions import role_names
 from election_protocol.roles import Role
 from requests_register import outbox
@@ -84,13 +84,24 @@ def declared_candidates(election: Election):
     return Candidate.objects.filter(election=election, status=CandidateStatus.DECLARED)
 
 
+def offer_candidates(election: Election):
+    """Return the candidates the equal offer and the parity check are for: the declared, and
+    the prospective where the election counts them as candidates (Norfolk 6;
+    rules.counts_as_candidate)."""
+    statuses = [CandidateStatus.DECLARED]
+    if election.undeclared_treated_as == UndeclaredTreatment.CANDIDATE:
+        statuses.append(CandidateStatus.PROSPECTIVE)
+    return Candidate.objects.filter(election=election, status__in=statuses)
+
+
 def booking_parity_gap(booking: Booking) -> set[int]:
-    """Return the declared candidates not offered what this booking gives (Norfolk 19).
+    """Return the candidates not offered what this booking gives (Norfolk 19): the declared,
+    and the prospective where the election counts them as candidates (Norfolk 6).
 
     For an item of the equal offer: those it was not offered to. For anything else: every
-    other declared candidate, since nobody else was offered it.
+    other such candidate, since nobody else was offered it.
     """
-    declared = set(declared_candidates(booking.election).values_list("pk", flat=True))
+    declared = set(offer_candidates(booking.election).values_list("pk", flat=True))
     if booking.offer_item_id:
         offered = CandidateOffer.objects.filter(item_id=booking.offer_item_id).values_list(
             "candidate_id", flat=True
@@ -153,7 +164,11 @@ def prepare_booking(
     rules.check_request(
         rules.RequestFacts(
             kind=kind,
-            candidate_declared=entry.candidate.status == CandidateStatus.DECLARED,
+            # Declared, or prospective where the election follows Norfolk 6.
+            candidate_declared=rules.counts_as_candidate(
+                entry.candidate.status,
+                entry.election.undeclared_treated_as == UndeclaredTreatment.CANDIDATE,
+            ),
             advance_questions=advance_questions,
             checked_published_material=bool(materials) or bool(material_check_note.strip()),
         )

@@ -17,6 +17,7 @@ from guardian.core import ObjectPermissionChecker
 from briefings import calendar_feed, permissions, rules, services
 from briefings.forms import EventForm, NotesForm, PrepareBookingForm, QuestionLinkForm, StepForm
 from briefings.models import BriefingEvent, CandidateOffer, OfferItem
+from election_protocol.models import UndeclaredTreatment
 from election_protocol.permissions import is_staff_member
 from election_protocol.views import election_or_setup
 from requests_register import permissions as register_permissions
@@ -345,7 +346,7 @@ def offer(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     election = election_or_setup()
     items = list(OfferItem.objects.filter(election=election))
-    candidates = list(services.declared_candidates(election).order_by("name"))
+    candidates = list(services.offer_candidates(election).order_by("name"))
     offers = {
         (o.candidate_id, o.item_id): o
         for o in CandidateOffer.objects.filter(item__election=election).select_related("item")
@@ -359,18 +360,23 @@ def offer(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "can_manage": permissions.can_manage_bookings(request.user),
             "states": CandidateOffer.State.choices,
+            # Norfolk 6: prospective candidates are offered what declared candidates are.
+            "prospective_counted": (
+                election.undeclared_treated_as == UndeclaredTreatment.CANDIDATE
+            ),
         },
     )
 
 
 @require_POST
 def offer_to_all(request: HttpRequest) -> HttpResponse:
-    """Offer every item to every declared candidate not yet offered it (Norfolk 19)."""
+    """Offer every item to every candidate not yet offered it (Norfolk 19): the declared, and
+    the prospective where the election counts them as candidates (Norfolk 6)."""
     if not permissions.can_manage_bookings(request.user):
         raise PermissionDenied
     election = election_or_setup()
     made, missing = 0, []
-    for candidate in services.declared_candidates(election).order_by("name"):
+    for candidate in services.offer_candidates(election).order_by("name"):
         if not candidate.emails:
             missing.append(candidate.name)
             continue

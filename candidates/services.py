@@ -10,7 +10,7 @@ from django.utils import timezone
 from candidates import rules
 from candidates.models import Candidate, StatusChange
 from candidates.sopn import SopnAction, SopnPlan
-from election_protocol.models import Election
+from election_protocol.models import Election, UndeclaredTreatment
 
 EDITABLE_FIELDS = (
     "name",
@@ -43,8 +43,9 @@ def create_candidate(
     """Create a candidate in `status`.
 
     Effects: the candidate row (with its simple-history row) and a StatusChange from nothing to
-    `status` by `by`. Creating a candidate directly as declared follows the same timing rule as
-    declaring one (rules.check_transition).
+    `status` by `by`; the equal offer made if declared, or prospective where the election
+    follows Norfolk 6 (`_receives_offer`). Creating a candidate directly as declared follows
+    the same timing rule as declaring one (rules.check_transition).
     """
     at = at or timezone.now()
     status = rules.Status(status)
@@ -62,7 +63,7 @@ def create_candidate(
     rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
     candidate._history_user = by
     candidate.save()
-    if status == rules.Status.DECLARED:
+    if _receives_offer(status, election):
         _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(
         candidate=candidate,
@@ -110,8 +111,9 @@ def set_candidate_status(
     `may_correct` (the caller's permission) admits rules.CORRECTIONS.
     Effects: the election row locked, so two people cannot record two winners at once; the
     candidate's status saved (update_fields); a StatusChange row (who, when, from, to, note,
-    whether a correction); a simple-history row naming `by`; on declaration, the election's
-    equal offer made to the candidate (briefings.services.offer_to_candidate).
+    whether a correction); a simple-history row naming `by`; on declaration (and, where the
+    election follows Norfolk 6, on becoming prospective again), the election's equal offer made
+    to the candidate (briefings.services.offer_to_candidate).
     """
     at = at or timezone.now()
     new = rules.Status(new)
@@ -136,7 +138,7 @@ def set_candidate_status(
     candidate.status = new
     candidate._history_user = by
     candidate.save(update_fields=["status"])
-    if new == rules.Status.DECLARED:
+    if _receives_offer(new, election):
         _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(
         candidate=candidate,
@@ -196,6 +198,18 @@ def import_sopn(
                 )
             )
     return done
+
+
+def _receives_offer(status: rules.Status, election: Election) -> bool:
+    """Return True if a candidate arriving at `status` is made the equal offer: on declaring,
+    and, where the election counts prospective candidates as candidates (Norfolk 6), on being
+    recorded as prospective (or announcing again after withdrawing)."""
+    if status == rules.Status.DECLARED:
+        return True
+    return (
+        status == rules.Status.PROSPECTIVE
+        and election.undeclared_treated_as == UndeclaredTreatment.CANDIDATE
+    )
 
 
 def _offer_on_declaration(candidate: Candidate, by, at: datetime) -> None:

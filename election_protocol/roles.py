@@ -95,6 +95,10 @@ _INCIDENTS_MANAGE = [
     "incidents.change_incidentsettings",
 ]
 
+# The equal-treatment report (reports app, issue 13 item 6): staff-only figures per candidate
+# and party, for the SPOC, the Chief Executive and the auditor; never chiefs or liaisons.
+_REPORTS_VIEW = ["reports.view_equal_treatment_report"]
+
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -111,7 +115,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _DATA_PROTECTION_VIEW
     + _DATA_PROTECTION_MANAGE
     + _INCIDENTS_VIEW
-    + _INCIDENTS_MANAGE,
+    + _INCIDENTS_MANAGE
+    + _REPORTS_VIEW,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
@@ -131,7 +136,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + ["dataprotection.change_retention_period"]
     + _INCIDENTS_VIEW
     + _INCIDENTS_MANAGE
-    + ["incidents.decide_incident"],
+    + ["incidents.decide_incident"]
+    + _REPORTS_VIEW,
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
     Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
@@ -146,7 +152,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _BRIEFINGS_VIEW
     + _AUDIT_VIEW
     + _DATA_PROTECTION_VIEW
-    + _INCIDENTS_VIEW,
+    + _INCIDENTS_VIEW
+    + _REPORTS_VIEW,
 }
 
 

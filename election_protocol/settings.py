@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "dataprotection",
     "mail_intake",
     "incidents",
+    # The equal-treatment report (issue 13, item 6): reads all of the above.
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,8 @@ NOT_CRAWLED = {
     "briefings:calendar": "a download (iCalendar feed)",
     "mail_intake:original": "a download (the message as received, .eml)",
     "incidents:evidence": "a download (an incident's evidence file)",
+    "reports:equal_treatment_csv": "a download (the equal-treatment report as CSV)",
+    "reports:equal_treatment_pdf": "a download (the equal-treatment report as PDF)",
     "incidents:statement": "linked from a factual claim still open, which the crawl may not "
     "open among the incidents: the statement journey (test_incidents.py) checks it",
     "candidates:sopn_confirm": "the second step of a POST form",

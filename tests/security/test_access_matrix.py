@@ -132,6 +132,9 @@ incidents:add_evidence              405  405  405  405  405  405  405  login den
 incidents:assign                    405  405  405  405  405  405  405  login deny     deny
 incidents:reminder                  405  405  405  405  405  405  405  login deny     deny
 incidents:evidence                  200  200  200  404  404  404  404  login deny     deny
+reports:equal_treatment             200  200  403  403  403  403  200  login deny     deny
+reports:equal_treatment_csv         200  200  403  403  403  403  200  login deny     deny
+reports:equal_treatment_pdf         200  200  403  403  403  403  200  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
