@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dataprotection",
     "mail_intake",
     "incidents",
+    "paro",  # issue 13: the PARO in the loop (consultations); after every app it links to
 ]
 
 MIDDLEWARE = [

@@ -410,7 +410,30 @@ def set_entry_status(
         waiting = entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(requester_email="")
         for duplicate in waiting.select_related("election"):
             _pass_on_reply(duplicate, entry, by, now)
+    if new == rules.Status.REFERRED_TO_PARO:
+        _copy_paro(entry, by, now)
     return entry
+
+
+def _copy_paro(entry: Entry, by, now: datetime) -> None:
+    """Copy the PARO on a referral (issue 13): the question, its reference, topic and date,
+    never the requester's name or address (they were told to contact the PARO themselves).
+    The copy is an OutboundEmail linked to the entry, so it is kept and shown on the entry."""
+    election = entry.election
+    if not election.paro_email:
+        return
+    outbox.queue_templated_email(
+        key="paro_referral_copy",
+        entry=entry,
+        to=[election.paro_email],
+        context=_context(
+            entry,
+            name="",
+            received=f"{timezone.localtime(entry.received_at):%-d %B %Y}",
+        ),
+        by=by,
+        now=now,
+    )
 
 
 @transaction.atomic
