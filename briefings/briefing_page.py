@@ -103,12 +103,10 @@ def as_email_text(election: Election) -> str:
 def with_briefing(body: str, election: Election) -> str:
     """Return an e-mail `body` followed by the candidate briefing (Cumbria 10.1: the
     restrictions are in the briefing material every candidate receives)."""
-    return (
-        f"{body.rstrip()}\n\n"
-        "----------------------------------------------------------------------\n"
-        'BRIEFING FOR CANDIDATES (also on the election page, "Briefing for candidates")\n\n'
-        f"{as_email_text(election)}\n"
+    heading = gettext(
+        'BRIEFING FOR CANDIDATES (also on the election page: "Briefing for candidates")'
     )
+    return f"{body.rstrip()}\n\n{'-' * 70}\n{heading}\n\n{as_email_text(election)}\n"
 
 
 @transaction.atomic

@@ -424,11 +424,12 @@ def offer_to_candidate(
                 "office_name": election.office_name,
             },
         )
+        body = briefing_page.with_briefing(body, election)
         outbox.queue_email(
             purpose="equal_offer",
             to=candidate_and_agent(candidate),
             subject=subject,
-            body=briefing_page.with_briefing(body, election),
+            body=body,
             reply_to=election.spoc_email,
             by=by,
             now=now,
