@@ -80,6 +80,14 @@ class BriefingMaterial(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def public_location(self) -> str:
+        """Where the public find it: the link, or for an uploaded PDF its place on the
+        election page (the site's address is not known here)."""
+        if self.url:
+            return self.url
+        return f'{self.filename} (election page, "Briefing materials")' if self.file else ""
+
 
 class VisitType(models.Model):
     """A kind of premises candidates may ask to visit, and whose chief confirms (configurable)."""

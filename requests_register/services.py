@@ -108,7 +108,7 @@ def _context(entry: Entry, **extra: str) -> dict[str, str]:
         "answer": entry.answer,
         "reason": entry.ending_reason,
         "material_title": entry.material.title if entry.material else "",
-        "material_url": entry.material.url if entry.material else "",
+        "material_url": entry.material.public_location if entry.material else "",
         "paro_name": election.paro_name,
         "paro_email": election.paro_email,
         "spoc_name": election.spoc_name,
@@ -482,7 +482,7 @@ def _pass_on_reply(duplicate: Entry, original: Entry, by, now: datetime) -> None
         answer=original.answer,
         reason=original.ending_reason,
         material_title=original.material.title if original.material else "",
-        material_url=original.material.url if original.material else "",
+        material_url=original.material.public_location if original.material else "",
     )
 
 

@@ -210,6 +210,8 @@ def test_material_needs_a_second_person_and_the_factual_check_then_is_published(
         cast["ce"],
         "Figures only, checked by the CFO.",
     )
+    # An entry answered by it points the requester to the election page (no link of its own).
+    assert material.public_location == 'budget.pdf (election page, "Briefing materials")'
     paro = OutboundEmail.objects.get(purpose="paro_material_notice")
     assert paro.to == [election.paro_email] and "Budget" in paro.body
     page = _live("materials/index.html")
