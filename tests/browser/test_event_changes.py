@@ -72,3 +72,28 @@ def test_the_spoc_changes_then_cancels_an_event_and_the_public_page_follows(
     page.goto(public_site + "briefing/index.html")
     expect(page.get_by_role("heading", name="Imagery and livery")).to_be_visible()
     snap(page, "event-change", "7-public-briefing")
+
+
+def test_the_other_new_staff_pages_pass_axe(demo, live_server, page, snap) -> None:
+    """Material (list and one), the briefing page's editor and the PARO consultation page."""
+    from briefings.models import BriefingMaterial
+    from requests_register.models import Entry
+
+    base = live_server.url
+    sign_in(page, base, "spoc", demo.password)
+    page.goto(f"{base}/meetings/materials/")
+    snap(page, "issue13", "1-materials")
+    pdf = BriefingMaterial.objects.get(title="Police budget 2024/25 (summary)")
+    page.get_by_role("link", name=pdf.title).click()
+    expect(page.locator("#factual-check")).to_contain_text("finance officer")
+    snap(page, "issue13", "2-material")
+    page.goto(f"{base}/meetings/briefing-page/")
+    expect(page.locator("#preview-en")).to_contain_text("Imagery and livery")
+    snap(page, "issue13", "3-briefing-page")
+    entry = Entry.objects.filter(paro_consultations__isnull=False).first()
+    page.goto(f"{base}/register/{entry.pk}/")
+    expect(page.locator("#paro-consultations")).to_contain_text("postal vote deadlines")
+    page.get_by_role("link", name="Record a consultation with the PARO").click()
+    page.get_by_role("button", name="Record the consultation").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    snap(page, "issue13", "4-consult-errors")
