@@ -9,8 +9,17 @@ from briefings.models import BriefingMaterial, OfferItem, VisitType
 
 @admin.register(BriefingMaterial)
 class BriefingMaterialAdmin(SimpleHistoryAdmin):
+    """Read-only: material is added, approved by a second person (with the factual check) and
+    withdrawn on the staff pages, through briefings.materials (issue 13)."""
+
     list_display = ["title", "topic", "published", "election"]
     list_filter = ["election", "published", "topic"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(VisitType)

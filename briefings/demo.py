@@ -225,3 +225,84 @@ def seed_briefings(election: Election, users: dict, now: datetime) -> None:
         e = request(name, "information", "Briefing question", question, 1)
         services.link_question(event.pk, e)
     del cfo  # the Chief Fire Officer's pending confirmation is the fire station visit above
+    seed_changes(election, users, now, at, cal, today)
+
+
+def seed_changes(election: Election, users: dict, now: datetime, at, cal, today) -> None:
+    """Issue 13: an event moved after the invitations and one cancelled (both on the public
+    page with their notes), a PDF approved by the Chief Executive with the factual check, and
+    a link awaiting approval."""
+    from briefings import event_changes, materials
+    from requests_register.services import IncomingFile
+
+    spoc, ce = users["spoc"], users["chief-executive"]
+    start = datetime.combine(cal.add(today, 5), time(10), calendar.LONDON)
+    moved = BriefingEvent.objects.create(
+        election=election,
+        title="Fire and rescue service: a factual briefing",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Fire Headquarters, Northtown",
+        audience=BriefingEvent.Audience.ALL,
+        created_by=spoc,
+    )
+    services.invite_to_event(moved.pk, by=spoc, now=at(3, 10))
+    later = start + timedelta(days=1)
+    event_changes.edit_event(
+        moved.pk,
+        event_changes.EventDetails(
+            moved.title, later, later + timedelta(hours=1), "Northtown Fire Station", "all", 15
+        ),
+        note="Moved a day later, to Northtown Fire Station, for a larger room.",
+        by=spoc,
+        now=at(1, 9),
+    )
+    start = datetime.combine(cal.add(today, 7), time(14), calendar.LONDON)
+    cancelled = BriefingEvent.objects.create(
+        election=election,
+        title="Custody and detention: a factual briefing",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Northtown Police Station",
+        created_by=spoc,
+    )
+    services.invite_to_event(cancelled.pk, by=spoc, now=at(3, 11))
+    event_changes.cancel_event(
+        cancelled.pk,
+        reason="Cancelled: the custody suite tour in the equal offer covers the same ground.",
+        by=spoc,
+        now=at(1, 10),
+    )
+
+    from weasyprint import HTML
+
+    pdf = HTML(
+        string="<html lang='en'><title>Police budget 2024/25</title><h1>Police budget "
+        "2024/25</h1><p>Fictional demo figures: the police budget is set by the commissioner "
+        "and scrutinised by the police and crime panel.</p></html>"
+    ).write_pdf()
+    budget = materials.save_material(
+        election,
+        title="Police budget 2024/25 (summary)",
+        topic="Budget",
+        summary="How the police budget is set, with the year's figures.",
+        file=IncomingFile("police-budget-2024-25.pdf", "application/pdf", pdf),
+        by=spoc,
+        now=at(2, 9),
+    )
+    materials.approve_material(
+        budget.pk,
+        factual_check="Figures checked against the published budget by the finance officer; "
+        "nothing promotes the office.",
+        by=ce,
+        now=at(2, 11),
+    )
+    materials.save_material(
+        election,
+        title="Fire and rescue response standards",
+        topic="Fire",
+        summary="The response standards the service reports against.",
+        url="https://fire.example.org/response-standards",
+        by=spoc,
+        now=now,
+    )

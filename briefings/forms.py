@@ -143,3 +143,89 @@ class NotesForm(forms.Form):
     )
     # The version of the notes the writer started from (services.record_event_notes).
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- issue 13: events changed or cancelled, material, the candidate briefing page ----------------
+
+
+class EventEditForm(EventForm):
+    """The event's details again, with what changed (sent to those invited and shown on the
+    public page) and the version the person started from."""
+
+    change_note = forms.CharField(
+        label=_("What changed, for the candidates and the public page"),
+        required=False,
+        help_text=_(
+            "Required once the candidates are invited: it is e-mailed to them, their "
+            "agents and the PARO, and shown on the public page."
+        ),
+        widget=forms.Textarea(attrs={**AREA, "rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is cancelled"),
+        help_text=_(
+            "E-mailed to everyone invited, their agents and the PARO, and shown on the public page."
+        ),
+        widget=forms.Textarea(attrs={**AREA, "rows": 3}),
+        error_messages={"required": _("Give the reason for cancelling.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"required": _("Give the material a title.")},
+    )
+    topic = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        error_messages={"required": _("Give the topic.")},
+    )
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={**AREA, "rows": 3}))
+    file = forms.FileField(
+        label=_("A PDF"),
+        required=False,
+        help_text=_("A PDF of at most 10 MB, copied to the public election page. Or give a link."),
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf"}),
+    )
+    url = forms.URLField(
+        label=_("Or a link"),
+        required=False,
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+    )
+
+
+class ApproveMaterialForm(forms.Form):
+    factual_check = forms.CharField(
+        label=_("Factual check"),
+        required=False,
+        help_text=_(
+            "Required in the pre-election period: who checked that it holds only "
+            "factual information and nothing promoting the office (Cumbria 11.2-11.3)."
+        ),
+        widget=forms.Textarea(attrs={**AREA, "rows": 3}),
+    )
+
+
+class BriefingPageForm(forms.Form):
+    text_en = forms.CharField(
+        label=_("Text in English"),
+        required=False,
+        help_text=_(
+            "Paragraphs separated by a blank line; a line starting ## is a heading. "
+            "Leave empty for the standard text."
+        ),
+        widget=forms.Textarea(attrs={**AREA, "rows": 16}),
+    )
+    text_cy = forms.CharField(
+        label=_("Text in Welsh"),
+        required=False,
+        help_text=_("Leave empty for the standard text's Welsh translation."),
+        widget=forms.Textarea(attrs={**AREA, "rows": 16}),
+    )

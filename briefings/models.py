@@ -30,9 +30,47 @@ class BriefingMaterial(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="materials")
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=100)
-    url = models.URLField(_("public address"), help_text=_("Where the public can read it"))
+    url = models.URLField(
+        _("public address"), blank=True, help_text=_("Where the public can read it")
+    )
     summary = models.TextField(blank=True)
     published = models.BooleanField(default=False)
+    # Issue 13: a material is a link or an uploaded PDF (checked like the register's uploads,
+    # stored under a random name, copied to the public site), approved by a second person, with
+    # a factual check recorded in the pre-election period (Cumbria 11.2-11.3; Cleveland 8.2).
+    # Every change goes through briefings.materials.
+    file = models.FileField(upload_to="materials/", blank=True, editable=False)
+    filename = models.CharField(max_length=255, blank=True, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=[
+            ("draft", _("Awaiting approval")),
+            ("approved", _("Approved and published")),
+            ("withdrawn", _("Withdrawn")),
+        ],
+        default="approved",  # materials made before issue 13 were published from the admin
+        editable=False,
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    prepared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    factual_check = models.TextField(blank=True, editable=False)
+    paro_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -41,6 +79,14 @@ class BriefingMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def public_location(self) -> str:
+        """Where the public find it: the link, or for an uploaded PDF its place on the
+        election page (the site's address is not known here)."""
+        if self.url:
+            return self.url
+        return f'{self.filename} (election page, "Briefing materials")' if self.file else ""
 
 
 class VisitType(models.Model):
@@ -85,6 +131,11 @@ class BriefingEvent(models.Model):
     paro_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
     cancelled_reason = models.TextField(blank=True, editable=False)
+    # Issue 13: an edit or cancellation after the candidates were invited is told to them and
+    # the PARO, and shown on the public page with this note (briefings.event_changes).
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    change_note = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -302,3 +353,26 @@ class CalendarFeedKey(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed key of user {self.user_id}"
+
+
+class CandidateBriefing(models.Model):
+    """The standard briefing for candidates on the public site, per election (office): the
+    protocol's restrictions on imagery and livery, filming and photography, the use of police
+    and fire premises, and how to ask for information (Cumbria 9.1, 10.1, 8.6, 6.1; Avon and
+    Somerset 9-11; Cleveland 4.2-4.3; Leicestershire; Norfolk 21-22), in English and Welsh.
+    An empty text is the default (briefings.briefing_page.DEFAULT_TEXT, translated)."""
+
+    election = models.OneToOneField(
+        Election, on_delete=models.CASCADE, related_name="candidate_briefing"
+    )
+    text_en = models.TextField(_("text in English"), blank=True)
+    text_cy = models.TextField(_("text in Welsh"), blank=True)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Candidate briefing of election {self.election_id}"

@@ -249,3 +249,44 @@ def calendar_link_works(issued_at: datetime, now: datetime, max_age: timedelta) 
     """Return True while a calendar feed link made at `issued_at` still works at `now`: for
     `max_age` (a year: a link leaked in a shared calendar stops on its own)."""
     return issued_at <= now < issued_at + max_age
+
+
+# --- briefing material (issue 13) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaterialApprovalFacts:
+    approver_prepared_it: bool
+    approver_may_approve: bool
+    in_pre_election_period: bool
+    factual_check: str
+    has_content: bool
+
+
+def check_material_approval(facts: MaterialApprovalFacts) -> None:
+    """Raise BookingError unless the material may be approved and published now.
+
+    - a second person approves: never whoever prepared or last changed it (the four eyes the
+      register's answers have, Cumbria 6.1.3);
+    - only the Chief Executive or a named deputy approves;
+    - in the pre-election period, a recorded factual check: the website must contain only
+      factual information and nothing that promotes the office (Cumbria 11.2-11.3;
+      Cleveland 8.2);
+    - a material is a file or a link.
+    """
+    if not facts.approver_may_approve:
+        raise BookingError(_("Only the Chief Executive or a named deputy approves material."))
+    if facts.approver_prepared_it:
+        raise BookingError(
+            _("You prepared or last changed this material: someone else must approve it.")
+        )
+    if not facts.has_content:
+        raise BookingError(_("Add the file or the link before approving."))
+    if facts.in_pre_election_period and not facts.factual_check.strip():
+        raise BookingError(
+            _(
+                "We are in the pre-election period: record the factual check (only factual "
+                "information, nothing promoting the office; Cumbria 11.2-11.3) before "
+                "approving."
+            )
+        )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from briefings import letter_queue, permissions, rules
+from briefings import briefing_page, letter_queue, permissions, republish, rules
 from briefings.models import (
     Attendance,
     Booking,
@@ -78,6 +78,18 @@ def _notify(role: Role, key: str, booking: Booking, *, by, now: datetime) -> Non
 
 def _note(entry: Entry, text: str, by, now: datetime) -> None:
     register_services.add_note(entry.pk, kind=Note.Kind.DECISION, body=text, by=by, now=now)
+
+
+def candidate_and_agent(candidate: Candidate) -> list[str]:
+    """Return where offers and invitations go (issue 13): the candidate's first address and
+    their agent's, if they have one and it is another address. Empty without a candidate
+    address: nothing is sent to an agent alone."""
+    if not candidate.emails:
+        return []
+    to = [candidate.emails[0]]
+    if candidate.agent_email and candidate.agent_email.lower() != to[0].lower():
+        to.append(candidate.agent_email)
+    return to
 
 
 def declared_candidates(election: Election):
@@ -427,9 +439,10 @@ def offer_to_candidate(
                 "office_name": election.office_name,
             },
         )
+        body = briefing_page.with_briefing(body, election)
         outbox.queue_email(
             purpose="equal_offer",
-            to=[candidate.emails[0]],
+            to=candidate_and_agent(candidate),
             subject=subject,
             body=body,
             reply_to=election.spoc_email,
@@ -468,6 +481,8 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     already invited are not invited twice. Returns how many were invited now."""
     now = now or timezone.now()
     event = BriefingEvent.objects.select_for_update().select_related("election").get(pk=event_id)
+    if event.cancelled_at:
+        raise rules.BookingError(_("This event is cancelled: nobody can be invited to it."))
     election = event.election
     when = timezone.localtime(event.starts_at)
     context = {
@@ -482,6 +497,7 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     }
     # The same words for every candidate (Cumbria 8.2): rendered once.
     subject, body = outbox.render_template("event_invitation", context)
+    body = briefing_page.with_briefing(body, election)
     already = set(event.attendance.values_list("candidate_id", flat=True))
     invited = 0
     for candidate in eligible_for(event):
@@ -491,7 +507,7 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
         invited += 1
         outbox.queue_email(
             purpose="event_invitation",
-            to=[candidate.emails[0]],
+            to=candidate_and_agent(candidate),
             subject=subject,
             body=body,
             reply_to=election.spoc_email,
@@ -510,6 +526,9 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
             now=now,
         )
         event.paro_notified_at = now
+    if event.invited_at is None and not event.cancelled_at:
+        # Announced now: the public page lists it without anyone pressing "Publish now".
+        republish.after_commit(election.pk, by=by)
     event.invited_at = event.invited_at or now
     event._history_user = by
     event.save(update_fields=["invited_at", "paro_notified_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from briefings import views
+from briefings import views, views_changes
 
 app_name = "briefings"
 urlpatterns = [
@@ -10,6 +10,15 @@ urlpatterns = [
     path("bookings/<int:pk>/step/", views.step, name="step"),
     path("events/", views.events, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event"),
+    # Issue 13 (before event_action, whose <action> would take "edit" and "cancel").
+    path("events/<int:pk>/edit/", views_changes.event_edit, name="event_edit"),
+    path("events/<int:pk>/cancel/", views_changes.event_cancel, name="event_cancel"),
+    path("materials/", views_changes.material_list, name="materials"),
+    path("materials/<int:pk>/", views_changes.material_detail, name="material"),
+    path("materials/<int:pk>/approve/", views_changes.material_approve, name="material_approve"),
+    path("materials/<int:pk>/withdraw/", views_changes.material_withdraw, name="material_withdraw"),
+    path("materials/<int:pk>/file/", views_changes.material_file, name="material_file"),
+    path("briefing-page/", views_changes.briefing_page_edit, name="briefing_page"),
     path("events/<int:pk>/<str:action>/", views.event_action, name="event_action"),
     path("offer/", views.offer, name="offer"),
     path("offer/send/", views.offer_to_all, name="offer_to_all"),

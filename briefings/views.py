@@ -264,7 +264,11 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not permissions.can_manage_bookings(request.user):
         raise PermissionDenied
     if action == "invite":
-        count = services.invite_to_event(event.pk, by=request.user)
+        try:
+            count = services.invite_to_event(event.pk, by=request.user)
+        except rules.BookingError as error:
+            messages.error(request, str(error))
+            return redirect("briefings:event", pk=event.pk)
         invited = set(event.attendance.values_list("candidate_id", flat=True))
         missing = [c.name for c in services.eligible_for(event) if c.pk not in invited]
         if missing:

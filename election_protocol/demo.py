@@ -160,6 +160,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from incidents.demo import seed_incidents
 
         seed_incidents(election, users, now)
+        from paro.demo import seed_paro  # issue 13: consultations with the PARO
+
+        seed_paro(election, users, now)
         from publishing.demo import seed_publishing
 
         seed_publishing(election, users, now)

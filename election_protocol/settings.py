@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "incidents",
     # The equal-treatment report (issue 13, item 6): reads all of the above.
     "reports",
+    "paro",  # issue 13: the PARO in the loop (consultations); after every app it links to
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("mailbox/", include("mail_intake.urls")),
     path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
+    path("paro/", include("paro.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db.models import FETCH_RAISE, Prefetch, QuerySet
 
-from briefings.models import BriefingEvent, BriefingMaterial
+from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
 from election_protocol.models import Election
 from incidents.models import Statement
 from publishing import rules
@@ -39,10 +39,14 @@ PUBLIC_FIELDS = (
 )
 PUBLIC_CORRECTION_FIELDS = ("id", "public_entry_id", "note", "corrected_on")
 PUBLIC_WITHDRAWAL_FIELDS = ("id", "kind", "reference", "withdrawn_reason", "withdrawn_at")
-PUBLIC_MATERIAL_FIELDS = ("id", "title", "topic", "url", "summary")
+PUBLIC_MATERIAL_FIELDS = ("id", "title", "topic", "url", "summary", "file", "filename")
 # An event's notes are not here: they are published only as a reviewed public entry
 # (event_notes), never raw.
 PUBLIC_EVENT_FIELDS = ("id", "title", "starts_at", "ends_at", "place", "audience", "capacity")
+# Issue 13: a change or cancellation after the invitations is shown with its note, which staff
+# write for the candidates and the public (briefings.event_changes).
+PUBLIC_EVENT_CHANGE_FIELDS = ("changed_at", "change_note", "cancelled_at", "cancelled_reason")
+PUBLIC_BRIEFING_FIELDS = ("id", "text_en", "text_cy")
 # A statement's public heading and text are the anonymised ones (incidents.services); the
 # draft, the incident and who drafted or approved it are private.
 PUBLIC_STATEMENT_FIELDS = ("id", "public_title", "public_text", "published_at")
@@ -94,14 +98,25 @@ def published_materials(election: Election) -> QuerySet[BriefingMaterial]:
 
 
 def published_events(election: Election) -> QuerySet[BriefingEvent]:
-    """Return the election's briefing events announced to candidates and not cancelled: date,
-    time, place and audience (Cumbria 8.2: "dates, times and place" published)."""
+    """Return the election's briefing events announced to candidates: date, time, place and
+    audience (Cumbria 8.2: "dates, times and place" published), with the note of a change or
+    cancellation made after the invitations (issue 13: a cancelled event stays, marked so)."""
     return (
         BriefingEvent.objects.filter(election=election, invited_at__isnull=False)
-        .filter(cancelled_reason="")
-        .only(*PUBLIC_EVENT_FIELDS)
-        .order_by("starts_at")
+        .only(*PUBLIC_EVENT_FIELDS, *PUBLIC_EVENT_CHANGE_FIELDS)
+        .order_by("starts_at", "pk")
         .fetch_mode(FETCH_RAISE)
+    )
+
+
+def candidate_briefing(election: Election) -> CandidateBriefing | None:
+    """Return the office's candidate briefing text (English and Welsh), or None for the
+    default (issue 13; Cumbria 10.1: the restrictions are in the briefing on the website)."""
+    return (
+        CandidateBriefing.objects.filter(election=election)
+        .only(*PUBLIC_BRIEFING_FIELDS)
+        .fetch_mode(FETCH_RAISE)
+        .first()
     )
 
 

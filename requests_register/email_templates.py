@@ -415,6 +415,98 @@ fix the record the detail came from), then use Publish now on the Publishing run
 """
         ),
     ),
+    # Issue 13: the PARO in the loop, and briefing events changed or cancelled.
+    "event_changed": Default(
+        description="Tells invited candidates, their agents and the PARO that a briefing changed",
+        subject=gettext_noop("Candidate briefing changed: $title, $date"),
+        body=gettext_noop(
+            """Dear $greeting,
+
+The candidate briefing you were told of has changed. It is now:
+
+$title
+$date, $start to $end
+$place
+
+What changed: $note
+
+Everyone invited receives this same message, and the election page shows the change.
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "event_cancelled": Default(
+        description="Tells invited candidates, their agents and the PARO a briefing is cancelled",
+        subject=gettext_noop("Candidate briefing cancelled: $title, $date"),
+        body=gettext_noop(
+            """Dear $greeting,
+
+The candidate briefing below has been cancelled:
+
+$title
+$date, $start
+$place
+
+Why: $note
+
+Everyone invited receives this same message, and the election page shows the cancellation.
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "paro_material_notice": Default(
+        description="Tells the PARO of new or changed briefing material for candidates",
+        subject=gettext_noop("For information: briefing material for candidates: $title"),
+        body=gettext_noop(
+            """Dear $paro_name,
+
+For your information, so that you can tell candidates of the service offered, this briefing
+material for candidates has been approved and published on the election page:
+
+$title ($topic)
+$where
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "paro_referral_copy": Default(
+        description="Copies the PARO on a question referred to them (kept on the entry)",
+        subject=gettext_noop("$reference: a question referred to you (copy)"),
+        body=gettext_noop(
+            """Dear $paro_name,
+
+For your information: the $office_name has referred the question below to you, as it is about
+the running of the election. The requester has been told to contact you.
+
+Reference: $reference
+Topic: $topic
+Received: $received
+
+$question
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
 }
 
 

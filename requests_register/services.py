@@ -108,7 +108,7 @@ def _context(entry: Entry, **extra: str) -> dict[str, str]:
         "answer": entry.answer,
         "reason": entry.ending_reason,
         "material_title": entry.material.title if entry.material else "",
-        "material_url": entry.material.url if entry.material else "",
+        "material_url": entry.material.public_location if entry.material else "",
         "paro_name": election.paro_name,
         "paro_email": election.paro_email,
         "spoc_name": election.spoc_name,
@@ -410,7 +410,30 @@ def set_entry_status(
         waiting = entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(requester_email="")
         for duplicate in waiting.select_related("election"):
             _pass_on_reply(duplicate, entry, by, now)
+    if new == rules.Status.REFERRED_TO_PARO:
+        _copy_paro(entry, by, now)
     return entry
+
+
+def _copy_paro(entry: Entry, by, now: datetime) -> None:
+    """Copy the PARO on a referral (issue 13): the question, its reference, topic and date,
+    never the requester's name or address (they were told to contact the PARO themselves).
+    The copy is an OutboundEmail linked to the entry, so it is kept and shown on the entry."""
+    election = entry.election
+    if not election.paro_email:
+        return
+    outbox.queue_templated_email(
+        key="paro_referral_copy",
+        entry=entry,
+        to=[election.paro_email],
+        context=_context(
+            entry,
+            name="",
+            received=f"{timezone.localtime(entry.received_at):%-d %B %Y}",
+        ),
+        by=by,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -459,7 +482,7 @@ def _pass_on_reply(duplicate: Entry, original: Entry, by, now: datetime) -> None
         answer=original.answer,
         reason=original.ending_reason,
         material_title=original.material.title if original.material else "",
-        material_url=original.material.url if original.material else "",
+        material_url=original.material.public_location if original.material else "",
     )
 
 

@@ -199,6 +199,8 @@ class SiteData:
     bodies: dict[str, str] = field(default_factory=dict)
     # Approved statements correcting factual inaccuracies (incidents, issue 12).
     statements: list[dict] = field(default_factory=list)
+    # The office's candidate briefing text by language code, "" for the default (issue 13).
+    briefing: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def register(self) -> list[dict]:
@@ -338,9 +340,24 @@ def load(election: Election) -> SiteData:
     entries = _with_digests([_entry(row, bodies) for row in queries.published_entries(election)])
     withdrawn = _with_digests([_withdrawn(row) for row in queries.withdrawn_notices(election)])
     materials = [
-        {"title": m.title, "topic": m.topic, "url": m.url, "summary": m.summary}
+        {
+            "title": m.title,
+            "topic": m.topic,
+            "url": m.url,
+            "summary": m.summary,
+            # An uploaded PDF (issue 13) is copied into the site: its path there and the
+            # stored file's name (random; a new upload, a new name, so a new key).
+            "file_path": f"materials/files/{m.pk}.pdf" if m.file else "",
+            "file_name": m.file.name if m.file else "",
+            "filename": m.filename if m.file else "",
+        }
         for m in queries.published_materials(election)
     ]
+    briefing_row = queries.candidate_briefing(election)
+    briefing = {
+        "en-gb": briefing_row.text_en if briefing_row else "",
+        "cy": briefing_row.text_cy if briefing_row else "",
+    }
     events = [
         {
             "id": e.pk,
@@ -351,6 +368,11 @@ def load(election: Election) -> SiteData:
             # The label itself (lazy), not get_audience_display(): translated per page.
             "audience": type(e).Audience(e.audience).label,
             "capacity": e.capacity,
+            # Issue 13: shown with a visible note (staff wrote it for the public).
+            "cancelled_at": _local(e.cancelled_at),
+            "cancelled_reason": e.cancelled_reason if e.cancelled_at else "",
+            "changed_at": _local(e.changed_at),
+            "change_note": e.change_note,
         }
         for e in queries.published_events(election)
     ]
@@ -393,6 +415,7 @@ def load(election: Election) -> SiteData:
         contacts=contacts,
         bodies=bodies,
         statements=statements,
+        briefing=briefing,
     )
 
 
@@ -678,6 +701,7 @@ def _other_pages(data: SiteData) -> list[Output]:
             reviewed=ACCESSIBILITY_REVIEWED,
         ),
         _html("privacy/index.html", "public/privacy.html", data, "privacy", []),
+        _briefing_page(data),
         _html(
             "statements/index.html",
             "public/statements.html",
@@ -686,6 +710,39 @@ def _other_pages(data: SiteData) -> list[Output]:
             [data.statements],
             statements=data.statements,
         ),
+    ]
+
+
+def _briefing_page(data: SiteData) -> Output:
+    """Return the candidate briefing page (issue 13; Cumbria 9.1, 10.1) in the language active
+    now: the office's text in it, else the standard text translated."""
+    from briefings.briefing_page import DEFAULT_TEXT, sections
+
+    language = translation.get_language()
+    own = (data.briefing.get(language) or "").strip()
+    text = own or translation.gettext(DEFAULT_TEXT)
+    blocks = sections(text)
+    return _html(
+        "briefing/index.html", "public/briefing.html", data, "briefing", [blocks], blocks=blocks
+    )
+
+
+def _material_files(data: SiteData) -> list[Output]:
+    """Return the approved materials' PDFs, copied into the site as they were uploaded and
+    checked (briefings.materials.check_pdf). The key is the stored file's (random) name."""
+    from django.core.files.storage import default_storage
+
+    def read(name: str) -> Callable[[], bytes]:
+        def run() -> bytes:
+            with default_storage.open(name, "rb") as handle:
+                return handle.read()
+
+        return run
+
+    return [
+        Output(m["file_path"], digest("material-file", m["file_name"]), read(m["file_name"]))
+        for m in data.materials
+        if m["file_path"]
     ]
 
 
@@ -881,6 +938,8 @@ def render_ics(data: SiteData, stamp: datetime) -> bytes:
             event.add("description", item["note"])
         cal.add_component(event)
     for e in data.events:
+        if e["cancelled_at"]:
+            continue  # cancelled (issue 13): the events page says so; calendars drop it
         event = Event()
         event.add("uid", f"{data.contacts['prefix']}-event-{e['id']}@{domain}")
         event.add("dtstamp", stamp)
@@ -1152,5 +1211,6 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
             lambda: render_ics(data, now),
         ),
         *_pdf_outputs(data, everything),
+        *_material_files(data),
         *_assets(),
     ]

@@ -352,10 +352,14 @@ def test_published_materials_and_events(election, cast):
     )
     invited = BriefingEvent.objects.create(title="Invited", invited_at=NOW, **common)
     BriefingEvent.objects.create(title="Not yet announced", **common)
-    BriefingEvent.objects.create(title="Off", invited_at=NOW, cancelled_reason="Snow", **common)
+    off = BriefingEvent.objects.create(
+        title="Off", invited_at=NOW, cancelled_at=NOW, cancelled_reason="Snow", **common
+    )
     assert [m.title for m in queries.published_materials(election)] == ["Budget"]
     events = list(queries.published_events(election))
-    assert [e.pk for e in events] == [invited.pk]
+    # A cancelled event stays on the public page, marked cancelled with its reason (issue 13).
+    assert [e.pk for e in events] == [invited.pk, off.pk]
+    assert (events[1].cancelled_at, events[1].cancelled_reason) == (NOW, "Snow")
     with pytest.raises(FieldFetchBlocked):
         events[0].notes  # raw notes go out only as a reviewed public entry  # noqa: B018
 

@@ -196,6 +196,15 @@ def _build_world() -> World:
         ).first(),
         evidence=incident.evidence.get(),
     )
+    # Briefing material (issue 13): the demo's approved PDF and its link awaiting approval.
+    from briefings.models import BriefingMaterial
+
+    objects.update(
+        material=BriefingMaterial.objects.filter(election=election, status="approved")
+        .exclude(file="")
+        .first(),
+        material_draft=BriefingMaterial.objects.filter(election=election, status="draft").first(),
+    )
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"
     return World(users=users, election=election, objects=objects)

@@ -88,6 +88,15 @@ briefings:offer_to_all              405  405  405  405  405  405  405  login den
 briefings:offer_state               405  405  405  405  405  405  405  login deny     deny
 briefings:calendar                  404  404  404  404  404  404  404  404   deny     deny
 briefings:calendar_reset            405  405  405  405  405  405  405  login deny     deny
+briefings:event_edit                200  200  404  404  404  404  403  login deny     deny
+briefings:event_cancel              200  200  404  404  404  404  403  login deny     deny
+briefings:materials                 200  200  403  403  403  403  200  login deny     deny
+briefings:material                  200  200  404  404  404  404  200  login deny     deny
+briefings:material_approve          405  405  405  405  405  405  405  login deny     deny
+briefings:material_withdraw         405  405  405  405  405  405  405  login deny     deny
+briefings:material_file             200  200  404  404  404  404  200  login deny     deny
+briefings:briefing_page             200  200  403  403  403  403  403  login deny     deny
+paro:consult                        200  200  404  404  403  404  403  login deny     deny
 publishing:list                     200  200  403  403  403  403  200  login deny     deny
 publishing:prepare                  200  200  404  404  404  404  403  login deny     deny
 publishing:prepare_meeting          200  200  403  403  403  403  403  login deny     deny
@@ -153,6 +162,8 @@ briefings:event_action              .    .    404  404  404  404  403  login den
 briefings:offer_to_all              .    .    403  403  403  403  403  login deny     deny
 briefings:offer_state               .    .    403  403  403  403  403  login deny     deny
 briefings:calendar_reset            .    .    .    .    .    .    .    login deny     deny
+briefings:material_approve          403  .    404  404  404  404  403  login deny     deny
+briefings:material_withdraw         .    .    404  404  404  404  403  login deny     deny
 publishing:redact                   .    .    404  404  404  404  403  login deny     deny
 publishing:restore                  .    .    404  404  404  404  403  login deny     deny
 publishing:submit                   .    .    404  404  404  404  403  login deny     deny
@@ -247,6 +258,13 @@ ARG_BY_URL = {
     "briefings:event": {"pk": "event"},
     "briefings:event_action": {"pk": "event", "action": "invite"},
     "briefings:offer_state": {"pk": "offer"},
+    "briefings:event_edit": {"pk": "event"},
+    "briefings:event_cancel": {"pk": "event"},
+    "briefings:material": {"pk": "material"},
+    "briefings:material_approve": {"pk": "material_draft"},
+    "briefings:material_withdraw": {"pk": "material"},
+    "briefings:material_file": {"pk": "material"},
+    "paro:consult": {"kind": "paro_kind_entry", "pk": "entry"},
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
@@ -271,6 +289,8 @@ ARG_BY_NAMESPACE = {
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
 LITERAL = {"invite", "imagery"}
+# A literal whose value is not its key (the key "entry" already names an object).
+LITERAL_VALUES = {"paro_kind_entry": "entry"}
 
 
 def kwargs_for(name: str, world: World, **replace: object) -> dict[str, object]:
@@ -286,6 +306,8 @@ def kwargs_for(name: str, world: World, **replace: object) -> dict[str, object]:
             out[arg] = world.objects["attachment"].token
         elif key in LITERAL:
             out[arg] = key
+        elif key in LITERAL_VALUES:
+            out[arg] = LITERAL_VALUES[key]
         elif key is None:
             pytest.fail(f"{name}: no object for argument {arg!r}; add it to ARG_BY_* here")
         else:
@@ -303,6 +325,7 @@ POST_DATA = {
     "requests_register:note": {"kind": "note", "body": "x"},
     "briefings:step": {"status": "confirmed", "expected_status": "approved"},
     "briefings:offer_state": {"state": "accepted"},
+    "briefings:material_approve": {"factual_check": "Checked."},
     "publishing:redact": {"redact-field": "answer", "redact-text": "the", "redact-reason": "x"},
     "dataprotection:retention_period": {"months": "12"},
     "dataprotection:legal_hold": {"reason": "An election petition."},

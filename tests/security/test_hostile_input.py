@@ -297,6 +297,7 @@ def _drivers() -> dict[str, Driver]:
     from incidents import forms as inf
     from incidents import rules as incident_rules
     from mail_intake import forms as mf
+    from paro import forms as paf
     from publishing import forms as pf
     from requests_register import forms as rf
     from security import forms as sf
@@ -469,6 +470,69 @@ def _drivers() -> dict[str, Driver]:
             lambda w: bf.NotesForm(),
             lambda w: {"notes": SCRIPT, **_version("event")(w)},
             stored=_of("event", "notes"),
+        ),
+        # Issue 13: events changed and cancelled, material, the briefing page, the PARO.
+        "briefings.forms.EventEditForm": Driver(
+            _url("briefings:event_edit", pk=_pk("event")),
+            "spoc",
+            lambda w: bf.EventEditForm(),
+            lambda w: {
+                "title": SCRIPT,
+                "starts_at": "2026-12-01T18:00",
+                "ends_at": "2026-12-01T20:00",
+                "place": IMG,
+                "audience": "declared",
+                "capacity": "20",
+                "change_note": SCRIPT,
+                **_version("event")(w),
+            },
+            stored=_of("event", "title", "place", "change_note"),
+        ),
+        "briefings.forms.CancelEventForm": Driver(
+            _url("briefings:event_cancel", pk=_pk("event")),
+            "spoc",
+            lambda w: bf.CancelEventForm(),
+            lambda w: {"reason": SCRIPT, **_version("event")(w)},
+            stored=lambda w: {"reason": _of("event", "cancelled_reason")(w)["cancelled_reason"]},
+        ),
+        "briefings.forms.MaterialForm": Driver(
+            _url("briefings:materials"),
+            "spoc",
+            lambda w: bf.MaterialForm(),
+            lambda w: {
+                "title": SCRIPT,
+                "topic": IMG,
+                "summary": SCRIPT,
+                "url": "https://example.org/briefing.pdf",
+            },
+            stored=_latest("briefings.BriefingMaterial", "title", "topic", "summary"),
+        ),
+        "briefings.forms.ApproveMaterialForm": Driver(
+            _url("briefings:material_approve", pk=_pk("material_draft")),
+            "ce",
+            lambda w: bf.ApproveMaterialForm(),
+            lambda w: {"factual_check": SCRIPT},
+            stored=_of("material_draft", "factual_check"),
+        ),
+        "briefings.forms.BriefingPageForm": Driver(
+            _url("briefings:briefing_page"),
+            "spoc",
+            lambda w: bf.BriefingPageForm(),
+            lambda w: {"text_en": SCRIPT, "text_cy": IMG},
+            stored=_latest("briefings.CandidateBriefing", "text_en", "text_cy"),
+        ),
+        "paro.forms.ConsultationForm": Driver(
+            _url("paro:consult", kind=lambda w: "entry", pk=_pk("entry")),
+            "spoc",
+            lambda w: paf.ConsultationForm(),
+            lambda w: {
+                "consulted_at": "2026-11-25T09:00",
+                "consulted_by": SCRIPT,
+                "paro_contact": IMG,
+                "question": SCRIPT,
+                "guidance": IMG,
+            },
+            stored=_latest("paro.ParoConsultation", "consulted_by", "question", "guidance"),
         ),
         "dataprotection.forms.RetentionPeriodForm": Driver(
             _url("dataprotection:retention_period"),

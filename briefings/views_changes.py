@@ -1,0 +1,332 @@
+"""Staff pages of issue 13: change or cancel a briefing event, briefing material (add, change,
+approve by a second person with the factual check, withdraw, read the PDF) and the candidate
+briefing page's text. Thin: the funnels are briefings.event_changes, briefings.materials and
+briefings.briefing_page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from briefings import briefing_page, event_changes, materials, permissions, rules, services
+from briefings.forms import (
+    ApproveMaterialForm,
+    BriefingPageForm,
+    CancelEventForm,
+    EventEditForm,
+    MaterialForm,
+)
+from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
+from election_protocol.views import election_or_setup
+from requests_register.services import IncomingFile
+
+
+def _managed_event(user, pk: int) -> BriefingEvent:
+    if not permissions.can_view_all_bookings(user):
+        raise Http404(_("No such event."))
+    event = BriefingEvent.objects.select_related("election").filter(pk=pk).first()
+    if event is None:
+        raise Http404(_("No such event."))
+    if not permissions.can_manage_bookings(user):
+        raise PermissionDenied
+    return event
+
+
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request.user, pk)
+    if event.cancelled_at:
+        messages.error(request, _("This event is cancelled: it cannot be changed any more."))
+        return redirect("briefings:event", pk=event.pk)
+    # A copy for the form: a ModelForm writes what was typed into its instance.
+    form = EventEditForm(
+        request.POST or None,
+        instance=BriefingEvent.objects.get(pk=event.pk),
+        initial={"version": event.version},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                event_changes.edit_event(
+                    event.pk,
+                    event_changes.EventDetails(
+                        data["title"],
+                        data["starts_at"],
+                        data["ends_at"],
+                        data["place"],
+                        data["audience"],
+                        data["capacity"],
+                    ),
+                    note=data["change_note"],
+                    by=request.user,
+                    expected_version=data["version"],
+                )
+            except (event_changes.EventChangeError, services.ConcurrentEditError) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Saved. Those invited, their agents and the PARO are told, and the public "
+                        "page is being updated."
+                    )
+                    if event.invited_at
+                    else _("Saved."),
+                )
+                return redirect("briefings:event", pk=event.pk)
+    return render(
+        request,
+        "briefings/event_edit.html",
+        {"event": event, "form": form, "announced": event.invited_at is not None},
+        status=status,
+    )
+
+
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request.user, pk)
+    if event.cancelled_at:
+        messages.error(request, _("This event is already cancelled."))
+        return redirect("briefings:event", pk=event.pk)
+    form = CancelEventForm(request.POST or None, initial={"version": event.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                event_changes.cancel_event(
+                    event.pk,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except (event_changes.EventChangeError, services.ConcurrentEditError) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The event is cancelled."))
+                return redirect("briefings:event", pk=event.pk)
+    return render(
+        request,
+        "briefings/event_cancel.html",
+        {"event": event, "form": form, "announced": event.invited_at is not None},
+        status=status,
+    )
+
+
+# --- material ------------------------------------------------------------------------------
+
+
+def _incoming(upload) -> IncomingFile | None:
+    if not upload:
+        return None
+    return IncomingFile(upload.name, upload.content_type or "", upload.read())
+
+
+def material_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_all_bookings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    can_manage = permissions.can_manage_bookings(request.user)
+    form = MaterialForm(request.POST or None, request.FILES or None) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                material = materials.save_material(
+                    election,
+                    title=data["title"],
+                    topic=data["topic"],
+                    summary=data["summary"],
+                    url=data["url"],
+                    file=_incoming(data["file"]),
+                    by=request.user,
+                )
+            except rules.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Added. Someone else (the Chief Executive or a deputy) approves it before "
+                        "it is published."
+                    ),
+                )
+                return redirect("briefings:material", pk=material.pk)
+    return render(
+        request,
+        "briefings/materials.html",
+        {
+            "materials": BriefingMaterial.objects.filter(election=election).select_related(
+                "prepared_by", "approved_by"
+            ),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _material_for(user, pk: int) -> BriefingMaterial:
+    if not permissions.can_view_all_bookings(user):
+        raise Http404(_("No such material."))
+    material = (
+        BriefingMaterial.objects.select_related("election", "prepared_by", "approved_by")
+        .filter(pk=pk, election=election_or_setup())
+        .first()
+    )
+    if material is None:
+        raise Http404(_("No such material."))
+    return material
+
+
+def _render_material(request, material, *, form=None, approve_form=None, status=200):
+    can_manage = permissions.can_manage_bookings(request.user)
+    election = material.election
+    may_approve = materials.can_approve_materials(request.user, election)
+    return render(
+        request,
+        "briefings/material.html",
+        {
+            "material": material,
+            "form": form
+            or (
+                MaterialForm(
+                    initial={
+                        "title": material.title,
+                        "topic": material.topic,
+                        "summary": material.summary,
+                        "url": material.url,
+                    }
+                )
+                if can_manage and material.status != "withdrawn"
+                else None
+            ),
+            "approve_form": approve_form
+            or (ApproveMaterialForm() if may_approve and material.status == "draft" else None),
+            "can_manage": can_manage,
+            "pre_election": materials.in_pre_election_period(election, timezone.now()),
+            "history": material.history.select_related("history_user").order_by("-history_date"),
+        },
+        status=status,
+    )
+
+
+def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _material_for(request.user, pk)
+    if request.method != "POST":
+        return _render_material(request, material)
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            materials.save_material(
+                material.election,
+                title=data["title"],
+                topic=data["topic"],
+                summary=data["summary"],
+                url=data["url"],
+                file=_incoming(data["file"]),
+                material_id=material.pk,
+                by=request.user,
+            )
+        except rules.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Saved. It is off the public page until someone else approves it.")
+            )
+            return redirect("briefings:material", pk=material.pk)
+    return _render_material(request, material, form=form, status=400)
+
+
+@require_POST
+def material_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _material_for(request.user, pk)
+    if not materials.can_approve_materials(request.user, material.election):
+        raise PermissionDenied
+    form = ApproveMaterialForm(request.POST)
+    if form.is_valid():
+        try:
+            materials.approve_material(
+                material.pk, factual_check=form.cleaned_data["factual_check"], by=request.user
+            )
+        except rules.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Approved. The PARO is told and the public page is being updated.")
+            )
+            return redirect("briefings:material", pk=material.pk)
+    return _render_material(request, material, approve_form=form, status=400)
+
+
+@require_POST
+def material_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _material_for(request.user, pk)
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    materials.withdraw_material(material.pk, by=request.user)
+    messages.success(request, _("Withdrawn: it is taken off the public page."))
+    return redirect("briefings:material", pk=material.pk)
+
+
+def material_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The material's PDF, for staff checking it before approval (the public get it from the
+    public site once approved)."""
+    material = _material_for(request.user, pk)
+    if not material.file:
+        raise Http404(_("This material has no file."))
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.filename or "material.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- the candidate briefing page ---------------------------------------------------------------
+
+
+def briefing_page_edit(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_bookings(request.user):
+        raise PermissionDenied
+    election = election_or_setup()
+    row = CandidateBriefing.objects.filter(election=election).first()
+    form = BriefingPageForm(
+        request.POST or None,
+        initial={
+            "text_en": row.text_en if row else "",
+            "text_cy": row.text_cy if row else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        briefing_page.save_briefing(
+            election,
+            text_en=form.cleaned_data["text_en"],
+            text_cy=form.cleaned_data["text_cy"],
+            by=request.user,
+        )
+        messages.success(request, _("Saved. The public page is being updated."))
+        return redirect("briefings:briefing_page")
+    return render(
+        request,
+        "briefings/briefing_page.html",
+        {
+            "form": form,
+            "row": row,
+            "preview_en": briefing_page.sections(briefing_page.briefing_text(election, "en-gb")),
+            "preview_cy": briefing_page.sections(briefing_page.briefing_text(election, "cy")),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
