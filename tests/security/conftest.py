@@ -196,6 +196,21 @@ def _build_world() -> World:
         ).first(),
         evidence=incident.evidence.get(),
     )
+    # Publication deadline and the action taken (issue 13): the demo's "not for publication"
+    # proposal waiting for the Chief Executive, its referral to the PARO not yet published, and
+    # a declined meeting (the demo's meeting with the Chief Executive, declined directly: the
+    # demo's declined visit is the held one above).
+    from publishing.models import NotForPublication
+
+    ce_meeting = Booking.objects.filter(election=election, chief="", status="prepared").first()
+    Booking.objects.filter(pk=ce_meeting.pk).update(status="declined")
+    objects.update(
+        nfp_proposed=NotForPublication.objects.filter(election=election, status="proposed").first(),
+        entry_referred=Entry.objects.filter(
+            election=election, status="referred_to_paro", public_entry__isnull=True
+        ).first(),
+        booking_declined=Booking.objects.get(pk=ce_meeting.pk),
+    )
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"
     return World(users=users, election=election, objects=objects)
