@@ -494,6 +494,10 @@ def correct(
     rules.check_correction(note, new_answer_text)
     public_entry = _lock(public_entry_id, expected_version)
     status = rules.Status(public_entry.status)
+    if rules.Kind(public_entry.kind) in rules.ACTION_KINDS:
+        raise rules.PublishingError(
+            _("A short entry of the action taken has no answer to correct: withdraw it instead.")
+        )
     if status not in rules.CORRECTABLE:
         raise rules.PublishingError(
             _("Only a published or withdrawn entry is corrected: change a draft directly.")

@@ -220,6 +220,9 @@ def _render_review(
         prepared_it=is_preparer,
         restored_text=restored_by_me,
     )
+    if rules.Kind(public_entry.kind) in rules.ACTION_KINDS:
+        # A short entry of the action taken has no answer to correct (services.correct).
+        steps -= {rules.Step.CORRECT}
     editable = rules.Step.REDACT in steps
     for redaction in redactions:
         name = f"restore-{redaction.pk}"

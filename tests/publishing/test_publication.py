@@ -333,3 +333,16 @@ def test_the_parity_page_shows_publication_per_candidate(client, election, cast,
     assert 'id="publication-parity"' in page
     [row] = deadlines.parity(election, FRIDAY.date())
     assert (row.name, row.sent, row.published, row.overdue) == ("Ada Example", 1, 0, 1)
+
+
+def test_a_short_entry_of_the_action_taken_is_withdrawn_not_corrected(election, cast):
+    with time_machine.travel(NOW, tick=False):
+        entry = _refused(election, cast)
+        public = services.prepare_action_entry(entry, cast["spoc"], reason="not_held")
+        services.submit_for_approval(public.pk, cast["spoc"])
+        services.approve_and_publish(public.pk, cast["ce"], False)
+        with pytest.raises(rules.PublishingError, match="withdraw it instead"):
+            services.correct(public.pk, "Text", "Note", cast["ce"])
+        services.withdraw(public.pk, "Published by mistake.", cast["spoc"])
+    public.refresh_from_db()
+    assert public.status == "withdrawn"
