@@ -976,6 +976,7 @@ def _pdf_html(data: SiteData) -> str:
             "site": data.contacts,
             "register": data.register,
             "notes": data.notes,
+            "actions": data.actions,
             "withdrawn": data.withdrawn,
             "title": _("Register of answers: %(office)s")
             % {"office": data.contacts["office_name"]},

@@ -15,7 +15,7 @@ from briefings import services as briefings
 from election_protocol.calendar import LONDON
 from publishing import deadlines, queries, rules, services
 from publishing.models import NotForPublication, PublicEntry
-from publishing.site import publish_site
+from publishing.site import pages, publish_site
 from requests_register import services as register
 from requests_register.models import OutboundEmail
 from tests.builders import (
@@ -199,6 +199,9 @@ def test_a_refusal_is_published_with_its_action_through_the_gate(election, cast,
     page = text(files[f"entries/{entry.reference}/index.html"])
     assert "Action taken" in page and "Personal information about someone else" in page
     assert "neighbour" not in page  # the reasons as written stay private
+    pdf_source = pages.pdf_html(pages.load(election))
+    assert f"{entry.reference}: " in pdf_source
+    assert "Refused: Personal information about someone else" in pdf_source
     everything = " ".join(text(d) for p, d in files.items() if not p.endswith(".pdf"))
     for trace in ("Pennington", "Dorothy", "dot.pennington", "Mill Lane", "About Dorothy"):
         assert trace not in everything
