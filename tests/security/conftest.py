@@ -127,11 +127,15 @@ def _build_world() -> World:
     briefings.record_event_notes(event.pk, "Notes of the briefing.", by=spoc)
     offer = CandidateOffer.objects.filter(item__election=election).first()
     candidate = Candidate.objects.filter(election=election).order_by("pk").first()
-    published = PublicEntry.objects.filter(election=election, status="published").first()
+    # Answers and notes (a short entry of the action taken, issue 13, is never corrected).
+    answers_and_notes = PublicEntry.objects.exclude(
+        kind__in=["register_action", "declined_booking"]
+    )
+    published = answers_and_notes.filter(election=election, status="published").first()
     # Another published entry with a correction waiting for its second approver (written by
     # the Chief Executive: the SPOC may approve it).
     corrected = (
-        PublicEntry.objects.filter(election=election, status="published")
+        answers_and_notes.filter(election=election, status="published")
         .exclude(pk=published.pk)
         .first()
     )
