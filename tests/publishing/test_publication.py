@@ -293,6 +293,8 @@ def test_the_chief_executive_signs_off_on_the_decision_page(client, election, ca
     assert decision.status == "approved"
     page = client.get(reverse("publishing:deadlines")).content.decode()
     assert f'id="publication-{entry.reference}" data-state="not_for_publication"' in page
+    ready = client.get(reverse("publishing:list")).content.decode()
+    assert reverse("publishing:prepare", args=[entry.pk]) not in ready
 
 
 def test_preparing_the_action_taken_from_the_page(client, election, cast):
