@@ -35,4 +35,10 @@ def office(request: HttpRequest) -> dict[str, object]:
     context["incident_deadlines"] = incident_queries.deadline_counts(
         incident_permissions.incidents_for_user(user).filter(election=election), timezone.now()
     )
+    # Publication targets of sent answers beside the register's (issue 13, item 1).
+    from publishing import deadlines as publication_deadlines
+    from publishing import permissions as publishing_permissions
+
+    if publishing_permissions.can_view_publishing(user):
+        context["publication_deadlines"] = publication_deadlines.publication_counts(election, today)
     return context

@@ -103,6 +103,24 @@ class Election(models.Model):
             "always use the statutory 20 (Norfolk protocol 10: as soon as possible)."
         ),
     )
+    # Publication deadline (issue 13, item 1): what one candidate is told, everyone can read.
+    publication_target_working_days = models.PositiveSmallIntegerField(
+        _("publish answers within (working days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "How many office working days after an answer is sent its public version should "
+            "be published (Cumbria 3.2.4; Leicestershire Req 3), unless the Chief Executive "
+            "decides it is not for publication."
+        ),
+    )
+    publication_target_for_all_answers = models.BooleanField(
+        _("the publication target applies to every answer"),
+        default=True,
+        help_text=_(
+            "Untick to give the target only to answers sent to candidates and their agents."
+        ),
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("keep requesters' personal data for (months after the poll)"),
         default=12,

@@ -53,4 +53,8 @@ def seed_publishing(election: Election, users: dict, now: datetime) -> None:
         services.approve_correction(
             correction.pk, spoc, factual_confirmed=True, now=now - timedelta(minutes=20)
         )
+    # Publication deadlines, "not for publication" and the action taken (issue 13).
+    from publishing.demo_publication import seed_publication
+
+    seed_publication(election, users, now)
     publish_site(election, now=now)

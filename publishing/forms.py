@@ -117,3 +117,77 @@ class WithdrawForm(VersionedForm):
             "required": _("Give the reason for withdrawal: it is shown on the public page.")
         },
     )
+
+
+# --- publication deadline and the action taken (issue 13, items 1 and 2) --------------------
+
+SELECT = {"class": "govuk-select"}
+
+
+class NotForPublicationForm(forms.Form):
+    """A SPOC officer proposes that a sent answer is not published."""
+
+    reason = forms.ChoiceField(
+        label=_("Why it is not for publication"),
+        choices=[("", _("Choose a reason")), *list(rules.NOT_FOR_PUBLICATION_LABELS.items())],
+        widget=forms.Select(attrs=SELECT),
+        error_messages={
+            "required": _("Choose a reason from the list."),
+            "invalid_choice": _("Choose a reason from the list."),
+        },
+    )
+    detail = forms.CharField(
+        label=_("In your words (for the Chief Executive; never published)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={
+            "required": _("Say why it should not be published: the Chief Executive reads this.")
+        },
+    )
+
+
+class NotForPublicationDecisionForm(forms.Form):
+    """The Chief Executive signs off or rejects a proposal."""
+
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            (rules.DecisionStatus.APPROVED.value, _("Sign off: not for publication")),
+            (rules.DecisionStatus.REJECTED.value, _("Reject: it is to be published")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+        error_messages={
+            "required": _("Choose whether to sign it off or reject it."),
+            "invalid_choice": _("Choose whether to sign it off or reject it."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note (needed to reject: say why it should be published)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=AREA),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == rules.DecisionStatus.REJECTED
+            and not (data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Say why it should be published after all."))
+        return data
+
+
+class ActionEntryForm(forms.Form):
+    """The public reason category of a refusal or a declined meeting."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason category shown to the public"),
+        help_text=_(
+            "A category only: the reasons as written to the requester are never published."
+        ),
+        choices=[("", _("Choose a reason")), *list(rules.ACTION_REASON_LABELS.items())],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Choose a reason from the list.")},
+    )

@@ -27,6 +27,10 @@ def _choices(name: str, enum, labels) -> type[models.TextChoices]:
     return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
 
 
+Action = _choices("Action", rules.Action, rules.ACTION_LABELS)
+ActionReason = _choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
+
+
 class PublicEntry(models.Model):
     """The public version of something staff told a candidate or the public."""
 
@@ -61,6 +65,10 @@ class PublicEntry(models.Model):
     is_foi = models.BooleanField(_("Freedom of Information request"), default=False)
     question = models.TextField(blank=True)
     answer = models.TextField(blank=True)
+    # A short entry of the action taken (rules.ACTION_KINDS; Leicestershire Req 3): the action
+    # and its public reason category, from fixed lists (never the reasons as written).
+    action = models.CharField(max_length=20, choices=Action.choices, blank=True, editable=False)
+    action_reason = models.CharField(max_length=30, choices=ActionReason.choices, blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=rules.Status.DRAFT, editable=False
     )
@@ -125,6 +133,18 @@ class PublicEntry(models.Model):
                         entry__isnull=True,
                         booking__isnull=True,
                         event__isnull=False,
+                    )
+                    | models.Q(
+                        kind="register_action",
+                        entry__isnull=False,
+                        booking__isnull=True,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        kind="declined_booking",
+                        entry__isnull=True,
+                        booking__isnull=False,
+                        event__isnull=True,
                     )
                 ),
                 name="public_entry_source_matches_kind",
@@ -359,3 +379,75 @@ class PublishRun(models.Model):
 
     def __str__(self) -> str:
         return f"Publish run {self.pk} ({self.status})"
+
+
+class NotForPublication(models.Model):
+    """A decision that a sent answer is not published (issue 13, item 1): proposed by a SPOC
+    officer with a reason from a short list and words of their own, signed off (or rejected)
+    by the Chief Executive or a deputy they named (Cumbria 3.1). Once signed off it ends the
+    answer's publication target; the public register counts such decisions by reason, never
+    with the entry, its topic or the words (publishing.queries.not_for_publication_counts).
+
+    Written only by publishing.services (propose_not_for_publication,
+    decide_not_for_publication).
+    """
+
+    Reason = _choices("Reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS)
+    Status = _choices("Status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    # Private: why, in the proposer's words, for the Chief Executive.
+    detail = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=rules.DecisionStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = "not-for-publication decision"
+        indexes = [models.Index(fields=["election", "status"])]
+        constraints = [
+            # One live decision per answer: a rejected one stays in the record beside a new one.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(status__in=["proposed", "approved"]),
+                name="not_for_publication_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("proposed_by")),
+                name="not_for_publication_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="proposed") | models.Q(decided_by__isnull=False),
+                name="not_for_publication_decided_by",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(decision_note=""),
+                name="not_for_publication_rejected_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Not for publication: {self.entry_id} ({self.status})"
+
+    @property
+    def reason_label(self) -> str:
+        return rules.NOT_FOR_PUBLICATION_LABELS[rules.NotForPublicationReason(self.reason)]
+
+    @property
+    def status_label(self) -> str:
+        return rules.DECISION_STATUS_LABELS[rules.DecisionStatus(self.status)]

@@ -101,3 +101,40 @@ def can_publish_site(user) -> bool:
     """Return True if `user` may ask for the public site to be published now: whoever may
     approve public entries (the SPOC officers and the Chief Executive)."""
     return can_approve_public_entries(user)
+
+
+# --- publication deadline and the action taken (issue 13, items 1 and 2) --------------------
+
+
+def can_propose_not_for_publication(user) -> bool:
+    """Return True if `user` may propose that a sent answer is not published (whoever may
+    prepare public entries: the SPOC officers, and the Chief Executive)."""
+    return can_prepare_public_entries(user)
+
+
+def can_sign_off_not_for_publication(user, election) -> bool:
+    """Return True if `user` may sign off or reject a "not for publication" proposal: the
+    Chief Executive or a deputy they named (Cumbria 3.1), as for answers. Never their own
+    proposal: that is a rule (rules.check_not_for_publication_decision)."""
+    from requests_register.permissions import can_approve_answers
+
+    return can_view_publishing(user) and can_approve_answers(user, election)
+
+
+def can_prepare_action_from_entry(user, entry: Entry) -> bool:
+    """Return True if `user` may prepare the short public entry of the action taken on
+    `entry` now: refused or referred to the PARO, with no public entry yet."""
+    return (
+        can_prepare_public_entries(user)
+        and rules.action_for_register_status(entry.status) is not None
+        and not PublicEntry.objects.filter(entry_id=entry.pk).exists()
+    )
+
+
+def can_prepare_from_declined_booking(user, booking: Booking) -> bool:
+    """Return True if `user` may prepare the short public entry of declined `booking` now."""
+    return (
+        can_prepare_public_entries(user)
+        and rules.can_publish_declined_booking(booking.status)
+        and not PublicEntry.objects.filter(booking_id=booking.pk).exists()
+    )

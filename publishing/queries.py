@@ -13,13 +13,13 @@ Staff pages use publishing.permissions and their own reads, never these for priv
 
 from __future__ import annotations
 
-from django.db.models import FETCH_RAISE, Prefetch, QuerySet
+from django.db.models import FETCH_RAISE, Count, Prefetch, QuerySet
 
 from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
 from election_protocol.models import Election
 from incidents.models import Statement
 from publishing import rules
-from publishing.models import Correction, PublicEntry
+from publishing.models import Correction, NotForPublication, PublicEntry
 
 # The fields of a public entry a public page may show. Question and answer hold the redacted
 # text only; the private text lives in PrivateText.
@@ -34,6 +34,9 @@ PUBLIC_FIELDS = (
     "is_foi",
     "question",
     "answer",
+    # The action taken and its reason category, from fixed lists (issue 13, item 2).
+    "action",
+    "action_reason",
     "status",
     "published_at",
 )
@@ -131,3 +134,20 @@ def published_statements(election: Election) -> QuerySet[Statement]:
         .order_by("-published_at", "-pk")
         .fetch_mode(FETCH_RAISE)
     )
+
+
+def not_for_publication_counts(election: Election) -> list[dict]:
+    """Return how many answers the Chief Executive decided not to publish, by reason: a list
+    of {"reason": value, "count": n} in the reasons' order, counts only. No entry, reference,
+    topic, date or words leave here (issue 13, item 1: counted "without details")."""
+    counts = dict(
+        NotForPublication.objects.filter(election=election, status=rules.DecisionStatus.APPROVED)
+        .values_list("reason")
+        .annotate(n=Count("pk"))
+        .values_list("reason", "n")
+    )
+    return [
+        {"reason": reason.value, "count": counts[reason.value]}
+        for reason in rules.NotForPublicationReason
+        if counts.get(reason.value)
+    ]

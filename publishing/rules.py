@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+
+from election_protocol.calendar import DueDate, WorkingDays, explain_due_date
 
 
 class Status(StrEnum):
@@ -34,13 +37,21 @@ class Kind(StrEnum):
     REGISTER_ANSWER = "register_answer"
     MEETING_NOTES = "meeting_notes"
     EVENT_NOTES = "event_notes"
+    # The register with the action taken (issue 13, item 2; Leicestershire Req 3): a refusal
+    # or a referral to the PARO, and a meeting or visit declined.
+    REGISTER_ACTION = "register_action"
+    DECLINED_BOOKING = "declined_booking"
 
 
 KIND_LABELS = {
     Kind.REGISTER_ANSWER: _("Answer on the register"),
     Kind.MEETING_NOTES: _("Notes of a meeting or visit"),
     Kind.EVENT_NOTES: _("Notes of a briefing event"),
+    Kind.REGISTER_ACTION: _("Action taken on a request"),
+    Kind.DECLINED_BOOKING: _("Meeting or visit declined"),
 }
+# Kinds published as a short entry: the action taken and its reason category, no text.
+ACTION_KINDS = frozenset({Kind.REGISTER_ACTION, Kind.DECLINED_BOOKING})
 
 # The letter in a generated reference ("NS26-M-0003"); a register answer keeps the register's
 # own reference ("NS26-0042"), which the requester already has.
@@ -126,6 +137,8 @@ class StepFacts:
     # back to draft): they cannot approve their own correction.
     actor_corrected: bool = False
     has_answer: bool = True
+    # A short entry of the action taken (ACTION_KINDS) has no answer: the action is its content.
+    has_action: bool = False
 
 
 def four_eyes_refusal(
@@ -207,7 +220,7 @@ def check_publish_step(new: Status, facts: StepFacts) -> None:
         raise PublishingError(
             _("A withdrawn entry comes back only through a correction, with a public note.")
         )
-    if new == Status.AWAITING_APPROVAL and not facts.has_answer:
+    if new == Status.AWAITING_APPROVAL and not (facts.has_answer or facts.has_action):
         raise PublishingError(_("There is nothing to publish: the answer or notes are empty."))
     if new == Status.PUBLISHED:
         refusal = four_eyes_refusal(
@@ -406,3 +419,251 @@ def uncovered(occurrences: Sequence[tuple[int, int]], spans: Iterable[Span]) -> 
         for start, end in occurrences
         if not any(s.start <= start and end <= s.end for s in active)
     ]
+
+
+# --- the register with the action taken (issue 13, item 2) ---------------------------------
+
+
+class Action(StrEnum):
+    """The action taken on a request that got no answer of the office's own."""
+
+    REFUSED = "refused"
+    REFERRED_TO_PARO = "referred_to_paro"
+    DECLINED = "declined"
+
+
+ACTION_LABELS = {
+    Action.REFUSED: _("Refused"),
+    Action.REFERRED_TO_PARO: _("Referred to the Police Area Returning Officer"),
+    Action.DECLINED: _("Meeting or visit declined"),
+}
+# Register statuses whose action is published as a short entry, and the action each shows.
+ACTION_FROM_REGISTER_STATUS = {
+    "refused": Action.REFUSED,
+    "referred_to_paro": Action.REFERRED_TO_PARO,
+}
+PUBLISHABLE_ACTION_BOOKING_STATUSES = frozenset({"declined"})
+
+
+class ActionReason(StrEnum):
+    """The public reason category of a refusal or a declined meeting: a category, never the
+    reasons as written to the requester (they can identify them)."""
+
+    PERSONAL_INFORMATION = "personal_information"
+    NOT_HELD = "not_held"
+    OPERATIONAL = "operational"
+    FOI_EXEMPTION = "foi_exemption"
+    PRE_ELECTION = "pre_election"
+    NOT_AVAILABLE = "not_available"
+    OTHER = "other"
+
+
+ACTION_REASON_LABELS = {
+    ActionReason.PERSONAL_INFORMATION: _("Personal information about someone else"),
+    ActionReason.NOT_HELD: _("The information is not held"),
+    ActionReason.OPERATIONAL: _("Operationally sensitive or a security risk"),
+    ActionReason.FOI_EXEMPTION: _("Exempt under the Freedom of Information Act"),
+    ActionReason.PRE_ELECTION: _("Not allowed in the pre-election period"),
+    ActionReason.NOT_AVAILABLE: _("No one available to meet, or premises unavailable"),
+    ActionReason.OTHER: _("Another reason"),
+}
+
+
+def action_for_register_status(status: str) -> Action | None:
+    """Return the action a register entry in `status` shows on the public register, or None
+    if its status is not one published as an action (Leicestershire Req 3: "a record of the
+    action taken"; a refusal and a referral to the PARO, Cumbria 6.1.3)."""
+    return ACTION_FROM_REGISTER_STATUS.get(status)
+
+
+def check_action_entry(action: Action | str, reason: str) -> None:
+    """Raise PublishingError unless a short entry of the action taken is complete: a refusal
+    and a declined meeting carry a reason category from ACTION_REASON_LABELS (the public sees
+    why in general terms, never the reasons as written); a referral to the PARO needs none
+    (it is the reason). Leicestershire Req 3."""
+    action = Action(action)
+    if reason and reason not in ActionReason.__members__.values():
+        raise PublishingError(_("Choose a reason from the list."))
+    if action in (Action.REFUSED, Action.DECLINED) and not reason:
+        raise PublishingError(
+            _("Choose the reason category the public will see for this %(action)s.")
+            % {"action": ACTION_LABELS[action].lower()}
+        )
+
+
+def can_publish_declined_booking(status: str) -> bool:
+    """Return True if a booking in `status` is published as a declined meeting or visit
+    (Leicestershire Req 6: the outcome of requested meetings made publicly available)."""
+    return status in PUBLISHABLE_ACTION_BOOKING_STATUSES
+
+
+# --- the publication deadline (issue 13, item 1) --------------------------------------------
+#
+# "What one candidate is told, everyone can read": information provided to a candidate is
+# anonymised and published (Cumbria 3.2.4; Avon and Somerset 3.2.4), at once where it was not
+# available to other candidates (Norfolk 11), FOI responses "as soon as reasonably practicable"
+# (Cleveland 5; Cumbria 6.1.4). Each sent answer gets a publication target in office working
+# days (the election's setting, 2 by default), counted on the office calendar
+# (election_protocol.calendar: weekends, England and Wales bank holidays, Christmas Eve,
+# office closures). The target ends when the answer is published, or when the Chief Executive
+# signs off a "not for publication" decision (Cumbria 3.1: the Chief Executive decides).
+
+
+class PublicationState(StrEnum):
+    PUBLISHED = "published"
+    NOT_FOR_PUBLICATION = "not_for_publication"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TRACK = "on_track"
+    NO_TARGET = "no_target"
+
+
+PUBLICATION_STATE_LABELS = {
+    PublicationState.PUBLISHED: _("Published"),
+    PublicationState.NOT_FOR_PUBLICATION: _("Not for publication"),
+    PublicationState.OVERDUE: _("Publication overdue"),
+    PublicationState.DUE_SOON: _("Publication due soon"),
+    PublicationState.ON_TRACK: _("To publish"),
+    PublicationState.NO_TARGET: _("No publication target"),
+}
+# Requester types whose answers always get a target: a candidate or their agent.
+CANDIDATE_REQUESTER_TYPES = frozenset({"candidate", "agent"})
+
+
+def has_publication_target(status: str, requester_type: str, for_all_answers: bool) -> bool:
+    """Return True if a register entry gets a publication target: an answer that was sent
+    (PUBLISHABLE_REGISTER_STATUSES) to a candidate or agent (Cumbria 3.2.4, Norfolk 11) and, by
+    the election's default (`for_all_answers`), to anyone (Leicestershire Req 3: the register
+    posted on the website)."""
+    if status not in PUBLISHABLE_REGISTER_STATUSES:
+        return False
+    return for_all_answers or requester_type in CANDIDATE_REQUESTER_TYPES
+
+
+def publication_due(answered: date, working_days: int, calendar: WorkingDays) -> DueDate:
+    """Return the day an answer sent on `answered` should be published by: `working_days`
+    working days after it in the office's `calendar` (the day it was sent is never counted;
+    an answer sent on a Saturday counts from the next working day), with the days skipped."""
+    if working_days < 1:
+        raise ValueError("The publication target is at least one working day.")
+    return explain_due_date(answered, working_days, calendar)
+
+
+def latest_answer_day_due_by(day: date, working_days: int, calendar: WorkingDays) -> date:
+    """Return the latest day an answer can have been sent for its publication to be due on or
+    before `day` (the inverse of publication_due, for counting in the database: an answer
+    sent on or before this day is due by `day`).
+
+    The due date only moves forward as the sending day does, so this steps back from `day`
+    until a sending day's due date is on or before it.
+    """
+    candidate = day
+    while calendar.add(candidate, working_days) > day:
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+def publication_state(
+    due: date | None,
+    *,
+    today: date,
+    due_soon_cutoff: date,
+    published: bool,
+    not_for_publication: bool,
+) -> PublicationState:
+    """Return where an answer's publication stands: published or decided not for publication
+    (either ends the target), else overdue (due before `today`), due soon (due by
+    `due_soon_cutoff`) or on track; no target when `due` is None."""
+    if published:
+        return PublicationState.PUBLISHED
+    if not_for_publication:
+        return PublicationState.NOT_FOR_PUBLICATION
+    if due is None:
+        return PublicationState.NO_TARGET
+    if due < today:
+        return PublicationState.OVERDUE
+    if due <= due_soon_cutoff:
+        return PublicationState.DUE_SOON
+    return PublicationState.ON_TRACK
+
+
+# --- "not for publication" decisions ---------------------------------------------------------
+
+
+class NotForPublicationReason(StrEnum):
+    """Why an answer is not published. Counted by reason on the public register, never with
+    the details (Cleveland 6.1: confidential documents remain so and are not published)."""
+
+    PERSONAL_MATTER = "personal_matter"
+    THIRD_PARTY = "third_party"
+    NO_INFORMATION = "no_information"
+    ALREADY_PUBLISHED = "already_published"
+    CONFIDENTIAL = "confidential"
+    OTHER = "other"
+
+
+NOT_FOR_PUBLICATION_LABELS = {
+    NotForPublicationReason.PERSONAL_MATTER: _("A personal matter of the person who asked"),
+    NotForPublicationReason.THIRD_PARTY: _("About another person, such as a complaint"),
+    NotForPublicationReason.NO_INFORMATION: _("Gave no information, such as an acknowledgement"),
+    NotForPublicationReason.ALREADY_PUBLISHED: _("Repeats information already published"),
+    NotForPublicationReason.CONFIDENTIAL: _("Confidential or operationally sensitive"),
+    NotForPublicationReason.OTHER: _("Another reason"),
+}
+
+
+class DecisionStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+DECISION_STATUS_LABELS = {
+    DecisionStatus.PROPOSED: _("Awaiting the Chief Executive"),
+    DecisionStatus.APPROVED: _("Signed off: not for publication"),
+    DecisionStatus.REJECTED: _("Rejected: to be published"),
+}
+
+
+def check_not_for_publication_proposal(
+    *, reason: str, detail: str, has_target: bool, is_public: bool, pending_or_approved: bool
+) -> None:
+    """Raise PublishingError unless an answer may be proposed as not for publication: it has
+    a publication target (a sent answer), has no public entry, has no decision pending or
+    signed off, and the proposal gives a reason from the list and says why in words (for the
+    Chief Executive, who decides: Cumbria 3.1)."""
+    if reason not in NotForPublicationReason.__members__.values():
+        raise PublishingError(_("Choose a reason from the list."))
+    if not detail.strip():
+        raise PublishingError(
+            _("Say why it should not be published: the Chief Executive reads this.")
+        )
+    if not has_target:
+        raise PublishingError(_("Only an answer that was sent has a publication target."))
+    if is_public:
+        raise PublishingError(
+            _("This answer already has a public version: withdraw that instead, with a reason.")
+        )
+    if pending_or_approved:
+        raise PublishingError(
+            _("A decision not to publish this answer is already waiting or signed off.")
+        )
+
+
+def check_not_for_publication_decision(
+    *, status: str, approve: bool, proposer_id: int, actor_id: int, may_sign_off: bool, note: str
+) -> None:
+    """Raise PublishingError unless this person may decide a pending proposal: only the Chief
+    Executive (or a deputy they named) signs off (`may_sign_off`; Cumbria 3.1, Leicestershire
+    Req 1-2), never whoever proposed it (four eyes), and a rejection says why (it goes back to
+    be published)."""
+    if status != DecisionStatus.PROPOSED:
+        raise PublishingError(_("This decision is no longer waiting for the Chief Executive."))
+    if not may_sign_off:
+        raise PublishingError(
+            _("Only the Chief Executive or a deputy they named signs off this decision.")
+        )
+    if proposer_id == actor_id:
+        raise PublishingError(_("You proposed this: someone else must sign it off."))
+    if not approve and not note.strip():
+        raise PublishingError(_("Say why it should be published after all."))

@@ -40,6 +40,12 @@ from publishing.preparation import (  # noqa: F401 - re-exported: callers import
     requester_label,
     subjects_for,
 )
+from publishing.publication import (  # noqa: F401 - re-exported: callers import from here
+    prepare_action_entry,
+    prepare_declined_booking,
+    propose_not_for_publication,
+    set_not_for_publication_status,
+)
 from publishing.site import schedule_publish
 from requests_register.models import Entry
 
@@ -262,6 +268,7 @@ def set_public_status(
             actor_restored_text=new == rules.Status.PUBLISHED and _restored_by(public_entry, by),
             actor_corrected=new == rules.Status.PUBLISHED and pending.filter(by=by).exists(),
             has_answer=bool(public_entry.answer.strip()),
+            has_action=bool(public_entry.action),
         ),
     )
     changed = ["status"]
@@ -487,6 +494,10 @@ def correct(
     rules.check_correction(note, new_answer_text)
     public_entry = _lock(public_entry_id, expected_version)
     status = rules.Status(public_entry.status)
+    if rules.Kind(public_entry.kind) in rules.ACTION_KINDS:
+        raise rules.PublishingError(
+            _("A short entry of the action taken has no answer to correct: withdraw it instead.")
+        )
     if status not in rules.CORRECTABLE:
         raise rules.PublishingError(
             _("Only a published or withdrawn entry is corrected: change a draft directly.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import views
+from publishing import publication_views, views
 
 app_name = "publishing"
 urlpatterns = [
@@ -28,4 +28,22 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("runs/", views.publish_runs, name="runs"),
     path("runs/publish/", views.publish_now, name="publish_now"),
+    # Publication deadline and the action taken (issue 13, items 1 and 2).
+    path("deadlines/", publication_views.publication_deadlines, name="deadlines"),
+    path(
+        "not-for-publication/propose/<int:entry_pk>/",
+        publication_views.propose_not_for_publication,
+        name="propose_not_for_publication",
+    ),
+    path(
+        "not-for-publication/<int:pk>/",
+        publication_views.not_for_publication,
+        name="not_for_publication",
+    ),
+    path("prepare/action/<int:entry_pk>/", publication_views.prepare_action, name="prepare_action"),
+    path(
+        "prepare/declined/<int:booking_pk>/",
+        publication_views.prepare_declined,
+        name="prepare_declined",
+    ),
 ]

@@ -21,7 +21,14 @@ from django.views.static import serve
 from briefings.models import Booking, BriefingEvent
 from election_protocol.views import election_or_setup
 from publishing import forms, permissions, rules, services
-from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
+from publishing.models import (
+    Correction,
+    NotForPublication,
+    PrivateText,
+    PublicEntry,
+    PublicRedaction,
+    PublishRun,
+)
 from publishing.site import current_folder, schedule_publish
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
@@ -52,6 +59,12 @@ def public_list(request: HttpRequest) -> HttpResponse:
             public_entry__isnull=True,
         )
         .exclude(answer="")
+        # Signed off as not for publication (issue 13): no longer waiting to be prepared.
+        .exclude(
+            pk__in=NotForPublication.objects.filter(
+                election=election, status=rules.DecisionStatus.APPROVED
+            ).values("entry_id")
+        )
         .order_by("number")
     )
     ready_bookings = (
@@ -220,6 +233,9 @@ def _render_review(
         prepared_it=is_preparer,
         restored_text=restored_by_me,
     )
+    if rules.Kind(public_entry.kind) in rules.ACTION_KINDS:
+        # A short entry of the action taken has no answer to correct (services.correct).
+        steps -= {rules.Step.CORRECT}
     editable = rules.Step.REDACT in steps
     for redaction in redactions:
         name = f"restore-{redaction.pk}"

@@ -652,10 +652,15 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
     queued = 0
     from incidents.queries import digest_lines_for
 
+    # Answers awaiting publication, overdue or due soon, for the SPOC officers (issue 13).
+    from publishing.deadlines import digest_lines as publication_digest_lines
+
+    publication_lines = publication_digest_lines(election, today)
     for user, entries in recipients.values():
         # Open incidents the person may see, with their targets (issue 12).
         incident_lines = digest_lines_for(user, election, now) if user.pk not in already else []
-        if (not entries and not incident_lines) or user.pk in already:
+        publication = publication_lines if entries is everything else []
+        if (not entries and not incident_lines and not publication) or user.pk in already:
             continue
         ordered = sorted(entries, key=lambda e: (e.target_date >= today, e.target_date, e.number))
         subject, body = outbox.render_template(
@@ -665,6 +670,7 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
                 "items": "\n".join(
                     [_digest_line(e, today) for e in ordered]
                     + (["", "Incidents, by target:", *incident_lines] if incident_lines else [])
+                    + (["", "Answers to publish, by target:", *publication] if publication else [])
                 ),
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,

@@ -201,6 +201,8 @@ class SiteData:
     statements: list[dict] = field(default_factory=list)
     # The office's candidate briefing text by language code, "" for the default (issue 13).
     briefing: dict[str, str] = field(default_factory=dict)
+    # Answers not published, counted by reason only (issue 13, item 1).
+    not_published: list[dict] = field(default_factory=list)
 
     @cached_property
     def register(self) -> list[dict]:
@@ -221,7 +223,18 @@ class SiteData:
 
     @cached_property
     def notes(self) -> list[dict]:
-        return [e for e in self.entries if e["kind"] != rules.Kind.REGISTER_ANSWER]
+        return [
+            e
+            for e in self.entries
+            if e["kind"] != rules.Kind.REGISTER_ANSWER and e["kind"] not in rules.ACTION_KINDS
+        ]
+
+    @cached_property
+    def actions(self) -> list[dict]:
+        """Return the short entries of the action taken (refusals, referrals to the PARO,
+        declined meetings; issue 13, item 2), in reference order."""
+        rows = [e for e in self.entries if e["kind"] in rules.ACTION_KINDS]
+        return sorted(rows, key=lambda e: reference_order(e["reference"]))
 
     @cached_property
     def chrome(self) -> str:
@@ -248,6 +261,15 @@ def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
         "is_foi": row.is_foi,
         "question": row.question,
         "answer": row.answer,
+        # The action taken and its reason category (lazy labels: translated per page).
+        "action": row.action,
+        "action_reason": row.action_reason,
+        "action_label": rules.ACTION_LABELS[rules.Action(row.action)] if row.action else "",
+        "action_reason_label": (
+            rules.ACTION_REASON_LABELS[rules.ActionReason(row.action_reason)]
+            if row.action_reason
+            else ""
+        ),
         "question_paragraphs": paragraphs(row.question),
         "answer_paragraphs": paragraphs(row.answer),
         "published_at": _local(row.published_at),
@@ -405,7 +427,16 @@ def load(election: Election) -> SiteData:
         "retention_months": election.retention_months,
         "retention_date": retention_date(election),
     }
+    not_published = [
+        {
+            "reason": row["reason"],
+            "label": rules.NOT_FOR_PUBLICATION_LABELS[rules.NotForPublicationReason(row["reason"])],
+            "count": row["count"],
+        }
+        for row in queries.not_for_publication_counts(election)
+    ]
     return SiteData(
+        not_published=not_published,
         election=election,
         entries=entries,
         withdrawn=withdrawn,
@@ -598,9 +629,16 @@ def _register_pages(data: SiteData) -> list[Output]:
             "public/register.html",
             data,
             "register",
-            [[(t.name, t.slug, t.count, t.latest) for t in topics], len(data.withdrawn)],
+            [
+                [(t.name, t.slug, t.count, t.latest) for t in topics],
+                len(data.withdrawn),
+                [[*_summary_key(r), r["action"], r["action_reason"]] for r in data.actions],
+                [(n["reason"], n["count"]) for n in data.not_published],
+            ],
             topics=topics,
             withdrawn_count=len(data.withdrawn),
+            actions=data.actions,
+            not_published=data.not_published,
         )
     ]
     for topic in topics:
@@ -766,6 +804,14 @@ CSV_HEADER = (
 )
 
 
+def _action_text(e: dict) -> str:
+    """Return "Refused: <reason category>" for a short entry of the action taken, else ""."""
+    if not e["action"]:
+        return ""
+    reason = e["action_reason_label"]
+    return f"{e['action_label']}: {reason}" if reason else str(e["action_label"])
+
+
 def render_csv(data: SiteData) -> bytes:
     """Return register.csv: every published entry, then every withdrawal notice, formula-safe
     (requests_register.csv_safety.write_csv)."""
@@ -780,7 +826,7 @@ def render_csv(data: SiteData) -> bytes:
             e["answering_body_label"],
             "Yes" if e["is_foi"] else "No",
             e["question"],
-            e["answer"],
+            e["answer"] or _action_text(e),
             e["published_at"].date().isoformat() if e["published_at"] else "",
             "; ".join(f"{c['corrected_on']:%Y-%m-%d}: {c['note']}" for c in e["corrections"]),
             "",
@@ -821,6 +867,8 @@ def render_json(data: SiteData) -> bytes:
                 "freedom_of_information": e["is_foi"],
                 "question": e["question"],
                 "answer": e["answer"],
+                "action": e["action"],
+                "action_reason": e["action_reason"],
                 "published_at": _iso(e["published_at"]),
                 "corrections": [
                     {"date": _iso(c["corrected_on"]), "note": c["note"]} for c in e["corrections"]
@@ -987,6 +1035,7 @@ def _pdf_html(data: SiteData) -> str:
             "site": data.contacts,
             "register": data.register,
             "notes": data.notes,
+            "actions": data.actions,
             "withdrawn": data.withdrawn,
             "title": _("Register of answers: %(office)s")
             % {"office": data.contacts["office_name"]},

@@ -127,11 +127,15 @@ def _build_world() -> World:
     briefings.record_event_notes(event.pk, "Notes of the briefing.", by=spoc)
     offer = CandidateOffer.objects.filter(item__election=election).first()
     candidate = Candidate.objects.filter(election=election).order_by("pk").first()
-    published = PublicEntry.objects.filter(election=election, status="published").first()
+    # Answers and notes (a short entry of the action taken, issue 13, is never corrected).
+    answers_and_notes = PublicEntry.objects.exclude(
+        kind__in=["register_action", "declined_booking"]
+    )
+    published = answers_and_notes.filter(election=election, status="published").first()
     # Another published entry with a correction waiting for its second approver (written by
     # the Chief Executive: the SPOC may approve it).
     corrected = (
-        PublicEntry.objects.filter(election=election, status="published")
+        answers_and_notes.filter(election=election, status="published")
         .exclude(pk=published.pk)
         .first()
     )
@@ -204,6 +208,21 @@ def _build_world() -> World:
         .exclude(file="")
         .first(),
         material_draft=BriefingMaterial.objects.filter(election=election, status="draft").first(),
+    )
+    # Publication deadline and the action taken (issue 13): the demo's "not for publication"
+    # proposal waiting for the Chief Executive, its referral to the PARO not yet published, and
+    # a declined meeting (the demo's meeting with the Chief Executive, declined directly: the
+    # demo's declined visit is the held one above).
+    from publishing.models import NotForPublication
+
+    ce_meeting = Booking.objects.filter(election=election, chief="", status="prepared").first()
+    Booking.objects.filter(pk=ce_meeting.pk).update(status="declined")
+    objects.update(
+        nfp_proposed=NotForPublication.objects.filter(election=election, status="proposed").first(),
+        entry_referred=Entry.objects.filter(
+            election=election, status="referred_to_paro", public_entry__isnull=True
+        ).first(),
+        booking_declined=Booking.objects.get(pk=ce_meeting.pk),
     )
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"

@@ -113,6 +113,11 @@ publishing:reject_correction        405  405  405  405  405  405  405  login den
 publishing:withdraw                 405  405  405  405  405  405  405  login deny     deny
 publishing:runs                     200  200  403  403  403  403  200  login deny     deny
 publishing:publish_now              405  405  405  405  405  405  405  login deny     deny
+publishing:deadlines                200  200  403  403  403  403  200  login deny     deny
+publishing:propose_not_for_publication 200 200 403 403  403  403  403  login deny     deny
+publishing:not_for_publication      200  200  403  403  403  403  200  login deny     deny
+publishing:prepare_action           200  200  403  403  403  403  403  login deny     deny
+publishing:prepare_declined         200  200  403  403  403  403  403  login deny     deny
 dataprotection:retention            200  200  403  403  403  403  200  login deny     deny
 dataprotection:retention_period     405  405  405  405  405  405  405  login deny     deny
 dataprotection:subject_access       200  200  403  403  403  403  403  login deny     deny
@@ -268,6 +273,10 @@ ARG_BY_URL = {
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
+    "publishing:propose_not_for_publication": {"entry_pk": "entry_ready"},
+    "publishing:not_for_publication": {"pk": "nfp_proposed"},
+    "publishing:prepare_action": {"entry_pk": "entry_referred"},
+    "publishing:prepare_declined": {"booking_pk": "booking_declined"},
     "publishing:approve_correction": {
         "pk": "public_entry_corrected",
         "correction_pk": "correction",

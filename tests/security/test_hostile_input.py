@@ -715,6 +715,28 @@ def _drivers() -> dict[str, Driver]:
                 **{f"{k.value}_unit": "hours" for k in incident_rules.Kind},
             },
         ),
+        # Publication deadline and the action taken (issue 13).
+        "publishing.forms.NotForPublicationForm": Driver(
+            _url("publishing:propose_not_for_publication", entry_pk=_pk("entry_ready")),
+            "spoc",
+            lambda w: pf.NotForPublicationForm(),
+            lambda w: {"reason": "third_party", "detail": SCRIPT},
+            stored=_latest("publishing.NotForPublication", "detail"),
+        ),
+        "publishing.forms.NotForPublicationDecisionForm": Driver(
+            _url("publishing:not_for_publication", pk=_pk("nfp_proposed")),
+            "ce",
+            lambda w: pf.NotForPublicationDecisionForm(),
+            lambda w: {"decision": "rejected", "note": SCRIPT},
+            # The form's "note" is stored as the decision's note.
+            stored=lambda w: {"note": _of("nfp_proposed", "decision_note")(w)["decision_note"]},
+        ),
+        "publishing.forms.ActionEntryForm": Driver(
+            _url("publishing:prepare_action", entry_pk=_pk("entry_referred")),
+            "spoc",
+            lambda w: pf.ActionEntryForm(),
+            lambda w: {"reason": ""},
+        ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",
             pf.WithdrawForm,
