@@ -39,7 +39,7 @@ $office_name
         ),
     ),
     "approvals_reminder": Default(
-        description="Reminds the Chief Executive and deputies of what awaits their approval (staff)",
+        description="Reminds the Chief Executive and deputies of what awaits approval (staff)",
         subject=gettext_noop("Election SPOC: $count item(s) await your approval"),
         body=gettext_noop(
             """Dear $name,
@@ -57,7 +57,7 @@ $office_name
         ),
     ),
     "confirmation_chase": Default(
-        description="Tells the SPOC an oral request is still unconfirmed after a working day (staff)",
+        description="Tells the SPOC an oral request is unconfirmed after a working day (staff)",
         subject=gettext_noop("$reference: still not confirmed in writing"),
         body=gettext_noop(
             """Dear $name,
