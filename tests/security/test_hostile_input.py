@@ -208,13 +208,19 @@ def project_forms() -> dict[str, type[forms.BaseForm]]:
             if error.name != f"{config.name}.forms":
                 raise
             continue
-        for name, obj in vars(module).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, forms.BaseForm)
-                and obj.__module__ == module.__name__
-            ):
-                found[f"{module.__name__}.{name}"] = obj
+        # Forms kept in modules of their own beside forms.py (forms_*.py) count too.
+        modules = [module] + [
+            importlib.import_module(f"{config.name}.{extra.stem}")
+            for extra in sorted(path.glob("forms_*.py"))
+        ]
+        for module in modules:
+            for name, obj in vars(module).items():
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, forms.BaseForm)
+                    and obj.__module__ == module.__name__
+                ):
+                    found[f"{module.__name__}.{name}"] = obj
     return found
 
 
@@ -317,6 +323,7 @@ ENTRY_BASE = {
 
 def _drivers() -> dict[str, Driver]:
     from briefings import forms as bf
+    from briefings import forms_held as bfh
     from candidates import forms as cf
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
@@ -326,6 +333,7 @@ def _drivers() -> dict[str, Driver]:
     from mail_intake import forms as mf
     from publishing import forms as pf
     from requests_register import forms as rf
+    from requests_register import forms_more as rfm
     from security import forms as sf
     from security import services as security_services
 
@@ -677,6 +685,53 @@ def _drivers() -> dict[str, Driver]:
                 **{f"{k.value}_amount": "12" for k in incident_rules.Kind},
                 **{f"{k.value}_unit": "hours" for k in incident_rules.Kind},
             },
+        ),
+        # Issue 13: owner, unassign and hand over, answer documents, meetings already held.
+        "requests_register.forms_more.OwnerForm": Driver(
+            _url("requests_register:owner", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.OwnerForm(),
+            lambda w: {"owner": str(w.users["spoc"].pk)},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.UnassignForm": Driver(
+            _url("requests_register:unassign", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.UnassignForm(entry=_o(w, "entry")),
+            lambda w: {"assignee": str(w.users["pl"].pk)},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.ReassignForm": Driver(
+            _url("requests_register:reassign", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.ReassignForm(entry=_o(w, "entry")),
+            lambda w: {
+                "from_user": str(w.users["pl"].pk),
+                "to_user": str(w.users["fl"].pk),
+                "request": SCRIPT,
+            },
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.AnswerDocumentForm": Driver(
+            _url("requests_register:answer_documents", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.AnswerDocumentForm(),
+            refusal="redirect",
+        ),
+        "briefings.forms_held.HeldMeetingForm": Driver(
+            _url("briefings:record_held"),
+            "cc",
+            lambda w: bfh.HeldMeetingForm(election=w.election),
+            lambda w: {
+                "candidate": str(_o(w, "candidate").pk),
+                "kind": "meeting_cc",
+                "held_at": "2026-11-25T09:00",
+                "place": IMG,
+                "host": "The Chief Constable",
+                "topics": SCRIPT,
+                "notes": SCRIPT,
+            },
+            stored=_latest("briefings.Booking", "place", "notes"),
         ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",
