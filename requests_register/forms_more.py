@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from election_protocol.fields import ModelChoiceField
+from requests_register import rules, signoff
 from requests_register.forms import AREA, SELECT, MultipleFileField
 from requests_register.handover import spoc_team
 
@@ -71,4 +72,44 @@ class AnswerDocumentForm(forms.Form):
         label=_("Add documents to send with the answer"),
         required=True,
         help_text=_("PDF, Word, Excel, text, CSV or images; up to 10 MB in all."),
+    )
+
+
+class ProposeForm(forms.Form):
+    """An ending the SPOC proposes for the Chief Executive to sign off (signoff.py)."""
+
+    status = forms.ChoiceField(
+        label=_("Propose"),
+        choices=[(s.value, signoff.PROPOSAL_LABELS[s]) for s in signoff.PROPOSABLE],
+        widget=forms.Select(attrs=SELECT),
+    )
+    no_reply_reason = forms.ChoiceField(
+        label=_("Why no reply is due (for a closure)"),
+        required=False,
+        choices=[("", _("Not a closure"))]
+        + [(r.value, rules.NO_REPLY_LABELS[r]) for r in sorted(rules.NO_REPLY_SIGNED_OFF)],
+        widget=forms.Select(attrs=SELECT),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={**AREA, "rows": 3}),
+        help_text=_("Kept on the register and, for a refusal or referral, used in the reply."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == rules.Status.CLOSED and not cleaned.get("no_reply_reason"):
+            self.add_error("no_reply_reason", _("Choose why no reply is due."))
+        return cleaned
+
+
+class DecideProposalForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("sign_off", _("Sign off")), ("decline", _("Do not sign off"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Why not (if not signed off)"),
+        required=False,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
     )

@@ -440,3 +440,43 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} to {self.user_id}"
+
+
+class SignOffProposal(models.Model):
+    """An ending proposed by the SPOC for the Chief Executive (or a deputy) to sign off: a
+    refusal, a referral to the PARO, or closing with no reply due (requests_register.signoff).
+    Waiting until decided; the reminders list it among what awaits approval."""
+
+    class Decision(models.TextChoices):
+        SIGNED_OFF = "signed_off", _("Signed off")
+        DECLINED = "declined", _("Not signed off")
+        SUPERSEDED = "superseded", _("Replaced by a later proposal")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="proposals")
+    status = models.CharField(max_length=30)
+    no_reply_reason = models.CharField(max_length=30, blank=True)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            # One waiting proposal per entry.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(decision=""),
+                name="one_waiting_proposal_per_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.status} ({self.decision or 'waiting'})"

@@ -163,6 +163,8 @@ def my_work(
         groups["To approve"] = entries.filter(status=rules.Status.ANSWER_DRAFTED).exclude(
             drafted_by=user
         )
+        # Refusals, referrals and closures the SPOC proposed (signoff.py, issue 13).
+        groups["To sign off"] = entries.filter(proposals__decision="").distinct()
     if may_manage:
         groups["To confirm in writing"] = entries.filter(
             status=rules.Status.LOGGED,

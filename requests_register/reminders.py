@@ -1,8 +1,9 @@
 """Reminders (issue 13, item 7), each batched and idempotent through `Reminder` rows:
 
 - `queue_approval_reminders`: the Chief Executive and the deputies they named get one e-mail
-  per run listing what awaits their approval (answers drafted, bookings prepared, public
-  entries awaiting the second approver), only when
+  per run listing what awaits their approval (answers drafted, refusals, referrals and
+  closures proposed for sign-off, bookings prepared, public entries awaiting the second
+  approver), only when
   something is new since their last reminder; the e-mail lists everything still waiting.
 - `queue_confirmation_chases`: an oral request still unconfirmed one working day after the
   confirmation e-mail is chased: its owner (or every SPOC officer) is e-mailed, once per
@@ -31,6 +32,7 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from requests_register import outbox, queries, rules
 from requests_register.models import Entry, Reminder, StatusEvent
+from requests_register.signoff import pending_items
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def approval_items(election: Election, user) -> list[Item]:
             .exclude(prepared_by=user)
             .order_by("number")
         ]
+    items += [Item(key, line) for key, line in pending_items(election, user)]
     return items
 
 

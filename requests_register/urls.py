@@ -31,6 +31,12 @@ urlpatterns = [
         views_more.remove_answer_document,
         name="remove_answer_document",
     ),
+    path("<int:pk>/propose/", views_more.propose, name="propose"),
+    path(
+        "<int:pk>/proposals/<int:proposal_pk>/decide/",
+        views_more.decide_proposal,
+        name="decide_proposal",
+    ),
     path(
         "answer-documents/<str:token>/",
         views_more.download_answer_document,

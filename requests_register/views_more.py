@@ -10,14 +10,16 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from requests_register import answer_documents, handover, permissions, rules
+from requests_register import answer_documents, handover, permissions, rules, signoff
 from requests_register.forms_more import (
     AnswerDocumentForm,
+    DecideProposalForm,
     OwnerForm,
+    ProposeForm,
     ReassignForm,
     UnassignForm,
 )
-from requests_register.models import AnswerDocument, Entry
+from requests_register.models import AnswerDocument, Entry, SignOffProposal
 
 
 def detail_context(user, entry: Entry) -> dict:
@@ -38,6 +40,14 @@ def detail_context(user, entry: Entry) -> dict:
         # the requester).
         "answer_documents": entry.answer_documents.all() if may_manage or may_approve else None,
         "answer_document_form": AnswerDocumentForm() if may_manage and editable else None,
+        "proposal": (proposal := entry.proposals.filter(decision="").first()),
+        "propose_form": ProposeForm()
+        if may_manage and not may_approve and entry.is_open and proposal is None
+        else None,
+        "decide_form": DecideProposalForm() if proposal is not None and may_approve else None,
+        "proposal_label": signoff.PROPOSAL_LABELS.get(rules.Status(proposal.status))
+        if proposal is not None
+        else None,
     }
 
 
@@ -160,3 +170,53 @@ def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{document.token}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff.propose_ending(
+                entry.pk,
+                form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                no_reply_reason=form.cleaned_data["no_reply_reason"],
+                by=request.user,
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Proposed for sign-off."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def decide_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    may_approve = permissions.can_approve_answers(request.user, entry.election)
+    if not may_approve:
+        raise PermissionDenied
+    proposal = SignOffProposal.objects.filter(pk=proposal_pk, entry=entry).first()
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    form = DecideProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff.decide_proposal(
+                proposal.pk,
+                sign_off=form.cleaned_data["decision"] == "sign_off",
+                note=form.cleaned_data["note"],
+                by=request.user,
+                may_approve=may_approve,
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Decision recorded."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)

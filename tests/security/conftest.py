@@ -181,6 +181,16 @@ def _build_world() -> World:
         added_by=spoc,
         added_at=assigned.received_at,
     )
+    # A refusal proposed for the Chief Executive's sign-off on the same entry (issue 13).
+    from requests_register.models import SignOffProposal
+
+    objects["proposal"] = SignOffProposal.objects.create(
+        entry=assigned,
+        status="refused",
+        reason="Confidential.",
+        proposed_by=spoc,
+        proposed_at=assigned.received_at,
+    )
     # A message waiting in the SPOC mailbox's triage inbox (mail_intake.demo).
     from mail_intake.models import InboundMessage
 

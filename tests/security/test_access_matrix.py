@@ -82,6 +82,8 @@ requests_register:reassign          405  405  405  405  405  405  405  login den
 requests_register:answer_documents  405  405  405  405  405  405  405  login deny     deny
 requests_register:remove_answer_document 405 405 405 405  405  405  405  login deny     deny
 requests_register:answer_document   200  200  404  404  404  404  404  login deny     deny
+requests_register:propose           405  405  405  405  405  405  405  login deny     deny
+requests_register:decide_proposal   405  405  405  405  405  405  405  login deny     deny
 briefings:record_held               200  200  200  200  200  200  403  login deny     deny
 briefings:dashboard                 200  200  200  200  200  200  200  login deny     deny
 briefings:prepare                   200  200  403  403  403  403  403  login deny     deny
@@ -157,6 +159,8 @@ requests_register:unassign          .    .    404  404  403  404  403  login den
 requests_register:reassign          .    .    404  404  403  404  403  login deny     deny
 requests_register:answer_documents  .    .    404  404  403  404  403  login deny     deny
 requests_register:remove_answer_document .  . 404  404  403  404  403  login deny     deny
+requests_register:propose           .    .    404  404  403  404  403  login deny     deny
+requests_register:decide_proposal   403  .    404  404  403  404  403  login deny     deny
 briefings:step                      .    .    .    404  404  404  400  login deny     deny
 briefings:event_action              .    .    404  404  404  404  403  login deny     deny
 briefings:offer_to_all              .    .    403  403  403  403  403  login deny     deny
@@ -258,6 +262,7 @@ ARG_BY_URL = {
     "briefings:offer_state": {"pk": "offer"},
     "requests_register:answer_document": {"token": "answer_document"},
     "requests_register:remove_answer_document": {"pk": "entry", "token": "answer_document"},
+    "requests_register:decide_proposal": {"pk": "entry", "proposal_pk": "proposal"},
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},

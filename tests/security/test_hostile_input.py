@@ -718,6 +718,20 @@ def _drivers() -> dict[str, Driver]:
             lambda w: rfm.AnswerDocumentForm(),
             refusal="redirect",
         ),
+        "requests_register.forms_more.ProposeForm": Driver(
+            _url("requests_register:propose", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.ProposeForm(),
+            lambda w: {"status": "refused", "no_reply_reason": "", "reason": SCRIPT},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.DecideProposalForm": Driver(
+            _url("requests_register:decide_proposal", pk=_pk("entry"), proposal_pk=_pk("proposal")),
+            "ce",
+            lambda w: rfm.DecideProposalForm(),
+            lambda w: {"decision": "decline", "note": SCRIPT},
+            refusal="redirect",
+        ),
         "briefings.forms_held.HeldMeetingForm": Driver(
             _url("briefings:record_held"),
             "cc",
