@@ -211,9 +211,10 @@ def parity(election: Election, today: date) -> list[ParityRow]:
         c.pk: ParityRow(c)
         for c in Candidate.objects.filter(election=election).select_related("party")
     }
-    entries = Entry.objects.filter(election=election, candidate__isnull=False).only(
-        "candidate_id", "status", "received_at", "answered_at", "target_date"
-    )
+    # A contact the office started is no request (issue 13): not counted here.
+    entries = Entry.objects.filter(
+        election=election, candidate__isnull=False, initiated_by_office=False
+    ).only("candidate_id", "status", "received_at", "answered_at", "target_date")
     for entry in entries:
         row = rows.get(entry.candidate_id)
         if row is None:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -167,7 +168,7 @@ def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
     ):
         raise Http404(_("No such file."))
     response = HttpResponse(bytes(document.data), content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.token}"'
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -3,12 +3,13 @@ requesters, hustings refusals, owners and hand-overs, documents sent with the an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from election_protocol.calendar import LONDON
 from requests_register import answer_documents, handover, queries, rules, services
 from requests_register.models import Assignment, Entry, Note, OutboundEmail
 from tests.factories import CandidateFactory
@@ -242,3 +243,41 @@ def test_answer_documents_upload_from_the_page(client, election, spoc):
         reverse("requests_register:remove_answer_document", args=[entry.pk, document.token])
     )
     assert not entry.answer_documents.exists()
+
+
+def test_retention_erases_answer_documents_and_proposals_text(election, make_entry, spoc):
+    from dataprotection import services as retention
+    from requests_register.models import AnswerDocument, SignOffProposal
+
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=LONDON)
+    closed = make_entry(status="refused", requester_name="Jo Bloggsworth")
+    AnswerDocument.objects.create(
+        entry=closed,
+        token="t1",
+        filename="letter.pdf",
+        content_type="application/pdf",
+        size=4,
+        data=b"%PDF",
+        added_by=spoc,
+        added_at=at,
+    )
+    SignOffProposal.objects.create(
+        entry=closed,
+        status="refused",
+        reason="Jo Bloggsworth asked for confidential files.",
+        proposed_by=spoc,
+        proposed_at=at,
+        decision="signed_off",
+    )
+    retention.apply_retention(election.pk, run_by=spoc, today=date(2025, 6, 1), now=at)
+    assert not AnswerDocument.objects.filter(entry=closed).exists()
+    assert SignOffProposal.objects.get().reason == "[requester] asked for confidential files."
+
+
+def test_parity_does_not_count_contacts_the_office_started(election, spoc):
+    candidate = CandidateFactory(election=election)
+    who = dict(requester_type="candidate", candidate=candidate, requester_name=candidate.name)
+    log(election, spoc, **who)
+    log(election, spoc, initiated_by_office=True, **who)
+    [row] = [r for r in queries.parity(election, date(2024, 4, 10)) if r.candidate == candidate]
+    assert row.requests == 1

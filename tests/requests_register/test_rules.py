@@ -67,7 +67,9 @@ def test_the_workflow_is_the_protocol_s():
         | ENDINGS
     )
     # Closed with no reply needed (issue 13).
-    assert TRANSITIONS[Status.AWAITING_CONFIRMATION] == {Status.IN_PROGRESS, Status.CLOSED} | ENDINGS
+    assert (
+        TRANSITIONS[Status.AWAITING_CONFIRMATION] == {Status.IN_PROGRESS, Status.CLOSED} | ENDINGS
+    )
     assert TRANSITIONS[Status.ANSWER_DRAFTED] == {Status.APPROVED, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.APPROVED] == {Status.SENT, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.SENT] == {Status.CLOSED, Status.IN_PROGRESS}
