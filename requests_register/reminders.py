@@ -20,6 +20,7 @@ incidents: the reminder is the register's, the items come from the apps that own
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,7 +61,9 @@ def approval_items(election: Election, user) -> list[Item]:
     entries awaiting the second approver, prepared by someone else."""
     items = [
         Item(
-            f"entry:{e.pk}:{e.version}",
+            # The answer's text, not the entry's version: an edit elsewhere on the entry (a
+            # new owner, say) is not a new item; a redrafted answer is.
+            f"entry:{e.pk}:{hashlib.sha256(e.answer.encode()).hexdigest()[:16]}",
             f"- {e.reference} {e.topic}: answer drafted, to approve",
         )
         for e in Entry.objects.filter(election=election, status=rules.Status.ANSWER_DRAFTED)

@@ -11,7 +11,7 @@ import pytest
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from publishing import services as publishing
-from requests_register import reminders, services
+from requests_register import handover, reminders, services
 from requests_register.models import Reminder
 from requests_register.tasks import task_send_reminders
 from tests.builders import answered, declared_candidate, prepared_booking
@@ -72,6 +72,10 @@ def test_approvers_get_one_batched_email_and_never_the_same_items_twice(
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.queue_approval_reminders(election, now=NOW) == 0
     assert len(_to(smtp_server, ce.email)) == 1
+    # An edit elsewhere on an entry (a new owner) is no new item either.
+    handover.set_owner(first.pk, owner=deputy, by=spoc, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.queue_approval_reminders(election, now=NOW) == 0
 
     # One more: one more e-mail, listing everything still waiting.
     third = _drafted(election, spoc, "Fleet")
