@@ -505,15 +505,26 @@ def reply_key(entry: Entry, status: rules.Status) -> str:
 def _pass_on_reply(duplicate: Entry, original: Entry, by, now: datetime) -> None:
     """Queue to a duplicate's requester the reply the original's requester received."""
     key = reply_key(original, rules.Status(original.status))
-    _email_requester(
-        duplicate,
-        key,
-        by,
-        now,
-        answer=original.answer,
-        reason=original.ending_reason,
-        material_title=original.material.title if original.material else "",
-        material_url=original.material.url if original.material else "",
+    # The same answer, with the same documents (answer_documents.py).
+    files = (
+        [(d.filename, d.content_type, bytes(d.data)) for d in original.answer_documents.all()]
+        if key == "reply"
+        else []
+    )
+    outbox.queue_templated_email(
+        key=key,
+        entry=duplicate,
+        to=[duplicate.requester_email],
+        context=_context(
+            duplicate,
+            answer=original.answer,
+            reason=original.ending_reason,
+            material_title=original.material.title if original.material else "",
+            material_url=original.material.url if original.material else "",
+        ),
+        by=by,
+        now=now,
+        attachments=files,
     )
 
 

@@ -220,6 +220,14 @@ def test_documents_go_with_the_answer(
     reply = [m for m in smtp_server.messages if m["To"] == "alex@example.org"][-1]
     attached = [(p.get_filename(), p.get_content()) for p in reply.iter_attachments()]
     assert attached == [("custody-figures.pdf", PDF)]
+    # Someone who asked the same thing later gets the same answer and documents.
+    same = log(election, spoc, requester_email="sam@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_entry_status(
+            same.pk, "duplicate", by=spoc, duplicate_of=entry, reason="Same question.", now=NOW
+        )
+    [passed_on] = [m for m in smtp_server.messages if m["To"] == "sam@example.org"]
+    assert [p.get_filename() for p in passed_on.iter_attachments()] == ["custody-figures.pdf"]
 
 
 def test_answer_documents_upload_from_the_page(client, election, spoc):
