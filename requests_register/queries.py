@@ -180,6 +180,8 @@ def my_work(
             channel__in=[c.value for c in rules.NEEDS_WRITTEN_CONFIRMATION],
         )
         groups["Approved, to send"] = entries.filter(status=rules.Status.APPROVED)
+        # The open entries this SPOC officer owns (handover.py, issue 13).
+        groups["Owned by me, open"] = entries.filter(owner=user, status__in=OPEN_VALUES)
     groups["Assigned to me, no contribution yet"] = (
         entries.filter(assignments__assignee=user, status__in=OPEN_VALUES)
         .exclude(contributions__author=user)

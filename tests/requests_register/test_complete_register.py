@@ -161,6 +161,8 @@ def test_the_owner_is_set_and_handed_over(election, spoc, second_spoc, police_li
     with pytest.raises(rules.TransitionError, match="SPOC officer"):
         handover.set_owner(entry.pk, owner=police_liaison, by=spoc, now=NOW)
     assert Note.objects.filter(entry=entry, body__startswith="Owner now").count() == 1
+    mine = queries.my_work(second_spoc, Entry.objects.all(), may_manage=True, may_approve=False)
+    assert [e.pk for e in mine["Owned by me, open"]] == [entry.pk]
 
 
 def test_a_liaison_is_unassigned_and_the_entry_handed_over(
