@@ -290,3 +290,46 @@ def check_material_approval(facts: MaterialApprovalFacts) -> None:
                 "approving."
             )
         )
+
+
+# Meetings and visits held without the office, recorded afterwards (issue 13, item 3): the
+# Chief Constable "can meet candidates personally without the prior agreement of the OPCC and
+# will note such meetings" (Cleveland 7.4); station visits the chief's office facilitated are
+# "recorded locally" (Cleveland 4.2). Each service records its own; the SPOC records any.
+RECORDABLE_BY_SERVICE: dict[Chief, frozenset[Kind]] = {
+    Chief.CHIEF_CONSTABLE: frozenset({Kind.MEETING_CHIEF_CONSTABLE, Kind.VISIT}),
+    Chief.CHIEF_FIRE_OFFICER: frozenset({Kind.MEETING_CHIEF_FIRE_OFFICER, Kind.VISIT}),
+}
+RECORDABLE_BY_SPOC = frozenset(MEETINGS | {Kind.VISIT})
+
+
+def check_held_record(
+    kind: Kind,
+    *,
+    services: Collection[Chief],
+    is_spoc: bool,
+    visit_chief: Chief | None,
+    held_at: datetime,
+    now: datetime,
+    notes: str,
+) -> None:
+    """Raise BookingError unless this person may record a meeting or visit of `kind` already
+    held: the SPOC any meeting or visit; a chief or liaison one of their own service (a visit to
+    their own service's premises). It must be in the past and have its notes (Cumbria 8.3:
+    notes are taken and published). Hustings are never recorded as held (Norfolk 20)."""
+    kind = Kind(kind)
+    if kind == Kind.HUSTINGS:
+        raise BookingError(
+            _("Hustings and campaign events are not attended (Norfolk protocol 20).")
+        )
+    allowed = set(RECORDABLE_BY_SPOC) if is_spoc else set()
+    for chief in services:
+        allowed |= RECORDABLE_BY_SERVICE.get(Chief(chief), frozenset())
+    if kind not in allowed:
+        raise BookingError(_("You can record only a meeting or visit of your own service."))
+    if kind == Kind.VISIT and not is_spoc and visit_chief not in set(services):
+        raise BookingError(_("You can record only a visit to your own service's premises."))
+    if held_at > now:
+        raise BookingError(_("Record it once it has been held: the date is in the future."))
+    if not notes.strip():
+        raise BookingError(_("Record the notes of the meeting: they are published (Cumbria 8.3)."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from briefings import views, views_changes
+from briefings import views, views_changes, views_held
 
 app_name = "briefings"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns = [
     path("offer/<int:pk>/", views.offer_state, name="offer_state"),
     path("calendar.ics", views.calendar, name="calendar"),
     path("calendar/new-link/", views.calendar_reset, name="calendar_reset"),
+    path("held/record/", views_held.record_held, name="record_held"),  # issue 13
 ]

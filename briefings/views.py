@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
 
-from briefings import calendar_feed, permissions, rules, services
+from briefings import calendar_feed, held, permissions, rules, services
 from briefings.forms import EventForm, NotesForm, PrepareBookingForm, QuestionLinkForm, StepForm
 from briefings.models import BriefingEvent, CandidateOffer, OfferItem
 from election_protocol.models import UndeclaredTreatment
 from election_protocol.permissions import is_staff_member
+from election_protocol.queries import current_election
 from election_protocol.views import election_or_setup
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
@@ -64,6 +65,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if permissions.can_view_all_bookings(user)
             else None,
             "can_manage": permissions.can_manage_bookings(user),
+            # Issue 13: bookings waiting too long, and recording a meeting already held.
+            "stalled": held.stalled_bookings(
+                stalled_in, timezone.localdate(), permissions.bookings_for_user(user)
+            )
+            if (stalled_in := current_election(timezone.localdate()))
+            else [],
+            "can_record_held": held.can_record_held(user),
             "feed_url": request.build_absolute_uri(
                 reverse("briefings:calendar") + f"?token={token}"
             ),

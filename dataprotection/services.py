@@ -21,6 +21,7 @@ from election_protocol.models import Election
 from publishing.anonymise import Subject, anonymise
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from requests_register.models import (
+    AnswerDocument,
     Assignment,
     Attachment,
     Contribution,
@@ -28,6 +29,7 @@ from requests_register.models import (
     Note,
     OutboundAttachment,
     OutboundEmail,
+    SignOffProposal,
     StatusEvent,
 )
 
@@ -266,6 +268,7 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
         (Assignment, ("request",)),
         (Contribution, ("body",)),
         (Note, ("body",)),
+        (SignOffProposal, ("reason", "decision_note")),  # issue 13
     ):
         changed = _scrub_rows(model.objects.filter(entry_id__in=ids), fields, scrub)
         if changed:
@@ -293,6 +296,10 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
     letters = OutboundAttachment.objects.filter(email__entry_id__in=ids)
     counts["email_attachments"] += letters.count()
     letters.delete()
+    # Documents sent with an answer (issue 13): deleted, like the letters.
+    documents = AnswerDocument.objects.filter(entry_id__in=ids)
+    counts["email_attachments"] += documents.count()
+    documents.delete()
 
     # The publishing workspace. The published entry stays exactly as it is; the private text
     # it was made from becomes the public text itself, and what each redaction hid is dropped

@@ -156,6 +156,13 @@ def seed_demo(now: datetime) -> DemoResult:
         from briefings.demo import seed_briefings
 
         seed_briefings(election, users, now)
+        # Issue 13: no-reply closure, office-initiated contact, media, hustings refusal; a
+        # meeting recorded after it was held (its notes published by the publishing demo).
+        from briefings.demo_held import seed_held
+        from requests_register.demo_more import seed_register_more
+
+        seed_register_more(election, users, now)
+        seed_held(election, users, now)
         # Before publishing's demo: the site it publishes carries the approved statement.
         from incidents.demo import seed_incidents
 

@@ -385,6 +385,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_register.task_send_daily_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
+    # Reminders (issue 13, item 7): approvals awaiting the Chief Executive and deputies (one
+    # e-mail per person listing the items, only when something is new), unconfirmed oral
+    # requests chased after a working day, the pre-election period's start and end. Hourly in
+    # office hours; idempotent (requests_register.reminders).
+    "register-reminders": {
+        "task": "requests_register.task_send_reminders",
+        "schedule": crontab(hour="8-17", minute=5, day_of_week="mon-fri"),
+    },
     # The public site's safety net (issue 5): re-enqueue publish runs still QUEUED two minutes
     # on (the broker was down when they were scheduled) and RUNNING ones whose worker died
     # (their heartbeat stopped 30 s ago: publishing.site.health). Every 30 s, so a killed

@@ -523,3 +523,10 @@ def ensure_templates(email_template_model) -> int:
     ]
     email_template_model.objects.bulk_create(made)
     return len(made)
+
+
+# The e-mails of issue 13 (reminders, the hustings refusal, the pre-election period), kept in
+# their own module so that the list above stays easy to merge.
+from requests_register.email_templates_more import MORE_DEFAULTS  # noqa: E402
+
+DEFAULTS.update(MORE_DEFAULTS)

@@ -167,6 +167,20 @@ class LogEntryForm(EntryForm):
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
     email_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    initiated_by_office = forms.BooleanField(
+        required=False,
+        label=_("Initiated by the office (no request to confirm or answer)"),
+        help_text=_("A contact the office started, such as a call to a candidate."),
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        typed_email = self.data.get(self.add_prefix("requester_email"), "").strip()
+        if cleaned.get("initiated_by_office") and not typed_email:
+            # Nothing is confirmed back or replied to: no e-mail address is needed.
+            self.errors.pop("requester_email", None)
+        return cleaned
 
 
 class EditEntryForm(EntryForm):
@@ -182,6 +196,11 @@ class StatusForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         label=_("Published briefing material"),
         empty_label=_("Choose the material"),
+    )
+    no_reply_reason = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(r.value, rules.NO_REPLY_LABELS[r]) for r in rules.NoReplyReason],
+        label=_("Why no reply is needed"),
     )
     original = forms.CharField(
         required=False,

@@ -43,6 +43,7 @@ class Entry(models.Model):
         AGENT = "agent", _("A candidate's agent")
         PARTY = "party", _("A party")
         PUBLIC = "public", _("A member of the public")
+        MEDIA = "media", _("The media")
 
     class TreatedAs(models.TextChoices):
         CANDIDATE = "candidate", _("As from a candidate")
@@ -86,6 +87,11 @@ class Entry(models.Model):
     requester_email = models.EmailField(blank=True)
     requester_phone = models.CharField(max_length=40, blank=True)
     requester_address = models.TextField(blank=True)
+    # A contact the office started itself (a call to a candidate, a meeting a chief held): there
+    # is no request to confirm or reply to (issue 13, item 3).
+    initiated_by_office = models.BooleanField(
+        _("initiated by the office"), default=False, editable=False
+    )
     # Decided once, at logging, from the election's policy and the candidate's status then
     # (Cumbria 1.1, 6.1.1); never recomputed when the status later changes.
     treated_as = models.CharField(max_length=10, choices=TreatedAs.choices, editable=False)
@@ -117,6 +123,18 @@ class Entry(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     ending_reason = models.TextField(blank=True, editable=False)
+    # Why a contact was closed without a reply (rules.NoReplyReason); blank otherwise.
+    no_reply_reason = models.CharField(max_length=30, blank=True, editable=False)
+    # Who in the SPOC team looks after the entry (handover, leave cover); set by
+    # services.set_owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     material = models.ForeignKey(
         BriefingMaterial,
         on_delete=models.PROTECT,
@@ -378,3 +396,87 @@ class OutboundAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.content_type})"
+
+
+class AnswerDocument(models.Model):
+    """A document sent with the answer (outbound): checked like an upload, attached to the
+    reply e-mail when the answer is sent. The bytes live in the database with the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answer_documents")
+    token = models.CharField(max_length=40, unique=True)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Reminder(models.Model):
+    """One reminder sent to one person about one thing (requests_register.reminders): the
+    record that makes reminders idempotent. `key` names the thing ("entry:12:answer_drafted",
+    "chase:12:40", "period_started:3"); a person is never reminded twice of the same key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    email = models.ForeignKey(
+        OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.user_id}"
+
+
+class SignOffProposal(models.Model):
+    """An ending proposed by the SPOC for the Chief Executive (or a deputy) to sign off: a
+    refusal, a referral to the PARO, or closing with no reply due (requests_register.signoff).
+    Waiting until decided; the reminders list it among what awaits approval."""
+
+    class Decision(models.TextChoices):
+        SIGNED_OFF = "signed_off", _("Signed off")
+        DECLINED = "declined", _("Not signed off")
+        SUPERSEDED = "superseded", _("Replaced by a later proposal")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="proposals")
+    status = models.CharField(max_length=30)
+    no_reply_reason = models.CharField(max_length=30, blank=True)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            # One waiting proposal per entry.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(decision=""),
+                name="one_waiting_proposal_per_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.status} ({self.decision or 'waiting'})"

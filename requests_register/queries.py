@@ -163,6 +163,8 @@ def my_work(
         groups["To approve"] = entries.filter(status=rules.Status.ANSWER_DRAFTED).exclude(
             drafted_by=user
         )
+        # Refusals, referrals and closures the SPOC proposed (signoff.py, issue 13).
+        groups["To sign off"] = entries.filter(proposals__decision="").distinct()
     if may_manage:
         groups["To confirm in writing"] = entries.filter(
             status=rules.Status.LOGGED,
@@ -178,6 +180,8 @@ def my_work(
             channel__in=[c.value for c in rules.NEEDS_WRITTEN_CONFIRMATION],
         )
         groups["Approved, to send"] = entries.filter(status=rules.Status.APPROVED)
+        # The open entries this SPOC officer owns (handover.py, issue 13).
+        groups["Owned by me, open"] = entries.filter(owner=user, status__in=OPEN_VALUES)
     groups["Assigned to me, no contribution yet"] = (
         entries.filter(assignments__assignee=user, status__in=OPEN_VALUES)
         .exclude(contributions__author=user)
@@ -209,9 +213,10 @@ def parity(election: Election, today: date) -> list[ParityRow]:
         c.pk: ParityRow(c)
         for c in Candidate.objects.filter(election=election).select_related("party")
     }
-    entries = Entry.objects.filter(election=election, candidate__isnull=False).only(
-        "candidate_id", "status", "received_at", "answered_at", "target_date"
-    )
+    # A contact the office started is no request (issue 13): not counted here.
+    entries = Entry.objects.filter(
+        election=election, candidate__isnull=False, initiated_by_office=False
+    ).only("candidate_id", "status", "received_at", "answered_at", "target_date")
     for entry in entries:
         row = rows.get(entry.candidate_id)
         if row is None:

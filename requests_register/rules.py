@@ -77,6 +77,7 @@ class Kind(StrEnum):
     VISIT = "visit"
     ELECTORAL_PROCESS = "electoral_process"
     GENERAL = "general"
+    HUSTINGS = "hustings"
 
 
 KIND_LABELS = {
@@ -86,6 +87,7 @@ KIND_LABELS = {
     Kind.VISIT: _("Visit request"),
     Kind.ELECTORAL_PROCESS: _("Electoral-process query"),
     Kind.GENERAL: _("General contact"),
+    Kind.HUSTINGS: _("Hustings or campaign event invitation"),
 }
 
 # Endings other than an approved answer: each needs a reason and sends a reply from its template.
@@ -106,14 +108,16 @@ _EARLY = {Status.LOGGED, Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS}
 
 # The one transition table. Reopening (any finished entry back to in progress) needs a reason.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
+    # Closed from an early status: a contact that needs no reply (NoReplyReason, issue 13).
     Status.LOGGED: frozenset(
-        {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED} | ENDINGS
+        {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED, Status.CLOSED} | ENDINGS
     ),
-    Status.AWAITING_CONFIRMATION: frozenset({Status.IN_PROGRESS} | ENDINGS),
+    Status.AWAITING_CONFIRMATION: frozenset({Status.IN_PROGRESS, Status.CLOSED} | ENDINGS),
     # Back to awaiting confirmation: an oral request found unconfirmed (its channel corrected,
     # or reopened) must be confirmed before any reply.
     Status.IN_PROGRESS: frozenset(
-        {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED} | ENDINGS
+        {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED, Status.CLOSED}
+        | ENDINGS
     ),
     Status.ANSWER_DRAFTED: frozenset({Status.APPROVED, Status.IN_PROGRESS}),
     Status.APPROVED: frozenset({Status.SENT, Status.IN_PROGRESS}),
@@ -132,6 +136,38 @@ SENDS_REPLY = frozenset({Status.SENT} | (ENDINGS - {Status.WITHDRAWN}))
 SIGNED_OFF_ENDINGS = frozenset(
     {Status.REFERRED_TO_PARO, Status.ANSWERED_BY_MATERIAL, Status.REFUSED}
 )
+
+
+class NoReplyReason(StrEnum):
+    """Why a contact is closed without a reply ("no reply needed", issue 13 item 3)."""
+
+    NO_QUESTION = "no_question"
+    NOT_CONFIRMED = "not_confirmed"
+    OFFICE_CONTACT = "office_contact"
+    MEETING_HELD = "meeting_held"
+    HANDLED_ELSEWHERE = "handled_elsewhere"
+    DECIDED = "decided"
+
+
+NO_REPLY_LABELS = {
+    NoReplyReason.NO_QUESTION: _("It asked for nothing (information given, thanks, a courtesy)"),
+    NoReplyReason.NOT_CONFIRMED: _("An oral request the requester never confirmed in writing"),
+    NoReplyReason.OFFICE_CONTACT: _("A contact the office started: nothing to answer"),
+    NoReplyReason.MEETING_HELD: _("A meeting or visit already held, recorded for the register"),
+    NoReplyReason.HANDLED_ELSEWHERE: _("Dealt with directly by the PARO or another body"),
+    NoReplyReason.DECIDED: _("The Chief Executive decided no reply is due (abusive, repeated)"),
+}
+# Closing these without a reply is a decision about a request, like a refusal: the Chief
+# Executive or a deputy signs it off (Cumbria 3.1: the Chief Executive decides; Cumbria 3.3.1:
+# nothing that could appear to favour one candidate). The others record a fact.
+NO_REPLY_SIGNED_OFF = frozenset({NoReplyReason.HANDLED_ELSEWHERE, NoReplyReason.DECIDED})
+
+
+def is_no_reply_closure(current: Status, new: Status) -> bool:
+    """Return True if moving `current` to `new` closes a contact without any reply."""
+    return Status(new) == Status.CLOSED and Status(current) in _EARLY
+
+
 # What a duplicate may point at: not a withdrawn entry or another duplicate.
 BAD_ORIGINALS = frozenset({Status.WITHDRAWN, Status.DUPLICATE})
 
@@ -155,6 +191,8 @@ class EntryFacts:
     reason: str = ""
     material_published: bool | None = None  # None: no material chosen
     original_status: Status | None = None  # the status of the entry this one duplicates
+    no_reply_reason: str = ""  # NoReplyReason, for a closure without a reply
+    office_initiated: bool = False  # the office started the contact: nothing to confirm
 
 
 def needs_confirmation(channel: Channel) -> bool:
@@ -207,6 +245,7 @@ class Step:
     needs_material: bool
     needs_original: bool
     warning: bool  # an ending the requester may not welcome: the button says so
+    needs_no_reply_reason: bool = False  # a closure without a reply (NoReplyReason)
 
 
 def available_steps(current: Status, *, may_manage: bool, may_approve: bool) -> list[Step]:
@@ -225,6 +264,7 @@ def available_steps(current: Status, *, may_manage: bool, may_approve: bool) -> 
             needs_material=new == Status.ANSWERED_BY_MATERIAL,
             needs_original=new == Status.DUPLICATE,
             warning=new in (Status.REFUSED, Status.WITHDRAWN, Status.DUPLICATE),
+            needs_no_reply_reason=is_no_reply_closure(current, new),
         )
         for new in sorted(TRANSITIONS[current] - STEPS_ELSEWHERE, key=order.index)
         if may_take_step(new, may_manage=may_manage, may_approve=may_approve)
@@ -255,7 +295,10 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
             _("An entry that is %(status)s cannot become %(new_status)s.")
             % {"status": STATUS_LABELS[current].lower(), "new_status": STATUS_LABELS[new].lower()}
         )
-    oral = needs_confirmation(facts.channel)
+    # A contact the office started is no request: there is nothing for anyone to confirm.
+    oral = needs_confirmation(facts.channel) and not facts.office_initiated
+    if is_no_reply_closure(current, new):
+        _check_no_reply(facts)
     if current == Status.LOGGED and new == Status.IN_PROGRESS and oral and not facts.confirmed:
         raise TransitionError(
             _(
@@ -308,6 +351,20 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
             _(
                 "That entry is itself withdrawn or a duplicate: choose the entry that will be "
                 "answered."
+            )
+        )
+
+
+def _check_no_reply(facts: EntryFacts) -> None:
+    """A closure without a reply needs its reason from NoReplyReason; those in
+    NO_REPLY_SIGNED_OFF are for the Chief Executive or a deputy."""
+    if facts.no_reply_reason not in set(NoReplyReason):
+        raise TransitionError(_("Choose why no reply is needed."))
+    if NoReplyReason(facts.no_reply_reason) in NO_REPLY_SIGNED_OFF and not facts.actor_may_approve:
+        raise TransitionError(
+            _(
+                "Only the Chief Executive, or a deputy they name, can decide that no reply is "
+                "due: record your recommendation as a note."
             )
         )
 

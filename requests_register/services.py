@@ -167,6 +167,7 @@ def log_entry(
     requester_address: str = "",
     attachments: Iterable[IncomingFile] = (),
     acknowledge: bool = False,
+    initiated_by_office: bool = False,
     now: datetime | None = None,
 ) -> Entry:
     """Put a new contact on the register.
@@ -176,6 +177,8 @@ def log_entry(
     status now (Cumbria 1.1, 6.1.1), and its target date; a StatusEvent (logged); attachments
     stored; the person who logged it may see it (object permission, for liaisons); if
     `acknowledge`, an acknowledgement e-mail queued (written requests with an e-mail address).
+    `initiated_by_office`: a contact the office started (no request to confirm or acknowledge,
+    no reply owed). The entry's owner is whoever logged it if they are in the SPOC team.
     """
     now = now or timezone.now()
     if received_at > now:
@@ -214,6 +217,8 @@ def log_entry(
         requester_phone=requester_phone.strip(),
         requester_address=requester_address,
         treated_as=Entry.TreatedAs.CANDIDATE if treated else Entry.TreatedAs.PUBLIC,
+        initiated_by_office=initiated_by_office,
+        owner=by if by.groups.filter(name=Role.SPOC.value).exists() else None,
         target_date=target.due,
         target_explanation=target.explanation,
         created_by=by,
@@ -227,7 +232,12 @@ def log_entry(
     for file in attachments:
         _store_attachment(entry, file, by, now)
     assign_perm("requests_register.view_entry", by, entry)
-    if acknowledge and entry.requester_email and not rules.needs_confirmation(entry.channel):
+    if (
+        acknowledge
+        and not initiated_by_office
+        and entry.requester_email
+        and not rules.needs_confirmation(entry.channel)
+    ):
         _email_requester(entry, "acknowledgement", by, now)
     return entry
 
@@ -296,7 +306,14 @@ def update_entry(
 
 
 def _facts(
-    entry: Entry, new: rules.Status, by, reason: str, material, duplicate_of, may_approve: bool
+    entry: Entry,
+    new: rules.Status,
+    by,
+    reason: str,
+    material,
+    duplicate_of,
+    may_approve: bool,
+    no_reply_reason: str = "",
 ) -> rules.EntryFacts:
     return rules.EntryFacts(
         status=rules.Status(entry.status),
@@ -310,6 +327,8 @@ def _facts(
         reason=reason,
         material_published=(material.published if material is not None else None),
         original_status=rules.Status(duplicate_of.status) if duplicate_of is not None else None,
+        no_reply_reason=no_reply_reason,
+        office_initiated=entry.initiated_by_office,
     )
 
 
@@ -323,6 +342,7 @@ def set_entry_status(
     material=None,
     duplicate_of=None,
     may_approve: bool = False,
+    no_reply_reason: str = "",
     now: datetime | None = None,
 ) -> Entry:
     """Move an entry to `new`: the one funnel for every status change of the register.
@@ -337,6 +357,8 @@ def set_entry_status(
     - sent, or an ending with a reply (refused, referred, material): the reply queued from its
       template, and the same reply to the requester of every entry marked its duplicate;
       answered_at set;
+    - closed from logged, awaiting confirmation or in progress ("no reply needed"): the
+      NoReplyReason and the note kept, nothing sent (signed off for NO_REPLY_SIGNED_OFF);
     - an ending: its reason (and material or original) kept; a duplicate of an entry that has
       had its final reply gets that reply now, otherwise a note that it will follow;
     - the version bumped, a StatusEvent row and a history row naming `by`.
@@ -356,7 +378,7 @@ def set_entry_status(
     ):
         raise rules.TransitionError(_("Choose another entry of this election as the original."))
     rules.check_entry_transition(
-        new, _facts(entry, new, by, reason, material, duplicate_of, may_approve)
+        new, _facts(entry, new, by, reason, material, duplicate_of, may_approve, no_reply_reason)
     )
     old = rules.Status(entry.status)
     changed = ["status", "version"]
@@ -368,7 +390,9 @@ def set_entry_status(
         # in the history and the timeline, not on the entry.
         entry.approved_by = entry.approved_at = entry.answered_at = None
         entry.ending_reason, entry.material, entry.duplicate_of = "", None, None
+        entry.no_reply_reason = ""
         changed += [
+            "no_reply_reason",
             "approved_by",
             "approved_at",
             "answered_at",
@@ -384,6 +408,10 @@ def set_entry_status(
         entry.material = material if new == rules.Status.ANSWERED_BY_MATERIAL else None
         entry.duplicate_of = duplicate_of if new == rules.Status.DUPLICATE else None
         changed += ["ending_reason", "material", "duplicate_of"]
+    if rules.is_no_reply_closure(old, new):
+        entry.no_reply_reason = no_reply_reason
+        entry.ending_reason = reason.strip()
+        changed += ["no_reply_reason", "ending_reason"]
     if new in rules.SENDS_REPLY:
         entry.answered_at = now
         changed.append("answered_at")
@@ -400,12 +428,27 @@ def set_entry_status(
         _email_requester(entry, "confirmation", by, now)
     elif new == rules.Status.DUPLICATE:
         original = entry.duplicate_of
-        if rules.Status(original.status) in FINAL_REPLIES:
+        # An original closed without a reply has no reply to pass on.
+        if rules.Status(original.status) in FINAL_REPLIES and not original.no_reply_reason:
             _pass_on_reply(entry, original, by, now)
         else:
             _email_requester(entry, "duplicate", by, now, original=original.reference)
     elif new in rules.SENDS_REPLY:
-        _email_requester(entry, "reply" if new == rules.Status.SENT else new.value, by, now)
+        # Documents sent with the answer (answer_documents.py) go with the reply.
+        files = (
+            [(d.filename, d.content_type, bytes(d.data)) for d in entry.answer_documents.all()]
+            if new == rules.Status.SENT
+            else []
+        )
+        outbox.queue_templated_email(
+            key=reply_key(entry, new),
+            entry=entry,
+            to=[entry.requester_email],
+            context=_context(entry),
+            by=by,
+            now=now,
+            attachments=files,
+        )
         # The same answer goes to everyone who asked the same thing.
         waiting = entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(requester_email="")
         for duplicate in waiting.select_related("election"):
@@ -470,19 +513,41 @@ FINAL_REPLIES = frozenset(
 )
 
 
+def reply_key(entry: Entry, status: rules.Status) -> str:
+    """Return the e-mail template of the reply for `entry` reaching `status`: a refused
+    hustings or campaign-event invitation has its own wording (Norfolk 20), not the refusal of
+    information."""
+    status = rules.Status(status)
+    if status in (rules.Status.SENT, rules.Status.CLOSED):
+        return "reply"
+    if status == rules.Status.REFUSED and entry.kind == rules.Kind.HUSTINGS:
+        return "refused_hustings"
+    return status.value
+
+
 def _pass_on_reply(duplicate: Entry, original: Entry, by, now: datetime) -> None:
     """Queue to a duplicate's requester the reply the original's requester received."""
-    status = rules.Status(original.status)
-    key = "reply" if status in (rules.Status.SENT, rules.Status.CLOSED) else status.value
-    _email_requester(
-        duplicate,
-        key,
-        by,
-        now,
-        answer=original.answer,
-        reason=original.ending_reason,
-        material_title=original.material.title if original.material else "",
-        material_url=original.material.public_location if original.material else "",
+    key = reply_key(original, rules.Status(original.status))
+    # The same answer, with the same documents (answer_documents.py).
+    files = (
+        [(d.filename, d.content_type, bytes(d.data)) for d in original.answer_documents.all()]
+        if key == "reply"
+        else []
+    )
+    outbox.queue_templated_email(
+        key=key,
+        entry=duplicate,
+        to=[duplicate.requester_email],
+        context=_context(
+            duplicate,
+            answer=original.answer,
+            reason=original.ending_reason,
+            material_title=original.material.title if original.material else "",
+            material_url=original.material.public_location if original.material else "",
+        ),
+        by=by,
+        now=now,
+        attachments=files,
     )
 
 

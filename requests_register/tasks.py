@@ -46,3 +46,15 @@ def task_send_daily_digest() -> int:
     if election is None:
         return 0
     return services.queue_daily_digests(election, today=today)
+
+
+@app.task(name="requests_register.task_send_reminders")
+def task_send_reminders() -> dict[str, int]:
+    """Queue the reminders for the current election (Celery beat, hourly in office hours):
+    approvals, unconfirmed oral requests, the pre-election period. Idempotent."""
+    from requests_register import reminders  # beside the others' imports: see outbox
+
+    election = current_election(timezone.localdate())
+    if election is None:
+        return {}
+    return reminders.run_reminders(election)

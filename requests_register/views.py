@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from election_protocol.roles import Role
 from election_protocol.views import election_or_setup
-from requests_register import email_import, permissions, queries, rules, services
+from requests_register import email_import, permissions, queries, rules, services, views_more
 from requests_register.filters import RegisterFilter
 from requests_register.forms import (
     AssignForm,
@@ -321,6 +321,7 @@ def _render_detail(
             and entry.is_open
             and entry.candidate_id is not None
             and entry.kind in (rules.Kind.MEETING, rules.Kind.VISIT),
+            **views_more.detail_context(user, entry),  # issue 13
         },
         status=status,
     )
@@ -341,7 +342,9 @@ def _action(entry: Entry, step: rules.Step) -> dict[str, object]:
         ),
         rules.Status.APPROVED: _("Approve the answer"),
         rules.Status.SENT: _("Send the approved answer"),
-        rules.Status.CLOSED: _("Close"),
+        rules.Status.CLOSED: (
+            _("Close: no reply needed") if step.needs_no_reply_reason else _("Close")
+        ),
         rules.Status.REFERRED_TO_PARO: _("Refer to the PARO"),
         rules.Status.ANSWERED_BY_MATERIAL: _("Answer with briefing material"),
         rules.Status.REFUSED: _("Refuse"),
@@ -355,6 +358,7 @@ def _action(entry: Entry, step: rules.Step) -> dict[str, object]:
         "needs_material": step.needs_material,
         "needs_original": step.needs_original,
         "warning": step.warning,
+        "needs_no_reply_reason": step.needs_no_reply_reason,
     }
 
 
@@ -387,6 +391,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 material=form.cleaned_data["material"],
                 duplicate_of=form.cleaned_data["original"],
                 may_approve=may_approve,
+                no_reply_reason=form.cleaned_data["no_reply_reason"],
             )
         except rules.TransitionError as refusal:
             error = str(refusal)
@@ -404,6 +409,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         "reason": request.POST.get("reason", ""),
         "original": request.POST.get("original", ""),
         "material_id": request.POST.get("material", ""),
+        "no_reply_reason": request.POST.get("no_reply_reason", ""),
     }
     return _render_detail(request, entry, failed=failed, status=400)
 

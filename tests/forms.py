@@ -28,11 +28,17 @@ def project_forms() -> dict[str, type[forms.BaseForm]]:
             if error.name != f"{config.name}.forms":
                 raise
             continue
-        for name, obj in vars(module).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, forms.BaseForm)
-                and obj.__module__ == module.__name__
-            ):
-                found[f"{module.__name__}.{name}"] = obj
+        # Forms kept in modules of their own beside forms.py (forms_*.py) count too.
+        modules = [module] + [
+            importlib.import_module(f"{config.name}.{extra.stem}")
+            for extra in sorted(path.glob("forms_*.py"))
+        ]
+        for module in modules:
+            for name, obj in vars(module).items():
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, forms.BaseForm)
+                    and obj.__module__ == module.__name__
+                ):
+                    found[f"{module.__name__}.{name}"] = obj
     return found

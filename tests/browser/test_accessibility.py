@@ -47,6 +47,7 @@ NOT_CRAWLED = {
     "requests_register:export_csv": "a download",
     "requests_register:export_pdf": "a download",
     "requests_register:attachment": "a download",
+    "requests_register:answer_document": "a download (a document sent with an answer)",
     "briefings:calendar": "a download (iCalendar feed)",
     "mail_intake:original": "a download (the message as received, .eml)",
     "incidents:evidence": "a download (an incident's evidence file)",

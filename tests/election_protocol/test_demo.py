@@ -118,7 +118,7 @@ def test_demo_meetings_show_every_step_for_each_person(db, tmp_path, settings):
         if any("chief" in actors_for(users[name], b) for b in bookings.filter(status="approved"))
     }
     assert awaiting_chiefs == {"chief-constable", "chief-fire-officer"}
-    held = bookings.get(status="held")
+    held = bookings.get(status="held", entry__initiated_by_office=False)
     assert held.notes
     # The demo's first briefing (issue 13 added one moved and one cancelled after invitation).
     event = BriefingEvent.objects.get(
@@ -132,3 +132,22 @@ def test_demo_meetings_show_every_step_for_each_person(db, tmp_path, settings):
         .count()
         == 4
     )
+
+
+def test_demo_shows_the_complete_register_of_issue_13(db, tmp_path, settings):
+    """A no-reply closure, an office-initiated contact, a media request, a hustings refusal
+    in its own wording, and a meeting recorded after it was held, its notes published."""
+    from publishing.models import PublicEntry
+    from requests_register.models import Entry, OutboundEmail
+
+    settings.VAR_DIR = tmp_path
+    result = seed_demo(NOW)
+    entries = Entry.objects.filter(election=result.election)
+    assert entries.filter(status="closed", no_reply_reason="no_question").exists()
+    assert entries.filter(initiated_by_office=True, booking__isnull=True).exists()
+    assert entries.filter(requester_type="media").exists()
+    hustings = entries.get(kind="hustings")
+    assert OutboundEmail.objects.filter(entry=hustings, purpose="refused_hustings").exists()
+    recorded = entries.get(initiated_by_office=True, booking__isnull=False)
+    assert recorded.booking.status == "held"
+    assert PublicEntry.objects.filter(booking=recorded.booking, status="published").exists()

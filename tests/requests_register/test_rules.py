@@ -32,6 +32,7 @@ def facts(status: Status, **overrides) -> EntryFacts:
         reason="A reason",
         material_published=True,
         original_status=Status.IN_PROGRESS,
+        no_reply_reason="no_question",  # for a closure without a reply (issue 13)
     )
     base.update(overrides)
     return EntryFacts(**base)
@@ -57,11 +58,17 @@ def test_transition_table_is_enforced_for_a_written_request(current, new, allowe
 def test_the_workflow_is_the_protocol_s():
     assert (
         TRANSITIONS[Status.LOGGED]
-        == {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED} | ENDINGS
+        == {Status.AWAITING_CONFIRMATION, Status.IN_PROGRESS, Status.BOOKED, Status.CLOSED}
+        | ENDINGS
     )
     assert (
         TRANSITIONS[Status.IN_PROGRESS]
-        == {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED} | ENDINGS
+        == {Status.ANSWER_DRAFTED, Status.AWAITING_CONFIRMATION, Status.BOOKED, Status.CLOSED}
+        | ENDINGS
+    )
+    # Closed with no reply needed (issue 13).
+    assert (
+        TRANSITIONS[Status.AWAITING_CONFIRMATION] == {Status.IN_PROGRESS, Status.CLOSED} | ENDINGS
     )
     assert TRANSITIONS[Status.ANSWER_DRAFTED] == {Status.APPROVED, Status.IN_PROGRESS}
     assert TRANSITIONS[Status.APPROVED] == {Status.SENT, Status.IN_PROGRESS}
@@ -262,7 +269,12 @@ def test_available_steps_offer_sign_offs_to_approvers_and_the_rest_to_managers()
     ]
     assert offered(Status.ANSWER_DRAFTED, may_manage=False, may_approve=True) == [Status.APPROVED]
     manager = offered(Status.IN_PROGRESS, may_manage=True, may_approve=False)
-    assert manager == [Status.AWAITING_CONFIRMATION, Status.WITHDRAWN, Status.DUPLICATE]
+    assert manager == [
+        Status.AWAITING_CONFIRMATION,
+        Status.CLOSED,  # no reply needed (issue 13)
+        Status.WITHDRAWN,
+        Status.DUPLICATE,
+    ]
     approver = offered(Status.IN_PROGRESS, may_manage=False, may_approve=True)
     assert approver == [Status.REFERRED_TO_PARO, Status.ANSWERED_BY_MATERIAL, Status.REFUSED]
     # Drafting and booking are never status buttons.

@@ -172,6 +172,29 @@ def _build_world() -> World:
         "redaction": redaction,
         "non_working_day": day,
     }
+    # A document to send with the assigned entry's answer (issue 13).
+    from requests_register.models import AnswerDocument
+
+    objects["answer_document"] = AnswerDocument.objects.create(
+        entry=assigned,
+        token="answer-document-token",
+        filename="figures.pdf",
+        content_type="application/pdf",
+        size=9,
+        data=b"%PDF-1.4\n",
+        added_by=spoc,
+        added_at=assigned.received_at,
+    )
+    # A refusal proposed for the Chief Executive's sign-off on the same entry (issue 13).
+    from requests_register.models import SignOffProposal
+
+    objects["proposal"] = SignOffProposal.objects.create(
+        entry=assigned,
+        status="refused",
+        reason="Confidential.",
+        proposed_by=spoc,
+        proposed_at=assigned.received_at,
+    )
     # A message waiting in the SPOC mailbox's triage inbox (mail_intake.demo).
     from mail_intake.models import InboundMessage
 

@@ -76,6 +76,15 @@ requests_register:assign            405  405  405  405  405  405  405  login den
 requests_register:contribute        405  405  405  405  405  405  405  login deny     deny
 requests_register:note              405  405  405  405  405  405  405  login deny     deny
 requests_register:attachments       405  405  405  405  405  405  405  login deny     deny
+requests_register:owner             405  405  405  405  405  405  405  login deny     deny
+requests_register:unassign          405  405  405  405  405  405  405  login deny     deny
+requests_register:reassign          405  405  405  405  405  405  405  login deny     deny
+requests_register:answer_documents  405  405  405  405  405  405  405  login deny     deny
+requests_register:remove_answer_document 405 405 405 405  405  405  405  login deny     deny
+requests_register:answer_document   200  200  404  404  404  404  404  login deny     deny
+requests_register:propose           405  405  405  405  405  405  405  login deny     deny
+requests_register:decide_proposal   405  405  405  405  405  405  405  login deny     deny
+briefings:record_held               200  200  200  200  200  200  403  login deny     deny
 briefings:dashboard                 200  200  200  200  200  200  200  login deny     deny
 briefings:prepare                   200  200  403  403  403  403  403  login deny     deny
 briefings:booking                   200  200  200  404  404  404  200  login deny     deny
@@ -162,6 +171,13 @@ requests_register:assign            .    .    404  404  403  404  403  login den
 requests_register:contribute        .    .    404  404  .    404  403  login deny     deny
 requests_register:note              .    .    404  404  403  404  403  login deny     deny
 requests_register:attachments       .    .    404  404  403  404  403  login deny     deny
+requests_register:owner             .    .    404  404  403  404  403  login deny     deny
+requests_register:unassign          .    .    404  404  403  404  403  login deny     deny
+requests_register:reassign          .    .    404  404  403  404  403  login deny     deny
+requests_register:answer_documents  .    .    404  404  403  404  403  login deny     deny
+requests_register:remove_answer_document .  . 404  404  403  404  403  login deny     deny
+requests_register:propose           .    .    404  404  403  404  403  login deny     deny
+requests_register:decide_proposal   403  .    404  404  403  404  403  login deny     deny
 briefings:step                      .    .    .    404  404  404  400  login deny     deny
 briefings:event_action              .    .    404  404  404  404  403  login deny     deny
 briefings:offer_to_all              .    .    403  403  403  403  403  login deny     deny
@@ -270,6 +286,9 @@ ARG_BY_URL = {
     "briefings:material_withdraw": {"pk": "material"},
     "briefings:material_file": {"pk": "material"},
     "paro:consult": {"kind": "paro_kind_entry", "pk": "entry"},
+    "requests_register:answer_document": {"token": "answer_document"},
+    "requests_register:remove_answer_document": {"pk": "entry", "token": "answer_document"},
+    "requests_register:decide_proposal": {"pk": "entry", "proposal_pk": "proposal"},
     "publishing:prepare_meeting": {"booking_pk": "booking_held"},
     "publishing:prepare": {"entry_pk": "entry_ready"},
     "publishing:restore": {"redaction_pk": "redaction"},
@@ -312,7 +331,7 @@ def kwargs_for(name: str, world: World, **replace: object) -> dict[str, object]:
             or ARG_BY_NAME.get(arg)
         )
         if arg == "token":
-            out[arg] = world.objects["attachment"].token
+            out[arg] = world.objects[ARG_BY_URL.get(name, {}).get(arg, "attachment")].token
         elif key in LITERAL:
             out[arg] = key
         elif key in LITERAL_VALUES:

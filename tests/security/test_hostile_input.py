@@ -290,6 +290,7 @@ ENTRY_BASE = {
 
 def _drivers() -> dict[str, Driver]:
     from briefings import forms as bf
+    from briefings import forms_held as bfh
     from candidates import forms as cf
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
@@ -300,6 +301,7 @@ def _drivers() -> dict[str, Driver]:
     from paro import forms as paf
     from publishing import forms as pf
     from requests_register import forms as rf
+    from requests_register import forms_more as rfm
     from security import forms as sf
     from security import services as security_services
 
@@ -736,6 +738,67 @@ def _drivers() -> dict[str, Driver]:
             "spoc",
             lambda w: pf.ActionEntryForm(),
             lambda w: {"reason": ""},
+        ),
+        # Issue 13: owner, unassign and hand over, answer documents, meetings already held.
+        "requests_register.forms_more.OwnerForm": Driver(
+            _url("requests_register:owner", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.OwnerForm(),
+            lambda w: {"owner": str(w.users["spoc"].pk)},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.UnassignForm": Driver(
+            _url("requests_register:unassign", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.UnassignForm(entry=_o(w, "entry")),
+            lambda w: {"assignee": str(w.users["pl"].pk)},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.ReassignForm": Driver(
+            _url("requests_register:reassign", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.ReassignForm(entry=_o(w, "entry")),
+            lambda w: {
+                "from_user": str(w.users["pl"].pk),
+                "to_user": str(w.users["fl"].pk),
+                "request": SCRIPT,
+            },
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.AnswerDocumentForm": Driver(
+            _url("requests_register:answer_documents", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.AnswerDocumentForm(),
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.ProposeForm": Driver(
+            _url("requests_register:propose", pk=_pk("entry")),
+            "spoc",
+            lambda w: rfm.ProposeForm(),
+            lambda w: {"status": "refused", "no_reply_reason": "", "reason": SCRIPT},
+            refusal="redirect",
+        ),
+        "requests_register.forms_more.DecideProposalForm": Driver(
+            _url("requests_register:decide_proposal", pk=_pk("entry"), proposal_pk=_pk("proposal")),
+            "ce",
+            lambda w: rfm.DecideProposalForm(),
+            lambda w: {"decision": "decline", "note": SCRIPT},
+            refusal="redirect",
+        ),
+        "briefings.forms_held.HeldMeetingForm": Driver(
+            _url("briefings:record_held"),
+            "cc",
+            lambda w: bfh.HeldMeetingForm(election=w.election),
+            lambda w: {
+                "candidate": str(_o(w, "candidate").pk),
+                "kind": "meeting_cc",
+                "held_at": "2026-11-25T09:00",
+                "place": IMG,
+                "host": "The Chief Constable",
+                "topics": SCRIPT,
+                "notes": SCRIPT,
+            },
+            stored=_latest("briefings.Booking", "place", "notes"),
         ),
         "publishing.forms.WithdrawForm": review(
             "publishing:withdraw",

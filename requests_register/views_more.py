@@ -1,0 +1,223 @@
+"""Staff pages of issue 13 on the register: owner, unassign and hand over, answer documents;
+and the extra context of the entry page (detail_context)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from requests_register import answer_documents, handover, permissions, rules, signoff
+from requests_register.forms_more import (
+    AnswerDocumentForm,
+    DecideProposalForm,
+    OwnerForm,
+    ProposeForm,
+    ReassignForm,
+    UnassignForm,
+)
+from requests_register.models import AnswerDocument, Entry, SignOffProposal
+
+
+def detail_context(user, entry: Entry) -> dict:
+    """Return what the entry page adds for issue 13 (its included templates read these)."""
+    may_manage = permissions.can_manage_entries(user)
+    may_approve = permissions.can_approve_answers(user, entry.election)
+    has_assignments = entry.assignments.exists()
+    editable = rules.Status(entry.status) in answer_documents.EDITABLE
+    return {
+        "no_reply_label": rules.NO_REPLY_LABELS.get(entry.no_reply_reason)
+        if entry.no_reply_reason
+        else None,
+        "no_reply_reasons": [(r.value, rules.NO_REPLY_LABELS[r]) for r in rules.NoReplyReason],
+        "owner_form": OwnerForm(initial={"owner": entry.owner_id}) if may_manage else None,
+        "unassign_form": UnassignForm(entry=entry) if may_manage and has_assignments else None,
+        "reassign_form": ReassignForm(entry=entry) if may_manage and has_assignments else None,
+        # Those who write or approve the answer see its documents (no one else: they go to
+        # the requester).
+        "answer_documents": entry.answer_documents.all() if may_manage or may_approve else None,
+        "answer_document_form": AnswerDocumentForm() if may_manage and editable else None,
+        "proposal": (proposal := entry.proposals.filter(decision="").first()),
+        "propose_form": ProposeForm()
+        if may_manage and not may_approve and entry.is_open and proposal is None
+        else None,
+        "decide_form": DecideProposalForm() if proposal is not None and may_approve else None,
+        "proposal_label": signoff.PROPOSAL_LABELS.get(rules.Status(proposal.status))
+        if proposal is not None
+        else None,
+    }
+
+
+def _managed_entry(request: HttpRequest, pk: int) -> Entry:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    if not permissions.can_manage_entries(request.user):
+        raise PermissionDenied
+    return entry
+
+
+def _form_error(request: HttpRequest, form) -> None:
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+
+
+@require_POST
+def set_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    form = OwnerForm(request.POST)
+    if form.is_valid():
+        try:
+            handover.set_owner(entry.pk, owner=form.cleaned_data["owner"], by=request.user)
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Owner saved."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    form = UnassignForm(request.POST, entry=entry)
+    if form.is_valid():
+        try:
+            handover.unassign_entry(
+                entry.pk, assignee=form.cleaned_data["assignee"], by=request.user
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Unassigned."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    form = ReassignForm(request.POST, entry=entry)
+    if form.is_valid():
+        try:
+            handover.reassign_entry(
+                entry.pk,
+                from_user=form.cleaned_data["from_user"],
+                to_user=form.cleaned_data["to_user"],
+                by=request.user,
+                request=form.cleaned_data["request"],
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Handed over to %(username)s.")
+                % {"username": form.cleaned_data["to_user"].get_username()},
+            )
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    from requests_register.views import _incoming
+
+    entry = _managed_entry(request, pk)
+    form = AnswerDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            answer_documents.add_answer_documents(
+                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Documents added to the answer."))
+    else:
+        messages.error(request, _("Choose at least one file."))
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def remove_answer_document(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    try:
+        answer_documents.remove_answer_document(token, entry_id=entry.pk)
+    except rules.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
+    document = AnswerDocument.objects.filter(token=token).first()
+    if document is None:
+        raise Http404(_("No such file."))
+    entry = permissions.get_entry_for_user(request.user, document.entry_id)
+    if not (
+        permissions.can_manage_entries(request.user)
+        or permissions.can_approve_answers(request.user, entry.election)
+    ):
+        raise Http404(_("No such file."))
+    response = HttpResponse(bytes(document.data), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff.propose_ending(
+                entry.pk,
+                form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                no_reply_reason=form.cleaned_data["no_reply_reason"],
+                by=request.user,
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Proposed for sign-off."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def decide_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    entry = permissions.get_entry_for_user(request.user, pk)
+    may_approve = permissions.can_approve_answers(request.user, entry.election)
+    if not may_approve:
+        raise PermissionDenied
+    proposal = SignOffProposal.objects.filter(pk=proposal_pk, entry=entry).first()
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    form = DecideProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff.decide_proposal(
+                proposal.pk,
+                sign_off=form.cleaned_data["decision"] == "sign_off",
+                note=form.cleaned_data["note"],
+                by=request.user,
+                may_approve=may_approve,
+            )
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Decision recorded."))
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
