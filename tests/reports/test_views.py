@@ -13,7 +13,7 @@ from django.utils.html import escape
 from candidates.services import create_candidate
 from publishing.site.pdftext import pdf_texts
 from reports import export, permissions, queries
-from tests.briefings.test_letters import _expanded
+from tests.pdf import expanded
 from tests.reports.conftest import DECLARED_AT, NOW, log, send
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_the_pdf_is_tagged_and_holds_the_figures(client, cast, world):
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
     pdf = response.content
-    document = _expanded(pdf)
+    document = expanded(pdf)
     assert b"/StructTreeRoot" in document
     assert b"/MarkInfo <</Marked true>>" in document
     assert b"/Lang (en-GB)" in document
