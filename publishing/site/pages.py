@@ -199,6 +199,8 @@ class SiteData:
     bodies: dict[str, str] = field(default_factory=dict)
     # Approved statements correcting factual inaccuracies (incidents, issue 12).
     statements: list[dict] = field(default_factory=list)
+    # The office's protocol, the version in force (protocol app, issue 15), or None.
+    protocol: dict | None = None
 
     @cached_property
     def register(self) -> list[dict]:
@@ -321,7 +323,7 @@ def _key_dates(election: Election) -> list[dict]:
         },
         {
             "id": "takes-office",
-            "label": _("The new commissioner takes office"),
+            "label": election.takes_office_label,
             "day": tt.takes_office,
         },
     ]
@@ -383,6 +385,13 @@ def load(election: Election) -> SiteData:
         "retention_months": election.retention_months,
         "retention_date": retention_date(election),
     }
+    # The protocol is a public document the office writes for everyone (issue 15, item 2).
+    from protocol.queries import published_protocol
+
+    protocol = published_protocol(election)
+    if protocol:
+        protocol["paragraphs"] = paragraphs(protocol["text"])
+        protocol["created_at"] = _local(protocol["created_at"])
     return SiteData(
         election=election,
         entries=entries,
@@ -393,6 +402,7 @@ def load(election: Election) -> SiteData:
         contacts=contacts,
         bodies=bodies,
         statements=statements,
+        protocol=protocol,
     )
 
 
@@ -685,6 +695,14 @@ def _other_pages(data: SiteData) -> list[Output]:
             "statements",
             [data.statements],
             statements=data.statements,
+        ),
+        _html(
+            "protocol/index.html",
+            "public/protocol.html",
+            data,
+            "protocol",
+            [data.protocol],
+            protocol=data.protocol,
         ),
     ]
 
