@@ -12,6 +12,7 @@ from election_protocol.queries import current_election
 from lifecycle import rules
 from lifecycle.models import Closure
 from publishing.models import PublicEntry
+from publishing.rules import PUBLISHABLE_REGISTER_STATUSES
 from publishing.rules import Status as PublicStatus
 from requests_register import rules as register_rules
 from requests_register.models import Entry
@@ -43,16 +44,20 @@ def open_entries(election: Election):
 
 def awaiting_publication(election: Election) -> int:
     """Return how many answers still await publication: public versions prepared but not yet
-    approved, and answers sent to candidates with no public version at all (Cumbria 11)."""
+    approved, and answers sent (or closed with an answer) with no public version at all
+    (publishing.rules.PUBLISHABLE_REGISTER_STATUSES; Cumbria 11)."""
     pending = PublicEntry.objects.filter(
         election=election, status__in=[PublicStatus.DRAFT, PublicStatus.AWAITING_APPROVAL]
     ).count()
-    unprepared = Entry.objects.filter(
-        election=election,
-        treated_as=Entry.TreatedAs.CANDIDATE,
-        status=register_rules.Status.SENT,
-        public_entry__isnull=True,
-    ).count()
+    unprepared = (
+        Entry.objects.filter(
+            election=election,
+            status__in=PUBLISHABLE_REGISTER_STATUSES,
+            public_entry__isnull=True,
+        )
+        .exclude(answer="")
+        .count()
+    )
     return pending + unprepared
 
 
