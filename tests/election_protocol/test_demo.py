@@ -32,9 +32,7 @@ def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, tmp_path, setting
     assert Election.objects.count() == 3
     election = first.election
     assert election.poll_date > NOW.date()
-    statuses = sorted(
-        Candidate.objects.filter(election=election).values_list("status", flat=True)
-    )
+    statuses = sorted(Candidate.objects.filter(election=election).values_list("status", flat=True))
     assert statuses == ["declared"] * 4 + ["prospective", "withdrawn"]
     assert (
         Candidate.objects.filter(

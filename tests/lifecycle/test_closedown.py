@@ -89,9 +89,7 @@ def test_nothing_before_the_poll_closes(election, story, cast):
     assert not Closure.objects.filter(election=election, frozen_at__isnull=False).exists()
 
 
-def test_the_register_is_frozen_only_after_results_answers_and_open_entries(
-    election, story, cast
-):
+def test_the_register_is_frozen_only_after_results_answers_and_open_entries(election, story, cast):
     ce = cast["ce"]
     facts = queries.facts(election, AFTER)
     assert (facts.results_recorded, facts.awaiting_publication, facts.open_entries) == (
