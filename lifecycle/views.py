@@ -74,7 +74,7 @@ def closedown(request: HttpRequest) -> HttpResponse:
                     now=now,
                 )
             except rules.CloseDownError as error:
-                messages.error(request, str(error))
+                form.add_error(None, str(error))
             else:
                 messages.success(request, _("Done: %(step)s.") % {"step": rules.STEP_LABELS[step]})
                 return redirect("lifecycle:closedown")
