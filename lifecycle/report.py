@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefings.models import Booking
 from election_protocol import calendar
@@ -80,7 +81,8 @@ def summary(election: Election, *, now: datetime) -> Summary:
 
 def render_report_html(data: Summary) -> str:
     return render_to_string(
-        "lifecycle/report_pdf.html", {"s": data, "title": f"Close-down report: {data.election}"}
+        "lifecycle/report_pdf.html",
+        {"s": data, "title": _("Close-down report: %(election)s") % {"election": data.election}},
     )
 
 
