@@ -81,6 +81,12 @@ def _past_election(current: Election, users: dict) -> Election:
         spoc_name=current.spoc_name,
         spoc_email=current.spoc_email,
         spoc_phone=current.spoc_phone,
+        # Kept until two years after the current poll (fictional office policy), so the demo
+        # shows its retention clock running rather than already erased.
+        retention_months=min(
+            120,
+            (current.poll_date.year - poll.year) * 12 + current.poll_date.month - poll.month + 24,
+        ),
     )
     seed_protocol(election, users, tt.poll_opens, read_by=list(users))
     announced = _at(election.notice_published, 9) - timedelta(days=20)
