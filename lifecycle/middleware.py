@@ -3,6 +3,7 @@ election, whichever page it comes from."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -20,20 +21,37 @@ ALWAYS_ALLOWED = frozenset({"lifecycle", "security", "dataprotection", "admin"})
 ALWAYS_ALLOWED_NAMES = frozenset({"login", "logout"})
 
 
-def _object_election(namespace: str, pk: int) -> int | None:
-    """Return the election of the object a register, candidate or incident page acts on."""
-    if namespace == "requests_register":
-        from requests_register.models import Entry
+# The object a URL acts on, and the path from it to its election: by (namespace, URL name,
+# argument), then by (namespace, argument). Pages acting on nothing in particular use the
+# chosen election.
+OBJECTS_BY_URL = {
+    ("briefings", "booking", "pk"): ("briefings.Booking", "election_id"),
+    ("briefings", "step", "pk"): ("briefings.Booking", "election_id"),
+    ("briefings", "event", "pk"): ("briefings.BriefingEvent", "election_id"),
+    ("briefings", "event_action", "pk"): ("briefings.BriefingEvent", "election_id"),
+    ("briefings", "offer_state", "pk"): ("briefings.CandidateOffer", "item__election_id"),
+    ("incidents", "evidence", "pk"): ("incidents.Evidence", "incident__election_id"),
+}
+OBJECTS = {
+    ("requests_register", "pk"): ("requests_register.Entry", "election_id"),
+    ("briefings", "entry_pk"): ("requests_register.Entry", "election_id"),
+    ("publishing", "entry_pk"): ("requests_register.Entry", "election_id"),
+    ("publishing", "pk"): ("publishing.PublicEntry", "election_id"),
+    ("publishing", "booking_pk"): ("briefings.Booking", "election_id"),
+    ("publishing", "event_pk"): ("briefings.BriefingEvent", "election_id"),
+    ("candidates", "pk"): ("candidates.Candidate", "election_id"),
+    ("incidents", "pk"): ("incidents.Incident", "election_id"),
+}
 
-        return Entry.objects.filter(pk=pk).values_list("election_id", flat=True).first()
-    if namespace == "candidates":
-        from candidates.models import Candidate
 
-        return Candidate.objects.filter(pk=pk).values_list("election_id", flat=True).first()
-    if namespace == "incidents":
-        from incidents.models import Incident
-
-        return Incident.objects.filter(pk=pk).values_list("election_id", flat=True).first()
+def _object_election(namespace: str, url_name: str, kwargs: dict) -> int | None:
+    """Return the election of the object the page acts on, or None if it names none."""
+    for arg, value in kwargs.items():
+        found = OBJECTS_BY_URL.get((namespace, url_name, arg)) or OBJECTS.get((namespace, arg))
+        if found is None or not isinstance(value, int):
+            continue
+        model, path = found
+        return apps.get_model(model).objects.filter(pk=value).values_list(path, flat=True).first()
     return None
 
 
@@ -55,8 +73,7 @@ class ReadOnlyElectionMiddleware:
         namespace = match.namespaces[0] if match and match.namespaces else ""
         if namespace in ALWAYS_ALLOWED or (match and match.url_name in ALWAYS_ALLOWED_NAMES):
             return None
-        pk = view_kwargs.get("pk")
-        election_id = _object_election(namespace, pk) if isinstance(pk, int) else None
+        election_id = _object_election(namespace, match.url_name if match else "", view_kwargs)
         if election_id is None:
             election = current_election_for_request(request, timezone.localdate())
             election_id = election.pk if election else None

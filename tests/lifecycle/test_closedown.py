@@ -22,6 +22,7 @@ from lifecycle.models import Closure
 from lifecycle.views import archived_site
 from requests_register import services as register_services
 from requests_register.models import Entry
+from tests.factories import ElectionFactory
 
 POLL = date(2024, 5, 2)
 BEFORE_CLOSE = datetime(2024, 5, 2, 21, 30, tzinfo=LONDON)
@@ -215,3 +216,18 @@ def test_a_frozen_election_is_read_only_but_exportable(election, story, cast, cl
     assert entry.reference.encode() in content
     page = client.get(reverse("requests_register:list")).content.decode()
     assert 'id="read-only-warning"' in page and entry.reference in page
+    # A page acting on the frozen election's candidate is refused though another is chosen.
+    other = ElectionFactory(area="Otherfield", poll_date=date(2024, 5, 23))
+    session = client.session
+    session["chosen_election_id"] = other.pk
+    session.save()
+    assert 'id="read-only-warning"' not in client.get(reverse("dashboard")).content.decode()
+    candidate = story["people"][1]
+    refused = client.post(
+        reverse("candidates:edit", args=[candidate.pk]),
+        {"name": "Renamed Late"},
+    )
+    assert refused.status_code == 302
+    assert any("read-only" in str(m) for m in get_messages(refused.wsgi_request))
+    candidate.refresh_from_db()
+    assert candidate.name == "Ben Testcandidate"
