@@ -170,6 +170,10 @@ def seed_demo(now: datetime) -> DemoResult:
         from paro.demo import seed_paro  # issue 13: consultations with the PARO
 
         seed_paro(election, users, now)
+        # The protocol document (issue 15) before publishing: the public page carries it.
+        from protocol.demo import seed_protocol
+
+        seed_protocol(election, users, now)
         from publishing.demo import seed_publishing
 
         seed_publishing(election, users, now)
@@ -179,6 +183,11 @@ def seed_demo(now: datetime) -> DemoResult:
         from mail_intake.demo import seed_mailbox
 
         seed_mailbox(election, users, now)
+        # Issue 15: the previous election (closed down, read-only, archived) and a mayoral
+        # by-election beside this one.
+        from lifecycle.demo import seed_lifecycle
+
+        seed_lifecycle(election, users, now)
     return DemoResult(
         election, created, password, [u for u, _, _ in DEMO_USERS] + [INCUMBENT_USERNAME]
     )

@@ -56,3 +56,20 @@ class QueueNoticeMiddleware:
         for notice in notices:
             messages.warning(request, notice, fail_silently=True)
         return response
+
+
+class ChosenElectionMiddleware:
+    """Make the request being served known to election_or_setup() (issue 15, item 1), so every
+    page reads the election chosen with the switcher without each view passing its request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from election_protocol.queries import active_request
+
+        token = active_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            active_request.reset(token)

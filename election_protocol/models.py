@@ -183,6 +183,19 @@ class Election(models.Model):
         return calendar.statutory_timetable(self.poll_date, extra)
 
     @property
+    def is_mayoral(self) -> bool:
+        """True for a mayor with PCC functions (from 2028): pages say "Mayor", not
+        "Commissioner" (issue 15)."""
+        return self.office == Office.MAYOR
+
+    @property
+    def takes_office_label(self) -> str:
+        """Return the timetable's last line in the words of the election's office."""
+        if self.is_mayoral:
+            return _("The new mayor takes office")
+        return _("The new commissioner takes office")
+
+    @property
     def organisations(self) -> list[str]:
         """Return the organisations party to the protocol, office first."""
         return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.db.models import prefetch_related_objects
@@ -23,14 +24,35 @@ def current_election(today: date) -> Election | None:
     return upcoming or Election.objects.order_by("-poll_date").first()
 
 
+# The election a member of staff chose with the switcher (issue 15, item 1): its id in the
+# session. Absent or gone, the current election is used.
+SESSION_KEY = "chosen_election_id"
+
+# The request being served (set by election_protocol.middleware.ChosenElectionMiddleware), so
+# that a view calling election_or_setup() without its request still gets the chosen election.
+active_request: ContextVar = ContextVar("active_request", default=None)
+
+
+def chosen_election_id(request) -> int | None:
+    """Return the id of the election chosen in this request's session, if any."""
+    session = getattr(request, "session", None)
+    value = session.get(SESSION_KEY) if session is not None else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def current_election_for_request(request, today: date) -> Election | None:
-    """Return current_election(today), read once per request (memoised on `request`), with
-    its non-working days loaded: a staff page's view and the context processor (the deadline
-    counts on every page) both need the election and its office calendar, and reading them
-    twice was a tenth of the register list's database time (issue 16, item 3)."""
+    """Return the election this request works on: the one chosen with the switcher (kept in
+    the session), else current_election(today). Read once per request (memoised on
+    `request`), with its non-working days loaded: a staff page's view and the context
+    processor (the deadline counts on every page) both need the election and its office
+    calendar, and reading them twice was a tenth of the register list's database time (issue
+    16, item 3)."""
     memo = getattr(request, "_current_election", None)
     if memo is None or memo[0] != today:
-        election = current_election(today)
+        chosen = chosen_election_id(request)
+        election = Election.objects.filter(pk=chosen).first() if chosen else None
+        if election is None:
+            election = current_election(today)
         if election is not None:
             # One query now instead of one per office_calendar() later.
             prefetch_related_objects([election], "non_working_days")

@@ -98,6 +98,13 @@ _INCIDENTS_MANAGE = [
 # The equal-treatment report (reports app, issue 13 item 6): staff-only figures per candidate
 # and party, for the SPOC, the Chief Executive and the auditor; never chiefs or liaisons.
 _REPORTS_VIEW = ["reports.view_equal_treatment_report"]
+# Issue 15. The protocol document: everyone reads it (and says so); the SPOC and the Chief
+# Executive write new versions; the Chief Executive and the auditor see who has not read it.
+# The close-down: the SPOC and the Chief Executive take its steps; the auditor reads it.
+_PROTOCOL_VIEW = ["protocol.view_protocolversion"]
+_PROTOCOL_MANAGE = ["protocol.add_protocolversion"]
+_CLOSEDOWN_VIEW = ["lifecycle.view_closure"]
+_CLOSEDOWN_MANAGE = ["lifecycle.close_down_election"]
 
 # Chiefs see who the candidates are (they approve meetings with them) but not their private
 # contact details; liaisons see neither until an entry is assigned to them.
@@ -116,7 +123,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _DATA_PROTECTION_MANAGE
     + _INCIDENTS_VIEW
     + _INCIDENTS_MANAGE
-    + _REPORTS_VIEW,
+    + _REPORTS_VIEW
+    + _PROTOCOL_VIEW
+    + _PROTOCOL_MANAGE
+    + _CLOSEDOWN_VIEW
+    + _CLOSEDOWN_MANAGE,
     Role.CHIEF_EXECUTIVE: _VIEW_ELECTION
     + _MANAGE_ELECTION
     + _VIEW_CANDIDATES
@@ -137,13 +148,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _INCIDENTS_VIEW
     + _INCIDENTS_MANAGE
     + ["incidents.decide_incident"]
-    + _REPORTS_VIEW,
+    + _REPORTS_VIEW
+    + _PROTOCOL_VIEW
+    + _PROTOCOL_MANAGE
+    + ["protocol.view_acknowledgements"]
+    + _CLOSEDOWN_VIEW
+    + _CLOSEDOWN_MANAGE,
     # Chiefs' offices and liaisons see only the register entries assigned to them (object
     # permissions granted on assignment); liaisons log requests that reached their service.
-    Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES,
-    Role.CHIEF_FIRE_OFFICER: _VIEW_ELECTION + _VIEW_CANDIDATES,
-    Role.POLICE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry"],
-    Role.FIRE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry"],
+    Role.CHIEF_CONSTABLE: _VIEW_ELECTION + _VIEW_CANDIDATES + _PROTOCOL_VIEW,
+    Role.CHIEF_FIRE_OFFICER: _VIEW_ELECTION + _VIEW_CANDIDATES + _PROTOCOL_VIEW,
+    Role.POLICE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry", *_PROTOCOL_VIEW],
+    Role.FIRE_LIAISON: [*_VIEW_ELECTION, "requests_register.add_entry", *_PROTOCOL_VIEW],
     Role.AUDITOR: _VIEW_ELECTION
     + _VIEW_CANDIDATES
     + _REGISTER_VIEW
@@ -153,7 +169,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _AUDIT_VIEW
     + _DATA_PROTECTION_VIEW
     + _INCIDENTS_VIEW
-    + _REPORTS_VIEW,
+    + _REPORTS_VIEW
+    + _PROTOCOL_VIEW
+    + ["protocol.view_acknowledgements"]
+    + _CLOSEDOWN_VIEW,
 }
 
 

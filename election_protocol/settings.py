@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     # The equal-treatment report (issue 13, item 6): reads all of the above.
     "reports",
     "paro",  # issue 13: the PARO in the loop (consultations); after every app it links to
+    # Issue 15: the office's protocol as a versioned document (after election_protocol in the
+    # dependency order), and the election's lifecycle: switcher, read-only past elections,
+    # close-down (above every other app).
+    "protocol",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +114,10 @@ MIDDLEWARE = [
     # After messages: with Redis down, "the e-mail is saved and will go when the queue is
     # back" instead of an error page (election_protocol.queue_notice).
     "election_protocol.middleware.QueueNoticeMiddleware",
+    # Issue 15: the election chosen with the switcher, for every view; then the refusal of any
+    # change to a frozen (past) election, with a message.
+    "election_protocol.middleware.ChosenElectionMiddleware",
+    "lifecycle.middleware.ReadOnlyElectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into its response (security.views).
@@ -129,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "election_protocol.context_processors.office",
+                # Which election the pages show, and whether it is read-only (issue 15).
+                "lifecycle.context_processors.election_choice",
                 # The CSP nonce for {% csp_nonce_attr %}: only Django's admin uses it.
                 "django.template.context_processors.csp",
             ],

@@ -28,6 +28,8 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
     path("paro/", include("paro.urls")),
+    path("elections/", include("lifecycle.urls")),
+    path("protocol/", include("lifecycle.protocol_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -44,6 +46,15 @@ urlpatterns = [
 if settings.DEBUG:
     # The demo's public election page: the live version of the static site (publishing.site),
     # open to all like the real one. In production the web server serves the folder instead.
+    from lifecycle.views import archived_site
     from publishing.views import public_site
 
+    urlpatterns += [
+        # An election's archived public page (issue 15): before the live site's catch-all.
+        re_path(
+            r"^election/archive/(?P<prefix>[a-z0-9]{2,8})/(?P<path>.*)$",
+            archived_site,
+            name="archived_site",
+        )
+    ]
     urlpatterns += [re_path(r"^election/(?P<path>.*)$", public_site, name="public_site")]

@@ -20,13 +20,19 @@ from candidates.rules import Status, label
 from election_protocol import calendar, permissions, services
 from election_protocol.forms import NonWorkingDayForm
 from election_protocol.models import Election
-from election_protocol.queries import current_election, current_election_for_request
+from election_protocol.queries import (
+    active_request,
+    current_election,
+    current_election_for_request,
+)
 
 
 def election_or_setup(request: HttpRequest | None = None) -> Election:
-    """Return the current election, or 404 with a message saying one must be set up. Given
-    the request, it is read once for the view and the page's context processor."""
+    """Return the election the request works on (the one chosen with the switcher, else the
+    current one), or 404 with a message saying one must be set up. It is read once for the view
+    and the page's context processor; without `request`, the request being served is used."""
     today = timezone.localdate()
+    request = request or active_request.get()
     election = current_election_for_request(request, today) if request else current_election(today)
     if election is None:
         raise Http404(_("No election is set up yet: add one in the admin."))
@@ -80,7 +86,7 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
         ),
         (_("Poll"), tt.poll_opens, _("7am to 10pm"), calendar.Phase.POLLING_DAY),
         (
-            _("New commissioner takes office"),
+            election.takes_office_label,
             tt.takes_office,
             _("7th day after the poll"),
             calendar.Phase.AFTER_POLL,
@@ -94,7 +100,7 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    election = current_election(timezone.localdate())
+    election = current_election_for_request(request, timezone.localdate())
     if election is None or not permissions.can_view_election(request.user):
         return render(request, "election_protocol/no_election.html", {"election": election})
     now = timezone.now()

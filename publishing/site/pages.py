@@ -203,6 +203,8 @@ class SiteData:
     briefing: dict[str, str] = field(default_factory=dict)
     # Answers not published, counted by reason only (issue 13, item 1).
     not_published: list[dict] = field(default_factory=list)
+    # The office's protocol, the version in force (protocol app, issue 15), or None.
+    protocol: dict | None = None
 
     @cached_property
     def register(self) -> list[dict]:
@@ -345,7 +347,7 @@ def _key_dates(election: Election) -> list[dict]:
         },
         {
             "id": "takes-office",
-            "label": _("The new commissioner takes office"),
+            "label": election.takes_office_label,
             "day": tt.takes_office,
         },
     ]
@@ -435,6 +437,13 @@ def load(election: Election) -> SiteData:
         }
         for row in queries.not_for_publication_counts(election)
     ]
+    # The protocol is a public document the office writes for everyone (issue 15, item 2).
+    from protocol.queries import published_protocol
+
+    protocol = published_protocol(election)
+    if protocol:
+        protocol["paragraphs"] = paragraphs(protocol["text"])
+        protocol["created_at"] = _local(protocol["created_at"])
     return SiteData(
         not_published=not_published,
         election=election,
@@ -447,6 +456,7 @@ def load(election: Election) -> SiteData:
         bodies=bodies,
         statements=statements,
         briefing=briefing,
+        protocol=protocol,
     )
 
 
@@ -747,6 +757,14 @@ def _other_pages(data: SiteData) -> list[Output]:
             "statements",
             [data.statements],
             statements=data.statements,
+        ),
+        _html(
+            "protocol/index.html",
+            "public/protocol.html",
+            data,
+            "protocol",
+            [data.protocol],
+            protocol=data.protocol,
         ),
     ]
 

@@ -67,6 +67,10 @@ NOT_CRAWLED = {
     "publishing:prepare": "linked from a sent answer not yet prepared: the publishing journey",
     "publishing:prepare_meeting": "the same page as publishing:prepare, for held meetings",
     "publishing:prepare_event": "the same page as publishing:prepare, for briefing events",
+    # Issue 15.
+    "lifecycle:report": "a download (the close-down report, PDF)",
+    "archived_site": "the demo's copy of an election's archived public page, served from the "
+    "site's folder: the lifecycle journey (test_lifecycle.py) checks it",
 }
 NOT_CRAWLED_PREFIXES = ("admin",)  # Django's own admin (configuration), not the product's pages
 

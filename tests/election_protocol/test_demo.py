@@ -28,12 +28,18 @@ def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, tmp_path, setting
     second = seed_demo(NOW)
     assert first.created and not second.created
     assert first.password == second.password
-    assert Election.objects.count() == 1
-    election = Election.objects.get()
+    # The current election, the previous one (closed down) and a by-election (issue 15).
+    assert Election.objects.count() == 3
+    election = first.election
     assert election.poll_date > NOW.date()
-    statuses = sorted(Candidate.objects.values_list("status", flat=True))
+    statuses = sorted(Candidate.objects.filter(election=election).values_list("status", flat=True))
     assert statuses == ["declared"] * 4 + ["prospective", "withdrawn"]
-    assert Candidate.objects.filter(incumbent_role="commissioner", status="declared").count() == 1
+    assert (
+        Candidate.objects.filter(
+            election=election, incumbent_role="commissioner", status="declared"
+        ).count()
+        == 1
+    )
     User = get_user_model()
     for username, role, _ in DEMO_USERS:
         user = User.objects.get(username=username)
@@ -79,7 +85,8 @@ def test_seed_demo_makes_a_new_election_once_the_old_one_is_over(db, tmp_path, s
     second = seed_demo(later)
     assert second.created
     assert second.election.poll_date > later.date() > first.election.poll_date
-    assert Election.objects.count() == 2
+    # The previous election and the by-election are made once (issue 15).
+    assert Election.objects.count() == 4
 
 
 def test_demo_register_shows_every_state_overdue_foi_and_a_phone_request(db, tmp_path, settings):

@@ -716,7 +716,10 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             "files": read_site(target.current_path),
             "private": _private_values(),
             "entries": list(
-                PublicEntry.objects.filter(status="published").values_list("reference", "answer")
+                # The current election's: the demo's previous election has its own (issue 15).
+                PublicEntry.objects.filter(
+                    status="published", election=result.election
+                ).values_list("reference", "answer")
             ),
             "runs": list(PublishRun.objects.values_list("status", flat=True)),
             "pdf_source": pages.pdf_html(pages.load(result.election)),

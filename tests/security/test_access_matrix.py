@@ -158,6 +158,13 @@ incidents:evidence                  200  200  200  404  404  404  404  login den
 reports:equal_treatment             200  200  403  403  403  403  200  login deny     deny
 reports:equal_treatment_csv         200  200  403  403  403  403  200  login deny     deny
 reports:equal_treatment_pdf         200  200  403  403  403  403  200  login deny     deny
+lifecycle:elections                 200  200  200  200  200  200  200  login deny     deny
+lifecycle:closedown                 200  200  403  403  403  403  200  login deny     deny
+lifecycle:report                    404  404  403  403  403  403  404  login deny     deny
+protocol:page                       200  200  200  200  200  200  200  login deny     deny
+protocol:new_version                200  200  403  403  403  403  403  login deny     deny
+protocol:acknowledge                405  405  405  405  405  405  405  login deny     deny
+protocol:readers                    403  200  403  403  403  403  200  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -207,6 +214,7 @@ incidents:consult                   .    .    403  404  403  404  403  login den
 incidents:add_evidence              .    .    403  404  403  404  403  login deny     deny
 incidents:assign                    .    .    403  404  403  404  403  login deny     deny
 incidents:reminder                  .    .    403  404  403  404  403  login deny     deny
+protocol:acknowledge                .    .    .    .    .    .    .    login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -217,6 +225,8 @@ NOT_IN_MATRIX = {
     "logout": "signing out",
     "public_site": "DEBUG only: the demo's copy of the public election page, open to all",
     "healthz": "the deployment's health check, open to all by design",
+    "archived_site": "DEBUG only: the demo's copy of an election's archived public page, open "
+    "to all like the public site",
 }
 
 

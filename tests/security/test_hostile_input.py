@@ -297,8 +297,10 @@ def _drivers() -> dict[str, Driver]:
     from election_protocol import forms as ef
     from incidents import forms as inf
     from incidents import rules as incident_rules
+    from lifecycle import forms as lf
     from mail_intake import forms as mf
     from paro import forms as paf
+    from protocol import forms as prf
     from publishing import forms as pf
     from requests_register import forms as rf
     from requests_register import forms_more as rfm
@@ -807,6 +809,40 @@ def _drivers() -> dict[str, Driver]:
             "withdraw",
             key="public_entry_published",
             reason=SCRIPT,
+        ),
+        # Issue 15: the election switcher, the close-down steps, the protocol document.
+        "lifecycle.forms.ChooseElectionForm": Driver(
+            _url("lifecycle:elections"),
+            "spoc",
+            lambda w: lf.ChooseElectionForm(),
+            lambda w: {"election": str(w.election.pk)},
+        ),
+        "lifecycle.forms.StepForm": Driver(
+            _url("lifecycle:closedown"),
+            "ce",
+            lambda w: lf.StepForm(),
+            lambda w: {"step": "last_answers", "explanation": SCRIPT},
+            # Before the poll closes (the world's moment) no step's form is on the page: the
+            # refusal says when the close-down starts.
+            kept=(),
+        ),
+        "protocol.forms.ProtocolVersionForm": Driver(
+            _url("protocol:new_version"),
+            "spoc",
+            lambda w: prf.ProtocolVersionForm(),
+            lambda w: {
+                "title": SCRIPT,
+                "text": IMG,
+                "change_note": SCRIPT,
+                "clauses": "register.four_eyes = " + IMG,
+            },
+        ),
+        "protocol.forms.AcknowledgeForm": Driver(
+            _url("protocol:acknowledge"),
+            "pl",
+            lambda w: prf.AcknowledgeForm(),
+            lambda w: {"number": "2"},
+            refusal="redirect",
         ),
     }
 
