@@ -22,43 +22,53 @@ from django.utils.translation import gettext_noop as N_
 from briefings.models import CandidateBriefing
 from election_protocol.models import Election
 
-# Paragraphs separated by blank lines; a paragraph starting "## " is a heading.
-DEFAULT_TEXT = N_(
-    """This page tells every candidate, on the same terms, the rules the office, the police and \
-the fire and rescue service follow during the election, and what they ask of candidates.
-
-## Imagery and livery
-
-The office, the police and the fire and rescue service do not allow their logos, uniforms, \
-vehicles, imagery or livery to be used in any campaigning or publicity material, including \
-photographs taken before the election. Where they are used, the Chief Executive, the Chief \
-Constable or the Chief Fire Officer will consider asking the candidate to remove or withdraw \
-the material.
-
-## Filming and photography
-
-Until the pre-election period begins, candidates may be filmed or photographed with staff, \
-police officers or fire and rescue staff for newspapers or television news, if the person is \
-content to be filmed or photographed. From the notice of election, staff, police officers and \
-fire and rescue staff must not be filmed or photographed with candidates, and must not agree \
-to be photographed or used as part of any campaign.
-
-## Police and fire premises
-
-Police and fire premises and the office are not to be used for campaigning. A candidate who \
-wishes to visit premises to find out facts or receive a briefing asks the Election Single \
-Point of Contact in advance; the Chief Executive decides each request, and the same offer is \
-made to every candidate.
-
-## How to ask for information
-
-Send every request for information to the Election Single Point of Contact, by e-mail or in \
-writing, so that it is recorded and answered on the same terms for every candidate. Requests \
-made by phone or in person are confirmed in writing before they are answered. Factual \
-information given to one candidate is published on this website for all. Questions about the \
-running of the election itself (nominations, expenses, the poll and the count) are for the \
-Police Area Returning Officer."""
+# The standard text, a paragraph a string so that each is translated on its own; a paragraph
+# starting "## " is a heading (Translators: keep the "## " of a heading).
+DEFAULT_PARAGRAPHS = (
+    N_(
+        "This page tells every candidate, on the same terms, the rules the office, the police and "
+        "the fire and rescue service follow during the election, and what they ask of candidates."
+    ),
+    N_("## Imagery and livery"),
+    N_(
+        "The office, the police and the fire and rescue service do not allow their logos, "
+        "uniforms, vehicles, imagery or livery to be used in any campaigning or publicity "
+        "material, including photographs taken before the election. Where they are used, the "
+        "Chief Executive, the Chief Constable or the Chief Fire Officer will consider asking the "
+        "candidate to remove or withdraw the material."
+    ),
+    N_("## Filming and photography"),
+    N_(
+        "Until the pre-election period begins, candidates may be filmed or photographed with "
+        "staff, police officers or fire and rescue staff for newspapers or television news, if "
+        "the person is content to be filmed or photographed. From the notice of election, staff, "
+        "police officers and fire and rescue staff must not be filmed or photographed with "
+        "candidates, and must not agree to be photographed or used as part of any campaign."
+    ),
+    N_("## Police and fire premises"),
+    N_(
+        "Police and fire premises and the office are not to be used for campaigning. A candidate "
+        "who wishes to visit premises to find out facts or receive a briefing asks the Election "
+        "Single Point of Contact in advance; the Chief Executive decides each request, and the "
+        "same offer is made to every candidate."
+    ),
+    N_("## How to ask for information"),
+    N_(
+        "Send every request for information to the Election Single Point of Contact, by e-mail or "
+        "in writing, so that it is recorded and answered on the same terms for every candidate. "
+        "Requests made by phone or in person are confirmed in writing before they are answered. "
+        "Factual information given to one candidate is published on this website for all. "
+        "Questions about the running of the election itself (nominations, expenses, the poll and "
+        "the count) are for the Police Area Returning Officer."
+    ),
 )
+# The standard text in English, paragraphs separated by blank lines.
+DEFAULT_TEXT = "\n\n".join(DEFAULT_PARAGRAPHS)
+
+
+def default_text() -> str:
+    """Return the standard text in the language active now, paragraph by paragraph."""
+    return "\n\n".join(gettext(paragraph) for paragraph in DEFAULT_PARAGRAPHS)
 
 
 def briefing_text(election: Election, language: str) -> str:
@@ -71,7 +81,7 @@ def briefing_text(election: Election, language: str) -> str:
     if own.strip():
         return own.strip()
     with translation.override(language):
-        return gettext(DEFAULT_TEXT)
+        return default_text()
 
 
 def sections(text: str) -> list[dict]:

@@ -772,11 +772,11 @@ def _other_pages(data: SiteData) -> list[Output]:
 def _briefing_page(data: SiteData) -> Output:
     """Return the candidate briefing page (issue 13; Cumbria 9.1, 10.1) in the language active
     now: the office's text in it, else the standard text translated."""
-    from briefings.briefing_page import DEFAULT_TEXT, sections
+    from briefings.briefing_page import default_text, sections
 
     language = translation.get_language()
     own = (data.briefing.get(language) or "").strip()
-    text = own or translation.gettext(DEFAULT_TEXT)
+    text = own or default_text()
     blocks = sections(text)
     return _html(
         "briefing/index.html", "public/briefing.html", data, "briefing", [blocks], blocks=blocks
