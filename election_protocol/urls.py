@@ -26,6 +26,7 @@ urlpatterns = [
     path("data-protection/", include("dataprotection.urls")),
     path("mailbox/", include("mail_intake.urls")),
     path("incidents/", include("incidents.urls")),
+    path("foi/", include("foi.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

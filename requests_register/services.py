@@ -296,7 +296,14 @@ def update_entry(
 
 
 def _facts(
-    entry: Entry, new: rules.Status, by, reason: str, material, duplicate_of, may_approve: bool
+    entry: Entry,
+    new: rules.Status,
+    by,
+    reason: str,
+    material,
+    duplicate_of,
+    may_approve: bool,
+    answered_elsewhere: bool = False,
 ) -> rules.EntryFacts:
     return rules.EntryFacts(
         status=rules.Status(entry.status),
@@ -310,6 +317,7 @@ def _facts(
         reason=reason,
         material_published=(material.published if material is not None else None),
         original_status=rules.Status(duplicate_of.status) if duplicate_of is not None else None,
+        answered_elsewhere=answered_elsewhere,
     )
 
 
@@ -323,6 +331,8 @@ def set_entry_status(
     material=None,
     duplicate_of=None,
     may_approve: bool = False,
+    reply_template: str = "",
+    answered_elsewhere: bool = False,
     now: datetime | None = None,
 ) -> Entry:
     """Move an entry to `new`: the one funnel for every status change of the register.
@@ -340,6 +350,9 @@ def set_entry_status(
     - an ending: its reason (and material or original) kept; a duplicate of an entry that has
       had its final reply gets that reply now, otherwise a note that it will follow;
     - the version bumped, a StatusEvent row and a history row naming `by`.
+    `reply_template` replaces the reply's template (an FOI refusal notice: foi.services);
+    `answered_elsewhere` closes an FOI request another authority disclosed (answered_at set,
+    no reply: rules.CLOSED_ELSEWHERE_FROM).
     """
     now = now or timezone.now()
     new = rules.Status(new)
@@ -356,7 +369,8 @@ def set_entry_status(
     ):
         raise rules.TransitionError(_("Choose another entry of this election as the original."))
     rules.check_entry_transition(
-        new, _facts(entry, new, by, reason, material, duplicate_of, may_approve)
+        new,
+        _facts(entry, new, by, reason, material, duplicate_of, may_approve, answered_elsewhere),
     )
     old = rules.Status(entry.status)
     changed = ["status", "version"]
@@ -384,9 +398,12 @@ def set_entry_status(
         entry.material = material if new == rules.Status.ANSWERED_BY_MATERIAL else None
         entry.duplicate_of = duplicate_of if new == rules.Status.DUPLICATE else None
         changed += ["ending_reason", "material", "duplicate_of"]
-    if new in rules.SENDS_REPLY:
+    if new in rules.SENDS_REPLY or (answered_elsewhere and entry.answered_at is None):
         entry.answered_at = now
         changed.append("answered_at")
+    if answered_elsewhere:
+        entry.ending_reason = reason.strip()
+        changed.append("ending_reason")
     entry.status = new
     entry.version += 1
     entry._history_user = by
@@ -405,11 +422,30 @@ def set_entry_status(
         else:
             _email_requester(entry, "duplicate", by, now, original=original.reference)
     elif new in rules.SENDS_REPLY:
-        _email_requester(entry, "reply" if new == rules.Status.SENT else new.value, by, now)
+        key = reply_template or ("reply" if new == rules.Status.SENT else new.value)
+        _email_requester(entry, key, by, now)
         # The same answer goes to everyone who asked the same thing.
         waiting = entry.duplicates.filter(status=rules.Status.DUPLICATE).exclude(requester_email="")
         for duplicate in waiting.select_related("election"):
             _pass_on_reply(duplicate, entry, by, now)
+    return entry
+
+
+@transaction.atomic
+def set_target_date(
+    entry_id: int, *, due: date, explanation: str, by, why: str, now: datetime | None = None
+) -> Entry:
+    """Move an entry's target date, with its explanation: an FOI request's clock stopped,
+    restarted or extended (foi.services). Effects: target date and explanation saved, the
+    version bumped, a history row naming `by` with `why`."""
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    entry.target_date, entry.target_explanation = due, explanation
+    entry.version += 1
+    entry._history_user = by
+    entry._history_date = now
+    entry._change_reason = why
+    entry.save(update_fields=["target_date", "target_explanation", "version"])
     return entry
 
 
