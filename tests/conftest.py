@@ -170,6 +170,8 @@ def _public_site_in_tmp(settings, tmp_path_factory):
     settings.PUBLIC_SITE_ROOT = root
     # Caches kept beside the site (what each version was checked against, PDF readings).
     settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    # Uploaded files too (the demo's FOI disclosure copy): never into the developer's var/media.
+    settings.MEDIA_ROOT = settings.VAR_DIR / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "public_site": {
