@@ -46,6 +46,11 @@ def clock_for(case: FoiCase) -> rules.Clock:
     )
 
 
+def clock_for_entry(entry: Entry) -> rules.Clock:
+    """Return the clock of an FOI entry with no FOI step yet: the plain 20 working days."""
+    return rules.foi_clock(_received(entry), (), None, _statutory_days(entry))
+
+
 def _context(entry: Entry, **extra: str) -> dict[str, str]:
     election = entry.election
     return {

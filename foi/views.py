@@ -69,7 +69,7 @@ def _offered(case, entry: Entry, user) -> set[str]:
 
 def _page(request: HttpRequest, entry: Entry, bound: dict | None = None, status: int = 200):
     case = queries.case_for(entry)
-    clock = services.clock_for(case) if case else None
+    clock = services.clock_for(case) if case else services.clock_for_entry(entry)
     offered = _offered(case, entry, request.user)
     built = {}
     for name in offered | set(bound or {}):
@@ -87,7 +87,7 @@ def _page(request: HttpRequest, entry: Entry, bound: dict | None = None, status:
             "holder_label": rules.AUTHORITY_LABELS[
                 rules.Authority(case.holder if case else entry.first_reached)
             ],
-            "lines": clock.lines if clock else [entry.target_explanation],
+            "lines": clock.lines,
             "forms": built,
             "can_open_copy": permissions.can_open_disclosure_copy(request.user),
         },

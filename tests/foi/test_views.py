@@ -76,7 +76,7 @@ def test_refused_input_is_kept_with_the_reason(client, election, spoc, frozen):
     assert response.status_code == 400
     page = response.content.decode()
     assert "at most a further 20 working days" in page
-    assert "2024-12-31" in page and ">Why</textarea>" in page
+    assert "2024-12-31" in page and "Why</textarea>" in page
     assert not FoiCase.objects.filter(entry=entry, state="extended").exists()
 
 
