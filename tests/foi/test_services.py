@@ -228,3 +228,39 @@ def test_not_an_foi_request_is_refused(election, spoc):
     entry = log_foi(election, spoc, kind="information")
     with pytest.raises(rules.FoiError, match="not a Freedom of Information request"):
         services.ask_clarification(entry.pk, question="x", by=spoc)
+
+
+def test_retention_erases_what_the_foi_request_holds_about_the_requester(
+    election, spoc, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from dataprotection.services import apply_retention
+
+    settings.MEDIA_ROOT = tmp_path
+    entry = log_foi(election, spoc, first_reached="police", redirected_at=RECEIVED)
+    services.ask_clarification(
+        entry.pk, question="Alex Example, which year?", by=spoc, today=date(2024, 7, 2),
+        now=at(2),
+    )  # fmt: skip
+    services.record_clarification(
+        entry.pk, answered_on=date(2024, 7, 3), answer="Alex Example: 2023.", by=spoc, now=at(3)
+    )
+    services.record_disclosure_elsewhere(
+        entry.pk, their_reference="NP-1", disclosed_on=date(2024, 7, 4),
+        text="Sent to Alex Example: 1,200 hours.",
+        copy=register.IncomingFile("np.pdf", "application/pdf", b"%PDF-1.4\n"), by=spoc,
+        now=at(4),
+    )  # fmt: skip
+    name = FoiCase.objects.get(entry=entry).copy_file.name
+    # A poll of 2 May 2024 and 12 months' retention: due from 2 May 2025.
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_retention(
+            election.pk, today=date(2025, 5, 2), now=datetime(2025, 5, 2, tzinfo=LONDON)
+        )
+    case = FoiCase.objects.get(entry=entry)
+    clarification = case.clarifications.get()
+    assert "Alex Example" not in clarification.question + clarification.answer
+    assert "Alex Example" not in case.disclosure_text and "1,200 hours" in case.disclosure_text
+    assert (case.copy_token, case.copy_filename, case.copy_file.name) == ("", "", "")
+    assert not default_storage.exists(name)
