@@ -291,10 +291,12 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
         if changed:
             model.objects.bulk_update(changed, list(fields), batch_size=500)
         counts["texts"] += len(changed)
-    copies = FoiCase.objects.filter(entry_id__in=ids).exclude(copy_token="")
+    copies = FoiCase.objects.filter(entry_id__in=ids).exclude(copy_stored_as="")
     copy_names = [c.copy_file.name for c in copies if c.copy_file]
     counts["attachments"] += len(copy_names)
-    copies.update(copy_token="", copy_file="", copy_filename="", copy_content_type="", copy_size=0)
+    copies.update(
+        copy_stored_as="", copy_file="", copy_filename="", copy_content_type="", copy_size=0
+    )
     _delete_files_after_commit(copy_names)
 
     # Files received (the saved e-mail among them): deleted, rows and bytes.

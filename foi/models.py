@@ -17,7 +17,7 @@ from requests_register.models import Entry, OutboundEmail
 
 def copy_path(instance: FoiCase, filename: str) -> str:
     # The stored name is not the uploaded one: no user input reaches the file system path.
-    return f"foi/{instance.entry.election_id}/{instance.entry_id}/{instance.copy_token}"
+    return f"foi/{instance.entry.election_id}/{instance.entry_id}/{instance.copy_stored_as}"
 
 
 class FoiCase(models.Model):
@@ -55,7 +55,7 @@ class FoiCase(models.Model):
     other_reference = models.CharField(_("their reference"), max_length=100, blank=True)
     other_disclosed_on = models.DateField(null=True, blank=True)
     disclosure_text = models.TextField(_("what was disclosed"), blank=True)
-    copy_token = models.CharField(max_length=40, blank=True)
+    copy_stored_as = models.CharField(max_length=40, blank=True)
     copy_file = models.FileField(upload_to=copy_path, blank=True)
     copy_filename = models.CharField(max_length=255, blank=True)
     copy_content_type = models.CharField(max_length=100, blank=True)

@@ -344,11 +344,11 @@ def record_disclosure_elsewhere(
     case.other_reference = their_reference.strip()
     case.other_disclosed_on = disclosed_on
     case.disclosure_text = text.strip()
-    case.copy_token = secrets.token_urlsafe(24)
+    case.copy_stored_as = secrets.token_urlsafe(24)
     case.copy_filename = copy.filename[:255]
     case.copy_content_type = copy.content_type
     case.copy_size = len(copy.data)
-    case.copy_file.save(case.copy_token, ContentFile(copy.data), save=False)
+    case.copy_file.save(case.copy_stored_as, ContentFile(copy.data), save=False)
     _move(
         case,
         rules.State.DISCLOSED_ELSEWHERE,
@@ -359,7 +359,7 @@ def record_disclosure_elsewhere(
             "other_reference",
             "other_disclosed_on",
             "disclosure_text",
-            "copy_token",
+            "copy_stored_as",
             "copy_filename",
             "copy_content_type",
             "copy_size",

@@ -240,7 +240,7 @@ def disclosure_copy(request: HttpRequest, pk: int) -> FileResponse:
         raise PermissionDenied
     entry = _foi_entry(request, pk)
     case = queries.case_for(entry)
-    if case is None or not case.copy_token:
+    if case is None or not case.copy_stored_as:
         raise Http404("No copy received.")
     return FileResponse(
         case.copy_file.open("rb"),

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                     "disclosure_text",
                     models.TextField(blank=True, verbose_name="what was disclosed"),
                 ),
-                ("copy_token", models.CharField(blank=True, max_length=40)),
+                ("copy_stored_as", models.CharField(blank=True, max_length=40)),
                 ("copy_file", models.FileField(blank=True, upload_to=foi.models.copy_path)),
                 ("copy_filename", models.CharField(blank=True, max_length=255)),
                 ("copy_content_type", models.CharField(blank=True, max_length=100)),

@@ -262,5 +262,5 @@ def test_retention_erases_what_the_foi_request_holds_about_the_requester(
     clarification = case.clarifications.get()
     assert "Alex Example" not in clarification.question + clarification.answer
     assert "Alex Example" not in case.disclosure_text and "1,200 hours" in case.disclosure_text
-    assert (case.copy_token, case.copy_filename, case.copy_file.name) == ("", "", "")
+    assert (case.copy_stored_as, case.copy_filename, case.copy_file.name) == ("", "", "")
     assert not default_storage.exists(name)
