@@ -264,3 +264,17 @@ def test_retention_erases_what_the_foi_request_holds_about_the_requester(
     assert "Alex Example" not in case.disclosure_text and "1,200 hours" in case.disclosure_text
     assert (case.copy_stored_as, case.copy_filename, case.copy_file.name) == ("", "", "")
     assert not default_storage.exists(name)
+
+
+def test_subject_access_includes_the_foi_request(election, spoc):
+    from dataprotection.subject_access import Query, find_subject_data
+
+    entry = log_foi(election, spoc)
+    services.ask_clarification(
+        entry.pk, question="Which year?", by=spoc, today=date(2024, 7, 2), now=at(2)
+    )
+    data = find_subject_data(Query(email="alex@example.org"))
+    [found] = [e for e in data["register_entries"] if e["reference"] == entry.reference]
+    foi = found["freedom_of_information"]
+    assert foi["clarifications"][0]["question"] == "Which year?"
+    assert foi["state"] == "Clock stopped: clarification asked"
