@@ -78,7 +78,10 @@ def _email(entry: Entry, key: str, by, now: datetime, **extra: str):
 def _lock(entry_id: int, by, now: datetime) -> FoiCase:
     """Return the entry's FOI case, locked, made on first use (holder: where it first
     arrived). Raises FoiError if the entry is not an FOI request."""
-    entry = Entry.objects.select_for_update().select_related("election").get(pk=entry_id)
+    # Only the entry's row is locked (not the election's, which logging locks to number).
+    entry = (
+        Entry.objects.select_for_update(of=("self",)).select_related("election").get(pk=entry_id)
+    )
     if entry.kind != register_rules.Kind.FOI:
         raise rules.FoiError("This entry is not a Freedom of Information request.")
     case, created = FoiCase.objects.select_for_update().get_or_create(
