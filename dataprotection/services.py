@@ -18,6 +18,7 @@ from candidates.models import Candidate
 from dataprotection import queries, rules
 from dataprotection.models import RetentionRun, SubjectAccessRequest
 from election_protocol.models import Election
+from foi.models import Clarification, FoiCase, FoiEvent
 from publishing.anonymise import Subject, anonymise
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from requests_register.models import (
@@ -227,6 +228,13 @@ ENTRY_REQUESTER_ERASED = {
     "requester_address": "",
 }
 ENTRY_TEXT_FIELDS = ("topic", "question", "answer", "ending_reason")
+FOI_TEXT_FIELDS = (
+    "extension_reason",
+    "refusal_reason",
+    "disclosure_text",
+    "review_grounds",
+    "review_notes",
+)
 TOPIC_LENGTH = Entry._meta.get_field("topic").max_length
 SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
@@ -274,6 +282,25 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
         if changed:
             model.objects.bulk_update(changed, list(fields), batch_size=500)
         counts["texts"] += len(changed)
+
+    # FOI requests (foi): the texts about them anonymised, another authority's copy (addressed
+    # to the requester) deleted, row fields and bytes.
+    for model, fields, where in (
+        (Clarification, ("question", "answer"), {"case__entry_id__in": ids}),
+        (FoiEvent, ("what",), {"case__entry_id__in": ids}),
+        (FoiCase, FOI_TEXT_FIELDS, {"entry_id__in": ids}),
+    ):
+        changed = _scrub_rows(model.objects.filter(**where), fields, scrub)
+        if changed:
+            model.objects.bulk_update(changed, list(fields), batch_size=500)
+        counts["texts"] += len(changed)
+    copies = FoiCase.objects.filter(entry_id__in=ids).exclude(copy_stored_as="")
+    copy_names = [c.copy_file.name for c in copies if c.copy_file]
+    counts["attachments"] += len(copy_names)
+    copies.update(
+        copy_stored_as="", copy_file="", copy_filename="", copy_content_type="", copy_size=0
+    )
+    _delete_files_after_commit(copy_names)
 
     # Files received (the saved e-mail among them): deleted, rows and bytes.
     attachments = Attachment.objects.filter(entry_id__in=ids)

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 
 from briefings.models import Attendance, Booking, CandidateOffer
 from candidates.models import Candidate, StatusChange
+from foi.models import FoiCase
 from requests_register.models import (
     Contribution,
     Entry,
@@ -185,6 +186,7 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
             for a in entry.attachments.all()
         ],
         "emails": [_email_data(m) for m in entry.emails.all()],
+        "freedom_of_information": _foi_data(entry),
         "history": [
             {
                 "at": _when(h.history_date),
@@ -202,6 +204,40 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
             }
             for h in history
         ],
+    }
+
+
+def _foi_data(entry: Entry) -> dict[str, Any] | None:
+    """Return what an FOI request (foi app) holds beyond the entry: clarifications, the
+    extension, the refusal, another authority's disclosure, the internal review."""
+    case = FoiCase.objects.filter(entry=entry).first()
+    if case is None:
+        return None
+    return {
+        "held_by": case.get_holder_display(),
+        "state": case.state_label,
+        "clarifications": [
+            {
+                "asked_on": _when(c.asked_on),
+                "question": c.question,
+                "answered_on": _when(c.answered_on),
+                "answer": c.answer,
+            }
+            for c in case.clarifications.all()
+        ],
+        "extended_to": _when(case.extended_to),
+        "extension_reason": case.extension_reason,
+        "exemptions": case.exemption_labels,
+        "refusal_reason": case.refusal_reason,
+        "other_authority_reference": case.other_reference,
+        "disclosure_text": case.disclosure_text,
+        "copy_received": case.copy_filename,
+        "review": {
+            "requested_on": _when(case.review_requested_on),
+            "grounds": case.review_grounds,
+            "outcome": case.get_review_outcome_display(),
+            "notes": case.review_notes,
+        },
     }
 
 

@@ -153,6 +153,9 @@ def seed_demo(now: datetime) -> DemoResult:
         from requests_register.demo import seed_register
 
         seed_register(election, users, now)
+        from foi.demo import seed_foi
+
+        seed_foi(election, users, now)
         from briefings.demo import seed_briefings
 
         seed_briefings(election, users, now)

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "election_protocol",
     "candidates",
     "requests_register",
+    # FOI requests as the Act requires (issue 15): after the register, before publishing.
+    "foi",
     "briefings",
     "publishing",
     "security",

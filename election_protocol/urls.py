@@ -30,6 +30,7 @@ urlpatterns = [
     path("paro/", include("paro.urls")),
     path("elections/", include("lifecycle.urls")),
     path("protocol/", include("lifecycle.protocol_urls")),
+    path("foi/", include("foi.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from briefings.models import Booking, BriefingEvent
 from election_protocol.permissions import is_staff_member
+from foi.queries import disclosure_elsewhere
 from publishing import rules
 from publishing.models import PublicEntry
 from requests_register.models import Entry
@@ -44,10 +45,14 @@ def can_approve_public_entries(user) -> bool:
 
 def can_prepare_from_entry(user, entry: Entry) -> bool:
     """Return True if `user` may prepare the public version of register `entry` now: it was
-    answered (rules.can_publish_register_entry) and has no public entry yet."""
+    answered (rules.can_publish_register_entry) and has no public entry yet. An FOI request
+    another authority disclosed is answered by that disclosure (foi, Cumbria 6.1.4)."""
+    answered = bool(entry.answer.strip()) or (
+        entry.kind == "foi" and disclosure_elsewhere(entry) is not None
+    )
     return (
         can_prepare_public_entries(user)
-        and rules.can_publish_register_entry(entry.status, bool(entry.answer.strip()))
+        and rules.can_publish_register_entry(entry.status, answered)
         and not PublicEntry.objects.filter(entry_id=entry.pk).exists()
     )
 

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from briefings.models import Booking, BriefingEvent
 from candidates.models import Candidate
 from election_protocol.models import Election
+from foi.queries import disclosure_elsewhere
 from publishing import rules
 from publishing.anonymise import Subject, anonymise
 from publishing.models import PrivateText, PublicEntry, PublicRedaction
@@ -309,7 +310,12 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
         .select_related("election", "party")
         .get(pk=entry.pk)
     )
-    if not rules.can_publish_register_entry(entry.status, bool(entry.answer.strip())):
+    # An FOI request disclosed by the force or the fire service under its own Act duty: the
+    # disclosure is the answer published (Cumbria 6.1.4, Avon and Somerset 6.1.4, Norfolk 12:
+    # "the response will be posted on the ... web site"), through the same gate.
+    elsewhere = disclosure_elsewhere(entry) if entry.kind == "foi" else None
+    answer = elsewhere.disclosure_text if elsewhere else entry.answer
+    if not rules.can_publish_register_entry(entry.status, bool(answer.strip())):
         raise rules.PublishingError(
             _("Only an answer that was sent can be published: this entry is %(status)s.")
             % {"status": entry.status_label.lower()}
@@ -327,13 +333,21 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
         texts={
             rules.Field.TOPIC: entry.topic,
             rules.Field.QUESTION: entry.question,
-            rules.Field.ANSWER: entry.answer,
+            rules.Field.ANSWER: answer,
         },
         requester=entry,
         label=requester_label(entry),
         received_on=timezone.localdate(entry.received_at),
-        answered_on=timezone.localdate(entry.answered_at) if entry.answered_at else None,
-        answering_body=_BODY_FROM_ORGANISATION[Entry.Organisation(entry.first_reached)],
+        answered_on=(
+            elsewhere.other_disclosed_on
+            if elsewhere
+            else timezone.localdate(entry.answered_at)
+            if entry.answered_at
+            else None
+        ),
+        answering_body=_BODY_FROM_ORGANISATION[
+            Entry.Organisation(elsewhere.holder if elsewhere else entry.first_reached)
+        ],
         is_foi=entry.kind == "foi",
         by=by,
         now=now,

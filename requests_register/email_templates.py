@@ -507,6 +507,107 @@ $office_name
 """
         ),
     ),
+    # Freedom of Information (foi app, issue 15): the Act's own notices.
+    "foi_clarification": Default(
+        description="Asks an FOI requester to clarify the request; the clock stops (FOIA s.1(3))",
+        subject=gettext_noop("$reference: please help us find the information you want"),
+        body=gettext_noop(
+            """Dear $name,
+
+Thank you for your request under the Freedom of Information Act 2000 about "$topic"
+(reference $reference).
+
+So that we can find the information you want, please tell us:
+
+$clarification
+
+We will not be able to answer your request until we hear from you (section 1(3) of the Act).
+The 20 working days for our answer will start again from the day we receive your reply.
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "foi_extension": Default(
+        description=(
+            "Tells an FOI requester the time is extended for the public interest test "
+            "(FOIA s.10(3), s.17(2))"
+        ),
+        subject=gettext_noop("$reference: we need more time to consider the public interest"),
+        body=gettext_noop(
+            """Dear $name,
+
+Thank you for your request under the Freedom of Information Act 2000 about "$topic"
+(reference $reference).
+
+The information you asked for may be exempt under:
+$exemptions
+
+These exemptions are subject to the public interest test: we must decide whether the public
+interest in withholding the information outweighs the public interest in disclosing it. We need
+more time to do so (section 10(3) of the Act), and expect to give you our answer by $new_date.
+
+$reason
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "foi_refusal": Default(
+        description="The refusal notice of an FOI request, citing the exemptions (FOIA s.17)",
+        subject=gettext_noop("$reference: refusal notice under the Freedom of Information Act"),
+        body=gettext_noop(
+            """Dear $name,
+
+Thank you for your request under the Freedom of Information Act 2000 about "$topic"
+(reference $reference).
+
+$reason
+
+If you are unhappy with this decision, you may ask us for an internal review by replying to this
+e-mail within 40 working days. If you are still unhappy after the review, you may complain to
+the Information Commissioner's Office (ico.org.uk, section 50 of the Act).
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
+    "foi_review_outcome": Default(
+        description="Tells an FOI requester the outcome of the internal review",
+        subject=gettext_noop("$reference: the outcome of your internal review"),
+        body=gettext_noop(
+            """Dear $name,
+
+We have reviewed how we handled your request under the Freedom of Information Act 2000 about
+"$topic" (reference $reference).
+
+Outcome: $outcome
+
+$notes
+
+If you are still unhappy, you may complain to the Information Commissioner's Office
+(ico.org.uk, section 50 of the Act).
+
+Yours sincerely
+
+$spoc_name
+Election Single Point of Contact
+$office_name
+"""
+        ),
+    ),
 }
 
 

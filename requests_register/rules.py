@@ -193,6 +193,13 @@ class EntryFacts:
     original_status: Status | None = None  # the status of the entry this one duplicates
     no_reply_reason: str = ""  # NoReplyReason, for a closure without a reply
     office_initiated: bool = False  # the office started the contact: nothing to confirm
+    # Closed because another public authority answered it under its own FOI duty (foi app).
+    answered_elsewhere: bool = False
+
+
+# An FOI request disclosed by the force or the fire service under its own Act duty is closed
+# on the register from here, without a reply of the office's own (Cumbria 6.1.4, Norfolk 12).
+CLOSED_ELSEWHERE_FROM = frozenset({Status.LOGGED, Status.IN_PROGRESS})
 
 
 def needs_confirmation(channel: Channel) -> bool:
@@ -290,14 +297,20 @@ def check_entry_transition(new: Status, facts: EntryFacts) -> None:
         raise TransitionError(
             _("The entry is already %(status)s.") % {"status": STATUS_LABELS[current].lower()}
         )
-    if new not in TRANSITIONS[current]:
+    closing_elsewhere = (
+        facts.answered_elsewhere and new == Status.CLOSED and current in CLOSED_ELSEWHERE_FROM
+    )
+    if closing_elsewhere and not facts.reason.strip():
+        raise TransitionError(_("Give a reason: it is kept on the register and used in the reply."))
+    if new not in TRANSITIONS[current] and not closing_elsewhere:
         raise TransitionError(
             _("An entry that is %(status)s cannot become %(new_status)s.")
             % {"status": STATUS_LABELS[current].lower(), "new_status": STATUS_LABELS[new].lower()}
         )
     # A contact the office started is no request: there is nothing for anyone to confirm.
     oral = needs_confirmation(facts.channel) and not facts.office_initiated
-    if is_no_reply_closure(current, new):
+    # Closed because another authority disclosed (foi): its reason is the disclosure itself.
+    if is_no_reply_closure(current, new) and not closing_elsewhere:
         _check_no_reply(facts)
     if current == Status.LOGGED and new == Status.IN_PROGRESS and oral and not facts.confirmed:
         raise TransitionError(

@@ -314,6 +314,7 @@ def _facts(
     duplicate_of,
     may_approve: bool,
     no_reply_reason: str = "",
+    answered_elsewhere: bool = False,
 ) -> rules.EntryFacts:
     return rules.EntryFacts(
         status=rules.Status(entry.status),
@@ -329,6 +330,7 @@ def _facts(
         original_status=rules.Status(duplicate_of.status) if duplicate_of is not None else None,
         no_reply_reason=no_reply_reason,
         office_initiated=entry.initiated_by_office,
+        answered_elsewhere=answered_elsewhere,
     )
 
 
@@ -343,6 +345,8 @@ def set_entry_status(
     duplicate_of=None,
     may_approve: bool = False,
     no_reply_reason: str = "",
+    reply_template: str = "",
+    answered_elsewhere: bool = False,
     now: datetime | None = None,
 ) -> Entry:
     """Move an entry to `new`: the one funnel for every status change of the register.
@@ -362,6 +366,9 @@ def set_entry_status(
     - an ending: its reason (and material or original) kept; a duplicate of an entry that has
       had its final reply gets that reply now, otherwise a note that it will follow;
     - the version bumped, a StatusEvent row and a history row naming `by`.
+    `reply_template` replaces the reply's template (an FOI refusal notice: foi.services);
+    `answered_elsewhere` closes an FOI request another authority disclosed (answered_at set,
+    no reply: rules.CLOSED_ELSEWHERE_FROM).
     """
     now = now or timezone.now()
     new = rules.Status(new)
@@ -378,7 +385,18 @@ def set_entry_status(
     ):
         raise rules.TransitionError(_("Choose another entry of this election as the original."))
     rules.check_entry_transition(
-        new, _facts(entry, new, by, reason, material, duplicate_of, may_approve, no_reply_reason)
+        new,
+        _facts(
+            entry,
+            new,
+            by,
+            reason,
+            material,
+            duplicate_of,
+            may_approve,
+            no_reply_reason,
+            answered_elsewhere,
+        ),
     )
     old = rules.Status(entry.status)
     changed = ["status", "version"]
@@ -412,9 +430,12 @@ def set_entry_status(
         entry.no_reply_reason = no_reply_reason
         entry.ending_reason = reason.strip()
         changed += ["no_reply_reason", "ending_reason"]
-    if new in rules.SENDS_REPLY:
+    if new in rules.SENDS_REPLY or (answered_elsewhere and entry.answered_at is None):
         entry.answered_at = now
         changed.append("answered_at")
+    if answered_elsewhere:
+        entry.ending_reason = reason.strip()
+        changed.append("ending_reason")
     entry.status = new
     entry.version += 1
     entry._history_user = by
@@ -441,7 +462,7 @@ def set_entry_status(
             else []
         )
         outbox.queue_templated_email(
-            key=reply_key(entry, new),
+            key=reply_template or reply_key(entry, new),
             entry=entry,
             to=[entry.requester_email],
             context=_context(entry),
@@ -477,6 +498,24 @@ def _copy_paro(entry: Entry, by, now: datetime) -> None:
         by=by,
         now=now,
     )
+
+
+@transaction.atomic
+def set_target_date(
+    entry_id: int, *, due: date, explanation: str, by, why: str, now: datetime | None = None
+) -> Entry:
+    """Move an entry's target date, with its explanation: an FOI request's clock stopped,
+    restarted or extended (foi.services). Effects: target date and explanation saved, the
+    version bumped, a history row naming `by` with `why`."""
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    entry.target_date, entry.target_explanation = due, explanation
+    entry.version += 1
+    entry._history_user = by
+    entry._history_date = now
+    entry._change_reason = why
+    entry.save(update_fields=["target_date", "target_explanation", "version"])
+    return entry
 
 
 @transaction.atomic

@@ -170,6 +170,13 @@ def _public_site_in_tmp(settings, tmp_path_factory):
     settings.PUBLIC_SITE_ROOT = root
     # Caches kept beside the site (what each version was checked against, PDF readings).
     settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    # Uploaded files too (the demo's FOI disclosure copy): never into the developer's
+    # var/media. Only when no fixture chose a folder already (the security world's files live
+    # in its own, for the whole module).
+    from election_protocol import settings as project_settings
+
+    if settings.MEDIA_ROOT == project_settings.MEDIA_ROOT:
+        settings.MEDIA_ROOT = settings.VAR_DIR / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "public_site": {

@@ -247,6 +247,16 @@ def _build_world() -> World:
         ).first(),
         booking_declined=Booking.objects.get(pk=ce_meeting.pk),
     )
+    # FOI requests (foi.demo): one extended for the public interest test, one the force
+    # disclosed with its copy received.
+    from foi.demo import CLARIFIED_TOPIC, DISCLOSED_TOPIC
+
+    objects.update(
+        entry_foi=Entry.objects.filter(election=election, topic=CLARIFIED_TOPIC).first(),
+        entry_foi_disclosed=Entry.objects.filter(election=election, topic=DISCLOSED_TOPIC).first(),
+        # The register demo's FOI request, clock running (no FOI step taken yet).
+        entry_foi_open=Entry.objects.filter(election=election, topic="Officer numbers").first(),
+    )
     missing = [name for name, obj in objects.items() if obj is None]
     assert not missing, f"The demo no longer provides: {missing}"
     return World(users=users, election=election, objects=objects)

@@ -165,6 +165,16 @@ protocol:page                       200  200  200  200  200  200  200  login den
 protocol:new_version                200  200  403  403  403  403  403  login deny     deny
 protocol:acknowledge                405  405  405  405  405  405  405  login deny     deny
 protocol:readers                    403  200  403  403  403  403  200  login deny     deny
+foi:case                            200  200  404  404  404  404  200  login deny     deny
+foi:copy                            200  200  403  403  403  403  403  login deny     deny
+foi:holder                          405  405  405  405  405  405  405  login deny     deny
+foi:clarify                         405  405  405  405  405  405  405  login deny     deny
+foi:clarified                       405  405  405  405  405  405  405  login deny     deny
+foi:extend                          405  405  405  405  405  405  405  login deny     deny
+foi:refuse                          405  405  405  405  405  405  405  login deny     deny
+foi:disclosed                       405  405  405  405  405  405  405  login deny     deny
+foi:review                          405  405  405  405  405  405  405  login deny     deny
+foi:review_decision                 405  405  405  405  405  405  405  login deny     deny
 """
 
 # POST to the POST-only pages. Only refusals are exercised ("." = allowed, not run here). The
@@ -215,6 +225,14 @@ incidents:add_evidence              .    .    403  404  403  404  403  login den
 incidents:assign                    .    .    403  404  403  404  403  login deny     deny
 incidents:reminder                  .    .    403  404  403  404  403  login deny     deny
 protocol:acknowledge                .    .    .    .    .    .    .    login deny     deny
+foi:holder                          .    .    404  404  404  404  403  login deny     deny
+foi:clarify                         .    .    404  404  404  404  403  login deny     deny
+foi:clarified                       .    .    404  404  404  404  403  login deny     deny
+foi:extend                          .    .    404  404  404  404  403  login deny     deny
+foi:refuse                          403  .    404  404  404  404  403  login deny     deny
+foi:disclosed                       .    .    404  404  404  404  403  login deny     deny
+foi:review                          .    .    404  404  404  404  403  login deny     deny
+foi:review_decision                 403  .    404  404  404  404  403  login deny     deny
 """
 
 # Patterns deliberately outside the matrix, each with the reason.
@@ -315,6 +333,7 @@ ARG_BY_URL = {
     "incidents:decide": {"pk": "incident_decide"},
     "incidents:statement": {"pk": "incident_factual"},
     "incidents:evidence": {"pk": "evidence"},
+    "foi:copy": {"pk": "entry_foi_disclosed"},
 }
 ARG_BY_NAMESPACE = {
     ("candidates", "pk"): "candidate",
@@ -324,6 +343,7 @@ ARG_BY_NAMESPACE = {
     ("dataprotection", "pk"): "entry",
     ("mail_intake", "pk"): "mail",
     ("incidents", "pk"): "incident",
+    ("foi", "pk"): "entry_foi",
 }
 ARG_BY_NAME = {"entry_pk": "entry", "booking_pk": "booking", "event_pk": "event"}
 LITERAL = {"invite", "imagery"}

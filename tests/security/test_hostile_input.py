@@ -20,6 +20,7 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 from django import forms
@@ -295,6 +296,8 @@ def _drivers() -> dict[str, Driver]:
     from candidates import rules as candidate_rules
     from dataprotection import forms as df
     from election_protocol import forms as ef
+    from foi import forms as foi_forms
+    from foi import services as foi_services
     from incidents import forms as inf
     from incidents import rules as incident_rules
     from lifecycle import forms as lf
@@ -327,7 +330,94 @@ def _drivers() -> dict[str, Driver]:
 
         publishing.submit_for_approval(_o(world, "public_entry").pk, world.users["spoc"])
 
-    return {
+    def foi_driver(name: str, cls, role: str = "spoc", setup=None, stored=None, **base):
+        """An FOI step on the demo's FOI request whose clock is running (foi.views)."""
+        return Driver(
+            _url(f"foi:{name}", pk=_pk("entry_foi_open")),
+            role,
+            lambda w: cls(prefix=name),
+            lambda w: {k: v(w) if callable(v) else v for k, v in base.items()},
+            setup=setup,
+            stored=stored,
+        )
+
+    def foi_refused(world: World) -> None:
+        foi_services.refuse_with_exemptions(
+            _o(world, "entry_foi_open").pk, exemptions=["40"], reason="Personal data.",
+            by=world.users["ce"], may_approve=True,
+        )  # fmt: skip
+
+    def foi_under_review(world: World) -> None:
+        foi_refused(world)
+        foi_services.request_review(
+            _o(world, "entry_foi_open").pk, requested_on=date(2026, 11, 26), grounds="Unfair.",
+            by=world.users["spoc"],
+        )  # fmt: skip
+
+    def foi_asked(world: World) -> None:
+        foi_services.ask_clarification(
+            _o(world, "entry_foi_open").pk, question="Which year?", by=world.users["spoc"]
+        )
+
+    def foi_held_by_police(world: World) -> None:
+        foi_services.set_holder(
+            _o(world, "entry_foi_open").pk, holder="police", by=world.users["spoc"]
+        )
+
+    def foi_extension_date(world: World) -> str:
+        return f"{_o(world, 'entry_foi_open').target_date + timedelta(days=7):%Y-%m-%d}"
+
+    foi_drivers = {
+        "foi.forms.HolderForm": foi_driver("holder", foi_forms.HolderForm, holder="police"),
+        "foi.forms.ClarifyForm": foi_driver(
+            "clarify",
+            foi_forms.ClarifyForm,
+            stored=_latest("foi.Clarification", "question"),
+            question=SCRIPT,
+        ),
+        "foi.forms.ClarifiedForm": foi_driver(
+            "clarified",
+            foi_forms.ClarifiedForm,
+            setup=foi_asked,
+            answered_on="2026-11-26",
+            answer=SCRIPT,
+        ),
+        "foi.forms.ExtendForm": foi_driver(
+            "extend",
+            foi_forms.ExtendForm,
+            new_date=foi_extension_date,
+            exemptions=["31"],
+            reason=SCRIPT,
+        ),
+        "foi.forms.RefuseForm": foi_driver(
+            "refuse", foi_forms.RefuseForm, role="ce", exemptions=["40"], reason=SCRIPT
+        ),
+        "foi.forms.DisclosedForm": foi_driver(
+            "disclosed",
+            foi_forms.DisclosedForm,
+            setup=foi_held_by_police,
+            their_reference=IMG,
+            disclosed_on="2026-11-25",
+            text=SCRIPT,
+        ),
+        "foi.forms.ReviewForm": foi_driver(
+            "review",
+            foi_forms.ReviewForm,
+            setup=foi_refused,
+            requested_on="2026-11-26",
+            grounds=SCRIPT,
+        ),
+        "foi.forms.ReviewDecisionForm": foi_driver(
+            "review_decision",
+            foi_forms.ReviewDecisionForm,
+            role="ce",
+            setup=foi_under_review,
+            outcome="upheld",
+            notes=SCRIPT,
+        ),
+    }
+
+    return foi_drivers | {
         "election_protocol.forms.NonWorkingDayForm": Driver(
             _url("non_working_days"),
             "spoc",

@@ -1,0 +1,250 @@
+"""Staff pages for an FOI request: its clock explained, and one form per step (thin views:
+foi.services does the work, foi.permissions decides who may)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from foi import forms, permissions, queries, rules, services
+from requests_register import rules as register_rules
+from requests_register.models import Entry
+from requests_register.permissions import can_approve_answers, get_entry_for_user
+from requests_register.services import IncomingFile
+
+# Each step's form, its prefix on the page, and who may take it.
+FORMS: dict[str, type] = {
+    "holder": forms.HolderForm,
+    "clarify": forms.ClarifyForm,
+    "clarified": forms.ClarifiedForm,
+    "extend": forms.ExtendForm,
+    "refuse": forms.RefuseForm,
+    "disclosed": forms.DisclosedForm,
+    "review": forms.ReviewForm,
+    "review_decision": forms.ReviewDecisionForm,
+}
+
+
+def _foi_entry(request: HttpRequest, pk: int) -> Entry:
+    entry = get_entry_for_user(request.user, pk)
+    if entry.kind != register_rules.Kind.FOI:
+        raise Http404("Not an FOI request.")
+    return entry
+
+
+def _offered(case, entry: Entry, user) -> set[str]:
+    """Return the steps to show to `user` now (the services still check each)."""
+    if not permissions.can_manage_foi(user):
+        return set()
+    state = rules.State(case.state) if case else rules.State.OPEN
+    steps = {"holder"} if state != rules.State.DISCLOSED_ELSEWHERE else set()
+    answered = register_rules.Status(entry.status) in {
+        register_rules.Status.SENT,
+        register_rules.Status.CLOSED,
+    }
+    if state == rules.State.OPEN and entry.is_open:
+        steps |= {"clarify", "extend"}
+    if state == rules.State.AWAITING_CLARIFICATION:
+        steps.add("clarified")
+    if state in (rules.State.OPEN, rules.State.EXTENDED) and entry.is_open:
+        if permissions.can_refuse_foi(user, entry):
+            steps.add("refuse")
+        holder = case.holder if case else entry.first_reached
+        if holder != rules.Authority.OFFICE:
+            steps.add("disclosed")
+    if state == rules.State.REFUSED or (
+        state in (rules.State.OPEN, rules.State.EXTENDED) and answered
+    ):
+        steps.add("review")
+    if state == rules.State.UNDER_REVIEW and can_approve_answers(user, entry.election):
+        steps.add("review_decision")
+    return steps
+
+
+def _page(request: HttpRequest, entry: Entry, bound: dict | None = None, status: int = 200):
+    case = queries.case_for(entry)
+    clock = services.clock_for(case) if case else services.clock_for_entry(entry)
+    offered = _offered(case, entry, request.user)
+    built = {}
+    for name in offered | set(bound or {}):
+        if bound and name in bound:
+            built[name] = bound[name]
+        else:
+            initial = {"holder": case.holder if case else entry.first_reached}
+            built[name] = FORMS[name](prefix=name, initial=initial if name == "holder" else None)
+    return render(
+        request,
+        "foi/case.html",
+        {
+            "entry": entry,
+            "case": case,
+            "holder_label": rules.AUTHORITY_LABELS[
+                rules.Authority(case.holder if case else entry.first_reached)
+            ],
+            "lines": clock.lines,
+            "forms": built,
+            "can_open_copy": permissions.can_open_disclosure_copy(request.user),
+        },
+        status=status,
+    )
+
+
+def foi_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an FOI request: who holds it, its clock explained, what happened, what next."""
+    return _page(request, _foi_entry(request, pk))
+
+
+def _step(
+    request: HttpRequest,
+    pk: int,
+    name: str,
+    allowed: Callable[[object, Entry], bool],
+    act: Callable[[Entry, dict], str],
+) -> HttpResponse:
+    entry = _foi_entry(request, pk)
+    if not allowed(request.user, entry):
+        raise PermissionDenied
+    form = FORMS[name](request.POST, request.FILES, prefix=name)
+    if form.is_valid():
+        try:
+            done = act(entry, form.cleaned_data)
+        except (rules.FoiError, register_rules.TransitionError) as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, done)
+            return redirect("foi:case", entry.pk)
+    return _page(request, entry, {name: form}, status=400)
+
+
+def _manager(user, entry: Entry) -> bool:
+    return permissions.can_manage_foi(user)
+
+
+@require_POST
+def set_holder(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.set_holder(entry.pk, holder=data["holder"], by=request.user)
+        return _("Recorded who holds and discloses the information.")
+
+    return _step(request, pk, "holder", _manager, act)
+
+
+@require_POST
+def clarify(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.ask_clarification(entry.pk, question=data["question"], by=request.user)
+        return _("Clarification asked: the clock is stopped until the requester answers.")
+
+    return _step(request, pk, "clarify", _manager, act)
+
+
+@require_POST
+def clarified(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.record_clarification(
+            entry.pk, answered_on=data["answered_on"], answer=data["answer"], by=request.user
+        )
+        return _("Clarification recorded: the clock runs again from the day it arrived.")
+
+    return _step(request, pk, "clarified", _manager, act)
+
+
+@require_POST
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.extend_for_public_interest(
+            entry.pk,
+            new_date=data["new_date"],
+            exemptions=data["exemptions"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        return _("Time extended: the notice is on its way to the requester.")
+
+    return _step(request, pk, "extend", _manager, act)
+
+
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.refuse_with_exemptions(
+            entry.pk,
+            exemptions=data["exemptions"],
+            reason=data["reason"],
+            by=request.user,
+            may_approve=can_approve_answers(request.user, entry.election),
+        )
+        return _("Refused: the refusal notice is on its way to the requester.")
+
+    return _step(request, pk, "refuse", permissions.can_refuse_foi, act)
+
+
+@require_POST
+def disclosed(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        upload = data["copy"]
+        services.record_disclosure_elsewhere(
+            entry.pk,
+            their_reference=data["their_reference"],
+            disclosed_on=data["disclosed_on"],
+            text=data["text"],
+            copy=IncomingFile(
+                upload.name, upload.content_type or "application/octet-stream", upload.read()
+            ),
+            by=request.user,
+        )
+        return _(
+            "Disclosure recorded and the entry closed; it can now be prepared for publication."
+        )
+
+    return _step(request, pk, "disclosed", _manager, act)
+
+
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.request_review(
+            entry.pk, requested_on=data["requested_on"], grounds=data["grounds"], by=request.user
+        )
+        return _("Internal review recorded, with its target date.")
+
+    return _step(request, pk, "review", _manager, act)
+
+
+@require_POST
+def review_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(entry, data):
+        services.decide_review(
+            entry.pk,
+            outcome=data["outcome"],
+            notes=data["notes"],
+            by=request.user,
+            may_approve=can_approve_answers(request.user, entry.election),
+        )
+        return _("Review decided: the requester is told.")
+
+    return _step(request, pk, "review_decision", permissions.can_refuse_foi, act)
+
+
+def disclosure_copy(request: HttpRequest, pk: int) -> FileResponse:
+    """Download the copy of another authority's disclosure (never published as such)."""
+    if not permissions.can_open_disclosure_copy(request.user):
+        raise PermissionDenied
+    entry = _foi_entry(request, pk)
+    case = queries.case_for(entry)
+    if case is None or not case.copy_stored_as:
+        raise Http404("No copy received.")
+    return FileResponse(
+        case.copy_file.open("rb"),
+        as_attachment=True,
+        filename=case.copy_filename,
+        content_type=case.copy_content_type,
+    )
