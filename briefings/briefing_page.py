@@ -16,8 +16,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from briefings.models import CandidateBriefing
 from election_protocol.models import Election
@@ -25,35 +24,35 @@ from election_protocol.models import Election
 # The standard text, a paragraph a string so that each is translated on its own; a paragraph
 # starting "## " is a heading (Translators: keep the "## " of a heading).
 DEFAULT_PARAGRAPHS = (
-    N_(
+    gettext_noop(
         "This page tells every candidate, on the same terms, the rules the office, the police and "
         "the fire and rescue service follow during the election, and what they ask of candidates."
     ),
-    N_("## Imagery and livery"),
-    N_(
+    gettext_noop("## Imagery and livery"),
+    gettext_noop(
         "The office, the police and the fire and rescue service do not allow their logos, "
         "uniforms, vehicles, imagery or livery to be used in any campaigning or publicity "
         "material, including photographs taken before the election. Where they are used, the "
         "Chief Executive, the Chief Constable or the Chief Fire Officer will consider asking the "
         "candidate to remove or withdraw the material."
     ),
-    N_("## Filming and photography"),
-    N_(
+    gettext_noop("## Filming and photography"),
+    gettext_noop(
         "Until the pre-election period begins, candidates may be filmed or photographed with "
         "staff, police officers or fire and rescue staff for newspapers or television news, if "
         "the person is content to be filmed or photographed. From the notice of election, staff, "
         "police officers and fire and rescue staff must not be filmed or photographed with "
         "candidates, and must not agree to be photographed or used as part of any campaign."
     ),
-    N_("## Police and fire premises"),
-    N_(
+    gettext_noop("## Police and fire premises"),
+    gettext_noop(
         "Police and fire premises and the office are not to be used for campaigning. A candidate "
         "who wishes to visit premises to find out facts or receive a briefing asks the Election "
         "Single Point of Contact in advance; the Chief Executive decides each request, and the "
         "same offer is made to every candidate."
     ),
-    N_("## How to ask for information"),
-    N_(
+    gettext_noop("## How to ask for information"),
+    gettext_noop(
         "Send every request for information to the Election Single Point of Contact, by e-mail or "
         "in writing, so that it is recorded and answered on the same terms for every candidate. "
         "Requests made by phone or in person are confirmed in writing before they are answered. "
