@@ -145,11 +145,18 @@ def plan_sopn(
     an independent); optionally "Home address". Names match existing candidates by name or
     alias, ignoring case, accents and punctuation.
     """
-    reader = csv.reader(io.StringIO(text))
+    # newline="": the csv module reads line ends itself, so a bare carriage return (an old Mac
+    # export, or a stray one) ends a row instead of failing the parse.
     try:
-        headers = next(reader)
-    except StopIteration:
-        raise SopnFileError("The file is empty.") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise SopnFileError(
+            f"The file cannot be read as CSV ({error}): save the statement as CSV and try again."
+        ) from None
+    if not rows:
+        raise SopnFileError("The file is empty.")
+    headers = rows[0]
+    reader = iter(rows[1:])
     name_col = _column(headers, NAME_KEYS)
     surname_col = _column(headers, SURNAME_KEYS)
     other_col = _column(headers, OTHER_NAMES_KEYS)

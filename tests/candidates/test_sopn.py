@@ -88,3 +88,16 @@ def test_decode_upload_refuses_empty_and_huge_files():
         decode_upload(b"  \n")
     with pytest.raises(SopnFileError, match="larger than"):
         decode_upload(b"x" * 200_001)
+
+
+def test_plan_reads_rows_ended_by_a_bare_carriage_return():
+    # A stray "\r" once raised csv.Error, a server error (found by the hostile-input suite).
+    plan = plan_sopn("Name,Party\rAnn Example,Labour\r\nBea Example,\r", PARTIES, CANDIDATES)
+    assert plan.errors == []
+    assert [(r.line, r.name) for r in plan.rows] == [(2, "Ann Example"), (3, "Bea Example")]
+
+
+def test_plan_refuses_text_the_csv_reader_cannot_parse_saying_what_to_fix():
+    with pytest.raises(SopnFileError, match="cannot be read as CSV"):
+        # One cell over the csv module's field limit (131,072 characters), under MAX_BYTES.
+        plan_sopn("Name,Party\n" + "A" * 140_000 + ",Labour\n", PARTIES, CANDIDATES)
