@@ -31,6 +31,12 @@ OBJECTS_BY_URL = {
     ("briefings", "event_action", "pk"): ("briefings.BriefingEvent", "election_id"),
     ("briefings", "offer_state", "pk"): ("briefings.CandidateOffer", "item__election_id"),
     ("incidents", "evidence", "pk"): ("incidents.Evidence", "incident__election_id"),
+    ("briefings", "event_edit", "pk"): ("briefings.BriefingEvent", "election_id"),
+    ("briefings", "event_cancel", "pk"): ("briefings.BriefingEvent", "election_id"),
+    ("briefings", "material", "pk"): ("briefings.BriefingMaterial", "election_id"),
+    ("briefings", "material_approve", "pk"): ("briefings.BriefingMaterial", "election_id"),
+    ("briefings", "material_withdraw", "pk"): ("briefings.BriefingMaterial", "election_id"),
+    ("publishing", "not_for_publication", "pk"): ("publishing.NotForPublication", "election_id"),
 }
 OBJECTS = {
     ("requests_register", "pk"): ("requests_register.Entry", "election_id"),
@@ -41,11 +47,30 @@ OBJECTS = {
     ("publishing", "event_pk"): ("briefings.BriefingEvent", "election_id"),
     ("candidates", "pk"): ("candidates.Candidate", "election_id"),
     ("incidents", "pk"): ("incidents.Incident", "election_id"),
+    ("foi", "pk"): ("requests_register.Entry", "election_id"),  # /foi/<entry>/
+}
+
+# A consultation with the PARO is about an entry, a booking or an incident (paro/<kind>/<pk>/).
+PARO_TARGETS = {
+    "entry": ("requests_register.Entry", "election_id"),
+    "booking": ("briefings.Booking", "election_id"),
+    "incident": ("incidents.Incident", "election_id"),
 }
 
 
 def _object_election(namespace: str, url_name: str, kwargs: dict) -> int | None:
     """Return the election of the object the page acts on, or None if it names none."""
+    if namespace == "paro" and isinstance(kwargs.get("pk"), int):
+        found = PARO_TARGETS.get(kwargs.get("kind", ""))
+        if found is None:
+            return None
+        model, path = found
+        return (
+            apps.get_model(model)
+            .objects.filter(pk=kwargs["pk"])
+            .values_list(path, flat=True)
+            .first()
+        )
     for arg, value in kwargs.items():
         found = OBJECTS_BY_URL.get((namespace, url_name, arg)) or OBJECTS.get((namespace, arg))
         if found is None or not isinstance(value, int):

@@ -5,8 +5,6 @@ started."""
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -23,21 +21,11 @@ from lifecycle.views import archived_site
 from requests_register import services as register_services
 from requests_register.models import Entry
 from tests.factories import ElectionFactory
+from tests.pdf import expanded
 
 POLL = date(2024, 5, 2)
 BEFORE_CLOSE = datetime(2024, 5, 2, 21, 30, tzinfo=LONDON)
 AFTER = datetime(2024, 5, 3, 10, 0, tzinfo=LONDON)
-
-
-def _expanded(pdf: bytes) -> bytes:
-    """Return the PDF followed by every Flate stream in it inflated."""
-    parts = [pdf]
-    for start in re.finditer(rb">>\s*stream\r?\n", pdf):
-        try:
-            parts.append(zlib.decompressobj().decompress(pdf[start.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 @pytest.fixture
@@ -177,9 +165,9 @@ def test_the_checklist_completes_and_the_archive_is_served(
     # The report: a tagged PDF (PDF/UA-1) with the counts.
     response = client.get(reverse("lifecycle:report"))
     pdf = b"".join(response.streaming_content) if response.streaming else response.content
-    expanded = _expanded(pdf)
-    assert pdf.startswith(b"%PDF") and b"/StructTreeRoot" in expanded
-    assert b"/Lang (en-GB)" in expanded
+    document = expanded(pdf)
+    assert pdf.startswith(b"%PDF") and b"/StructTreeRoot" in document
+    assert b"/Lang (en-GB)" in document
     assert response["Content-Disposition"].startswith("attachment;")
 
 
@@ -231,3 +219,26 @@ def test_a_frozen_election_is_read_only_but_exportable(election, story, cast, cl
     assert any("read-only" in str(m) for m in get_messages(refused.wsgi_request))
     candidate.refresh_from_db()
     assert candidate.name == "Ben Testcandidate"
+
+
+@pytest.mark.parametrize(
+    ("namespace", "url_name", "kind"),
+    [
+        ("requests_register", "note", None),
+        ("foi", "clarify", None),
+        ("paro", "consult", "entry"),
+        ("publishing", "propose_not_for_publication", None),
+    ],
+)
+def test_a_page_acting_on_an_entry_finds_the_entrys_election(
+    election, story, namespace, url_name, kind
+):
+    """The read-only check looks up the election of the object a page acts on, whichever
+    election is chosen: an FOI step or a PARO consultation on a frozen election's entry is
+    refused like a note (lifecycle.middleware)."""
+    from lifecycle.middleware import _object_election
+
+    entry = story["answered"]
+    arg = "entry_pk" if namespace == "publishing" else "pk"
+    kwargs = {arg: entry.pk, **({"kind": kind} if kind else {})}
+    assert _object_election(namespace, url_name, kwargs) == election.pk
