@@ -13,7 +13,7 @@ from election_protocol.calendar import LONDON
 from requests_register import answer_documents, handover, queries, rules, services
 from requests_register.models import Assignment, Entry, Note, OutboundEmail
 from tests.factories import CandidateFactory
-from tests.requests_register.test_services import NOW, log
+from tests.requests_register.helpers import NOW, log
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 a small document"

@@ -15,6 +15,7 @@ from requests_register import handover, reminders, services
 from requests_register.models import Reminder
 from requests_register.tasks import task_send_reminders
 from tests.builders import answered, declared_candidate, prepared_booking
+from tests.requests_register.helpers import messages_to
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)  # a Wednesday, in the pre-election period
@@ -38,10 +39,6 @@ def _drafted(election, spoc, topic):
     return services.draft_answer(entry.pk, answer="An answer.", by=spoc, now=NOW)
 
 
-def _to(smtp_server, address):
-    return [m for m in smtp_server.messages if m["To"] == address]
-
-
 def test_approvers_get_one_batched_email_and_never_the_same_items_twice(
     election, cast, make_user, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -57,21 +54,21 @@ def test_approvers_get_one_batched_email_and_never_the_same_items_twice(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.queue_approval_reminders(election, now=NOW) == 2
-    [to_ce] = _to(smtp_server, ce.email)
+    [to_ce] = messages_to(smtp_server, ce.email)
     body = to_ce.get_content()
     assert "4 item(s)" in to_ce["Subject"]
     for text in (first.reference, second.reference, "booking to decide", public.reference):
         assert text in body
-    [to_deputy] = _to(smtp_server, deputy.email)
+    [to_deputy] = messages_to(smtp_server, deputy.email)
     # A deputy approves answers only: no bookings (the Chief Executive's) and no public entries.
     assert first.reference in to_deputy.get_content()
     assert "booking to decide" not in to_deputy.get_content()
-    assert _to(smtp_server, spoc.email) == []  # the drafter is no approver
+    assert messages_to(smtp_server, spoc.email) == []  # the drafter is no approver
 
     # The same items again: nothing is resent.
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.queue_approval_reminders(election, now=NOW) == 0
-    assert len(_to(smtp_server, ce.email)) == 1
+    assert len(messages_to(smtp_server, ce.email)) == 1
     # An edit elsewhere on an entry (a new owner) is no new item either.
     handover.set_owner(first.pk, owner=deputy, by=spoc, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +78,7 @@ def test_approvers_get_one_batched_email_and_never_the_same_items_twice(
     third = _drafted(election, spoc, "Fleet")
     with django_capture_on_commit_callbacks(execute=True):
         reminders.queue_approval_reminders(election, now=NOW)
-    latest = _to(smtp_server, ce.email)[-1].get_content()
+    latest = messages_to(smtp_server, ce.email)[-1].get_content()
     assert third.reference in latest and first.reference in latest
 
 
@@ -111,7 +108,7 @@ def test_an_unconfirmed_phone_request_is_chased_after_one_working_day(
         monday = datetime(2024, 4, 15, 9, 0, tzinfo=LONDON)
         assert reminders.queue_confirmation_chases(election, now=monday) == 1
         assert reminders.queue_confirmation_chases(election, now=monday) == 0  # once
-    [chase] = [m for m in _to(smtp_server, spoc.email) if "not confirmed" in m["Subject"]]
+    [chase] = [m for m in messages_to(smtp_server, spoc.email) if "not confirmed" in m["Subject"]]
     assert entry.reference in chase["Subject"]
     assert "alex@example.org" not in chase.get_content()
 
@@ -128,7 +125,7 @@ def test_staff_are_told_once_when_the_pre_election_period_starts_and_ends(
         assert reminders.queue_period_notices(election, now=NOW) == 0
         assert reminders.queue_period_notices(election, now=after) == 2
         assert reminders.queue_period_notices(election, now=after) == 0
-    subjects = [m["Subject"] for m in _to(smtp_server, cc.email)]
+    subjects = [m["Subject"] for m in messages_to(smtp_server, cc.email)]
     assert subjects == [
         "The pre-election period has started",
         "The pre-election period has ended",

@@ -9,27 +9,7 @@ from election_protocol.models import NonWorkingDay
 from requests_register import rules, services
 from requests_register.models import Entry, OutboundEmail, StatusEvent
 from tests.factories import CandidateFactory, ElectionFactory
-
-RECEIVED = datetime(2024, 4, 10, 10, 0, tzinfo=LONDON)  # Wednesday; poll 2 May 2024
-NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)
-
-
-def log(election, by, **overrides) -> Entry:
-    values = dict(
-        election=election,
-        by=by,
-        received_at=RECEIVED,
-        channel="email",
-        kind="information",
-        topic="Custody",
-        question="How many custody suites are there?",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
-        now=NOW,
-    )
-    values.update(overrides)
-    return services.log_entry(**values)
+from tests.requests_register.helpers import NOW, RECEIVED, log
 
 
 def test_references_count_up_within_each_election(election, spoc):

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from requests_register import reminders, rules, services, signoff
 from requests_register.models import Entry, SignOffProposal
-from tests.requests_register.test_reminders import NOW, _to
-from tests.requests_register.test_services import log
+from tests.requests_register.helpers import NOW, log, messages_to
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def test_a_proposed_refusal_waits_is_reminded_and_is_signed_off(
 
     with django_capture_on_commit_callbacks(execute=True):
         reminders.queue_approval_reminders(election, now=NOW)
-    [reminder] = _to(smtp_server, ce.email)
+    [reminder] = messages_to(smtp_server, ce.email)
     assert f"{entry.reference} Investigation files: Refuse, to sign off" in reminder.get_content()
 
     client.force_login(ce)
@@ -50,7 +49,7 @@ def test_a_proposed_refusal_waits_is_reminded_and_is_signed_off(
         "Confidential: not available to the public.",
     )
     assert SignOffProposal.objects.get().decision == "signed_off"
-    [refusal] = _to(smtp_server, "alex@example.org")[-1:]
+    [refusal] = messages_to(smtp_server, "alex@example.org")[-1:]
     assert "Confidential: not available to the public." in refusal.get_content()
 
 
