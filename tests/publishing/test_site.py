@@ -32,7 +32,7 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing import services
 from publishing.models import PublicEntry, PublishRun
-from publishing.site import pages, publish_site, rollback_to, scan
+from publishing.site import pages, publish_site, publish_slow_files, rollback_to, scan
 from publishing.site.publish import RollbackError
 from publishing.site.target import LocalTarget, StorageTarget, default_target
 from requests_register.models import OutboundEmail
@@ -917,3 +917,26 @@ def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_
     assert "register.csv" in third.reason
     assert "The live version has it too" in third.reason
     assert default_target().current_version() == second.version
+
+
+def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(election, cast):
+    """Deleting an old version (a folder and a link per file) is not what an approver waits
+    for: a run that leaves the register PDF to its own step keeps the old versions, and that
+    step's run deletes all but the last five."""
+    versions = []
+    for minute in range(5):
+        published(election, cast, topic=f"Topic {minute}", answer=f"Answer {minute}.")
+        with time_machine.travel(NOW.replace(minute=minute), tick=False):
+            versions.append(publish_site(election).version)
+    target = default_target()
+    assert target.versions() == versions
+    published(election, cast, topic="Topic 9", answer="Answer nine.")
+    with time_machine.travel(NOW.replace(minute=10), tick=False):
+        approval = publish_site(election, slow="defer")
+    assert approval.status == "published" and "register.pdf" in approval.slow_pending
+    assert target.versions() == [*versions, approval.version]  # nothing deleted yet
+    with time_machine.travel(NOW.replace(minute=12), tick=False):
+        assert publish_slow_files(election.pk) == "published"
+    kept = target.versions()
+    assert len(kept) == 5 and versions[0] not in kept and approval.version in kept
+    assert target.current_version() == kept[-1]
