@@ -5,23 +5,50 @@ from __future__ import annotations
 from contextvars import ContextVar
 from datetime import date, timedelta
 
-from django.db.models import prefetch_related_objects
+from django.db import connection
+from django.db.models import OuterRef, prefetch_related_objects
+from django.db.models.functions import JSONObject
 
-from election_protocol.models import Election
+from election_protocol.models import Election, NonWorkingDay
+
+_DAY_FIELDS = ("id", "election_id", "date", "kind", "reason")
 
 
-def current_election(today: date) -> Election | None:
+def current_election(today: date, *, elections=None) -> Election | None:
     """Return the election the office is working on at `today`.
 
     That is the soonest election whose new commissioner has not yet taken office (the poll
     date plus seven days: PCC Elections Order 2012), or else the most recent one.
+    `elections`: the queryset to read it from (Election.objects by default).
     """
-    upcoming = (
-        Election.objects.filter(poll_date__gte=today - timedelta(days=7))
-        .order_by("poll_date")
-        .first()
-    )
-    return upcoming or Election.objects.order_by("-poll_date").first()
+    elections = Election.objects.all() if elections is None else elections
+    upcoming = elections.filter(poll_date__gte=today - timedelta(days=7)).order_by("poll_date")
+    return upcoming.first() or elections.order_by("-poll_date").first()
+
+
+def _elections_with_days():
+    """Return Election.objects with each election's non-working days as one JSON array
+    (PostgreSQL): the election and its office calendar in one query instead of two."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    days = NonWorkingDay.objects.filter(election=OuterRef("pk")).order_by("date")
+    row = JSONObject(**{name: name for name in _DAY_FIELDS})
+    return Election.objects.annotate(_days=ArraySubquery(days.values(row=row)))
+
+
+def _load_days(election: Election) -> None:
+    """Put the days read by _elections_with_days where prefetch_related would have."""
+    instances = [
+        NonWorkingDay.from_db(
+            connection.alias,
+            _DAY_FIELDS,
+            [d["id"], d["election_id"], date.fromisoformat(d["date"]), d["kind"], d["reason"]],
+        )
+        for d in election._days
+    ]
+    days = election.non_working_days.all()
+    days._result_cache, days._prefetch_done = instances, True
+    election._prefetched_objects_cache = {"non_working_days": days}
 
 
 # The election a member of staff chose with the switcher (issue 15, item 1): its id in the
@@ -49,11 +76,16 @@ def current_election_for_request(request, today: date) -> Election | None:
     16, item 3)."""
     memo = getattr(request, "_current_election", None)
     if memo is None or memo[0] != today:
+        # On PostgreSQL the election and its office calendar come in one query (issue 16).
+        on_postgresql = connection.vendor == "postgresql"
+        elections = _elections_with_days() if on_postgresql else Election.objects.all()
         chosen = chosen_election_id(request)
-        election = Election.objects.filter(pk=chosen).first() if chosen else None
+        election = elections.filter(pk=chosen).first() if chosen else None
         if election is None:
-            election = current_election(today)
-        if election is not None:
+            election = current_election(today, elections=elections)
+        if election is not None and on_postgresql:
+            _load_days(election)
+        elif election is not None:
             # One query now instead of one per office_calendar() later.
             prefetch_related_objects([election], "non_working_days")
         memo = (today, election)

@@ -165,7 +165,8 @@ AUTHENTICATION_BACKENDS = [
     # needs the request: tests sign in through the login page or with force_login, or pass
     # request= to client.login().
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with a user's own and group permissions read in one query (security).
+    "security.auth_backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -92,7 +92,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Labels looked up once per page: Model.get_FOO_display() rebuilds its choices dict on
     # every call (a third of a millisecond each, twice a row).
-    kinds, requester_types = dict(Entry.Kind.choices), dict(Entry.RequesterType.choices)
+    # As plain text in the page's language: a lazy label is translated again wherever used.
+    kinds = {value: str(label) for value, label in Entry.Kind.choices}
+    requester_types = {value: str(label) for value, label in Entry.RequesterType.choices}
     for entry in page.object_list:
         entry.deadline = queries.deadline_state(entry, today, cutoff)
         entry.kind_label = kinds.get(entry.kind, entry.kind)

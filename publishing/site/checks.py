@@ -152,14 +152,32 @@ def _changed_texts(
         return None
     if _sha(previous) != old.get("sha256"):
         return None
-    before = scan.labelled_readings(path, previous)
-    now = scan.labelled_readings(path, content)
+    before = _labelled_readings(path, previous, old["sha256"])
+    now = _labelled_readings(path, content, _sha(content))
     context = checker.max_words + 2
     new = [
         scan.changed_region(text, before[label], context) if label in before else text
         for label, text in now.items()
     ]
     return ChangedTexts(new=[t for t in new if t], whole=list(dict.fromkeys(now.values())))
+
+
+# The readings of the file last rendered at each path, by its digest: the next run compares
+# its file with the live one, which is usually that very file, so the live file's readings
+# (of a whole-register CSV or JSON, parsed and unescaped: most of what comparing costs) are
+# not worked out again. Keyed by content, so a miss (another worker process, a blocked run,
+# a file changed since) only costs the time; one entry per path bounds the memory.
+_READINGS: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def _labelled_readings(path: str, content: bytes, digest: str) -> dict[str, str]:
+    """Return scan.labelled_readings(path, content); `digest` is content's SHA-256."""
+    known = _READINGS.get(path)
+    if known is not None and known[0] == digest:
+        return known[1]
+    readings = scan.labelled_readings(path, content)
+    _READINGS[path] = (digest, readings)
+    return readings
 
 
 def _sha(data: bytes) -> str:

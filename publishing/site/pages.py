@@ -86,7 +86,19 @@ class Output:
 
 
 def digest(*parts: object) -> str:
-    """Return a hex SHA-256 of `parts` (JSON; dates and other values as text)."""
+    """Return a hex SHA-256 of `parts` (JSON; dates and other values as text).
+
+    Parts that are all text (an entry page's key: the chrome's, the catalogue's and the row's
+    digests, the template's name) are hashed as they are, each after its length, with a first
+    byte no JSON text starts with: as unambiguous, without serialising twenty thousand small
+    lists a run."""
+    if all(type(part) is str for part in parts):
+        hashed = hashlib.sha256(b"s")
+        for part in parts:
+            data = part.encode()
+            hashed.update(b"%d:" % len(data))
+            hashed.update(data)
+        return hashed.hexdigest()
     data = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 

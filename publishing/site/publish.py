@@ -540,7 +540,11 @@ def _publish(
             _progress(run, f"Switching to version {version}")
             target.commit(version, folder)
             target.switch(version)
-            target.prune()
+            if not (result.slow_pending and run is not None):
+                # Deleting an old version (a folder and a link per file: tens of thousands of
+                # entries) is no part of what an approver waits for: when the register PDF's
+                # step follows (enqueued below), its own run prunes, after this one.
+                target.prune()
             if isinstance(target, LocalTarget):
                 result.folder = target.versions_dir / version
         _finish(

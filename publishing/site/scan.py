@@ -30,6 +30,8 @@ must not reach a log, a run's reason or an e-mail.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import html
 import json
 import re
@@ -138,9 +140,27 @@ class _Collector:
             words == pub[i : i + n] for pub in self.public_tokens for i in range(len(pub) - n + 1)
         )
 
+    @functools.cached_property
+    def signature(self) -> str:
+        """A digest of what decides which values count (the public words and numbers, the
+        ordinary words): equal signatures, equal identifiers from equal values."""
+        parts = [sorted(self.public_tokens), sorted(self.public_digits), sorted(self.ordinary)]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
     def _add(self, identifier: Identifier) -> None:
         key = (identifier.tokens, identifier.digits, identifier.postcode)
         self.found.setdefault(key, identifier)
+
+    add = _add
+
+    def separately(self, fill) -> tuple[Identifier, ...]:
+        """Return the identifiers `fill(self)` adds, without adding them (the caller does)."""
+        kept, self.found = self.found, {}
+        try:
+            fill(self)
+            return tuple(self.found.values())
+        finally:
+            self.found = kept
 
     def words(self, kind: str, value: str | None) -> None:
         """Add `value` compared word by word; one word only if it is distinctive."""
@@ -262,13 +282,22 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
             collect.phone("an agent's", row["agent_phone"])
 
     entry_fields = ("requester_name", "requester_email", "requester_phone", "requester_address")
+    # Thousands of requesters, each worked out (names, variants, phone digits, postcodes) by
+    # the same pure function of their four values and the public words: remembered from the
+    # previous run in this process (see _requester_memo), so each run works out only the
+    # requesters it has not seen. Every row is still read, every run, from the database.
+    memo, seen = _requester_memo(collect), {}
     for model in (Entry, Entry.history.model):
-        for name, email, phone, address in model.objects.values_list(*entry_fields).distinct():
-            who = "a requester's"
-            collect.name(who, name)
-            collect.email(who, email)
-            collect.phone(who, phone)
-            collect.address(who, address)
+        for row in model.objects.values_list(*entry_fields).distinct():
+            found = seen.get(row)
+            if found is None:
+                found = memo.get(row)
+            if found is None:
+                found = collect.separately(lambda c, r=row: _requester(c, *r))
+            seen[row] = found
+            for identifier in found:
+                collect.add(identifier)
+    _REQUESTERS.update(signature=collect.signature, rows=seen)  # only the rows read now
 
     # What a redaction hid: contact details whoever they belong to, and whatever staff hid by
     # hand (a neighbour's name). Not automatic "person" matches (a first name alone is not
@@ -294,6 +323,25 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
         elif source == PublicRedaction.Source.MANUAL:
             collect.words(f"{who} detail", original)
     return collect.identifiers()
+
+
+def _requester(collect: _Collector, name, email, phone, address) -> None:
+    who = "a requester's"
+    collect.name(who, name)
+    collect.email(who, email)
+    collect.phone(who, phone)
+    collect.address(who, address)
+
+
+# The identifiers of each requester's values, from the last run in this process, and what
+# they were worked out against (the public words and the site's own words: a change in
+# either works every requester out again). Replaced by each run with only the rows it read,
+# so a requester's details erased from the database are gone from here after the next run.
+_REQUESTERS: dict = {"signature": None, "rows": {}}
+
+
+def _requester_memo(collect: _Collector) -> dict:
+    return _REQUESTERS["rows"] if _REQUESTERS["signature"] == collect.signature else {}
 
 
 # --- reading a file in every form ---------------------------------------------------------------

@@ -32,7 +32,7 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing import services
 from publishing.models import PublicEntry, PublishRun
-from publishing.site import pages, publish_site, rollback_to, scan
+from publishing.site import pages, publish_site, publish_slow_files, rollback_to, scan
 from publishing.site.publish import RollbackError
 from publishing.site.target import LocalTarget, StorageTarget, default_target
 from requests_register.models import OutboundEmail
@@ -870,3 +870,78 @@ def test_a_blocked_run_leaves_no_pdf_readings_on_disk(election, cast):
     services.withdraw(entry.pk, "Names a requester.", cast["spoc"])
     assert publish_site(election).status == "published"
     assert len(list(cache.iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    ("detail", "requester"),
+    [
+        ("Ask Ms Quentin Bassingthwaite.", {"requester_name": "Quentin Bassingthwaite"}),
+        (
+            "Ring 01632 960777 after six.",
+            {"requester_name": "Ann Other", "requester_phone": "+44 1632 960777"},
+        ),
+        (
+            "Post it to NT9 9ZZ.",
+            {"requester_name": "Ann Other", "requester_address": "2 Oak Row\nNT9 9ZZ"},
+        ),
+    ],
+    ids=["name", "phone", "postcode"],
+)
+def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_versions(
+    election, cast, detail, requester
+):
+    """Issue 16 item 1: a carried file is checked again only against identifiers recorded
+    since the version it comes from was checked, and a re-rendered aggregate file (the CSV)
+    only where it changed against every identifier. A detail that becomes private two
+    versions after the file was first checked is still found in the untouched page and in
+    the old part of the CSV, and the run is blocked."""
+    entry = published(election, cast, topic="Horses")
+    # Written straight into the public text (the anonymiser would hide a phone number or a
+    # postcode): no one's detail yet, so the first version is published with it.
+    PublicEntry.objects.filter(pk=entry.pk).update(answer=f"The stables are open. {detail}")
+    assert publish_site(election).status == "published"
+    published(election, cast, topic="Bridges")
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    assert second.status == "published"
+    assert f"entries/{entry.reference}/index.html" in second.carried
+    assert "register.csv" in second.rendered
+    # Now the detail is someone's: a request recorded after both versions were checked.
+    answered(
+        election,
+        cast,
+        topic="Rivers",
+        requester_type="public",
+        requester_email="someone.else@example.net",
+        **requester,
+    )
+    with time_machine.travel(NOW.replace(minute=9), tick=False):
+        third = publish_site(election)
+    assert third.status == "blocked"
+    assert f"entries/{entry.reference}/index.html" in third.reason
+    assert "register.csv" in third.reason
+    assert "The live version has it too" in third.reason
+    assert default_target().current_version() == second.version
+
+
+def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(election, cast):
+    """Deleting an old version (a folder and a link per file) is not what an approver waits
+    for: a run that leaves the register PDF to its own step keeps the old versions, and that
+    step's run deletes all but the last five."""
+    versions = []
+    for minute in range(5):
+        published(election, cast, topic=f"Topic {minute}", answer=f"Answer {minute}.")
+        with time_machine.travel(NOW.replace(minute=minute), tick=False):
+            versions.append(publish_site(election).version)
+    target = default_target()
+    assert target.versions() == versions
+    published(election, cast, topic="Topic 9", answer="Answer nine.")
+    with time_machine.travel(NOW.replace(minute=10), tick=False):
+        approval = publish_site(election, slow="defer")
+    assert approval.status == "published" and "register.pdf" in approval.slow_pending
+    assert target.versions() == [*versions, approval.version]  # nothing deleted yet
+    with time_machine.travel(NOW.replace(minute=12), tick=False):
+        assert publish_slow_files(election.pk) == "published"
+    kept = target.versions()
+    assert len(kept) == 5 and versions[0] not in kept and approval.version in kept
+    assert target.current_version() == kept[-1]
