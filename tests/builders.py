@@ -133,3 +133,16 @@ def read_site(folder: Path) -> dict[str, bytes]:
 def text(data: bytes) -> str:
     """Return a published file's text (UTF-8, with or without the BOM the CSV carries)."""
     return data.decode("utf-8-sig")
+
+
+# Every trace of the requester that answered() logs: none may reach a published file.
+REQUESTER_TRACES = [
+    "Dorothy",
+    "Pennington",
+    "Smythe",
+    "Mill Lane",
+    "CA17",
+    "dot.pennington",
+    "960 123",
+    "01632960123",
+]

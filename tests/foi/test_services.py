@@ -13,33 +13,8 @@ from foi import rules, services
 from foi.models import FoiCase
 from publishing.preparation import prepare_public_entry
 from requests_register import services as register
-from requests_register.models import Entry, OutboundEmail
-
-RECEIVED = datetime(2024, 7, 1, 10, 0, tzinfo=LONDON)  # Mon 1 Jul 2024
-
-
-def at(day: int, month: int = 7, hour: int = 12) -> datetime:
-    return datetime(2024, month, day, hour, 0, tzinfo=LONDON)
-
-
-def log_foi(election, spoc, **overrides) -> Entry:
-    values = dict(
-        election=election,
-        by=spoc,
-        received_at=RECEIVED,
-        channel="email",
-        kind="foi",
-        topic="Overtime",
-        question="Please send me the overtime figures.",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
-        now=RECEIVED,
-    )
-    values.update(overrides)
-    entry = register.log_entry(**values)
-    register.set_entry_status(entry.pk, "in_progress", by=spoc, now=RECEIVED)
-    return entry
+from requests_register.models import OutboundEmail
+from tests.foi.helpers import RECEIVED, at, log_foi
 
 
 def purposes(entry) -> list[str]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from foi import permissions, services
 from foi.models import FoiCase
 from requests_register import services as register
-from tests.foi.test_services import RECEIVED, at, log_foi
+from tests.foi.helpers import RECEIVED, at, log_foi
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import time_machine
 from publishing.models import PublicEntry
 from publishing.site import pages, publish_site, scan
 from publishing.site.target import default_target
-from tests.publishing.test_site import NOW, REQUESTER_TRACES, published
+from tests.builders import NOW, REQUESTER_TRACES, published
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from publishing import site
 from publishing.models import PublishRun
 from publishing.site.health import Heartbeat, site_state
-from tests.publishing.test_site import published
+from tests.builders import published
 
 
 @pytest.fixture

@@ -39,23 +39,13 @@ from requests_register.models import OutboundEmail
 from tests.builders import (
     ANSWER,
     NOW,
+    REQUESTER_TRACES,
     answered,
     published,
     read_site,
     text,
 )
 from tests.factories import PartyFactory
-
-REQUESTER_TRACES = [
-    "Dorothy",
-    "Pennington",
-    "Smythe",
-    "Mill Lane",
-    "CA17",
-    "dot.pennington",
-    "960 123",
-    "01632960123",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -115,6 +105,8 @@ def test_an_approved_answer_is_on_every_output_with_no_trace_of_the_requester(
     assert "Register of answers: Office of the Police and Crime Commissioner" in pdf_text
     everything = [*(text(d) for p, d in files.items() if not p.endswith(".pdf")), pdf_text]
     everything.append(pdf_source)
+    # Content digests (hex, in manifest.json) can spell "ca17" by chance: they carry no text.
+    everything = [re.sub(r"\b[0-9a-f]{32,}\b", "", t) for t in everything]
     for trace in REQUESTER_TRACES:
         assert not any(trace.casefold() in t.casefold() for t in everything), trace
 
@@ -772,7 +764,8 @@ def test_crawl_formats_parse_and_html_has_no_inline_script_or_style(demo_site):
     files = demo_site["files"]
     feed = ET.fromstring(files["feed.atom"])  # noqa: S314 - our own output
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
-    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 4
+    # The demo's five public entries: two answers, two meetings' notes, one action taken.
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 5
     calendar = Calendar.from_ical(files["key-dates.ics"])
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
     assert "Polling day" in summaries
@@ -780,7 +773,7 @@ def test_crawl_formats_parse_and_html_has_no_inline_script_or_style(demo_site):
     poll = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Polling day")
     assert poll.decoded("DTSTART").tzinfo.key == "Europe/London"
     assert poll.decoded("DTSTART").hour == 7
-    assert len(json.loads(files["register.json"])["entries"]) == 4
+    assert len(json.loads(files["register.json"])["entries"]) == 5
     html_files = {p: text(d) for p, d in files.items() if p.endswith(".html")}
     assert len(html_files) >= 10
     for path, html in html_files.items():
