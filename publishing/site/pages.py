@@ -357,12 +357,34 @@ def _key_dates(election: Election) -> list[dict]:
             "at": _local(tt.poll_opens),
             "until": _local(tt.poll_closes),
         },
+        # When the pre-election period ends (issue 13): the office's own policy.
+        _pre_election_end(election),
         {
             "id": "takes-office",
             "label": election.takes_office_label,
             "day": tt.takes_office,
         },
     ]
+
+
+def _pre_election_end(election: Election) -> dict:
+    """Return the key date on which the pre-election period ends (Election.pre_election_end,
+    the office's choice: the protocols differ)."""
+    _start, end = calendar.pre_election_period(
+        election.timetable,
+        election.notice_published,
+        calendar.PreElectionEnd(election.pre_election_end),
+    )
+    return {
+        "id": "pre-election-period-ends",
+        "label": _("End of the pre-election period"),
+        "day": _local(end).date(),
+        "at": _local(end),
+        "note": _(
+            "Until then the office, the police and the fire and rescue service publish only "
+            "factual material and treat every candidate the same."
+        ),
+    }
 
 
 def load(election: Election) -> SiteData:
