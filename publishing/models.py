@@ -339,6 +339,8 @@ class PublishRun(models.Model):
         PUBLISHED = "published", _("Published")
         BLOCKED = "blocked", _("Blocked: private details found")
         FAILED = "failed", _("Failed")
+        # Not the current election: the live public page is the current election's (issue 15).
+        SKIPPED = "skipped", _("Not published: not the current election")
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -68,6 +68,10 @@ class ReassignForm(forms.Form):
 
 
 class AnswerDocumentForm(forms.Form):
+    # Prefixed: the entry's page also holds the attachments form, whose field is "files" too
+    # (one id, two labels, was ambiguous to screen readers and to the browser tests).
+    prefix = "answer_documents"
+
     files = MultipleFileField(
         label=_("Add documents to send with the answer"),
         required=True,

@@ -37,6 +37,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from election_protocol import queue_notice
 from election_protocol.models import Election
+from election_protocol.queries import current_election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
 from publishing.site import pages, scan
@@ -106,7 +107,7 @@ class TransientPublishError(RuntimeError):
 
 @dataclass
 class PublishResult:
-    status: str  # "published" or "blocked"
+    status: str  # "published", "blocked" or "skipped" (not the current election)
     version: str | None
     folder: Path | None
     rendered: list[str] = field(default_factory=list)
@@ -352,6 +353,12 @@ def publish_site(
     entries then takes seconds, not minutes, and the PDF follows in a step of its own.
     """
     now = now or timezone.now()
+    if to is None:
+        refusal = not_the_live_election(election, now)
+        if refusal:
+            if run is not None:
+                _finish(run, Status.SKIPPED, reason=refusal, progress="Nothing was published")
+            return PublishResult(status="skipped", version=None, folder=None, reason=refusal)
     if to is None and run is None:
         # Called directly (the command, the demo): record the run, and its failure too.
         run = _start_run(election, now)
@@ -362,6 +369,24 @@ def publish_site(
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
     return _publish(election, run, to, now, slow, prerendered or {})
+
+
+def not_the_live_election(election: Election, now: datetime) -> str:
+    """Return why `election`'s site may not go live now, or "" if it may.
+
+    There is one live public election page, and it is the current election's
+    (election_protocol.queries.current_election): a change to a past election, or to another
+    election running beside it, must not replace it (issue 15). A past election's page is kept
+    by its archive (lifecycle.archive, which renders with `to=`), never by the live link.
+    """
+    live = current_election(timezone.localdate(now))
+    if live is not None and live.pk == election.pk:
+        return ""
+    return (
+        f"Not published: the public election page is the current election's"
+        f"{f' ({live})' if live is not None else ''}, and this run was for {election}. "
+        "A past election's page is kept by its archive (close-down)."
+    )
 
 
 def _failure_reason(error: BaseException) -> str:

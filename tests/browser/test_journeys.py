@@ -78,7 +78,9 @@ def test_phone_request_logged_answered_and_approved_by_someone_else(
     page.get_by_role("button", name="The requester has confirmed: start work").click()
     expect(_status(page)).to_have_text("In progress")
 
-    page.get_by_label("Answer").fill("There are 9 PCSOs in Southtown (fictional demo figure).")
+    page.get_by_label("Answer", exact=True).fill(
+        "There are 9 PCSOs in Southtown (fictional demo figure)."
+    )
     page.get_by_role("button", name="Save and send for approval").click()
     expect(_status(page)).to_have_text("Answer drafted")
     # The drafter cannot approve their own answer: the button is not offered.

@@ -240,10 +240,10 @@ def test_answer_documents_upload_from_the_page(client, election, spoc):
     client.force_login(spoc)
     url = reverse("requests_register:answer_documents", kwargs={"pk": entry.pk})
     bad = SimpleUploadedFile("evil.pdf", b"MZ", content_type="application/pdf")
-    client.post(url, {"files": [bad]})
+    client.post(url, {"answer_documents-files": [bad]})
     assert not entry.answer_documents.exists()
     good = SimpleUploadedFile("figures.pdf", PDF, content_type="application/pdf")
-    client.post(url, {"files": [good]})
+    client.post(url, {"answer_documents-files": [good]})
     [document] = entry.answer_documents.all()
     page = client.get(reverse("requests_register:detail", kwargs={"pk": entry.pk})).content
     assert "figures.pdf" in page.decode()
