@@ -33,6 +33,11 @@ class LinesField(forms.CharField):
         items = [" ".join(line.split()) for line in text.splitlines()]
         return [item for item in items if item]
 
+    def run_validators(self, value: list[str]) -> None:
+        # On the text, not the list: str() of a list escapes a NUL character, so CharField's
+        # ProhibitNullCharactersValidator would pass it on (PostgreSQL's jsonb refuses it).
+        super().run_validators("\n".join(value))
+
     def validate(self, value: list[str]) -> None:
         super().validate("\n".join(value))
         if self.item_validator is None:

@@ -526,6 +526,16 @@ def _read_folder(
         config, timeout=settings.MAILBOX_TIMEOUT, ca_file=settings.MAILBOX_CA_FILE
     ) as mailbox:
         waiting, total = mailbox.waiting(batch)
+        if not dry_run and total == len(waiting):
+            # The whole folder is in view: a message recorded but no longer in it was moved by
+            # a pass that died between the move and recording it (a worker killed). Record the
+            # move now, or it would wait for ever as "not yet moved".
+            InboundMessage.objects.filter(
+                folder=config.folder,
+                uidvalidity=mailbox.uidvalidity,
+                uid__isnull=False,
+                moved_at__isnull=True,
+            ).exclude(uid__in=[m.uid for m in waiting]).update(moved_at=timezone.now())
         for server_message in waiting:
             too_large = server_message.size > MAX_MESSAGE_BYTES
             raw = mailbox.read(server_message.uid, headers_only=too_large)

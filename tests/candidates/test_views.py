@@ -2,6 +2,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -310,3 +311,15 @@ def test_the_admin_cannot_add_or_change_candidates(client, spoc, election):
     assert response.status_code == 200
     assert "ada.private@example.org" not in html
     assert 'type="submit"' not in html or "Save" not in html
+
+
+def test_a_list_field_refuses_a_null_character_as_a_form_error():
+    """Found by the hostile-input suite on PostgreSQL: aliases of "\\x00" reached jsonb, which
+    refuses it (DataError, a server error)."""
+    from candidates.forms import LinesField
+
+    field = LinesField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean("Bob\n\x00")
+    assert [e.code for e in refused.value.error_list] == ["null_characters_not_allowed"]
+    assert field.clean("Bob\n\nRobert ") == ["Bob", "Robert"]

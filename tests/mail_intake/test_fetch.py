@@ -438,3 +438,20 @@ def test_fetch_not_configured_does_nothing(db, settings):
     result = services.fetch_mail()
     assert not result.configured
     assert result.summary() == "MAILBOX_URL is not set: nothing to read."
+
+
+def test_a_move_a_dead_pass_did_not_record_is_recorded_by_the_next_pass(dovecot, election):
+    """A worker killed between moving a message and recording the move left it "not yet
+    moved" for ever; the next pass, seeing the whole folder, records it."""
+    dovecot.deliver(mail(subject="First"))
+    services.fetch_mail()
+    message = InboundMessage.objects.get()
+    # As if the pass had died after the move and before recording it.
+    InboundMessage.objects.filter(pk=message.pk).update(moved_at=None)
+    dovecot.deliver(mail(subject="Second", message_id="<second@example.org>"))
+
+    result = services.fetch_mail()
+
+    assert (result.recorded, result.moved) == (1, 1)
+    assert not InboundMessage.objects.filter(moved_at__isnull=True).exists()
+    assert (dovecot.count("INBOX"), dovecot.count("Processed")) == (0, 2)

@@ -110,6 +110,7 @@ def test_worker_killed_mid_pass_loses_nothing_and_records_nothing_twice(dovecot,
             if (
                 dovecot.count("INBOX") == 0
                 and not InboundMessage.objects.filter(state=InboundMessage.State.RECEIVED).exists()
+                and not InboundMessage.objects.filter(moved_at__isnull=True).exists()
             ):
                 break
         log = log_path.read_text(errors="replace")[-3000:]
