@@ -119,7 +119,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         candidates=facts["candidates"],
     )
     rows = queries.register_list_rows(register_filter.qs)
-    if whole and not register_filter.is_bound:
+    if whole and set(request.GET) <= {"page"}:  # the whole register, unfiltered
         paginator = _SizedPaginator(rows, PAGE_SIZE, size=facts["size"])
     else:
         paginator = Paginator(rows, PAGE_SIZE)
