@@ -41,12 +41,7 @@ def log(election, by, **overrides) -> Entry:
     return services.log_entry(**values)
 
 
-def test_list_queries_do_not_grow_with_entries(
-    spoc_client, election, spoc, count_queries, settings
-):
-    # Every page counted afresh: what is kept between writes is tests/requests_register/
-    # test_staff_counts.py's subject.
-    settings.STAFF_COUNTS_CACHE = False
+def test_list_queries_do_not_grow_with_entries(spoc_client, election, spoc, count_queries):
     log(election, spoc)
     one = count_queries(lambda: spoc_client.get(reverse("requests_register:list")))
     for _ in range(2):
