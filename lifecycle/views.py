@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -117,7 +119,10 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def archived_site(request: HttpRequest, prefix: str, path: str = "") -> HttpResponse:
     """DEBUG only: serve an election's archived public page from the site's archive folder, as
-    the web server does (/election/archive/<prefix>/). Open to all, like the public page."""
+    the web server does (/election/archive/<prefix>/). Open to all, like the public page. The
+    prefix as the register writes it (NS24) is sent to its folder's name (ns24)."""
+    if settings.DEBUG and prefix != prefix.lower():
+        return redirect(f"/election/archive/{prefix.lower()}/{quote(path)}")
     folder = archive.archived_folder(prefix) if settings.DEBUG else None
     if folder is None:
         raise Http404(_("No archived public page for that election."))

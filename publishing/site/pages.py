@@ -449,6 +449,7 @@ def load(election: Election) -> SiteData:
         # The choice's label itself (lazy), not get_office_display(): translated per page.
         "office": dict(Election._meta.get_field("office").choices)[election.office],
         "prefix": election.reference_prefix,
+        "by_election": election.by_election,  # "by-election" on the page (issue 15)
         "poll_date": election.poll_date,
         "spoc_name": election.spoc_name,
         "spoc_email": election.spoc_email,
