@@ -18,6 +18,7 @@ from election_protocol.queries import SESSION_KEY, current_election_for_request
 from election_protocol.views import election_or_setup
 from lifecycle import archive, permissions, queries, rules, services
 from lifecycle.forms import ChooseElectionForm, StepForm
+from publishing.site.target import live_site
 
 
 def elections(request: HttpRequest) -> HttpResponse:
@@ -47,11 +48,24 @@ def elections(request: HttpRequest) -> HttpResponse:
                     "shown": shown is not None and e.pk == shown.pk,
                     "frozen": queries.is_frozen(e.pk),
                     "past": e.poll_date < today,
+                    "public_url": _public_url(e, today),
                 }
                 for e in rows
             ],
         },
     )
+
+
+def _public_url(election, today) -> str | None:
+    """Return the address of the election's public page: its live site's (issue 15), else its
+    archive's once archived, else None."""
+    site = live_site(election, today)
+    if site is not None:
+        return site.url
+    closure = queries.closure_for(election)
+    if closure is not None and closure.archived_at:
+        return f"/election/{archive.archive_path(election)}/"
+    return None
 
 
 def closedown(request: HttpRequest) -> HttpResponse:

@@ -32,7 +32,7 @@ from publishing.models import (
     PublishRun,
 )
 from publishing.site import current_folder, schedule_publish
-from publishing.site.target import running_sites
+from publishing.site.target import live_site, running_sites
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -591,6 +591,8 @@ def publish_runs(request: HttpRequest) -> HttpResponse:
             "election": election,
             "runs": runs,
             "can_publish": permissions.can_publish_site(request.user),
+            # This election's own live public page (issue 15), None for a past one.
+            "live_site": live_site(election, timezone.localdate()),
         },
     )
 

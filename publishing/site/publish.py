@@ -342,7 +342,8 @@ def publish_site(
 
     `to`: render into that folder instead (a preview: nothing switched, no run recorded; an
     earlier preview there is replaced). Otherwise into a new version of the target
-    (target.site_target: the election's own live site), recorded on `run` (one is created, running, if not given).
+    (target.site_target: the election's own live site), recorded on `run` (one is created,
+    running, if not given).
 
     Effects, target only: a version folder (or none, if nothing changed since the live
     version); the run's progress, counts and outcome; when a private identifier is found, the

@@ -126,8 +126,7 @@ def test_the_leak_scan_runs_for_each_site(election, cast):
     assert site_target(live_site(by_election, NOW.date())).current_version() is None
 
 
-def test_the_public_view_serves_each_site(election, cast, client, settings):
-    settings.DEBUG = True
+def test_the_public_view_serves_each_site(election, cast, client, debug_urls):
     by_election = _by_election()
     with time_machine.travel(NOW, tick=False):
         published(election, cast)
