@@ -148,3 +148,16 @@ def test_the_public_view_serves_each_site(election, cast, client, debug_urls):
         # A past election has no live site: its prefix is no path of its own.
         ElectionFactory(area="Oldshire", poll_date=date(2020, 5, 7), reference_prefix="OS20")
         assert client.get("/election/os20/").status_code == 404
+
+
+def test_nginx_leaves_the_sites_own_folders_to_the_current_election():
+    """The web server's pattern for /election/<prefix>/ excludes exactly the reserved names."""
+    import re
+    from pathlib import Path
+
+    from publishing.site.target import RESERVED_FOLDERS, site_folder
+
+    conf = (Path(__file__).parents[2] / "deploy/nginx/default.conf").read_text()
+    excluded = re.search(r'location ~ "\^/election/\(\?!\(\?:([a-z|]+)\)/\)', conf).group(1)
+    assert set(excluded.split("|")) == RESERVED_FOLDERS
+    assert site_folder("WV26") == "wv26" and site_folder("PDF") == "pdf-site"
