@@ -161,3 +161,16 @@ def test_nginx_leaves_the_sites_own_folders_to_the_current_election():
     excluded = re.search(r'location ~ "\^/election/\(\?!\(\?:([a-z|]+)\)/\)', conf).group(1)
     assert set(excluded.split("|")) == RESERVED_FOLDERS
     assert site_folder("WV26") == "wv26" and site_folder("PDF") == "pdf-site"
+
+
+def test_a_past_elections_change_is_said_to_have_no_live_page_not_to_be_publishing(election):
+    from datetime import timedelta
+
+    from publishing.site.health import site_state
+
+    past = ElectionFactory(area="Oldshire", poll_date=date(2020, 5, 7), reference_prefix="OS20")
+    with time_machine.travel(NOW, tick=False):
+        queued = schedule_publish(past.pk)
+        assert run_publish(queued.pk) == "skipped"
+        state = site_state(past.pk, NOW - timedelta(minutes=1), now=NOW)
+    assert state.kind == "not-live" and "archive" in state.text
