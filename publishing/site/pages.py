@@ -449,6 +449,7 @@ def load(election: Election) -> SiteData:
         # The choice's label itself (lazy), not get_office_display(): translated per page.
         "office": dict(Election._meta.get_field("office").choices)[election.office],
         "prefix": election.reference_prefix,
+        "by_election": election.by_election,  # "by-election" on the page (issue 15)
         "poll_date": election.poll_date,
         "spoc_name": election.spoc_name,
         "spoc_email": election.spoc_email,
@@ -834,6 +835,22 @@ def _material_files(data: SiteData) -> list[Output]:
         for m in data.materials
         if m["file_path"]
     ]
+
+
+def _protocol_file(data: SiteData) -> list[Output]:
+    """Return the protocol's PDF as adopted (issue 15), if uploaded: copied as it was stored
+    after the upload checks, like the materials' PDFs (and scanned like every file)."""
+    from django.core.files.storage import default_storage
+
+    protocol = data.protocol or {}
+    if not protocol.get("pdf_path"):
+        return []
+
+    def read() -> bytes:
+        with default_storage.open(protocol["pdf_name"], "rb") as handle:
+            return handle.read()
+
+    return [Output(protocol["pdf_path"], digest("protocol-file", protocol["pdf_name"]), read)]
 
 
 # --- open data, feed, calendar, PDF ------------------------------------------------------------
@@ -1313,5 +1330,6 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
         ),
         *_pdf_outputs(data, everything),
         *_material_files(data),
+        *_protocol_file(data),
         *_assets(),
     ]
