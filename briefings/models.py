@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from briefings import rules
 from candidates.models import Candidate
-from election_protocol.models import Election
+from election_protocol.models import Election, StatusStep, staff_member
 
 
 def _choices(name: str, enum, labels) -> type[models.TextChoices]:
@@ -51,23 +51,9 @@ class BriefingMaterial(models.Model):
         default="approved",  # materials made before issue 13 were published from the admin
         editable=False,
     )
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    prepared_by = staff_member(optional=True, editable=False)
     prepared_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    approved_by = staff_member(optional=True, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     factual_check = models.TextField(blank=True, editable=False)
     paro_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -288,21 +274,14 @@ class Booking(models.Model):
         return str(rules.KIND_LABELS[kind])  # a str, as annotated: stored in public text
 
 
-class BookingStep(models.Model):
+class BookingStep(StatusStep):
     """One step of a booking: who, when, from, to, and the reason given."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="steps")
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
     def __str__(self) -> str:
-        return f"{self.booking_id}: {self.old_status or 'new'} → {self.new_status}"
+        return f"{self.booking_id}: {self.transition}"
 
 
 class BookingLetter(models.Model):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from candidates.models import Candidate, Party
+from election_protocol.admin import ReadOnlyAdmin
 
 
 @admin.register(Party)
@@ -11,7 +12,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(ReadOnlyAdmin):
     """Read-only, without contact details: candidates are added, edited and change status only
     on the staff pages, through candidates.services (history, rules, one funnel)."""
 
@@ -19,12 +20,3 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["election", "status"]
     search_fields = ["name"]
     fields = ["election", "name", "party", "status", "incumbent_role"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

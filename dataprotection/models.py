@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from election_protocol.models import Election
+from election_protocol.models import Election, staff_member
 
 
 class RetentionRun(models.Model):
@@ -21,9 +21,7 @@ class RetentionRun(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     ran_at = models.DateTimeField()
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    run_by = staff_member(optional=True)
     due_on = models.DateField(help_text="The retention date the run applied")
     counts = models.JSONField(default=dict)
     held = models.JSONField("kept on legal hold", default=list)

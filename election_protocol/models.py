@@ -15,6 +15,19 @@ from simple_history.models import HistoricalRecords
 from election_protocol import calendar
 
 
+def staff_member(*, optional: bool = False, editable: bool = True) -> models.ForeignKey:
+    """Return a field for the member of staff who did something: never deleted while a record
+    names them, no reverse accessor; `optional` for a step not taken yet."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        editable=editable,
+        related_name="+",
+    )
+
+
 class Office(models.TextChoices):
     """The elected office: PCC, PFCC, or a mayor exercising PCC functions (from 2028)."""
 
@@ -301,3 +314,22 @@ class NonWorkingDay(models.Model):
                     f"{election.notice_published:%-d %B %Y} the PARO published it. Check the date."
                 }
             )
+
+
+class StatusStep(models.Model):
+    """A step of a case's status (abstract: each app's step table names its case and adds the
+    note or reason): from, to, when and who."""
+
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    @property
+    def transition(self) -> str:
+        """Return "old → new" ("new" for a case's first step)."""
+        return f"{self.old_status or 'new'} → {self.new_status}"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.models import staff_member
 from foi import rules
 from requests_register.models import Entry, OutboundEmail
 
@@ -107,9 +108,7 @@ class Clarification(models.Model):
     )
     answered_on = models.DateField(null=True, blank=True)
     answer = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recorded_by = staff_member(optional=True)
 
     class Meta:
         ordering = ["asked_on", "pk"]

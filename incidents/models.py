@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.models import Candidate
-from election_protocol.models import Election
+from election_protocol.models import Election, StatusStep, staff_member
 from incidents import rules
 
 
@@ -134,14 +134,7 @@ class Incident(models.Model):
     reasons = models.TextField(blank=True, editable=False)
     considerations = models.JSONField(default=dict, blank=True, editable=False)
     delay_effect = models.TextField(blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    decided_by = staff_member(optional=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     outcome = models.TextField(_("what was done"), blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -195,21 +188,14 @@ class Incident(models.Model):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-class IncidentStep(models.Model):
+class IncidentStep(StatusStep):
     """One step of an incident: from, to, who, when, the note, and any e-mail it sent."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
     def __str__(self) -> str:
-        return f"{self.incident_id}: {self.old_status or 'new'} → {self.new_status}"
+        return f"{self.incident_id}: {self.transition}"
 
     @property
     def label(self) -> str:
@@ -321,14 +307,7 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     drafted_at = models.DateTimeField(editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    approved_by = staff_member(optional=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()

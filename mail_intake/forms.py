@@ -9,6 +9,7 @@ from candidates.models import Candidate, Party
 from election_protocol.fields import ModelChoiceField
 from mail_intake.models import InboundMessage
 from requests_register import rules as register_rules
+from requests_register.forms import check_requester
 from requests_register.models import Entry
 
 TEXT = {"class": "govuk-input"}
@@ -79,16 +80,7 @@ class AcceptForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("requester_type")
-        if kind in (Entry.RequesterType.CANDIDATE, Entry.RequesterType.AGENT) and not cleaned.get(
-            "candidate"
-        ):
-            self.add_error(
-                "candidate",
-                _("Choose the candidate the request is from (or for, if from their agent)."),
-            )
-        if kind == Entry.RequesterType.PARTY and not cleaned.get("party"):
-            self.add_error("party", _("Choose the party the request is from."))
+        check_requester(self, cleaned)
         return cleaned
 
 

@@ -8,12 +8,12 @@ mail_intake.services. `MailboxState` is the one row saying how the last passes w
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.models import Candidate
+from election_protocol.models import staff_member
 from requests_register.models import Entry, OutboundEmail
 
 
@@ -90,14 +90,7 @@ class InboundMessage(models.Model):
         max_length=20, choices=DismissReason.choices, blank=True, editable=False
     )
     decision_note = models.TextField(blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    decided_by = staff_member(optional=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["raw", "body"])

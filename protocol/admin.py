@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from election_protocol.admin import ReadOnlyAdmin
 from protocol.models import ProtocolVersion
 
 
 @admin.register(ProtocolVersion)
-class ProtocolVersionAdmin(admin.ModelAdmin):
+class ProtocolVersionAdmin(ReadOnlyAdmin):
     """Read-only: versions are added on the protocol page, never edited."""
 
     list_display = ("election", "number", "title", "created_at", "created_by")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.models import Election
+from election_protocol.models import Election, staff_member
 from publishing import rules
 from requests_register.models import Entry
 
@@ -83,14 +83,7 @@ class PublicEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     prepared_at = models.DateTimeField(editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    approved_by = staff_member(optional=True, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     factual_confirmed = models.BooleanField(
         default=False,
@@ -228,9 +221,7 @@ class PublicRedaction(models.Model):
     at = models.DateTimeField()
     restored = models.BooleanField(default=False)
     restored_reason = models.TextField(blank=True)
-    restored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    restored_by = staff_member(optional=True)
     restored_at = models.DateTimeField(null=True, blank=True)
     # Its private text was replaced by a correction: kept for the record, no longer applied.
     superseded = models.BooleanField(default=False)
@@ -288,14 +279,10 @@ class Correction(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    approved_by = staff_member(optional=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     factual_confirmed = models.BooleanField(default=False)
-    rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    rejected_by = staff_member(optional=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     rejected_reason = models.TextField(blank=True)
 
@@ -344,9 +331,7 @@ class PublishRun(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    requested_by = staff_member(optional=True)
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -409,9 +394,7 @@ class NotForPublication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 

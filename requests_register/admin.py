@@ -4,6 +4,7 @@ the outbox are shown read-only (they change only through the services, with hist
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from election_protocol.admin import ReadOnlyAdmin
 from requests_register.models import EmailTemplate, OutboundEmail
 
 
@@ -21,16 +22,7 @@ class EmailTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ["subject", "purpose", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "purpose"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -82,6 +82,13 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
             entry.pk, status, by=by, now=min(now, _at(days_ago(n_days_ago), 17)), **kwargs
         )
 
+    def drafted(entry: Entry, n_days_ago: int, answer: str) -> None:
+        """Take `entry` in hand `n_days_ago` and draft its answer the next day."""
+        step(entry, S.IN_PROGRESS, n_days_ago=n_days_ago)
+        services.draft_answer(
+            entry.pk, answer=answer, by=spoc, now=_at(days_ago(n_days_ago - 1), 11)
+        )
+
     # A phone request awaiting written confirmation (Cumbria 6.1.2).
     e = log(
         1,
@@ -139,13 +146,11 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
         candidate="Tomasz Everleigh",
         email="tomasz.everleigh@example.org",
     )
-    step(e, S.IN_PROGRESS, n_days_ago=5)
-    services.draft_answer(
-        e.pk,
-        answer="The capital budget for new appliances is £2.4 million "
+    drafted(
+        e,
+        5,
+        "The capital budget for new appliances is £2.4 million "
         "over the next two years (fictional demo figure).",
-        by=spoc,
-        now=_at(days_ago(4), 11),
     )
 
     # Approved, ready to send.
@@ -158,13 +163,7 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
         candidate="Imogen Hartswood",
         email="imogen.hartswood@example.org",
     )
-    step(e, S.IN_PROGRESS, n_days_ago=6)
-    services.draft_answer(
-        e.pk,
-        answer="The force runs three custody suites (fictional demo figure).",
-        by=spoc,
-        now=_at(days_ago(5), 11),
-    )
+    drafted(e, 6, "The force runs three custody suites (fictional demo figure).")
     step(e, S.APPROVED, by=ce, n_days_ago=4, may_approve=True)
 
     # Sent, and a duplicate of it; then closed.
@@ -177,13 +176,7 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
         candidate="Priya Castellane",
         email="priya.castellane@example.org",
     )
-    step(original, S.IN_PROGRESS, n_days_ago=9)
-    services.draft_answer(
-        original.pk,
-        answer="The plan aims to reduce burglary by 10% by 2029 (fictional demo figure).",
-        by=spoc,
-        now=_at(days_ago(8), 11),
-    )
+    drafted(original, 9, "The plan aims to reduce burglary by 10% by 2029 (fictional demo figure).")
     step(original, S.APPROVED, by=ce, n_days_ago=8, may_approve=True)
     step(original, S.SENT, n_days_ago=8)
     dup = log(
@@ -212,13 +205,7 @@ def seed_register(election: Election, users: dict, now: datetime) -> None:
         candidate="Rowan Pettifer",
         email="rowan.pettifer@example.org",
     )
-    step(e, S.IN_PROGRESS, n_days_ago=12)
-    services.draft_answer(
-        e.pk,
-        answer="There are 41 fixed speed cameras (fictional demo figure).",
-        by=spoc,
-        now=_at(days_ago(11), 11),
-    )
+    drafted(e, 12, "There are 41 fixed speed cameras (fictional demo figure).")
     step(e, S.APPROVED, by=ce, n_days_ago=10, may_approve=True)
     step(e, S.SENT, n_days_ago=10)
     step(e, S.CLOSED, n_days_ago=9)

@@ -45,6 +45,21 @@ def _local_input():
     )
 
 
+def check_requester(form: forms.Form, cleaned: dict) -> None:
+    """Add an error to `form` where a candidate's or agent's request names no candidate, or a
+    party's no party (for every form that records who a request is from)."""
+    kind = cleaned.get("requester_type")
+    if kind in (Entry.RequesterType.CANDIDATE, Entry.RequesterType.AGENT) and not cleaned.get(
+        "candidate"
+    ):
+        form.add_error(
+            "candidate",
+            _("Choose the candidate the request is from (or for, if from their agent)."),
+        )
+    if kind == Entry.RequesterType.PARTY and not cleaned.get("party"):
+        form.add_error("party", _("Choose the party the request is from."))
+
+
 class EntryForm(forms.ModelForm):
     """The details of an entry, for logging and for editing."""
 
@@ -127,16 +142,7 @@ class EntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("requester_type")
-        if kind in (Entry.RequesterType.CANDIDATE, Entry.RequesterType.AGENT) and not cleaned.get(
-            "candidate"
-        ):
-            self.add_error(
-                "candidate",
-                _("Choose the candidate the request is from (or for, if from their agent)."),
-            )
-        if kind == Entry.RequesterType.PARTY and not cleaned.get("party"):
-            self.add_error("party", _("Choose the party the request is from."))
+        check_requester(self, cleaned)
         if cleaned.get("first_reached") in ("police", "fire") and not cleaned.get("redirected_at"):
             self.add_error("redirected_at", _("Say when the request was passed to the SPOC."))
         received, redirected = cleaned.get("received_at"), cleaned.get("redirected_at")

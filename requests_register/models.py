@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 # Up the dependency order (docs/ARCHITECTURE.md): an entry answered by published material.
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
-from election_protocol.models import Election
+from election_protocol.models import Election, StatusStep, staff_member
 from requests_register import rules
 
 
@@ -104,22 +104,8 @@ class Entry(models.Model):
     target_explanation = models.TextField(blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer = models.TextField(blank=True)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    drafted_by = staff_member(optional=True, editable=False)
+    approved_by = staff_member(optional=True, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     ending_reason = models.TextField(blank=True, editable=False)
@@ -127,14 +113,7 @@ class Entry(models.Model):
     no_reply_reason = models.CharField(max_length=30, blank=True, editable=False)
     # Who in the SPOC team looks after the entry (handover, leave cover); set by
     # services.set_owner.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    owner = staff_member(optional=True, editable=False)
     material = models.ForeignKey(
         BriefingMaterial,
         on_delete=models.PROTECT,
@@ -157,14 +136,7 @@ class Entry(models.Model):
     # dataprotection.services.set_legal_hold.
     legal_hold = models.BooleanField(default=False, editable=False)
     legal_hold_reason = models.TextField(blank=True, editable=False)
-    legal_hold_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    legal_hold_by = staff_member(optional=True, editable=False)
     legal_hold_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When dataprotection.services.apply_retention erased the requester's personal data.
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -216,21 +188,17 @@ class Entry(models.Model):
         return rules.Status(self.status) in rules.OPEN
 
 
-class StatusEvent(models.Model):
+class StatusEvent(StatusStep):
     """One change of an entry's status: who, when, from, to, and the reason given."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="status_events")
+    # The register's statuses are longer than other cases'.
     old_status = models.CharField(max_length=30, blank=True)
     new_status = models.CharField(max_length=30)
-    at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
     def __str__(self) -> str:
-        return f"{self.entry_id}: {self.old_status or 'new'} → {self.new_status}"
+        return f"{self.entry_id}: {self.transition}"
 
 
 class Assignment(models.Model):
@@ -364,9 +332,7 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = staff_member(optional=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -461,9 +427,7 @@ class SignOffProposal(models.Model):
     )
     proposed_at = models.DateTimeField()
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from candidates.models import Candidate, Party
 from election_protocol.models import Election, NonWorkingDay
+from requests_register import rules
+from requests_register.models import Entry
 
 # The reference election of the house style: PCC polls on Thursday 2 May 2024.
 REFERENCE_POLL = date(2024, 5, 2)
@@ -82,3 +85,28 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     party = factory.SubFactory(PartyFactory)
     emails = factory.LazyAttribute(lambda c: [f"{c.name.split()[-1].lower()}@example.org"])
     phones = factory.Sequence(lambda n: [f"07700 900{n % 1000:03d}"])
+
+
+def entry_maker(election, created_by, **defaults):
+    """Return a function creating register Entry rows (numbered 1, 2, ...) with every required
+    field filled; `defaults`, then each call's keywords, override the plain values."""
+    numbers = iter(range(1, 10_000))
+
+    def make(**fields) -> Entry:
+        number = next(numbers)
+        values = {
+            "election": election,
+            "number": number,
+            "reference": f"{election.reference_prefix}-{number:04d}",
+            "received_at": timezone.make_aware(datetime(2024, 4, 10, 10, 30)),
+            "channel": rules.Channel.EMAIL,
+            "kind": rules.Kind.INFORMATION,
+            "topic": "Police station opening hours",
+            "target_date": date(2024, 4, 17),
+            "created_by": created_by,
+            **defaults,
+            **fields,
+        }
+        return Entry.objects.create(**values)
+
+    return make

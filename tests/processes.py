@@ -4,11 +4,19 @@ PostgreSQL database for another process to open."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
+
+from election_protocol.celery import app as celery_app
 
 
 def free_port() -> int:
@@ -39,11 +47,53 @@ def shared_test_database_url(who: str = "These tests") -> str:
 def stop(process) -> None:
     """Stop a process a test started (a worker, a server): SIGTERM for a warm shutdown, then
     SIGKILL if it has not ended within 15 seconds."""
-    import subprocess
-
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def start_celery_worker(
+    env: dict[str, str], log_path: Path, *, who: str, name: str, append: bool = False
+) -> subprocess.Popen:
+    """Start a real Celery worker (solo pool, the default queue) on this test run's database
+    and Redis, with `env` added to its environment; its output goes to `log_path` (appended
+    to when `append`, for a second worker after a first one's crash)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": shared_test_database_url(who),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "DEBUG": "1",
+        # No lingering connection that would stop the test database being dropped.
+        "DB_CONN_MAX_AGE": "0",
+        **env,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "election_protocol",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        celery_app.conf.task_default_queue,
+        "-l",
+        "info",
+        "-n",
+        f"{name}-{uuid.uuid4().hex[:8]}@%h",
+        # Start faster and talk to no other worker.
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    log = log_path.open("ab" if append else "wb")
+    try:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    finally:
+        log.close()

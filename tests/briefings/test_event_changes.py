@@ -5,7 +5,6 @@ with the factual check, the candidate briefing page, offers to the candidate and
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -17,15 +16,13 @@ from publishing.site.target import default_target
 from requests_register.models import OutboundEmail
 from requests_register.services import IncomingFile
 from tests.builders import declared_candidate
+from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)  # in the pre-election period
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from briefings import rules, services
@@ -17,15 +16,13 @@ from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.models import UndeclaredTreatment
 from tests.builders import prepared_booking
+from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW, autouse=True)
 
 
 def _norfolk(election):

@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from briefings import rules, services
@@ -12,15 +11,13 @@ from election_protocol.roles import Role
 from requests_register import services as register
 from requests_register.models import OutboundAttachment, OutboundEmail
 from tests.builders import declared_candidate, prepared_booking
+from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture(autouse=True)

@@ -22,12 +22,9 @@ from django.utils import translation
 from publishing import services
 from publishing.site import pages, publish_site
 from tests.builders import NOW, published, read_site, text
+from tests.clock import frozen_clock
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW, autouse=True)
 
 
 class _Page(HTMLParser):

@@ -5,7 +5,6 @@ tagged PDFs), what reaches the public page, and who is refused. Reference electi
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 
 from candidates.services import create_candidate
@@ -16,6 +15,7 @@ from incidents.models import Incident, IncidentEmail, Statement
 from publishing import queries as gate
 from publishing.site import publish_site
 from requests_register import services as register
+from tests.clock import frozen_clock
 from tests.pdf import expanded
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -28,10 +28,7 @@ FOUR = {
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and the panels on the dashboards and the parity page."""
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from candidates.services import create_candidate
@@ -12,16 +11,14 @@ from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from incidents import services
 from incidents.models import Incident
+from tests.clock import frozen_clock
 
 # Inside the reference election's pre-election period (poll 2 May 2024): the current election.
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

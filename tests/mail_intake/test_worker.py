@@ -7,20 +7,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from election_protocol.celery import app as celery_app
 from mail_intake.models import InboundMessage, MailboxState
 from mail_intake.tasks import task_fetch_mail
 from tests.mail_intake.mail import mail
-from tests.processes import shared_test_database_url, stop
+from tests.processes import start_celery_worker, stop
 
 pytestmark = [
     pytest.mark.redis,
@@ -35,42 +32,14 @@ WAIT_SECONDS = 90
 
 def _start_worker(dovecot, log_path: Path) -> subprocess.Popen:
     env = {
-        **os.environ,
-        "DATABASE_URL": shared_test_database_url("The mailbox worker tests"),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "DEBUG": "1",
         "MAILBOX_URL": dovecot.url(),
         "MAILBOX_CA_FILE": dovecot.ca_file,
         "MAILBOX_TIMEOUT": "5",
         "MAILBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-        "DB_CONN_MAX_AGE": "0",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "election_protocol",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        celery_app.conf.task_default_queue,
-        "-l",
-        "info",
-        "-n",
-        f"mail-{uuid.uuid4().hex[:8]}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    log = log_path.open("ab")
-    try:
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    finally:
-        log.close()
+    return start_celery_worker(
+        env, log_path, who="The mailbox worker tests", name="mail", append=True
+    )
 
 
 def test_worker_killed_mid_pass_loses_nothing_and_records_nothing_twice(dovecot, tmp_path):

@@ -5,7 +5,6 @@ or an incident through one funnel and shown on each page."""
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -15,15 +14,13 @@ from paro.models import ParoConsultation
 from requests_register import services as register
 from requests_register.models import OutboundEmail
 from tests.builders import REQUESTER, declared_candidate, prepared_booking
+from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

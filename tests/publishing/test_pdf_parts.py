@@ -5,18 +5,14 @@ and WeasyPrint's memory is bounded by a part, not by the register."""
 from __future__ import annotations
 
 import pytest
-import time_machine
 
 from publishing.models import PublicEntry
 from publishing.site import pages, publish_site, scan
 from publishing.site.target import default_target
 from tests.builders import NOW, REQUESTER_TRACES, published
+from tests.clock import frozen_clock
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW, autouse=True)
 
 
 @pytest.fixture

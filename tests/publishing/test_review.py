@@ -20,6 +20,7 @@ from election_protocol.calendar import LONDON
 from publishing import permissions, queries, rules, services
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
 from requests_register import services as register
+from tests.clock import frozen_clock
 from tests.factories import ElectionFactory, PartyFactory
 
 RECEIVED = datetime(2024, 2, 19, 9, 30, tzinfo=LONDON)  # Monday, before the period
@@ -69,10 +70,7 @@ IDENTIFIERS = [
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

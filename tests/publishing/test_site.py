@@ -43,13 +43,10 @@ from tests.builders import (
     read_site,
     text,
 )
+from tests.clock import frozen_clock
 from tests.factories import PartyFactory
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW, autouse=True)
 
 
 @pytest.fixture

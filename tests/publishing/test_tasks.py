@@ -20,14 +20,12 @@ from publishing.tasks import (
     task_requeue_publish_runs,
 )
 from tests.builders import NOW, answered, published
+from tests.clock import frozen_clock
 
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def test_an_approval_publishes_the_site_after_commit(

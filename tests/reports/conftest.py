@@ -91,6 +91,21 @@ def publish(entry, cast, when):
     return publishing.approve_and_publish(public_entry.pk, cast["ce"], True, when)
 
 
+def add_answered_candidates(election, cast, count: int) -> None:
+    """Declare `count` more candidates ("Extra 0", ...), without a party, each with one request
+    answered (for the tests that a report's queries do not grow with the candidates)."""
+    for n in range(count):
+        extra = create_candidate(
+            election=election,
+            by=cast["spoc"],
+            status="declared",
+            at=DECLARED_AT,
+            name=f"Extra {n}",
+            emails=[f"extra{n}@example.org"],
+        )
+        send(log(election, cast, received=DECLARED_AT, candidate=extra), cast, NOW)
+
+
 def candidate(election, cast, name, party, *, status="declared"):
     return create_candidate(
         election=election,

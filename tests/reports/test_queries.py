@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from candidates.services import create_candidate
 from election_protocol.models import UndeclaredTreatment
 from reports import queries, rules
-from tests.reports.conftest import DECLARED_AT, NOW, log, send
+from tests.reports.conftest import NOW, add_answered_candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -129,15 +128,6 @@ def test_queries_do_not_grow_with_candidates(election, cast, world, count_querie
         return queries.equal_treatment_report(election, NOW)
 
     before = count_queries(run)
-    for n in range(3):
-        extra = create_candidate(
-            election=election,
-            by=cast["spoc"],
-            status="declared",
-            at=DECLARED_AT,
-            name=f"Extra {n}",
-            emails=[f"extra{n}@example.org"],
-        )
-        send(log(election, cast, received=DECLARED_AT, candidate=extra), cast, NOW)
+    add_answered_candidates(election, cast, 3)
     assert len(run().candidates) == 6
     assert count_queries(run) == before

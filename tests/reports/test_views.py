@@ -10,11 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from candidates.services import create_candidate
 from publishing.site.pdftext import pdf_texts
 from reports import export, permissions, queries
 from tests.pdf import expanded
-from tests.reports.conftest import DECLARED_AT, NOW, log, send
+from tests.reports.conftest import NOW, add_answered_candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -168,15 +167,6 @@ def test_the_page_and_the_csv_cost_the_same_queries_with_more_candidates(
     client.force_login(cast["ce"])
     urls = [reverse("reports:equal_treatment"), reverse("reports:equal_treatment_csv")]
     before = [count_queries(lambda url=url: client.get(url)) for url in urls]
-    for n in range(3):
-        extra = create_candidate(
-            election=election,
-            by=cast["spoc"],
-            status="declared",
-            at=DECLARED_AT,
-            name=f"Extra {n}",
-            emails=[f"extra{n}@example.org"],
-        )
-        send(log(election, cast, received=DECLARED_AT, candidate=extra), cast, NOW)
+    add_answered_candidates(election, cast, 3)
     assert len(client.get(urls[0]).context["report"].candidates) == 6
     assert [count_queries(lambda url=url: client.get(url)) for url in urls] == before

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from election_protocol.calendar import LONDON
 from requests_register import queries, rules
 from requests_register.models import Entry
+from tests.clock import frozen_clock
 from tests.factories import CandidateFactory, ElectionFactory
 
 TODAY = date(2024, 4, 10)
@@ -60,10 +60,7 @@ def test_deadline_counts_in_one_query(election, make_entry, count_queries):
     assert counts["due_soon"] == queries.due_soon(entries, TODAY, cutoff).count()
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(datetime(2024, 4, 10, 12, 0, tzinfo=LONDON), tick=False):
-        yield
+_frozen = frozen_clock(datetime(2024, 4, 10, 12, 0, tzinfo=LONDON))
 
 
 @pytest.mark.usefixtures("_frozen")

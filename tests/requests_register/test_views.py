@@ -4,7 +4,6 @@ from datetime import datetime
 from email.message import EmailMessage
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,16 +11,14 @@ from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from requests_register import services
 from requests_register.models import Entry
+from tests.clock import frozen_clock
 from tests.factories import CandidateFactory
 
 NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.usefixtures("_frozen")
 
 
-@pytest.fixture
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def log(election, by, **overrides) -> Entry:

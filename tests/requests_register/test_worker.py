@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 
 from election_protocol.celery import app as celery_app
 from requests_register import outbox
 from requests_register.models import OutboundEmail
-from tests.processes import shared_test_database_url, stop
+from tests.processes import start_celery_worker, stop
 
 pytestmark = [
     pytest.mark.redis,
@@ -29,43 +25,8 @@ WAIT_SECONDS = 30
 
 
 def _start_worker(smtp_server, log_path: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": shared_test_database_url("The Celery worker tests"),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "DEBUG": "1",
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        # No lingering connection that would stop the test database being dropped.
-        "DB_CONN_MAX_AGE": "0",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "election_protocol",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        celery_app.conf.task_default_queue,
-        "-l",
-        "info",
-        "-n",
-        f"test-{uuid.uuid4().hex[:8]}@%h",
-        # Start faster and talk to no other worker.
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    log = log_path.open("wb")
-    try:
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    finally:
-        log.close()
+    env = {"EMAIL_HOST": smtp_server.host, "EMAIL_PORT": str(smtp_server.port)}
+    return start_celery_worker(env, log_path, who="The Celery worker tests", name="test")
 
 
 def test_worker_sends_a_queued_email_once(smtp_server, tmp_path):
