@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from protocol import permissions, queries, rules, services
 from protocol.forms import AcknowledgeForm, ProtocolVersionForm
 from publishing.site import schedule_publish

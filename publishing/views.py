@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from publishing import forms, permissions, rules, services
 from publishing.models import (
     Correction,

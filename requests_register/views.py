@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from election_protocol.roles import Role
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from requests_register import email_import, permissions, queries, rules, services, views_more
 from requests_register.filters import RegisterFilter
 from requests_register.forms import (
