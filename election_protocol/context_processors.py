@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from election_protocol.permissions import is_staff_member
 from election_protocol.queries import current_election_for_request
+from incidents import permissions as incident_permissions
+from incidents import queries as incident_queries
+from publishing import deadlines as publication_deadlines
+from publishing import permissions as publishing_permissions
 from requests_register import permissions, queries
 
 
@@ -29,15 +33,11 @@ def office(request: HttpRequest) -> dict[str, object]:
         entries, today, queries.due_soon_cutoff(election, today)
     )
     # Incidents' targets beside the register's (issue 12): hours or working days per kind.
-    from incidents import permissions as incident_permissions
-    from incidents import queries as incident_queries
 
     context["incident_deadlines"] = incident_queries.deadline_counts(
         incident_permissions.incidents_for_user(user).filter(election=election), timezone.now()
     )
     # Publication targets of sent answers beside the register's (issue 13, item 1).
-    from publishing import deadlines as publication_deadlines
-    from publishing import permissions as publishing_permissions
 
     if publishing_permissions.can_view_publishing(user):
         context["publication_deadlines"] = publication_deadlines.publication_counts(election, today)

@@ -30,6 +30,7 @@ from publishing.models import (
     PublishRun,
 )
 from publishing.site import current_folder, schedule_publish
+from publishing.site.health import site_state
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -320,7 +321,6 @@ def _render_review(
 def _site_state(public_entry: PublicEntry):
     """Whether the entry's last public change (approval, correction, withdrawal) is on the
     public page yet, or publishing is delayed (publishing.site.health.site_state)."""
-    from publishing.site.health import site_state
 
     if public_entry.status not in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
         return None

@@ -78,7 +78,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 def render_register_pdf(election, entries: list[Entry], now) -> bytes:
     """Return the register as a PDF (WeasyPrint). Templates escape everything they print."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint is slow to import, only the PDF needs it
 
     html = render_to_string(
         "requests_register/export_pdf.html",
