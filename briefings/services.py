@@ -1,6 +1,9 @@
-"""Every write to organised meetings: bookings and their one funnel, briefing events, and the
-equal offer. E-mail and letters go through the register's outbox (recorded first, sent after
-commit); each step is noted on the booking's register entry, the single record (Cumbria 6.1.2).
+"""Every write to bookings (meetings with the chiefs and visits) through their one funnel, and
+the staff calendar feed's key. E-mail and letters go through the register's outbox (recorded
+first, sent after commit); each step is noted on the booking's register entry, the single
+record (Cumbria 6.1.2). The equal offer's funnels are in offers.py, briefing events' in
+events.py (issue 17, item 11: one module a seam); their public names are importable from here
+as before.
 """
 
 from __future__ import annotations
@@ -17,28 +20,62 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
-from briefings import briefing_page, letter_queue, permissions, republish, rules
+from briefings import letter_queue, permissions, rules
+from briefings.events import (  # re-exported: callers import the event funnels from here
+    ConcurrentEditError,
+    eligible_for,
+    invite_to_event,
+    link_question,
+    record_attendance,
+    record_event_notes,
+)
 from briefings.models import (
-    Attendance,
     Booking,
     BookingStep,
-    BriefingEvent,
     BriefingMaterial,
     CalendarFeedKey,
     CandidateOffer,
-    EventQuestion,
     OfferItem,
     VisitType,
 )
-from candidates.models import Candidate
-from candidates.rules import Status as CandidateStatus
-from election_protocol.models import Election, UndeclaredTreatment
+from briefings.offers import (  # re-exported: callers import the offer funnels from here
+    candidate_and_agent,
+    declared_candidates,
+    mark_offer,
+    offer_candidates,
+    offer_to_candidate,
+    set_offer_state,
+)
+from election_protocol.models import UndeclaredTreatment
 from election_protocol.permissions import role_names
 from election_protocol.roles import Role
 from requests_register import outbox
 from requests_register import rules as register_rules
 from requests_register import services as register_services
 from requests_register.models import Entry, Note
+
+__all__ = [
+    "CHIEF_ROLES",
+    "ConcurrentEditError",
+    "Schedule",
+    "actors_for",
+    "booking_parity_gap",
+    "calendar_feed_key",
+    "candidate_and_agent",
+    "declared_candidates",
+    "eligible_for",
+    "invite_to_event",
+    "link_question",
+    "mark_offer",
+    "offer_candidates",
+    "offer_to_candidate",
+    "prepare_booking",
+    "record_attendance",
+    "record_event_notes",
+    "reset_calendar_feed",
+    "set_booking_status",
+    "set_offer_state",
+]
 
 CHIEF_ROLES = {
     rules.Chief.CHIEF_CONSTABLE: Role.CHIEF_CONSTABLE,
@@ -78,32 +115,6 @@ def _notify(role: Role, key: str, booking: Booking, *, by, now: datetime) -> Non
 
 def _note(entry: Entry, text: str, by, now: datetime) -> None:
     register_services.add_note(entry.pk, kind=Note.Kind.DECISION, body=text, by=by, now=now)
-
-
-def candidate_and_agent(candidate: Candidate) -> list[str]:
-    """Return where offers and invitations go (issue 13): the candidate's first address and
-    their agent's, if they have one and it is another address. Empty without a candidate
-    address: nothing is sent to an agent alone."""
-    if not candidate.emails:
-        return []
-    to = [candidate.emails[0]]
-    if candidate.agent_email and candidate.agent_email.lower() != to[0].lower():
-        to.append(candidate.agent_email)
-    return to
-
-
-def declared_candidates(election: Election):
-    return Candidate.objects.filter(election=election, status=CandidateStatus.DECLARED)
-
-
-def offer_candidates(election: Election):
-    """Return the candidates the equal offer and the parity check are for: the declared, and
-    the prospective where the election counts them as candidates (Norfolk 6;
-    rules.counts_as_candidate)."""
-    statuses = [CandidateStatus.DECLARED]
-    if election.undeclared_treated_as == UndeclaredTreatment.CANDIDATE:
-        statuses.append(CandidateStatus.PROSPECTIVE)
-    return Candidate.objects.filter(election=election, status__in=statuses)
 
 
 def booking_parity_gap(booking: Booking) -> set[int]:
@@ -369,14 +380,14 @@ def set_booking_status(
         assign_perm("briefings.confirm_booking", group, booking)
         _notify(role, "booking_approved", booking, by=by, now=now)
     if stored in (rules.Status.APPROVED, rules.Status.CONFIRMED) and booking.offer_item_id:
-        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.ACCEPTED, now)
+        mark_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.ACCEPTED, now)
     if stored == rules.Status.CONFIRMED:
         _notify(Role.SPOC, "booking_confirmed", booking, by=by, now=now)
     elif stored == rules.Status.DECLINED:
         _send_letter(booking, "decline", by, now)
         if booking.offer_item_id:
             # The office declined this booking, not the candidate the offer: it still stands.
-            _set_offer(
+            mark_offer(
                 booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now
             )
         if old == rules.Status.APPROVED:  # a chief declined: the office needs to know
@@ -385,9 +396,9 @@ def set_booking_status(
     elif stored == rules.Status.SCHEDULED:
         _send_letter(booking, "confirmation", by, now)
     elif stored == rules.Status.HELD and booking.offer_item_id:
-        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.HELD, now)
+        mark_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.HELD, now)
     elif stored == rules.Status.CANCELLED and booking.offer_item_id:
-        _set_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now)
+        mark_offer(booking.offer_item_id, booking.candidate_id, CandidateOffer.State.OFFERED, now)
     if stored == rules.Status.CANCELLED and entry.requester_email:
         outbox.queue_templated_email(
             key="booking_cancelled",
@@ -398,194 +409,6 @@ def set_booking_status(
             now=now,
         )
     return booking
-
-
-def _set_offer(item_id: int, candidate_id: int, state: str, now: datetime) -> None:
-    CandidateOffer.objects.filter(item_id=item_id, candidate_id=candidate_id).update(
-        state=state, changed_at=now
-    )
-
-
-@transaction.atomic
-def offer_to_candidate(
-    candidate: Candidate, *, by, now: datetime | None = None
-) -> list[CandidateOffer]:
-    """Offer every item of the election's equal offer to a newly declared candidate (Avon and
-    Somerset 8.1.2; Norfolk 19). Effects: a CandidateOffer per item not yet offered, and one
-    e-mail listing them (the same text for every candidate) to the candidate's first address.
-    Idempotent: items already offered are left alone. Nothing is recorded for a candidate with
-    no e-mail address: an offer is recorded only when it is sent."""
-    now = now or timezone.now()
-    if not candidate.emails:
-        return []  # nothing can be sent: the matrix shows "not offered" until an address is added
-    items = list(OfferItem.objects.filter(election_id=candidate.election_id))
-    done = set(CandidateOffer.objects.filter(candidate=candidate).values_list("item_id", flat=True))
-    made = [
-        CandidateOffer.objects.create(
-            item=item, candidate=candidate, offered_at=now, changed_at=now
-        )
-        for item in items
-        if item.pk not in done
-    ]
-    if made:
-        election = candidate.election
-        subject, body = outbox.render_template(
-            "equal_offer",
-            {
-                "name": candidate.name,
-                "office": election.get_office_display(),
-                "items": "\n".join(f"- {item.title}" for item in items),
-                "spoc_name": election.spoc_name,
-                "office_name": election.office_name,
-            },
-        )
-        body = briefing_page.with_briefing(body, election)
-        outbox.queue_email(
-            purpose="equal_offer",
-            to=candidate_and_agent(candidate),
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
-            by=by,
-            now=now,
-        )
-    return made
-
-
-@transaction.atomic
-def set_offer_state(
-    offer_id: int, state: str, *, by, now: datetime | None = None
-) -> CandidateOffer:
-    """Record a candidate's answer to an offer item. Effects: state saved; a history row."""
-    offer = CandidateOffer.objects.select_for_update().get(pk=offer_id)
-    offer.state = CandidateOffer.State(state)
-    offer.changed_at = now or timezone.now()
-    offer._history_user = by
-    offer.save(update_fields=["state", "changed_at"])
-    return offer
-
-
-def eligible_for(event: BriefingEvent):
-    """Return the candidates an event is for: declared only, or everyone standing."""
-    statuses = [CandidateStatus.DECLARED]
-    if event.audience == BriefingEvent.Audience.ALL:
-        statuses.append(CandidateStatus.PROSPECTIVE)
-    return Candidate.objects.filter(election=event.election, status__in=statuses).order_by("name")
-
-
-@transaction.atomic
-def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
-    """Invite every eligible candidate at once, with the same text, and notify the PARO
-    (Cumbria 8.2). Effects: Attendance rows, one identical e-mail per candidate with an
-    address, one e-mail to the PARO, invited_at and paro_notified_at recorded. Candidates
-    already invited are not invited twice. Returns how many were invited now."""
-    now = now or timezone.now()
-    event = BriefingEvent.objects.select_for_update().select_related("election").get(pk=event_id)
-    if event.cancelled_at:
-        raise rules.BookingError(_("This event is cancelled: nobody can be invited to it."))
-    election = event.election
-    when = timezone.localtime(event.starts_at)
-    context = {
-        "title": event.title,
-        "date": f"{when:%A %-d %B %Y}",
-        "start": f"{when:%-I:%M%p}",
-        "end": f"{timezone.localtime(event.ends_at):%-I:%M%p}",
-        "place": event.place,
-        "paro_name": election.paro_name,
-        "spoc_name": election.spoc_name,
-        "office_name": election.office_name,
-    }
-    # The same words for every candidate (Cumbria 8.2): rendered once.
-    subject, body = outbox.render_template("event_invitation", context)
-    body = briefing_page.with_briefing(body, election)
-    already = set(event.attendance.values_list("candidate_id", flat=True))
-    invited = 0
-    for candidate in eligible_for(event):
-        if candidate.pk in already or not candidate.emails:
-            continue  # without an address nobody is invited: they stay "not yet invited"
-        Attendance.objects.create(event=event, candidate=candidate, invited_at=now)
-        invited += 1
-        outbox.queue_email(
-            purpose="event_invitation",
-            to=candidate_and_agent(candidate),
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
-            by=by,
-            now=now,
-        )
-    if event.paro_notified_at is None:
-        paro_subject, paro_body = outbox.render_template("paro_notice", context)
-        outbox.queue_email(
-            purpose="paro_notice",
-            to=[election.paro_email],
-            subject=paro_subject,
-            body=paro_body,
-            reply_to=election.spoc_email,
-            by=by,
-            now=now,
-        )
-        event.paro_notified_at = now
-    if event.invited_at is None and not event.cancelled_at:
-        # Announced now: the public page lists it without anyone pressing "Publish now".
-        republish.after_commit(election.pk, by=by)
-    event.invited_at = event.invited_at or now
-    event._history_user = by
-    event.save(update_fields=["invited_at", "paro_notified_at"])
-    return invited
-
-
-@transaction.atomic
-def link_question(event_id: int, entry: Entry) -> EventQuestion:
-    """Link an advance question, logged on the register, to an event (Cumbria 8.2)."""
-    event = BriefingEvent.objects.get(pk=event_id)
-    if entry.election_id != event.election_id:
-        raise rules.BookingError(_("That entry belongs to another election."))
-    if EventQuestion.objects.filter(entry=entry).exists():
-        raise rules.BookingError(
-            _("%(reference)s is already linked to an event.") % {"reference": entry.reference}
-        )
-    return EventQuestion.objects.create(event=event, entry=entry)
-
-
-@transaction.atomic
-def record_attendance(event_id: int, attended_ids: Iterable[int], *, by) -> None:
-    """Record who came: every invited candidate is marked attended or not."""
-    attended = set(attended_ids)
-    for row in Attendance.objects.select_for_update().filter(event_id=event_id):
-        row.attended = row.candidate_id in attended
-        row.save(update_fields=["attended"])
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved the event's notes after this edit began; nothing was saved."""
-
-
-@transaction.atomic
-def record_event_notes(
-    event_id: int, notes: str, *, by, expected_version: int | None = None
-) -> BriefingEvent:
-    """Keep the notes of an event (they go to publishing), refusing them if someone saved the
-    notes in the meantime (the same optimistic check as requests_register.update_entry).
-
-    Effects: notes and version saved; a history row naming `by`. Raises ConcurrentEditError
-    (nothing saved) if the event's version is no longer `expected_version` (None: no check,
-    for scripts that are the only writer).
-    """
-    event = BriefingEvent.objects.select_for_update().get(pk=event_id)
-    if expected_version is not None and event.version != expected_version:
-        raise ConcurrentEditError(
-            _(
-                "Someone else saved the notes of this event while you were writing. Your text "
-                "is below but was not saved: compare it with the notes as they are now, then "
-                "save again."
-            )
-        )
-    event.notes = notes.strip()
-    event.version += 1
-    event._history_user = by
-    event.save(update_fields=["notes", "version"])
-    return event
 
 
 # --- the staff calendar feed's key ---------------------------------------------------------

@@ -104,13 +104,15 @@ def seed_incidents(election: Election, users: dict, now: datetime) -> None:
         email_to="newsdesk@gazette.example.org",
         now=ago(47),
     )
-    for consultee, answer in (
-        ("paro", "No objection; keep it neutral."),
-        ("chief_constable", "Factually correct."),
-    ):
-        services.record_consultation(
-            claim.pk, by=spoc, consultee=consultee, asked_at=ago(46), answer=answer, now=ago(45)
-        )
+    # The PARO's "No objection" on this statement is recorded by paro/demo.py (the PARO's record).
+    services.record_consultation(
+        claim.pk,
+        by=spoc,
+        consultee="chief_constable",
+        asked_at=ago(46),
+        answer="Factually correct.",
+        now=ago(45),
+    )
     move(
         claim,
         rules.Status.DECIDED,

@@ -266,6 +266,16 @@ class ConsultationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["asked_at"].input_formats = LOCAL_FORMATS
+        # The PARO has a section of its own on the page (rules.check_consultee).
+        consultee = self.fields["consultee"]
+        consultee.choices = [
+            (value, label)
+            for value, label in consultee.choices
+            if value not in rules.CONSULTED_ELSEWHERE
+        ]
+        consultee.help_text = _(
+            'A consultation with the PARO goes in the "Consultations with the PARO" section.'
+        )
 
 
 class EvidenceForm(forms.Form):

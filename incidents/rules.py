@@ -20,6 +20,25 @@ class IncidentError(ValueError):
     """A step the rules refuse; the message says what to do instead."""
 
 
+# Consultees recorded elsewhere: the PARO is consulted through the PARO panel on the incident's
+# page (paro app, issue 13 item 4), the one record of every dealing with the PARO, so a
+# consultation with the PARO is never recorded twice (issue 17's review: two records of one
+# thing).
+CONSULTED_ELSEWHERE = frozenset({"paro"})
+
+
+def check_consultee(consultee: str) -> None:
+    """Refuse a consultee whose consultations have a record of their own (Cumbria 7.1: the PARO
+    and the Chief Constable see a response first; the PARO's is recorded with the PARO panel)."""
+    if consultee in CONSULTED_ELSEWHERE:
+        raise IncidentError(
+            _(
+                'Record a consultation with the PARO in the "Consultations with the PARO" '
+                "section of this page: every dealing with the PARO is kept there."
+            )
+        )
+
+
 class Kind(StrEnum):
     IMAGERY = "imagery"
     FACTUAL = "factual"

@@ -325,8 +325,11 @@ def record_consultation(
     now: datetime | None = None,
 ) -> Consultation:
     """Record that someone was consulted and what they answered (Cumbria 7.1: the PARO and the
-    Chief Constable see a response first). Effects: a Consultation, an IncidentStep note."""
+    Chief Constable see a response first). Effects: a Consultation, an IncidentStep note. The
+    PARO is refused here (rules.check_consultee): consultations with the PARO are recorded by
+    the paro app, on the same page."""
     now = now or timezone.now()
+    rules.check_consultee(consultee)
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     if not incident.is_open:
         raise rules.IncidentError(_("The incident is decided: consult before deciding."))

@@ -40,6 +40,19 @@ def seed_paro(election: Election, users: dict, now: datetime) -> None:
             by=spoc,
             now=now - timedelta(days=1),
         )
+    statement = Incident.objects.filter(election=election, kind="factual").first()
+    if statement is not None:
+        # The PARO sees a statement before it goes out (Cumbria 7.1), recorded here only.
+        services.record_consultation(
+            statement,
+            consulted_at=now - timedelta(hours=46),
+            consulted_by="The Election SPOC",
+            paro_contact="The PARO",
+            question="May we publish this neutral statement correcting the press release?",
+            guidance="No objection; keep it neutral.",
+            by=spoc,
+            now=now - timedelta(hours=45),
+        )
     incident = Incident.objects.filter(election=election, kind="conduct").first()
     if incident is not None:
         services.record_consultation(

@@ -180,7 +180,7 @@ def test_factual_statement_is_approved_anonymised_and_published(election, cast):
         email_to="news@example.org",
     )
     services.record_consultation(
-        incident.pk, by=users["spoc"], consultee="paro", asked_at=NOW, answer="Fine."
+        incident.pk, by=users["spoc"], consultee="chief_constable", asked_at=NOW, answer="Fine."
     )
     # Whoever drafted it cannot approve it, even the Chief Executive.
     with pytest.raises(rules.IncidentError, match="drafted"):
@@ -527,3 +527,22 @@ def test_retention_erases_who_raised_a_closed_incident_and_its_evidence(
     for link in closed.emails.select_related("email"):
         assert "sam@example.org" not in link.email.to and "Sam Plaintiff" not in link.email.body
     assert Incident.objects.get(pk=still_open.pk).raised_by_name == "Kim Open"
+
+
+def test_a_consultation_with_the_paro_is_recorded_once_with_the_paro_panel(election, cast):
+    """The PARO's consultations have one record (paro app): the incident's own list refuses the
+    PARO, in the service and in the form, and says where it goes (issue 17 review)."""
+    from incidents.forms import ConsultationForm
+
+    users, _ada = cast
+    incident = _record(election, users, "factual")
+    with pytest.raises(rules.IncidentError, match="Consultations with the PARO"):
+        services.record_consultation(
+            incident.pk, by=users["spoc"], consultee="paro", asked_at=NOW, answer="Fine."
+        )
+    assert not incident.consultations.exists()
+    form = ConsultationForm(
+        data={"consultee": "paro", "asked_at": "2026-11-25T09:00", "answer": "Fine."}
+    )
+    assert "paro" not in dict(form.fields["consultee"].choices)
+    assert not form.is_valid() and "consultee" in form.errors

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mail_intake import imap, services
 from mail_intake.models import InboundMessage, MailboxState
 from mail_intake.queries import mailbox_health
+from mail_intake.services import fetch as fetch_module
 from requests_register import outbox, rules
 from requests_register import services as register_services
 from requests_register.models import Attachment, Entry, OutboundEmail, StatusEvent
@@ -242,7 +243,7 @@ def test_fetch_crash_between_record_and_sort_is_sorted_next_pass(dovecot, electi
         raise Crash
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "sort_message", die)
+        patch.setattr(fetch_module, "sort_message", die)
         with pytest.raises(Crash):
             services.fetch_mail()
     assert InboundMessage.objects.get().state == State.RECEIVED
@@ -290,7 +291,7 @@ def test_fetch_survives_an_imap_server_restart_mid_pass(dovecot, election, monke
         return message
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "sort_message", sort_then_restart)
+        patch.setattr(fetch_module, "sort_message", sort_then_restart)
         first = services.fetch_mail()
     assert first.error and first.recorded == 1 and first.moved == 0
     dovecot.start()
@@ -321,7 +322,7 @@ def test_fetch_hostile_mime_needs_attention_with_a_reason(dovecot, election, mon
     )
     dovecot.deliver(nested(1200), broken, disguised)
     services.fetch_mail()
-    monkeypatch.setattr(services, "MAX_MESSAGE_BYTES", 2500)
+    monkeypatch.setattr(fetch_module, "MAX_MESSAGE_BYTES", 2500)
     dovecot.deliver(mail(subject="Huge", body="x" * 3000))
 
     result = services.fetch_mail()

@@ -6,6 +6,7 @@ import pytest
 
 from mail_intake import services
 from mail_intake.models import InboundMessage
+from mail_intake.services import sorting as sorting_module
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_sort_message_failure_needs_attention_and_keeps_the_message(election, mo
     def boom(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "_thread_entry", boom)
+    monkeypatch.setattr(sorting_module, "_thread_entry", boom)
     sorted_message = services.sort_message(message.pk)
 
     assert sorted_message.state == InboundMessage.State.NEEDS_ATTENTION

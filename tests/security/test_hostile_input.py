@@ -783,7 +783,11 @@ def _drivers() -> dict[str, Driver]:
             _url("incidents:consult", pk=_pk("incident")),
             "spoc",
             lambda w: inf.ConsultationForm(prefix="consult"),
-            lambda w: {"consultee": "paro", "asked_at": "2026-11-25T09:00", "answer": SCRIPT},
+            lambda w: {
+                "consultee": "chief_constable",
+                "asked_at": "2026-11-25T09:00",
+                "answer": SCRIPT,
+            },
             refusal="redirect",
         ),
         "incidents.forms.EvidenceForm": Driver(
