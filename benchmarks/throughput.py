@@ -4,7 +4,8 @@ gunicorn serves the project (benchmarks.settings: the project's settings and URL
 `bench/nothing/`) with DEBUG off, on the benchmark database holding ENTRIES register entries.
 wrk, a second process, loads each URL over loopback with the signed-in SPOC officer's session
 cookie; the two URLs take turns, ROUNDS times each, for SECONDS each, and each figure is the
-median requests per second. The do-nothing view goes through the same middleware (sessions,
+median requests per second. As in production, the workers share a Redis cache (REDIS_URL, else
+a local Redis if one answers). The do-nothing view goes through the same middleware (sessions,
 login, the staff check, two-factor), so the ratio is what the register page itself costs.
 
 Needs wrk (Debian package `wrk`, installed by the Makefile). Traffic goes to 127.0.0.1 only,
@@ -71,6 +72,26 @@ def _get(url: str, cookie: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
+
+
+def _shared_cache() -> dict[str, str]:
+    """Return the environment giving gunicorn's workers the cache they share in production
+    (Redis: REDIS_URL, else a local Redis if one answers), with the staff counts' version
+    cleared so nothing kept by an earlier run on another database is read. Empty without
+    Redis: the workers then keep nothing between requests (staff_counts is off)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            return {}
+        url = "redis://127.0.0.1:6379/0"
+    from django.core.cache.backends.redis import RedisCache
+
+    from election_protocol import staff_counts
+
+    RedisCache(url, {}).delete(staff_counts.VERSION_KEY)
+    return {"REDIS_URL": url}
 
 
 def _wait_until_up(url: str, cookie: str, server: subprocess.Popen) -> None:
@@ -155,7 +176,7 @@ def measure() -> list[Figure]:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", **_shared_cache()},
         start_new_session=True,
     )
     try:

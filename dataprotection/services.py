@@ -17,6 +17,7 @@ from django.utils import timezone
 from candidates.models import Candidate
 from dataprotection import queries, rules
 from dataprotection.models import RetentionRun, SubjectAccessRequest
+from election_protocol import staff_counts
 from election_protocol.models import Election
 from foi.models import Clarification, FoiCase, FoiEvent
 from incidents.services import erase_personal_data
@@ -480,6 +481,9 @@ def apply_retention(
         _scrub_other_emails(scrub, erased_addresses, counts)
 
     counts["incidents"] = erase_personal_data(election, now=now)
+    # Entries' topics were rewritten by bulk_update, which sends no signal: the register
+    # list's kept topics must go (election_protocol.staff_counts).
+    staff_counts.bump()
     return RetentionRun.objects.create(
         election=election,
         ran_at=now,

@@ -1,6 +1,8 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
+from election_protocol import staff_counts
+
 
 def _sync_roles(sender: AppConfig, **kwargs: object) -> None:
     # Permissions are created by post_migrate too, one app at a time, so the groups can only be
@@ -20,3 +22,5 @@ class ElectionProtocolConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="election_protocol.sync_roles")
+        # The staff pages' deadline counts are kept until a watched model is written.
+        staff_counts.connect()

@@ -204,9 +204,16 @@ class Election(models.Model):
             if name
         ]
 
+    def days_off(self) -> list[NonWorkingDay]:
+        """Return the election's non-working days, by date: as read with the election when
+        queries.current_election_for_request loaded them (one query for both), else from
+        prefetch_related's cache or the database."""
+        loaded = getattr(self, "loaded_non_working_days", None)
+        return list(self.non_working_days.all()) if loaded is None else loaded
+
     def statutory_non_working_days(self) -> list[date]:
         """Return days of thanksgiving or mourning: they move statutory deadlines."""
-        return [d.date for d in self.non_working_days.all() if d.affects_statutory_deadlines]
+        return [d.date for d in self.days_off() if d.affects_statutory_deadlines]
 
     @cached_property
     def timetable(self) -> calendar.Timetable:

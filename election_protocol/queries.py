@@ -38,8 +38,10 @@ def _elections_with_days():
 
 
 def _load_days(election: Election) -> None:
-    """Put the days read by _elections_with_days where prefetch_related would have."""
-    instances = [
+    """Keep the days read by _elections_with_days on the election (Election.days_off reads
+    them), so the office calendar costs no second query. Public API only: a model instance
+    built by from_db, kept in an attribute of our own (not Django's prefetch cache)."""
+    election.loaded_non_working_days = [
         NonWorkingDay.from_db(
             connection.alias,
             _DAY_FIELDS,
@@ -47,9 +49,6 @@ def _load_days(election: Election) -> None:
         )
         for d in election._days
     ]
-    days = election.non_working_days.all()
-    days._result_cache, days._prefetch_done = instances, True
-    election._prefetched_objects_cache = {"non_working_days": days}
 
 
 # The election a member of staff chose with the switcher (issue 15, item 1): its id in the

@@ -221,6 +221,9 @@ STORAGES = {
 # Redis is optional: unset, tasks run in-process and the cache is local memory, so a first
 # run needs nothing; set, it is the Celery broker and the shared cache.
 REDIS_URL = env_str("REDIS_URL")
+# The staff pages' deadline counts kept between writes (election_protocol.staff_counts): only
+# with a cache every process shares, so a write in one reaches them all.
+STAFF_COUNTS_CACHE = bool(REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -28,7 +28,7 @@ from requests_register.models import Entry
 
 def _statutory_days(entry: Entry) -> list[date]:
     """Return the election's days of thanksgiving or mourning (FOIA s.10(6) counts them off)."""
-    return [d.date for d in entry.election.non_working_days.all() if d.affects_statutory_deadlines]
+    return [d.date for d in entry.election.days_off() if d.affects_statutory_deadlines]
 
 
 def _received(entry: Entry) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from election_protocol.models import Election
@@ -28,6 +28,27 @@ def deadline_counts(incidents: QuerySet[Incident], now: datetime) -> dict[str, i
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lte=now + rules.DUE_SOON)),
     )
+
+
+def deadline_counts_until(incidents: QuerySet[Incident], now: datetime) -> dict[str, object]:
+    """Return deadline_counts(incidents, now) and, as "until", the first moment they may
+    differ (a target passes, or comes within DUE_SOON), or None if no open incident's target
+    lies ahead: counts kept at `now` hold while the clock is before it (staff_counts). One
+    query."""
+    soon = now + rules.DUE_SOON
+    found = open_incidents(incidents).aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lte=soon)),
+        next_overdue=Min("due_at", filter=Q(due_at__gte=now)),
+        next_due_soon=Min("due_at", filter=Q(due_at__gt=soon)),
+    )
+    moments = [found.pop("next_overdue")]
+    next_due_soon = found.pop("next_due_soon")
+    if next_due_soon is not None:
+        moments.append(next_due_soon - rules.DUE_SOON)
+    moments = [m for m in moments if m is not None]
+    found["until"] = min(moments) if moments else None
+    return found
 
 
 def similar_decisions(incident: Incident, limit: int = 10) -> QuerySet[Incident]:

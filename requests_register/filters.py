@@ -15,6 +15,19 @@ from requests_register.models import Entry
 SELECT = {"class": "govuk-select"}
 
 
+def candidate_choices(election) -> list[tuple[str, str]]:
+    """Return the election's candidates as (id, name) choices, by name.
+
+    Plain choices read once: a model choice field iterates its queryset with .iterator(), on
+    PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE), each render."""
+    return [
+        (str(pk), name)
+        for pk, name in Candidate.objects.filter(election=election)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
+
+
 class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -65,19 +78,23 @@ class RegisterFilter(django_filters.FilterSet):
         model = Entry
         fields: list[str] = []
 
-    def __init__(self, *args, election, today, topics: list[str], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        election,
+        today,
+        topics: list[str],
+        candidates: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ) -> None:
         """`topics`: the topic choices, only those of entries this user may see (a colleague
-        learns nothing of the rest): queries.topics."""
+        learns nothing of the rest): queries.topics. `candidates`: the election's candidates
+        as candidate_choices() returns them, if already read."""
         super().__init__(*args, **kwargs)
         self.today = today
-        # Plain choices read once: a model choice field iterates its queryset with
-        # .iterator(), on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE), each render.
-        self.filters["candidate"].extra["choices"] = [
-            (str(pk), name)
-            for pk, name in Candidate.objects.filter(election=election)
-            .order_by("name")
-            .values_list("pk", "name")
-        ]
+        self.filters["candidate"].extra["choices"] = (
+            candidate_choices(election) if candidates is None else candidates
+        )
         self.filters["topic"].extra["choices"] = [(t, t) for t in topics]
 
     def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:

@@ -21,9 +21,7 @@ DUE_SOON_WORKING_DAYS = 2
 
 def office_calendar(election: Election) -> calendar.WorkingDays:
     """Return the office's working days: the election calendar plus every non-working day."""
-    return calendar.WorkingDays.for_election_timetable(
-        [d.date for d in election.non_working_days.all()]
-    )
+    return calendar.WorkingDays.for_election_timetable([d.date for d in election.days_off()])
 
 
 def due_soon_cutoff(election: Election, today: date) -> date:

@@ -92,7 +92,7 @@ def target_for(election: Election, kind: str, received: datetime) -> calendar.Du
     working days, where office closures count too (Norfolk protocol 10).
     """
     day = timezone.localdate(received)
-    days = list(election.non_working_days.all())
+    days = election.days_off()
     if kind == rules.Kind.FOI:
         return calendar.foi_due(day, [d.date for d in days if d.affects_statutory_deadlines])
     return calendar.office_target(day, election.routine_target_working_days, [d.date for d in days])

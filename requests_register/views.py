@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from election_protocol import staff_counts
 from election_protocol.roles import Role
 from election_protocol.shortcuts import election_or_setup
 from requests_register import email_import, permissions, queries, rules, services, views_more
-from requests_register.filters import RegisterFilter
+from requests_register.filters import RegisterFilter, candidate_choices
 from requests_register.forms import (
     AssignForm,
     AttachmentForm,
@@ -74,6 +75,18 @@ def _filter_cache_key(register_filter: RegisterFilter) -> str | None:
     return hashlib.sha256(repr(shape).encode()).hexdigest()
 
 
+class _SizedPaginator(Paginator):
+    """A paginator told how many rows there are (the whole register's size, kept)."""
+
+    def __init__(self, *args, size: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._size = size
+
+    @property
+    def count(self) -> int:
+        return self._size
+
+
 def register_list(request: HttpRequest) -> HttpResponse:
     election = election_or_setup(request)
     entries = permissions.entries_for_user(request.user).filter(election=election)
@@ -81,15 +94,36 @@ def register_list(request: HttpRequest) -> HttpResponse:
     # (possibly nothing yet).
     today = timezone.localdate()
     cutoff = queries.due_soon_cutoff(election, today)
+    whole = permissions.can_view_register(request.user)
+    if whole:
+        # The same for all who see the whole register: kept until an entry, a candidate or
+        # the election is written (election_protocol.staff_counts).
+        facts = staff_counts.get(
+            "register_list",
+            election.pk,
+            today,
+            lambda: {
+                "size": entries.count(),
+                "topics": queries.topics(election),
+                "candidates": candidate_choices(election),
+            },
+        )
+    else:
+        facts = {"topics": _topics(request.user, election), "candidates": None}
     register_filter = RegisterFilter(
         request.GET or None,
         queryset=entries,
         election=election,
         today=today,
-        topics=_topics(request.user, election),
+        topics=facts["topics"],
+        candidates=facts["candidates"],
     )
     rows = queries.register_list_rows(register_filter.qs)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if whole and set(request.GET) <= {"page"}:  # the whole register, unfiltered
+        paginator = _SizedPaginator(rows, PAGE_SIZE, size=facts["size"])
+    else:
+        paginator = Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # Labels looked up once per page: Model.get_FOO_display() rebuilds its choices dict on
     # every call (a third of a millisecond each, twice a row).
     # As plain text in the page's language: a lazy label is translated again wherever used.

@@ -139,6 +139,13 @@ def count_queries(db):
 
 
 @pytest.fixture(autouse=True)
+def _staff_counts_counted_afresh(settings):
+    # Every page counts its deadlines afresh, so a test comparing two pages' queries compares
+    # like with like; tests/requests_register/test_staff_counts.py turns the keeping on.
+    settings.STAFF_COUNTS_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Hashing cost is not what these tests are about; the production hasher stays the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
