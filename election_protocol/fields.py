@@ -22,7 +22,8 @@ def _key_in_range(value: object) -> bool:
     Values that are not whole numbers are left to Django, which already refuses them.
     """
     text = str(value).strip()
-    if not text.lstrip("+-").isdigit():
+    # isdecimal, not isdigit: "¹" is a digit that int() refuses (found by the hostile input).
+    if not text.lstrip("+-").isdecimal():
         return True
     return -LARGEST_KEY - 1 <= int(text) <= LARGEST_KEY
 

@@ -53,6 +53,11 @@ class Election(models.Model):
 
     area = models.CharField(max_length=120, help_text=_("For example: Northshire"))
     office = models.CharField(max_length=10, choices=Office.choices, default=Office.PCC)
+    by_election = models.BooleanField(
+        _("by-election"),
+        default=False,
+        help_text=_("Tick for a by-election (a vacancy filled between ordinary elections)."),
+    )
     office_name = models.CharField(
         max_length=200,
         help_text=_(
@@ -161,7 +166,8 @@ class Election(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_office_display()} election, {self.area}, {self.poll_date:%-d %B %Y}"
+        kind = "by-election" if self.by_election else "election"
+        return f"{self.get_office_display()} {kind}, {self.area}, {self.poll_date:%-d %B %Y}"
 
     def clean(self) -> None:
         """Refuse a poll that is not a working day, or a notice date after the statutory latest."""

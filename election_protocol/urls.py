@@ -53,7 +53,7 @@ if settings.DEBUG:
     urlpatterns += [
         # An election's archived public page (issue 15): before the live site's catch-all.
         re_path(
-            r"^election/archive/(?P<prefix>[a-z0-9]{2,8})/(?P<path>.*)$",
+            r"^election/archive/(?P<prefix>[A-Za-z0-9]{2,8})/(?P<path>.*)$",
             archived_site,
             name="archived_site",
         )

@@ -24,6 +24,9 @@ from election_protocol.queries import (
     current_election_for_request,
 )
 from election_protocol.shortcuts import election_or_setup
+from lifecycle import queries as lifecycle_queries  # the project layer may read any app
+from lifecycle.archive import archive_path
+from publishing.site.target import live_site
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,17 @@ def timetable_rows(election: Election, now: datetime) -> list[TimetableRow]:
         ),
     ]
     result = []
+    over = is_over(election, today)  # no phase is current once the new holder is in office
     for event, when, rule, row_phase in rows:
         day = timezone.localdate(when) if isinstance(when, datetime) else when
-        result.append(TimetableRow(event, when, rule, row_phase, day < today, row_phase == phase))
+        current = row_phase == phase and not over
+        result.append(TimetableRow(event, when, rule, row_phase, day < today, current))
     return result
+
+
+def is_over(election: Election, today: date) -> bool:
+    """Return True once the election's new holder has taken office (the timetable's last day)."""
+    return today > election.timetable.takes_office
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -96,10 +106,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pre_start, pre_end = calendar.pre_election_period(
         tt, election.notice_published, calendar.PreElectionEnd(election.pre_election_end)
     )
+    today = timezone.localdate(now)
+    live = live_site(election, today)
+    closure = lifecycle_queries.closure_for(election)
     context = {
         "election": election,
         "now": now,
         "phase": phase,
+        # Issue 15: a past election says it is over (closed down, or its holder in office),
+        # not the timetable's last line; and the link to its own public page or archive.
+        "over": is_over(election, today),
+        "closed": bool(closure and closure.frozen_at),
+        "public_url": live.url if live else None,
+        "archive_url": (
+            f"/election/{archive_path(election)}/" if closure and closure.archived_at else None
+        ),
         "rows": timetable_rows(election, now),
         "pre_election_start": pre_start,
         "pre_election_end": pre_end,

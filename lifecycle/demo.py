@@ -16,6 +16,7 @@ from lifecycle import services
 from protocol.demo import seed_protocol
 from publishing import services as publishing_services
 from publishing.preparation import prepare_public_entry
+from publishing.site import publish_site
 from requests_register import rules as register_rules
 from requests_register import services as register_services
 
@@ -207,6 +208,7 @@ def _by_election(current: Election, users: dict, now: datetime) -> Election:
     election = Election.objects.create(
         area="Westvale",
         office=Office.MAYOR,
+        by_election=True,
         office_name="Office of the Mayor of Westvale: police and crime functions",
         reference_prefix=_prefix("WV", poll),
         poll_date=poll,
@@ -232,10 +234,11 @@ def _by_election(current: Election, users: dict, now: datetime) -> Election:
             name=name,
             emails=[email],
         )
-    register_services.log_entry(
+    asked = now - timedelta(days=1)
+    entry = register_services.log_entry(
         election=election,
         by=spoc,
-        received_at=now - timedelta(days=1),
+        received_at=asked,
         channel="email",
         kind="electoral_process",
         topic="Nominations",
@@ -243,6 +246,40 @@ def _by_election(current: Election, users: dict, now: datetime) -> Election:
         requester_type="public",
         requester_name="Jo Fenwick",
         requester_email="jo.fenwick@example.org",
-        now=now - timedelta(days=1),
+        now=asked,
     )
+    # Answered, approved by the Chief Executive and published on the by-election's own public
+    # page (/election/<prefix>/), beside the current election's at /election/.
+    closes = election.timetable.close_of_nominations
+    register_services.set_entry_status(
+        entry.pk, S.IN_PROGRESS, by=spoc, now=asked + timedelta(minutes=30)
+    )
+    register_services.draft_answer(
+        entry.pk,
+        answer=(
+            "Nominations for the Westvale mayoral by-election close at 4pm on "
+            f"{closes:%A %-d %B %Y}. The Returning Officer publishes the statement of persons "
+            "nominated the next working day."
+        ),
+        by=spoc,
+        now=asked + timedelta(hours=1),
+    )
+    register_services.set_entry_status(
+        entry.pk,
+        S.APPROVED,
+        by=users["chief-executive"],
+        may_approve=True,
+        now=asked + timedelta(hours=2),
+    )
+    register_services.set_entry_status(entry.pk, S.SENT, by=spoc, now=asked + timedelta(hours=3))
+    entry.refresh_from_db()
+    public = prepare_public_entry(entry, spoc, now=asked + timedelta(hours=4))
+    publishing_services.submit_for_approval(public.pk, spoc, now=asked + timedelta(hours=5))
+    publishing_services.approve_and_publish(
+        public.pk,
+        users["chief-executive"],
+        factual_confirmed=True,
+        now=asked + timedelta(hours=6),
+    )
+    publish_site(election, now=now)
     return election

@@ -10,10 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from briefings.materials import check_pdf
+from briefings.rules import BookingError
 from election_protocol.shortcuts import election_or_setup
 from protocol import permissions, queries, rules, services
 from protocol.forms import AcknowledgeForm, ProtocolVersionForm
 from publishing.site import schedule_publish
+from requests_register.services import IncomingFile
 
 
 def protocol_page(request: HttpRequest) -> HttpResponse:
@@ -55,6 +58,7 @@ def new_version(request: HttpRequest) -> HttpResponse:
         else {}
     )
     form = ProtocolVersionForm(request.POST or None, request.FILES or None, initial=initial)
+    pdf = _checked_pdf(form) if request.method == "POST" and form.is_valid() else None
     if request.method == "POST" and form.is_valid():
         version = services.add_version(
             election,
@@ -63,6 +67,7 @@ def new_version(request: HttpRequest) -> HttpResponse:
             change_note=form.cleaned_data["change_note"],
             clauses=form.cleaned_data["clauses"],
             by=request.user,
+            pdf=pdf,
         )
         schedule_publish(election.pk, by=request.user)
         messages.success(
@@ -77,6 +82,27 @@ def new_version(request: HttpRequest) -> HttpResponse:
         {"form": form, "election": election, "latest": latest, "rules": rules.RULES.items()},
         status=400 if form.errors else 200,
     )
+
+
+def _checked_pdf(form: ProtocolVersionForm) -> tuple[str, bytes] | None:
+    """Return the uploaded PDF (name, bytes) if it passes the checks every uploaded PDF passes
+    (briefings.materials.check_pdf: size, declared type, name and first bytes); otherwise add
+    the reason to the form (which keeps what was typed) and return None."""
+    upload = form.cleaned_data.get("pdf")
+    if not upload:
+        return None
+    upload.seek(0)
+    file = IncomingFile(
+        filename=upload.name or "unnamed",
+        content_type=upload.content_type or "",
+        data=upload.read(),
+    )
+    try:
+        check_pdf(file)
+    except BookingError as error:
+        form.add_error("pdf", str(error))
+        return None
+    return file.filename, file.data
 
 
 @require_POST

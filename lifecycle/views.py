@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -16,6 +18,7 @@ from election_protocol.queries import SESSION_KEY, current_election_for_request
 from election_protocol.shortcuts import election_or_setup
 from lifecycle import archive, permissions, queries, rules, services
 from lifecycle.forms import ChooseElectionForm, StepForm
+from publishing.site.target import live_site
 
 
 def elections(request: HttpRequest) -> HttpResponse:
@@ -45,11 +48,24 @@ def elections(request: HttpRequest) -> HttpResponse:
                     "shown": shown is not None and e.pk == shown.pk,
                     "frozen": queries.is_frozen(e.pk),
                     "past": e.poll_date < today,
+                    "public_url": _public_url(e, today),
                 }
                 for e in rows
             ],
         },
     )
+
+
+def _public_url(election, today) -> str | None:
+    """Return the address of the election's public page: its live site's (issue 15), else its
+    archive's once archived, else None."""
+    site = live_site(election, today)
+    if site is not None:
+        return site.url
+    closure = queries.closure_for(election)
+    if closure is not None and closure.archived_at:
+        return f"/election/{archive.archive_path(election)}/"
+    return None
 
 
 def closedown(request: HttpRequest) -> HttpResponse:
@@ -117,7 +133,10 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def archived_site(request: HttpRequest, prefix: str, path: str = "") -> HttpResponse:
     """DEBUG only: serve an election's archived public page from the site's archive folder, as
-    the web server does (/election/archive/<prefix>/). Open to all, like the public page."""
+    the web server does (/election/archive/<prefix>/). Open to all, like the public page. The
+    prefix as the register writes it (NS24) is sent to its folder's name (ns24)."""
+    if settings.DEBUG and prefix != prefix.lower():
+        return redirect(f"/election/archive/{prefix.lower()}/{quote(path)}")
     folder = archive.archived_folder(prefix) if settings.DEBUG else None
     if folder is None:
         raise Http404(_("No archived public page for that election."))

@@ -31,6 +31,15 @@ class ProtocolVersionForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".txt"}),
     )
+    pdf = forms.FileField(
+        label=_("The protocol as a PDF (optional)"),
+        required=False,
+        help_text=_(
+            "The document as adopted, published on the public page as a download beside the "
+            "text. A PDF of at most 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf"}),
+    )
     change_note = forms.CharField(
         label=_("What changed in this version"),
         max_length=2000,
@@ -75,8 +84,14 @@ class ProtocolVersionForm(forms.Form):
     def clean(self):
         data = super().clean()
         text = (data.get("upload") or data.get("text") or "").strip()
-        if not text and not self.has_error("text") and not self.has_error("upload"):
-            self.add_error("text", _("Write the protocol, or upload it as a text file."))
+        if (
+            not text
+            and not data.get("pdf")
+            and not self.has_error("text")
+            and not self.has_error("upload")
+            and not self.has_error("pdf")
+        ):
+            self.add_error("text", _("Write the protocol, or upload it as a text file or a PDF."))
         data["document"] = text
         return data
 

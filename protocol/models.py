@@ -21,6 +21,11 @@ class ProtocolVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     text = models.TextField()
+    # The protocol as the office adopted it, a PDF (optional; checked like the register's
+    # attachments: briefings.materials.check_pdf), stored under a random name. Published on
+    # the public page as a download beside the text version.
+    pdf = models.FileField(upload_to="protocol/", blank=True, editable=False)
+    pdf_filename = models.CharField(max_length=255, blank=True, editable=False)
     change_note = models.TextField()
     # rule key (protocol.rules.RULES) -> the office's clause text
     clauses = models.JSONField(default=dict, blank=True)

@@ -32,6 +32,9 @@ def published_protocol(election: Election) -> dict | None:
         "created_at": version.created_at,
         "change_note": version.change_note,
         "text": version.text,
+        # The PDF as adopted, if uploaded: its stored (random) name and where the site puts it.
+        "pdf_name": version.pdf.name if version.pdf else "",
+        "pdf_path": f"protocol/protocol-version-{version.number}.pdf" if version.pdf else "",
         "clauses": [
             {"key": key, "rule": str(rules.RULES[key]), "clause": clause}
             for key, clause in version.clauses.items()

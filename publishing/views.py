@@ -6,6 +6,8 @@ These pages show private text to staff; they never feed the public site (publish
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +33,7 @@ from publishing.models import (
 )
 from publishing.site import current_folder, schedule_publish
 from publishing.site.health import site_state
+from publishing.site.target import live_site, running_sites
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -588,6 +591,8 @@ def publish_runs(request: HttpRequest) -> HttpResponse:
             "election": election,
             "runs": runs,
             "can_publish": permissions.can_publish_site(request.user),
+            # This election's own live public page (issue 15), None for a past one.
+            "live_site": live_site(election, timezone.localdate()),
         },
     )
 
@@ -608,11 +613,24 @@ def publish_now(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def public_site(request: HttpRequest, path: str = "") -> HttpResponse:
     """DEBUG only: serve the live version of the public site (the `current` folder) at
-    /election/, as a web server would. Only files inside it: django.views.static.serve joins
-    the path safely (no "..", no absolute paths); a folder gives its index.html."""
-    folder = current_folder()
-    if not settings.DEBUG or folder is None:
+    /election/, and another running election's at /election/<prefix>/ (issue 15; the prefix
+    in any case, redirected to lower case), as a web server would. Only files inside it:
+    django.views.static.serve joins the path safely (no "..", no absolute paths); a folder
+    gives its index.html."""
+    if not settings.DEBUG:
         raise Http404(_("The public site is served by the web server, not the application."))
+    first, slash, rest = path.partition("/")
+    site = next(
+        (s for s in running_sites(timezone.localdate()) if s.folder and s.folder == first.lower()),
+        None,
+    )
+    if site is not None and (first != site.folder or not slash):
+        # Lower case, and the folder's slash (the site's links are relative to it).
+        return redirect(f"{site.url}{quote(rest)}")
+    folder = current_folder(site)
+    if folder is None:
+        raise Http404(_("The public site is served by the web server, not the application."))
+    path = rest if site is not None else path
     if path == "" or path.endswith("/"):
         path += "index.html"
     return serve(request, path, document_root=folder)

@@ -192,3 +192,22 @@ def _public_site_in_tmp(settings, tmp_path_factory):
         },
     }
     return root
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """Load the URL configuration as in DEBUG (the demo: the public pages at /election/), and
+    put it back afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import election_protocol.urls
+
+    settings.DEBUG = True
+    importlib.reload(election_protocol.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(election_protocol.urls)
+    clear_url_caches()

@@ -87,7 +87,7 @@ def is_stale(run: PublishRun, now: datetime) -> bool:
 @dataclass(frozen=True)
 class SiteState:
     """What the staff screen says about a change reaching the public page. `kind`: "live",
-    "publishing", "delayed" or "not-published"; `text` for the person."""
+    "publishing", "delayed", "not-published" or "not-live"; `text` for the person."""
 
     kind: str
     text: str
@@ -105,7 +105,8 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
     - delayed: a run meant to publish it is RUNNING with a stale heartbeat (its worker died),
       QUEUED for longer than QUEUED_DELAYED (no worker took it), or FAILED;
     - not-published: the latest run after the change was BLOCKED (private details found);
-    - publishing: a run is queued or running and alive.
+    - publishing: a run is queued or running and alive;
+    - not-live: the latest run was SKIPPED (a past or closed election has no live page).
     """
     now = now or timezone.now()
     runs = list(
@@ -140,6 +141,12 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                 ),
             )
     latest = runs[0] if runs else None
+    if latest is not None and latest.status == Status.SKIPPED:
+        # A past or closed election has no live page (target.live_site): not a delay.
+        return SiteState(
+            "not-live",
+            str(_("Not on a live public page: this election is over; its archive keeps its page.")),
+        )
     if latest is not None and latest.status == Status.BLOCKED:
         return SiteState(
             "not-published",

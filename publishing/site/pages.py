@@ -450,6 +450,7 @@ def load(election: Election) -> SiteData:
         # The choice's label itself (lazy), not get_office_display(): translated per page.
         "office": dict(Election._meta.get_field("office").choices)[election.office],
         "prefix": election.reference_prefix,
+        "by_election": election.by_election,  # "by-election" on the page (issue 15)
         "poll_date": election.poll_date,
         "spoc_name": election.spoc_name,
         "spoc_email": election.spoc_email,
@@ -538,7 +539,7 @@ def _html(path: str, template: str, data: SiteData, section: str, key_parts, **c
     """Return the page at `path` in the language active now: plan_site plans the pages once
     per language (translation.override), so no page builder needs to know about languages.
     The key holds the language and its catalogue, so a new translation renders again."""
-    languages = site_languages()
+    languages = _PLANNING_LANGUAGES[-1] if _PLANNING_LANGUAGES else site_languages()
     active = translation.get_language()
     language = next(lang for lang in languages if lang.code == active)
     return Output(
@@ -551,10 +552,21 @@ def _html(path: str, template: str, data: SiteData, section: str, key_parts, **c
 def _every_language(data: SiteData) -> list[Output]:
     """Return every page of the site in each of its languages (site_languages)."""
     outputs: list[Output] = []
-    for language in site_languages():
-        with translation.override(language.code):
-            outputs += [*_other_pages(data), *_register_pages(data), *_entry_pages(data)]
+    languages = site_languages()
+    _PLANNING_LANGUAGES.append(languages)
+    try:
+        for language in languages:
+            with translation.override(language.code):
+                outputs += [*_other_pages(data), *_register_pages(data), *_entry_pages(data)]
+    finally:
+        _PLANNING_LANGUAGES.pop()
     return outputs
+
+
+# The site's languages while _every_language plans the pages: read from the settings once per
+# plan, not once per page (each read of a setting goes through Django's lazy settings object:
+# about a second over twenty thousand pages).
+_PLANNING_LANGUAGES: list[list[Language]] = []
 
 
 def _speaking(code: str, render: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -835,6 +847,20 @@ def _material_files(data: SiteData) -> list[Output]:
     ]
 
 
+def _protocol_file(data: SiteData) -> list[Output]:
+    """Return the protocol's PDF as adopted (issue 15), if uploaded: copied as it was stored
+    after the upload checks, like the materials' PDFs (and scanned like every file)."""
+    protocol = data.protocol or {}
+    if not protocol.get("pdf_path"):
+        return []
+
+    def read() -> bytes:
+        with default_storage.open(protocol["pdf_name"], "rb") as handle:
+            return handle.read()
+
+    return [Output(protocol["pdf_path"], digest("protocol-file", protocol["pdf_name"]), read)]
+
+
 # --- open data, feed, calendar, PDF ------------------------------------------------------------
 
 CSV_HEADER = (
@@ -939,7 +965,27 @@ def render_json(data: SiteData) -> bytes:
             for n in data.withdrawn
         ],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+    return _json_lines(doc).encode()
+
+
+def _json_lines(doc: dict) -> str:
+    """Return `doc` (a dict of a dict and lists) as JSON with one list item a line: the same
+    document as indented JSON, written by the json module's C encoder (indenting makes it use
+    the pure Python one: most of a run's time on this file at ten thousand entries), and
+    readable line by line, which is how the leak scan compares a new file with the live one
+    (scan.changed_region)."""
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    parts = []
+    for name, value in doc.items():
+        if isinstance(value, list):
+            items = ",\n".join(dump(item) for item in value)
+            parts.append(f"{dump(name)}: [\n{items}\n]" if items else f"{dump(name)}: []")
+        else:
+            parts.append(f"{dump(name)}: {dump(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _tag(data: SiteData, what: str) -> str:
@@ -1312,5 +1358,6 @@ def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
         ),
         *_pdf_outputs(data, everything),
         *_material_files(data),
+        *_protocol_file(data),
         *_assets(),
     ]

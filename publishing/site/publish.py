@@ -66,7 +66,9 @@ from publishing.site.target import (
     LocalTarget,
     TargetError,
     clear_preview_folder,
-    default_target,
+    live_site,
+    running_sites,
+    site_target,
 )
 from requests_register.outbox import queue_email, render_template
 
@@ -209,19 +211,21 @@ def _requeue_stand_ins(now: datetime) -> int:
     """Ask again for the slow files (the register PDF) of a live version still showing their
     stand-in after QUEUED_GRACE: the broker was down, the worker died or the render failed.
     The step is idempotent and one at a time (its lock), so asking twice costs nothing."""
-    try:
-        target = default_target()
-        manifest = target.manifest(target.current_version())
-    except (OSError, ValueError, TargetError):
-        return 0
-    if not manifest or not any(
-        str(f.get("key", "")).startswith("pending:") for f in manifest["files"].values()
-    ):
-        return 0
-    generated = datetime.fromisoformat(manifest["generated_at"])
-    if now - generated < QUEUED_GRACE:
-        return 0
-    return int(enqueue_slow_files(manifest["election"]))
+    enqueued = 0
+    for site in running_sites(timezone.localdate(now)):  # each live site's own stand-in
+        try:
+            target = site_target(site)
+            manifest = target.manifest(target.current_version())
+        except (OSError, ValueError, TargetError):
+            continue
+        if not manifest or not any(
+            str(f.get("key", "")).startswith("pending:") for f in manifest["files"].values()
+        ):
+            continue
+        generated = datetime.fromisoformat(manifest["generated_at"])
+        if now - generated >= QUEUED_GRACE:
+            enqueued += int(enqueue_slow_files(manifest["election"]))
+    return enqueued
 
 
 # --- the run's funnel --------------------------------------------------------------------------
@@ -338,7 +342,8 @@ def publish_site(
 
     `to`: render into that folder instead (a preview: nothing switched, no run recorded; an
     earlier preview there is replaced). Otherwise into a new version of the target
-    (target.default_target), recorded on `run` (one is created, running, if not given).
+    (target.site_target: the election's own live site), recorded on `run` (one is created,
+    running, if not given).
 
     Effects, target only: a version folder (or none, if nothing changed since the live
     version); the run's progress, counts and outcome; when a private identifier is found, the
@@ -374,18 +379,18 @@ def publish_site(
 def not_the_live_election(election: Election, now: datetime) -> str:
     """Return why `election`'s site may not go live now, or "" if it may.
 
-    There is one live public election page, and it is the current election's
-    (election_protocol.queries.current_election): a change to a past election, or to another
-    election running beside it, must not replace it (issue 15). A past election's page is kept
-    by its archive (lifecycle.archive, which renders with `to=`), never by the live link.
+    Every running election has a live site of its own (target.live_site: the current
+    election's at /election/, another's at /election/<prefix>/), so a run for one never
+    replaces another's. A past or closed election has none: its page is kept by its archive
+    (lifecycle.archive, which renders with `to=`), never by a live link (issue 15).
     """
-    live = current_election(timezone.localdate(now))
-    if live is not None and live.pk == election.pk:
+    if live_site(election, timezone.localdate(now)) is not None:
         return ""
+    live = current_election(timezone.localdate(now))
     return (
-        f"Not published: the public election page is the current election's"
-        f"{f' ({live})' if live is not None else ''}, and this run was for {election}. "
-        "A past election's page is kept by its archive (close-down)."
+        f"Not published: {election} is over, and the live public election pages are the "
+        f"current election's{f' ({live})' if live is not None else ''} and those of elections "
+        "still running. A past election's page is kept by its archive (close-down)."
     )
 
 
@@ -405,9 +410,13 @@ def _publish(
     slow: str,
     prerendered: dict[str, Prerendered],
 ) -> PublishResult:
-    target = None if to is not None else default_target()
+    site = live_site(election, timezone.localdate(now)) if to is None else None
+    target = site_target(site) if site is not None else None
     previous_version = target.current_version() if target else None
     previous_manifest = target.manifest(previous_version) if target and previous_version else None
+    if previous_manifest and previous_manifest.get("election") != election.pk:
+        # The folder was another election's (the current election changed): nothing carried.
+        previous_manifest = None
     previous = (previous_manifest or {}).get("files", {})
     version = version_name(now, run) if target else None
     folder = clear_preview_folder(Path(to)) if target is None else target.stage(version)
@@ -529,7 +538,8 @@ def _publish(
         "generated_at": timezone.localtime(now).isoformat(),
         "files": files,
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    # Not indented: indenting makes json use its pure Python encoder (a second at 20,000 files).
+    (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n")
 
     if result.findings:
         result.status = "blocked"

@@ -14,6 +14,8 @@ from publishing.site.target import (
     LocalTarget,
     TargetError,
     default_target,
+    running_sites,
+    site_target,
 )
 
 logger = logging.getLogger(__name__)
@@ -38,9 +40,13 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     recorded as published with the reason "Rolled back".
     """
     now = now or timezone.now()
-    target = default_target()
+    # Version names are unique across sites (they end with the run's id): the live site that
+    # keeps it is the one rolled back.
+    targets = [site_target(site) for site in running_sites(timezone.localdate(now))]
+    targets = targets or [default_target()]
+    target = next((t for t in targets if version in t.versions()), targets[0])
     if not _VERSION.fullmatch(version) or version not in target.versions():
-        kept = ", ".join(target.versions()) or "none"
+        kept = ", ".join(v for t in targets for v in t.versions()) or "none"
         raise RollbackError(f"There is no complete version {version!r}. Kept versions: {kept}.")
     manifest = target.manifest(version)
     checker = scanner()
@@ -67,8 +73,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     )
 
 
-def current_folder() -> Path | None:
-    """Return the local folder of the live version (the `current` symlink), or None for a
-    storage that is not a local folder."""
-    target = default_target()
+def current_folder(site=None) -> Path | None:
+    """Return the local folder of the live version (the `current` symlink) of `site` (a
+    target.LiveSite; the current election's by default), or None for a storage that is not a
+    local folder."""
+    target = default_target() if site is None else site_target(site)
     return target.current_path if isinstance(target, LocalTarget) else None

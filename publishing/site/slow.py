@@ -20,9 +20,7 @@ from publishing.site import pages, scan
 from publishing.site import publish as funnel  # a cycle by design: the step ends in a run
 from publishing.site.checks import _sha
 from publishing.site.health import Heartbeat
-from publishing.site.target import (
-    default_target,
-)
+from publishing.site.target import live_site, site_target
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +125,10 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
 
 def _publish_slow_files(election_id: int, now: datetime | None) -> str:
     election = Election.objects.get(pk=election_id)
-    target = default_target()
+    site = live_site(election, timezone.localdate(now or timezone.now()))
+    if site is None:
+        return "not live"  # a past or closed election: its archive keeps its page
+    target = site_target(site)
     current = target.current_version()
     live = (target.manifest(current) or {}).get("files", {}) if current else {}
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())

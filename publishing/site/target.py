@@ -28,12 +28,21 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from election_protocol.models import Election
+from election_protocol.queries import current_election
+
 KEEP_VERSIONS = 5
+# An election's new holder takes office seven days after the poll (PCC Elections Order 2012);
+# until then it is running (election_protocol.queries.current_election uses the same test).
+RUNNING_AFTER_POLL = timedelta(days=7)
 MANIFEST = "manifest.json"
 POINTER = "current.txt"
 
@@ -167,32 +176,37 @@ class LocalTarget:
 
 
 class StorageTarget:
-    """Any Django storage: versions uploaded after the check, current.txt as the pointer."""
+    """Any Django storage: versions uploaded after the check, current.txt as the pointer.
+    `prefix`: the folder of the site inside the storage ("" for the current election's,
+    "sites/<folder>/" for another running election's: see site_target)."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, prefix: str = "") -> None:
         self.storage = storage
+        self.prefix = prefix
         self._temp: list[Path] = []
 
     def current_version(self) -> str | None:
-        if not self.storage.exists(POINTER):
+        if not self.storage.exists(self.prefix + POINTER):
             return None
-        with self.storage.open(POINTER) as f:
+        with self.storage.open(self.prefix + POINTER) as f:
             return f.read().decode().strip() or None
 
     def versions(self) -> list[str]:
-        if not self.storage.exists("versions"):
+        if not self.storage.exists(f"{self.prefix}versions"):
             return []
-        folders, _ = self.storage.listdir("versions")
-        complete = [v for v in folders if self.storage.exists(f"versions/{v}/{MANIFEST}")]
+        folders, _ = self.storage.listdir(f"{self.prefix}versions")
+        complete = [
+            v for v in folders if self.storage.exists(f"{self.prefix}versions/{v}/{MANIFEST}")
+        ]
         return sorted(complete, key=version_order)
 
     def manifest(self, version: str | None) -> dict | None:
-        if not version or not self.storage.exists(f"versions/{version}/{MANIFEST}"):
+        if not version or not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
             return None
         return json.loads(self.read(version, MANIFEST))
 
     def read(self, version: str, path: str) -> bytes:
-        with self.storage.open(f"versions/{version}/{path}") as f:
+        with self.storage.open(f"{self.prefix}versions/{version}/{path}") as f:
             return f.read()
 
     def files(self, version: str) -> list[str]:
@@ -220,16 +234,16 @@ class StorageTarget:
         incomplete and never made live)."""
         names = _relative_files(staged)
         for name in [n for n in names if n != MANIFEST] + [MANIFEST]:
-            self._save(f"versions/{version}/{name}", (staged / name).read_bytes())
+            self._save(f"{self.prefix}versions/{version}/{name}", (staged / name).read_bytes())
         self.discard(staged)
 
     def discard(self, staged: Path) -> None:
         shutil.rmtree(staged, ignore_errors=True)
 
     def switch(self, version: str) -> None:
-        if not self.storage.exists(f"versions/{version}/{MANIFEST}"):
+        if not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
             raise TargetError(f"Version {version} is not complete: it has no {MANIFEST}.")
-        self._save(POINTER, (version + "\n").encode())
+        self._save(self.prefix + POINTER, (version + "\n").encode())
 
     def _delete_tree(self, prefix: str) -> None:
         folders, files = self.storage.listdir(prefix)
@@ -239,14 +253,14 @@ class StorageTarget:
             self._delete_tree(f"{prefix}/{folder}")
 
     def prune(self, keep: int = KEEP_VERSIONS) -> list[str]:
-        if not self.storage.exists("versions"):
+        if not self.storage.exists(f"{self.prefix}versions"):
             return []
         live = self.current_version()
         kept = set(self.versions()[-keep:]) | {live}
-        folders, _ = self.storage.listdir("versions")
+        folders, _ = self.storage.listdir(f"{self.prefix}versions")
         deleted = [v for v in sorted(folders) if v not in kept]
         for version in deleted:
-            self._delete_tree(f"versions/{version}")
+            self._delete_tree(f"{self.prefix}versions/{version}")
         return deleted
 
 
@@ -257,3 +271,110 @@ def default_target() -> LocalTarget | StorageTarget:
     if isinstance(storage, FileSystemStorage):
         return LocalTarget(Path(storage.location))
     return StorageTarget(storage)
+
+
+# --- one live site per running election (issue 15) ----------------------------------------------
+#
+# The current election's site is the target's root (served at /election/, as before); every
+# other running election has a site of its own under sites/<folder>/ of the same target (its
+# own versions, `current` and current.txt), served at /election/<folder>/. A past election
+# (its new holder in office and no longer the current one) or a closed one (its register
+# frozen: lifecycle) has no live site: its archive (/election/archive/<prefix>/) keeps it.
+
+SITES_DIR = "sites"
+PUBLIC_BASE = "/election/"
+# Names a site folder may not take: the top-level folders of a site (a prefix "PDF" would
+# otherwise hide the current site's pdf/ folder), the languages, the archive and sites/.
+RESERVED_FOLDERS = frozenset(
+    {
+        "accessibility",
+        "archive",
+        "briefing",
+        "cy",
+        "en",
+        "entries",
+        "events",
+        "materials",
+        "notes",
+        "pdf",
+        "privacy",
+        "protocol",
+        "register",
+        "sites",
+        "statements",
+        "static",
+        "withdrawn",
+    }
+)
+
+# Whether an election is closed (its register frozen by the close-down). lifecycle comes after
+# publishing in the dependency order, so it registers its answer here (lifecycle.apps): a hook,
+# not an import.
+closed_checks: list[Callable[[int], bool]] = []
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    """Where an election's live public site is: `folder` "" for the current election's (the
+    target's root), else its own folder under sites/."""
+
+    election_id: int
+    folder: str
+
+    @property
+    def url(self) -> str:
+        """The site's public address: /election/ or /election/<folder>/."""
+        return PUBLIC_BASE + (f"{self.folder}/" if self.folder else "")
+
+
+def site_folder(reference_prefix: str) -> str:
+    """Return the folder (and path segment) of an election's own site: its register prefix in
+    lower case ("WV26" gives "wv26"), "<prefix>-site" for the rare prefix that is a reserved
+    name. Prefixes are 2 to 8 capital letters or digits and unique: safe in a path."""
+    name = reference_prefix.lower()
+    if not name.isascii() or not name.isalnum():
+        raise ValueError(f"Not a reference prefix: {reference_prefix!r}")
+    return f"{name}-site" if name in RESERVED_FOLDERS else name
+
+
+def is_closed(election_id: int) -> bool:
+    return any(check(election_id) for check in closed_checks)
+
+
+def live_site(election, today: date) -> LiveSite | None:
+    """Return where `election`'s public site is live on `today`, or None if it has none.
+
+    The current election (election_protocol.queries.current_election) keeps /election/; any
+    other election whose new holder has not yet taken office (the poll at most seven days ago,
+    the test current_election uses) is running beside it and has /election/<prefix>/; a past
+    or closed election has none (its archive keeps its page)."""
+    if is_closed(election.pk):
+        return None
+    current = current_election(today)
+    if current is not None and current.pk == election.pk:
+        return LiveSite(election.pk, "")
+    if election.poll_date >= today - RUNNING_AFTER_POLL:
+        return LiveSite(election.pk, site_folder(election.reference_prefix))
+    return None
+
+
+def running_sites(today: date) -> list[LiveSite]:
+    """Return the live sites on `today`: the current election's first, then the others by
+    poll date."""
+    current = current_election(today)
+    elections = Election.objects.filter(poll_date__gte=today - RUNNING_AFTER_POLL)
+    if current is not None:
+        elections = elections | Election.objects.filter(pk=current.pk)
+    sites = [live_site(e, today) for e in elections.order_by("poll_date", "pk")]
+    return sorted((s for s in sites if s), key=lambda s: s.folder != "")
+
+
+def site_target(site: LiveSite) -> LocalTarget | StorageTarget:
+    """Return the target a live site is published to: the configured one for the current
+    election, its sites/<folder>/ for another."""
+    target = default_target()
+    if not site.folder:
+        return target
+    if isinstance(target, LocalTarget):
+        return LocalTarget(target.root / SITES_DIR / site.folder)
+    return StorageTarget(target.storage, prefix=f"{SITES_DIR}/{site.folder}/")

@@ -30,6 +30,16 @@ def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, tmp_path, setting
     assert first.password == second.password
     # The current election, the previous one (closed down) and a by-election (issue 15).
     assert Election.objects.count() == 3
+    # Each running election's public page: the current one's at /election/ (the target's
+    # root), the by-election's at /election/<prefix>/ (sites/<prefix>/ of the target).
+    from publishing.site.target import default_target
+
+    root = default_target().root
+    by_election = Election.objects.get(by_election=True)
+    assert "Northshire" in (root / "current" / "index.html").read_text()
+    own = root / "sites" / by_election.reference_prefix.lower() / "current"
+    assert "Westvale" in (own / "index.html").read_text()
+    assert "Nominations" in (own / "register" / "index.html").read_text()
     election = first.election
     assert election.poll_date > NOW.date()
     statuses = sorted(Candidate.objects.filter(election=election).values_list("status", flat=True))

@@ -56,3 +56,10 @@ def test_every_model_choice_field_in_the_project_is_the_guarded_one():
     ]
     assert project_forms(), "the project's forms were not found"
     assert unguarded == []
+
+
+def test_a_superscript_digit_is_an_invalid_choice_not_a_server_error():
+    from election_protocol.fields import _key_in_range
+
+    assert _key_in_range("¹") is True  # left to Django, which refuses it as a choice
+    assert _key_in_range("9" * 30) is False

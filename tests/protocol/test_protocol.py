@@ -143,3 +143,66 @@ def test_the_mapped_clause_is_shown_where_the_rule_applies(election, cast, clien
     client.force_login(cast["spoc"])
     html = client.get(reverse("requests_register:parity")).content.decode()
     assert "3. Offered to all alike." in html and "Your protocol (version 1)" in html
+
+
+def _pdf(text: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<h1>Protocol</h1><p>{text}</p>").write_pdf()
+
+
+def test_the_protocol_uploaded_as_a_pdf_is_checked_kept_and_published(
+    election, cast, client, time_machine, _public_site_in_tmp
+):
+    """Issue 15, item 2: the protocol as adopted, a PDF checked like every uploaded PDF
+    (briefings.materials.check_pdf), versioned, and a download on the public page beside the
+    text version."""
+    time_machine.move_to(NOW)
+    client.force_login(cast["spoc"])
+    url = reverse("protocol:new_version")
+    typed = {
+        "title": "Westvale protocol",
+        "text": "1. Purpose\n\nWe treat all alike.",
+        "change_note": "Adopted by the board",
+        "clauses": "",
+    }
+    # A program named .pdf, a PDF named .txt, a text file declared as a PDF: refused with a
+    # clear message, what was typed kept, nothing stored.
+    for name, body, kind in (
+        ("protocol.pdf", b"MZ\x90\x00 a Windows program", "application/pdf"),
+        ("protocol.txt", _pdf("x"), "application/pdf"),
+        ("protocol.pdf", b"Just text", "text/plain"),
+    ):
+        refused = client.post(
+            url, {**typed, "pdf": SimpleUploadedFile(name, body, content_type=kind)}
+        )
+        assert refused.status_code == 400, name
+        html = refused.content.decode()
+        assert "govuk-error-summary" in html and name in html
+        assert "Westvale protocol" in html and "Adopted by the board" in html
+        assert not ProtocolVersion.objects.exists()
+
+    pdf = _pdf("The Chief Executive approves every answer.")
+    saved = client.post(
+        url,
+        {**typed, "pdf": SimpleUploadedFile("Our protocol.pdf", pdf, "application/pdf")},
+    )
+    assert saved.status_code == 302
+    version = ProtocolVersion.objects.get()
+    assert version.pdf_filename == "Our protocol.pdf" and version.pdf.read() == pdf
+    # A second version without a PDF: the first keeps its own file (versioned).
+    services.add_version(
+        election, title="P", text="Text only.", change_note="Second", clauses={}, by=cast["spoc"]
+    )
+    assert ProtocolVersion.objects.get(number=1).pdf
+    assert not ProtocolVersion.objects.get(number=2).pdf
+
+    # The public page: the download beside the text version, the file itself in the site.
+    ProtocolVersion.objects.filter(number=2).delete()
+    assert publish_site(election).status == "published"
+    site = _public_site_in_tmp / "current"
+    page = (site / "protocol" / "index.html").read_text()
+    assert 'href="../protocol/protocol-version-1.pdf"' in page and "We treat all alike." in page
+    assert (site / "protocol" / "protocol-version-1.pdf").read_bytes() == pdf
+    welsh = (site / "cy" / "protocol" / "index.html").read_text()
+    assert 'href="../../protocol/protocol-version-1.pdf"' in welsh
