@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from briefings import republish
 from briefings.models import CandidateBriefing
 from election_protocol.models import Election
 
@@ -124,7 +125,6 @@ def save_briefing(
 ) -> CandidateBriefing:
     """Keep the office's briefing text (blank: the default). Effects: the row saved with a
     history row naming `by`; the public site republished after commit (it shows the page)."""
-    from briefings import republish
 
     row = CandidateBriefing.objects.select_for_update().filter(election=election).first()
     row = row or CandidateBriefing(election=election)

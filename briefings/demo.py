@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from briefings import services
+from briefings import event_changes, materials, services
 from briefings.models import BriefingEvent, BriefingMaterial, OfferItem, VisitType
 from candidates.models import Candidate
 from election_protocol import calendar
 from election_protocol.models import Election
 from requests_register import services as register
+from requests_register.services import IncomingFile
 
 
 def seed_briefings(election: Election, users: dict, now: datetime) -> None:
@@ -232,8 +233,6 @@ def seed_changes(election: Election, users: dict, now: datetime, at, cal, today)
     """Issue 13: an event moved after the invitations and one cancelled (both on the public
     page with their notes), a PDF approved by the Chief Executive with the factual check, and
     a link awaiting approval."""
-    from briefings import event_changes, materials
-    from requests_register.services import IncomingFile
 
     spoc, ce = users["spoc"], users["chief-executive"]
     start = datetime.combine(cal.add(today, 5), time(10), calendar.LONDON)
@@ -274,7 +273,7 @@ def seed_changes(election: Election, users: dict, now: datetime, at, cal, today)
         now=at(1, 10),
     )
 
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint is slow to import, only this seed needs it
 
     pdf = HTML(
         string="<html lang='en'><title>Police budget 2024/25</title><h1>Police budget "

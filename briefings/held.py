@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm
 
 from briefings import rules
 from briefings.models import Booking, BookingStep, VisitType
+from briefings.permissions import can_manage_bookings
 from briefings.services import _note, _users_in
 from candidates.models import Candidate
 from election_protocol.models import Election
@@ -44,7 +45,6 @@ def services_of(user) -> set[rules.Chief]:
 def can_record_held(user) -> bool:
     """Return True if `user` may record a meeting or visit already held: the SPOC, a chief or
     a liaison (permissions: the pages ask this)."""
-    from briefings.permissions import can_manage_bookings
 
     return bool(user.is_active) and (can_manage_bookings(user) or bool(services_of(user)))
 
@@ -73,7 +73,6 @@ def record_held_meeting(
     recorder may see the booking; the SPOC officers e-mailed to prepare the notes for
     publication (Cumbria 8.3).
     """
-    from briefings.permissions import can_manage_bookings
 
     now = now or timezone.now()
     kind = rules.Kind(meeting.kind)

@@ -20,7 +20,7 @@ from briefings.models import BriefingEvent, CandidateOffer, OfferItem
 from election_protocol.models import UndeclaredTreatment
 from election_protocol.permissions import is_staff_member
 from election_protocol.queries import current_election
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 

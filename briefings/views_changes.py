@@ -22,7 +22,7 @@ from briefings.forms import (
     MaterialForm,
 )
 from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from requests_register.services import IncomingFile
 
 

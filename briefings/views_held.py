@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from briefings import held, rules
 from briefings.forms_held import HeldMeetingForm
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 
 
 def record_held(request: HttpRequest) -> HttpResponse:

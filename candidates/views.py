@@ -13,7 +13,7 @@ from candidates.forms import CandidateForm, SopnUploadForm, StatusForm
 from candidates.models import Party
 from candidates.queries import candidates_for_election
 from candidates.sopn import KnownCandidate, KnownParty, SopnFileError, decode_upload, plan_sopn
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 
 SOPN_SESSION_KEY = "candidates.sopn_text"
 

@@ -10,6 +10,7 @@ from candidates.models import Candidate
 from dataprotection import rules
 from dataprotection.models import RetentionRun
 from election_protocol.models import Election
+from incidents.services import incidents_with_personal_data
 from requests_register.models import Entry
 
 
@@ -63,7 +64,6 @@ def plan_retention(election: Election, today: date) -> RetentionPlan:
     plan.candidates = [
         c for c in Candidate.objects.filter(election=election).order_by("name") if has_contacts(c)
     ]
-    from incidents.services import incidents_with_personal_data
 
     plan.incidents = incidents_with_personal_data(election).count()
     return plan

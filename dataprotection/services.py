@@ -20,6 +20,7 @@ from dataprotection.models import RetentionRun, SubjectAccessRequest
 from election_protocol import staff_counts
 from election_protocol.models import Election
 from foi.models import Clarification, FoiCase, FoiEvent
+from incidents.services import erase_personal_data
 from publishing.anonymise import Subject, anonymise
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from requests_register.models import (
@@ -478,8 +479,6 @@ def apply_retention(
         _erase_candidates(candidates, run_by, now, counts)
     if subjects:
         _scrub_other_emails(scrub, erased_addresses, counts)
-    # Incidents decided or closed: who raised them and their evidence (incidents.services).
-    from incidents.services import erase_personal_data
 
     counts["incidents"] = erase_personal_data(election, now=now)
     # Entries' topics were rewritten by bulk_update, which sends no signal: the register

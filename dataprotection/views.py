@@ -17,7 +17,7 @@ from dataprotection import subject_access as sar
 from dataprotection.forms import LegalHoldForm, RetentionPeriodForm, SubjectSearchForm
 from dataprotection.models import SubjectAccessRequest
 from election_protocol.queries import current_election
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from publishing.site import schedule_publish
 from requests_register.permissions import get_entry_for_user
 

@@ -10,6 +10,7 @@ def _sync_roles(sender: AppConfig, **kwargs: object) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
+    # At signal time: roles imports the auth models, which cannot load while apps.py is.
     from election_protocol.roles import sync_role_groups
 
     sync_role_groups(using=kwargs.get("using", "default"))

@@ -7,6 +7,7 @@ demo always shows every feature.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,12 +18,24 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from briefings.demo import seed_briefings
+from briefings.demo_held import seed_held
 from candidates import rules
 from candidates.models import Candidate, Party
 from candidates.services import create_candidate, set_candidate_status
+from dataprotection.demo import seed_dataprotection
 from election_protocol import calendar
 from election_protocol.models import Election, NonWorkingDay, Office
 from election_protocol.roles import Role
+from foi.demo import seed_foi
+from incidents.demo import seed_incidents
+from lifecycle.demo import seed_lifecycle
+from mail_intake.demo import seed_mailbox
+from paro.demo import seed_paro
+from protocol.demo import seed_protocol
+from publishing.demo import seed_publishing
+from requests_register.demo import seed_register
+from requests_register.demo_more import seed_register_more
 
 DEMO_AREA = "Northshire"
 DEMO_USERS: list[tuple[str, Role, bool]] = [
@@ -62,7 +75,6 @@ def demo_poll_date(now: datetime) -> date:
 
 def demo_password() -> str:
     """Return the demo password: DEMO_PASSWORD, or one made once and kept in var/."""
-    import os
 
     if os.environ.get("DEMO_PASSWORD"):
         return os.environ["DEMO_PASSWORD"]
@@ -150,45 +162,33 @@ def seed_demo(now: datetime) -> DemoResult:
             reason="Office move (demo)",
         )
         _seed_candidates(election, users["spoc"], incumbent_user)
-        from requests_register.demo import seed_register
 
         seed_register(election, users, now)
-        from foi.demo import seed_foi
 
         seed_foi(election, users, now)
-        from briefings.demo import seed_briefings
 
         seed_briefings(election, users, now)
         # Issue 13: no-reply closure, office-initiated contact, media, hustings refusal; a
         # meeting recorded after it was held (its notes published by the publishing demo).
-        from briefings.demo_held import seed_held
-        from requests_register.demo_more import seed_register_more
 
         seed_register_more(election, users, now)
         seed_held(election, users, now)
         # Before publishing's demo: the site it publishes carries the approved statement.
-        from incidents.demo import seed_incidents
 
         seed_incidents(election, users, now)
-        from paro.demo import seed_paro  # issue 13: consultations with the PARO
 
         seed_paro(election, users, now)
         # The protocol document (issue 15) before publishing: the public page carries it.
-        from protocol.demo import seed_protocol
 
         seed_protocol(election, users, now)
-        from publishing.demo import seed_publishing
 
         seed_publishing(election, users, now)
-        from dataprotection.demo import seed_dataprotection
 
         seed_dataprotection(election, users, now)
-        from mail_intake.demo import seed_mailbox
 
         seed_mailbox(election, users, now)
         # Issue 15: the previous election (closed down, read-only, archived) and a mayoral
         # by-election beside this one.
-        from lifecycle.demo import seed_lifecycle
 
         seed_lifecycle(election, users, now)
     return DemoResult(

@@ -19,8 +19,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from mail_intake.queries import mailbox_health
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +70,6 @@ def mailbox_status() -> str:
     """Return the SPOC mailbox's reading (mail_intake): "ok" if the last pass succeeded within
     ten minutes, "unavailable" if not, "not configured" without MAILBOX_URL. Reported, never
     deciding: a mail server that is down keeps its messages until the next pass."""
-    from django.utils import timezone
-
-    from mail_intake.queries import mailbox_health
 
     try:
         return mailbox_health(timezone.now()).status

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 
 from election_protocol import queue_notice
 from election_protocol.permissions import is_staff_member
+from election_protocol.queries import active_request
 
 
 class StaffOnlyMiddleware:
@@ -66,7 +67,6 @@ class ChosenElectionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from election_protocol.queries import active_request
 
         token = active_request.set(request)
         try:

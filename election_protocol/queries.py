@@ -29,6 +29,7 @@ def current_election(today: date, *, elections=None) -> Election | None:
 def _elections_with_days():
     """Return Election.objects with each election's non-working days as one JSON array
     (PostgreSQL): the election and its office calendar in one query instead of two."""
+    # PostgreSQL only (the tests also run on SQLite): loaded on the path that uses it.
     from django.contrib.postgres.expressions import ArraySubquery
 
     days = NonWorkingDay.objects.filter(election=OuterRef("pk")).order_by("date")

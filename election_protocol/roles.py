@@ -8,6 +8,7 @@ apps that need them, behind their permissions.py.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 
 
@@ -183,8 +184,6 @@ def sync_role_groups(using: str = "default") -> None:
     Raises LookupError naming a permission that does not exist, so a typo cannot silently
     leave a role without a permission it should have.
     """
-    from django.contrib.auth.models import Group, Permission
-
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
         perms = []

@@ -21,25 +21,12 @@ from election_protocol import calendar, permissions, services
 from election_protocol.forms import NonWorkingDayForm
 from election_protocol.models import Election
 from election_protocol.queries import (
-    active_request,
-    current_election,
     current_election_for_request,
 )
+from election_protocol.shortcuts import election_or_setup
 from lifecycle import queries as lifecycle_queries  # the project layer may read any app
 from lifecycle.archive import archive_path
 from publishing.site.target import live_site
-
-
-def election_or_setup(request: HttpRequest | None = None) -> Election:
-    """Return the election the request works on (the one chosen with the switcher, else the
-    current one), or 404 with a message saying one must be set up. It is read once for the view
-    and the page's context processor; without `request`, the request being served is used."""
-    today = timezone.localdate()
-    request = request or active_request.get()
-    election = current_election_for_request(request, today) if request else current_election(today)
-    if election is None:
-        raise Http404(_("No election is set up yet: add one in the admin."))
-    return election
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def render_letter_html(letter: IncidentLetter) -> str:
 
 def render_letter_pdf(letter: IncidentLetter, *, compress: bool = True) -> bytes:
     """Return the letter as a tagged PDF/UA-1 document (A4, en-GB, titled)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint is slow to import, only letters need it
 
     return HTML(string=render_letter_html(letter)).write_pdf(
         pdf_variant=PDF_VARIANT, uncompressed_pdf=not compress

@@ -11,6 +11,7 @@ from django.utils import timezone
 from election_protocol.models import Election
 from incidents import rules
 from incidents.models import Incident
+from incidents.permissions import incidents_for_user
 
 OPEN_VALUES = [s.value for s in rules.OPEN]
 
@@ -99,6 +100,5 @@ def digest_lines(incidents: QuerySet[Incident], now: datetime) -> list[str]:
 
 def digest_lines_for(user, election: Election, now: datetime) -> list[str]:
     """Return the digest lines of the open incidents `user` may see in `election`."""
-    from incidents.permissions import incidents_for_user
 
     return digest_lines(incidents_for_user(user).filter(election=election), now)

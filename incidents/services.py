@@ -8,14 +8,16 @@ who made it; every move an IncidentStep.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -24,6 +26,7 @@ from candidates.models import Candidate
 from election_protocol.models import Election
 from election_protocol.roles import Role
 from incidents import permissions, rules
+from incidents.letters import IncidentLetter, render_letter_pdf
 from incidents.models import (
     Consultation,
     Evidence,
@@ -33,7 +36,16 @@ from incidents.models import (
     IncidentStep,
     Statement,
 )
+from publishing.anonymise import Subject, anonymise
+from publishing.services import (
+    CANDIDATE_LABEL,
+    REQUESTER_LABEL,
+    _schedule_publish,
+    keep_for,
+    subjects_for,
+)
 from requests_register import outbox
+from requests_register.models import OutboundAttachment, OutboundEmail
 from requests_register.queries import office_calendar
 from requests_register.services import IncomingFile, check_attachment
 
@@ -215,7 +227,6 @@ def record_incident(
 
 
 def _store_evidence(incident: Incident, file: IncomingFile, by, now: datetime) -> Evidence:
-    import secrets
 
     evidence = Evidence(
         incident=incident,
@@ -342,14 +353,6 @@ def _publish_statement(incident: Incident, statement: Statement, by, now: dateti
     """Approve and publish a statement: the public text anonymised exactly as register answers
     are (every candidate and agent, contact details; the office's and the PARO's kept), then
     the public site re-published after commit (its leak scan reads every page)."""
-    from publishing.anonymise import Subject, anonymise
-    from publishing.services import (
-        CANDIDATE_LABEL,
-        REQUESTER_LABEL,
-        _schedule_publish,
-        keep_for,
-        subjects_for,
-    )
 
     keep = keep_for(incident.election)
     candidates = subjects_for(incident.election)
@@ -409,7 +412,6 @@ def _letter_recipients(incident: Incident) -> list[tuple[str, list[str]]]:
 
 
 def _send_letter(incident: Incident, by, now: datetime) -> None:
-    from incidents.letters import IncidentLetter, render_letter_pdf
 
     kind = rules.Kind(incident.kind)
     if kind == rules.Kind.IMAGERY:
@@ -731,7 +733,6 @@ def alert_overdue(election: Election, *, now: datetime | None = None) -> int:
 def incidents_with_personal_data(election: Election):
     """Return the decided or closed incidents of `election` still holding whoever raised them
     (name, e-mail) or evidence files: what a retention run erases (dataprotection)."""
-    from django.db.models import Q
 
     return (
         Incident.objects.filter(election=election)
@@ -752,8 +753,6 @@ def erase_personal_data(election: Election, *, now: datetime) -> int:
     note. Candidates' details are erased by the candidates' own step of the run. Idempotent.
     Returns how many incidents were changed.
     """
-    from publishing.anonymise import Subject, anonymise
-    from requests_register.models import OutboundAttachment, OutboundEmail
 
     changed = 0
     ids = list(incidents_with_personal_data(election).values_list("pk", flat=True))
@@ -792,7 +791,6 @@ def erase_personal_data(election: Election, *, now: datetime) -> int:
 
 
 def _delete_after_commit(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
 
     def delete() -> None:
         for name in names:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from incidents import permissions, queries, rules, services
 from incidents.forms import (
     AssignForm,

@@ -12,7 +12,7 @@ class LifecycleConfig(AppConfig):
         # A frozen election has no live public site (its archive keeps its page): publishing
         # comes before lifecycle in the dependency order, so lifecycle tells it (a hook).
         from lifecycle.queries import is_frozen  # models are ready only now
-        from publishing.site import target
+        from publishing.site import target  # imports models: ready only now
 
         if is_frozen not in target.closed_checks:
             target.closed_checks.append(is_frozen)

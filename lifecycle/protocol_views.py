@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from briefings.materials import check_pdf
 from briefings.rules import BookingError
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from protocol import permissions, queries, rules, services
 from protocol.forms import AcknowledgeForm, ProtocolVersionForm
 from publishing.site import schedule_publish

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from election_protocol.queries import SESSION_KEY, current_election_for_request
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from lifecycle import archive, permissions, queries, rules, services
 from lifecycle.forms import ChooseElectionForm, StepForm
 from publishing.site.target import live_site

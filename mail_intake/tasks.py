@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from election_protocol.celery import app
+from mail_intake import services
 
 
 @app.task(name="mail_intake.task_fetch_mail")
@@ -12,6 +13,5 @@ def task_fetch_mail() -> str:
     A failed pass (server down) is not retried here: the beat's next run, a minute later, is
     the retry, and the message stays on the server meanwhile.
     """
-    from mail_intake import services
 
     return services.fetch_mail().summary()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from mail_intake import permissions, queries, rules, services
 from mail_intake.forms import AcceptForm, DismissForm, DuplicateForm
 from mail_intake.models import InboundMessage

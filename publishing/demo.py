@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from briefings.models import Booking
 from election_protocol.models import Election
 from publishing import rules, services
+from publishing.demo_publication import seed_publication
 from publishing.site import publish_site
 from requests_register.models import Entry
 
@@ -53,8 +54,6 @@ def seed_publishing(election: Election, users: dict, now: datetime) -> None:
         services.approve_correction(
             correction.pk, spoc, factual_confirmed=True, now=now - timedelta(minutes=20)
         )
-    # Publication deadlines, "not for publication" and the action taken (issue 13).
-    from publishing.demo_publication import seed_publication
 
     seed_publication(election, users, now)
     publish_site(election, now=now)

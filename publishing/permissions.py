@@ -16,6 +16,7 @@ from foi.queries import disclosure_elsewhere
 from publishing import rules
 from publishing.models import PublicEntry
 from requests_register.models import Entry
+from requests_register.permissions import can_approve_answers
 
 
 def can_view_publishing(user) -> bool:
@@ -121,7 +122,6 @@ def can_sign_off_not_for_publication(user, election) -> bool:
     """Return True if `user` may sign off or reject a "not for publication" proposal: the
     Chief Executive or a deputy they named (Cumbria 3.1), as for answers. Never their own
     proposal: that is a rule (rules.check_not_for_publication_decision)."""
-    from requests_register.permissions import can_approve_answers
 
     return can_view_publishing(user) and can_approve_answers(user, election)
 

@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from briefings.models import Booking
 from publishing import rules
 from publishing.models import NotForPublication, PublicEntry
-from publishing.preparation import CANDIDATE_LABEL, _create, requester_label
+from publishing.preparation import (
+    _BODY_FROM_CHIEF,
+    _BODY_FROM_ORGANISATION,
+    CANDIDATE_LABEL,
+    _create,
+    requester_label,
+)
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
 
@@ -116,6 +122,7 @@ def set_not_for_publication_status(
     why = rules.DECISION_STATUS_LABELS[new] + (f": {note.strip()}" if note.strip() else "")
     _save_decision(decision, by, now, str(why))
     if new == rules.DecisionStatus.APPROVED:
+        # publishing.services imports this module (it re-exports its funnels): a cycle.
         from publishing.services import _schedule_publish
 
         _schedule_publish(decision.election_id)
@@ -157,7 +164,6 @@ def prepare_action_entry(
         raise rules.PublishingError(
             _("%(reference)s already has a public entry.") % {"reference": entry.reference}
         )
-    from publishing.preparation import _BODY_FROM_ORGANISATION
 
     return _create(
         kind=rules.Kind.REGISTER_ACTION,
@@ -203,7 +209,6 @@ def prepare_declined_booking(
     rules.check_action_entry(rules.Action.DECLINED, reason)
     if PublicEntry.objects.filter(booking=booking).exists():
         raise rules.PublishingError(_("This meeting already has a public entry."))
-    from publishing.preparation import _BODY_FROM_CHIEF
 
     decided = (
         booking.steps.filter(new_status="declined").order_by("-at").values_list("at", flat=True)

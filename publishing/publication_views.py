@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from briefings.models import Booking
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from publishing import deadlines, forms, permissions, rules, services
 from publishing.models import NotForPublication, PublicEntry
 from requests_register import permissions as register_permissions

@@ -17,8 +17,7 @@ from django.db.models import FETCH_RAISE, Count, Prefetch, QuerySet
 
 from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
 from election_protocol.models import Election
-from incidents.models import Statement
-from publishing import rules
+from publishing import hooks, rules
 from publishing.models import Correction, NotForPublication, PublicEntry
 
 # The fields of a public entry a public page may show. Question and answer hold the redacted
@@ -123,11 +122,16 @@ def candidate_briefing(election: Election) -> CandidateBriefing | None:
     )
 
 
-def published_statements(election: Election) -> QuerySet[Statement]:
+def published_statements(election: Election) -> QuerySet:
     """Return the election's approved statements correcting factual inaccuracies (Cumbria
-    7.1.2; Norfolk 24): the anonymised heading and text and the date, latest first."""
+    7.1.2; Norfolk 24): the anonymised heading and text and the date, latest first. The
+    statements are incidents' (registered in publishing.hooks, since incidents comes after
+    publishing in the dependency order)."""
+    statement = hooks.statement_model()
+    if statement is None:  # incidents not installed: no statements
+        return []
     return (
-        Statement.objects.filter(
+        statement.objects.filter(
             election=election, published_at__isnull=False, approved_by__isnull=False
         )
         .only(*PUBLIC_STATEMENT_FIELDS)

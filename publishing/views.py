@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from publishing import forms, permissions, rules, services
 from publishing.models import (
     Correction,
@@ -32,6 +32,7 @@ from publishing.models import (
     PublishRun,
 )
 from publishing.site import current_folder, schedule_publish
+from publishing.site.health import site_state
 from publishing.site.target import live_site, running_sites
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
@@ -323,7 +324,6 @@ def _render_review(
 def _site_state(public_entry: PublicEntry):
     """Whether the entry's last public change (approval, correction, withdrawal) is on the
     public page yet, or publishing is delayed (publishing.site.health.site_state)."""
-    from publishing.site.health import site_state
 
     if public_entry.status not in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
         return None

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from reports import export, permissions, queries, rules
 
 

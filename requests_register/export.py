@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from requests_register import permissions, queries, rules
 from requests_register.csv_safety import write_csv
 from requests_register.models import Entry
@@ -78,7 +78,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 def render_register_pdf(election, entries: list[Entry], now) -> bytes:
     """Return the register as a PDF (WeasyPrint). Templates escape everything they print."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint is slow to import, only the PDF needs it
 
     html = render_to_string(
         "requests_register/export_pdf.html",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from election_protocol.fields import ModelChoiceField
 from requests_register import rules, signoff
-from requests_register.forms import AREA, SELECT, MultipleFileField
+from requests_register.forms import AREA, SELECT, AssignForm, MultipleFileField
 from requests_register.handover import spoc_team
 
 
@@ -61,7 +61,6 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, entry, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from requests_register.forms import AssignForm
 
         self.fields["from_user"].queryset = _assigned(entry)
         self.fields["to_user"].queryset = AssignForm().fields["assignee"].queryset

@@ -131,6 +131,7 @@ def search(entries: QuerySet[Entry], text: str, vendor: str) -> QuerySet[Entry]:
     if not text:
         return entries
     if vendor == "postgresql":
+        # PostgreSQL only (the tests also run on SQLite): loaded on the path that uses it.
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         vector = SearchVector(

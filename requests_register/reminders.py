@@ -13,9 +13,9 @@
 All go through the outbox (recorded first, sent after commit). The Celery beat task
 `task_send_reminders` calls `run_reminders`.
 
-Up the dependency order (docs/ARCHITECTURE.md): the approval list reads bookings (briefings)
-and public entries (publishing) with imports inside the function, as the daily digest reads
-incidents: the reminder is the register's, the items come from the apps that own them.
+The reminder is the register's; the items of later apps (bookings prepared, public entries
+awaiting the second approver) come from the apps that own them, through the providers they
+register in `requests_register.hooks` (docs/ARCHITECTURE.md, "Hooks").
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 from election_protocol import calendar
 from election_protocol.models import Election
 from election_protocol.roles import Role
-from requests_register import outbox, queries, rules
+from requests_register import hooks, outbox, queries, rules
 from requests_register.models import Entry, Reminder, StatusEvent
 from requests_register.signoff import pending_items
 
@@ -70,35 +70,8 @@ def approval_items(election: Election, user) -> list[Item]:
         .exclude(drafted_by=user)
         .order_by("number")
     ]
-    from briefings.models import Booking  # up the order: see the module docstring
-    from briefings.rules import Status as BookingStatus
-
-    if user.has_perm("briefings.approve_booking"):
-        items += [
-            Item(
-                f"booking:{b.pk}:prepared",
-                f"- {b.entry.reference} {b.what} ({b.candidate.name}): booking to decide",
-            )
-            for b in Booking.objects.filter(election=election, status=BookingStatus.PREPARED)
-            .exclude(created_by=user)
-            .select_related("entry", "candidate", "visit_type")
-            .order_by("created_at")
-        ]
-    from publishing.models import PublicEntry  # up the order: see the module docstring
-    from publishing.rules import Status as PublicStatus
-
-    if user.has_perm("publishing.approve_publicentry"):
-        items += [
-            Item(
-                f"public:{p.pk}:{p.version}",
-                f"- {p.reference} {p.topic}: public entry to approve",
-            )
-            for p in PublicEntry.objects.filter(
-                election=election, status=PublicStatus.AWAITING_APPROVAL
-            )
-            .exclude(prepared_by=user)
-            .order_by("number")
-        ]
+    for provider in hooks.approval_item_providers():
+        items += [Item(key, line) for key, line in provider.items(election, user)]
     items += [Item(key, line) for key, line in pending_items(election, user)]
     return items
 

@@ -23,7 +23,7 @@ from guardian.shortcuts import assign_perm
 from election_protocol import calendar
 from election_protocol.models import Election
 from election_protocol.roles import Role
-from requests_register import outbox, rules
+from requests_register import hooks, outbox, rules
 from requests_register.models import (
     Assignment,
     Attachment,
@@ -754,28 +754,25 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
         OutboundEmail.objects.filter(purpose=purpose).values_list("created_by_id", flat=True)
     )
     queued = 0
-    from incidents.queries import digest_lines_for
-
-    # Answers awaiting publication, overdue or due soon, for the SPOC officers (issue 13).
-    from publishing.deadlines import digest_lines as publication_digest_lines
-
-    publication_lines = publication_digest_lines(election, today)
+    # The later apps' sections (open incidents the person may see, issue 12; answers awaiting
+    # publication for the SPOC officers, issue 13), registered in requests_register.hooks.
+    sections = hooks.prepare_digest(election, today, now)
     for user, entries in recipients.values():
-        # Open incidents the person may see, with their targets (issue 12).
-        incident_lines = digest_lines_for(user, election, now) if user.pk not in already else []
-        publication = publication_lines if entries is everything else []
-        if (not entries and not incident_lines and not publication) or user.pk in already:
+        if user.pk in already:
+            continue
+        extra: list[str] = []
+        for heading, lines_for in sections:
+            lines = lines_for(user, entries is everything)
+            if lines:
+                extra += ["", heading, *lines]
+        if not entries and not extra:
             continue
         ordered = sorted(entries, key=lambda e: (e.target_date >= today, e.target_date, e.number))
         subject, body = outbox.render_template(
             "digest",
             {
                 "name": user.get_full_name() or user.get_username(),
-                "items": "\n".join(
-                    [_digest_line(e, today) for e in ordered]
-                    + (["", "Incidents, by target:", *incident_lines] if incident_lines else [])
-                    + (["", "Answers to publish, by target:", *publication] if publication else [])
-                ),
+                "items": "\n".join([_digest_line(e, today) for e in ordered] + extra),
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,
             },

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from election_protocol.celery import app
 from election_protocol.queries import current_election
-from requests_register import outbox, services
+from requests_register import outbox, reminders, services
 
 
 @app.task(
@@ -52,7 +52,6 @@ def task_send_daily_digest() -> int:
 def task_send_reminders() -> dict[str, int]:
     """Queue the reminders for the current election (Celery beat, hourly in office hours):
     approvals, unconfirmed oral requests, the pre-election period. Idempotent."""
-    from requests_register import reminders  # beside the others' imports: see outbox
 
     election = current_election(timezone.localdate())
     if election is None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from election_protocol import staff_counts
 from election_protocol.roles import Role
-from election_protocol.views import election_or_setup
+from election_protocol.shortcuts import election_or_setup
 from requests_register import email_import, permissions, queries, rules, services, views_more
 from requests_register.filters import RegisterFilter, candidate_choices
 from requests_register.forms import (

@@ -125,6 +125,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    # requests_register.views imports this module (its second half of the views): a cycle.
     from requests_register.views import _incoming
 
     entry = _managed_entry(request, pk)

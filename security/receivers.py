@@ -19,6 +19,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -57,7 +58,6 @@ def unknown_username(typed: str) -> str:
     """Return what the audit log keeps of a username that matches no account: a short keyed
     digest (the same text gives the same digest, so attempts can be counted; it cannot be read
     back)."""
-    from django.utils.crypto import salted_hmac
 
     return (
         "unknown account "

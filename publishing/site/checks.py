@@ -18,6 +18,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from publishing.site import pages, scan
 from publishing.site.target import (
     TargetError,
@@ -50,7 +52,6 @@ def scanner() -> scan.Scanner:
 def _check_record_file(manifest: dict) -> Path:
     """Where the check of the version with `manifest` is recorded: named by the manifest's
     digest, so a record can only ever describe the very version it was made for."""
-    from django.conf import settings
 
     name = hashlib.sha256(
         json.dumps([manifest, _scanner_version()], sort_keys=True).encode()

@@ -33,12 +33,14 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import dates, timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
+from briefings.briefing_page import default_text, sections
 from election_protocol import calendar
 from election_protocol.calendar import retention_date
 from election_protocol.models import Election
@@ -163,7 +165,6 @@ def translated_words() -> str:
     """Return the text the site's translations add to its pages: every .po catalogue of a site
     language, and Django's month and day names and a.m./p.m. in it. The leak scan treats these,
     like the templates' own words, as never evidence of a leak on their own."""
-    from django.utils import dates
 
     texts = []
     for language in site_languages():
@@ -818,7 +819,6 @@ def _other_pages(data: SiteData) -> list[Output]:
 def _briefing_page(data: SiteData) -> Output:
     """Return the candidate briefing page (issue 13; Cumbria 9.1, 10.1) in the language active
     now: the office's text in it, else the standard text translated."""
-    from briefings.briefing_page import default_text, sections
 
     language = translation.get_language()
     own = (data.briefing.get(language) or "").strip()
@@ -832,7 +832,6 @@ def _briefing_page(data: SiteData) -> Output:
 def _material_files(data: SiteData) -> list[Output]:
     """Return the approved materials' PDFs, copied into the site as they were uploaded and
     checked (briefings.materials.check_pdf). The key is the stored file's (random) name."""
-    from django.core.files.storage import default_storage
 
     def read(name: str) -> Callable[[], bytes]:
         def run() -> bytes:
@@ -851,8 +850,6 @@ def _material_files(data: SiteData) -> list[Output]:
 def _protocol_file(data: SiteData) -> list[Output]:
     """Return the protocol's PDF as adopted (issue 15), if uploaded: copied as it was stored
     after the upload checks, like the materials' PDFs (and scanned like every file)."""
-    from django.core.files.storage import default_storage
-
     protocol = data.protocol or {}
     if not protocol.get("pdf_path"):
         return []
@@ -1064,7 +1061,7 @@ def render_atom(data: SiteData) -> bytes:
 def render_ics(data: SiteData, stamp: datetime) -> bytes:
     """Return key-dates.ics (icalendar): the election's key dates as all-day events (polling
     day and the close of nominations with their hours) and the briefing events."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event  # lazy: only the calendar file needs it
 
     cal = Calendar()
     cal.add("prodid", "-//Election SPOC//Public key dates//EN")
@@ -1298,7 +1295,7 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
 
 def render_pdf(html: str) -> bytes:
     """Return the register as a tagged PDF/UA-1 (WeasyPrint, A4, en-GB, titled)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint is slow to import
 
     return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
 

@@ -138,7 +138,7 @@ def retry_delay_seconds(attempts: int) -> int:
 def enqueue_run(run_id: int) -> bool:
     """Enqueue task_publish_site for a run; return False if the broker could not take it (the
     run stays queued and the beat's requeue_publish_runs tries again)."""
-    from publishing.tasks import task_publish_site
+    from publishing.tasks import task_publish_site  # tasks imports publishing.site
 
     try:
         task_publish_site.delay(run_id=run_id)

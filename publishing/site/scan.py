@@ -40,7 +40,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from candidates.models import Candidate, Party
+from election_protocol.models import Election
+from publishing.models import PublicRedaction
 from publishing.site.pdftext import pdf_texts
+from requests_register.models import Entry
 
 _WORD = re.compile(r"\w+")
 _POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])")
@@ -228,10 +232,6 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
     `ordinary` are more words that never count alone (the site's own template words). A fixed
     number of queries, each reading only the columns it needs.
     """
-    from candidates.models import Candidate, Party
-    from election_protocol.models import Election
-    from publishing.models import PublicRedaction
-    from requests_register.models import Entry
 
     public: list[str] = []
     for row in Election.objects.values_list(

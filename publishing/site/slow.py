@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -60,7 +62,6 @@ def _readings(path: str, content: bytes) -> list[str]:
 
 
 def _pdf_readings_file(content: bytes) -> Path:
-    from django.conf import settings
 
     return Path(settings.VAR_DIR) / "cache" / "pdf-readings" / f"{_sha(content)}.json"
 
@@ -85,7 +86,7 @@ def _cache_pdf_readings(path: str, content: bytes, texts: list[str]) -> None:
 def enqueue_slow_files(election_id: int) -> bool:
     """Enqueue task_publish_slow_files; False if the broker could not take it (the next run
     publishes the stand-in again and enqueues it again)."""
-    from publishing.tasks import task_publish_slow_files
+    from publishing.tasks import task_publish_slow_files  # tasks imports publishing.site
 
     try:
         task_publish_slow_files.delay(election_id=election_id)
@@ -105,7 +106,6 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
     do when the live version's slow files are current. Raises PublishBusy if a run is still
     rendering after SLOW_WAIT (the task retries).
     """
-    from django.core.cache import cache
 
     lock = f"publishing:slow-files:{election_id}"
     try:

@@ -9,8 +9,9 @@ publishing.permissions itself.
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
-from publishing import permissions
+from publishing import deadlines, permissions
 
 register = template.Library()
 
@@ -31,9 +32,6 @@ def publication_target(context, entry):
     """The publication target of a sent answer on its register page (issue 13, item 1): the
     due date and state, the "not for publication" decision, and the link to propose one; for a
     refusal or referral, the link to publish the action taken (item 2)."""
-    from django.utils import timezone
-
-    from publishing import deadlines
 
     user = context["request"].user
     if not permissions.can_view_publishing(user):
@@ -52,9 +50,6 @@ def publication_target(context, entry):
 def publication_parity_panel(context, election):
     """Per candidate: answers sent, published, not for publication, overdue, and the median
     working days to publish (issue 13, item 1), for whoever may see publishing."""
-    from django.utils import timezone
-
-    from publishing import deadlines
 
     if election is None or not permissions.can_view_publishing(context["request"].user):
         return {"rows": None}
