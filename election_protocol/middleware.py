@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from election_protocol import queue_notice
+from election_protocol import queue_notice, staff_counts
 from election_protocol.permissions import is_staff_member
 from election_protocol.queries import active_request
 
@@ -67,9 +67,9 @@ class ChosenElectionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-
         token = active_request.set(request)
         try:
-            return self.get_response(request)
+            with staff_counts.request_scope():
+                return self.get_response(request)
         finally:
             active_request.reset(token)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import OuterRef, prefetch_related_objects
 from django.db.models.functions import JSONObject
 
+from election_protocol import staff_counts
 from election_protocol.models import Election, NonWorkingDay
 
 _DAY_FIELDS = ("id", "election_id", "date", "kind", "reason")
@@ -67,6 +68,23 @@ def chosen_election_id(request) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _read_election(chosen: int | None, today: date) -> Election | None:
+    """Return the election `chosen` (if it still exists), else current_election(today), with
+    its non-working days loaded."""
+    # On PostgreSQL the election and its office calendar come in one query (issue 16).
+    on_postgresql = connection.vendor == "postgresql"
+    elections = _elections_with_days() if on_postgresql else Election.objects.all()
+    election = elections.filter(pk=chosen).first() if chosen else None
+    if election is None:
+        election = current_election(today, elections=elections)
+    if election is not None and on_postgresql:
+        _load_days(election)
+    elif election is not None:
+        # One query now instead of one per office_calendar() later.
+        prefetch_related_objects([election], "non_working_days")
+    return election
+
+
 def current_election_for_request(request, today: date) -> Election | None:
     """Return the election this request works on: the one chosen with the switcher (kept in
     the session), else current_election(today). Read once per request (memoised on
@@ -76,18 +94,12 @@ def current_election_for_request(request, today: date) -> Election | None:
     16, item 3)."""
     memo = getattr(request, "_current_election", None)
     if memo is None or memo[0] != today:
-        # On PostgreSQL the election and its office calendar come in one query (issue 16).
-        on_postgresql = connection.vendor == "postgresql"
-        elections = _elections_with_days() if on_postgresql else Election.objects.all()
         chosen = chosen_election_id(request)
-        election = elections.filter(pk=chosen).first() if chosen else None
-        if election is None:
-            election = current_election(today, elections=elections)
-        if election is not None and on_postgresql:
-            _load_days(election)
-        elif election is not None:
-            # One query now instead of one per office_calendar() later.
-            prefetch_related_objects([election], "non_working_days")
-        memo = (today, election)
+        # Kept in the shared cache between writes to an election or its calendar (as the
+        # deadline counts are: staff_counts), so a page usually reads no election at all.
+        kept = staff_counts.get(
+            "election", chosen or 0, today, lambda: {"election": _read_election(chosen, today)}
+        )
+        memo = (today, kept["election"])
         request._current_election = memo
     return memo[1]

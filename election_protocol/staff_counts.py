@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
@@ -47,11 +49,29 @@ WATCHED = (
 )
 
 
+# The version read once per request (request_scope, set by ChosenElectionMiddleware): a page
+# asks for several kinds of kept values, and each read of the version is a Redis round trip.
+# False outside a request (a worker, a command): read each time, never remembered.
+_request_version: ContextVar[str | bool | None] = ContextVar("staff_counts_version", default=False)
+
+
+@contextmanager
+def request_scope():
+    """Remember the version for the rest of the request being served (or until a write)."""
+    token = _request_version.set(None)
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "STAFF_COUNTS_CACHE", False))
 
 
 def _new_version() -> None:
+    if _request_version.get() is not False:
+        _request_version.set(None)  # this request wrote: read the new version from now on
     try:
         cache.set(VERSION_KEY, secrets.token_hex(8), None)
     except Exception:  # the cache unreachable: its entries die by TIMEOUT
@@ -77,6 +97,20 @@ def connect() -> None:
     post_migrate.connect(_on_write, dispatch_uid="staff_counts.post_migrate")
 
 
+def _version() -> str:
+    memo = _request_version.get()
+    if memo:
+        return memo
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY)
+    if memo is None:  # in a request: remembered until it ends or writes
+        _request_version.set(version)
+    return version
+
+
 def get(
     kind: str,
     election_id: int,
@@ -89,11 +123,7 @@ def get(
     if not enabled():
         return compute()
     try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            version = secrets.token_hex(8)
-            if not cache.add(VERSION_KEY, version, None):
-                version = cache.get(VERSION_KEY)
+        version = _version()
         key = f"staff-counts:{version}:{kind}:{election_id}:{today.isoformat()}"
         value = cache.get(key)
     except Exception:  # the cache unreachable: count from the database

@@ -125,3 +125,91 @@ def test_a_colleague_never_gets_the_whole_registers_kept_counts(
     html = _page(client)
     assert "overdue" not in _banner(html)
     assert "No entries match." in html
+
+
+def _rows(html: str) -> str:
+    found = re.search(r'<tbody class="govuk-table__body">(.*?)</tbody>', html, re.S)
+    return found.group(1) if found else ""
+
+
+def test_kept_rows_follow_every_write_the_day_and_the_language(
+    kept, spoc, spoc_client, election, make_entry, count_queries
+):
+    entry = make_entry(requester_name="Ada Example", topic="Roads", target_date=date(2024, 4, 16))
+    url = reverse("requests_register:list")
+    spoc_client.get(url)
+    warm = count_queries(lambda: spoc_client.get(url))
+    entry_reads = count_queries(lambda: spoc_client.get(url + "?topic=Roads")) - warm
+    assert entry_reads >= 1  # a filtered page reads its rows; the kept first page reads none
+    rows = _rows(_page(spoc_client))
+    assert "Ada Example" in rows and "Due soon" not in rows
+
+    entry.requester_name = "Ada Renamed"
+    entry.save()
+    rows = _rows(_page(spoc_client))
+    assert "Ada Renamed" in rows and "Ada Example" not in rows
+
+    candidate = CandidateFactory(election=election, name="Bea Standing")
+    entry.candidate = candidate
+    entry.save()
+    assert "Bea Standing" in _rows(_page(spoc_client))
+    candidate.name = "Bea Renamed"
+    candidate.save()
+    assert "Bea Renamed" in _rows(_page(spoc_client))
+
+    # No write: on Friday the target (Tuesday) is within two working days.
+    kept.move_to(NOW + timedelta(days=2))
+    spoc_client.force_login(spoc)  # the session's absolute age may have run out meanwhile
+    assert "Due soon" in _rows(_page(spoc_client))
+
+    # The Welsh page never gets the English rows kept for the same day.
+    english = _rows(_page(spoc_client))
+    welsh = _rows(spoc_client.get(url, HTTP_ACCEPT_LANGUAGE="cy").content.decode())
+    assert "Apr 2024" in english
+    assert "Apr 2024" not in welsh and "Ebr 2024" in welsh
+
+
+def test_the_kept_election_follows_its_edits_and_each_persons_choice(
+    kept, spoc_client, election, make_entry
+):
+    from election_protocol.queries import SESSION_KEY
+    from tests.factories import ElectionFactory
+
+    make_entry()
+    assert election.area in _page(spoc_client)
+    election.area = "Renamedshire"
+    election.save()
+    assert "Renamedshire" in _page(spoc_client)
+
+    other = ElectionFactory(area="Othershire", reference_prefix="OT24")
+    current = _page(spoc_client)  # kept for those who chose no election
+    assert "Renamedshire" in current and "Othershire" not in current
+    session = spoc_client.session
+    session[SESSION_KEY] = other.pk
+    session.save()
+    html = _page(spoc_client)  # no write since: the choice alone must change the election
+    assert "Othershire" in html and "Renamedshire" not in html
+
+
+def test_the_version_is_read_once_a_request_and_again_after_a_write(kept, db):
+    from election_protocol import staff_counts
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"n": len(computed)}
+
+    today = NOW.date()
+    with staff_counts.request_scope():
+        assert staff_counts.get("t", 1, today, compute) == {"n": 1}
+        # Another process writes: this request keeps the version it started with...
+        cache.set(staff_counts.VERSION_KEY, "elsewhere", None)
+        assert staff_counts.get("t", 1, today, compute) == {"n": 1}
+        # ...but its own write is seen at once.
+        staff_counts.bump()
+        assert staff_counts.get("t", 1, today, compute) == {"n": 2}
+    # Outside a request (a worker), every read sees the latest version.
+    cache.set(staff_counts.VERSION_KEY, "later", None)
+    assert staff_counts.get("t", 1, today, compute) == {"n": 3}
+    assert staff_counts.get("t", 1, today, compute) == {"n": 3}
