@@ -231,7 +231,19 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.get_incident_for_user(request.user, pk)
     form = StepForm(request.POST)
     if not form.is_valid():
-        return detail(request, pk, failed={"error": _("Choose a step from this page.")}, status=400)
+        chosen = request.POST.get("status", "")
+        if chosen not in {s.value for s in rules.Status}:
+            failed = {"error": _("Choose a step from this page.")}
+            return detail(request, pk, failed=failed, status=400)
+        # The step is one of this page's: say what to fix beside it, keeping what was typed.
+        failed = {
+            "status": chosen,
+            "failed": True,
+            "error": " ".join(str(m) for errors in form.errors.values() for m in errors),
+            "reasons": request.POST.get("reasons", ""),
+            "classification": request.POST.get("classification", ""),
+        }
+        return detail(request, pk, failed=failed, status=400)
     data = form.cleaned_data
     try:
         services.set_incident_status(

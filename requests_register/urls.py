@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_register import export, views, views_more
+from requests_register import export, views
 
 app_name = "requests_register"
 urlpatterns = [
@@ -22,24 +22,24 @@ urlpatterns = [
     path("<int:pk>/note/", views.add_note, name="note"),
     path("<int:pk>/attachments/", views.add_attachments, name="attachments"),
     # Issue 13: owner, unassign and hand over, documents sent with the answer.
-    path("<int:pk>/owner/", views_more.set_owner, name="owner"),
-    path("<int:pk>/unassign/", views_more.unassign, name="unassign"),
-    path("<int:pk>/reassign/", views_more.reassign, name="reassign"),
-    path("<int:pk>/answer-documents/", views_more.add_answer_documents, name="answer_documents"),
+    path("<int:pk>/owner/", views.set_owner, name="owner"),
+    path("<int:pk>/unassign/", views.unassign, name="unassign"),
+    path("<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("<int:pk>/answer-documents/", views.add_answer_documents, name="answer_documents"),
     path(
         "<int:pk>/answer-documents/<str:token>/remove/",
-        views_more.remove_answer_document,
+        views.remove_answer_document,
         name="remove_answer_document",
     ),
-    path("<int:pk>/propose/", views_more.propose, name="propose"),
+    path("<int:pk>/propose/", views.propose, name="propose"),
     path(
         "<int:pk>/proposals/<int:proposal_pk>/decide/",
-        views_more.decide_proposal,
+        views.decide_proposal,
         name="decide_proposal",
     ),
     path(
         "answer-documents/<str:token>/",
-        views_more.download_answer_document,
+        views.download_answer_document,
         name="answer_document",
     ),
 ]

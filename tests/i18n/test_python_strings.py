@@ -2,7 +2,8 @@
 translation, and every outgoing e-mail is an editable template with a default marked for
 translation, as tests/i18n/test_templates.py checks the templates.
 
-The view check reads each `*/views.py`: a string literal that reads as words (two words, or
+The view check reads every module of views (`views.py`, `views_*.py`, `*_views.py`, and a
+`views/` package): a string literal that reads as words (two words, or
 one capitalised word such as a button label) must sit inside a gettext call. Docstrings, log
 calls and lines saying "not translated" (text stored as written, e.g. a history note) are
 left out.
@@ -32,6 +33,18 @@ _APPS += ("requests_register", "security")
 def _python_files(pattern: str) -> list[Path]:
     return sorted(
         p for app in _APPS for p in (ROOT / app).rglob(pattern) if "migrations" not in p.parts
+    )
+
+
+def _view_files() -> list[Path]:
+    """Every module of staff or public views, however the app names or splits them."""
+    return sorted(
+        p
+        for p in _python_files("*.py")
+        if p.name == "views.py"
+        or p.name.startswith("views_")
+        or p.stem.endswith("_views")
+        or p.parent.name == "views"
     )
 
 
@@ -96,9 +109,15 @@ def view(request):
     ]
 
 
-@pytest.mark.parametrize("path", _python_files("views.py"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", _view_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_user_facing_string_in_a_view_is_marked(path: Path):
     assert unmarked_strings(path.read_text()) == []
+
+
+def test_the_view_check_reads_split_view_modules():
+    read = {str(p.relative_to(ROOT)) for p in _view_files()}
+    assert "requests_register/views/entry.py" in read  # a package of views
+    assert "briefings/views_changes.py" in read  # a second module beside views.py
 
 
 # --- e-mail ----------------------------------------------------------------------------------

@@ -221,3 +221,19 @@ def test_settings_change_the_target_of_new_incidents(client, election, cast):
     assert client.post(reverse("incidents:settings"), data).status_code == 302
     incident = _imagery(election, users, ada)
     assert incident.due_at == incident.raised_at + timedelta(hours=2)
+
+
+def test_a_step_refused_by_its_form_keeps_the_note_and_says_why(client, election, cast):
+    """A field the form refuses (here a hidden field holding a NUL character) refuses the step
+    beside it, with the form's reason, and the note typed is on the page again."""
+    users, ada = cast
+    incident = _imagery(election, users, ada)
+    client.force_login(users["spoc"])
+    response = client.post(
+        reverse("incidents:step", kwargs={"pk": incident.pk}),
+        {"status": "awaiting_decision", "expected_status": "\x00", "reasons": "Seen by the team"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Seen by the team" in page and "Null characters are not allowed." in page
+    assert Incident.objects.get(pk=incident.pk).status == "recorded"

@@ -1,5 +1,5 @@
-"""Staff pages of issue 13 on the register: owner, unassign and hand over, answer documents;
-and the extra context of the entry page (detail_context)."""
+"""Staff pages of issue 13 on the register (the team around an entry): owner, unassign and hand
+over, answer documents; and the extra context of the entry page (detail_context)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from requests_register.forms_more import (
     UnassignForm,
 )
 from requests_register.models import AnswerDocument, Entry, SignOffProposal
+from requests_register.views.common import _incoming
 
 
 def detail_context(user, entry: Entry) -> dict:
@@ -125,8 +126,6 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
-    # requests_register.views imports this module (its second half of the views): a cycle.
-    from requests_register.views import _incoming
 
     entry = _managed_entry(request, pk)
     form = AnswerDocumentForm(request.POST, request.FILES)
