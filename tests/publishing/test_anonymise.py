@@ -14,10 +14,10 @@ from publishing.anonymise import (
     COMMON_WORDS,
     Anonymised,
     Subject,
-    _compile,
     anonymise,
     subjects_fingerprint,
 )
+from publishing.anonymise.patterns import _compile
 
 PRIYA = Subject(
     name="Priya Castellane",
