@@ -17,9 +17,13 @@ writes the site into a temporary folder and deletes what it created afterwards.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import resource
 import statistics
+import subprocess  # nosec B404 - this interpreter running our own module
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -34,6 +38,10 @@ from election_protocol.calendar import first_possible_poll
 # The ratio is of the first and the last; the middle one gives the first publish at 1,000 too
 # (issue 16, item 4).
 SIZES = (100, 1_000, 10_000)
+# For working on this benchmark only (never in `make bench`, which writes PERFORMANCE.md):
+# e.g. BENCH_PUBLISH_SIZES=100,1000.
+if os.environ.get("BENCH_PUBLISH_SIZES"):
+    SIZES = tuple(int(n) for n in os.environ["BENCH_PUBLISH_SIZES"].split(","))
 RUNS = 3
 # The register's PDF is rendered in a step of its own, outside the publishing lock: one file
 # up to pages.PDF_PART_SIZE entries, beyond that an index and parts (one per topic, a large
@@ -179,9 +187,10 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
         start = time.perf_counter()
         first = publish_module.publish_site(election, slow="defer")
         first_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        assert publish_module.publish_slow_files(election.pk) == "published"  # noqa: S101
-        first_pdf_seconds = time.perf_counter() - start
+        # The first PDF (every part) in a process of its own, as a worker renders it: its
+        # time and its own peak memory (this process holds the whole register it built).
+        first_pdf = _pdf_step_in_a_child(election.pk)
+        first_pdf_seconds = first_pdf["seconds"]
         times, rendered, pdf_times, pdf_files = [], [], [], []
         for run in range(RUNS):
             public_entry = _prepared_entry(election, users, size + 1 + run, rng)
@@ -209,10 +218,30 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
         "first_pdf": first_pdf_seconds,
         "pdf": statistics.median(pdf_times),
         "pdf_files": max(pdf_files),
+        "first_pdf_rss_mb": first_pdf["peak_rss_mb"],
         # The process's peak resident memory so far (Linux: kilobytes): the runs, the leak
         # scan and WeasyPrint's layout of the largest PDF part.
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _pdf_step_in_a_child(election_id: int) -> dict:
+    """Run the register PDF's step (publish_slow_files) in a new Python process on the same
+    database and site folder (benchmarks/pdf_step.py); return its outcome, time and peak RSS."""
+    from django.conf import settings
+
+    env = {**os.environ, "PUBLIC_SITE_ROOT": str(settings.PUBLIC_SITE_ROOT)}
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own module and an id
+        [sys.executable, "-m", "benchmarks.pdf_step", str(int(election_id))],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["outcome"] == "published", result  # noqa: S101 - no figure without the PDF
+    return result
 
 
 def _prepared_entry(election, users, number: int, rng: random.Random):
@@ -356,7 +385,15 @@ def measure() -> list[Figure]:
                 f"first PDF, {size:,} entries (its own step, every part)",
                 r["first_pdf"],
                 "s",
-                "once; outside the publishing lock",
+                "once, in a process of its own as a worker runs it; outside the publishing lock",
+            ),
+            Figure(
+                NAME,
+                f"peak memory (RSS) of the register PDF's step, {size:,} entries (every part)",
+                r["first_pdf_rss_mb"],
+                "MB",
+                "getrusage ru_maxrss of that process: Django, the register read and WeasyPrint's"
+                " layout of the largest part",
             ),
             Figure(
                 NAME,
