@@ -295,7 +295,7 @@ def _media_files(settings) -> list[Path]:
 def test_a_refused_upload_is_explained_and_nothing_is_kept(
     world, client, settings, monkeypatch, name, content_type, data, message
 ):
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_BYTES", 1024)
+    monkeypatch.setattr(services.common, "MAX_ATTACHMENT_BYTES", 1024)
     entry = world.objects["entry"]
     client_for(client, world, "spoc")
     files_before, before = _media_files(settings), table_counts()

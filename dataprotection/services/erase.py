@@ -1,27 +1,33 @@
-"""Every write of data protection: legal holds, the retention period, the retention run (one
-funnel) and the log of subject access exports.
-
-What a retention run erases, and why the rest stays, is written out in apply_retention's
-docstring; the privacy notice (templates/public/privacy.html) says the same in plain words.
-"""
+"""The retention run (apply_retention): the register's entries, the publishing workspace, the
+candidates and other e-mails cleaned of personal data once the period is over, with counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Candidate
 from dataprotection import queries, rules
-from dataprotection.models import RetentionRun, SubjectAccessRequest
+from dataprotection.models import RetentionRun
+from dataprotection.services.scrub import (
+    ERASED_REASON,
+    _candidate_subjects,
+    _clean,
+    _delete_files_after_commit,
+    _fit,
+    _identifiers,
+    _keep,
+    _requester_subject,
+    _scrub_rows,
+    _Scrubber,
+)
 from election_protocol import staff_counts
 from election_protocol.models import Election
 from foi.models import Clarification, FoiCase, FoiEvent
 from incidents.services import erase_personal_data
-from publishing.anonymise import Subject, anonymise
+from publishing.anonymise import Subject
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from requests_register.models import (
     AnswerDocument,
@@ -36,191 +42,9 @@ from requests_register.models import (
     StatusEvent,
 )
 
-# What replaces a person in an anonymised text (the register's own word for them).
-PERSON_LABEL = "[requester]"
-ERASED_REASON = "Personal data erased after the retention period"
-
 
 class RetentionNotDue(ValueError):
     """The election's retention date has not come: nothing was erased."""
-
-
-# --- legal hold and the retention period ----------------------------------------------------
-
-
-@transaction.atomic
-def set_legal_hold(
-    entry_id: int, *, hold: bool, reason: str, by, now: datetime | None = None
-) -> Entry:
-    """Place (`hold=True`) or lift a legal hold on a register entry.
-
-    Effects: the entry locked and its hold fields saved (reason, who, when); a history row
-    naming `by` with the reason as its change reason, so the entry's timeline shows every hold
-    placed and lifted; the version bumped (an edit page open on the old version is refused).
-    Raises rules.LegalHoldError for a change the rules refuse.
-    """
-    now = now or timezone.now()
-    entry = Entry.objects.select_for_update().get(pk=entry_id)
-    rules.check_legal_hold(
-        placing=hold,
-        currently=entry.legal_hold,
-        reason=reason,
-        already_erased=entry.personal_data_erased_at is not None,
-    )
-    entry.legal_hold = hold
-    entry.legal_hold_reason = reason.strip()
-    entry.legal_hold_by = by
-    entry.legal_hold_at = now
-    entry.version += 1
-    entry._history_user = by
-    entry._history_date = now
-    # The full reason is on the entry; the history's change reason holds 100 characters.
-    label = "Legal hold placed: " if hold else "Legal hold lifted: "
-    entry._change_reason = _fit(label + reason.strip(), 100)
-    entry.save(
-        update_fields=[
-            "legal_hold",
-            "legal_hold_reason",
-            "legal_hold_by",
-            "legal_hold_at",
-            "version",
-        ]
-    )
-    return entry
-
-
-@transaction.atomic
-def set_retention_period(election_id: int, *, months: int, by) -> Election:
-    """Set how many months after the poll the register's personal data is kept.
-
-    Effects: the election saved with a history row naming `by`. The public privacy notice
-    states the period, so the caller republishes the site (publishing.site.schedule_publish).
-    """
-    election = Election.objects.select_for_update().get(pk=election_id)
-    election.retention_months = months
-    election._history_user = by
-    election.full_clean(validate_unique=False, validate_constraints=False)
-    election.save(update_fields=["retention_months"])
-    return election
-
-
-# --- the retention run ----------------------------------------------------------------------
-
-
-def _fit(text: str, length: int) -> str:
-    """Return `text` cut to `length` characters with an ellipsis: a label longer than the name
-    it replaces can push a short field past its column's size."""
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def _clean(values) -> list[str]:
-    return [v.strip() for v in values if v and str(v).strip()]
-
-
-@dataclass
-class _Scrubber:
-    """Anonymises texts for one run: the people being erased, the office's public contacts
-    kept. Every e-mail address, UK phone number, postcode and @handle goes in any case."""
-
-    subjects: list[Subject]
-    keep: list[str]
-    changed: int = 0
-    identifiers: set[str] = field(default_factory=set)
-
-    def __call__(self, text: str) -> str:
-        if not text or not text.strip():
-            return text
-        result = anonymise(text, self.subjects, self.keep, subject_label=PERSON_LABEL).text
-        if result != text:
-            self.changed += 1
-        return result
-
-    def mentions(self, text: str) -> bool:
-        """Return True if `text` holds one of the run's identifiers (a cheap first look)."""
-        folded = text.casefold()
-        return any(i in folded for i in self.identifiers)
-
-
-def _keep(election: Election) -> list[str]:
-    return _clean(
-        [
-            election.spoc_email,
-            election.spoc_phone,
-            election.paro_email,
-            election.paro_phone,
-            election.paro_name,
-            election.office_name,
-            election.police_force_name,
-            election.fire_service_name,
-        ]
-    )
-
-
-def _requester_subject(entry: Entry) -> Subject:
-    return Subject(
-        name=entry.requester_name.strip(),
-        emails=_clean([entry.requester_email]),
-        phones=_clean([entry.requester_phone]),
-        addresses=_clean([entry.requester_address]),
-    )
-
-
-def _candidate_subjects(candidate: Candidate) -> list[Subject]:
-    """Return the candidate's private details as subjects: the agent as a person; the
-    candidate's own contacts without the name (a candidate's name is the public record)."""
-    subjects = [
-        Subject(
-            name="",
-            emails=_clean(candidate.emails),
-            phones=_clean(candidate.phones),
-            addresses=_clean([candidate.postal_address]),
-            handles=_clean(candidate.handles),
-            websites=_clean([candidate.website]),
-        )
-    ]
-    if candidate.agent_name.strip() or candidate.agent_email or candidate.agent_phone:
-        subjects.append(
-            Subject(
-                name=candidate.agent_name.strip(),
-                emails=_clean([candidate.agent_email]),
-                phones=_clean([candidate.agent_phone]),
-            )
-        )
-    return subjects
-
-
-def _identifiers(subjects: list[Subject]) -> set[str]:
-    found = set()
-    for s in subjects:
-        found.update(v.casefold() for v in [s.name, *s.emails, *s.phones, *s.websites] if v)
-        found.update(h.casefold().lstrip("@") for h in s.handles)
-    return found
-
-
-def _scrub_rows(rows, fields: tuple[str, ...], scrub: _Scrubber) -> list:
-    """Anonymise `fields` of each row; return the rows that changed (for bulk_update)."""
-    changed = []
-    for row in rows:
-        dirty = False
-        for name in fields:
-            old = getattr(row, name)
-            new = scrub(old)
-            if new != old:
-                setattr(row, name, new)
-                dirty = True
-        if dirty:
-            changed.append(row)
-    return changed
-
-
-def _delete_files_after_commit(names: list[str]) -> None:
-    # After commit: if the run rolls back, the rows still point at files that still exist.
-    def delete() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    if names:
-        transaction.on_commit(delete)
 
 
 ENTRY_REQUESTER_ERASED = {
@@ -229,7 +53,11 @@ ENTRY_REQUESTER_ERASED = {
     "requester_phone": "",
     "requester_address": "",
 }
+
+
 ENTRY_TEXT_FIELDS = ("topic", "question", "answer", "ending_reason")
+
+
 FOI_TEXT_FIELDS = (
     "extension_reason",
     "refusal_reason",
@@ -237,7 +65,11 @@ FOI_TEXT_FIELDS = (
     "review_grounds",
     "review_notes",
 )
+
+
 TOPIC_LENGTH = Entry._meta.get_field("topic").max_length
+
+
 SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
@@ -492,31 +324,4 @@ def apply_retention(
         counts=counts,
         held=[e.reference for e in plan.held],
         still_open=[e.reference for e in plan.still_open],
-    )
-
-
-# --- subject access ---------------------------------------------------------------------------
-
-
-def record_subject_access(
-    *,
-    by,
-    name: str,
-    email: str,
-    phone: str,
-    username: str = "",
-    format: str,
-    found: dict,
-    now: datetime | None = None,
-) -> SubjectAccessRequest:
-    """Log a subject access export. Effects: one SubjectAccessRequest row."""
-    return SubjectAccessRequest.objects.create(
-        requested_by=by,
-        at=now or timezone.now(),
-        name=name,
-        email=email,
-        phone=phone,
-        username=username,
-        format=format,
-        found=found,
     )
