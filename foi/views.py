@@ -34,7 +34,7 @@ FORMS: dict[str, type] = {
 def _foi_entry(request: HttpRequest, pk: int) -> Entry:
     entry = get_entry_for_user(request.user, pk)
     if entry.kind != register_rules.Kind.FOI:
-        raise Http404("Not an FOI request.")
+        raise Http404(_("Not an FOI request."))
     return entry
 
 
@@ -241,7 +241,7 @@ def disclosure_copy(request: HttpRequest, pk: int) -> FileResponse:
     entry = _foi_entry(request, pk)
     case = queries.case_for(entry)
     if case is None or not case.copy_stored_as:
-        raise Http404("No copy received.")
+        raise Http404(_("No copy received."))
     return FileResponse(
         case.copy_file.open("rb"),
         as_attachment=True,

@@ -56,7 +56,9 @@ PUBLIC_STATEMENT_FIELDS = ("id", "public_title", "public_text", "published_at")
 
 def published_entries(election: Election) -> QuerySet[PublicEntry]:
     """Return the election's published public entries (status published only), public fields
-    only, each with its approved corrections (note and date) prefetched, in reference order."""
+    only, each with its approved corrections (note and date) as the list `approved_corrections`
+    (a plain list: the related manager's `.all()` built a queryset per row, a tenth of a run's
+    time at 10,000 entries), in reference order."""
     corrections = (
         # Only approved corrections: one waiting for its second approver is not public, and
         # neither is its text (the entry keeps the answer as approved until then).
@@ -68,7 +70,9 @@ def published_entries(election: Election) -> QuerySet[PublicEntry]:
     return (
         PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
         .only(*PUBLIC_FIELDS)
-        .prefetch_related(Prefetch("corrections", queryset=corrections))
+        .prefetch_related(
+            Prefetch("corrections", queryset=corrections, to_attr="approved_corrections")
+        )
         .order_by("kind", "number")
         .fetch_mode(FETCH_RAISE)
     )

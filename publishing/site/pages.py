@@ -289,7 +289,7 @@ def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
         "answer_paragraphs": paragraphs(row.answer),
         "published_at": _local(row.published_at),
         "corrections": [
-            {"corrected_on": c.corrected_on, "note": c.note} for c in row.corrections.all()
+            {"corrected_on": c.corrected_on, "note": c.note} for c in row.approved_corrections
         ],
         "path": entry_path(row.reference),
     }

@@ -575,7 +575,7 @@ def test_a_correction_goes_live_only_when_a_second_person_approves_it(election, 
     )
     assert fresh(public_entry).answer == approved_answer
     row = queries.published_entries(election).get()
-    assert (row.answer, list(row.corrections.all())) == (approved_answer, [])
+    assert (row.answer, row.approved_corrections) == (approved_answer, [])
     # Whoever wrote it cannot approve it.
     with pytest.raises(rules.PublishingError, match="You wrote this correction"):
         services.approve_correction(correction.pk, cast["ce"])
@@ -610,7 +610,7 @@ def test_a_correction_goes_live_only_when_a_second_person_approves_it(election, 
     assert last.history_user == cast["spoc"]
     assert last.history_change_reason.startswith(f"Correction by {cast['ce'].get_username()}")
     row = queries.published_entries(election).get()
-    assert [(c.note, c.corrected_on) for c in row.corrections.all()] == [
+    assert [(c.note, c.corrected_on) for c in row.approved_corrections] == [
         (correction.note, approval.date())
     ]
     # The old answer's redactions are kept, superseded.
@@ -644,7 +644,7 @@ def test_a_rejected_correction_changes_nothing_public(election, cast, gareth):
     with pytest.raises(rules.PublishingError, match="no longer waiting"):
         services.approve_correction(correction.pk, cast["ce"])
     row = queries.published_entries(election).get()
-    assert (row.answer, list(row.corrections.all())) == (answer, [])
+    assert (row.answer, row.approved_corrections) == (answer, [])
 
 
 def test_a_correction_needs_a_note_and_factual_confirmation_in_the_period(election, cast, gareth):
@@ -751,7 +751,7 @@ def test_a_withdrawn_entry_returns_through_a_correction_and_a_second_approval(
         cast["spoc2"],
         NOW.date(),
     )
-    assert [c.note for c in row.corrections.all()] == ["The village name is removed."]
+    assert [c.note for c in row.approved_corrections] == ["The village name is removed."]
 
 
 # --- permissions --------------------------------------------------------------------------

@@ -1,31 +1,26 @@
-"""Staff pages for incidents: the list (what awaits you, open, closed), recording one of each
-kind, an incident's page with its next steps, the decision page (phone-friendly), the
-statement, consultations, evidence, assignment and the election's settings."""
+"""One incident's page and the steps taken on it: the status step, the decision, the statement,
+consultations, the assignee and the incumbent reminder."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.shortcuts import election_or_setup
 from incidents import permissions, queries, rules, services
 from incidents.forms import (
     AssignForm,
     ConsultationForm,
     DecideForm,
     EvidenceForm,
-    RecordIncidentForm,
-    SettingsForm,
     StatementForm,
     StepForm,
 )
-from incidents.models import Evidence, Incident, Statement
-from requests_register.services import IncomingFile
+from incidents.models import Statement
 
 STEP_LABELS = {
     rules.Status.AWAITING_DECISION: _("Put it to the decider"),
@@ -33,126 +28,14 @@ STEP_LABELS = {
     rules.Status.RECORDED: _("Send it back to the SPOC"),
     rules.Status.CLOSED: _("Close it"),
 }
+
+
 STEP_NOTE_LABELS = {
     rules.Status.AWAITING_DECISION: _("Note for the decider (optional)"),
     rules.Status.AWAITING_GUIDANCE: _("The concern, as the PARO will read it"),
     rules.Status.RECORDED: _("Why it goes back"),
     rules.Status.CLOSED: _("What was done (letter, statement, deletion, referral)"),
 }
-
-
-def _incoming(files) -> list[IncomingFile]:
-    return [
-        IncomingFile(f.name, f.content_type or "application/octet-stream", f.read()) for f in files
-    ]
-
-
-def _with_deadline(incidents, now):
-    rows = list(incidents)
-    for incident in rows:
-        incident.deadline = rules.deadline_state(
-            rules.Status(incident.status), incident.due_at, now
-        )
-    return rows
-
-
-def incident_list(request: HttpRequest) -> HttpResponse:
-    """Every incident the user may see: what awaits them, the open ones, then the decided."""
-    election = election_or_setup()
-    user = request.user
-    now = timezone.now()
-    visible = (
-        permissions.incidents_for_user(user)
-        .filter(election=election)
-        .select_related("election")
-        .order_by("due_at", "number")
-    )
-    rows = _with_deadline(visible, now)
-    awaiting = [
-        i
-        for i in rows
-        if i.status == rules.Status.AWAITING_DECISION and permissions.can_decide_incident(user, i)
-    ]
-    return render(
-        request,
-        "incidents/list.html",
-        {
-            "election": election,
-            "awaiting": awaiting,
-            "open": [i for i in rows if i.is_open],
-            "done": sorted(
-                (i for i in rows if not i.is_open), key=lambda i: i.raised_at, reverse=True
-            ),
-            "counts": queries.deadline_counts(visible, now),
-            "kinds": [(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
-            "can_record": permissions.can_record_incident(user),
-            "can_change_settings": permissions.can_change_settings(user),
-        },
-    )
-
-
-def record(request: HttpRequest, kind: str) -> HttpResponse:
-    if not permissions.can_record_incident(request.user):
-        raise PermissionDenied
-    try:
-        kind = rules.Kind(kind)
-    except ValueError:
-        raise Http404("No such kind of incident.") from None
-    election = election_or_setup()
-    config = services.settings_for(election)
-    form = RecordIncidentForm(
-        request.POST or None,
-        request.FILES or None,
-        kind=kind,
-        election=election,
-        explanation=config.social_media_explanation,
-        # Most incidents are recorded as they happen: now, to the minute, unless changed.
-        initial={"raised_at": timezone.localtime().replace(second=0, microsecond=0)},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            incident = services.record_incident(
-                election=election,
-                by=request.user,
-                kind=kind,
-                title=data["title"],
-                description=data["description"],
-                links=data.get("links", ""),
-                raised_at=data["raised_at"],
-                service=data.get("service") or rules.Service.OFFICE,
-                raised_by_type=data.get("raised_by_type") or Incident.RaisedBy.STAFF,
-                raised_by_name=data.get("raised_by_name", ""),
-                raised_by_email=data.get("raised_by_email", ""),
-                candidates=data.get("candidates") or [],
-                source=data.get("source", ""),
-                platform=data.get("platform", ""),
-                account=data.get("account", ""),
-                removed_at=data.get("removed_at"),
-                removed_by=data.get("removed_by", ""),
-                explanation_posted=data.get("explanation_posted", ""),
-                statutory_business=data.get("statutory_business"),
-                files=_incoming(data.get("files") or []),
-            )
-        except ValidationError as error:
-            form.add_error("files", " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(reference)s recorded.") % {"reference": incident.reference},
-            )
-            return redirect("incidents:detail", pk=incident.pk)
-    return render(
-        request,
-        "incidents/record.html",
-        {
-            "form": form,
-            "kind": kind,
-            "kind_label": rules.KIND_LABELS[kind],
-            "clauses": rules.KIND_CLAUSES[kind],
-        },
-        status=400 if form.errors else 200,
-    )
 
 
 def detail(
@@ -385,41 +268,6 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
-    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-    if form.is_valid():
-        try:
-            services.add_evidence(
-                incident.pk, _incoming(form.cleaned_data["files"]), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Evidence added."))
-    else:
-        messages.error(request, _("Choose at least one file."))
-    return redirect("incidents:detail", pk=incident.pk)
-
-
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = Evidence.objects.filter(pk=pk).first()
-    if evidence is None:
-        raise Http404("No such file.")
-    incident = permissions.get_incident_for_user(request.user, evidence.incident_id)
-    if not permissions.can_view_evidence(request.user, incident):
-        raise Http404("No such file.")
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-
-
-@require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.get_incident_for_user(request.user, pk)
     if not permissions.can_manage_incidents(request.user):
@@ -445,33 +293,3 @@ def reminder(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Reminder recorded as sent."))
     return redirect("incidents:detail", pk=incident.pk)
-
-
-def settings_page(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_change_settings(request.user):
-        raise PermissionDenied
-    election = election_or_setup()
-    config = services.settings_for(election)
-    initial = {"explanation": config.social_media_explanation}
-    for kind in rules.Kind:
-        target = config.target_for(kind)
-        initial[f"{kind.value}_amount"] = target.amount
-        initial[f"{kind.value}_unit"] = target.unit.value
-    form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.save_settings(
-            election,
-            targets=form.targets(),
-            explanation=form.cleaned_data["explanation"],
-            by=request.user,
-        )
-        messages.success(
-            request, _("Settings saved. New targets apply to incidents recorded from now.")
-        )
-        return redirect("incidents:settings")
-    return render(
-        request,
-        "incidents/settings.html",
-        {"form": form, "election": election},
-        status=400 if form.errors else 200,
-    )
