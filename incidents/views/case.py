@@ -113,41 +113,36 @@ def detail(
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.get_incident_for_user(request.user, pk)
     form = StepForm(request.POST)
-    if not form.is_valid():
-        chosen = request.POST.get("status", "")
-        if chosen not in {s.value for s in rules.Status}:
-            failed = {"error": _("Choose a step from this page.")}
-            return detail(request, pk, failed=failed, status=400)
-        # The step is one of this page's: say what to fix beside it, keeping what was typed.
-        failed = {
-            "status": chosen,
-            "failed": True,
-            "error": " ".join(str(m) for errors in form.errors.values() for m in errors),
-            "reasons": request.POST.get("reasons", ""),
-            "classification": request.POST.get("classification", ""),
-        }
-        return detail(request, pk, failed=failed, status=400)
-    data = form.cleaned_data
-    try:
-        services.set_incident_status(
-            incident.pk,
-            data["status"],
-            by=request.user,
-            reasons=data["reasons"],
-            classification=data["classification"],
-            expected_status=data["expected_status"] or None,
-        )
-    except rules.IncidentError as error:
-        failed = {
-            "status": data["status"],
-            "failed": True,
-            "error": str(error),
-            "reasons": data["reasons"],
-            "classification": data["classification"],
-        }
-        return detail(request, pk, failed=failed, status=400)
-    messages.success(request, _("Done."))
-    return redirect("incidents:detail", pk=incident.pk)
+    chosen = request.POST.get("status", "")
+    if not form.is_valid() and chosen not in {s.value for s in rules.Status}:
+        return detail(request, pk, failed={"error": _("Choose a step from this page.")}, status=400)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_incident_status(
+                incident.pk,
+                data["status"],
+                by=request.user,
+                reasons=data["reasons"],
+                classification=data["classification"],
+                expected_status=data["expected_status"] or None,
+            )
+        except rules.IncidentError as error:
+            reason = str(error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("incidents:detail", pk=incident.pk)
+    else:
+        reason = " ".join(str(m) for errors in form.errors.values() for m in errors)
+    # Refused by the form or by the rules: why, beside the step, with what was typed kept.
+    failed = {
+        "status": chosen,
+        "failed": True,
+        "error": reason,
+        "reasons": request.POST.get("reasons", ""),
+        "classification": request.POST.get("classification", ""),
+    }
+    return detail(request, pk, failed=failed, status=400)
 
 
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
