@@ -154,9 +154,9 @@ def test_the_content_key_includes_the_language_and_its_catalogue(election, cast,
     keys = {o.path: o.key for o in pages.plan_site(pages.load(election), now=NOW)}
     assert keys["index.html"] != keys["cy/index.html"]
     # A new Welsh translation renders the Welsh pages again and carries the English over.
-    original = pages.catalogue_key
+    original = pages.base.catalogue_key
     monkeypatch.setattr(
-        pages, "catalogue_key", lambda code: original(code) + ("-new" if code == "cy" else "")
+        pages.base, "catalogue_key", lambda code: original(code) + ("-new" if code == "cy" else "")
     )
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         second = publish_site(election)

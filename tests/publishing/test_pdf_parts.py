@@ -22,7 +22,7 @@ def cast(spoc, chief_executive):
 
 @pytest.fixture(autouse=True)
 def _small_parts(monkeypatch):
-    monkeypatch.setattr(pages, "PDF_PART_SIZE", 2)
+    monkeypatch.setattr(pages.pdf, "PDF_PART_SIZE", 2)
 
 
 def _pdf_text(live, path: str) -> str:

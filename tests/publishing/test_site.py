@@ -284,7 +284,7 @@ def test_a_version_that_fails_midway_leaves_the_live_site_alone(election, cast, 
     def crash(html):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(pages, "render_pdf", crash)
+    monkeypatch.setattr(pages.pdf, "render_pdf", crash)
     with pytest.raises(RuntimeError):
         publish_site(election)
     target = default_target()
@@ -332,7 +332,7 @@ def in_both_languages(*paths: str) -> list[str]:
 
 
 def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast, monkeypatch):
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.base, "PAGE_SIZE", 2)
     # "Night cover" fills two pages and starts a third; "Road safety" has a page of its own.
     night = [published(election, cast, answer=f"Answer {n}.") for n in range(5)]
     road = published(election, cast, topic="Road safety", answer="Answer about roads.")
@@ -386,7 +386,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
 def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
     election, cast, monkeypatch
 ):
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.base, "PAGE_SIZE", 2)
     entries = [published(election, cast, answer=f"Answer {n}.") for n in range(4)]
     entries.append(published(election, cast, topic="Road safety", answer="About roads."))
     publish_site(election)
@@ -418,7 +418,7 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
 
 
 def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monkeypatch):
-    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.base, "PAGE_SIZE", 2)
     entries = [published(election, cast, answer=f"Answer {n}.") for n in range(3)]
     entries.append(published(election, cast, topic="Road safety", answer="About roads."))
     first = publish_site(election)

@@ -1,0 +1,174 @@
+"""What every part of the site shares: the `Output` of one file, content digests, dates in
+Europe/London, paths, and the site's languages with their catalogues."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import dates, timezone, translation
+
+from election_protocol import calendar
+
+# Bump when this module changes what a file contains in a way the templates' source does not
+# show (a new JSON field, a CSV column): every file is then rendered afresh once.
+SITE_FORMAT = 1
+
+
+PAGE_SIZE = 50
+
+
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF, as briefings.letters
+
+
+ACCESSIBILITY_REVIEWED = date(2026, 11, 26)
+
+
+TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates" / "public"
+
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+# Copied as they are: GOV.UK Frontend (compiled by scripts/update_govuk_frontend.sh) and the
+# two external scripts (no inline script anywhere: the site runs under a strict CSP).
+ASSET_SOURCES = ("govuk/app.css", "govuk/govuk-frontend.min.js", "js/init.js", "js/search.js")
+
+
+ASSET_FOLDERS = ("govuk/assets",)
+
+
+# A reference becomes a folder name: only these characters, so no path can be made from one.
+_SAFE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,29}")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: `render()` returns its bytes; an equal `key` means equal bytes.
+
+    `source_html`, for a PDF, returns the HTML it is made from: the PDF's text is glyph-encoded,
+    so the leak scan reads this as well as what it can extract from the PDF itself.
+    `asset` marks a file copied unchanged from the repository (it holds no data).
+    `slow` marks a file too slow to render inside every run (the whole-register PDF: WeasyPrint
+    takes seconds per hundred entries): publish.py renders it in a step of its own and, until
+    it is ready, publishes `pending()` in its place.
+    """
+
+    path: str
+    key: str
+    render: Callable[[], bytes]
+    source_html: Callable[[], str] | None = None
+    asset: Path | None = None
+    slow: bool = False
+    pending: Callable[[], bytes] | None = None
+
+
+def digest(*parts: object) -> str:
+    """Return a hex SHA-256 of `parts` (JSON; dates and other values as text).
+
+    Parts that are all text (an entry page's key: the chrome's, the catalogue's and the row's
+    digests, the template's name) are hashed as they are, each after its length, with a first
+    byte no JSON text starts with: as unambiguous, without serialising twenty thousand small
+    lists a run."""
+    if all(type(part) is str for part in parts):
+        hashed = hashlib.sha256(b"s")
+        for part in parts:
+            data = part.encode()
+            hashed.update(b"%d:" % len(data))
+            hashed.update(data)
+        return hashed.hexdigest()
+    data = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment, calendar.LONDON) if moment else None
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _local(value).isoformat()
+    return value.isoformat()
+
+
+def entry_path(reference: str) -> str:
+    """Return the permalink file of an entry, refusing a reference that is not a plain name."""
+    if not _SAFE_REFERENCE.fullmatch(reference):
+        raise ValueError(f"A reference cannot be used as a folder name: {reference!r}")
+    return f"entries/{reference}/index.html"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Return `text` cut into paragraphs at blank lines (each shown as a GOV.UK paragraph)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+def root_of(path: str) -> str:
+    """Return the relative way from `path` back to the site's root ("", "../", "../../")."""
+    return "../" * path.count("/")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the site is published in: `prefix` is its folder ("" for the default)."""
+
+    code: str  # Django's ("en-gb", "cy")
+    name: str  # in itself ("English", "Cymraeg")
+    prefix: str
+
+    @property
+    def html_lang(self) -> str:
+        """Return the BCP 47 tag for `lang` and `hreflang` ("en-GB", "cy")."""
+        return translation.to_locale(self.code).replace("_", "-")
+
+
+def site_languages() -> list[Language]:
+    """Return the site's languages: settings.PUBLIC_SITE_LANGUAGES, the default language first
+    at the root, each other under a folder named by its code. Names come from LANGUAGES."""
+    names = dict(settings.LANGUAGES)
+    codes = [settings.LANGUAGE_CODE] + [
+        c for c in settings.PUBLIC_SITE_LANGUAGES if c != settings.LANGUAGE_CODE and c in names
+    ]
+    return [Language(c, names[c], "" if c == settings.LANGUAGE_CODE else f"{c}/") for c in codes]
+
+
+def translated_words() -> str:
+    """Return the text the site's translations add to its pages: every .po catalogue of a site
+    language, and Django's month and day names and a.m./p.m. in it. The leak scan treats these,
+    like the templates' own words, as never evidence of a leak on their own."""
+
+    texts = []
+    for language in site_languages():
+        locale = translation.to_locale(language.code)
+        for folder in settings.LOCALE_PATHS:
+            po = Path(folder) / locale / "LC_MESSAGES" / "django.po"
+            if po.is_file():
+                texts.append(po.read_text(encoding="utf-8"))
+        with translation.override(language.code):
+            names = [*dates.MONTHS.values(), *dates.MONTHS_AP.values(), *dates.WEEKDAYS.values()]
+            texts += [str(n) for n in names]
+            texts += [translation.gettext(word) for word in ("a.m.", "p.m.")]
+    return "\n".join(texts)
+
+
+@cache  # Django keeps a process's catalogues too: a new translation needs a restart either way
+def catalogue_key(code: str) -> str:
+    """Return a digest of the translation catalogue of `code` (every LOCALE_PATHS .mo): a new
+    translation renders that language's pages afresh, and only those."""
+    locale = translation.to_locale(code)
+    found = [
+        hashlib.sha256(mo.read_bytes()).hexdigest()
+        for folder in settings.LOCALE_PATHS
+        for mo in [Path(folder) / locale / "LC_MESSAGES" / "django.mo"]
+        if mo.is_file()
+    ]
+    return digest(code, found)

@@ -1,0 +1,396 @@
+"""Everything the site shows, read once through the gate (publishing.queries) as plain public
+values, each row digested once per run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from django.utils import translation
+from django.utils.text import get_text_list, slugify
+from django.utils.translation import gettext_lazy as _
+
+from election_protocol import calendar
+from election_protocol.calendar import retention_date
+from election_protocol.models import Election
+from publishing import queries, rules
+from publishing.models import PublicEntry
+from publishing.site.pages import base
+from publishing.site.pages.base import (
+    SITE_FORMAT,
+    TEMPLATES_DIR,
+    _local,
+    digest,
+    entry_path,
+    paragraphs,
+)
+
+
+@dataclass
+class SiteData:
+    """What the site shows: the gate's rows as plain public values, plus the election's
+    public details. Built by `load`; nothing in it leads to a private field."""
+
+    election: Election
+    entries: list[dict]  # published, every kind, reference order
+    withdrawn: list[dict]
+    materials: list[dict]
+    events: list[dict]
+    key_dates: list[dict]
+    contacts: dict
+    bodies: dict[str, str] = field(default_factory=dict)
+    # Approved statements correcting factual inaccuracies (incidents, issue 12).
+    statements: list[dict] = field(default_factory=list)
+    # The office's candidate briefing text by language code, "" for the default (issue 13).
+    briefing: dict[str, str] = field(default_factory=dict)
+    # Answers not published, counted by reason only (issue 13, item 1).
+    not_published: list[dict] = field(default_factory=list)
+    # The office's protocol, the version in force (protocol app, issue 15), or None.
+    protocol: dict | None = None
+
+    @cached_property
+    def register(self) -> list[dict]:
+        """Return the published register answers by topic (case ignored), then reference."""
+        answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
+        return sorted(
+            answers, key=lambda e: (e["topic"].casefold(), reference_order(e["reference"]))
+        )
+
+    @cached_property
+    def topics(self) -> list[Topic]:
+        """Return the register's topics by name (case ignored), each with its answers."""
+        groups: dict[str, list[dict]] = {}
+        for row in self.register:
+            groups.setdefault(row["topic"].casefold(), []).append(row)
+        slugs = topic_slugs(list(groups))
+        return [Topic(key, rows[0]["topic"], slugs[key], rows) for key, rows in groups.items()]
+
+    @cached_property
+    def notes(self) -> list[dict]:
+        return [
+            e
+            for e in self.entries
+            if e["kind"] != rules.Kind.REGISTER_ANSWER and e["kind"] not in rules.ACTION_KINDS
+        ]
+
+    @cached_property
+    def actions(self) -> list[dict]:
+        """Return the short entries of the action taken (refusals, referrals to the PARO,
+        declined meetings; issue 13, item 2), in reference order."""
+        rows = [e for e in self.entries if e["kind"] in rules.ACTION_KINDS]
+        return sorted(rows, key=lambda e: reference_order(e["reference"]))
+
+    @cached_property
+    def chrome(self) -> str:
+        """Return the key of what every page shares: templates, office, contacts, format."""
+        sources = sorted(TEMPLATES_DIR.rglob("*.html"))
+        return digest(
+            SITE_FORMAT,
+            [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
+            self.contacts,
+        )
+
+
+def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
+    """Return a published entry as plain public values (only fields the gate loads)."""
+    return {
+        "reference": row.reference,
+        "kind": row.kind,
+        "kind_label": row.kind_label,
+        "topic": row.topic,
+        "received_on": row.received_on,
+        "answered_on": row.answered_on,
+        "answering_body": row.answering_body,
+        "answering_body_label": bodies.get(row.answering_body, ""),
+        "is_foi": row.is_foi,
+        "question": row.question,
+        "answer": row.answer,
+        # The action taken and its reason category (lazy labels: translated per page).
+        "action": row.action,
+        "action_reason": row.action_reason,
+        "action_label": rules.ACTION_LABELS[rules.Action(row.action)] if row.action else "",
+        "action_reason_label": (
+            rules.ACTION_REASON_LABELS[rules.ActionReason(row.action_reason)]
+            if row.action_reason
+            else ""
+        ),
+        "question_paragraphs": paragraphs(row.question),
+        "answer_paragraphs": paragraphs(row.answer),
+        "published_at": _local(row.published_at),
+        "corrections": [
+            {"corrected_on": c.corrected_on, "note": c.note} for c in row.approved_corrections
+        ],
+        "path": entry_path(row.reference),
+    }
+
+
+def _with_digests(rows: list[dict]) -> list[dict]:
+    """Give each row its "digest": of everything in it, with translatable labels as their
+    source text (each page's key holds its language's catalogue), computed once per run and
+    used by every key the row is part of (its pages in each language, the whole-register
+    files) instead of serialising the row again for each."""
+    with translation.override(None):
+        for row in rows:
+            row["digest"] = digest(row)
+    return rows
+
+
+def _withdrawn(row: PublicEntry) -> dict:
+    return {
+        "reference": row.reference,
+        "kind": row.kind,
+        "kind_label": rules.KIND_LABELS[rules.Kind(row.kind)],
+        "withdrawn_at": _local(row.withdrawn_at),
+        "reason": row.withdrawn_reason,
+        "path": entry_path(row.reference),
+    }
+
+
+def _key_dates(election: Election) -> list[dict]:
+    """Return the election's key dates: the statutory timetable (PCC Elections Order 2012,
+    Sch 3), with the day the PARO actually published the notice of election when known."""
+    tt = election.timetable
+    if election.notice_published:
+        notice = {
+            "id": "notice-of-election",
+            "label": _("Notice of election published"),
+            "day": election.notice_published,
+            "note": _("The pre-election period began on this day."),
+        }
+    else:
+        notice = {
+            "id": "notice-of-election",
+            "label": _("Notice of election (latest date)"),
+            "day": tt.notice_of_election,
+            "note": _("The pre-election period begins when the notice is published."),
+        }
+    return [
+        notice,
+        {
+            "id": "close-of-nominations",
+            "label": _("Close of nominations"),
+            "day": _local(tt.close_of_nominations).date(),
+            "at": _local(tt.close_of_nominations),
+            "note": "",
+        },
+        {
+            "id": "statement-of-persons-nominated",
+            "label": _("Statement of persons nominated (latest)"),
+            "day": tt.sopn,
+            "note": "",
+        },
+        {"id": "notice-of-poll", "label": _("Notice of poll (latest)"), "day": tt.notice_of_poll},
+        {
+            "id": "polling-day",
+            "label": _("Polling day"),
+            "day": tt.poll,
+            "at": _local(tt.poll_opens),
+            "until": _local(tt.poll_closes),
+        },
+        # When the pre-election period ends (issue 13): the office's own policy.
+        _pre_election_end(election),
+        {
+            "id": "takes-office",
+            "label": election.takes_office_label,
+            "day": tt.takes_office,
+        },
+    ]
+
+
+def _pre_election_end(election: Election) -> dict:
+    """Return the key date on which the pre-election period ends (Election.pre_election_end,
+    the office's choice: the protocols differ)."""
+    _start, end = calendar.pre_election_period(
+        election.timetable,
+        election.notice_published,
+        calendar.PreElectionEnd(election.pre_election_end),
+    )
+    return {
+        "id": "pre-election-period-ends",
+        "label": _("End of the pre-election period"),
+        "day": _local(end).date(),
+        "at": _local(end),
+        "note": _(
+            "Until then the office, the police and the fire and rescue service publish only "
+            "factual material and treat every candidate the same."
+        ),
+    }
+
+
+def load(election: Election) -> SiteData:
+    """Return everything the site shows, read through publishing.queries only."""
+    bodies = {
+        PublicEntry.AnsweringBody.OFFICE: election.office_name,
+        PublicEntry.AnsweringBody.POLICE: election.police_force_name,
+        PublicEntry.AnsweringBody.FIRE: election.fire_service_name
+        or _("The fire and rescue service"),
+    }
+    entries = _with_digests([_entry(row, bodies) for row in queries.published_entries(election)])
+    withdrawn = _with_digests([_withdrawn(row) for row in queries.withdrawn_notices(election)])
+    materials = [
+        {
+            "title": m.title,
+            "topic": m.topic,
+            "url": m.url,
+            "summary": m.summary,
+            # An uploaded PDF (issue 13) is copied into the site: its path there and the
+            # stored file's name (random; a new upload, a new name, so a new key).
+            "file_path": f"materials/files/{m.pk}.pdf" if m.file else "",
+            "file_name": m.file.name if m.file else "",
+            "filename": m.filename if m.file else "",
+        }
+        for m in queries.published_materials(election)
+    ]
+    briefing_row = queries.candidate_briefing(election)
+    briefing = {
+        "en-gb": briefing_row.text_en if briefing_row else "",
+        "cy": briefing_row.text_cy if briefing_row else "",
+    }
+    events = [
+        {
+            "id": e.pk,
+            "title": e.title,
+            "starts_at": _local(e.starts_at),
+            "ends_at": _local(e.ends_at),
+            "place": e.place,
+            # The label itself (lazy), not get_audience_display(): translated per page.
+            "audience": type(e).Audience(e.audience).label,
+            "capacity": e.capacity,
+            # Issue 13: shown with a visible note (staff wrote it for the public).
+            "cancelled_at": _local(e.cancelled_at),
+            "cancelled_reason": e.cancelled_reason if e.cancelled_at else "",
+            "changed_at": _local(e.changed_at),
+            "change_note": e.change_note,
+        }
+        for e in queries.published_events(election)
+    ]
+    statements = [
+        {
+            "id": s.pk,
+            "title": s.public_title,
+            "paragraphs": paragraphs(s.public_text),
+            "published_at": _local(s.published_at),
+        }
+        for s in queries.published_statements(election)
+    ]
+    contacts = {
+        "office_name": election.office_name,
+        "area": election.area,
+        # The choice's label itself (lazy), not get_office_display(): translated per page.
+        "office": dict(Election._meta.get_field("office").choices)[election.office],
+        "prefix": election.reference_prefix,
+        "by_election": election.by_election,  # "by-election" on the page (issue 15)
+        "poll_date": election.poll_date,
+        "spoc_name": election.spoc_name,
+        "spoc_email": election.spoc_email,
+        "spoc_phone": election.spoc_phone,
+        "paro_name": election.paro_name,
+        "paro_email": election.paro_email,
+        "paro_phone": election.paro_phone,
+        "organisations": election.organisations,
+        # "A, B and C" in the page's language (lazy: joined when rendered).
+        "organisations_text": get_text_list(list(election.organisations), _("and")),
+        # The privacy notice states how long personal data is kept (dataprotection.rules).
+        "retention_months": election.retention_months,
+        "retention_date": retention_date(election),
+    }
+    not_published = [
+        {
+            "reason": row["reason"],
+            "label": rules.NOT_FOR_PUBLICATION_LABELS[rules.NotForPublicationReason(row["reason"])],
+            "count": row["count"],
+        }
+        for row in queries.not_for_publication_counts(election)
+    ]
+    # The protocol is a public document the office writes for everyone (issue 15, item 2).
+    from protocol.queries import published_protocol
+
+    protocol = published_protocol(election)
+    if protocol:
+        protocol["paragraphs"] = paragraphs(protocol["text"])
+        protocol["created_at"] = _local(protocol["created_at"])
+    return SiteData(
+        not_published=not_published,
+        election=election,
+        entries=entries,
+        withdrawn=withdrawn,
+        materials=materials,
+        events=events,
+        key_dates=_key_dates(election),
+        contacts=contacts,
+        bodies=bodies,
+        statements=statements,
+        briefing=briefing,
+        protocol=protocol,
+    )
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the register: its answers (reference order), as named on its first answer,
+    and the folder of its pages (topic_slugs)."""
+
+    key: str  # the topic casefolded: answers are grouped by it
+    name: str
+    slug: str
+    rows: list[dict]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.rows) // base.PAGE_SIZE))
+
+    @property
+    def latest(self) -> date | None:
+        return max((r["answered_on"] for r in self.rows if r["answered_on"]), default=None)
+
+    @property
+    def path(self) -> str:
+        return self.page_path(1)
+
+    def page_path(self, number: int) -> str:
+        folder = f"register/topics/{self.slug}/"
+        return folder + ("index.html" if number == 1 else f"page-{number}/index.html")
+
+
+def reference_order(reference: str) -> tuple:
+    """Return the sort key of a reference: its numbers as numbers (NS-9999 before NS-10000)."""
+    parts = re.split(r"(\d+)", reference)
+    return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), reference)
+
+
+def topic_slugs(keys: list[str]) -> dict[str, str]:
+    """Return the folder name of each topic (casefolded): django.utils.text.slugify of it,
+    unless another topic of the register has the same slug or the slug is empty; then a short
+    digest of the topic is added ("road-safety-1f0c2b9e"), except to the one topic that is the
+    slug written with spaces ("road safety"), which keeps the plain slug whatever comes later.
+    Deterministic: the same topics give the same names, in any order."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[_plain_slug(key)].append(key)
+    slugs = {}
+    for slug, group in groups.items():
+        for key in group:
+            canonical = slug.replace("-", " ") == key
+            slugs[key] = slug if slug and (len(group) == 1 or canonical) else _hashed(slug, key, 8)
+    # A digest that happens to make another topic's slug: the whole digest instead.
+    taken = Counter(slugs.values())
+    for key, slug in slugs.items():
+        if taken[slug] > 1 and slug != _plain_slug(key):
+            slugs[key] = _hashed(_plain_slug(key), key, 64)
+    return slugs
+
+
+def _plain_slug(key: str) -> str:
+    return slugify(key)[:80].strip("-_")
+
+
+def _hashed(slug: str, key: str, length: int) -> str:
+    return f"{slug or 'topic'}-{hashlib.sha256(key.encode()).hexdigest()[:length]}"

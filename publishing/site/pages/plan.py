@@ -1,0 +1,101 @@
+"""The plan: every file of the site (pages in each language, shared files in the default one,
+assets), each with its key and how to render it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import translation
+
+from publishing.site.pages import base
+from publishing.site.pages.base import (
+    ASSET_FOLDERS,
+    ASSET_SOURCES,
+    SITE_FORMAT,
+    STATIC_DIR,
+    Output,
+    digest,
+)
+from publishing.site.pages.data import (
+    SiteData,
+)
+from publishing.site.pages.opendata import (
+    _feed_items,
+    render_atom,
+    render_csv,
+    render_ics,
+    render_json,
+    render_search_index,
+)
+from publishing.site.pages.pdf import (
+    _pdf_outputs,
+)
+from publishing.site.pages.web import (
+    _every_language,
+    _material_files,
+    _protocol_file,
+    _speaking,
+)
+
+
+def _assets() -> list[Output]:
+    files = [(f"static/{name}", STATIC_DIR / name) for name in ASSET_SOURCES]
+    for folder in ASSET_FOLDERS:
+        for source in sorted((STATIC_DIR / folder).rglob("*")):
+            if source.is_file():
+                files.append((f"static/{source.relative_to(STATIC_DIR).as_posix()}", source))
+    return [
+        Output(
+            path=path,
+            key=hashlib.sha256(source.read_bytes()).hexdigest(),
+            render=source.read_bytes,
+            asset=source,
+        )
+        for path, source in files
+    ]
+
+
+def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
+    """Return every file of the site, each with its key and how to render it: the pages in
+    every language, the shared files in the default one (LANGUAGE_CODE), whatever the
+    language of the caller."""
+    default = settings.LANGUAGE_CODE
+    with translation.override(default):
+        outputs = _plan_site(data, now=now)
+    return [replace(o, render=_speaking(default, o.render)) for o in outputs]
+
+
+def _plan_site(data: SiteData, *, now: datetime) -> list[Output]:
+    everything = digest(
+        data.chrome,
+        base.catalogue_key(settings.LANGUAGE_CODE),
+        [e["digest"] for e in data.entries],
+        [n["digest"] for n in data.withdrawn],
+    )
+    return [
+        *_every_language(data),
+        Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
+        Output("register.json", digest(SITE_FORMAT, everything), lambda: render_json(data)),
+        Output(
+            "search-index.json",
+            digest(SITE_FORMAT, everything),
+            lambda: render_search_index(data),
+        ),
+        Output(
+            "feed.atom",
+            digest(SITE_FORMAT, data.chrome, _feed_items(data)),
+            lambda: render_atom(data),
+        ),
+        Output(
+            "key-dates.ics",
+            digest(SITE_FORMAT, data.contacts, data.key_dates, data.events),
+            lambda: render_ics(data, now),
+        ),
+        *_pdf_outputs(data, everything),
+        *_material_files(data),
+        *_protocol_file(data),
+        *_assets(),
+    ]

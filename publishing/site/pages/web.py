@@ -1,0 +1,316 @@
+"""The HTML pages in every site language: the register's home and each topic's pages, the
+permalinks, and the other pages (home, notes, events, materials, the briefing, the protocol)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from briefings.briefing_page import default_text, sections
+from publishing.site.pages import base
+from publishing.site.pages.base import (
+    ACCESSIBILITY_REVIEWED,
+    Language,
+    Output,
+    digest,
+    root_of,
+    site_languages,
+)
+from publishing.site.pages.data import (
+    SiteData,
+)
+
+
+def _page(
+    template: str,
+    path: str,
+    data: SiteData,
+    section: str,
+    language: Language,
+    languages: list[Language],
+    **context,
+) -> bytes:
+    # `root` leads to this language's home ("cy/" pages link among themselves); `files_root`
+    # to the site's root, where the shared files are; `translations` is the toggle.
+    files_root = root_of(language.prefix + path)
+    with translation.override(language.code):
+        html = render_to_string(
+            template,
+            {
+                "root": root_of(path),
+                "files_root": files_root,
+                "path": path,
+                "section": section,
+                "site": data.contacts,
+                "language": language,
+                "translations": [
+                    {
+                        "language": other,
+                        "href": files_root + other.prefix + path,
+                        "current": other == language,
+                    }
+                    for other in languages
+                ],
+                **context,
+            },
+        )
+    return html.encode()
+
+
+def _html(path: str, template: str, data: SiteData, section: str, key_parts, **context) -> Output:
+    """Return the page at `path` in the language active now: plan_site plans the pages once
+    per language (translation.override), so no page builder needs to know about languages.
+    The key holds the language and its catalogue, so a new translation renders again."""
+    languages = _PLANNING_LANGUAGES[-1] if _PLANNING_LANGUAGES else site_languages()
+    active = translation.get_language()
+    language = next(lang for lang in languages if lang.code == active)
+    return Output(
+        path=language.prefix + path,
+        key=digest(data.chrome, base.catalogue_key(language.code), template, key_parts),
+        render=lambda: _page(template, path, data, section, language, languages, **context),
+    )
+
+
+def _every_language(data: SiteData) -> list[Output]:
+    """Return every page of the site in each of its languages (site_languages)."""
+    outputs: list[Output] = []
+    languages = site_languages()
+    _PLANNING_LANGUAGES.append(languages)
+    try:
+        for language in languages:
+            with translation.override(language.code):
+                outputs += [*_other_pages(data), *_register_pages(data), *_entry_pages(data)]
+    finally:
+        _PLANNING_LANGUAGES.pop()
+    return outputs
+
+
+# The site's languages while _every_language plans the pages: read from the settings once per
+# plan, not once per page (each read of a setting goes through Django's lazy settings object:
+# about a second over twenty thousand pages).
+_PLANNING_LANGUAGES: list[list[Language]] = []
+
+
+def _speaking(code: str, render: Callable[[], bytes]) -> Callable[[], bytes]:
+    # A file is rendered after it is planned, maybe inside a staff request in another language
+    # (the "Publish now" button with tasks in-process): fix the language it is rendered in.
+    def run() -> bytes:
+        with translation.override(code):
+            return render()
+
+    return run
+
+
+def pagination(number: int, count: int, path_of: Callable[[int], str]) -> dict | None:
+    """Return GOV.UK pagination for page `number` of `count`: the first and last pages, this
+    one and its neighbours, an ellipsis for each gap of more than one page; None for one page.
+    Everything in it follows from (number, count, path_of): a page's key holds those."""
+    if count < 2:
+        return None
+    shown = sorted({1, number - 1, number, number + 1, count} & set(range(1, count + 1)))
+    items: list[dict] = []
+    before = 0
+    for n in shown:
+        if n - before == 2:
+            items.append({"number": before + 1, "path": path_of(before + 1), "current": False})
+        elif n - before > 2:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "path": path_of(n), "current": n == number})
+        before = n
+    return {
+        "items": items,
+        "previous": path_of(number - 1) if number > 1 else None,
+        "next": path_of(number + 1) if number < count else None,
+    }
+
+
+def _register_pages(data: SiteData) -> list[Output]:
+    """Return the register: its home (the topics, each with its number of answers and the date
+    of the latest) and each topic's answers, PAGE_SIZE a page, in reference order.
+
+    Each page's key holds only what it shows, so one more answer in topic T renders the home
+    (its counts), T's last page (or all of T's pages when their number changes) and nothing of
+    any other topic. The home's key holds every topic's line."""
+    topics = data.topics
+    outputs = [
+        _html(
+            "register/index.html",
+            "public/register.html",
+            data,
+            "register",
+            [
+                [(t.name, t.slug, t.count, t.latest) for t in topics],
+                len(data.withdrawn),
+                [[*_summary_key(r), r["action"], r["action_reason"]] for r in data.actions],
+                [(n["reason"], n["count"]) for n in data.not_published],
+            ],
+            topics=topics,
+            withdrawn_count=len(data.withdrawn),
+            actions=data.actions,
+            not_published=data.not_published,
+        )
+    ]
+    for topic in topics:
+        count = topic.page_count
+        for number in range(1, count + 1):
+            rows = topic.rows[(number - 1) * base.PAGE_SIZE : number * base.PAGE_SIZE]
+            outputs.append(
+                _html(
+                    topic.page_path(number),
+                    "public/register_topic.html",
+                    data,
+                    "register",
+                    [topic.name, topic.slug, number, count, [_summary_key(r) for r in rows]],
+                    topic=topic,
+                    rows=rows,
+                    page_number=number,
+                    page_count=count,
+                    pagination=pagination(number, count, topic.page_path),
+                )
+            )
+    return outputs
+
+
+def _summary_key(row: dict) -> list:
+    # What a register list shows of an entry; the list page changes only when this does.
+    return [row["reference"], row["topic"], row["answered_on"], row["answering_body_label"],
+            row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
+
+
+def _entry_pages(data: SiteData) -> list[Output]:
+    outputs = []
+    for row in data.entries:
+        outputs.append(
+            _html(row["path"], "public/entry.html", data, "entry", row["digest"], entry=row)
+        )
+    for row in data.withdrawn:
+        outputs.append(
+            _html(
+                row["path"],
+                "public/withdrawn_entry.html",
+                data,
+                "entry",
+                row["digest"],
+                notice=row,
+            )
+        )
+    return outputs
+
+
+def _other_pages(data: SiteData) -> list[Output]:
+    return [
+        _html(
+            "index.html",
+            "public/home.html",
+            data,
+            "home",
+            [data.key_dates],
+            key_dates=data.key_dates,
+        ),
+        _html(
+            "notes/index.html",
+            "public/notes.html",
+            data,
+            "notes",
+            [data.notes],
+            notes=data.notes,
+        ),
+        _html(
+            "withdrawn/index.html",
+            "public/withdrawn.html",
+            data,
+            "register",
+            [data.withdrawn],
+            notices=data.withdrawn,
+        ),
+        _html(
+            "materials/index.html",
+            "public/materials.html",
+            data,
+            "materials",
+            [data.materials],
+            materials=data.materials,
+        ),
+        _html(
+            "events/index.html",
+            "public/events.html",
+            data,
+            "events",
+            [data.events],
+            events=data.events,
+        ),
+        _html(
+            "accessibility/index.html",
+            "public/accessibility.html",
+            data,
+            "accessibility",
+            [ACCESSIBILITY_REVIEWED],
+            reviewed=ACCESSIBILITY_REVIEWED,
+        ),
+        _html("privacy/index.html", "public/privacy.html", data, "privacy", []),
+        _briefing_page(data),
+        _html(
+            "statements/index.html",
+            "public/statements.html",
+            data,
+            "statements",
+            [data.statements],
+            statements=data.statements,
+        ),
+        _html(
+            "protocol/index.html",
+            "public/protocol.html",
+            data,
+            "protocol",
+            [data.protocol],
+            protocol=data.protocol,
+        ),
+    ]
+
+
+def _briefing_page(data: SiteData) -> Output:
+    """Return the candidate briefing page (issue 13; Cumbria 9.1, 10.1) in the language active
+    now: the office's text in it, else the standard text translated."""
+
+    language = translation.get_language()
+    own = (data.briefing.get(language) or "").strip()
+    text = own or default_text()
+    blocks = sections(text)
+    return _html(
+        "briefing/index.html", "public/briefing.html", data, "briefing", [blocks], blocks=blocks
+    )
+
+
+def _material_files(data: SiteData) -> list[Output]:
+    """Return the approved materials' PDFs, copied into the site as they were uploaded and
+    checked (briefings.materials.check_pdf). The key is the stored file's (random) name."""
+
+    def read(name: str) -> Callable[[], bytes]:
+        def run() -> bytes:
+            with default_storage.open(name, "rb") as handle:
+                return handle.read()
+
+        return run
+
+    return [
+        Output(m["file_path"], digest("material-file", m["file_name"]), read(m["file_name"]))
+        for m in data.materials
+        if m["file_path"]
+    ]
+
+
+def _protocol_file(data: SiteData) -> list[Output]:
+    """Return the protocol's PDF as adopted (issue 15), if uploaded: copied as it was stored
+    after the upload checks, like the materials' PDFs (and scanned like every file)."""
+    protocol = data.protocol or {}
+    if not protocol.get("pdf_path"):
+        return []
+
+    def read() -> bytes:
+        with default_storage.open(protocol["pdf_name"], "rb") as handle:
+            return handle.read()
+
+    return [Output(protocol["pdf_path"], digest("protocol-file", protocol["pdf_name"]), read)]
