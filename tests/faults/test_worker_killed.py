@@ -243,10 +243,11 @@ def test_a_worker_killed_mid_publish_never_leaves_the_public_page_half_written(
             killed_at = time.monotonic()
             wait_for(lambda: requeue_publish_runs() == 1, 75, "the dead run to be seen", 1)
             assert time.monotonic() - killed_at < 60  # seconds, not STALE_AFTER minutes
+            # One read of the status: two could see it queued, then running, and pass.
             wait_for(
                 lambda: (
-                    PublishRun.objects.get(pk=run.pk).status != PublishRun.Status.RUNNING
-                    and PublishRun.objects.get(pk=run.pk).status != PublishRun.Status.QUEUED
+                    PublishRun.objects.get(pk=run.pk).status
+                    not in (PublishRun.Status.RUNNING, PublishRun.Status.QUEUED)
                 ),
                 90,
                 "the run to be redone",
