@@ -123,18 +123,12 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
             cache.delete(lock)
 
 
-def _publish_slow_files(election_id: int, now: datetime | None) -> str:
-    election = Election.objects.get(pk=election_id)
-    site = live_site(election, timezone.localdate(now or timezone.now()))
-    if site is None:
-        return "not live"  # a past or closed election: its archive keeps its page
-    target = site_target(site)
-    current = target.current_version()
-    live = (target.manifest(current) or {}).get("files", {}) if current else {}
+def _render_due(election: Election, live: dict, now: datetime | None) -> dict[str, Prerendered]:
+    """Render the slow files whose key the live version lacks. A function of its own so the
+    site's data and plan it reads are freed before the run that publishes them reads its own
+    (both alive at once: the step's peak at 10,000 entries was 325 MB, 286 MB without)."""
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
     due = [o for o in outputs if o.slow and live.get(o.path, {}).get("key") != o.key]
-    if not due:
-        return "up to date"
     prerendered = {}
     for output in due:
         content = output.render()
@@ -144,6 +138,20 @@ def _publish_slow_files(election_id: int, now: datetime | None) -> str:
             readings=_readings(output.path, content),
             source_html=output.source_html() if output.source_html else None,
         )
+    return prerendered
+
+
+def _publish_slow_files(election_id: int, now: datetime | None) -> str:
+    election = Election.objects.get(pk=election_id)
+    site = live_site(election, timezone.localdate(now or timezone.now()))
+    if site is None:
+        return "not live"  # a past or closed election: its archive keeps its page
+    target = site_target(site)
+    current = target.current_version()
+    live = (target.manifest(current) or {}).get("files", {}) if current else {}
+    prerendered = _render_due(election, live, now)
+    if not prerendered:
+        return "up to date"
     deadline = timezone.now() + SLOW_WAIT
     while True:
         try:
