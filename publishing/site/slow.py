@@ -126,7 +126,7 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
 def _render_due(election: Election, live: dict, now: datetime | None) -> dict[str, Prerendered]:
     """Render the slow files whose key the live version lacks. A function of its own so the
     site's data and plan it reads are freed before the run that publishes them reads its own
-    (both alive at once: the step's peak at 10,000 entries was 325 MB, 286 MB without)."""
+    (both alive at once raised the step's peak memory; `make bench` measures it)."""
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
     due = [o for o in outputs if o.slow and live.get(o.path, {}).get("key") != o.key]
     prerendered = {}
