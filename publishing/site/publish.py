@@ -445,7 +445,7 @@ def _publish(
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
         old = previous.get(output.path)
-        content, carried = None, False
+        content, carried, from_ready = None, False, False
         key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
         standing_in = (
             output.slow
@@ -476,8 +476,8 @@ def _publish(
             source_html = None  # the stand-in holds no entry
         if content is None and not carried and output.slow and slow == "defer":
             if ready is not None and ready.key == output.key:
-                content = ready.content
-                source_html = (lambda html=ready.source_html: html) if ready.source_html else None
+                content, from_ready = ready.content, True
+                source_html = (lambda html=ready.source_html: html) if ready.has_source else None
             else:  # the stand-in now; the file itself in a step of its own
                 content, key, source_html = output.pending(), f"pending:{output.key}", None
                 result.slow_pending.append(output.path)
@@ -518,7 +518,7 @@ def _publish(
             if carried_checker is not None:
                 result.findings += carried_checker.scan(output.path, changed.whole)
         elif output.asset is None or digest != output.key:
-            texts = ready.readings if ready and ready.content is content else None
+            texts = ready.readings if from_ready else None
             texts = texts or _readings(output.path, content)
             result.findings += check.scan(output.path, texts)
             if summarise:

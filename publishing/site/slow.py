@@ -1,10 +1,15 @@
 """The register's PDF in a step of its own: rendered outside the publishing lock, then
 published in a run of its own (publish.publish_site with `prerendered`)."""
 
+from __future__ import annotations
+
 import contextlib
+import ctypes
+import gc
 import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,14 +32,45 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Prerendered:
-    """A slow file rendered outside the publishing lock (publish_slow_files): its key, bytes,
-    the texts a reader could get from it, and the HTML it was made from (both scanned again
-    against the identifiers of the moment it is published)."""
+    """A slow file rendered outside the publishing lock (publish_slow_files): its key, and in
+    `folder` (a spool on the worker's disk, removed when the step ends) its bytes, the texts a
+    reader could get from it and the HTML it was made from, both scanned again against the
+    identifiers of the moment it is published. Read from disk when the run takes it, so the
+    step holds one part in memory at a time, not every part of a 10,000-entry register."""
 
     key: str
-    content: bytes
-    readings: list[str]
-    source_html: str | None
+    folder: Path
+    name: str
+    has_source: bool = True
+
+    @classmethod
+    def keep(
+        cls,
+        folder: Path,
+        name: str,
+        key: str,
+        content: bytes,
+        readings: list[str],
+        html: str | None,
+    ) -> Prerendered:
+        """Write a rendered file's parts under `folder` and return what reads them back."""
+        (folder / f"{name}.bin").write_bytes(content)
+        (folder / f"{name}.readings.json").write_text(json.dumps(readings))
+        if html is not None:
+            (folder / f"{name}.html").write_text(html)
+        return cls(key=key, folder=folder, name=name, has_source=html is not None)
+
+    @property
+    def content(self) -> bytes:
+        return (self.folder / f"{self.name}.bin").read_bytes()
+
+    @property
+    def readings(self) -> list[str]:
+        return json.loads((self.folder / f"{self.name}.readings.json").read_text())
+
+    @property
+    def source_html(self) -> str | None:
+        return (self.folder / f"{self.name}.html").read_text() if self.has_source else None
 
 
 # --- slow files: the whole-register PDF in a step of its own -----------------------------------
@@ -123,22 +159,45 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
             cache.delete(lock)
 
 
-def _render_due(election: Election, live: dict, now: datetime | None) -> dict[str, Prerendered]:
-    """Render the slow files whose key the live version lacks. A function of its own so the
-    site's data and plan it reads are freed before the run that publishes them reads its own
-    (both alive at once raised the step's peak memory; `make bench` measures it)."""
+def _due_sources(election: Election, live: dict, now: datetime | None) -> list[tuple]:
+    """Return (path, key, HTML) of each slow file whose key the live version lacks (bytes in
+    place of the HTML for a slow file made otherwise). A function of its own so the site's
+    data and plan are freed before anything is rendered: WeasyPrint's layout of a part, not
+    the 10,000 entries' data, is then what the step holds at its peak (`make bench`)."""
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
-    due = [o for o in outputs if o.slow and live.get(o.path, {}).get("key") != o.key]
+    return [
+        (o.path, o.key, o.source_html() if o.source_html else o.render())
+        for o in outputs
+        if o.slow and live.get(o.path, {}).get("key") != o.key
+    ]
+
+
+def _render_due(
+    election: Election, live: dict, now: datetime | None, spool: Path
+) -> dict[str, Prerendered]:
+    """Render the slow files whose key the live version lacks, one at a time, each kept in
+    `spool` (Prerendered) as soon as it is made."""
+    due = _due_sources(election, live, now)
+    gc.collect()  # the site's data and plan, before WeasyPrint takes memory of its own
     prerendered = {}
-    for output in due:
-        content = output.render()
-        prerendered[output.path] = Prerendered(
-            key=output.key,
-            content=content,
-            readings=_readings(output.path, content),
-            source_html=output.source_html() if output.source_html else None,
+    for number, (path, key, source) in enumerate(due):
+        html = source if isinstance(source, str) else None
+        content = pages.pdf.render_pdf(html) if html is not None else source
+        prerendered[path] = Prerendered.keep(
+            spool, str(number), key, content, _readings(path, content), html
         )
+        due[number] = (path, key, None)  # this part's HTML is on disk now
+        del content, html, source
+        _release_memory()
     return prerendered
+
+
+def _release_memory() -> None:
+    """Hand back to the system what a part's layout freed (glibc keeps freed memory in its
+    arenas: without this a worker's memory grows with each part it renders)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _publish_slow_files(election_id: int, now: datetime | None) -> str:
@@ -149,9 +208,15 @@ def _publish_slow_files(election_id: int, now: datetime | None) -> str:
     target = site_target(site)
     current = target.current_version()
     live = (target.manifest(current) or {}).get("files", {}) if current else {}
-    prerendered = _render_due(election, live, now)
-    if not prerendered:
-        return "up to date"
+    with tempfile.TemporaryDirectory(prefix="register-pdf-") as spool:
+        prerendered = _render_due(election, live, now, Path(spool))
+        if not prerendered:
+            return "up to date"
+        _release_memory()
+        return _publish_prerendered(election, prerendered)
+
+
+def _publish_prerendered(election: Election, prerendered: dict[str, Prerendered]) -> str:
     deadline = timezone.now() + SLOW_WAIT
     while True:
         try:

@@ -201,3 +201,47 @@ def test_the_beat_asks_again_for_a_stand_in_left_live(election, cast, monkeypatc
     assert site.publish_slow_files(election.pk) == "published"
     asked.clear()
     assert site.requeue_publish_runs(now=NOW + timedelta(minutes=9)) == 0 and asked == []
+
+
+def test_the_pdf_step_keeps_each_rendered_part_on_disk_and_leaves_nothing_behind(
+    election, cast, monkeypatch, tmp_path
+):
+    """The slow step holds one part in memory at a time: each part it renders goes to a spool
+    folder of its own (read back by the run that publishes it), and the folder is removed when
+    the step ends, published or failed (issue 16, item 2: the step's memory is bounded)."""
+    import tempfile
+
+    from publishing.site import slow
+
+    first = published(election, cast)
+    monkeypatch.setattr(publish_module, "enqueue_slow_files", lambda pk: True)
+    assert site.publish_site(election, slow="defer").slow_pending == ["register.pdf"]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen = {}
+    real_publish = slow._publish_prerendered
+
+    def publish_from_the_spool(election, prerendered):
+        ready = prerendered["register.pdf"]
+        seen["files"] = sorted(p.name for p in ready.folder.iterdir())
+        seen["html"] = ready.source_html
+        return real_publish(election, prerendered)
+
+    monkeypatch.setattr(slow, "_publish_prerendered", publish_from_the_spool)
+    assert site.publish_slow_files(election.pk) == "published"
+    assert seen["files"] == ["0.bin", "0.html", "0.readings.json"]
+    assert first.reference in seen["html"]
+    assert list(tmp_path.iterdir()) == []  # the spool is gone
+    live = default_target().current_path
+    full = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
+    assert first.reference in full and "being brought up to date" not in full
+
+    published(election, cast, topic="Road safety")
+    assert site.publish_site(election, slow="defer").slow_pending == ["register.pdf"]
+
+    def crash(html):
+        raise RuntimeError("worker out of memory")
+
+    monkeypatch.setattr(site.pages.pdf, "render_pdf", crash)
+    with pytest.raises(RuntimeError):
+        site.publish_slow_files(election.pk)
+    assert list(tmp_path.iterdir()) == []  # a failed render leaves no spool either
