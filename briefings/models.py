@@ -13,11 +13,13 @@ from simple_history.models import HistoricalRecords
 
 from briefings import rules
 from candidates.models import Candidate
-from election_protocol.models import Election, StatusStep, staff_member
-
-
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name or "NONE", (m.value, labels[m])) for m in enum])
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 
 
 class BriefingMaterial(models.Model):
@@ -78,7 +80,7 @@ class BriefingMaterial(models.Model):
 class VisitType(models.Model):
     """A kind of premises candidates may ask to visit, and whose chief confirms (configurable)."""
 
-    Chief = _choices(
+    Chief = labelled_choices(
         "Chief",
         rules.Chief,
         {
@@ -176,7 +178,7 @@ class OfferItem(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="offer_items")
     title = models.CharField(max_length=200)
     kind = models.CharField(
-        max_length=20, choices=_choices("Kind", rules.Kind, rules.KIND_LABELS).choices
+        max_length=20, choices=labelled_choices("Kind", rules.Kind, rules.KIND_LABELS).choices
     )
     visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -216,8 +218,8 @@ class CandidateOffer(models.Model):
 class Booking(models.Model):
     """A meeting with a chief or a visit to premises, from a register entry (Cumbria 8.3, 8.6)."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="bookings")
     entry = models.OneToOneField(
@@ -262,9 +264,7 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{rules.KIND_LABELS[rules.Kind(self.kind)]}: {self.candidate}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def what(self) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates import rules
-from election_protocol.models import Election
+from election_protocol.models import Election, labelled_choices
 
 
 class Party(models.Model):
@@ -40,9 +40,7 @@ class Candidate(models.Model):
     """
 
     # Built from the rules' enum, one list of values: (member name, (value, label)).
-    Status = models.TextChoices(
-        "Status", [(s.name, (s.value, rules.label(s))) for s in rules.Status]
-    )
+    Status = labelled_choices("Status", rules.Status, {s: rules.label(s) for s in rules.Status})
 
     class IncumbentRole(models.TextChoices):
         NONE = "", _("None")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from enum import Enum
 from functools import cached_property
 
 from django.conf import settings
@@ -26,6 +28,22 @@ def staff_member(*, optional: bool = False, editable: bool = True) -> models.For
         editable=editable,
         related_name="+",
     )
+
+
+def labelled_choices(name: str, enum: type[Enum], labels: Mapping) -> type[models.TextChoices]:
+    """Return Django choices named `name` built from a rules enum and its labels, so each app
+    keeps one list of values (its pure rules): each member's name, value and `labels[member]`."""
+    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
+
+
+def label_property(field: str, enum: type[Enum], labels: Mapping) -> property:
+    """Return a read-only property: the label of the model's `field`, `labels[enum(value)]`
+    (a value outside the enum raises ValueError)."""
+
+    def label(self) -> str:
+        return labels[enum(getattr(self, field))]
+
+    return property(label)
 
 
 class Office(models.TextChoices):

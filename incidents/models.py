@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.models import Candidate
-from election_protocol.models import Election, StatusStep, staff_member
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from incidents import rules
-
-
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
-
 
 DEFAULT_EXPLANATION = (
     "This comment has been removed because of the rules that govern the pre-election period."
@@ -56,10 +57,12 @@ class Incident(models.Model):
     """Something that happened in the election and needs a decision by the person the protocol
     names: what happened, who raised it, the decision and its reasons, and what was done."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
-    Service = _choices("Service", rules.Service, rules.SERVICE_LABELS)
-    Classification = _choices("Classification", rules.Classification, rules.CLASSIFICATION_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
+    Service = labelled_choices("Service", rules.Service, rules.SERVICE_LABELS)
+    Classification = labelled_choices(
+        "Classification", rules.Classification, rules.CLASSIFICATION_LABELS
+    )
 
     class RaisedBy(models.TextChoices):
         CANDIDATE = "candidate", _("A candidate")
@@ -163,21 +166,15 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
-    @property
-    def kind_label(self) -> str:
-        return rules.KIND_LABELS[rules.Kind(self.kind)]
+    kind_label = label_property("kind", rules.Kind, rules.KIND_LABELS)
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def decision_label(self) -> str:
         return str(rules.DECISIONS[rules.Kind(self.kind)].get(self.decision, ""))
 
-    @property
-    def clauses(self) -> str:
-        return rules.KIND_CLAUSES[rules.Kind(self.kind)]
+    clauses = label_property("kind", rules.Kind, rules.KIND_CLAUSES)
 
     @property
     def is_open(self) -> bool:

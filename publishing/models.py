@@ -18,24 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.models import Election, staff_member
+from election_protocol.models import Election, label_property, labelled_choices, staff_member
 from publishing import rules
 from requests_register.models import Entry
 
-
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
-
-
-Action = _choices("Action", rules.Action, rules.ACTION_LABELS)
-ActionReason = _choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
+Action = labelled_choices("Action", rules.Action, rules.ACTION_LABELS)
+ActionReason = labelled_choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
 
 
 class PublicEntry(models.Model):
     """The public version of something staff told a candidate or the public."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
 
     class AnsweringBody(models.TextChoices):
         OFFICE = "office", _("The commissioner's office")
@@ -161,13 +156,9 @@ class PublicEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.topic}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
-    @property
-    def kind_label(self) -> str:
-        return rules.KIND_LABELS[rules.Kind(self.kind)]
+    kind_label = label_property("kind", rules.Kind, rules.KIND_LABELS)
 
 
 class PrivateText(models.Model):
@@ -176,7 +167,7 @@ class PrivateText(models.Model):
     Staff database only. Public texts are recomputed from this and the active redactions.
     """
 
-    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+    Field = labelled_choices("Field", rules.Field, rules.FIELD_LABELS)
 
     # No reverse accessor: a public entry offers no way to its private text.
     public_entry = models.ForeignKey(PublicEntry, on_delete=models.CASCADE, related_name="+")
@@ -201,7 +192,7 @@ class PublicRedaction(models.Model):
     `original` is what was hidden: staff database only.
     """
 
-    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+    Field = labelled_choices("Field", rules.Field, rules.FIELD_LABELS)
 
     class Source(models.TextChoices):
         AUTOMATIC = "automatic", _("Automatic")
@@ -379,8 +370,10 @@ class NotForPublication(models.Model):
     decide_not_for_publication).
     """
 
-    Reason = _choices("Reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS)
-    Status = _choices("Status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)
+    Reason = labelled_choices(
+        "Reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS
+    )
+    Status = labelled_choices("Status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
@@ -429,10 +422,8 @@ class NotForPublication(models.Model):
     def __str__(self) -> str:
         return f"Not for publication: {self.entry_id} ({self.status})"
 
-    @property
-    def reason_label(self) -> str:
-        return rules.NOT_FOR_PUBLICATION_LABELS[rules.NotForPublicationReason(self.reason)]
+    reason_label = label_property(
+        "reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS
+    )
 
-    @property
-    def status_label(self) -> str:
-        return rules.DECISION_STATUS_LABELS[rules.DecisionStatus(self.status)]
+    status_label = label_property("status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)

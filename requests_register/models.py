@@ -15,7 +15,13 @@ from simple_history.models import HistoricalRecords
 # Up the dependency order (docs/ARCHITECTURE.md): an entry answered by published material.
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
-from election_protocol.models import Election, StatusStep, staff_member
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from requests_register import rules
 
 
@@ -23,15 +29,9 @@ class Entry(models.Model):
     """One contact on the register: a request, a query, or any dealing with a candidate."""
 
     # Built from the rules' enums so there is one list of values: (member name, (value, label)).
-    Status = models.TextChoices(
-        "Status", [(s.name, (s.value, rules.STATUS_LABELS[s])) for s in rules.Status]
-    )
-    Channel = models.TextChoices(
-        "Channel", [(c.name, (c.value, rules.CHANNEL_LABELS[c])) for c in rules.Channel]
-    )
-    Kind = models.TextChoices(
-        "Kind", [(k.name, (k.value, rules.KIND_LABELS[k])) for k in rules.Kind]
-    )
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
+    Channel = labelled_choices("Channel", rules.Channel, rules.CHANNEL_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
 
     class Organisation(models.TextChoices):
         OPCC = "opcc", _("The commissioner's office")
@@ -179,9 +179,7 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.topic}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def is_open(self) -> bool:
