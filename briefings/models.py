@@ -124,9 +124,7 @@ class BriefingEvent(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     change_note = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     # Optimistic locking of the notes, as on the register's Entry: a save based on an older
     # version (two people writing up the same event) is refused, never silently overwritten.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -247,9 +245,7 @@ class Booking(models.Model):
     place = models.CharField(max_length=300, blank=True, editable=False)
     host = models.CharField(max_length=200, blank=True, editable=False)
     notes = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     created_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -297,9 +293,7 @@ class BookingLetter(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     email = models.OneToOneField(
         "requests_register.OutboundEmail",
         on_delete=models.PROTECT,
@@ -347,9 +341,7 @@ class CandidateBriefing(models.Model):
     text_en = models.TextField(_("text in English"), blank=True)
     text_cy = models.TextField(_("text in Welsh"), blank=True)
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = staff_member()
 
     history = HistoricalRecords()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from functools import cached_property
 
@@ -257,6 +257,16 @@ class Election(models.Model):
         """Return the statutory timetable for this poll (PCC Elections Order 2012, Sch 3)."""
         return calendar.statutory_timetable(self.poll_date, self.statutory_non_working_days())
 
+    def in_pre_election_period(self, at: datetime) -> bool:
+        """Return True if `at` falls in this election's pre-election period (Cumbria 11.1):
+        calendar.in_pre_election_period with its timetable, notice date and local end."""
+        return calendar.in_pre_election_period(
+            at,
+            self.timetable,
+            self.notice_published,
+            calendar.PreElectionEnd(self.pre_election_end),
+        )
+
 
 class NonWorkingDay(models.Model):
     """A day the office does not count as a working day, added by staff.
@@ -341,7 +351,7 @@ class StatusStep(models.Model):
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20)
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
 
     class Meta:
         abstract = True

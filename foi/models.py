@@ -7,7 +7,6 @@ Fields and constraints only: every change goes through foi.services.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,9 +90,7 @@ class Clarification(models.Model):
     case = models.ForeignKey(FoiCase, on_delete=models.CASCADE, related_name="clarifications")
     asked_on = models.DateField()
     question = models.TextField()
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    asked_by = staff_member()
     email = models.ForeignKey(
         OutboundEmail, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -113,7 +110,7 @@ class FoiEvent(models.Model):
 
     case = models.ForeignKey(FoiCase, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     old_state = models.CharField(max_length=30, blank=True)
     new_state = models.CharField(max_length=30, blank=True)
     what = models.TextField()

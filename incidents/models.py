@@ -7,7 +7,6 @@ Models hold fields and constraints; every change goes through incidents.services
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -142,9 +141,7 @@ class Incident(models.Model):
     outcome = models.TextField(_("what was done"), blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    recorded_by = staff_member(editable=False)
     recorded_at = models.DateTimeField(editable=False)
 
     history = HistoricalRecords()
@@ -238,9 +235,7 @@ class Evidence(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_member()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -266,9 +261,7 @@ class Consultation(models.Model):
     consultee_name = models.CharField(_("name"), max_length=200, blank=True)
     asked_at = models.DateTimeField(_("asked (date and time)"))
     answer = models.TextField(_("their answer"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -300,9 +293,7 @@ class Statement(models.Model):
         blank=True,
         help_text=_("Optional: e-mail addresses, one a line (the newspaper, the candidate)"),
     )
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    drafted_by = staff_member(editable=False)
     drafted_at = models.DateTimeField(editable=False)
     approved_by = staff_member(optional=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -9,11 +9,10 @@ Rows are written only by paro.services.record_consultation.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from election_protocol.models import Election
+from election_protocol.models import Election, staff_member
 
 
 class ParoConsultation(models.Model):
@@ -46,9 +45,7 @@ class ParoConsultation(models.Model):
     paro_contact = models.CharField(_("who answered for the PARO"), max_length=200, blank=True)
     question = models.TextField(_("what was asked"))
     guidance = models.TextField(_("the PARO's guidance"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField()
 
     class Meta:

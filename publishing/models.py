@@ -12,7 +12,6 @@ Models hold fields and constraints only. Every change goes through publishing.se
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,9 +73,7 @@ class PublicEntry(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Staff-only record of who did what.
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    prepared_by = staff_member(editable=False)
     prepared_at = models.DateTimeField(editable=False)
     approved_by = staff_member(optional=True, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -208,7 +205,7 @@ class PublicRedaction(models.Model):
     original = models.TextField()
     source = models.CharField(max_length=10, choices=Source.choices)
     reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField()
     restored = models.BooleanField(default=False)
     restored_reason = models.TextField(blank=True)
@@ -268,7 +265,7 @@ class Correction(models.Model):
     # The corrected answer as written (private: never on a public page).
     answer = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField()
     approved_by = staff_member(optional=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -383,9 +380,7 @@ class NotForPublication(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=rules.DecisionStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_by = staff_member()
     proposed_at = models.DateTimeField()
     decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)

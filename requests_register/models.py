@@ -141,9 +141,7 @@ class Entry(models.Model):
     # When dataprotection.services.apply_retention erased the requester's personal data.
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic locking: a save based on an older version is refused, so two people editing
     # the same entry cannot silently overwrite each other.
@@ -206,9 +204,7 @@ class Assignment(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    assigned_by = staff_member()
     assigned_at = models.DateTimeField()
     request = models.TextField(_("what is needed"), blank=True)
 
@@ -224,7 +220,7 @@ class Contribution(models.Model):
     """Information supplied by a police or fire colleague for the answer."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contributions")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member()
     body = models.TextField()
     created_at = models.DateTimeField()
 
@@ -246,7 +242,7 @@ class Note(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     body = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -270,9 +266,7 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_member()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -372,9 +366,7 @@ class AnswerDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     data = models.BinaryField()
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    added_by = staff_member()
     added_at = models.DateTimeField()
 
     class Meta:
@@ -420,9 +412,7 @@ class SignOffProposal(models.Model):
     status = models.CharField(max_length=30)
     no_reply_reason = models.CharField(max_length=30, blank=True)
     reason = models.TextField()
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_by = staff_member()
     proposed_at = models.DateTimeField()
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     decided_by = staff_member(optional=True)

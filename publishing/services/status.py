@@ -8,7 +8,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from election_protocol import calendar
 from election_protocol.models import Election
 from publishing import rules
 from publishing.models import Correction, PublicEntry, PublicRedaction
@@ -18,12 +17,7 @@ from publishing.site import schedule_publish
 
 def in_pre_election_period(election: Election, at: datetime) -> bool:
     """Return True if `at` falls in `election`'s pre-election period (Cumbria 11.1)."""
-    return calendar.in_pre_election_period(
-        at,
-        election.timetable,
-        election.notice_published,
-        calendar.PreElectionEnd(election.pre_election_end),
-    )
+    return election.in_pre_election_period(at)
 
 
 def _schedule_publish(election_id: int) -> None:
