@@ -194,15 +194,12 @@ def refuse(request: HttpRequest, entry: Entry, data: dict) -> str:
 
 @_step_view("disclosed")
 def disclosed(request: HttpRequest, entry: Entry, data: dict) -> str:
-    upload = data["copy"]
     services.record_disclosure_elsewhere(
         entry.pk,
         their_reference=data["their_reference"],
         disclosed_on=data["disclosed_on"],
         text=data["text"],
-        copy=IncomingFile(
-            upload.name, upload.content_type or "application/octet-stream", upload.read()
-        ),
+        copy=IncomingFile.from_upload(data["copy"]),
         by=request.user,
     )
     return _("Disclosure recorded and the entry closed; it can now be prepared for publication.")

@@ -21,7 +21,7 @@ from requests_register.forms_more import (
     UnassignForm,
 )
 from requests_register.models import AnswerDocument, Entry, SignOffProposal
-from requests_register.views.common import _incoming
+from requests_register.views.common import _incoming, _managed_entry
 
 
 def detail_context(user, entry: Entry) -> dict:
@@ -51,13 +51,6 @@ def detail_context(user, entry: Entry) -> dict:
         if proposal is not None
         else None,
     }
-
-
-def _managed_entry(request: HttpRequest, pk: int) -> Entry:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
-    return entry
 
 
 def _form_error(request: HttpRequest, form) -> None:
