@@ -3,8 +3,13 @@ the entry a managing page works on."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from requests_register import permissions, queries, services
 from requests_register.models import Entry
@@ -28,3 +33,30 @@ def _managed_entry(request: HttpRequest, pk: int) -> Entry:
     if not permissions.can_manage_entries(request.user):
         raise PermissionDenied
     return entry
+
+
+def _add_files(
+    request: HttpRequest,
+    pk: int,
+    form_class,
+    add: Callable[..., object],
+    done: str,
+    refused: tuple[type[Exception], ...] = (),
+) -> HttpResponse:
+    """Add the files posted in `form_class` to entry `pk` with `add(entry_id, files, by=)`:
+    a message says what was done, or what to fix (a refused file; `refused`, the step's own
+    refusals); back to the entry either way."""
+    entry = _managed_entry(request, pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            add(entry.pk, _incoming(form.cleaned_data["files"]), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except refused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, _("Choose at least one file."))
+    return redirect("requests_register:detail", pk=entry.pk)

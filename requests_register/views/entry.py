@@ -23,7 +23,7 @@ from requests_register.forms import (
 )
 from requests_register.models import Attachment, Entry
 from requests_register.timeline import entry_timeline
-from requests_register.views.common import _incoming, _managed_entry, _topics
+from requests_register.views.common import _add_files, _managed_entry, _topics
 from requests_register.views.team import detail_context
 
 
@@ -281,20 +281,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _managed_entry(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachments(
-                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Files added."))
-    else:
-        messages.error(request, _("Choose at least one file."))
-    return redirect("requests_register:detail", pk=entry.pk)
+    return _add_files(request, pk, AttachmentForm, services.add_attachments, _("Files added."))
 
 
 def download_attachment(request: HttpRequest, token: str) -> FileResponse:

@@ -4,7 +4,7 @@ over, answer documents; and the extra context of the entry page (detail_context)
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
@@ -21,7 +21,7 @@ from requests_register.forms_more import (
     UnassignForm,
 )
 from requests_register.models import AnswerDocument, Entry, SignOffProposal
-from requests_register.views.common import _incoming, _managed_entry
+from requests_register.views.common import _add_files, _managed_entry
 
 
 def detail_context(user, entry: Entry) -> dict:
@@ -119,23 +119,14 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
-
-    entry = _managed_entry(request, pk)
-    form = AnswerDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            answer_documents.add_answer_documents(
-                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Documents added to the answer."))
-    else:
-        messages.error(request, _("Choose at least one file."))
-    return redirect("requests_register:detail", pk=entry.pk)
+    return _add_files(
+        request,
+        pk,
+        AnswerDocumentForm,
+        answer_documents.add_answer_documents,
+        _("Documents added to the answer."),
+        refused=(rules.TransitionError,),
+    )
 
 
 @require_POST
