@@ -15,29 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from election_protocol.models import Election, staff_member
 
 
+def _consulted_about(model: str) -> models.ForeignKey:
+    """A link to what the PARO was consulted about: exactly one of the three is set (the
+    constraint below); deleting it deletes the consultation."""
+    return models.ForeignKey(
+        model, on_delete=models.CASCADE, null=True, blank=True, related_name="paro_consultations"
+    )
+
+
 class ParoConsultation(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(
-        "requests_register.Entry",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
-    booking = models.ForeignKey(
-        "briefings.Booking",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
+    entry = _consulted_about("requests_register.Entry")
+    booking = _consulted_about("briefings.Booking")
+    incident = _consulted_about("incidents.Incident")
     consulted_at = models.DateTimeField(_("when the PARO was consulted"))
     consulted_by = models.CharField(
         _("who consulted the PARO"), max_length=200, help_text=_("For example: the Chief Executive")

@@ -128,6 +128,20 @@ def _incoming(upload) -> IncomingFile | None:
     return IncomingFile(upload.name, upload.content_type or "", upload.read())
 
 
+def _save_material(election, data: dict, by, material_id: int | None = None):
+    """Add (or change, `material_id`) a material from MaterialForm's data (save_material)."""
+    return materials.save_material(
+        election,
+        title=data["title"],
+        topic=data["topic"],
+        summary=data["summary"],
+        url=data["url"],
+        file=_incoming(data["file"]),
+        material_id=material_id,
+        by=by,
+    )
+
+
 def material_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_all_bookings(request.user):
         raise PermissionDenied
@@ -142,15 +156,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                material = materials.save_material(
-                    election,
-                    title=data["title"],
-                    topic=data["topic"],
-                    summary=data["summary"],
-                    url=data["url"],
-                    file=_incoming(data["file"]),
-                    by=request.user,
-                )
+                material = _save_material(election, data, request.user)
             except rules.BookingError as error:
                 form.add_error(None, str(error))
             else:
@@ -230,16 +236,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            materials.save_material(
-                material.election,
-                title=data["title"],
-                topic=data["topic"],
-                summary=data["summary"],
-                url=data["url"],
-                file=_incoming(data["file"]),
-                material_id=material.pk,
-                by=request.user,
-            )
+            _save_material(material.election, data, request.user, material_id=material.pk)
         except rules.BookingError as error:
             form.add_error(None, str(error))
         else:
