@@ -3,6 +3,8 @@ over, answer documents; and the extra context of the entry page (detail_context)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,64 +59,61 @@ def _form_error(request: HttpRequest, form) -> None:
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
 
 
-@require_POST
-def set_owner(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _managed_entry(request, pk)
-    form = OwnerForm(request.POST)
+def _team_step(
+    request: HttpRequest, entry: Entry, form, act: Callable[[dict], str]
+) -> HttpResponse:
+    """Take a step on `entry` with `form`'s data: `act` writes and returns the message to
+    show; a refusal (rules.TransitionError) or what the form says to fix is shown instead.
+    Back to the entry either way."""
     if form.is_valid():
         try:
-            handover.set_owner(entry.pk, owner=form.cleaned_data["owner"], by=request.user)
+            done = act(form.cleaned_data)
         except rules.TransitionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Owner saved."))
+            messages.success(request, done)
     else:
         _form_error(request, form)
     return redirect("requests_register:detail", pk=entry.pk)
+
+
+@require_POST
+def set_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _managed_entry(request, pk)
+
+    def act(data: dict) -> str:
+        handover.set_owner(entry.pk, owner=data["owner"], by=request.user)
+        return _("Owner saved.")
+
+    return _team_step(request, entry, OwnerForm(request.POST), act)
 
 
 @require_POST
 def unassign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = UnassignForm(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            handover.unassign_entry(
-                entry.pk, assignee=form.cleaned_data["assignee"], by=request.user
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Unassigned."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        handover.unassign_entry(entry.pk, assignee=data["assignee"], by=request.user)
+        return _("Unassigned.")
+
+    return _team_step(request, entry, UnassignForm(request.POST, entry=entry), act)
 
 
 @require_POST
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = ReassignForm(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            handover.reassign_entry(
-                entry.pk,
-                from_user=form.cleaned_data["from_user"],
-                to_user=form.cleaned_data["to_user"],
-                by=request.user,
-                request=form.cleaned_data["request"],
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Handed over to %(username)s.")
-                % {"username": form.cleaned_data["to_user"].get_username()},
-            )
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        handover.reassign_entry(
+            entry.pk,
+            from_user=data["from_user"],
+            to_user=data["to_user"],
+            by=request.user,
+            request=data["request"],
+        )
+        return _("Handed over to %(username)s.") % {"username": data["to_user"].get_username()}
+
+    return _team_step(request, entry, ReassignForm(request.POST, entry=entry), act)
 
 
 @require_POST
@@ -160,23 +159,18 @@ def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = ProposeForm(request.POST)
-    if form.is_valid():
-        try:
-            signoff.propose_ending(
-                entry.pk,
-                form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                no_reply_reason=form.cleaned_data["no_reply_reason"],
-                by=request.user,
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Proposed for sign-off."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        signoff.propose_ending(
+            entry.pk,
+            data["status"],
+            reason=data["reason"],
+            no_reply_reason=data["no_reply_reason"],
+            by=request.user,
+        )
+        return _("Proposed for sign-off.")
+
+    return _team_step(request, entry, ProposeForm(request.POST), act)
 
 
 @require_POST
@@ -188,20 +182,15 @@ def decide_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     proposal = SignOffProposal.objects.filter(pk=proposal_pk, entry=entry).first()
     if proposal is None:
         raise Http404(_("No such proposal."))
-    form = DecideProposalForm(request.POST)
-    if form.is_valid():
-        try:
-            signoff.decide_proposal(
-                proposal.pk,
-                sign_off=form.cleaned_data["decision"] == "sign_off",
-                note=form.cleaned_data["note"],
-                by=request.user,
-                may_approve=may_approve,
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        signoff.decide_proposal(
+            proposal.pk,
+            sign_off=data["decision"] == "sign_off",
+            note=data["note"],
+            by=request.user,
+            may_approve=may_approve,
+        )
+        return _("Decision recorded.")
+
+    return _team_step(request, entry, DecideProposalForm(request.POST), act)
