@@ -46,6 +46,16 @@ def label_property(field: str, enum: type[Enum], labels: Mapping) -> property:
     return property(label)
 
 
+def four_eyes(second: str, first: str, name: str) -> models.CheckConstraint:
+    """Return the database's own check of four eyes: the person in `second` (who approves or
+    decides) is never the person in `first` (who wrote or proposed). The services check it
+    first; this makes a bypass fail."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{second}__isnull": True}) | ~models.Q(**{second: models.F(first)}),
+        name=name,
+    )
+
+
 class Office(models.TextChoices):
     """The elected office: PCC, PFCC, or a mayor exercising PCC functions (from 2028)."""
 

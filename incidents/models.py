@@ -15,6 +15,7 @@ from candidates.models import Candidate
 from election_protocol.models import (
     Election,
     StatusStep,
+    four_eyes,
     label_property,
     labelled_choices,
     staff_member,
@@ -307,11 +308,7 @@ class Statement(models.Model):
                 condition=models.Q(published_at__isnull=True) | models.Q(approved_by__isnull=False),
                 name="statement_published_is_approved",
             ),
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("drafted_by")),
-                name="statement_four_eyes",
-            ),
+            four_eyes("approved_by", "drafted_by", "statement_four_eyes"),
         ]
 
     def __str__(self) -> str:

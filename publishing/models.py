@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.models import Election, label_property, labelled_choices, staff_member
+from election_protocol.models import (
+    Election,
+    four_eyes,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from publishing import rules
 from requests_register.models import Entry
 
@@ -135,11 +141,7 @@ class PublicEntry(models.Model):
                 name="public_entry_source_matches_kind",
             ),
             # Four eyes, also in the database: the services check it, this makes a bypass fail.
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("prepared_by")),
-                name="public_entry_four_eyes",
-            ),
+            four_eyes("approved_by", "prepared_by", "public_entry_four_eyes"),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(approved_by__isnull=False),
                 name="public_entry_published_is_approved",
@@ -280,11 +282,7 @@ class Correction(models.Model):
         ordering = ["corrected_on", "pk"]
         constraints = [
             # Four eyes, also in the database: whoever wrote a correction never approves it.
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("by")),
-                name="correction_four_eyes",
-            ),
+            four_eyes("approved_by", "by", "correction_four_eyes"),
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(corrected_on__isnull=False),
                 name="correction_approved_is_dated",
@@ -399,11 +397,7 @@ class NotForPublication(models.Model):
                 condition=models.Q(status__in=["proposed", "approved"]),
                 name="not_for_publication_once",
             ),
-            models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True)
-                | ~models.Q(decided_by=models.F("proposed_by")),
-                name="not_for_publication_four_eyes",
-            ),
+            four_eyes("decided_by", "proposed_by", "not_for_publication_four_eyes"),
             models.CheckConstraint(
                 condition=models.Q(status="proposed") | models.Q(decided_by__isnull=False),
                 name="not_for_publication_decided_by",
