@@ -31,6 +31,13 @@ Action = labelled_choices("Action", rules.Action, rules.ACTION_LABELS)
 ActionReason = labelled_choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
 
 
+def _linked_to(kind: str, link: str) -> models.Q:
+    """A public entry of `kind` has its `link` (entry, booking or event) and no other."""
+    return models.Q(
+        kind=kind, **{f"{name}__isnull": name != link for name in ("entry", "booking", "event")}
+    )
+
+
 class PublicEntry(models.Model):
     """The public version of something staff told a candidate or the public."""
 
@@ -107,36 +114,11 @@ class PublicEntry(models.Model):
             # Exactly the link its kind says.
             models.CheckConstraint(
                 condition=(
-                    models.Q(
-                        kind="register_answer",
-                        entry__isnull=False,
-                        booking__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="meeting_notes",
-                        entry__isnull=True,
-                        booking__isnull=False,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="event_notes",
-                        entry__isnull=True,
-                        booking__isnull=True,
-                        event__isnull=False,
-                    )
-                    | models.Q(
-                        kind="register_action",
-                        entry__isnull=False,
-                        booking__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="declined_booking",
-                        entry__isnull=True,
-                        booking__isnull=False,
-                        event__isnull=True,
-                    )
+                    _linked_to("register_answer", "entry")
+                    | _linked_to("meeting_notes", "booking")
+                    | _linked_to("event_notes", "event")
+                    | _linked_to("register_action", "entry")
+                    | _linked_to("declined_booking", "booking")
                 ),
                 name="public_entry_source_matches_kind",
             ),
