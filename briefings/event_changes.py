@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from briefings import republish
+from briefings.events import event_context
 from briefings.models import BriefingEvent
 from briefings.services import ConcurrentEditError, candidate_and_agent
 from requests_register import outbox
@@ -54,20 +55,7 @@ def _locked(event_id: int, expected_version: int | None) -> BriefingEvent:
 
 
 def _context(event: BriefingEvent, note: str) -> dict[str, str]:
-    election = event.election
-    when = timezone.localtime(event.starts_at)
-    return {
-        "greeting": "candidate",
-        "title": event.title,
-        "date": f"{when:%A %-d %B %Y}",
-        "start": f"{when:%-I:%M%p}",
-        "end": f"{timezone.localtime(event.ends_at):%-I:%M%p}",
-        "place": event.place,
-        "note": note,
-        "paro_name": election.paro_name,
-        "spoc_name": election.spoc_name,
-        "office_name": election.office_name,
-    }
+    return {**event_context(event), "greeting": "candidate", "note": note}
 
 
 def _tell_everyone(event: BriefingEvent, key: str, note: str, *, by, now: datetime) -> int:

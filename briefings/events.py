@@ -28,6 +28,23 @@ def eligible_for(event: BriefingEvent):
     return Candidate.objects.filter(election=event.election, status__in=statuses).order_by("name")
 
 
+def event_context(event: BriefingEvent) -> dict[str, str]:
+    """The e-mail templates' placeholders for an event: what, when and where, and who writes
+    (the invitation, the PARO's notice, and a change or cancellation: event_changes)."""
+    election = event.election
+    when = timezone.localtime(event.starts_at)
+    return {
+        "title": event.title,
+        "date": f"{when:%A %-d %B %Y}",
+        "start": f"{when:%-I:%M%p}",
+        "end": f"{timezone.localtime(event.ends_at):%-I:%M%p}",
+        "place": event.place,
+        "paro_name": election.paro_name,
+        "spoc_name": election.spoc_name,
+        "office_name": election.office_name,
+    }
+
+
 @transaction.atomic
 def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     """Invite every eligible candidate at once, with the same text, and notify the PARO
@@ -39,17 +56,7 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
     if event.cancelled_at:
         raise rules.BookingError(_("This event is cancelled: nobody can be invited to it."))
     election = event.election
-    when = timezone.localtime(event.starts_at)
-    context = {
-        "title": event.title,
-        "date": f"{when:%A %-d %B %Y}",
-        "start": f"{when:%-I:%M%p}",
-        "end": f"{timezone.localtime(event.ends_at):%-I:%M%p}",
-        "place": event.place,
-        "paro_name": election.paro_name,
-        "spoc_name": election.spoc_name,
-        "office_name": election.office_name,
-    }
+    context = event_context(event)
     # The same words for every candidate (Cumbria 8.2): rendered once.
     subject, body = outbox.render_template("event_invitation", context)
     body = briefing_page.with_briefing(body, election)

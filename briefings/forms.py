@@ -24,19 +24,24 @@ def _local_input():
     )
 
 
-class PrepareBookingForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What is asked for"),
-        choices=[(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
-        widget=forms.Select(attrs=SELECT),
-    )
-    visit_type = ModelChoiceField(
+def _visit_type_field() -> ModelChoiceField:
+    """The premises visited, for a visit: their chief confirms (Cumbria 8.3, 8.6)."""
+    return ModelChoiceField(
         queryset=VisitType.objects.all(),
         required=False,
         widget=forms.Select(attrs=SELECT),
         label=_("Premises (for a visit)"),
         empty_label=_("Not a visit"),
     )
+
+
+class PrepareBookingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is asked for"),
+        choices=[(k.value, rules.KIND_LABELS[k]) for k in rules.Kind],
+        widget=forms.Select(attrs=SELECT),
+    )
+    visit_type = _visit_type_field()
     offer_item = ModelChoiceField(
         queryset=OfferItem.objects.none(),
         required=False,

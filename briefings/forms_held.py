@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from briefings import rules
-from briefings.forms import AREA, LOCAL_FORMATS, SELECT, _local_input
-from briefings.models import VisitType
+from briefings.forms import AREA, LOCAL_FORMATS, SELECT, _local_input, _visit_type_field
 from candidates.models import Candidate
 from election_protocol.fields import ModelChoiceField
 
@@ -26,13 +25,7 @@ class HeldMeetingForm(forms.Form):
         choices=[(k.value, rules.KIND_LABELS[k]) for k in sorted(rules.RECORDABLE_BY_SPOC)],
         widget=forms.Select(attrs=SELECT),
     )
-    visit_type = ModelChoiceField(
-        queryset=VisitType.objects.all(),
-        required=False,
-        widget=forms.Select(attrs=SELECT),
-        label=_("Premises (for a visit)"),
-        empty_label=_("Not a visit"),
-    )
+    visit_type = _visit_type_field()
     held_at = forms.DateTimeField(
         label=_("When it was held"), widget=_local_input(), input_formats=LOCAL_FORMATS
     )

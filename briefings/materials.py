@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from briefings import republish, rules
 from briefings.models import BriefingMaterial
-from election_protocol import calendar
 from election_protocol.models import Election
 from requests_register import outbox
 from requests_register import permissions as register_permissions
@@ -57,12 +56,8 @@ def can_approve_materials(user, election: Election) -> bool:
 
 
 def in_pre_election_period(election: Election, at: datetime) -> bool:
-    return calendar.in_pre_election_period(
-        at,
-        election.timetable,
-        election.notice_published,
-        calendar.PreElectionEnd(election.pre_election_end),
-    )
+    """Return True if `at` falls in `election`'s pre-election period (Cumbria 11.1)."""
+    return election.in_pre_election_period(at)
 
 
 @transaction.atomic

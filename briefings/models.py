@@ -13,11 +13,13 @@ from simple_history.models import HistoricalRecords
 
 from briefings import rules
 from candidates.models import Candidate
-from election_protocol.models import Election, StatusStep, staff_member
-
-
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name or "NONE", (m.value, labels[m])) for m in enum])
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 
 
 class BriefingMaterial(models.Model):
@@ -78,7 +80,7 @@ class BriefingMaterial(models.Model):
 class VisitType(models.Model):
     """A kind of premises candidates may ask to visit, and whose chief confirms (configurable)."""
 
-    Chief = _choices(
+    Chief = labelled_choices(
         "Chief",
         rules.Chief,
         {
@@ -122,9 +124,7 @@ class BriefingEvent(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     change_note = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     # Optimistic locking of the notes, as on the register's Entry: a save based on an older
     # version (two people writing up the same event) is refused, never silently overwritten.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -176,7 +176,7 @@ class OfferItem(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="offer_items")
     title = models.CharField(max_length=200)
     kind = models.CharField(
-        max_length=20, choices=_choices("Kind", rules.Kind, rules.KIND_LABELS).choices
+        max_length=20, choices=labelled_choices("Kind", rules.Kind, rules.KIND_LABELS).choices
     )
     visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -216,8 +216,8 @@ class CandidateOffer(models.Model):
 class Booking(models.Model):
     """A meeting with a chief or a visit to premises, from a register entry (Cumbria 8.3, 8.6)."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="bookings")
     entry = models.OneToOneField(
@@ -245,9 +245,7 @@ class Booking(models.Model):
     place = models.CharField(max_length=300, blank=True, editable=False)
     host = models.CharField(max_length=200, blank=True, editable=False)
     notes = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     created_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -262,9 +260,7 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{rules.KIND_LABELS[rules.Kind(self.kind)]}: {self.candidate}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def what(self) -> str:
@@ -297,9 +293,7 @@ class BookingLetter(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     email = models.OneToOneField(
         "requests_register.OutboundEmail",
         on_delete=models.PROTECT,
@@ -347,9 +341,7 @@ class CandidateBriefing(models.Model):
     text_en = models.TextField(_("text in English"), blank=True)
     text_cy = models.TextField(_("text in Welsh"), blank=True)
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = staff_member()
 
     history = HistoricalRecords()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import rules
 from candidates.models import Candidate, Party
+from candidates.services import EDITABLE_FIELDS
 from election_protocol.fields import guarded_formfield
 
 
@@ -89,21 +90,9 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         formfield_callback = guarded_formfield
         model = Candidate
-        fields = [
-            "name",
-            "aliases",
-            "party",
-            "incumbent_role",
-            "linked_user",
-            "emails",
-            "phones",
-            "postal_address",
-            "handles",
-            "website",
-            "agent_name",
-            "agent_email",
-            "agent_phone",
-        ]
+        # What services.create_candidate and update_candidate accept (party_id is the
+        # services' other spelling of party).
+        fields = [name for name in EDITABLE_FIELDS if name != "party_id"]
         widgets = {
             "name": _input(),
             "party": forms.Select(attrs={"class": "govuk-select"}),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates import rules
-from election_protocol.models import Election
+from election_protocol.models import Election, labelled_choices, staff_member
 
 
 class Party(models.Model):
@@ -40,9 +40,7 @@ class Candidate(models.Model):
     """
 
     # Built from the rules' enum, one list of values: (member name, (value, label)).
-    Status = models.TextChoices(
-        "Status", [(s.name, (s.value, rules.label(s))) for s in rules.Status]
-    )
+    Status = labelled_choices("Status", rules.Status, {s: rules.label(s) for s in rules.Status})
 
     class IncumbentRole(models.TextChoices):
         NONE = "", _("None")
@@ -135,9 +133,7 @@ class StatusChange(models.Model):
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20)
     changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = staff_member()
     note = models.TextField(blank=True)
     is_correction = models.BooleanField(default=False)
 

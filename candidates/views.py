@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import permissions, rules, services
 from candidates.forms import CandidateForm, SopnUploadForm, StatusForm
-from candidates.models import Party
+from candidates.models import Candidate, Party
 from candidates.queries import candidates_for_election
 from candidates.sopn import KnownCandidate, KnownParty, SopnFileError, decode_upload, plan_sopn
 from election_protocol.shortcuts import election_or_setup
@@ -82,10 +84,17 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/form.html", {"form": form, "election": election})
 
 
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _candidate_for(request: HttpRequest, pk: int, allowed: Callable[[object], bool]) -> Candidate:
+    """Return candidate `pk` for a change `allowed(user)` permits: 404 if the user may not see
+    it (as for a missing one), 403 if they see it but may not make the change."""
     candidate = permissions.get_candidate_for_user(request.user, pk)
-    if not permissions.can_edit_candidate(request.user):
+    if not allowed(request.user):
         raise PermissionDenied
+    return candidate
+
+
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate_for(request, pk, permissions.can_edit_candidate)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -101,9 +110,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = permissions.get_candidate_for_user(request.user, pk)
-    if not permissions.can_change_candidate_status(request.user):
-        raise PermissionDenied
+    candidate = _candidate_for(request, pk, permissions.can_change_candidate_status)
     current = rules.Status(candidate.status)
     may_correct = permissions.can_correct_candidate_status(request.user)
     form = StatusForm(request.POST or None, current=current, may_correct=may_correct)

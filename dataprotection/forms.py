@@ -22,35 +22,22 @@ class LegalHoldForm(forms.Form):
     )
 
 
+def _search_field(label: str, max_length: int, width: str = "") -> forms.CharField:
+    """One optional search term, never filled in by the browser."""
+    css = f"govuk-input govuk-input--width-{width}" if width else "govuk-input"
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off"}),
+    )
+
+
 class SubjectSearchForm(forms.Form):
-    name = forms.CharField(
-        label=_("Full name"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
-    )
-    email = forms.CharField(
-        label=_("E-mail address"),
-        required=False,
-        max_length=254,
-        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-20", "autocomplete": "off"}
-        ),
-    )
-    username = forms.CharField(
-        label=_("Staff username (for a member of staff)"),
-        required=False,
-        max_length=150,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-20", "autocomplete": "off"}
-        ),
-    )
+    name = _search_field(_("Full name"), 200)
+    email = _search_field(_("E-mail address"), 254)
+    phone = _search_field(_("Phone number"), 40, width="20")
+    username = _search_field(_("Staff username (for a member of staff)"), 150, width="20")
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,6 @@ counts and register references, an export keeps who asked, when and what they se
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from election_protocol.models import Election, staff_member
@@ -51,9 +50,7 @@ class SubjectAccessRequest(models.Model):
         JSON = "json", "JSON"
         PDF = "pdf", "PDF"
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = staff_member()
     at = models.DateTimeField()
     name = models.CharField(max_length=200, blank=True)
     email = models.CharField(max_length=254, blank=True)

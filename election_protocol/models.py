@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
 from functools import cached_property
 
 from django.conf import settings
@@ -25,6 +27,32 @@ def staff_member(*, optional: bool = False, editable: bool = True) -> models.For
         blank=optional,
         editable=editable,
         related_name="+",
+    )
+
+
+def labelled_choices(name: str, enum: type[Enum], labels: Mapping) -> type[models.TextChoices]:
+    """Return Django choices named `name` built from a rules enum and its labels, so each app
+    keeps one list of values (its pure rules): each member's name, value and `labels[member]`."""
+    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
+
+
+def label_property(field: str, enum: type[Enum], labels: Mapping) -> property:
+    """Return a read-only property: the label of the model's `field`, `labels[enum(value)]`
+    (a value outside the enum raises ValueError)."""
+
+    def label(self) -> str:
+        return labels[enum(getattr(self, field))]
+
+    return property(label)
+
+
+def four_eyes(second: str, first: str, name: str) -> models.CheckConstraint:
+    """Return the database's own check of four eyes: the person in `second` (who approves or
+    decides) is never the person in `first` (who wrote or proposed). The services check it
+    first; this makes a bypass fail."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{second}__isnull": True}) | ~models.Q(**{second: models.F(first)}),
+        name=name,
     )
 
 
@@ -239,6 +267,16 @@ class Election(models.Model):
         """Return the statutory timetable for this poll (PCC Elections Order 2012, Sch 3)."""
         return calendar.statutory_timetable(self.poll_date, self.statutory_non_working_days())
 
+    def in_pre_election_period(self, at: datetime) -> bool:
+        """Return True if `at` falls in this election's pre-election period (Cumbria 11.1):
+        calendar.in_pre_election_period with its timetable, notice date and local end."""
+        return calendar.in_pre_election_period(
+            at,
+            self.timetable,
+            self.notice_published,
+            calendar.PreElectionEnd(self.pre_election_end),
+        )
+
 
 class NonWorkingDay(models.Model):
     """A day the office does not count as a working day, added by staff.
@@ -323,7 +361,7 @@ class StatusStep(models.Model):
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20)
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
 
     class Meta:
         abstract = True

@@ -7,11 +7,10 @@ Fields and constraints only: every change goes through foi.services.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from election_protocol.models import staff_member
+from election_protocol.models import label_property, labelled_choices, staff_member
 from foi import rules
 from requests_register.models import Entry, OutboundEmail
 
@@ -24,16 +23,9 @@ def copy_path(instance: FoiCase, filename: str) -> str:
 class FoiCase(models.Model):
     """The FOI side of one register entry of kind FOI."""
 
-    Holder = models.TextChoices(
-        "Holder", [(a.name, (a.value, rules.AUTHORITY_LABELS[a])) for a in rules.Authority]
-    )
-    State = models.TextChoices(
-        "State", [(s.name, (s.value, rules.STATE_LABELS[s])) for s in rules.State]
-    )
-    Outcome = models.TextChoices(
-        "Outcome",
-        [(o.name, (o.value, rules.REVIEW_OUTCOME_LABELS[o])) for o in rules.ReviewOutcome],
-    )
+    Holder = labelled_choices("Holder", rules.Authority, rules.AUTHORITY_LABELS)
+    State = labelled_choices("State", rules.State, rules.STATE_LABELS)
+    Outcome = labelled_choices("Outcome", rules.ReviewOutcome, rules.REVIEW_OUTCOME_LABELS)
 
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="foi_case")
     holder = models.CharField(_("held and disclosed by"), max_length=10, choices=Holder.choices)
@@ -81,9 +73,7 @@ class FoiCase(models.Model):
     def __str__(self) -> str:
         return f"FOI {self.entry_id} ({self.state})"
 
-    @property
-    def state_label(self) -> str:
-        return rules.STATE_LABELS[rules.State(self.state)]
+    state_label = label_property("state", rules.State, rules.STATE_LABELS)
 
     @property
     def exemption_labels(self) -> list[str]:
@@ -100,9 +90,7 @@ class Clarification(models.Model):
     case = models.ForeignKey(FoiCase, on_delete=models.CASCADE, related_name="clarifications")
     asked_on = models.DateField()
     question = models.TextField()
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    asked_by = staff_member()
     email = models.ForeignKey(
         OutboundEmail, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -122,7 +110,7 @@ class FoiEvent(models.Model):
 
     case = models.ForeignKey(FoiCase, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     old_state = models.CharField(max_length=30, blank=True)
     new_state = models.CharField(max_length=30, blank=True)
     what = models.TextField()

@@ -4,6 +4,7 @@ foi.services does the work, foi.permissions decides who may)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,110 +129,96 @@ def _manager(user, entry: Entry) -> bool:
     return permissions.can_manage_foi(user)
 
 
-@require_POST
-def set_holder(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.set_holder(entry.pk, holder=data["holder"], by=request.user)
-        return _("Recorded who holds and discloses the information.")
+def _step_view(
+    name: str, allowed: Callable[[object, Entry], bool] = _manager
+) -> Callable[[Callable[[HttpRequest, Entry, dict], str]], Callable[..., HttpResponse]]:
+    """Turn `act(request, entry, data)` (takes the step, returns the message) into the step's
+    POST view: the form `FORMS[name]`, checked, errors shown on the page (`_step`)."""
 
-    return _step(request, pk, "holder", _manager, act)
+    def decorate(act: Callable[[HttpRequest, Entry, dict], str]) -> Callable[..., HttpResponse]:
+        @require_POST
+        @wraps(act)
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            return _step(request, pk, name, allowed, lambda entry, data: act(request, entry, data))
 
+        return view
 
-@require_POST
-def clarify(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.ask_clarification(entry.pk, question=data["question"], by=request.user)
-        return _("Clarification asked: the clock is stopped until the requester answers.")
-
-    return _step(request, pk, "clarify", _manager, act)
-
-
-@require_POST
-def clarified(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.record_clarification(
-            entry.pk, answered_on=data["answered_on"], answer=data["answer"], by=request.user
-        )
-        return _("Clarification recorded: the clock runs again from the day it arrived.")
-
-    return _step(request, pk, "clarified", _manager, act)
+    return decorate
 
 
-@require_POST
-def extend(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.extend_for_public_interest(
-            entry.pk,
-            new_date=data["new_date"],
-            exemptions=data["exemptions"],
-            reason=data["reason"],
-            by=request.user,
-        )
-        return _("Time extended: the notice is on its way to the requester.")
-
-    return _step(request, pk, "extend", _manager, act)
+def _answerer(request: HttpRequest, entry: Entry) -> dict:
+    """Who answers the requester (a refusal, a review's decision), and whether they may
+    approve the answer themselves (requests_register.permissions.can_approve_answers)."""
+    return {"by": request.user, "may_approve": can_approve_answers(request.user, entry.election)}
 
 
-@require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.refuse_with_exemptions(
-            entry.pk,
-            exemptions=data["exemptions"],
-            reason=data["reason"],
-            by=request.user,
-            may_approve=can_approve_answers(request.user, entry.election),
-        )
-        return _("Refused: the refusal notice is on its way to the requester.")
-
-    return _step(request, pk, "refuse", permissions.can_refuse_foi, act)
+@_step_view("holder")
+def set_holder(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.set_holder(entry.pk, holder=data["holder"], by=request.user)
+    return _("Recorded who holds and discloses the information.")
 
 
-@require_POST
-def disclosed(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        upload = data["copy"]
-        services.record_disclosure_elsewhere(
-            entry.pk,
-            their_reference=data["their_reference"],
-            disclosed_on=data["disclosed_on"],
-            text=data["text"],
-            copy=IncomingFile(
-                upload.name, upload.content_type or "application/octet-stream", upload.read()
-            ),
-            by=request.user,
-        )
-        return _(
-            "Disclosure recorded and the entry closed; it can now be prepared for publication."
-        )
-
-    return _step(request, pk, "disclosed", _manager, act)
+@_step_view("clarify")
+def clarify(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.ask_clarification(entry.pk, question=data["question"], by=request.user)
+    return _("Clarification asked: the clock is stopped until the requester answers.")
 
 
-@require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.request_review(
-            entry.pk, requested_on=data["requested_on"], grounds=data["grounds"], by=request.user
-        )
-        return _("Internal review recorded, with its target date.")
-
-    return _step(request, pk, "review", _manager, act)
+@_step_view("clarified")
+def clarified(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.record_clarification(
+        entry.pk, answered_on=data["answered_on"], answer=data["answer"], by=request.user
+    )
+    return _("Clarification recorded: the clock runs again from the day it arrived.")
 
 
-@require_POST
-def review_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(entry, data):
-        services.decide_review(
-            entry.pk,
-            outcome=data["outcome"],
-            notes=data["notes"],
-            by=request.user,
-            may_approve=can_approve_answers(request.user, entry.election),
-        )
-        return _("Review decided: the requester is told.")
+@_step_view("extend")
+def extend(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.extend_for_public_interest(
+        entry.pk,
+        new_date=data["new_date"],
+        exemptions=data["exemptions"],
+        reason=data["reason"],
+        by=request.user,
+    )
+    return _("Time extended: the notice is on its way to the requester.")
 
-    return _step(request, pk, "review_decision", permissions.can_refuse_foi, act)
+
+@_step_view("refuse", permissions.can_refuse_foi)
+def refuse(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.refuse_with_exemptions(
+        entry.pk, exemptions=data["exemptions"], reason=data["reason"], **_answerer(request, entry)
+    )
+    return _("Refused: the refusal notice is on its way to the requester.")
+
+
+@_step_view("disclosed")
+def disclosed(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.record_disclosure_elsewhere(
+        entry.pk,
+        their_reference=data["their_reference"],
+        disclosed_on=data["disclosed_on"],
+        text=data["text"],
+        copy=IncomingFile.from_upload(data["copy"]),
+        by=request.user,
+    )
+    return _("Disclosure recorded and the entry closed; it can now be prepared for publication.")
+
+
+@_step_view("review")
+def review(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.request_review(
+        entry.pk, requested_on=data["requested_on"], grounds=data["grounds"], by=request.user
+    )
+    return _("Internal review recorded, with its target date.")
+
+
+@_step_view("review_decision", permissions.can_refuse_foi)
+def review_decision(request: HttpRequest, entry: Entry, data: dict) -> str:
+    services.decide_review(
+        entry.pk, outcome=data["outcome"], notes=data["notes"], **_answerer(request, entry)
+    )
+    return _("Review decided: the requester is told.")
 
 
 def disclosure_copy(request: HttpRequest, pk: int) -> FileResponse:

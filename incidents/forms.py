@@ -175,31 +175,25 @@ class StepForm(forms.Form):
     )
 
 
+def _consideration(key: str) -> forms.CharField:
+    """A short text for one of the four considerations of an imagery decision (Cumbria 10.1:
+    rules.IMAGERY_CONSIDERATIONS)."""
+    return forms.CharField(
+        label=rules.IMAGERY_CONSIDERATIONS[key],
+        required=False,
+        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
+    )
+
+
 class DecideForm(forms.Form):
     """The decision, against the protocol's own criteria for the kind (rules.check_step)."""
 
     expected_status = forms.CharField(required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect(attrs=RADIOS))
-    profile = forms.CharField(
-        label=rules.IMAGERY_CONSIDERATIONS["profile"],
-        required=False,
-        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-    )
-    message = forms.CharField(
-        label=rules.IMAGERY_CONSIDERATIONS["message"],
-        required=False,
-        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-    )
-    publication = forms.CharField(
-        label=rules.IMAGERY_CONSIDERATIONS["publication"],
-        required=False,
-        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-    )
-    damage = forms.CharField(
-        label=rules.IMAGERY_CONSIDERATIONS["damage"],
-        required=False,
-        widget=forms.Textarea(attrs={**AREA, "rows": 2}),
-    )
+    profile = _consideration("profile")
+    message = _consideration("message")
+    publication = _consideration("publication")
+    damage = _consideration("damage")
     delay_effect = forms.CharField(
         label=_("The effect of delaying it"),
         required=False,

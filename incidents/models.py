@@ -7,19 +7,20 @@ Models hold fields and constraints; every change goes through incidents.services
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.models import Candidate
-from election_protocol.models import Election, StatusStep, staff_member
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    four_eyes,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from incidents import rules
-
-
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
-
 
 DEFAULT_EXPLANATION = (
     "This comment has been removed because of the rules that govern the pre-election period."
@@ -56,10 +57,12 @@ class Incident(models.Model):
     """Something that happened in the election and needs a decision by the person the protocol
     names: what happened, who raised it, the decision and its reasons, and what was done."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
-    Service = _choices("Service", rules.Service, rules.SERVICE_LABELS)
-    Classification = _choices("Classification", rules.Classification, rules.CLASSIFICATION_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
+    Service = labelled_choices("Service", rules.Service, rules.SERVICE_LABELS)
+    Classification = labelled_choices(
+        "Classification", rules.Classification, rules.CLASSIFICATION_LABELS
+    )
 
     class RaisedBy(models.TextChoices):
         CANDIDATE = "candidate", _("A candidate")
@@ -139,9 +142,7 @@ class Incident(models.Model):
     outcome = models.TextField(_("what was done"), blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    recorded_by = staff_member(editable=False)
     recorded_at = models.DateTimeField(editable=False)
 
     history = HistoricalRecords()
@@ -163,21 +164,15 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
-    @property
-    def kind_label(self) -> str:
-        return rules.KIND_LABELS[rules.Kind(self.kind)]
+    kind_label = label_property("kind", rules.Kind, rules.KIND_LABELS)
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def decision_label(self) -> str:
         return str(rules.DECISIONS[rules.Kind(self.kind)].get(self.decision, ""))
 
-    @property
-    def clauses(self) -> str:
-        return rules.KIND_CLAUSES[rules.Kind(self.kind)]
+    clauses = label_property("kind", rules.Kind, rules.KIND_CLAUSES)
 
     @property
     def is_open(self) -> bool:
@@ -241,9 +236,7 @@ class Evidence(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_member()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -269,9 +262,7 @@ class Consultation(models.Model):
     consultee_name = models.CharField(_("name"), max_length=200, blank=True)
     asked_at = models.DateTimeField(_("asked (date and time)"))
     answer = models.TextField(_("their answer"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -303,9 +294,7 @@ class Statement(models.Model):
         blank=True,
         help_text=_("Optional: e-mail addresses, one a line (the newspaper, the candidate)"),
     )
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    drafted_by = staff_member(editable=False)
     drafted_at = models.DateTimeField(editable=False)
     approved_by = staff_member(optional=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -319,11 +308,7 @@ class Statement(models.Model):
                 condition=models.Q(published_at__isnull=True) | models.Q(approved_by__isnull=False),
                 name="statement_published_is_approved",
             ),
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("drafted_by")),
-                name="statement_four_eyes",
-            ),
+            four_eyes("approved_by", "drafted_by", "statement_four_eyes"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -85,67 +87,71 @@ def _decision_target(request: HttpRequest, pk: int) -> InboundMessage:
     return message
 
 
+def _decide(
+    request: HttpRequest,
+    message: InboundMessage,
+    name: str,
+    form,
+    act: Callable[[dict], HttpResponse],
+    refused: tuple[type[Exception], ...] = (rules.TriageError,),
+) -> HttpResponse:
+    """On a valid form, return `act(cleaned data)` (the triage funnel's write, its message
+    and the redirect); otherwise the message's page again, the form `name` with what was
+    typed and the refusal (one of `refused`) said, status 400."""
+    error = ""
+    if form.is_valid():
+        try:
+            return act(form.cleaned_data)
+        except refused as refusal:
+            error = " ".join(getattr(refusal, "messages", [str(refusal)]))
+    return _render_message(request, message, forms={name: form}, error=error, status=400)
+
+
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     message = _decision_target(request, pk)
-    election = election_or_setup()
-    form = AcceptForm(request.POST, election=election)
-    error = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.accept_message(message.pk, by=request.user, **data)
-        except (rules.TriageError, ValidationError) as refusal:
-            error = " ".join(getattr(refusal, "messages", [str(refusal)]))
-        else:
-            messages.success(
-                request, _("%(reference)s is on the register.") % {"reference": entry.reference}
-            )
-            return redirect("requests_register:detail", pk=entry.pk)
-    return _render_message(request, message, forms={"accept": form}, error=error, status=400)
+
+    def act(data: dict) -> HttpResponse:
+        entry = services.accept_message(message.pk, by=request.user, **data)
+        messages.success(
+            request, _("%(reference)s is on the register.") % {"reference": entry.reference}
+        )
+        return redirect("requests_register:detail", pk=entry.pk)
+
+    form = AcceptForm(request.POST, election=election_or_setup())
+    return _decide(
+        request, message, "accept", form, act, refused=(rules.TriageError, ValidationError)
+    )
 
 
 @require_POST
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     message = _decision_target(request, pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.mark_duplicate(
+            message.pk, by=request.user, original=data["original"], note=data["note"]
+        )
+        messages.success(
+            request,
+            _("Marked as a duplicate of %(reference)s.")
+            % {"reference": data["original"].reference},
+        )
+        return redirect("mail_intake:inbox")
+
     form = DuplicateForm(request.POST, election=election_or_setup())
-    error = ""
-    if form.is_valid():
-        try:
-            services.mark_duplicate(
-                message.pk,
-                by=request.user,
-                original=form.cleaned_data["original"],
-                note=form.cleaned_data["note"],
-            )
-        except rules.TriageError as refusal:
-            error = str(refusal)
-        else:
-            messages.success(
-                request,
-                _("Marked as a duplicate of %(reference)s.")
-                % {"reference": form.cleaned_data["original"].reference},
-            )
-            return redirect("mail_intake:inbox")
-    return _render_message(request, message, forms={"duplicate": form}, error=error, status=400)
+    return _decide(request, message, "duplicate", form, act)
 
 
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     message = _decision_target(request, pk)
-    form = DismissForm(request.POST)
-    error = ""
-    if form.is_valid():
-        try:
-            services.dismiss_message(
-                message.pk,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except rules.TriageError as refusal:
-            error = str(refusal)
-        else:
-            messages.success(request, _("The message is dismissed (kept in the mailbox log)."))
-            return redirect("mail_intake:inbox")
-    return _render_message(request, message, forms={"dismiss": form}, error=error, status=400)
+
+    def act(data: dict) -> HttpResponse:
+        services.dismiss_message(
+            message.pk, by=request.user, reason=data["reason"], note=data["note"]
+        )
+        messages.success(request, _("The message is dismissed (kept in the mailbox log)."))
+        return redirect("mail_intake:inbox")
+
+    return _decide(request, message, "dismiss", DismissForm(request.POST), act)

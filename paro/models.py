@@ -9,36 +9,25 @@ Rows are written only by paro.services.record_consultation.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from election_protocol.models import Election
+from election_protocol.models import Election, staff_member
+
+
+def _consulted_about(model: str) -> models.ForeignKey:
+    """A link to what the PARO was consulted about: exactly one of the three is set (the
+    constraint below); deleting it deletes the consultation."""
+    return models.ForeignKey(
+        model, on_delete=models.CASCADE, null=True, blank=True, related_name="paro_consultations"
+    )
 
 
 class ParoConsultation(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(
-        "requests_register.Entry",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
-    booking = models.ForeignKey(
-        "briefings.Booking",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="paro_consultations",
-    )
+    entry = _consulted_about("requests_register.Entry")
+    booking = _consulted_about("briefings.Booking")
+    incident = _consulted_about("incidents.Incident")
     consulted_at = models.DateTimeField(_("when the PARO was consulted"))
     consulted_by = models.CharField(
         _("who consulted the PARO"), max_length=200, help_text=_("For example: the Chief Executive")
@@ -46,9 +35,7 @@ class ParoConsultation(models.Model):
     paro_contact = models.CharField(_("who answered for the PARO"), max_length=200, blank=True)
     question = models.TextField(_("what was asked"))
     guidance = models.TextField(_("the PARO's guidance"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_member()
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from election_protocol.models import Election
+from election_protocol.models import Election, staff_member
 
 
 class ProtocolVersion(models.Model):
@@ -30,9 +30,7 @@ class ProtocolVersion(models.Model):
     # rule key (protocol.rules.RULES) -> the office's clause text
     clauses = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
 
     class Meta:
         ordering = ["election", "-number"]

@@ -95,10 +95,8 @@ class CorrectForm(VersionedForm):
     )
 
 
-class ApproveCorrectionForm(VersionedForm):
-    factual_confirmed = forms.BooleanField(
-        required=False, label=FACTUAL_LABEL, widget=forms.CheckboxInput(attrs=CHECKBOX)
-    )
+class ApproveCorrectionForm(ApproveForm):
+    """A correction is approved as an entry is: with the factual check (Cumbria 11.2-11.3)."""
 
 
 class RejectCorrectionForm(VersionedForm):

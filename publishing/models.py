@@ -12,30 +12,37 @@ Models hold fields and constraints only. Every change goes through publishing.se
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.models import Election, staff_member
+from election_protocol.models import (
+    Election,
+    four_eyes,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from publishing import rules
 from requests_register.models import Entry
 
+Action = labelled_choices("Action", rules.Action, rules.ACTION_LABELS)
+ActionReason = labelled_choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
 
-def _choices(name: str, enum, labels) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(m.name, (m.value, labels[m])) for m in enum])
 
-
-Action = _choices("Action", rules.Action, rules.ACTION_LABELS)
-ActionReason = _choices("ActionReason", rules.ActionReason, rules.ACTION_REASON_LABELS)
+def _linked_to(kind: str, link: str) -> models.Q:
+    """A public entry of `kind` has its `link` (entry, booking or event) and no other."""
+    return models.Q(
+        kind=kind, **{f"{name}__isnull": name != link for name in ("entry", "booking", "event")}
+    )
 
 
 class PublicEntry(models.Model):
     """The public version of something staff told a candidate or the public."""
 
-    Kind = _choices("Kind", rules.Kind, rules.KIND_LABELS)
-    Status = _choices("Status", rules.Status, rules.STATUS_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
 
     class AnsweringBody(models.TextChoices):
         OFFICE = "office", _("The commissioner's office")
@@ -79,9 +86,7 @@ class PublicEntry(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Staff-only record of who did what.
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    prepared_by = staff_member(editable=False)
     prepared_at = models.DateTimeField(editable=False)
     approved_by = staff_member(optional=True, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -109,45 +114,16 @@ class PublicEntry(models.Model):
             # Exactly the link its kind says.
             models.CheckConstraint(
                 condition=(
-                    models.Q(
-                        kind="register_answer",
-                        entry__isnull=False,
-                        booking__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="meeting_notes",
-                        entry__isnull=True,
-                        booking__isnull=False,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="event_notes",
-                        entry__isnull=True,
-                        booking__isnull=True,
-                        event__isnull=False,
-                    )
-                    | models.Q(
-                        kind="register_action",
-                        entry__isnull=False,
-                        booking__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        kind="declined_booking",
-                        entry__isnull=True,
-                        booking__isnull=False,
-                        event__isnull=True,
-                    )
+                    _linked_to("register_answer", "entry")
+                    | _linked_to("meeting_notes", "booking")
+                    | _linked_to("event_notes", "event")
+                    | _linked_to("register_action", "entry")
+                    | _linked_to("declined_booking", "booking")
                 ),
                 name="public_entry_source_matches_kind",
             ),
             # Four eyes, also in the database: the services check it, this makes a bypass fail.
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("prepared_by")),
-                name="public_entry_four_eyes",
-            ),
+            four_eyes("approved_by", "prepared_by", "public_entry_four_eyes"),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(approved_by__isnull=False),
                 name="public_entry_published_is_approved",
@@ -161,13 +137,9 @@ class PublicEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.topic}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
-    @property
-    def kind_label(self) -> str:
-        return rules.KIND_LABELS[rules.Kind(self.kind)]
+    kind_label = label_property("kind", rules.Kind, rules.KIND_LABELS)
 
 
 class PrivateText(models.Model):
@@ -176,7 +148,7 @@ class PrivateText(models.Model):
     Staff database only. Public texts are recomputed from this and the active redactions.
     """
 
-    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+    Field = labelled_choices("Field", rules.Field, rules.FIELD_LABELS)
 
     # No reverse accessor: a public entry offers no way to its private text.
     public_entry = models.ForeignKey(PublicEntry, on_delete=models.CASCADE, related_name="+")
@@ -201,7 +173,7 @@ class PublicRedaction(models.Model):
     `original` is what was hidden: staff database only.
     """
 
-    Field = _choices("Field", rules.Field, rules.FIELD_LABELS)
+    Field = labelled_choices("Field", rules.Field, rules.FIELD_LABELS)
 
     class Source(models.TextChoices):
         AUTOMATIC = "automatic", _("Automatic")
@@ -217,7 +189,7 @@ class PublicRedaction(models.Model):
     original = models.TextField()
     source = models.CharField(max_length=10, choices=Source.choices)
     reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField()
     restored = models.BooleanField(default=False)
     restored_reason = models.TextField(blank=True)
@@ -277,7 +249,7 @@ class Correction(models.Model):
     # The corrected answer as written (private: never on a public page).
     answer = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_member()
     at = models.DateTimeField()
     approved_by = staff_member(optional=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -292,11 +264,7 @@ class Correction(models.Model):
         ordering = ["corrected_on", "pk"]
         constraints = [
             # Four eyes, also in the database: whoever wrote a correction never approves it.
-            models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True)
-                | ~models.Q(approved_by=models.F("by")),
-                name="correction_four_eyes",
-            ),
+            four_eyes("approved_by", "by", "correction_four_eyes"),
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(corrected_on__isnull=False),
                 name="correction_approved_is_dated",
@@ -379,8 +347,10 @@ class NotForPublication(models.Model):
     decide_not_for_publication).
     """
 
-    Reason = _choices("Reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS)
-    Status = _choices("Status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)
+    Reason = labelled_choices(
+        "Reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS
+    )
+    Status = labelled_choices("Status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
@@ -390,9 +360,7 @@ class NotForPublication(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=rules.DecisionStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_by = staff_member()
     proposed_at = models.DateTimeField()
     decided_by = staff_member(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -411,11 +379,7 @@ class NotForPublication(models.Model):
                 condition=models.Q(status__in=["proposed", "approved"]),
                 name="not_for_publication_once",
             ),
-            models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True)
-                | ~models.Q(decided_by=models.F("proposed_by")),
-                name="not_for_publication_four_eyes",
-            ),
+            four_eyes("decided_by", "proposed_by", "not_for_publication_four_eyes"),
             models.CheckConstraint(
                 condition=models.Q(status="proposed") | models.Q(decided_by__isnull=False),
                 name="not_for_publication_decided_by",
@@ -429,10 +393,8 @@ class NotForPublication(models.Model):
     def __str__(self) -> str:
         return f"Not for publication: {self.entry_id} ({self.status})"
 
-    @property
-    def reason_label(self) -> str:
-        return rules.NOT_FOR_PUBLICATION_LABELS[rules.NotForPublicationReason(self.reason)]
+    reason_label = label_property(
+        "reason", rules.NotForPublicationReason, rules.NOT_FOR_PUBLICATION_LABELS
+    )
 
-    @property
-    def status_label(self) -> str:
-        return rules.DECISION_STATUS_LABELS[rules.DecisionStatus(self.status)]
+    status_label = label_property("status", rules.DecisionStatus, rules.DECISION_STATUS_LABELS)

@@ -170,6 +170,33 @@ def _redactions_for(
     return [_Found(s.start, s.end, str(s.key), s.label) for s in rules.merge_spans(spans)]
 
 
+def _automatic_redactions(
+    public_entry: PublicEntry,
+    field: rules.Field,
+    text: str,
+    found_with: tuple[Election, Entry | None, str, list[Subject]],
+    by,
+    now: datetime,
+) -> list[PublicRedaction]:
+    """Return the automatic redactions of `text` (_redactions_for with `found_with`: the
+    election, the entry, the requester's label, the candidates) as unsaved rows of `field`."""
+    return [
+        PublicRedaction(
+            public_entry=public_entry,
+            field=field,
+            start=f.start,
+            end=f.end,
+            kind=f.kind,
+            label=f.label,
+            original=text[f.start : f.end],
+            source=PublicRedaction.Source.AUTOMATIC,
+            by=by,
+            at=now,
+        )
+        for f in _redactions_for(text, *found_with)
+    ]
+
+
 # --- building and recomputing public texts ------------------------------------------------
 
 
@@ -225,21 +252,9 @@ def _record_texts(
     candidates = _candidate_subjects(election)
     for field, text in texts.items():
         _save_private_text(PrivateText(public_entry=public_entry, field=field, text=text), by, now)
-        rows = [
-            PublicRedaction(
-                public_entry=public_entry,
-                field=field,
-                start=f.start,
-                end=f.end,
-                kind=f.kind,
-                label=f.label,
-                original=text[f.start : f.end],
-                source=PublicRedaction.Source.AUTOMATIC,
-                by=by,
-                at=now,
-            )
-            for f in _redactions_for(text, election, entry, label, candidates)
-        ]
+        rows = _automatic_redactions(
+            public_entry, field, text, (election, entry, label, candidates), by, now
+        )
         _create_redactions(rows, by, now, "Found when prepared")
         _recompute(public_entry, field, text)
 

@@ -7,6 +7,8 @@ Thin: permissions decide, services write (publishing.services), deadlines read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -65,33 +67,54 @@ def publication_deadlines(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    form,
+    act: Callable[[dict], HttpResponse],
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """On a valid POST, return `act(cleaned data)` (the service's write, its message and the
+    redirect); otherwise the page again, with the service's refusal (rules.PublishingError)
+    on the form and status 400 after a POST."""
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            return act(form.cleaned_data)
+        except rules.PublishingError as error:
+            refusal = str(error)
+    form.refusal = refusal
+    return render(
+        request,
+        template,
+        {**context, "form": form, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def propose_not_for_publication(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """A SPOC officer proposes that a sent answer is not published."""
     if not permissions.can_propose_not_for_publication(request.user):
         raise PermissionDenied
     entry = register_permissions.get_entry_for_user(request.user, entry_pk)
-    form = forms.NotForPublicationForm(request.POST or None)
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.propose_not_for_publication(
-                entry, form.cleaned_data["reason"], form.cleaned_data["detail"], request.user
-            )
-        except rules.PublishingError as error:
-            refusal = str(error)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s: proposed as not for publication, for the Chief Executive.")
-                % {"reference": entry.reference},
-            )
-            return redirect("publishing:not_for_publication", pk=decision.pk)
-    form.refusal = refusal
-    return render(
+
+    def propose(data: dict) -> HttpResponse:
+        decision = services.propose_not_for_publication(
+            entry, data["reason"], data["detail"], request.user
+        )
+        messages.success(
+            request,
+            _("%(reference)s: proposed as not for publication, for the Chief Executive.")
+            % {"reference": entry.reference},
+        )
+        return redirect("publishing:not_for_publication", pk=decision.pk)
+
+    return _form_page(
         request,
+        forms.NotForPublicationForm(request.POST or None),
+        propose,
         "publishing/not_for_publication_propose.html",
-        {"entry": entry, "form": form, "refusal": refusal},
-        status=400 if request.method == "POST" else 200,
+        {"entry": entry},
     )
 
 
@@ -110,57 +133,46 @@ def not_for_publication(request: HttpRequest, pk: int) -> HttpResponse:
         and decision.proposed_by_id != user.pk
     )
     form = forms.NotForPublicationDecisionForm(request.POST or None)
-    refusal = None
-    if request.method == "POST":
-        if not permissions.can_sign_off_not_for_publication(user, decision.election):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.set_not_for_publication_status(
-                    decision.pk,
-                    form.cleaned_data["decision"],
-                    by=user,
-                    note=form.cleaned_data["note"],
-                )
-            except rules.PublishingError as error:
-                refusal = str(error)
-            else:
-                messages.success(request, _("Decision recorded."))
-                return redirect("publishing:not_for_publication", pk=decision.pk)
-    form.refusal = refusal
-    return render(
+    if request.method == "POST" and not permissions.can_sign_off_not_for_publication(
+        user, decision.election
+    ):
+        raise PermissionDenied
+
+    def decide(data: dict) -> HttpResponse:
+        services.set_not_for_publication_status(
+            decision.pk, data["decision"], by=user, note=data["note"]
+        )
+        messages.success(request, _("Decision recorded."))
+        return redirect("publishing:not_for_publication", pk=decision.pk)
+
+    return _form_page(
         request,
+        form,
+        decide,
         "publishing/not_for_publication.html",
-        {"decision": decision, "form": form, "refusal": refusal, "may_decide": may_decide},
-        status=400 if request.method == "POST" else 200,
+        {"decision": decision, "may_decide": may_decide},
     )
 
 
 def _prepare_action(request: HttpRequest, source, allowed: bool, prepare, what: str):
     if not allowed:
         raise PermissionDenied
-    form = forms.ActionEntryForm(request.POST or None)
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            public_entry: PublicEntry = prepare(
-                source, request.user, reason=form.cleaned_data["reason"]
-            )
-        except rules.PublishingError as error:
-            refusal = str(error)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s: public entry of the action taken prepared. Check it.")
-                % {"reference": public_entry.reference},
-            )
-            return redirect("publishing:review", pk=public_entry.pk)
-    form.refusal = refusal
-    return render(
+
+    def prepared(data: dict) -> HttpResponse:
+        public_entry: PublicEntry = prepare(source, request.user, reason=data["reason"])
+        messages.success(
+            request,
+            _("%(reference)s: public entry of the action taken prepared. Check it.")
+            % {"reference": public_entry.reference},
+        )
+        return redirect("publishing:review", pk=public_entry.pk)
+
+    return _form_page(
         request,
+        forms.ActionEntryForm(request.POST or None),
+        prepared,
         "publishing/prepare_action.html",
-        {"what": what, "form": form, "refusal": refusal},
-        status=400 if request.method == "POST" else 200,
+        {"what": what},
     )
 
 

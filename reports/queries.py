@@ -99,6 +99,16 @@ def _days(start: datetime | None, end: datetime | None, cal) -> int | None:
     return calendar.working_days_between(_local(start), _local(end), cal)
 
 
+def _set_per_candidate(figures: dict, rows, **fields: str) -> None:
+    """Copy each aggregate row's counts into its candidate's figures: `field=key` sets
+    figures[candidate].field to row[key]; rows of candidates not in `figures` are skipped."""
+    for row in rows:
+        target = figures.get(row["candidate_id"])
+        if target is not None:
+            for name, key in fields.items():
+                setattr(target, name, row[key])
+
+
 def equal_treatment_report(election: Election, now: datetime) -> Report:
     """Return the equal-treatment report of `election` at `now`.
 
@@ -152,10 +162,7 @@ def equal_treatment_report(election: Election, now: datetime) -> Report:
         .values("candidate_id")
         .annotate(made=Count("pk"), taken=Count("pk", filter=Q(state__in=TAKEN_UP)))
     )
-    for row in offers:
-        if row["candidate_id"] in figures:
-            figures[row["candidate_id"]].offers_made = row["made"]
-            figures[row["candidate_id"]].offers_taken_up = row["taken"]
+    _set_per_candidate(figures, offers, offers_made="made", offers_taken_up="taken")
 
     bookings = (
         Booking.objects.filter(election=election)
@@ -167,21 +174,21 @@ def equal_treatment_report(election: Election, now: datetime) -> Report:
             held=Count("pk", filter=Q(status=briefing_rules.Status.HELD)),
         )
     )
-    for row in bookings:
-        if row["candidate_id"] in figures:
-            f = figures[row["candidate_id"]]
-            f.bookings_requested, f.bookings_approved = row["requested"], row["approved"]
-            f.bookings_declined, f.bookings_held = row["declined"], row["held"]
+    _set_per_candidate(
+        figures,
+        bookings,
+        bookings_requested="requested",
+        bookings_approved="approved",
+        bookings_declined="declined",
+        bookings_held="held",
+    )
 
     attendance = (
         Attendance.objects.filter(event__election=election)
         .values("candidate_id")
         .annotate(invited=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
     )
-    for row in attendance:
-        if row["candidate_id"] in figures:
-            figures[row["candidate_id"]].events_invited = row["invited"]
-            figures[row["candidate_id"]].events_attended = row["attended"]
+    _set_per_candidate(figures, attendance, events_invited="invited", events_attended="attended")
 
     decided = (
         Incident.candidates.through.objects.filter(
@@ -190,9 +197,7 @@ def equal_treatment_report(election: Election, now: datetime) -> Report:
         .values("candidate_id")
         .annotate(n=Count("incident_id"))
     )
-    for row in decided:
-        if row["candidate_id"] in figures:
-            figures[row["candidate_id"]].incidents_decided = row["n"]
+    _set_per_candidate(figures, decided, incidents_decided="n")
 
     offer_items = OfferItem.objects.filter(election=election).count()
 

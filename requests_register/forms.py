@@ -13,6 +13,7 @@ from election_protocol.fields import ModelChoiceField, ModelMultipleChoiceField,
 from election_protocol.roles import Role
 from requests_register import rules
 from requests_register.models import Entry, Note
+from requests_register.services.intake import EDITABLE_FIELDS
 
 TEXT = {"class": "govuk-input"}
 SELECT = {"class": "govuk-select"}
@@ -66,22 +67,8 @@ class EntryForm(forms.ModelForm):
     class Meta:
         formfield_callback = guarded_formfield
         model = Entry
-        fields = [
-            "received_at",
-            "channel",
-            "first_reached",
-            "redirected_at",
-            "kind",
-            "topic",
-            "question",
-            "requester_type",
-            "candidate",
-            "party",
-            "requester_name",
-            "requester_email",
-            "requester_phone",
-            "requester_address",
-        ]
+        # What services.update_entry accepts, no more.
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "received_at": _local_input(),
             "redirected_at": _local_input(),

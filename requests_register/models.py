@@ -15,7 +15,13 @@ from simple_history.models import HistoricalRecords
 # Up the dependency order (docs/ARCHITECTURE.md): an entry answered by published material.
 from briefings.models import BriefingMaterial
 from candidates.models import Candidate, Party
-from election_protocol.models import Election, StatusStep, staff_member
+from election_protocol.models import (
+    Election,
+    StatusStep,
+    label_property,
+    labelled_choices,
+    staff_member,
+)
 from requests_register import rules
 
 
@@ -23,15 +29,9 @@ class Entry(models.Model):
     """One contact on the register: a request, a query, or any dealing with a candidate."""
 
     # Built from the rules' enums so there is one list of values: (member name, (value, label)).
-    Status = models.TextChoices(
-        "Status", [(s.name, (s.value, rules.STATUS_LABELS[s])) for s in rules.Status]
-    )
-    Channel = models.TextChoices(
-        "Channel", [(c.name, (c.value, rules.CHANNEL_LABELS[c])) for c in rules.Channel]
-    )
-    Kind = models.TextChoices(
-        "Kind", [(k.name, (k.value, rules.KIND_LABELS[k])) for k in rules.Kind]
-    )
+    Status = labelled_choices("Status", rules.Status, rules.STATUS_LABELS)
+    Channel = labelled_choices("Channel", rules.Channel, rules.CHANNEL_LABELS)
+    Kind = labelled_choices("Kind", rules.Kind, rules.KIND_LABELS)
 
     class Organisation(models.TextChoices):
         OPCC = "opcc", _("The commissioner's office")
@@ -141,9 +141,7 @@ class Entry(models.Model):
     # When dataprotection.services.apply_retention erased the requester's personal data.
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_member()
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic locking: a save based on an older version is refused, so two people editing
     # the same entry cannot silently overwrite each other.
@@ -179,9 +177,7 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}: {self.topic}"
 
-    @property
-    def status_label(self) -> str:
-        return rules.STATUS_LABELS[rules.Status(self.status)]
+    status_label = label_property("status", rules.Status, rules.STATUS_LABELS)
 
     @property
     def is_open(self) -> bool:
@@ -208,9 +204,7 @@ class Assignment(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    assigned_by = staff_member()
     assigned_at = models.DateTimeField()
     request = models.TextField(_("what is needed"), blank=True)
 
@@ -226,7 +220,7 @@ class Contribution(models.Model):
     """Information supplied by a police or fire colleague for the answer."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contributions")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member()
     body = models.TextField()
     created_at = models.DateTimeField()
 
@@ -248,7 +242,7 @@ class Note(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     body = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = staff_member()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -272,9 +266,7 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_member()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -374,9 +366,7 @@ class AnswerDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     data = models.BinaryField()
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    added_by = staff_member()
     added_at = models.DateTimeField()
 
     class Meta:
@@ -422,9 +412,7 @@ class SignOffProposal(models.Model):
     status = models.CharField(max_length=30)
     no_reply_reason = models.CharField(max_length=30, blank=True)
     reason = models.TextField()
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_by = staff_member()
     proposed_at = models.DateTimeField()
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     decided_by = staff_member(optional=True)

@@ -128,6 +128,20 @@ def _incoming(upload) -> IncomingFile | None:
     return IncomingFile(upload.name, upload.content_type or "", upload.read())
 
 
+def _save_material(election, data: dict, by, material_id: int | None = None):
+    """Add (or change, `material_id`) a material from MaterialForm's data (save_material)."""
+    return materials.save_material(
+        election,
+        title=data["title"],
+        topic=data["topic"],
+        summary=data["summary"],
+        url=data["url"],
+        file=_incoming(data["file"]),
+        material_id=material_id,
+        by=by,
+    )
+
+
 def material_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_all_bookings(request.user):
         raise PermissionDenied
@@ -142,15 +156,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                material = materials.save_material(
-                    election,
-                    title=data["title"],
-                    topic=data["topic"],
-                    summary=data["summary"],
-                    url=data["url"],
-                    file=_incoming(data["file"]),
-                    by=request.user,
-                )
+                material = _save_material(election, data, request.user)
             except rules.BookingError as error:
                 form.add_error(None, str(error))
             else:
@@ -220,34 +226,34 @@ def _render_material(request, material, *, form=None, approve_form=None, status=
     )
 
 
+def _material_step(request: HttpRequest, material, name: str, form, act, done: str):
+    """Take a step on `material` with `form`'s data (`act`): `done` said and back to the
+    material, or its page again with the form (as `name`) and the refusal (BookingError)."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except rules.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("briefings:material", pk=material.pk)
+    return _render_material(request, material, status=400, **{name: form})
+
+
 def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = _material_for(request.user, pk)
     if request.method != "POST":
         return _render_material(request, material)
     if not permissions.can_manage_bookings(request.user):
         raise PermissionDenied
-    form = MaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            materials.save_material(
-                material.election,
-                title=data["title"],
-                topic=data["topic"],
-                summary=data["summary"],
-                url=data["url"],
-                file=_incoming(data["file"]),
-                material_id=material.pk,
-                by=request.user,
-            )
-        except rules.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Saved. It is off the public page until someone else approves it.")
-            )
-            return redirect("briefings:material", pk=material.pk)
-    return _render_material(request, material, form=form, status=400)
+    return _material_step(
+        request,
+        material,
+        "form",
+        MaterialForm(request.POST, request.FILES),
+        lambda data: _save_material(material.election, data, request.user, material_id=material.pk),
+        _("Saved. It is off the public page until someone else approves it."),
+    )
 
 
 @require_POST
@@ -255,20 +261,16 @@ def material_approve(request: HttpRequest, pk: int) -> HttpResponse:
     material = _material_for(request.user, pk)
     if not materials.can_approve_materials(request.user, material.election):
         raise PermissionDenied
-    form = ApproveMaterialForm(request.POST)
-    if form.is_valid():
-        try:
-            materials.approve_material(
-                material.pk, factual_check=form.cleaned_data["factual_check"], by=request.user
-            )
-        except rules.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Approved. The PARO is told and the public page is being updated.")
-            )
-            return redirect("briefings:material", pk=material.pk)
-    return _render_material(request, material, approve_form=form, status=400)
+    return _material_step(
+        request,
+        material,
+        "approve_form",
+        ApproveMaterialForm(request.POST),
+        lambda data: materials.approve_material(
+            material.pk, factual_check=data["factual_check"], by=request.user
+        ),
+        _("Approved. The PARO is told and the public page is being updated."),
+    )
 
 
 @require_POST

@@ -18,7 +18,6 @@ from dataprotection.services.scrub import (
     _delete_files_after_commit,
     _fit,
     _identifiers,
-    _keep,
     _requester_subject,
     _scrub_rows,
     _Scrubber,
@@ -29,6 +28,7 @@ from foi.models import Clarification, FoiCase, FoiEvent
 from incidents.services import erase_personal_data
 from publishing.anonymise import Subject
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
+from publishing.preparation import keep_for
 from requests_register.models import (
     AnswerDocument,
     Assignment,
@@ -302,7 +302,7 @@ def apply_retention(
         subjects += _candidate_subjects(candidate)
         erased_addresses.update(a.casefold() for a in _clean([*candidate.emails]))
         erased_addresses.update(a.casefold() for a in _clean([candidate.agent_email]))
-    scrub = _Scrubber(subjects=subjects, keep=_keep(election))
+    scrub = _Scrubber(subjects=subjects, keep=keep_for(election))
     scrub.identifiers = _identifiers(subjects) | erased_addresses
     counts = dict.fromkeys(COUNT_KINDS, 0)
     if entries:

@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from candidates.models import Candidate
-from election_protocol.models import Election
 from publishing.anonymise import Subject, anonymise
 from requests_register.models import (
     Entry,
@@ -55,21 +54,6 @@ class _Scrubber:
         """Return True if `text` holds one of the run's identifiers (a cheap first look)."""
         folded = text.casefold()
         return any(i in folded for i in self.identifiers)
-
-
-def _keep(election: Election) -> list[str]:
-    return _clean(
-        [
-            election.spoc_email,
-            election.spoc_phone,
-            election.paro_email,
-            election.paro_phone,
-            election.paro_name,
-            election.office_name,
-            election.police_force_name,
-            election.fire_service_name,
-        ]
-    )
 
 
 def _requester_subject(entry: Entry) -> Subject:

@@ -20,7 +20,7 @@ from incidents.forms import (
     StatementForm,
     StepForm,
 )
-from incidents.models import Statement
+from incidents.models import Incident, Statement
 
 STEP_LABELS = {
     rules.Status.AWAITING_DECISION: _("Put it to the decider"),
@@ -36,6 +36,15 @@ STEP_NOTE_LABELS = {
     rules.Status.RECORDED: _("Why it goes back"),
     rules.Status.CLOSED: _("What was done (letter, statement, deletion, referral)"),
 }
+
+
+def _managed_incident(request: HttpRequest, pk: int) -> Incident:
+    """Return incident `pk` for one who manages incidents: 404 if they may not see it (as for
+    a missing one), 403 if they see it but do not manage incidents."""
+    incident = permissions.get_incident_for_user(request.user, pk)
+    if not permissions.can_manage_incidents(request.user):
+        raise PermissionDenied
+    return incident
 
 
 def detail(
@@ -198,9 +207,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
+    incident = _managed_incident(request, pk)
     existing = Statement.objects.filter(incident=incident).first()
     initial = (
         {"title": existing.title, "draft": existing.draft, "email_to": existing.email_to}
@@ -233,9 +240,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def consult(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
+    incident = _managed_incident(request, pk)
     form = ConsultationForm(request.POST, prefix="consult")
     if form.is_valid():
         data = form.cleaned_data
@@ -264,9 +269,7 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
+    incident = _managed_incident(request, pk)
     form = AssignForm(request.POST, prefix="assign")
     if form.is_valid():
         services.assign_incident(incident.pk, form.cleaned_data["assignee"], by=request.user)
@@ -278,9 +281,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def reminder(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
+    incident = _managed_incident(request, pk)
     try:
         services.record_reminder(incident.pk, by=request.user)
     except rules.IncidentError as error:

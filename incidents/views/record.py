@@ -17,13 +17,12 @@ from incidents.forms import (
     RecordIncidentForm,
 )
 from incidents.models import Evidence, Incident
+from incidents.views.case import _managed_incident
 from requests_register.services import IncomingFile
 
 
 def _incoming(files) -> list[IncomingFile]:
-    return [
-        IncomingFile(f.name, f.content_type or "application/octet-stream", f.read()) for f in files
-    ]
+    return [IncomingFile.from_upload(f) for f in files]
 
 
 def record(request: HttpRequest, kind: str) -> HttpResponse:
@@ -92,9 +91,7 @@ def record(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_POST
 def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
+    incident = _managed_incident(request, pk)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         try:

@@ -15,10 +15,10 @@ from publishing.models import Correction, PrivateText, PublicEntry, PublicRedact
 from publishing.preparation import (
     CANDIDATE_LABEL,
     _active,
+    _automatic_redactions,
     _candidate_subjects,
     _create_redactions,
     _recompute,
-    _redactions_for,
     _save_private_text,
     requester_label,
 )
@@ -58,21 +58,9 @@ def _corrected_answer_redactions(
     )
     entry, label = _source_of(public_entry)
     candidates = _candidate_subjects(public_entry.election)
-    rows = [
-        PublicRedaction(
-            public_entry=public_entry,
-            field=field,
-            start=f.start,
-            end=f.end,
-            kind=f.kind,
-            label=f.label,
-            original=text[f.start : f.end],
-            source=PublicRedaction.Source.AUTOMATIC,
-            by=by,
-            at=now,
-        )
-        for f in _redactions_for(text, public_entry.election, entry, label, candidates)
-    ]
+    rows = _automatic_redactions(
+        public_entry, field, text, (public_entry.election, entry, label, candidates), by, now
+    )
     spans = [rules.Span(r.start, r.end, r.label) for r in rows]
     for old in manual:
         for start, end in rules.uncovered(rules.find_occurrences(text, old.original), spans):

@@ -8,7 +8,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from election_protocol import calendar
 from election_protocol.models import Election
 from publishing import rules
 from publishing.models import Correction, PublicEntry, PublicRedaction
@@ -18,12 +17,7 @@ from publishing.site import schedule_publish
 
 def in_pre_election_period(election: Election, at: datetime) -> bool:
     """Return True if `at` falls in `election`'s pre-election period (Cumbria 11.1)."""
-    return calendar.in_pre_election_period(
-        at,
-        election.timetable,
-        election.notice_published,
-        calendar.PreElectionEnd(election.pre_election_end),
-    )
+    return election.in_pre_election_period(at)
 
 
 def _schedule_publish(election_id: int) -> None:
@@ -130,25 +124,6 @@ def submit_for_approval(
     )
 
 
-def return_to_draft(
-    public_entry_id: int,
-    reason: str,
-    by,
-    *,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> PublicEntry:
-    """Send a submitted entry back to draft, saying what needs changing (set_public_status)."""
-    return set_public_status(
-        public_entry_id,
-        rules.Status.DRAFT,
-        by=by,
-        reason=reason,
-        expected_version=expected_version,
-        now=now,
-    )
-
-
 def approve_and_publish(
     public_entry_id: int,
     by,
@@ -168,23 +143,42 @@ def approve_and_publish(
     )
 
 
-def withdraw(
-    public_entry_id: int,
-    reason: str,
-    by,
-    *,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> PublicEntry:
-    """Take a published entry down, leaving its public reason (see set_public_status)."""
-    return set_public_status(
-        public_entry_id,
-        rules.Status.WITHDRAWN,
-        by=by,
-        reason=reason,
-        expected_version=expected_version,
-        now=now,
-    )
+def _with_reason(new: rules.Status, name: str, doc: str):
+    """Build a step of the funnel that takes a reason: `(public_entry_id, reason, by, *,
+    expected_version=None, now=None)`, calling set_public_status with `new`."""
+
+    def step(
+        public_entry_id: int,
+        reason: str,
+        by,
+        *,
+        expected_version: int | None = None,
+        now: datetime | None = None,
+    ) -> PublicEntry:
+        return set_public_status(
+            public_entry_id,
+            new,
+            by=by,
+            reason=reason,
+            expected_version=expected_version,
+            now=now,
+        )
+
+    step.__name__ = step.__qualname__ = name
+    step.__doc__ = doc
+    return step
+
+
+return_to_draft = _with_reason(
+    rules.Status.DRAFT,
+    "return_to_draft",
+    "Send a submitted entry back to draft, saying what needs changing (set_public_status).",
+)
+withdraw = _with_reason(
+    rules.Status.WITHDRAWN,
+    "withdraw",
+    "Take a published entry down, leaving its public reason (see set_public_status).",
+)
 
 
 def _save_correction(correction: Correction, by, now: datetime, why: str) -> None:

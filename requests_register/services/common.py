@@ -47,6 +47,12 @@ class IncomingFile:
     content_type: str
     data: bytes
 
+    @classmethod
+    def from_upload(cls, upload) -> IncomingFile:
+        """Return an uploaded file as the services take it (an unknown type as
+        application/octet-stream, which the attachment checks refuse)."""
+        return cls(upload.name, upload.content_type or "application/octet-stream", upload.read())
+
 
 def check_attachment(file: IncomingFile) -> None:
     """Raise ValidationError saying what to fix if `file` is too big or of a refused type."""

@@ -23,7 +23,7 @@ from requests_register.forms import (
 )
 from requests_register.models import Attachment, Entry
 from requests_register.timeline import entry_timeline
-from requests_register.views.common import _incoming, _topics
+from requests_register.views.common import _add_files, _managed_entry, _topics
 from requests_register.views.team import detail_context
 
 
@@ -178,9 +178,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
+    entry = _managed_entry(request, pk)
     form = DraftForm(request.POST or None, initial={"answer": entry.answer})
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,9 +196,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
+    entry = _managed_entry(request, pk)
     form = EditEntryForm(
         request.POST or None,
         instance=entry,
@@ -229,9 +225,7 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
+    entry = _managed_entry(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -270,9 +264,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
+    entry = _managed_entry(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.add_note(
@@ -289,22 +281,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_attachments(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachments(
-                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Files added."))
-    else:
-        messages.error(request, _("Choose at least one file."))
-    return redirect("requests_register:detail", pk=entry.pk)
+    return _add_files(request, pk, AttachmentForm, services.add_attachments, _("Files added."))
 
 
 def download_attachment(request: HttpRequest, token: str) -> FileResponse:

@@ -3,8 +3,10 @@ over, answer documents; and the extra context of the entry page (detail_context)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
@@ -21,7 +23,7 @@ from requests_register.forms_more import (
     UnassignForm,
 )
 from requests_register.models import AnswerDocument, Entry, SignOffProposal
-from requests_register.views.common import _incoming
+from requests_register.views.common import _add_files, _managed_entry
 
 
 def detail_context(user, entry: Entry) -> dict:
@@ -53,96 +55,77 @@ def detail_context(user, entry: Entry) -> dict:
     }
 
 
-def _managed_entry(request: HttpRequest, pk: int) -> Entry:
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
-    return entry
-
-
 def _form_error(request: HttpRequest, form) -> None:
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+
+
+def _team_step(
+    request: HttpRequest, entry: Entry, form, act: Callable[[dict], str]
+) -> HttpResponse:
+    """Take a step on `entry` with `form`'s data: `act` writes and returns the message to
+    show; a refusal (rules.TransitionError) or what the form says to fix is shown instead.
+    Back to the entry either way."""
+    if form.is_valid():
+        try:
+            done = act(form.cleaned_data)
+        except rules.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+    else:
+        _form_error(request, form)
+    return redirect("requests_register:detail", pk=entry.pk)
 
 
 @require_POST
 def set_owner(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = OwnerForm(request.POST)
-    if form.is_valid():
-        try:
-            handover.set_owner(entry.pk, owner=form.cleaned_data["owner"], by=request.user)
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Owner saved."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        handover.set_owner(entry.pk, owner=data["owner"], by=request.user)
+        return _("Owner saved.")
+
+    return _team_step(request, entry, OwnerForm(request.POST), act)
 
 
 @require_POST
 def unassign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = UnassignForm(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            handover.unassign_entry(
-                entry.pk, assignee=form.cleaned_data["assignee"], by=request.user
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Unassigned."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        handover.unassign_entry(entry.pk, assignee=data["assignee"], by=request.user)
+        return _("Unassigned.")
+
+    return _team_step(request, entry, UnassignForm(request.POST, entry=entry), act)
 
 
 @require_POST
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = ReassignForm(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            handover.reassign_entry(
-                entry.pk,
-                from_user=form.cleaned_data["from_user"],
-                to_user=form.cleaned_data["to_user"],
-                by=request.user,
-                request=form.cleaned_data["request"],
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Handed over to %(username)s.")
-                % {"username": form.cleaned_data["to_user"].get_username()},
-            )
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        handover.reassign_entry(
+            entry.pk,
+            from_user=data["from_user"],
+            to_user=data["to_user"],
+            by=request.user,
+            request=data["request"],
+        )
+        return _("Handed over to %(username)s.") % {"username": data["to_user"].get_username()}
+
+    return _team_step(request, entry, ReassignForm(request.POST, entry=entry), act)
 
 
 @require_POST
 def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
-
-    entry = _managed_entry(request, pk)
-    form = AnswerDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            answer_documents.add_answer_documents(
-                entry.pk, _incoming(form.cleaned_data["files"]), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Documents added to the answer."))
-    else:
-        messages.error(request, _("Choose at least one file."))
-    return redirect("requests_register:detail", pk=entry.pk)
+    return _add_files(
+        request,
+        pk,
+        AnswerDocumentForm,
+        answer_documents.add_answer_documents,
+        _("Documents added to the answer."),
+        refused=(rules.TransitionError,),
+    )
 
 
 @require_POST
@@ -176,23 +159,18 @@ def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    form = ProposeForm(request.POST)
-    if form.is_valid():
-        try:
-            signoff.propose_ending(
-                entry.pk,
-                form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                no_reply_reason=form.cleaned_data["no_reply_reason"],
-                by=request.user,
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Proposed for sign-off."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        signoff.propose_ending(
+            entry.pk,
+            data["status"],
+            reason=data["reason"],
+            no_reply_reason=data["no_reply_reason"],
+            by=request.user,
+        )
+        return _("Proposed for sign-off.")
+
+    return _team_step(request, entry, ProposeForm(request.POST), act)
 
 
 @require_POST
@@ -204,20 +182,15 @@ def decide_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     proposal = SignOffProposal.objects.filter(pk=proposal_pk, entry=entry).first()
     if proposal is None:
         raise Http404(_("No such proposal."))
-    form = DecideProposalForm(request.POST)
-    if form.is_valid():
-        try:
-            signoff.decide_proposal(
-                proposal.pk,
-                sign_off=form.cleaned_data["decision"] == "sign_off",
-                note=form.cleaned_data["note"],
-                by=request.user,
-                may_approve=may_approve,
-            )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
-        _form_error(request, form)
-    return redirect("requests_register:detail", pk=entry.pk)
+
+    def act(data: dict) -> str:
+        signoff.decide_proposal(
+            proposal.pk,
+            sign_off=data["decision"] == "sign_off",
+            note=data["note"],
+            by=request.user,
+            may_approve=may_approve,
+        )
+        return _("Decision recorded.")
+
+    return _team_step(request, entry, DecideProposalForm(request.POST), act)
