@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -58,6 +59,7 @@ from publishing.site.slow import (
     Prerendered,
     _cache_pdf_readings,
     _readings,
+    _readings_cached,
     enqueue_slow_files,
     publish_slow_files,
 )
@@ -434,7 +436,10 @@ def _publish(
     files: dict[str, dict] = {}
     root = str(folder)
     made: set[str] = set()  # folders already made in the new version
-    pdf_readings: list[tuple[str, bytes, list[str]]] = []  # cached once the run is clean
+    # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
+    # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
+    # a 10,000-entry register are not all held in memory at the end of the run).
+    pdf_readings: list[tuple[str, str, Callable[[], list[str]]]] = []
     for number, output in enumerate(outputs, start=1):
         if number % PROGRESS_EVERY == 0:
             _progress(run, f"Building and checking file {number} of {len(outputs)}")
@@ -524,7 +529,10 @@ def _publish(
             if summarise:
                 summary.add(texts)
             if output.path.endswith(".pdf"):
-                pdf_readings.append((output.path, content, texts))
+                if from_ready:
+                    pdf_readings.append((output.path, digest, lambda ready=ready: ready.readings))
+                elif not _readings_cached(digest):
+                    pdf_readings.append((output.path, digest, lambda texts=texts: texts))
         if source_html is not None:
             texts = scan.readings(".html", source_html().encode())
             result.findings += check.scan(output.path, texts)
@@ -565,8 +573,8 @@ def _publish(
         _save_check_record(
             previous_manifest if result.unchanged else manifest, identifiers, summary
         )
-        for path, content, texts in pdf_readings:
-            _cache_pdf_readings(path, content, texts)
+        for path, sha256, texts in pdf_readings:
+            _cache_pdf_readings(path, sha256, texts())
         if result.unchanged:
             # Nothing changed: keep the live version (and the five kept for rollback).
             target.discard(folder)

@@ -89,7 +89,7 @@ def _readings(path: str, content: bytes) -> list[str]:
     if not path.endswith(".pdf"):
         return scan.readings(path, content)
 
-    cache = _pdf_readings_file(content)
+    cache = _pdf_readings_file(_sha(content))
     try:
         return json.loads(cache.read_text())
     except (OSError, ValueError):
@@ -97,17 +97,21 @@ def _readings(path: str, content: bytes) -> list[str]:
     return scan.readings(path, content)
 
 
-def _pdf_readings_file(content: bytes) -> Path:
+def _pdf_readings_file(sha256: str) -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "pdf-readings" / f"{sha256}.json"
 
-    return Path(settings.VAR_DIR) / "cache" / "pdf-readings" / f"{_sha(content)}.json"
+
+def _readings_cached(sha256: str) -> bool:
+    """Whether the readings of the PDF whose SHA-256 is `sha256` are kept already."""
+    return _pdf_readings_file(sha256).exists()
 
 
-def _cache_pdf_readings(path: str, content: bytes, texts: list[str]) -> None:
-    """Keep the readings of a PDF that has just been published (so it held nothing private):
-    a PDF that was blocked leaves nothing behind on disk."""
+def _cache_pdf_readings(path: str, sha256: str, texts: list[str]) -> None:
+    """Keep the readings of a PDF (its SHA-256 `sha256`) that has just been published (so it
+    held nothing private): a PDF that was blocked leaves nothing behind on disk."""
     if not path.endswith(".pdf"):
         return
-    cache = _pdf_readings_file(content)
+    cache = _pdf_readings_file(sha256)
     if cache.exists():
         return
     try:
