@@ -23,6 +23,7 @@ from tests.builders import (
     REQUESTER,
     answered,
     declared_candidate,
+    logged,
     prepared_booking,
     read_site,
     text,
@@ -143,12 +144,10 @@ def test_an_answer_already_public_is_withdrawn_not_declared_not_for_publication(
 
 
 def _refused(election, cast, *, now=NOW):
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
+    entry = logged(
+        election,
+        cast["spoc"],
         received_at=now,
-        channel="email",
-        kind="information",
         topic="Custody records of Dorothy Pennington-Smythe",
         question="Send me the custody records of my neighbour.",
         now=now,
@@ -209,11 +208,10 @@ def test_a_refusal_is_published_with_its_action_through_the_gate(election, cast,
 
 def test_a_referral_needs_no_reason_and_a_declined_meeting_does(election, cast):
     with time_machine.travel(DECLARED_AT, tick=False):
-        entry = register.log_entry(
-            election=election,
-            by=cast["spoc"],
+        entry = logged(
+            election,
+            cast["spoc"],
             received_at=DECLARED_AT,
-            channel="email",
             kind="electoral_process",
             topic="Nomination papers",
             question="Where do I hand in my papers?",
