@@ -331,6 +331,11 @@ def in_both_languages(*paths: str) -> list[str]:
     return [*paths, *(f"cy/{p}" for p in paths)]
 
 
+def assert_renders_only(result, *paths: str) -> None:
+    """`result` rendered `paths` in both languages and the shared files, and nothing else."""
+    assert sorted(result.rendered) == sorted([*in_both_languages(*paths), *SHARED_FILES])
+
+
 def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast, monkeypatch):
     monkeypatch.setattr(pages.base, "PAGE_SIZE", 2)
     # "Night cover" fills two pages and starts a third; "Road safety" has a page of its own.
@@ -350,15 +355,11 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     # The new answer lands on the third page of its topic, which still has three pages: that
     # page, the register's home (its counts) and the new permalink, in each language; the
     # shared files once. Nothing else, however long the register.
-    assert sorted(second.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/night-cover/page-3/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    assert_renders_only(
+        second,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/night-cover/page-3/index.html",
     )
     assert set(
         in_both_languages(
@@ -395,17 +396,13 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
         result = publish_site(election)
     # "Night cover" goes from two pages to three: each of its pages says "of 3" and links to
     # the new one, so all three render; the other topic and every other permalink do not.
-    assert sorted(result.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/night-cover/index.html",
-                "register/topics/night-cover/page-2/index.html",
-                "register/topics/night-cover/page-3/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    assert_renders_only(
+        result,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/night-cover/index.html",
+        "register/topics/night-cover/page-2/index.html",
+        "register/topics/night-cover/page-3/index.html",
     )
     assert all(f"entries/{e.reference}/index.html" in result.carried for e in entries)
     assert "register/topics/road-safety/index.html" in result.carried
@@ -425,15 +422,11 @@ def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monk
     new = published(election, cast, topic="Custody", answer="Two custody suites.")
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         second = publish_site(election)
-    assert sorted(second.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/custody/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    assert_renders_only(
+        second,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/custody/index.html",
     )
     others = in_both_languages(
         "register/topics/night-cover/index.html",
