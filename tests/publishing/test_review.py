@@ -179,10 +179,7 @@ def test_a_candidate_asking_is_shown_as_candidate(election, cast, gareth):
         cast,
         question="Gareth Llewellyn-Harris asks how many PCSOs there are.",
         answer="There are 42 PCSOs.",
-        requester_type="candidate",
-        candidate=gareth,
-        requester_name="Gareth Llewellyn-Harris",
-        requester_email="gareth@llewellyn4pcc.example.org",
+        **from_candidate(gareth),  # Gareth Llewellyn-Harris, gareth@llewellyn4pcc.example.org
         requester_phone="",
         requester_address="",
     )
