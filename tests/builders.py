@@ -39,6 +39,50 @@ QUESTION = (
 )
 ANSWER = "Eight officers cover the Eden district overnight, against six in 2022."
 
+# A member of the public who gives a name and an e-mail address, nothing more.
+ALEX = {
+    "requester_type": "public",
+    "requester_name": "Alex Example",
+    "requester_email": "alex@example.org",
+}
+
+
+def from_candidate(candidate: Candidate, email: str | None = None) -> dict:
+    """Return the requester fields (log_entry's) of a request from `candidate`, written from
+    `email` or the candidate's first address."""
+    return {
+        "requester_type": "candidate",
+        "candidate": candidate,
+        "requester_name": candidate.name,
+        "requester_email": email or candidate.emails[0],
+    }
+
+
+def logged(
+    election,
+    by,
+    *,
+    received_at: datetime,
+    topic: str = "Patrols",
+    question: str = "How many patrols?",
+    channel: str = "email",
+    kind: str = "information",
+    **fields,
+) -> Entry:
+    """Return a register entry logged by `by` through the register's funnel (log_entry): an
+    information request e-mailed by `ALEX` unless `fields` (the requester's, `now`, ...) say
+    otherwise; `fields` win."""
+    return register.log_entry(
+        election=election,
+        by=by,
+        received_at=received_at,
+        channel=channel,
+        kind=kind,
+        topic=topic,
+        question=question,
+        **{**ALEX, **fields},
+    )
+
 
 def answered(
     election,
@@ -53,12 +97,10 @@ def answered(
 ) -> Entry:
     """Return a register entry taken through the register's own funnel to sent: logged by the
     SPOC, drafted, approved by the Chief Executive (four eyes), sent."""
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
+    entry = logged(
+        election,
+        cast["spoc"],
         received_at=received_at,
-        channel="email",
-        kind="information",
         topic=topic,
         question=question,
         now=now,
@@ -100,18 +142,14 @@ def prepared_booking(
 ) -> Booking:
     """Return a booking prepared by the SPOC from a meeting or visit request logged on the
     register by `candidate` (briefings.services.prepare_booking)."""
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
+    entry = logged(
+        election,
+        cast["spoc"],
         received_at=received_at,
-        channel="email",
         kind="visit" if kind == "visit" else "meeting",
         topic="Meeting",
         question="May I?",
-        requester_type="candidate",
-        candidate=candidate,
-        requester_name=candidate.name,
-        requester_email=candidate.emails[0],
+        **from_candidate(candidate),
     )
     booking_fields.setdefault("advance_questions", "Questions")
     booking_fields.setdefault("material_check_note", "Checked the plan")

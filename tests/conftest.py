@@ -20,24 +20,31 @@ def pytest_collection_modifyitems(config, items):
     # Tests marked `browser` need Debian's Chromium (tests/browser/conftest.py), the same way.
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.access(chromium, os.X_OK):
-        for item in items:
-            if "browser" in item.keywords:
-                if os.environ.get("CI"):
-                    raise pytest.UsageError(
-                        f"{item.nodeid} needs Chromium at {chromium}: install Debian's "
-                        "chromium package (make test does, as root)."
-                    )
-                item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {chromium}"))
-    if os.environ.get("REDIS_URL"):
-        return
+        _unavailable(
+            items,
+            "browser",
+            f"needs Chromium at {chromium}: install Debian's chromium package (make test does, "
+            "as root).",
+            skip=f"needs Chromium at {chromium}",
+        )
+    if not os.environ.get("REDIS_URL"):
+        _unavailable(
+            items,
+            "redis",
+            "needs Redis but REDIS_URL is unset: CI must start Redis (or deselect with "
+            "-m 'not redis').",
+            skip="needs Redis: set REDIS_URL",
+        )
+
+
+def _unavailable(items, marker: str, needs: str, *, skip: str) -> None:
+    """The tests marked `marker` cannot run here: skipped with the reason `skip` locally; in
+    CI the run fails, naming the first such test and what it `needs`."""
     for item in items:
-        if "redis" in item.keywords:
+        if marker in item.keywords:
             if os.environ.get("CI"):
-                raise pytest.UsageError(
-                    f"{item.nodeid} needs Redis but REDIS_URL is unset: CI must start Redis "
-                    "(or deselect with -m 'not redis')."
-                )
-            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
+                raise pytest.UsageError(f"{item.nodeid} {needs}")
+            item.add_marker(pytest.mark.skip(reason=skip))
 
 
 @pytest.fixture
@@ -53,39 +60,22 @@ def make_user(db):
     return make
 
 
-@pytest.fixture
-def spoc(make_user):
-    return make_user(Role.SPOC, username="spoc-test")
+def _staff_fixture(name: str, role: Role, username: str):
+    """Return a fixture, called `name`, that makes one user of `role` called `username`."""
+
+    def staff(make_user):
+        return make_user(role, username=username)
+
+    return pytest.fixture(staff, name=name)
 
 
-@pytest.fixture
-def chief_executive(make_user):
-    return make_user(Role.CHIEF_EXECUTIVE, username="ce-test")
-
-
-@pytest.fixture
-def chief_constable(make_user):
-    return make_user(Role.CHIEF_CONSTABLE, username="cc-test")
-
-
-@pytest.fixture
-def chief_fire_officer(make_user):
-    return make_user(Role.CHIEF_FIRE_OFFICER, username="cfo-test")
-
-
-@pytest.fixture
-def police_liaison(make_user):
-    return make_user(Role.POLICE_LIAISON, username="liaison-test")
-
-
-@pytest.fixture
-def auditor(make_user):
-    return make_user(Role.AUDITOR, username="auditor-test")
-
-
-@pytest.fixture
-def second_spoc(make_user):
-    return make_user(Role.SPOC, username="spoc-two")
+spoc = _staff_fixture("spoc", Role.SPOC, "spoc-test")
+chief_executive = _staff_fixture("chief_executive", Role.CHIEF_EXECUTIVE, "ce-test")
+chief_constable = _staff_fixture("chief_constable", Role.CHIEF_CONSTABLE, "cc-test")
+chief_fire_officer = _staff_fixture("chief_fire_officer", Role.CHIEF_FIRE_OFFICER, "cfo-test")
+police_liaison = _staff_fixture("police_liaison", Role.POLICE_LIAISON, "liaison-test")
+auditor = _staff_fixture("auditor", Role.AUDITOR, "auditor-test")
+second_spoc = _staff_fixture("second_spoc", Role.SPOC, "spoc-two")
 
 
 # The staff a test's story needs, by short name, each made the first time it is asked for.

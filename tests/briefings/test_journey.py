@@ -13,7 +13,7 @@ from briefings.models import Booking, CandidateOffer, OfferItem
 from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
-from requests_register import services as register
+from tests.builders import declared_candidate, from_candidate, logged
 from tests.factories import ElectionFactory
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)  # in the pre-election period of the 2024 poll
@@ -32,19 +32,22 @@ def office(make_user):
 
 
 def _request(election, spoc, candidate, kind="meeting", question="May I meet the Chief Constable?"):
-    return register.log_entry(
-        election=election,
-        by=spoc,
+    return logged(
+        election,
+        spoc,
         received_at=datetime(2024, 4, 9, 9, 0, tzinfo=LONDON),
-        channel="email",
         kind=kind,
         topic="Meeting",
         question=question,
-        requester_type="candidate",
-        candidate=candidate,
-        requester_name=candidate.name,
-        requester_email=candidate.emails[0],
+        **from_candidate(candidate),
     )
+
+
+def _declared(election, users, name: str):
+    """Return `name` declared by the SPOC on Mon 8 Apr 2024, at <first name>@example.org."""
+    email = f"{name.split()[0].lower()}@example.org"
+    at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
+    return declared_candidate(election, users["spoc"], at=at, name=name, emails=[email])
 
 
 @time_machine.travel(NOW, tick=False)
@@ -52,23 +55,8 @@ def test_meeting_request_flows_to_a_confirmation_letter_with_the_conditions(
     client, office, smtp_server, django_capture_on_commit_callbacks
 ):
     election, users = office
-    at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
-    priya = create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Priya Castellane",
-        emails=["priya@example.org"],
-    )
-    create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Tomasz Everleigh",
-        emails=["tomasz@example.org"],
-    )
+    priya = _declared(election, users, "Priya Castellane")
+    _declared(election, users, "Tomasz Everleigh")
     entry = _request(election, users["spoc"], priya)
 
     # The SPOC prepares the booking from the register entry.
@@ -232,23 +220,8 @@ def test_briefing_event_invites_everyone_at_once_and_tells_the_paro(
     client, office, smtp_server, django_capture_on_commit_callbacks
 ):
     election, users = office
-    at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
-    a = create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Ada Example",
-        emails=["ada@example.org"],
-    )
-    create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Bea Example",
-        emails=["bea@example.org"],
-    )
+    a = _declared(election, users, "Ada Example")
+    _declared(election, users, "Bea Example")
     create_candidate(
         election=election, by=users["spoc"], name="Cal Prospect", emails=["cal@example.org"]
     )

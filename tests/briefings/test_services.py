@@ -8,9 +8,8 @@ from briefings.models import Booking, BookingLetter, CandidateOffer, OfferItem, 
 from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
-from requests_register import services as register
-from requests_register.models import OutboundAttachment, OutboundEmail
-from tests.builders import declared_candidate, prepared_booking
+from requests_register.models import Entry, OutboundAttachment, OutboundEmail
+from tests.builders import declared_candidate, from_candidate, logged, prepared_booking
 from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -32,9 +31,24 @@ def ada(election, cast):
     return declared_candidate(election, cast["spoc"], at=at, emails=["ada@example.org"])
 
 
+RECEIVED = datetime(2024, 4, 9, 9, tzinfo=LONDON)
+
+
 def _booking(election, cast, candidate, kind="meeting_cc", **kw) -> Booking:
-    received = datetime(2024, 4, 9, 9, tzinfo=LONDON)
-    return prepared_booking(election, cast, candidate, kind=kind, received_at=received, **kw)
+    return prepared_booking(election, cast, candidate, kind=kind, received_at=RECEIVED, **kw)
+
+
+def _logged(election, by, **fields) -> Entry:
+    """A meeting request logged on the register the day before NOW (`fields` win)."""
+    values = {"received_at": RECEIVED, "kind": "meeting", "topic": "Meeting", "question": "May I?"}
+    return logged(election, by, **{**values, **fields})
+
+
+def _prepare(entry, cast) -> Booking:
+    """The SPOC prepares a meeting with the Chief Constable from `entry`."""
+    return services.prepare_booking(
+        entry, by=cast["spoc"], kind="meeting_cc", advance_questions="Q", material_check_note="x"
+    )
 
 
 def test_a_meeting_with_the_chief_executive_needs_no_chief(election, cast, ada):
@@ -127,33 +141,15 @@ def test_cancelling_tells_the_candidate(election, cast, ada):
 def test_only_candidates_requests_become_bookings_and_only_once(election, cast, ada):
     booking = _booking(election, cast, ada)
     with pytest.raises(rules.BookingError, match="already has a booking"):
-        services.prepare_booking(
-            booking.entry,
-            by=cast["spoc"],
-            kind="meeting_cc",
-            advance_questions="Q",
-            material_check_note="x",
-        )
-    public = register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
-        channel="email",
-        kind="meeting",
-        topic="Meeting",
-        question="May I?",
-        requester_type="public",
+        _prepare(booking.entry, cast)
+    public = _logged(
+        election,
+        cast["spoc"],
         requester_name="Pat Public",
         requester_email="pat@example.org",
     )
     with pytest.raises(rules.BookingError, match="Only a request from a candidate"):
-        services.prepare_booking(
-            public,
-            by=cast["spoc"],
-            kind="meeting_cc",
-            advance_questions="Q",
-            material_check_note="x",
-        )
+        _prepare(public, cast)
 
 
 def test_who_sees_bookings(client, election, cast, ada, make_user):
@@ -202,13 +198,8 @@ def test_the_dashboard_costs_the_same_queries_for_one_and_three_bookings(
 ):
     at = datetime(2024, 4, 8, 9, tzinfo=LONDON)
     others = [
-        create_candidate(
-            election=election,
-            by=cast["spoc"],
-            status="declared",
-            at=at,
-            name=f"Other {n}",
-            emails=[f"o{n}@example.org"],
+        declared_candidate(
+            election, cast["spoc"], at=at, name=f"Other {n}", emails=[f"o{n}@example.org"]
         )
         for n in range(2)
     ]
@@ -255,22 +246,16 @@ def test_a_second_click_on_schedule_sends_no_second_letter(
     services.set_booking_status(booking.pk, "approved", by=cast["ce"])
     start = datetime(2024, 4, 15, 10, tzinfo=LONDON)
     schedule = services.Schedule(start, start + timedelta(hours=1), "HQ", "The Chief Executive")
+
+    def click_schedule():  # the form's post: the status the page showed comes with it
+        services.set_booking_status(
+            booking.pk, "scheduled", by=cast["spoc"], schedule=schedule, expected_status="confirmed"
+        )
+
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_booking_status(
-            booking.pk,
-            "scheduled",
-            by=cast["spoc"],
-            schedule=schedule,
-            expected_status="confirmed",
-        )
+        click_schedule()
     with pytest.raises(rules.BookingError, match="changed while you were looking"):
-        services.set_booking_status(
-            booking.pk,
-            "scheduled",
-            by=cast["spoc"],
-            schedule=schedule,
-            expected_status="confirmed",
-        )
+        click_schedule()
     with pytest.raises(rules.BookingError, match="Nothing has changed"):
         services.set_booking_status(booking.pk, "scheduled", by=cast["spoc"], schedule=schedule)
     assert OutboundEmail.objects.filter(purpose="booking_confirmation").count() == 1
@@ -280,49 +265,20 @@ def test_preparing_passes_the_entry_to_the_booking_and_guards_the_entry(election
     booking = _booking(election, cast, ada)
     booking.entry.refresh_from_db()
     assert booking.entry.status == "booked" and not booking.entry.is_open
-    phone = register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
-        channel="phone",
-        kind="meeting",
-        topic="Meeting",
-        question="May I?",
-        requester_type="candidate",
-        candidate=ada,
-        requester_name=ada.name,
-        requester_email=ada.emails[0],
-    )
+    phone = _logged(election, cast["spoc"], channel="phone", **from_candidate(ada))
     with pytest.raises(rules.BookingError, match="confirmed the request in writing"):
-        services.prepare_booking(
-            phone,
-            by=cast["spoc"],
-            kind="meeting_cc",
-            advance_questions="Q",
-            material_check_note="x",
-        )
+        _prepare(phone, cast)
     assert not Booking.objects.filter(entry=phone).exists()
-    info = register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
-        channel="email",
+    info = _logged(
+        election,
+        cast["spoc"],
         kind="information",
         topic="Budget",
         question="How much?",
-        requester_type="candidate",
-        candidate=ada,
-        requester_name=ada.name,
-        requester_email=ada.emails[0],
+        **from_candidate(ada),
     )
     with pytest.raises(rules.BookingError, match="Only a meeting or visit request"):
-        services.prepare_booking(
-            info,
-            by=cast["spoc"],
-            kind="meeting_cc",
-            advance_questions="Q",
-            material_check_note="x",
-        )
+        _prepare(info, cast)
 
 
 def test_hustings_are_refused_when_preparing(election, cast, ada):
@@ -332,19 +288,7 @@ def test_hustings_are_refused_when_preparing(election, cast, ada):
 
 
 def test_the_author_of_a_booking_does_not_approve_it(election, cast, ada):
-    entry = register.log_entry(
-        election=election,
-        by=cast["ce"],
-        received_at=datetime(2024, 4, 9, 9, tzinfo=LONDON),
-        channel="email",
-        kind="meeting",
-        topic="Meeting",
-        question="May I?",
-        requester_type="candidate",
-        candidate=ada,
-        requester_name=ada.name,
-        requester_email=ada.emails[0],
-    )
+    entry = _logged(election, cast["ce"], **from_candidate(ada))
     booking = services.prepare_booking(
         entry, by=cast["ce"], kind="meeting_ce", advance_questions="Q", material_check_note="x"
     )
@@ -419,10 +363,9 @@ def test_the_matrix_costs_the_same_queries_for_one_and_three_candidates(
     client.get(reverse("briefings:offer"))
     one = count_queries(lambda: client.get(reverse("briefings:offer")))
     for n in range(2):
-        c = create_candidate(
-            election=election,
-            by=cast["spoc"],
-            status="declared",
+        c = declared_candidate(
+            election,
+            cast["spoc"],
             at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
             name=f"C {n}",
             emails=[f"c{n}@example.org"],
@@ -434,10 +377,9 @@ def test_the_matrix_costs_the_same_queries_for_one_and_three_candidates(
 
 
 def test_approving_a_visit_for_one_candidate_raises_the_parity_warning(client, election, cast, ada):
-    create_candidate(
-        election=election,
-        by=cast["spoc"],
-        status="declared",
+    declared_candidate(
+        election,
+        cast["spoc"],
         at=datetime(2024, 4, 8, 9, tzinfo=LONDON),
         name="Bea Example",
         emails=["bea@example.org"],

@@ -8,6 +8,7 @@ from datetime import datetime
 from election_protocol.calendar import LONDON
 from requests_register import services as register
 from requests_register.models import Entry
+from tests.builders import logged
 
 RECEIVED = datetime(2024, 7, 1, 10, 0, tzinfo=LONDON)  # Mon 1 Jul 2024
 
@@ -18,19 +19,13 @@ def at(day: int, month: int = 7, hour: int = 12) -> datetime:
 
 def log_foi(election, spoc, **overrides) -> Entry:
     values = dict(
-        election=election,
-        by=spoc,
         received_at=RECEIVED,
-        channel="email",
         kind="foi",
         topic="Overtime",
         question="Please send me the overtime figures.",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
         now=RECEIVED,
     )
     values.update(overrides)
-    entry = register.log_entry(**values)
+    entry = logged(election, spoc, **values)
     register.set_entry_status(entry.pk, "in_progress", by=spoc, now=RECEIVED)
     return entry

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 
-from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from incidents import permissions, queries, rules, services
@@ -16,6 +15,7 @@ from publishing import queries as gate
 from publishing.site import publish_site
 from requests_register import services as register
 from tests.clock import frozen_clock
+from tests.incidents.helpers import staff_and_ada
 from tests.pdf import expanded
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -33,26 +33,14 @@ _frozen = frozen_clock(NOW)
 
 @pytest.fixture
 def cast(make_user, election):
-    users = {
-        "spoc": make_user(Role.SPOC, username="s", email="s@example.org"),
-        "ce": make_user(Role.CHIEF_EXECUTIVE, username="ce", email="ce@example.org"),
-        "cc": make_user(Role.CHIEF_CONSTABLE, username="cc", email="cc@example.org"),
-        "cfo": make_user(Role.CHIEF_FIRE_OFFICER, username="cfo", email="cfo@example.org"),
-        "pl": make_user(Role.POLICE_LIAISON, username="pl", email="pl@example.org"),
-        "aud": make_user(Role.AUDITOR, username="aud", email="aud@example.org"),
-    }
-    at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
-    ada = create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=at,
-        name="Ada Lovelock",
-        emails=["ada@example.org"],
+    return staff_and_ada(
+        make_user,
+        election,
+        ["spoc", "ce", "cc", "cfo", "pl", "aud"],
+        at=datetime(2024, 4, 8, 9, 0, tzinfo=LONDON),
         agent_name="Bea Agent",
         agent_email="agent.ada@example.org",
     )
-    return users, ada
 
 
 def _record(election, users, kind, **kw):
@@ -60,6 +48,15 @@ def _record(election, users, kind, **kw):
     kw.setdefault("description", "What happened, in detail.")
     kw.setdefault("raised_at", NOW - timedelta(hours=1))
     return services.record_incident(election=election, by=users["spoc"], kind=kind, **kw)
+
+
+def _step(incident, status: str, by, **kw) -> None:
+    """Take `incident` to `status` through the one funnel (services.set_incident_status)."""
+    services.set_incident_status(incident.pk, status, by=by, **kw)
+
+
+def _decide(incident, by, decision: str, **kw) -> None:
+    _step(incident, "decided", by, decision=decision, **kw)
 
 
 def _sent_to(purpose_prefix: str) -> list:
@@ -81,22 +78,14 @@ def test_imagery_decided_by_the_chief_constable_sends_a_tagged_letter(
     assert incident.reference == f"{election.reference_prefix}-INC-001"
     # 24 hours by default.
     assert incident.due_at == incident.raised_at + timedelta(hours=24)
-    services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
+    _step(incident, "awaiting_decision", users["spoc"])
     with pytest.raises(rules.IncidentError, match="Only the Chief Constable"):
-        services.set_incident_status(
-            incident.pk,
-            "decided",
-            by=users["ce"],
-            decision="request_removal",
-            reasons="x",
-            considerations=FOUR,
-        )
+        _decide(incident, users["ce"], "request_removal", reasons="x", considerations=FOUR)
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_incident_status(
-            incident.pk,
-            "decided",
-            by=users["cc"],
-            decision="request_removal",
+        _decide(
+            incident,
+            users["cc"],
+            "request_removal",
             reasons="The crest suggests endorsement.",
             considerations=FOUR,
         )
@@ -121,7 +110,7 @@ def test_imagery_decided_by_the_chief_constable_sends_a_tagged_letter(
         "awaiting_decision",
         "decided",
     ]
-    services.set_incident_status(incident.pk, "closed", by=users["spoc"], reasons="Withdrawn.")
+    _step(incident, "closed", users["spoc"], reasons="Withdrawn.")
     incident.refresh_from_db()
     assert incident.outcome == "Withdrawn." and incident.closed_at == NOW
 
@@ -129,14 +118,9 @@ def test_imagery_decided_by_the_chief_constable_sends_a_tagged_letter(
 def test_no_action_on_imagery_sends_no_letter(election, cast):
     users, ada = cast
     incident = _record(election, users, "imagery", service="office", candidates=[ada])
-    services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
-    services.set_incident_status(
-        incident.pk,
-        "decided",
-        by=users["ce"],
-        decision="no_action",
-        reasons="Tiny, already withdrawn.",
-        considerations=FOUR,
+    _step(incident, "awaiting_decision", users["spoc"])
+    _decide(
+        incident, users["ce"], "no_action", reasons="Tiny, already withdrawn.", considerations=FOUR
     )
     assert _sent_to("incident_letter") == []
 
@@ -146,15 +130,8 @@ def test_earlier_decisions_on_similar_cases_are_shown_same_service_first(electio
     decided = []
     for service, decider in (("office", "ce"), ("police", "cc")):
         incident = _record(election, users, "imagery", service=service, candidates=[ada])
-        services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
-        services.set_incident_status(
-            incident.pk,
-            "decided",
-            by=users[decider],
-            decision="no_action",
-            reasons="r",
-            considerations=FOUR,
-        )
+        _step(incident, "awaiting_decision", users["spoc"])
+        _decide(incident, users[decider], "no_action", reasons="r", considerations=FOUR)
         decided.append(incident)
     other_kind = _record(election, users, "announcement")
     new = _record(election, users, "imagery", service="police", candidates=[ada])
@@ -166,40 +143,23 @@ def test_earlier_decisions_on_similar_cases_are_shown_same_service_first(electio
 def test_factual_statement_is_approved_anonymised_and_published(election, cast):
     users, ada = cast
     incident = _record(election, users, "factual", service="police", candidates=[ada])
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], classification="inaccuracy"
-    )
-    services.draft_statement(
-        incident.pk,
-        by=users["spoc"],
-        title="Police stations",
-        draft="No station closed. Ada Lovelock (ada@example.org) said otherwise.",
-        email_to="news@example.org",
-    )
+    _step(incident, "awaiting_decision", users["spoc"], classification="inaccuracy")
+    drafted = {
+        "title": "Police stations",
+        "draft": "No station closed. Ada Lovelock (ada@example.org) said otherwise.",
+        "email_to": "news@example.org",
+    }
+    services.draft_statement(incident.pk, by=users["spoc"], **drafted)
     services.record_consultation(
         incident.pk, by=users["spoc"], consultee="chief_constable", asked_at=NOW, answer="Fine."
     )
     # Whoever drafted it cannot approve it, even the Chief Executive.
     with pytest.raises(rules.IncidentError, match="drafted"):
         services.draft_statement(incident.pk, by=users["ce"], title="T", draft="D")
-        services.set_incident_status(
-            incident.pk, "decided", by=users["ce"], decision="publish_statement", reasons="r"
-        )
-    services.draft_statement(
-        incident.pk,
-        by=users["spoc"],
-        title="Police stations",
-        draft="No station closed. Ada Lovelock (ada@example.org) said otherwise.",
-        email_to="news@example.org",
-    )
+        _decide(incident, users["ce"], "publish_statement", reasons="r")
+    services.draft_statement(incident.pk, by=users["spoc"], **drafted)  # the SPOC's again
     assert list(gate.published_statements(election)) == []
-    services.set_incident_status(
-        incident.pk,
-        "decided",
-        by=users["ce"],
-        decision="publish_statement",
-        reasons="A factual inaccuracy.",
-    )
+    _decide(incident, users["ce"], "publish_statement", reasons="A factual inaccuracy.")
     [public] = gate.published_statements(election)
     assert public.public_text == "No station closed. [candidate] ([email address]) said otherwise."
     [email] = _sent_to("incident_statement")
@@ -211,15 +171,11 @@ def test_factual_statement_is_approved_anonymised_and_published(election, cast):
 def test_the_public_page_shows_the_statement_and_nothing_private(election, cast, tmp_path):
     users, ada = cast
     incident = _record(election, users, "factual", candidates=[ada])
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], classification="inaccuracy"
-    )
+    _step(incident, "awaiting_decision", users["spoc"], classification="inaccuracy")
     services.draft_statement(
         incident.pk, by=users["spoc"], title="Budget", draft="Ada Lovelock misread the budget."
     )
-    services.set_incident_status(
-        incident.pk, "decided", by=users["ce"], decision="publish_statement", reasons="r"
-    )
+    _decide(incident, users["ce"], "publish_statement", reasons="r")
     publish_site(election, to=tmp_path / "site")
     html = (tmp_path / "site" / "statements" / "index.html").read_text()
     assert "[candidate] misread the budget." in html
@@ -230,14 +186,10 @@ def test_the_public_page_shows_the_statement_and_nothing_private(election, cast,
 def test_an_interpretation_cannot_have_a_statement(election, cast):
     users, _ada = cast
     incident = _record(election, users, "factual")
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], classification="interpretation"
-    )
+    _step(incident, "awaiting_decision", users["spoc"], classification="interpretation")
     with pytest.raises(rules.IncidentError, match=r"7\.1\.3"):
         services.draft_statement(incident.pk, by=users["spoc"], title="T", draft="D")
-    services.set_incident_status(
-        incident.pk, "decided", by=users["ce"], decision="no_response", reasons="Opinion."
-    )
+    _decide(incident, users["ce"], "no_response", reasons="Opinion.")
     assert Incident.objects.get(pk=incident.pk).decision == "no_response"
 
 
@@ -246,13 +198,9 @@ def test_cleveland_deputy_approves_a_statement(election, cast, make_user):
     deputy = make_user(Role.SPOC, username="dmo", email="dmo@example.org")
     election.approval_deputies.add(deputy)
     incident = _record(election, users, "factual")
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], classification="inaccuracy"
-    )
+    _step(incident, "awaiting_decision", users["spoc"], classification="inaccuracy")
     services.draft_statement(incident.pk, by=users["spoc"], title="T", draft="Facts.")
-    services.set_incident_status(
-        incident.pk, "decided", by=deputy, decision="publish_statement", reasons="r"
-    )
+    _decide(incident, deputy, "publish_statement", reasons="r")
     assert Statement.objects.get(incident=incident).approved_by == deputy
 
 
@@ -267,12 +215,10 @@ def test_breach_complaint_acknowledged_then_answered_in_writing(election, cast):
         raised_by_email="agent.ada@example.org",
         candidates=[ada],
     )
-    services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
+    _step(incident, "awaiting_decision", users["spoc"])
     [ack] = _sent_to("incident_acknowledgement")
     assert ack.to == ["agent.ada@example.org"]
-    services.set_incident_status(
-        incident.pk, "decided", by=users["ce"], decision="not_upheld", reasons="Equal time."
-    )
+    _decide(incident, users["ce"], "not_upheld", reasons="Equal time.")
     [letter] = _sent_to("incident_letter_breach")
     assert letter.to == ["agent.ada@example.org"] and letter.attachments.count() == 1
 
@@ -280,16 +226,13 @@ def test_breach_complaint_acknowledged_then_answered_in_writing(election, cast):
 def test_conduct_concern_referred_to_the_paro_and_guidance_recorded(election, cast):
     users, ada = cast
     incident = _record(election, users, "conduct", service="police", candidates=[ada])
-    services.set_incident_status(
-        incident.pk, "awaiting_guidance", by=users["spoc"], reasons="Filmed officers."
-    )
+    _step(incident, "awaiting_guidance", users["spoc"], reasons="Filmed officers.")
     [referral] = _sent_to("incident_referral")
     assert referral.to == [election.paro_email] and "Filmed officers." in referral.body
-    services.set_incident_status(
-        incident.pk,
-        "decided",
-        by=users["spoc"],
-        decision="action_taken",
+    _decide(
+        incident,
+        users["spoc"],
+        "action_taken",
         guidance="Remind the candidate of 9.1.",
         reasons="Reminded.",
     )
@@ -302,10 +245,8 @@ def test_incumbent_breach_is_referred_as_a_conduct_matter(election, cast):
     services.record_reminder(incident.pk, by=users["spoc"])
     with pytest.raises(rules.IncidentError, match="already"):
         services.record_reminder(incident.pk, by=users["spoc"])
-    services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
-    services.set_incident_status(
-        incident.pk, "decided", by=users["ce"], decision="breach_referred", reasons="Used data."
-    )
+    _step(incident, "awaiting_decision", users["spoc"])
+    _decide(incident, users["ce"], "breach_referred", reasons="Used data.")
     conduct = Incident.objects.get(referred_from=incident)
     assert conduct.kind == "conduct" and list(conduct.candidates.all()) == [ada]
 
@@ -313,19 +254,10 @@ def test_incumbent_breach_is_referred_as_a_conduct_matter(election, cast):
 def test_announcement_decided_by_the_chief_fire_officer_weighs_the_delay(election, cast):
     users, _ada = cast
     incident = _record(election, users, "announcement", service="fire")
-    services.set_incident_status(incident.pk, "awaiting_decision", by=users["spoc"])
+    _step(incident, "awaiting_decision", users["spoc"])
     with pytest.raises(rules.IncidentError, match="effect of delaying"):
-        services.set_incident_status(
-            incident.pk, "decided", by=users["cfo"], decision="delay", reasons="r"
-        )
-    services.set_incident_status(
-        incident.pk,
-        "decided",
-        by=users["cfo"],
-        decision="delay",
-        reasons="Sensitive.",
-        delay_effect="None.",
-    )
+        _decide(incident, users["cfo"], "delay", reasons="r")
+    _decide(incident, users["cfo"], "delay", reasons="Sensitive.", delay_effect="None.")
     assert Incident.objects.get(pk=incident.pk).delay_effect == "None."
 
 
@@ -345,9 +277,7 @@ def test_social_media_removal_gets_the_office_explanation_and_is_confirmed(elect
     )
     assert incident.explanation_posted == "Removed: pre-election rules."
     assert incident.due_at == incident.raised_at + timedelta(hours=4)
-    services.set_incident_status(
-        incident.pk, "decided", by=users["spoc"], decision="removal_stands", reasons="Partisan."
-    )
+    _decide(incident, users["spoc"], "removal_stands", reasons="Partisan.")
     assert Incident.objects.get(pk=incident.pk).status == "decided"
 
 
@@ -366,13 +296,9 @@ def test_targets_configured_per_election(election, cast):
 def test_a_second_click_is_refused(election, cast):
     users, _ada = cast
     incident = _record(election, users, "announcement")
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], expected_status="recorded"
-    )
+    _step(incident, "awaiting_decision", users["spoc"], expected_status="recorded")
     with pytest.raises(rules.IncidentError, match="changed while"):
-        services.set_incident_status(
-            incident.pk, "awaiting_decision", by=users["spoc"], expected_status="recorded"
-        )
+        _step(incident, "awaiting_decision", users["spoc"], expected_status="recorded")
 
 
 def test_who_sees_what(election, cast):
@@ -458,18 +384,14 @@ def test_a_statement_names_neither_the_candidate_nor_who_raised_it(election, cas
         raised_by_name="Jo Scrivener",
         raised_by_email="jo@news.example.org",
     )
-    services.set_incident_status(
-        incident.pk, "awaiting_decision", by=users["spoc"], classification="inaccuracy"
-    )
+    _step(incident, "awaiting_decision", users["spoc"], classification="inaccuracy")
     services.draft_statement(
         incident.pk,
         by=users["spoc"],
         title="Budget",
         draft="Jo Scrivener (jo@news.example.org) quoted Ada Lovelock wrongly.",
     )
-    services.set_incident_status(
-        incident.pk, "decided", by=users["ce"], decision="publish_statement", reasons="r"
-    )
+    _decide(incident, users["ce"], "publish_statement", reasons="r")
     [public] = gate.published_statements(election)
     assert public.public_text == "[requester] ([email address]) quoted [candidate] wrongly."
 
@@ -503,10 +425,8 @@ def test_retention_erases_who_raised_a_closed_incident_and_its_evidence(
         by=users["spoc"],
     )
     stored = closed.evidence.get().file.name
-    services.set_incident_status(closed.pk, "awaiting_decision", by=users["spoc"])
-    services.set_incident_status(
-        closed.pk, "decided", by=users["ce"], decision="not_upheld", reasons="Equal time."
-    )
+    _step(closed, "awaiting_decision", users["spoc"])
+    _decide(closed, users["ce"], "not_upheld", reasons="Equal time.")
     still_open = _record(
         election, users, "breach", raised_by_name="Kim Open", raised_by_email="kim@example.org"
     )

@@ -6,12 +6,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
-from election_protocol.roles import Role
 from incidents import services
 from incidents.models import Incident
 from tests.clock import frozen_clock
+from tests.incidents.helpers import staff_and_ada
 
 # Inside the reference election's pre-election period (poll 2 May 2024): the current election.
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -23,21 +22,9 @@ _frozen = frozen_clock(NOW)
 
 @pytest.fixture
 def cast(make_user, election):
-    users = {
-        "spoc": make_user(Role.SPOC, username="s", email="s@example.org"),
-        "ce": make_user(Role.CHIEF_EXECUTIVE, username="ce", email="ce@example.org"),
-        "cc": make_user(Role.CHIEF_CONSTABLE, username="cc", email="cc@example.org"),
-        "aud": make_user(Role.AUDITOR, username="aud", email="aud@example.org"),
-    }
-    ada = create_candidate(
-        election=election,
-        by=users["spoc"],
-        status="declared",
-        at=NOW - timedelta(days=2),
-        name="Ada Lovelock",
-        emails=["ada@example.org"],
+    return staff_and_ada(
+        make_user, election, ["spoc", "ce", "cc", "aud"], at=NOW - timedelta(days=2)
     )
-    return users, ada
 
 
 def _imagery(election, users, ada, service="police", **kw):

@@ -20,6 +20,7 @@ from lifecycle.models import Closure
 from lifecycle.views import archived_site
 from requests_register import services as register_services
 from requests_register.models import Entry
+from tests.builders import from_candidate, logged
 from tests.factories import ElectionFactory
 from tests.pdf import expanded
 
@@ -46,19 +47,14 @@ def story(election, cast):
     received = tt.close_of_nominations + timedelta(days=2)
 
     def log(candidate, topic):
-        return register_services.log_entry(
-            election=election,
-            by=spoc,
+        return logged(
+            election,
+            spoc,
             received_at=received,
-            channel="email",
-            kind="information",
             topic=topic,
             question="How many officers?",
-            requester_type="candidate",
-            candidate=candidate,
-            requester_name=candidate.name,
-            requester_email="candidate@example.org",
             now=received,
+            **from_candidate(candidate, "candidate@example.org"),
         )
 
     answered = log(people[0], "Officers")

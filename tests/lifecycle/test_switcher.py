@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from election_protocol.calendar import LONDON
 from election_protocol.queries import SESSION_KEY
-from requests_register import services as register_services
+from tests.builders import logged
 from tests.factories import ElectionFactory
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -31,15 +31,12 @@ def two(db, cast):
         poll_date=date(2024, 5, 23),
     )
     for election, topic in ((pcc, "Testshire topic"), (mayor, "Westvale topic")):
-        register_services.log_entry(
-            election=election,
-            by=cast["spoc"],
+        logged(
+            election,
+            cast["spoc"],
             received_at=NOW,
-            channel="email",
-            kind="information",
             topic=topic,
             question="A question?",
-            requester_type="public",
             requester_name="Jo Public",
             requester_email="jo@example.org",
             now=NOW,

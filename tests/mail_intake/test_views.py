@@ -9,8 +9,8 @@ from django.utils import timezone
 from mail_intake import services
 from mail_intake.models import InboundMessage
 from requests_register import rules
-from requests_register import services as register_services
 from requests_register.models import Attachment, Entry, OutboundEmail
+from tests.builders import logged
 from tests.factories import CandidateFactory
 from tests.mail_intake.mail import mail, nested
 
@@ -41,19 +41,24 @@ def _pdf_mail() -> bytes:
     return message.as_bytes()
 
 
-def test_accept_puts_the_message_on_the_register(client, election, spoc):
-    message = _received(_pdf_mail())
+def _accept(client, spoc, raw: bytes, **form):
+    """Sort `raw` into the triage inbox; the SPOC posts the accept form for it. Return the
+    message and the response."""
+    message = _received(raw)
     client.force_login(spoc)
+    return message, client.post(reverse("mail_intake:accept", args=[message.pk]), form)
 
-    response = client.post(
-        reverse("mail_intake:accept", args=[message.pk]),
-        {
-            "kind": "information",
-            "topic": "Opening hours",
-            "requester_type": "public",
-            "requester_name": "Alex Example",
-            "acknowledge": "on",
-        },
+
+def test_accept_puts_the_message_on_the_register(client, election, spoc):
+    message, response = _accept(
+        client,
+        spoc,
+        _pdf_mail(),
+        kind="information",
+        topic="Opening hours",
+        requester_type="public",
+        requester_name="Alex Example",
+        acknowledge="on",
     )
 
     entry = Entry.objects.get()
@@ -74,17 +79,14 @@ def test_accept_puts_the_message_on_the_register(client, election, spoc):
 
 
 def test_accept_refused_keeps_what_was_typed_and_stores_nothing(client, election, spoc):
-    message = _received(mail())
-    client.force_login(spoc)
-
-    response = client.post(
-        reverse("mail_intake:accept", args=[message.pk]),
-        {
-            "kind": "information",
-            "topic": "My topic",
-            "requester_type": "candidate",
-            "requester_name": "Alex",
-        },
+    message, response = _accept(
+        client,
+        spoc,
+        mail(),
+        kind="information",
+        topic="My topic",
+        requester_type="candidate",
+        requester_name="Alex",
     )
 
     page = response.content.decode()
@@ -109,16 +111,14 @@ def test_sender_matched_to_a_candidate_fills_the_form(client, election, spoc):
 
 
 def test_mark_duplicate_links_the_message_to_the_original(client, election, spoc):
-    entry = register_services.log_entry(
-        election=election,
-        by=spoc,
+    entry = logged(
+        election,
+        spoc,
         received_at=timezone.now(),
-        channel="email",
-        kind="information",
         topic="T",
         question="Q",
-        requester_type="public",
         requester_name="Sam",
+        requester_email="",  # no address given
     )
     message = _received(mail())
     client.force_login(spoc)

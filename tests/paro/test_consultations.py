@@ -13,7 +13,7 @@ from paro import rules, services
 from paro.models import ParoConsultation
 from requests_register import services as register
 from requests_register.models import OutboundEmail
-from tests.builders import REQUESTER, declared_candidate, prepared_booking
+from tests.builders import REQUESTER, declared_candidate, logged, prepared_booking
 from tests.clock import frozen_clock
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -25,12 +25,10 @@ _frozen = frozen_clock(NOW)
 
 @pytest.fixture
 def entry(election, cast):
-    return register.log_entry(
-        election=election,
-        by=cast["spoc"],
+    return logged(
+        election,
+        cast["spoc"],
         received_at=NOW - timedelta(days=1),
-        channel="email",
-        kind="information",
         topic="Postal votes",
         question="When is the deadline for postal vote applications?",
         **REQUESTER,

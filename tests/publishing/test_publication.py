@@ -23,6 +23,8 @@ from tests.builders import (
     REQUESTER,
     answered,
     declared_candidate,
+    from_candidate,
+    logged,
     prepared_booking,
     read_site,
     text,
@@ -66,15 +68,7 @@ def test_the_setting_changes_the_target_and_its_scope(election, cast, on_friday)
     election.save()
     assert _counts(election) == {"overdue": 0, "due_soon": 0}
     ada = CandidateFactory(election=election, name="Ada Example")
-    answered(
-        election,
-        cast,
-        now=SENT_TUE,
-        requester_type="candidate",
-        candidate=ada,
-        requester_name=ada.name,
-        requester_email="ada@example.org",
-    )
+    answered(election, cast, now=SENT_TUE, **from_candidate(ada, "ada@example.org"))
     assert _counts(election)["overdue"] == 1
 
 
@@ -142,26 +136,30 @@ def test_an_answer_already_public_is_withdrawn_not_declared_not_for_publication(
         services.propose_not_for_publication(entry, "other", "No", cast["spoc"])
 
 
+def _from_dorothy(election, cast, at, **fields):
+    """Return a request from Dorothy (REQUESTER) logged by the SPOC, received and logged `at`."""
+    return logged(election, cast["spoc"], received_at=at, now=at, **REQUESTER, **fields)
+
+
+def _closed_by_the_ce(entry, cast, status, reason, *, taken, closed=None) -> None:
+    """The SPOC takes `entry` in hand at `taken`; the Chief Executive then gives it `status`
+    for `reason` at `closed` (by default the clock's now)."""
+    register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=taken)
+    register.set_entry_status(
+        entry.pk, status, by=cast["ce"], reason=reason, may_approve=True, now=closed
+    )
+
+
 def _refused(election, cast, *, now=NOW):
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=now,
-        channel="email",
-        kind="information",
+    entry = _from_dorothy(
+        election,
+        cast,
+        now,
         topic="Custody records of Dorothy Pennington-Smythe",
         question="Send me the custody records of my neighbour.",
-        now=now,
-        **REQUESTER,
     )
-    register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=now)
-    register.set_entry_status(
-        entry.pk,
-        "refused",
-        by=cast["ce"],
-        reason="They are your neighbour's personal data.",
-        may_approve=True,
-        now=now,
+    _closed_by_the_ce(
+        entry, cast, "refused", "They are your neighbour's personal data.", taken=now, closed=now
     )
     entry.refresh_from_db()
     return entry
@@ -209,25 +207,15 @@ def test_a_refusal_is_published_with_its_action_through_the_gate(election, cast,
 
 def test_a_referral_needs_no_reason_and_a_declined_meeting_does(election, cast):
     with time_machine.travel(DECLARED_AT, tick=False):
-        entry = register.log_entry(
-            election=election,
-            by=cast["spoc"],
-            received_at=DECLARED_AT,
-            channel="email",
+        entry = _from_dorothy(
+            election,
+            cast,
+            DECLARED_AT,
             kind="electoral_process",
             topic="Nomination papers",
             question="Where do I hand in my papers?",
-            now=DECLARED_AT,
-            **REQUESTER,
         )
-        register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=NOW)
-        register.set_entry_status(
-            entry.pk,
-            "referred_to_paro",
-            by=cast["ce"],
-            reason="Electoral process",
-            may_approve=True,
-        )
+        _closed_by_the_ce(entry, cast, "referred_to_paro", "Electoral process", taken=NOW)
         public = services.prepare_action_entry(entry, cast["spoc"])
         assert (public.action, public.action_reason) == ("referred_to_paro", "")
         ada = declared_candidate(election, cast["spoc"], at=DECLARED_AT)
@@ -324,15 +312,7 @@ def test_the_digest_lists_answers_to_publish(election, cast, on_friday):
 
 def test_the_parity_page_shows_publication_per_candidate(client, election, cast, on_friday):
     ada = CandidateFactory(election=election, name="Ada Example")
-    answered(
-        election,
-        cast,
-        now=SENT_TUE,
-        requester_type="candidate",
-        candidate=ada,
-        requester_name=ada.name,
-        requester_email="ada@example.org",
-    )
+    answered(election, cast, now=SENT_TUE, **from_candidate(ada, "ada@example.org"))
     client.force_login(cast["spoc"])
     page = client.get(reverse("requests_register:parity")).content.decode()
     assert 'id="publication-parity"' in page

@@ -20,6 +20,7 @@ from election_protocol.calendar import LONDON
 from publishing import permissions, queries, rules, services
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction, PublishRun
 from requests_register import services as register
+from tests.builders import REQUESTER, declared_candidate, from_candidate, logged
 from tests.clock import frozen_clock
 from tests.factories import ElectionFactory, PartyFactory
 
@@ -96,24 +97,14 @@ def gareth(election, spoc):
 
 def answered(election, cast, *, question=QUESTION, answer=ANSWER, sent=True, **requester):
     """Return a register entry taken through the register's own funnel to sent."""
-    values = dict(
-        requester_type="public",
-        requester_name="Dorothy Pennington-Smythe",
-        requester_email="dot.pennington@example.net",
-        requester_phone="01632 960 123",
-        requester_address="4 Mill Lane, Kirkby Stephen, CA17 4QT",
-    )
-    values.update(requester)
-    entry = register.log_entry(
-        election=election,
-        by=cast["spoc"],
+    entry = logged(
+        election,
+        cast["spoc"],
         received_at=RECEIVED,
-        channel="email",
-        kind="information",
         topic="Rural response times",
         question=question,
         now=NOW,
-        **values,
+        **{**REQUESTER, **requester},
     )
     register.set_entry_status(entry.pk, "in_progress", by=cast["spoc"], now=NOW)
     register.draft_answer(entry.pk, answer=answer, by=cast["spoc"], now=NOW)
@@ -188,10 +179,7 @@ def test_a_candidate_asking_is_shown_as_candidate(election, cast, gareth):
         cast,
         question="Gareth Llewellyn-Harris asks how many PCSOs there are.",
         answer="There are 42 PCSOs.",
-        requester_type="candidate",
-        candidate=gareth,
-        requester_name="Gareth Llewellyn-Harris",
-        requester_email="gareth@llewellyn4pcc.example.org",
+        **from_candidate(gareth),  # Gareth Llewellyn-Harris, gareth@llewellyn4pcc.example.org
         requester_phone="",
         requester_address="",
     )
@@ -230,27 +218,18 @@ def test_an_entry_not_yet_sent_or_already_prepared_is_refused(election, cast):
 
 def test_meeting_and_event_notes_get_their_own_references(election, cast, gareth):
     at = datetime(2024, 4, 8, 9, 0, tzinfo=LONDON)
-    ada = create_candidate(
-        election=election,
-        by=cast["spoc"],
-        status="declared",
-        at=at,
-        name="Ada Northcott",
-        emails=["ada@example.org"],
+    ada = declared_candidate(
+        election, cast["spoc"], at=at, name="Ada Northcott", emails=["ada@example.org"]
     )
     with time_machine.travel(at, tick=False):
-        entry = register.log_entry(
-            election=election,
-            by=cast["spoc"],
+        entry = logged(
+            election,
+            cast["spoc"],
             received_at=at - timedelta(hours=1),
-            channel="email",
             kind="meeting",
             topic="Meeting",
             question="May I meet the Chief Executive?",
-            requester_type="candidate",
-            candidate=ada,
-            requester_name=ada.name,
-            requester_email="ada@example.org",
+            **from_candidate(ada),
         )
         booking = briefings.prepare_booking(
             entry,
@@ -856,31 +835,26 @@ def test_views_keep_the_typed_input_on_error(client, election, cast, gareth):
     public_entry = prepared(election, cast)
     client.force_login(cast["spoc"])
     url = reverse("publishing:redact", args=[public_entry.pk])
-    response = client.post(
-        url,
-        {
-            "redact-version": public_entry.version,
-            "redact-field": "question",
-            "redact-text": "Eden district",
-            "redact-kind": "address",
-            "redact-reason": "",
-        },
-    )
-    page = response.content.decode()
+
+    def redact(text: str, reason: str):
+        """Post an address redaction of the question; return the response and its page."""
+        response = client.post(
+            url,
+            {
+                "redact-version": public_entry.version,
+                "redact-field": "question",
+                "redact-text": text,
+                "redact-kind": "address",
+                "redact-reason": reason,
+            },
+        )
+        return response, response.content.decode()
+
+    response, page = redact("Eden district", reason="")
     assert response.status_code == 400
     assert 'value="Eden district"' in page
     assert "Give a reason: it is kept with the entry for the approver." in page
-    response = client.post(
-        url,
-        {
-            "redact-version": public_entry.version,
-            "redact-field": "question",
-            "redact-text": "Carlisle",
-            "redact-kind": "address",
-            "redact-reason": "Place name",
-        },
-    )
-    page = response.content.decode()
+    response, page = redact("Carlisle", reason="Place name")
     assert response.status_code == 400
     assert "does not occur in the original question" in page
     assert "Place name</textarea>" in page

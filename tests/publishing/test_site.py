@@ -66,6 +66,12 @@ def candidate(election, spoc):
     )
 
 
+def publish_at(election, *, minute: int):
+    """Publish the site `minute` minutes past NOW (each version is named by its time)."""
+    with time_machine.travel(NOW.replace(minute=minute), tick=False):
+        return publish_site(election)
+
+
 # --- the "Done when" ---------------------------------------------------------------------------
 
 
@@ -230,8 +236,7 @@ def test_a_new_version_is_switched_atomically_and_rollback_works(election, cast)
     assert os.readlink(target.current_path) == f"versions/{first.version}"
     assert first.version.endswith(f"-{PublishRun.objects.get().pk}")
     published(election, cast, topic="Dogs", answer="Nine police dogs.")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
+    second = publish_at(election, minute=5)
     assert target.current_version() == second.version
     assert "Nine police dogs" in (target.current_path / "register.csv").read_text()
 
@@ -269,8 +274,7 @@ def test_the_last_five_versions_are_kept(election, cast):
     versions = []
     for minute in range(7):
         published(election, cast, topic=f"Topic {minute}", answer=f"Answer {minute}.")
-        with time_machine.travel(NOW.replace(minute=minute), tick=False):
-            versions.append(publish_site(election).version)
+        versions.append(publish_at(election, minute=minute).version)
     target = default_target()
     assert target.versions() == versions[-5:]
     assert target.current_version() == versions[-1]
@@ -313,8 +317,7 @@ def test_any_django_storage_gets_versions_and_current_txt(election, cast, settin
     assert storage.open("current.txt").read().decode().strip() == first.version
     assert storage.exists(f"versions/{first.version}/register.csv")
     published(election, cast, topic="Dogs", answer="Nine police dogs.")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
+    second = publish_at(election, minute=5)
     assert storage.open("current.txt").read().decode().strip() == second.version
     assert "static/govuk/app.css" in second.carried
     assert rollback_to(first.version).version == first.version
@@ -323,12 +326,18 @@ def test_any_django_storage_gets_versions_and_current_txt(election, cast, settin
 
 # --- incremental -------------------------------------------------------------------------------
 
+
 SHARED_FILES = ["register.csv", "register.json", "search-index.json", "feed.atom", "register.pdf"]
 
 
 def in_both_languages(*paths: str) -> list[str]:
     """Return each page in English and in Welsh (issue 7: the Welsh pages under cy/)."""
     return [*paths, *(f"cy/{p}" for p in paths)]
+
+
+def assert_renders_only(result, *paths: str) -> None:
+    """`result` rendered `paths` in both languages and the shared files, and nothing else."""
+    assert sorted(result.rendered) == sorted([*in_both_languages(*paths), *SHARED_FILES])
 
 
 def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, cast, monkeypatch):
@@ -345,20 +354,15 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
         "register/topics/road-safety/index.html",
     } <= set(first.rendered)
     new = published(election, cast, answer="Answer six.")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
+    second = publish_at(election, minute=5)
     # The new answer lands on the third page of its topic, which still has three pages: that
     # page, the register's home (its counts) and the new permalink, in each language; the
     # shared files once. Nothing else, however long the register.
-    assert sorted(second.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/night-cover/page-3/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    assert_renders_only(
+        second,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/night-cover/page-3/index.html",
     )
     assert set(
         in_both_languages(
@@ -377,8 +381,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     old = target.versions_dir / first.version / path
     assert os.stat(old).st_ino == os.stat(target.versions_dir / second.version / path).st_ino
     # Nothing changed: no new version, and the five kept for rollback stay as they are.
-    with time_machine.travel(NOW.replace(minute=9), tick=False):
-        third = publish_site(election)
+    third = publish_at(election, minute=9)
     assert third.unchanged and third.version == second.version and not third.rendered
     assert target.versions() == [first.version, second.version]
 
@@ -391,21 +394,16 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
     entries.append(published(election, cast, topic="Road safety", answer="About roads."))
     publish_site(election)
     new = published(election, cast, answer="Answer five.")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        result = publish_site(election)
+    result = publish_at(election, minute=5)
     # "Night cover" goes from two pages to three: each of its pages says "of 3" and links to
     # the new one, so all three render; the other topic and every other permalink do not.
-    assert sorted(result.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/night-cover/index.html",
-                "register/topics/night-cover/page-2/index.html",
-                "register/topics/night-cover/page-3/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    assert_renders_only(
+        result,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/night-cover/index.html",
+        "register/topics/night-cover/page-2/index.html",
+        "register/topics/night-cover/page-3/index.html",
     )
     assert all(f"entries/{e.reference}/index.html" in result.carried for e in entries)
     assert "register/topics/road-safety/index.html" in result.carried
@@ -423,17 +421,12 @@ def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monk
     entries.append(published(election, cast, topic="Road safety", answer="About roads."))
     first = publish_site(election)
     new = published(election, cast, topic="Custody", answer="Two custody suites.")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
-    assert sorted(second.rendered) == sorted(
-        [
-            *in_both_languages(
-                f"entries/{new.reference}/index.html",
-                "register/index.html",
-                "register/topics/custody/index.html",
-            ),
-            *SHARED_FILES,
-        ]
+    second = publish_at(election, minute=5)
+    assert_renders_only(
+        second,
+        f"entries/{new.reference}/index.html",
+        "register/index.html",
+        "register/topics/custody/index.html",
     )
     others = in_both_languages(
         "register/topics/night-cover/index.html",
@@ -800,8 +793,7 @@ def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_t
         requester_name="Wilhelmina Outhwaite-Zed",
         requester_email="wilhelmina@example.org",
     )
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
+    second = publish_at(election, minute=5)
     assert second.status == "published"
     assert f"entries/{entries[0].reference}/index.html" in second.carried
     assert carried_scans == []
@@ -809,8 +801,7 @@ def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_t
     for record in (Path(settings.VAR_DIR) / "cache" / "publish-checks").iterdir():
         record.unlink()
     published(election, cast, topic="Topic 10")
-    with time_machine.travel(NOW.replace(minute=9), tick=False):
-        third = publish_site(election)
+    third = publish_at(election, minute=9)
     assert third.status == "published" and carried_scans == [
         f"entries/{entries[0].reference}/index.html"
     ]
@@ -878,8 +869,7 @@ def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_
     PublicEntry.objects.filter(pk=entry.pk).update(answer=f"The stables are open. {detail}")
     assert publish_site(election).status == "published"
     published(election, cast, topic="Bridges")
-    with time_machine.travel(NOW.replace(minute=5), tick=False):
-        second = publish_site(election)
+    second = publish_at(election, minute=5)
     assert second.status == "published"
     assert f"entries/{entry.reference}/index.html" in second.carried
     assert "register.csv" in second.rendered
@@ -892,8 +882,7 @@ def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_
         requester_email="someone.else@example.net",
         **requester,
     )
-    with time_machine.travel(NOW.replace(minute=9), tick=False):
-        third = publish_site(election)
+    third = publish_at(election, minute=9)
     assert third.status == "blocked"
     assert f"entries/{entry.reference}/index.html" in third.reason
     assert "register.csv" in third.reason
@@ -908,8 +897,7 @@ def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(e
     versions = []
     for minute in range(5):
         published(election, cast, topic=f"Topic {minute}", answer=f"Answer {minute}.")
-        with time_machine.travel(NOW.replace(minute=minute), tick=False):
-            versions.append(publish_site(election).version)
+        versions.append(publish_at(election, minute=minute).version)
     target = default_target()
     assert target.versions() == versions
     published(election, cast, topic="Topic 9", answer="Answer nine.")

@@ -30,7 +30,7 @@ from election_protocol.calendar import LONDON
 from incidents import services as incidents
 from publishing import services as publishing
 from requests_register import services as register
-from tests.builders import prepared_booking
+from tests.builders import declared_candidate, from_candidate, logged, prepared_booking
 from tests.factories import PartyFactory
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
@@ -49,12 +49,7 @@ def frozen():
 
 def log(election, cast, *, kind="information", received, candidate=None, party=None):
     who = (
-        {
-            "requester_type": "candidate",
-            "candidate": candidate,
-            "requester_name": candidate.name,
-            "requester_email": candidate.emails[0],
-        }
+        from_candidate(candidate)
         if candidate
         else {
             "requester_type": "party",
@@ -63,17 +58,7 @@ def log(election, cast, *, kind="information", received, candidate=None, party=N
             "requester_email": "office@party.example.org",
         }
     )
-    return register.log_entry(
-        election=election,
-        by=cast["spoc"],
-        received_at=received,
-        channel="email",
-        kind=kind,
-        topic="Patrols",
-        question="How many patrols?",
-        now=received,
-        **who,
-    )
+    return logged(election, cast["spoc"], received_at=received, kind=kind, now=received, **who)
 
 
 def send(entry, cast, when):
@@ -95,10 +80,9 @@ def add_answered_candidates(election, cast, count: int) -> None:
     """Declare `count` more candidates ("Extra 0", ...), without a party, each with one request
     answered (for the tests that a report's queries do not grow with the candidates)."""
     for n in range(count):
-        extra = create_candidate(
-            election=election,
-            by=cast["spoc"],
-            status="declared",
+        extra = declared_candidate(
+            election,
+            cast["spoc"],
             at=DECLARED_AT,
             name=f"Extra {n}",
             emails=[f"extra{n}@example.org"],

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from election_protocol.calendar import LONDON
-from requests_register import services
 from requests_register.models import Entry
+from tests.builders import logged
 
 RECEIVED = datetime(2024, 4, 10, 10, 0, tzinfo=LONDON)  # Wednesday; poll 2 May 2024
 NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)  # the same day, in the pre-election period
@@ -16,20 +16,13 @@ NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)  # the same day, in the pre-el
 def log(election, by, **overrides) -> Entry:
     """Log an ordinary e-mailed request through the register's funnel (overrides win)."""
     values = dict(
-        election=election,
-        by=by,
         received_at=RECEIVED,
-        channel="email",
-        kind="information",
         topic="Custody",
         question="How many custody suites are there?",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
         now=NOW,
     )
     values.update(overrides)
-    return services.log_entry(**values)
+    return logged(election, by, **values)
 
 
 def messages_to(smtp_server, address: str) -> list:

@@ -83,16 +83,10 @@ def test_parse_email_multipart_alternative_prefers_plain_text() -> None:
     assert parse_email(message.as_bytes()).body == PLAIN_BODY
 
 
-def test_parse_email_html_only_is_converted_to_readable_text() -> None:
-    message = _message()
-    message.set_content(HTML_BODY, subtype="html")
-
-    assert parse_email(message.as_bytes()).body == HTML_AS_TEXT
-
-
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
+        pytest.param(HTML_BODY, HTML_AS_TEXT, id="html-only-letter-is-readable-text"),
         pytest.param("a<br><br>b", "a\n\nb", id="two-br-leave-blank-line"),
         pytest.param("<div><div>a</div></div><div>b</div>", "a\nb", id="nested-divs"),
         pytest.param("<b>a</b> <i>b</i>", "a b", id="inline-space-kept"),

@@ -15,26 +15,14 @@ from requests_register import handover, reminders, services
 from requests_register.models import Reminder
 from requests_register.tasks import task_send_reminders
 from tests.builders import answered, declared_candidate, prepared_booking
-from tests.requests_register.helpers import messages_to
+from tests.requests_register.helpers import log, messages_to
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)  # a Wednesday, in the pre-election period
 
 
 def _drafted(election, spoc, topic):
-    entry = services.log_entry(
-        election=election,
-        by=spoc,
-        received_at=NOW,
-        channel="email",
-        kind="information",
-        topic=topic,
-        question="?",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
-        now=NOW,
-    )
+    entry = log(election, spoc, received_at=NOW, topic=topic, question="?", now=NOW)
     services.set_entry_status(entry.pk, "in_progress", by=spoc, now=NOW)
     return services.draft_answer(entry.pk, answer="An answer.", by=spoc, now=NOW)
 
@@ -87,17 +75,13 @@ def test_an_unconfirmed_phone_request_is_chased_after_one_working_day(
 ):
     spoc = cast["spoc"]
     asked = datetime(2024, 4, 12, 16, 0, tzinfo=LONDON)  # a Friday
-    entry = services.log_entry(
-        election=election,
-        by=spoc,
+    entry = log(
+        election,
+        spoc,
         received_at=asked,
         channel="phone",
-        kind="information",
         topic="Speed cameras",
         question="Where are the cameras?",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
         now=asked,
     )
     services.set_entry_status(entry.pk, "awaiting_confirmation", by=spoc, now=asked)

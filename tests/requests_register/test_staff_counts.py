@@ -12,11 +12,11 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from candidates.services import create_candidate
 from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from incidents import services as incident_services
 from requests_register import rules
+from tests.builders import declared_candidate
 from tests.factories import CandidateFactory, NonWorkingDayFactory
 
 NOW = datetime(2024, 4, 10, 12, 0, tzinfo=LONDON)
@@ -85,13 +85,8 @@ def test_a_non_working_day_moves_the_kept_due_soon_count(kept, spoc_client, elec
 
 def test_kept_incident_counts_move_when_a_target_passes(kept, client, election, make_user):
     spoc = make_user(Role.SPOC, username="s", email="s@example.org")
-    ada = create_candidate(
-        election=election,
-        by=spoc,
-        status="declared",
-        at=NOW - timedelta(days=2),
-        name="Ada Lovelock",
-        emails=["ada@example.org"],
+    ada = declared_candidate(
+        election, spoc, at=NOW - timedelta(days=2), name="Ada Lovelock", emails=["ada@example.org"]
     )
     incident = incident_services.record_incident(
         election=election,

@@ -11,6 +11,7 @@ from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from requests_register import services
 from requests_register.models import Entry
+from tests.builders import logged
 from tests.clock import frozen_clock
 from tests.factories import CandidateFactory
 
@@ -23,19 +24,12 @@ _frozen = frozen_clock(NOW)
 
 def log(election, by, **overrides) -> Entry:
     values = dict(
-        election=election,
-        by=by,
         received_at=datetime(2024, 4, 10, 9, 0, tzinfo=LONDON),
-        channel="email",
-        kind="information",
         topic="Custody",
         question="How many custody suites?",
-        requester_type="public",
-        requester_name="Alex Example",
-        requester_email="alex@example.org",
     )
     values.update(overrides)
-    return services.log_entry(**values)
+    return logged(election, by, **values)
 
 
 def test_list_queries_do_not_grow_with_entries(spoc_client, election, spoc, count_queries):

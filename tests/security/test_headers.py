@@ -236,38 +236,28 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         EMAIL_HOST="smtp.example.org",
         VAR_DIR=str(tmp_path),
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def check_deploy() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (1 silenced)." in result.stdout
 
     # The same with HSTS preload chosen: nothing silenced.
     env["SECURE_HSTS_PRELOAD"] = "1"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
     # And a misconfiguration is caught: HSTS turned off.
     env["SECURE_HSTS_SECONDS"] = "0"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_deploy()
     assert result.returncode != 0 and "security.W004" in result.stderr
