@@ -167,7 +167,11 @@ def _changed_texts(
 # its file with the live one, which is usually that very file, so the live file's readings
 # (of a whole-register CSV or JSON, parsed and unescaped: most of what comparing costs) are
 # not worked out again. Keyed by content, so a miss (another worker process, a blocked run,
-# a file changed since) only costs the time; one entry per path bounds the memory.
+# a file changed since) only costs the time. Only files of READINGS_KEPT_FROM bytes or more
+# are kept: the whole-register files, a handful whatever the register's size. A page is read
+# again when needed (cheap): keeping every page's readings held the text of the whole site in
+# each worker process after a run that rendered every page (800 MB at 10,000 entries).
+READINGS_KEPT_FROM = 64 * 1024
 _READINGS: dict[str, tuple[str, dict[str, str]]] = {}
 
 
@@ -177,7 +181,10 @@ def _labelled_readings(path: str, content: bytes, digest: str) -> dict[str, str]
     if known is not None and known[0] == digest:
         return known[1]
     readings = scan.labelled_readings(path, content)
-    _READINGS[path] = (digest, readings)
+    if len(content) >= READINGS_KEPT_FROM:
+        _READINGS[path] = (digest, readings)
+    else:
+        _READINGS.pop(path, None)
     return readings
 
 

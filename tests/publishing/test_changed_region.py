@@ -42,3 +42,21 @@ def test_an_appended_row_is_checked_with_the_row_before():
     region = changed_region(new, old, 2)
     assert "Dorothy Pennington" in region
     assert "ref,answer\n1,Eight" not in region  # not the whole file
+
+
+def test_a_worker_keeps_the_readings_of_the_large_files_only(monkeypatch):
+    """The readings kept for the next run's comparison are those of the whole-register files
+    (large, changed by every approval), not every page's: a run that rendered every page (a
+    new template, a new translation) left the whole site's text in the worker's memory."""
+    from publishing.site import checks, scan
+
+    monkeypatch.setattr(checks, "_READINGS", {})
+    monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 1000)
+    page = b"<html><body><main><p>Nine police dogs.</p></main></body></html>"
+    csv = ("reference,answer\n" + "".join(f"R-{n},Answer {n}\n" for n in range(100))).encode()
+    assert len(page) < 1000 <= len(csv)
+    for path, content in (("entries/r-1/index.html", page), ("register.csv", csv)):
+        expected = scan.labelled_readings(path, content)
+        assert checks._labelled_readings(path, content, checks._sha(content)) == expected
+        assert checks._labelled_readings(path, content, checks._sha(content)) == expected
+    assert list(checks._READINGS) == ["register.csv"]
