@@ -448,6 +448,47 @@ def changed_region(new: str, old: str, context_words: int) -> str:
 
 # --- matching ------------------------------------------------------------------------------------
 
+# A long text is matched a window at a time, so its words are never all held at once: the
+# whole register's CSV or JSON is millions of words, and a list of them took tens of MB
+# while one file was checked (issue 16, item 2). A window ends just after one of these
+# characters: ASCII, and held by no word, phone run or postcode, so every word, run and
+# postcode lies whole inside a window, read exactly as in the whole text.
+_CUT = re.compile(r"[\n\r\"',:;<>{}\[\]/=&|]")
+WINDOW = 256 * 1024
+
+
+def windows(text: str, overlap_words: int = 0) -> Iterator[str]:
+    """Yield `text` in windows of about WINDOW characters (the text itself if shorter), each
+    ending just after a cut character (_CUT) and each but the first starting early enough to
+    repeat at least `overlap_words` words of the one before, also just after a cut character:
+    an identifier of up to overlap_words + 1 words that crosses from one window into the next
+    lies whole inside the next."""
+    if len(text) <= WINDOW:
+        yield text
+        return
+    start = 0
+    while start < len(text):
+        cut = _CUT.search(text, start + WINDOW)
+        end = len(text) if cut is None else cut.end()
+        yield text[_back(text, start, overlap_words) : end]
+        start = end
+
+
+def _back(text: str, start: int, words: int) -> int:
+    """Return the latest position at or before `start`, at the text's start or just after a
+    cut character, from which at least `words` words precede `start`."""
+    if start == 0 or words <= 0:
+        return start
+    span = 1024
+    while True:
+        low = max(0, start - span)
+        for cut in reversed([m.end() for m in _CUT.finditer(text, low, start)]):
+            if len(_WORD.findall(text, cut, start)) >= words:
+                return cut
+        if low == 0:
+            return 0
+        span *= 4
+
 
 class Scanner:
     """Finds Identifiers in text: words by their first word, phones by digits, postcodes."""
@@ -471,7 +512,14 @@ class Scanner:
         )
 
     def kinds_in(self, text: str) -> set[str]:
-        """Return the kinds of identifier that occur in `text`."""
+        """Return the kinds of identifier that occur in `text` (a long one a window at a time,
+        the windows overlapping by the most words an identifier has: see `windows`)."""
+        found: set[str] = set()
+        for window in windows(text, self.max_words - 1):
+            found |= self._kinds_in(window)
+        return found
+
+    def _kinds_in(self, text: str) -> set[str]:
         found: set[str] = set()
         words = tokens(text)
         n = len(words)
@@ -517,7 +565,7 @@ class Summary:
         self.postcodes: set[str] = set(postcodes)
 
     def add(self, texts: Iterable[str]) -> None:
-        for text in texts:
+        for text in (window for whole in texts for window in windows(whole)):
             self.words.update(tokens(text))
             self.digits.update(re.sub(r"\D", "", m.group()) for m in _PHONE_RUN.finditer(text))
             self.postcodes.update(postcodes_in(text))

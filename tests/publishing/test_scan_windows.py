@@ -1,0 +1,114 @@
+"""The leak scan reads a long text a window at a time (scan.windows, issue 16 item 2): what it
+finds, and the summary it records, must be exactly what reading the whole text at once gives,
+wherever the windows happen to fall."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from publishing.site import scan
+
+IDENTIFIERS = [
+    scan.Identifier("a requester's name", tokens=scan.tokens("Quentin Zeller")),
+    scan.Identifier("a requester's address", tokens=scan.tokens("4 Mill Lane Little Oakford")),
+    scan.Identifier("a requester's e-mail", tokens=scan.tokens("q.zeller@example.org")),
+    scan.Identifier("a surname", tokens=("pettifer",)),
+    scan.Identifier("a requester's phone", digits="7700900123"),
+    scan.Identifier("a requester's postcode", postcode="ZZ991ZZ"),
+]
+# What a register file is made of: ordinary words, the pieces of every identifier (so they
+# can be split across a window's edge), punctuation of CSV, JSON and HTML, accents.
+PIECES = [
+    "The",
+    "force",
+    "will",
+    "publish",
+    "Quentin",
+    "Zeller",
+    "QUENTIN ZELLER",
+    "Zéller",
+    "4",
+    "Mill",
+    "Lane",
+    "Little",
+    "Oakford",
+    "q.zeller@example.org",
+    "Pettifer",
+    "07700 900123",
+    "+44 (0)7700 900 123",
+    "7700",
+    "900123",
+    "ZZ99 1ZZ",
+    "ZZ991ZZ",
+    "XZZ99 1ZZ",
+    "Öffentlich",
+]
+GLUE = [" ", " ", " ", "\n", ", ", '","', '":"', "<td>", "</td><td>", "; ", "-", "\t", "/"]
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(PIECES) + rng.choice(GLUE) for _ in range(words))
+
+
+def _whole(monkeypatch, fn):
+    """Return fn() with windows as large as any text: the whole text read at once."""
+    with monkeypatch.context() as m:
+        m.setattr(scan, "WINDOW", 10**9)
+        return fn()
+
+
+def _summary(texts: list[str]) -> dict:
+    summary = scan.Summary()
+    summary.add(texts)
+    return summary.as_json()
+
+
+@pytest.mark.parametrize("window", [8, 17, 40, 123])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_text_read_in_windows_gives_what_the_whole_text_gives(monkeypatch, seed, window):
+    rng = random.Random(seed)  # noqa: S311 - test data, not security
+    texts = [_text(rng, rng.randint(1, 400)) for _ in range(3)]
+    scanner = scan.Scanner(IDENTIFIERS)
+    expected = (
+        _whole(monkeypatch, lambda: [scanner.kinds_in(t) for t in texts]),
+        _whole(monkeypatch, lambda: _summary(texts)),
+    )
+
+    monkeypatch.setattr(scan, "WINDOW", window)
+    assert ([scanner.kinds_in(t) for t in texts], _summary(texts)) == expected
+
+
+@pytest.mark.parametrize("offset", range(0, 30))
+def test_an_identifier_across_a_window_edge_is_found(monkeypatch, offset):
+    """The name's two words fall on either side of a window's end, wherever it is cut."""
+    monkeypatch.setattr(scan, "WINDOW", 40)
+    filler = '"x","' * 8  # 40 characters of cut characters and one-letter words
+    text = filler[: 40 - offset] + " Quentin\nZeller" + ",tail" * 20
+    scanner = scan.Scanner(IDENTIFIERS[:1])
+
+    assert len(list(scan.windows(text, scanner.max_words - 1))) > 1
+    assert scanner.kinds_in(text) == {"a requester's name"}
+
+
+def test_a_long_text_is_never_split_into_words_all_at_once(monkeypatch):
+    """The words of a whole-register file are listed one window at a time: a list of millions
+    of words took tens of MB while one file was checked."""
+    rng = random.Random(7)  # noqa: S311 - test data, not security
+    text = _text(rng, 300_000)  # about 2 MB
+    assert len(text) > 8 * scan.WINDOW
+    longest = []
+    real_tokens = scan.tokens
+
+    def tokens(value: str):
+        longest.append(len(value))
+        return real_tokens(value)
+
+    scanner = scan.Scanner(IDENTIFIERS)
+    expected = _whole(monkeypatch, lambda: (scanner.kinds_in(text), _summary([text])))
+    monkeypatch.setattr(scan, "tokens", tokens)
+
+    assert (scanner.kinds_in(text), _summary([text])) == expected
+    assert len(expected[0]) >= 4  # most kinds occur somewhere in it
+    assert max(longest) < scan.WINDOW + 1024
