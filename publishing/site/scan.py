@@ -452,17 +452,15 @@ def changed_region(new: str, old: str, context_words: int) -> str:
 # whole register's CSV or JSON is millions of words, and a list of them took tens of MB
 # while one file was checked (issue 16, item 2). A window ends just after one of these
 # characters: ASCII, and held by no word, phone run or postcode, so every word, run and
-# postcode lies whole inside a window, read exactly as in the whole text.
+# postcode lies whole inside one window, read exactly as in the whole text, and the windows'
+# words, one after the other, are the whole text's words.
 _CUT = re.compile(r"[\n\r\"',:;<>{}\[\]/=&|]")
 WINDOW = 256 * 1024
 
 
-def windows(text: str, overlap_words: int = 0) -> Iterator[str]:
-    """Yield `text` in windows of about WINDOW characters (the text itself if shorter), each
-    ending just after a cut character (_CUT) and each but the first starting early enough to
-    repeat at least `overlap_words` words of the one before, also just after a cut character:
-    an identifier of up to overlap_words + 1 words that crosses from one window into the next
-    lies whole inside the next."""
+def windows(text: str) -> Iterator[str]:
+    """Yield `text` in consecutive windows of about WINDOW characters (the text itself if
+    shorter), each ending just after a cut character (_CUT) or at the text's end."""
     if len(text) <= WINDOW:
         yield text
         return
@@ -470,24 +468,8 @@ def windows(text: str, overlap_words: int = 0) -> Iterator[str]:
     while start < len(text):
         cut = _CUT.search(text, start + WINDOW)
         end = len(text) if cut is None else cut.end()
-        yield text[_back(text, start, overlap_words) : end]
+        yield text[start:end]
         start = end
-
-
-def _back(text: str, start: int, words: int) -> int:
-    """Return the latest position at or before `start`, at the text's start or just after a
-    cut character, from which at least `words` words precede `start`."""
-    if start == 0 or words <= 0:
-        return start
-    span = 1024
-    while True:
-        low = max(0, start - span)
-        for cut in reversed([m.end() for m in _CUT.finditer(text, low, start)]):
-            if len(_WORD.findall(text, cut, start)) >= words:
-                return cut
-        if low == 0:
-            return 0
-        span *= 4
 
 
 class Scanner:
@@ -512,16 +494,21 @@ class Scanner:
         )
 
     def kinds_in(self, text: str) -> set[str]:
-        """Return the kinds of identifier that occur in `text` (a long one a window at a time,
-        the windows overlapping by the most words an identifier has: see `windows`)."""
+        """Return the kinds of identifier that occur in `text`: a long one a window at a time
+        (`windows`), each window's words matched after the last words of the one before (as
+        many as the longest identifier needs), so a name across a window's edge is found."""
         found: set[str] = set()
-        for window in windows(text, self.max_words - 1):
-            found |= self._kinds_in(window)
+        carried: tuple[str, ...] = ()
+        keep = self.max_words - 1
+        for window in windows(text):
+            words = carried + tokens(window)
+            found |= self._kinds_in(window, words)
+            carried = words[len(words) - keep :] if keep else ()
         return found
 
-    def _kinds_in(self, text: str) -> set[str]:
+    def _kinds_in(self, text: str, words: tuple[str, ...]) -> set[str]:
+        """Return the kinds in `text`: its phone runs and postcodes, and `words`' names."""
         found: set[str] = set()
-        words = tokens(text)
         n = len(words)
         # Most texts hold none of the first words: a set intersection (in C) decides that.
         hits = self.first_words.intersection(words)

@@ -88,7 +88,7 @@ def test_an_identifier_across_a_window_edge_is_found(monkeypatch, offset):
     text = filler[: 40 - offset] + " Quentin\nZeller" + ",tail" * 20
     scanner = scan.Scanner(IDENTIFIERS[:1])
 
-    assert len(list(scan.windows(text, scanner.max_words - 1))) > 1
+    assert len(list(scan.windows(text))) > 1
     assert scanner.kinds_in(text) == {"a requester's name"}
 
 
@@ -112,3 +112,23 @@ def test_a_long_text_is_never_split_into_words_all_at_once(monkeypatch):
     assert (scanner.kinds_in(text), _summary([text])) == expected
     assert len(expected[0]) >= 4  # most kinds occur somewhere in it
     assert max(longest) < scan.WINDOW + 1024
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<>" * 300_000 + " Quentin Zeller",  # cuts everywhere, no words before the name
+        "Quentin " + "x " * 300_000 + "<Zeller>",  # words everywhere, no cut but at the end
+        "q " * 200_000 + "<" + "Quentin\n" + "Zeller>" * 2,  # the name across the last cut
+    ],
+    ids=["no-words", "no-cuts", "one-cut"],
+)
+def test_texts_with_few_words_or_cuts_give_what_the_whole_text_gives(monkeypatch, text):
+    """Windows do not overlap (the words carried from one to the next are words, not text), so
+    these read in one pass however few words or cuts they have, and find exactly what the
+    whole text holds."""
+    scanner = scan.Scanner(IDENTIFIERS)
+    expected = _whole(monkeypatch, lambda: (scanner.kinds_in(text), _summary([text])))
+    monkeypatch.setattr(scan, "WINDOW", 1024)
+
+    assert (scanner.kinds_in(text), _summary([text])) == expected
