@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 from briefings import republish
 from briefings.models import CandidateBriefing
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 
 # The standard text, a paragraph a string so that each is translated on its own; a paragraph
 # starting "## " is a heading (Translators: keep the "## " of a heading).
@@ -130,7 +131,6 @@ def save_briefing(
     row = row or CandidateBriefing(election=election)
     row.text_en, row.text_cy = text_en.strip(), text_cy.strip()
     row.updated_at, row.updated_by = now or timezone.now(), by
-    row._history_user = by
-    row.save()
+    save_with_history(row, by=by)
     republish.after_commit(election.pk, by=by)
     return row

@@ -21,6 +21,7 @@ from briefings import republish
 from briefings.events import event_context
 from briefings.models import BriefingEvent
 from briefings.services import ConcurrentEditError, candidate_and_agent
+from election_protocol.services import save_with_history
 from requests_register import outbox
 
 EDITABLE = ("title", "starts_at", "ends_at", "place", "audience", "capacity")
@@ -176,9 +177,7 @@ def cancel_event(
         raise EventChangeError(_("Give the reason for cancelling: it is sent to those invited."))
     event.cancelled_at, event.cancelled_reason = now, reason
     event.version += 1
-    event._history_user = by
-    event._history_date = now
-    event.save(update_fields=["cancelled_at", "cancelled_reason", "version"])
+    save_with_history(event, by=by, at=now, fields=["cancelled_at", "cancelled_reason", "version"])
     if event.invited_at is not None:
         _tell_everyone(event, "event_cancelled", reason, by=by, now=now)
         republish.after_commit(event.election_id, by=by)

@@ -16,6 +16,7 @@ from briefings.models import Attendance, BriefingEvent, EventQuestion
 from briefings.offers import candidate_and_agent
 from candidates.models import Candidate
 from candidates.rules import Status as CandidateStatus
+from election_protocol.services import save_with_history
 from requests_register import outbox
 from requests_register.models import Entry
 
@@ -92,8 +93,7 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
         # Announced now: the public page lists it without anyone pressing "Publish now".
         republish.after_commit(election.pk, by=by)
     event.invited_at = event.invited_at or now
-    event._history_user = by
-    event.save(update_fields=["invited_at", "paro_notified_at"])
+    save_with_history(event, by=by, fields=["invited_at", "paro_notified_at"])
     return invited
 
 
@@ -145,6 +145,5 @@ def record_event_notes(
         )
     event.notes = notes.strip()
     event.version += 1
-    event._history_user = by
-    event.save(update_fields=["notes", "version"])
+    save_with_history(event, by=by, fields=["notes", "version"])
     return event

@@ -23,6 +23,7 @@ from candidates.models import Candidate
 from election_protocol.models import Election
 from election_protocol.permissions import role_names
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from requests_register import outbox
 from requests_register import rules as register_rules
 from requests_register import services as register_services
@@ -131,9 +132,7 @@ def record_held_meeting(
         created_by=by,
         created_at=now,
     )
-    booking._history_user = by
-    booking._history_date = now
-    booking.save()
+    save_with_history(booking, by=by, at=now)
     reason = "Held without the office; recorded afterwards (Cleveland 4.2, 7.4)."
     BookingStep.objects.create(
         booking=booking, new_status=rules.Status.HELD, at=now, by=by, reason=reason

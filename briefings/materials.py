@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from briefings import republish, rules
 from briefings.models import BriefingMaterial
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from requests_register import outbox
 from requests_register import permissions as register_permissions
 from requests_register import rules as register_rules
@@ -109,8 +110,7 @@ def save_material(
     material.prepared_by, material.prepared_at = by, now
     material.approved_by = material.approved_at = None
     material.factual_check = ""
-    material._history_user = by
-    material.save()
+    save_with_history(material, by=by)
     if was_public:
         republish.after_commit(election.pk, by=by)
     return material
@@ -147,8 +147,7 @@ def approve_material(
     material.approved_by, material.approved_at = by, now
     material.factual_check = factual_check.strip()
     material.paro_notified_at = now if election.paro_email else None
-    material._history_user = by
-    material.save()
+    save_with_history(material, by=by)
     if election.paro_email:
         subject, body = outbox.render_template(
             "paro_material_notice",
@@ -181,8 +180,7 @@ def withdraw_material(material_id: int, *, by, now: datetime | None = None) -> B
     material = BriefingMaterial.objects.select_for_update().get(pk=material_id)
     was_public = material.published
     material.status, material.published = "withdrawn", False
-    material._history_user = by
-    material.save()
+    save_with_history(material, by=by)
     if was_public:
         republish.after_commit(material.election_id, by=by)
     return material

@@ -14,6 +14,7 @@ from briefings.models import CandidateOffer, OfferItem
 from candidates.models import Candidate
 from candidates.rules import Status as CandidateStatus
 from election_protocol.models import Election, UndeclaredTreatment
+from election_protocol.services import save_with_history
 from requests_register import outbox
 
 
@@ -104,6 +105,5 @@ def set_offer_state(
     offer = CandidateOffer.objects.select_for_update().get(pk=offer_id)
     offer.state = CandidateOffer.State(state)
     offer.changed_at = now or timezone.now()
-    offer._history_user = by
-    offer.save(update_fields=["state", "changed_at"])
+    save_with_history(offer, by=by, fields=["state", "changed_at"])
     return offer

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from django.utils.translation import gettext_lazy as _
 
-from briefings.models import Booking
-from election_protocol.permissions import is_staff_member
+from briefings.models import Booking, BriefingEvent
+from election_protocol.permissions import first_or_404, is_staff_member, rows_for_user
 
 
 def can_manage_bookings(user) -> bool:
@@ -32,23 +32,25 @@ def can_view_all_bookings(user) -> bool:
 
 def bookings_for_user(user) -> QuerySet[Booking]:
     """Return the bookings `user` may see: all, or those that involve them as chief."""
-    if not is_staff_member(user):
-        return Booking.objects.none()
-    if can_view_all_bookings(user):
-        return Booking.objects.all()
-    return get_objects_for_user(
-        user, "briefings.view_booking", klass=Booking, accept_global_perms=False
-    )
+    return rows_for_user(user, Booking, "briefings.view_booking", sees_all=can_view_all_bookings)
 
 
 def get_booking_for_user(user, pk: int) -> Booking:
     """Return booking `pk` if `user` may see it; Http404 alike for missing and not theirs."""
-    booking = (
-        bookings_for_user(user)
-        .select_related("election", "entry", "candidate", "visit_type", "offer_item")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        bookings_for_user(user).select_related(
+            "election", "entry", "candidate", "visit_type", "offer_item"
+        ),
+        "No such booking.",
+        pk=pk,
     )
-    if booking is None:
-        raise Http404("No such booking.")
-    return booking
+
+
+def get_event_for_user(user, pk: int) -> BriefingEvent:
+    """Return briefing event `pk` if `user` may see events; Http404 alike for missing and not
+    permitted."""
+    if not can_view_all_bookings(user):
+        raise Http404(_("No such event."))
+    return first_or_404(
+        BriefingEvent.objects.select_related("election"), _("No such event."), pk=pk
+    )

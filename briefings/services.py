@@ -49,6 +49,7 @@ from briefings.offers import (  # re-exported: callers import the offer funnels 
 from election_protocol.models import UndeclaredTreatment
 from election_protocol.permissions import role_names
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from requests_register import outbox
 from requests_register import rules as register_rules
 from requests_register import services as register_services
@@ -210,8 +211,7 @@ def prepare_booking(
         created_by=by,
         created_at=now,
     )
-    booking._history_user = by
-    booking.save()
+    save_with_history(booking, by=by)
     booking.checked_materials.set(materials)
     BookingStep.objects.create(booking=booking, new_status=rules.Status.PREPARED, at=now, by=by)
     # The register entry is done there: the booking carries the story, its letters the reply.
@@ -361,9 +361,7 @@ def set_booking_status(
     if new == rules.Status.HELD:
         booking.notes = notes.strip()
     booking.status = stored
-    booking._history_user = by
-    booking._history_date = now
-    booking.save()
+    save_with_history(booking, by=by, at=now)
     BookingStep.objects.create(
         booking=booking, old_status=old, new_status=stored, at=now, by=by, reason=reason.strip()
     )

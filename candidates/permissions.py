@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from candidates.models import Candidate
-from election_protocol.permissions import is_staff_member
+from election_protocol.permissions import first_or_404, is_staff_member
 
 
 def can_view_candidates(user) -> bool:
@@ -44,7 +44,6 @@ def get_candidate_for_user(user, pk: int) -> Candidate:
     """Return the candidate `pk` if `user` may view it; Http404 alike for missing and forbidden."""
     if not can_view_candidates(user):
         raise Http404("No such candidate.")
-    candidate = Candidate.objects.select_related("party", "election").filter(pk=pk).first()
-    if candidate is None:
-        raise Http404("No such candidate.")
-    return candidate
+    return first_or_404(
+        Candidate.objects.select_related("party", "election"), "No such candidate.", pk=pk
+    )

@@ -11,6 +11,7 @@ from candidates import rules
 from candidates.models import Candidate, StatusChange
 from candidates.sopn import SopnAction, SopnPlan
 from election_protocol.models import Election, UndeclaredTreatment
+from election_protocol.services import save_with_history
 
 EDITABLE_FIELDS = (
     "name",
@@ -61,8 +62,7 @@ def create_candidate(
         raise TypeError(f"Unknown candidate fields: {', '.join(sorted(unknown))}")
     candidate = Candidate(election=election, status=status, **fields)
     rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
-    candidate._history_user = by
-    candidate.save()
+    save_with_history(candidate, by=by)
     if _receives_offer(status, election):
         _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(
@@ -89,8 +89,7 @@ def update_candidate(candidate_id: int, *, by, **fields: object) -> Candidate:
     for name, value in fields.items():
         setattr(candidate, name, value)
     rules.check_staff_link(candidate.incumbent_role, candidate.linked_user_id)
-    candidate._history_user = by
-    candidate.save(update_fields=list(fields))
+    save_with_history(candidate, by=by, fields=list(fields))
     return candidate
 
 
@@ -136,8 +135,7 @@ def set_candidate_status(
         ),
     )
     candidate.status = new
-    candidate._history_user = by
-    candidate.save(update_fields=["status"])
+    save_with_history(candidate, by=by, fields=["status"])
     if _receives_offer(new, election):
         _offer_on_declaration(candidate, by, at)
     StatusChange.objects.create(

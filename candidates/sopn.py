@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -103,19 +103,13 @@ def _display_surname(surname: str) -> str:
     return surname.title() if surname.isupper() else surname
 
 
-def _party_index(parties: Sequence[KnownParty]) -> dict[str, KnownParty]:
-    index: dict[str, KnownParty] = {}
-    for party in parties:
-        for form in (party.name, *party.short_forms):
-            index.setdefault(normalise_name(form), party)
-    return index
-
-
-def _candidate_index(candidates: Sequence[KnownCandidate]) -> dict[str, KnownCandidate]:
-    index: dict[str, KnownCandidate] = {}
-    for candidate in candidates:
-        for form in (candidate.name, *candidate.aliases):
-            index.setdefault(normalise_name(form), candidate)
+def _name_index[T](known: Sequence[T], forms: Callable[[T], Iterable[str]]) -> dict[str, T]:
+    """Return each of `known` under every form of its name, normalised; where two share a form,
+    the first keeps it."""
+    index: dict[str, T] = {}
+    for item in known:
+        for form in forms(item):
+            index.setdefault(normalise_name(form), item)
     return index
 
 
@@ -173,8 +167,10 @@ def plan_sopn(
             "blank or write Independent for an independent candidate)."
         )
 
-    party_index = _party_index(parties)
-    candidate_index = _candidate_index(candidates)
+    party_index = _name_index(parties, lambda party: (party.name, *party.short_forms))
+    candidate_index = _name_index(
+        candidates, lambda candidate: (candidate.name, *candidate.aliases)
+    )
     plan = SopnPlan()
     seen: set[str] = set()
 

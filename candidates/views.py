@@ -15,7 +15,7 @@ from candidates.forms import CandidateForm, SopnUploadForm, StatusForm
 from candidates.models import Candidate, Party
 from candidates.queries import candidates_for_election
 from candidates.sopn import KnownCandidate, KnownParty, SopnFileError, decode_upload, plan_sopn
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import election_or_setup, submit_form
 
 SOPN_SESSION_KEY = "candidates.sopn_text"
 
@@ -114,25 +114,25 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
     current = rules.Status(candidate.status)
     may_correct = permissions.can_correct_candidate_status(request.user)
     form = StatusForm(request.POST or None, current=current, may_correct=may_correct)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_candidate_status(
-                candidate.pk,
-                form.cleaned_data["status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                may_correct=may_correct,
-            )
-        except rules.TransitionError as error:
-            form.add_error("status", str(error))
-        else:
-            new_label = rules.label(rules.Status(form.cleaned_data["status"]))
-            messages.success(
-                request,
-                _("%(name)s is now %(status)s.")
-                % {"name": candidate.name, "status": new_label.lower()},
-            )
-            return redirect("candidates:detail", pk=candidate.pk)
+
+    def change(data: dict) -> HttpResponse:
+        services.set_candidate_status(
+            candidate.pk,
+            data["status"],
+            by=request.user,
+            note=data["note"],
+            may_correct=may_correct,
+        )
+        new_label = rules.label(rules.Status(data["status"]))
+        messages.success(
+            request,
+            _("%(name)s is now %(status)s.")
+            % {"name": candidate.name, "status": new_label.lower()},
+        )
+        return redirect("candidates:detail", pk=candidate.pk)
+
+    if response := submit_form(request, form, change, rules.TransitionError, field="status"):
+        return response
     return render(request, "candidates/status.html", {"form": form, "candidate": candidate})
 
 

@@ -17,7 +17,7 @@ from dataprotection import subject_access as sar
 from dataprotection.forms import LegalHoldForm, RetentionPeriodForm, SubjectSearchForm
 from dataprotection.models import SubjectAccessRequest
 from election_protocol.queries import current_election
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import act_and_tell, download, election_or_setup
 from publishing.site import schedule_publish
 from requests_register.permissions import get_entry_for_user
 
@@ -86,19 +86,18 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the legal hold."))
         return redirect("requests_register:detail", entry.pk)
-    try:
+
+    def set_hold() -> str:
         services.set_legal_hold(
             entry.pk, hold=hold, reason=form.cleaned_data["reason"], by=request.user
         )
-    except rules.LegalHoldError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Legal hold placed: this entry keeps its personal data after the retention period.")
-            if hold
-            else _("Legal hold lifted: this entry follows the retention period again."),
-        )
+        if hold:
+            return _(
+                "Legal hold placed: this entry keeps its personal data after the retention period."
+            )
+        return _("Legal hold lifted: this entry follows the retention period again.")
+
+    act_and_tell(request, set_hold, rules.LegalHoldError)
     return redirect("requests_register:detail", entry.pk)
 
 
@@ -166,10 +165,5 @@ def subject_access_export(request: HttpRequest) -> HttpResponse:
         found=sar.summary(data),
         now=now,
     )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{now:%Y%m%d-%H%M%S}.{fmt}"'
-    )
     # Personal data: never kept by a browser or proxy cache.
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(body, content_type, f"subject-access-{now:%Y%m%d-%H%M%S}.{fmt}", no_store=True)

@@ -1,4 +1,4 @@
-"""Form fields every app's forms share.
+"""Form fields every app's forms share, and the check of a field that one choice requires.
 
 Django's model choice fields pass whatever the browser sent straight to the database as a
 primary key. A number beyond a 64-bit integer (``9223372036854775808``) then reaches SQLite's
@@ -62,3 +62,13 @@ def guarded_formfield(db_field, **kwargs):
     elif db_field.many_to_one or db_field.one_to_one:
         kwargs.setdefault("form_class", ModelChoiceField)
     return db_field.formfield(**kwargs)
+
+
+def require_for_choice(
+    form: forms.Form, data: dict, field: str, *, choice: str, value: object, message: str
+) -> None:
+    """Put `message` on `field` of `form` when its cleaned `data` chose `value` for `choice` and
+    left `field` blank: a field the form leaves optional that this one answer needs (the note
+    saying why "Other", the explanation of a step)."""
+    if data.get(choice) == value and not (data.get(field) or "").strip():
+        form.add_error(field, message)

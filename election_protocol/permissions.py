@@ -5,8 +5,14 @@ Views call only these functions; templates receive the booleans they return.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Manager, Model, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
 
 # Up the dependency order (docs/ARCHITECTURE.md): staff linked to a standing candidate.
 from candidates.queries import user_is_linked_to_standing_candidate
@@ -43,6 +49,43 @@ def role_names(user) -> set[str]:
     if not hasattr(user, "_staff_group_names"):
         user._staff_group_names = set(user.groups.values_list("name", flat=True))
     return user._staff_group_names
+
+
+def rows_for_user[M: Model](
+    user: User, model: type[M], perm: str, *, sees_all: Callable[[User], bool]
+) -> QuerySet[M]:
+    """Return the rows of `model` that `user` may see: none unless a staff member; every row
+    if `sees_all(user)`; else only those whose object permission `perm` (django-guardian) was
+    granted to them or their role group, never through the global permission (a chief or a
+    liaison holds `perm` only on what was assigned to them)."""
+    if not is_staff_member(user):
+        return model.objects.none()
+    if sees_all(user):
+        return model.objects.all()
+    return get_objects_for_user(user, perm, klass=model, accept_global_perms=False)
+
+
+def first_or_404[M: Model](
+    rows: QuerySet[M] | Manager[M], message: str | None = None, **lookup
+) -> M:
+    """Return the row of `rows` (what the user may see) that matches `lookup`, or raise
+    Http404(`message`): the same answer for a row that does not exist and one the user may not
+    see, so a guessed id tells nothing."""
+    row = rows.filter(**lookup).first()
+    if row is None:
+        raise Http404(message) if message else Http404
+    return row
+
+
+def get_managed[T](
+    user: User, pk: int, get: Callable[[User, int], T], may_manage: Callable[[User], bool]
+) -> T:
+    """Return `get(user, pk)` (404 alike for missing and not visible to `user`) for one who
+    may change it: PermissionDenied (403) if `user` sees it but `may_manage(user)` is False."""
+    row = get(user, pk)
+    if not may_manage(user):
+        raise PermissionDenied
+    return row
 
 
 def can_view_election(user: User) -> bool:

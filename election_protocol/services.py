@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Model
 
 from election_protocol.models import Election, NonWorkingDay
+
+
+def save_with_history(
+    row: Model,
+    *,
+    by,
+    at: datetime | None = None,
+    why: str | None = None,
+    fields: list[str] | None = None,
+) -> None:
+    """Save `row` (only `fields`, if given). Effects: the history row django-simple-history
+    writes with it names `by`, is dated `at` (the write's own clock, so the history reads as
+    the story happened; None: the moment of saving) and, given `why`, carries it as the change
+    reason (the caller fits it to the history's 100 characters)."""
+    row._history_user = by
+    if at is not None:
+        row._history_date = at
+    if why is not None:
+        row._change_reason = why
+    row.save(update_fields=fields)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from election_protocol.shortcuts import file_download, submit_form
 from foi import forms, permissions, queries, rules, services
 from requests_register import rules as register_rules
 from requests_register.models import Entry
@@ -112,16 +113,14 @@ def _step(
     if not allowed(request.user, entry):
         raise PermissionDenied
     form = FORMS[name](request.POST, request.FILES, prefix=name)
-    if form.is_valid():
-        try:
-            done = act(entry, form.cleaned_data)
-        except (rules.FoiError, register_rules.TransitionError) as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, done)
-            return redirect("foi:case", entry.pk)
+
+    def take(data: dict) -> HttpResponse:
+        messages.success(request, act(entry, data))
+        return redirect("foi:case", entry.pk)
+
+    refused = (rules.FoiError, register_rules.TransitionError, ValidationError)
+    if response := submit_form(request, form, take, refused):
+        return response
     return _page(request, entry, {name: form}, status=400)
 
 
@@ -229,9 +228,4 @@ def disclosure_copy(request: HttpRequest, pk: int) -> FileResponse:
     case = queries.case_for(entry)
     if case is None or not case.copy_stored_as:
         raise Http404(_("No copy received."))
-    return FileResponse(
-        case.copy_file.open("rb"),
-        as_attachment=True,
-        filename=case.copy_filename,
-        content_type=case.copy_content_type,
-    )
+    return file_download(case.copy_file, case.copy_filename, case.copy_content_type)

@@ -10,10 +10,8 @@ public: only approved statements reach the public site, through publishing.queri
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
-from election_protocol.permissions import is_staff_member, role_names
+from election_protocol.permissions import first_or_404, is_staff_member, role_names, rows_for_user
 from election_protocol.roles import Role
 from incidents import rules
 from incidents.models import Incident
@@ -88,20 +86,13 @@ def can_decide_incident(user, incident: Incident) -> bool:
 
 def incidents_for_user(user) -> QuerySet[Incident]:
     """Return the incidents `user` may see: all, or their service's / those assigned to them."""
-    if not is_staff_member(user):
-        return Incident.objects.none()
-    if can_view_all_incidents(user):
-        return Incident.objects.all()
-    return get_objects_for_user(
-        user, "incidents.view_incident", klass=Incident, accept_global_perms=False
-    )
+    return rows_for_user(user, Incident, "incidents.view_incident", sees_all=can_view_all_incidents)
 
 
 def get_incident_for_user(user, pk: int) -> Incident:
     """Return incident `pk` if `user` may see it; Http404 alike for missing and not theirs."""
-    incident = (
-        incidents_for_user(user).select_related("election", "recorded_by").filter(pk=pk).first()
+    return first_or_404(
+        incidents_for_user(user).select_related("election", "recorded_by"),
+        "No such incident.",
+        pk=pk,
     )
-    if incident is None:
-        raise Http404("No such incident.")
-    return incident

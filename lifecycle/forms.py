@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from election_protocol.fields import ModelChoiceField
+from election_protocol.fields import ModelChoiceField, require_for_choice
 from election_protocol.models import Election
 from lifecycle import rules
 
@@ -36,9 +36,12 @@ class StepForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("step") == rules.Step.LAST_ANSWERS
-            and not (data.get("explanation") or "").strip()
-        ):
-            self.add_error("explanation", _("Explain why the answers are not published."))
+        require_for_choice(
+            self,
+            data,
+            "explanation",
+            choice="step",
+            value=rules.Step.LAST_ANSWERS,
+            message=_("Explain why the answers are not published."),
+        )
         return data

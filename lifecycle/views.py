@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from election_protocol.queries import SESSION_KEY, current_election_for_request
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import download, election_or_setup, submit_form
 from lifecycle import archive, permissions, queries, rules, services
 from lifecycle.forms import ChooseElectionForm, StepForm
 from publishing.site.target import live_site
@@ -76,24 +76,19 @@ def closedown(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = StepForm(request.POST or None)
     may_act = permissions.can_close_down(request.user)
-    if request.method == "POST":
-        if not may_act:
-            raise PermissionDenied
-        if form.is_valid():
-            step = rules.Step(form.cleaned_data["step"])
-            try:
-                services.take_step(
-                    election.pk,
-                    step,
-                    by=request.user,
-                    explanation=form.cleaned_data.get("explanation", ""),
-                    now=now,
-                )
-            except rules.CloseDownError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Done: %(step)s.") % {"step": rules.STEP_LABELS[step]})
-                return redirect("lifecycle:closedown")
+    if request.method == "POST" and not may_act:
+        raise PermissionDenied
+
+    def take(data: dict) -> HttpResponse:
+        step = rules.Step(data["step"])
+        services.take_step(
+            election.pk, step, by=request.user, explanation=data.get("explanation", ""), now=now
+        )
+        messages.success(request, _("Done: %(step)s.") % {"step": rules.STEP_LABELS[step]})
+        return redirect("lifecycle:closedown")
+
+    if response := submit_form(request, form, take, rules.CloseDownError):
+        return response
     facts = queries.facts(election, now)
     return render(
         request,
@@ -123,11 +118,11 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     closure = queries.closure_for(election)
     if closure is None or not closure.report_at:
         raise Http404(_("No summary report has been made for this election yet."))
-    response = HttpResponse(bytes(closure.report_pdf), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="close-down-report-{election.reference_prefix}.pdf"'
+    return download(
+        bytes(closure.report_pdf),
+        "application/pdf",
+        f"close-down-report-{election.reference_prefix}.pdf",
     )
-    return response
 
 
 @login_not_required

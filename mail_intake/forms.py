@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Party
-from election_protocol.fields import ModelChoiceField
+from election_protocol.fields import ModelChoiceField, require_for_choice
 from mail_intake.models import InboundMessage
 from requests_register import rules as register_rules
 from requests_register.forms import check_requester
@@ -132,9 +132,12 @@ class DismissForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("reason") == InboundMessage.DismissReason.OTHER
-            and not (cleaned.get("note") or "").strip()
-        ):
-            self.add_error("note", _("Say why the message is dismissed."))
+        require_for_choice(
+            self,
+            cleaned,
+            "note",
+            choice="reason",
+            value=InboundMessage.DismissReason.OTHER,
+            message=_("Say why the message is dismissed."),
+        )
         return cleaned

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from election_protocol.permissions import is_staff_member
+from election_protocol.permissions import first_or_404, is_staff_member
 from mail_intake.models import InboundMessage
 from requests_register import permissions as register_permissions
 
@@ -33,12 +33,5 @@ def get_message_for_user(user, pk: int) -> InboundMessage:
     """Return the message `pk`, or raise 404 alike for missing and not permitted."""
     if not can_view_mailbox(user):
         raise Http404
-    message = (
-        InboundMessage.objects.select_related("entry", "candidate", "decided_by", "outbound")
-        .defer("raw")
-        .filter(pk=pk)
-        .first()
-    )
-    if message is None:
-        raise Http404
-    return message
+    messages = InboundMessage.objects.select_related("entry", "candidate", "decided_by", "outbound")
+    return first_or_404(messages.defer("raw"), pk=pk)

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.permissions import get_managed
+from election_protocol.shortcuts import download, election_or_setup
 from mail_intake import permissions, queries, rules, services
 from mail_intake.forms import AcceptForm, DismissForm, DuplicateForm
 from mail_intake.models import InboundMessage
@@ -74,17 +75,13 @@ def original(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as received, as an .eml download (never shown inline)."""
     message = permissions.get_message_for_user(request.user, pk)
     raw = InboundMessage.objects.filter(pk=message.pk).values_list("raw", flat=True).first()
-    response = HttpResponse(bytes(raw or b""), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(bytes(raw or b""), "message/rfc822", f"message-{message.pk}.eml", no_store=True)
 
 
 def _decision_target(request: HttpRequest, pk: int) -> InboundMessage:
-    message = permissions.get_message_for_user(request.user, pk)
-    if not permissions.can_triage_mail(request.user):
-        raise PermissionDenied
-    return message
+    return get_managed(
+        request.user, pk, permissions.get_message_for_user, permissions.can_triage_mail
+    )
 
 
 def _decide(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.shortcuts import submit_form
 from paro import permissions, queries, rules, services
 from paro.forms import ConsultationForm
 
@@ -28,26 +29,22 @@ def consult(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not permissions.can_record_consultations(request.user):
         raise PermissionDenied
     form = ConsultationForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_consultation(
-                    target,
-                    consulted_at=data["consulted_at"],
-                    consulted_by=data["consulted_by"],
-                    paro_contact=data["paro_contact"],
-                    question=data["question"],
-                    guidance=data["guidance"],
-                    by=request.user,
-                )
-            except rules.ConsultationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Consultation with the PARO recorded."))
-                return redirect(target_url(kind, target) + "#paro-consultations")
-        status = 400
+
+    def record(data: dict) -> HttpResponse:
+        services.record_consultation(
+            target,
+            consulted_at=data["consulted_at"],
+            consulted_by=data["consulted_by"],
+            paro_contact=data["paro_contact"],
+            question=data["question"],
+            guidance=data["guidance"],
+            by=request.user,
+        )
+        messages.success(request, _("Consultation with the PARO recorded."))
+        return redirect(target_url(kind, target) + "#paro-consultations")
+
+    if response := submit_form(request, form, record, rules.ConsultationError):
+        return response
     return render(
         request,
         "paro/consult.html",
@@ -57,5 +54,5 @@ def consult(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "back": target_url(kind, target),
             "consultations": queries.consultations_on(target),
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.fields import require_for_choice
 from publishing import rules
 
 AREA = {"class": "govuk-textarea", "rows": 3}
@@ -168,11 +169,14 @@ class NotForPublicationDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("decision") == rules.DecisionStatus.REJECTED
-            and not (data.get("note") or "").strip()
-        ):
-            self.add_error("note", _("Say why it should be published after all."))
+        require_for_choice(
+            self,
+            data,
+            "note",
+            choice="decision",
+            value=rules.DecisionStatus.REJECTED,
+            message=_("Say why it should be published after all."),
+        )
         return data
 
 

@@ -8,10 +8,9 @@ checked by publishing.rules.check_publish_step, not a role.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from briefings.models import Booking, BriefingEvent
-from election_protocol.permissions import is_staff_member
+from election_protocol.permissions import first_or_404, is_staff_member
 from foi.queries import disclosure_elsewhere
 from publishing import rules
 from publishing.models import PublicEntry
@@ -87,15 +86,11 @@ def public_entries_for_user(user) -> QuerySet[PublicEntry]:
 
 def get_public_entry_for_user(user, pk: int) -> PublicEntry:
     """Return public entry `pk` if `user` may see it; Http404 alike for missing and forbidden."""
-    public_entry = (
-        public_entries_for_user(user)
-        .select_related("election", "prepared_by", "approved_by")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        public_entries_for_user(user).select_related("election", "prepared_by", "approved_by"),
+        "No such public entry.",
+        pk=pk,
     )
-    if public_entry is None:
-        raise Http404("No such public entry.")
-    return public_entry
 
 
 def can_view_publish_runs(user) -> bool:

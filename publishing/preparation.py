@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from briefings.models import Booking, BriefingEvent
 from candidates.models import Candidate
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from foi.queries import disclosure_elsewhere
 from publishing import rules
 from publishing.anonymise import Subject, anonymise
@@ -208,9 +209,7 @@ def _create_redactions(rows: list[PublicRedaction], by, now: datetime, why: str)
 
 
 def _save_private_text(private: PrivateText, by, now: datetime) -> None:
-    private._history_user = by
-    private._history_date = now
-    private.save()
+    save_with_history(private, by=by, at=now)
 
 
 def _private_texts(public_entry: PublicEntry) -> dict[rules.Field, PrivateText]:
@@ -259,10 +258,48 @@ def _record_texts(
         _recompute(public_entry, field, text)
 
 
-def _next_number(election: Election, kind: rules.Kind) -> int:
-    # The election row is locked by the caller so two preparations get two numbers.
+def _numbered(election_id: int, kind: rules.Kind, letter: str) -> dict:
+    """Return the election, the next number of a public entry of `kind` that no register entry
+    numbers, and its reference (`<prefix>-<letter>-0001`). The election row is locked so two
+    preparations get two numbers."""
+    election = Election.objects.select_for_update().get(pk=election_id)
     last = PublicEntry.objects.filter(election=election, kind=kind).aggregate(n=Max("number"))
-    return (last["n"] or 0) + 1
+    number = (last["n"] or 0) + 1
+    reference = f"{election.reference_prefix}-{letter}-{number:04d}"
+    return {"election": election, "number": number, "reference": reference}
+
+
+def _locked_entry(entry: Entry) -> Entry:
+    """Return register `entry` read again, its own row locked, with its election and party."""
+    return (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("election", "party")
+        .get(pk=entry.pk)
+    )
+
+
+def _check_entry_unpublished(entry: Entry) -> None:
+    """Raise rules.PublishingError if register `entry` already has a public entry: one each."""
+    if PublicEntry.objects.filter(entry=entry).exists():
+        raise rules.PublishingError(
+            _("%(reference)s already has a public entry.") % {"reference": entry.reference}
+        )
+
+
+def _from_register(entry: Entry) -> dict:
+    """Return what a public entry made from register `entry` (its answer, or the action taken)
+    takes from it: the election, its number and reference, the requester its texts anonymise
+    and how they are named, the day it was received, whether it was an FOI request."""
+    return {
+        "election": entry.election,
+        "entry": entry,
+        "number": entry.number,
+        "reference": entry.reference,
+        "requester": entry,
+        "label": requester_label(entry),
+        "received_on": timezone.localdate(entry.received_at),
+        "is_foi": entry.kind == "foi",
+    }
 
 
 def _create(
@@ -294,10 +331,9 @@ def _create(
     _record_texts(
         public_entry, texts, election=election, entry=requester, label=label, by=by, now=now
     )
-    public_entry._history_user = by
-    public_entry._history_date = now
-    public_entry._change_reason = "Prepared"
-    public_entry.save(update_fields=["topic", "question", "answer"])
+    save_with_history(
+        public_entry, by=by, at=now, why="Prepared", fields=["topic", "question", "answer"]
+    )
     return public_entry
 
 
@@ -320,11 +356,7 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
     or "[candidate]", every candidate and agent as "[candidate]"), a history row naming `by`.
     """
     now = now or timezone.now()
-    entry = (
-        Entry.objects.select_for_update(of=("self",))
-        .select_related("election", "party")
-        .get(pk=entry.pk)
-    )
+    entry = _locked_entry(entry)
     # An FOI request disclosed by the force or the fire service under its own Act duty: the
     # disclosure is the answer published (Cumbria 6.1.4, Avon and Somerset 6.1.4, Norfolk 12:
     # "the response will be posted on the ... web site"), through the same gate.
@@ -335,24 +367,15 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
             _("Only an answer that was sent can be published: this entry is %(status)s.")
             % {"status": entry.status_label.lower()}
         )
-    if PublicEntry.objects.filter(entry=entry).exists():
-        raise rules.PublishingError(
-            _("%(reference)s already has a public entry.") % {"reference": entry.reference}
-        )
+    _check_entry_unpublished(entry)
     return _create(
         kind=rules.Kind.REGISTER_ANSWER,
-        election=entry.election,
-        entry=entry,
-        number=entry.number,
-        reference=entry.reference,
+        **_from_register(entry),
         texts={
             rules.Field.TOPIC: entry.topic,
             rules.Field.QUESTION: entry.question,
             rules.Field.ANSWER: answer,
         },
-        requester=entry,
-        label=requester_label(entry),
-        received_on=timezone.localdate(entry.received_at),
         answered_on=(
             elsewhere.other_disclosed_on
             if elsewhere
@@ -363,7 +386,6 @@ def prepare_public_entry(entry: Entry, by, *, now: datetime | None = None) -> Pu
         answering_body=_BODY_FROM_ORGANISATION[
             Entry.Organisation(elsewhere.holder if elsewhere else entry.first_reached)
         ],
-        is_foi=entry.kind == "foi",
         by=by,
         now=now,
     )
@@ -398,14 +420,10 @@ def prepare_meeting_notes(booking: Booking, by, *, now: datetime | None = None) 
         )
     if PublicEntry.objects.filter(booking=booking).exists():
         raise rules.PublishingError(_("This meeting already has a public entry."))
-    election = Election.objects.select_for_update().get(pk=booking.election_id)
-    number = _next_number(election, rules.Kind.MEETING_NOTES)
     return _create(
         kind=rules.Kind.MEETING_NOTES,
-        election=election,
+        **_numbered(booking.election_id, rules.Kind.MEETING_NOTES, "M"),
         booking=booking,
-        number=number,
-        reference=f"{election.reference_prefix}-M-{number:04d}",
         texts={
             rules.Field.TOPIC: booking.what,
             rules.Field.QUESTION: booking.advance_questions,
@@ -444,14 +462,10 @@ def prepare_event_notes(event: BriefingEvent, by, *, now: datetime | None = None
         )
     if PublicEntry.objects.filter(event=event).exists():
         raise rules.PublishingError(_("This event already has a public entry."))
-    election = Election.objects.select_for_update().get(pk=event.election_id)
-    number = _next_number(election, rules.Kind.EVENT_NOTES)
     return _create(
         kind=rules.Kind.EVENT_NOTES,
-        election=election,
+        **_numbered(event.election_id, rules.Kind.EVENT_NOTES, "E"),
         event=event,
-        number=number,
-        reference=f"{election.reference_prefix}-E-{number:04d}",
         texts={rules.Field.TOPIC: event.title, rules.Field.ANSWER: event.notes},
         requester=None,
         label=CANDIDATE_LABEL,

@@ -19,14 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from briefings.models import Booking
+from election_protocol.services import save_with_history
 from publishing import rules
 from publishing.models import NotForPublication, PublicEntry
 from publishing.preparation import (
     _BODY_FROM_CHIEF,
     _BODY_FROM_ORGANISATION,
     CANDIDATE_LABEL,
+    _check_entry_unpublished,
     _create,
-    requester_label,
+    _from_register,
+    _locked_entry,
 )
 from requests_register import permissions as register_permissions
 from requests_register.models import Entry
@@ -35,9 +38,7 @@ from requests_register.models import Entry
 
 
 def _save_decision(decision: NotForPublication, by, now: datetime, why: str) -> None:
-    decision._history_user, decision._history_date = by, now
-    decision._change_reason = why[:100]
-    decision.save()
+    save_with_history(decision, by=by, at=now, why=why[:100])
 
 
 @transaction.atomic
@@ -149,35 +150,21 @@ def prepare_action_entry(
     It is then reviewed and approved by a second person like any public entry.
     """
     now = now or timezone.now()
-    entry = (
-        Entry.objects.select_for_update(of=("self",))
-        .select_related("election", "party")
-        .get(pk=entry.pk)
-    )
+    entry = _locked_entry(entry)
     action = rules.action_for_register_status(entry.status)
     if action is None:
         raise rules.PublishingError(
             _("Only a refusal or a referral to the PARO is published as an action taken.")
         )
     rules.check_action_entry(action, reason)
-    if PublicEntry.objects.filter(entry=entry).exists():
-        raise rules.PublishingError(
-            _("%(reference)s already has a public entry.") % {"reference": entry.reference}
-        )
+    _check_entry_unpublished(entry)
 
     return _create(
         kind=rules.Kind.REGISTER_ACTION,
-        election=entry.election,
-        entry=entry,
-        number=entry.number,
-        reference=entry.reference,
+        **_from_register(entry),
         texts={rules.Field.TOPIC: entry.topic},
-        requester=entry,
-        label=requester_label(entry),
-        received_on=timezone.localdate(entry.received_at),
         answered_on=timezone.localdate(entry.answered_at) if entry.answered_at else None,
         answering_body=_BODY_FROM_ORGANISATION[Entry.Organisation(entry.first_reached)],
-        is_foi=entry.kind == "foi",
         action=action,
         action_reason=reason if action == rules.Action.REFUSED else "",
         by=by,

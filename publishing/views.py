@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from briefings.models import Booking, BriefingEvent
+from election_protocol.permissions import first_or_404
 from election_protocol.shortcuts import election_or_setup
 from publishing import forms, permissions, rules, services
 from publishing.models import (
@@ -509,10 +510,9 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _correction_of(public_entry: PublicEntry, correction_pk: int) -> Correction:
-    correction = Correction.objects.filter(pk=correction_pk, public_entry=public_entry).first()
-    if correction is None:
-        raise Http404(_("No such correction."))
-    return correction
+    return first_or_404(
+        Correction.objects, _("No such correction."), pk=correction_pk, public_entry=public_entry
+    )
 
 
 @require_POST

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import download, election_or_setup
 from reports import export, permissions, queries, rules
 
 
@@ -17,12 +19,17 @@ def _report(request: HttpRequest) -> queries.Report:
     return queries.equal_treatment_report(election_or_setup(request), timezone.now())
 
 
-def _download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Staff-only figures: no copy kept by a browser or proxy cache.
-    response["Cache-Control"] = "no-store"
-    return response
+def _report_file(
+    request: HttpRequest,
+    make: Callable[[queries.Report], str | bytes],
+    content_type: str,
+    extension: str,
+) -> HttpResponse:
+    """Return the report as `make` writes it, a download named after the election. Staff-only
+    figures: no copy kept by a browser or proxy cache."""
+    report = _report(request)
+    filename = f"equal-treatment-{report.election.reference_prefix}.{extension}"
+    return download(make(report), content_type, filename, no_store=True)
 
 
 def equal_treatment(request: HttpRequest) -> HttpResponse:
@@ -45,18 +52,8 @@ def equal_treatment(request: HttpRequest) -> HttpResponse:
 
 
 def equal_treatment_csv(request: HttpRequest) -> HttpResponse:
-    report = _report(request)
-    return _download(
-        export.report_csv(report),
-        "text/csv; charset=utf-8",
-        f"equal-treatment-{report.election.reference_prefix}.csv",
-    )
+    return _report_file(request, export.report_csv, "text/csv; charset=utf-8", "csv")
 
 
 def equal_treatment_pdf(request: HttpRequest) -> HttpResponse:
-    report = _report(request)
-    return _download(
-        export.report_pdf(report),
-        "application/pdf",
-        f"equal-treatment-{report.election.reference_prefix}.pdf",
-    )
+    return _report_file(request, export.report_pdf, "application/pdf", "pdf")

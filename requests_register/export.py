@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import download, election_or_setup
 from requests_register import permissions, queries, rules
 from requests_register.csv_safety import write_csv
 from requests_register.models import Entry
@@ -69,11 +69,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     election = election_or_setup()
     text = write_csv((_row(e) for e in _entries(election)), HEADER)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="register-{election.reference_prefix}.csv"'
-    )
-    return response
+    return download(text, "text/csv; charset=utf-8", f"register-{election.reference_prefix}.csv")
 
 
 def render_register_pdf(election, entries: list[Entry], now) -> bytes:
@@ -92,8 +88,4 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     election = election_or_setup()
     pdf = render_register_pdf(election, _entries(election), timezone.now())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="register-{election.reference_prefix}.pdf"'
-    )
-    return response
+    return download(pdf, "application/pdf", f"register-{election.reference_prefix}.pdf")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import remove_perm
 
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from requests_register import rules, services
 from requests_register.models import Assignment, Entry, Note
 
@@ -42,9 +43,7 @@ def set_owner(entry_id: int, *, owner, by, now: datetime | None = None) -> Entry
         raise rules.TransitionError(_("The entry already has that owner."))
     entry.owner = owner
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now
-    entry.save(update_fields=["owner", "version"])
+    save_with_history(entry, by=by, at=now, fields=["owner", "version"])
     text = (
         f"Owner now {owner.get_full_name() or owner.get_username()}." if owner else "Owner removed."
     )

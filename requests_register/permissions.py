@@ -8,11 +8,9 @@ permissions granted by services.assign_entry), never the requester's contact det
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
 from election_protocol.models import Election
-from election_protocol.permissions import is_staff_member
+from election_protocol.permissions import first_or_404, is_staff_member, rows_for_user
 from requests_register.models import Entry
 
 
@@ -65,23 +63,13 @@ def can_export_register(user) -> bool:
 
 def entries_for_user(user) -> QuerySet[Entry]:
     """Return the entries `user` may see: all of them, or those assigned to (or logged by) them."""
-    if not is_staff_member(user):
-        return Entry.objects.none()
-    if can_view_register(user):
-        return Entry.objects.all()
-    return get_objects_for_user(
-        user, "requests_register.view_entry", klass=Entry, accept_global_perms=False
-    )
+    return rows_for_user(user, Entry, "requests_register.view_entry", sees_all=can_view_register)
 
 
 def get_entry_for_user(user, pk: int) -> Entry:
     """Return entry `pk` if `user` may see it; Http404 alike for missing and not theirs."""
-    entry = (
-        entries_for_user(user)
-        .select_related("election", "candidate", "party", "material")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        entries_for_user(user).select_related("election", "candidate", "party", "material"),
+        "No such entry.",
+        pk=pk,
     )
-    if entry is None:
-        raise Http404("No such entry.")
-    return entry

@@ -17,7 +17,7 @@ from briefings import calendar_feed, held, permissions, rules, services
 from briefings.forms import PrepareBookingForm, StepForm
 from briefings.models import BriefingEvent
 from election_protocol.queries import current_election
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import election_or_setup, submit_form
 from requests_register import permissions as register_permissions
 
 
@@ -82,24 +82,23 @@ def prepare(request: HttpRequest, entry_pk: int) -> HttpResponse:
         raise PermissionDenied
     entry = register_permissions.get_entry_for_user(request.user, entry_pk)
     form = PrepareBookingForm(request.POST or None, election=entry.election)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking = services.prepare_booking(
-                entry,
-                by=request.user,
-                kind=data["kind"],
-                advance_questions=data["advance_questions"],
-                checked_materials=data["checked_materials"],
-                material_check_note=data["material_check_note"],
-                visit_type=data["visit_type"],
-                offer_item=data["offer_item"],
-            )
-        except rules.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Prepared: the Chief Executive has been asked to decide."))
-            return redirect("briefings:booking", pk=booking.pk)
+
+    def prepare_booking(data: dict) -> HttpResponse:
+        booking = services.prepare_booking(
+            entry,
+            by=request.user,
+            kind=data["kind"],
+            advance_questions=data["advance_questions"],
+            checked_materials=data["checked_materials"],
+            material_check_note=data["material_check_note"],
+            visit_type=data["visit_type"],
+            offer_item=data["offer_item"],
+        )
+        messages.success(request, _("Prepared: the Chief Executive has been asked to decide."))
+        return redirect("briefings:booking", pk=booking.pk)
+
+    if response := submit_form(request, form, prepare_booking, rules.BookingError):
+        return response
     return render(request, "briefings/prepare.html", {"form": form, "entry": entry})
 
 

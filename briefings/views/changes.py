@@ -22,19 +22,13 @@ from briefings.forms import (
     MaterialForm,
 )
 from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.permissions import first_or_404, get_managed
+from election_protocol.shortcuts import election_or_setup, file_download, submit_form
 from requests_register.services import IncomingFile
 
 
 def _managed_event(user, pk: int) -> BriefingEvent:
-    if not permissions.can_view_all_bookings(user):
-        raise Http404(_("No such event."))
-    event = BriefingEvent.objects.select_related("election").filter(pk=pk).first()
-    if event is None:
-        raise Http404(_("No such event."))
-    if not permissions.can_manage_bookings(user):
-        raise PermissionDenied
-    return event
+    return get_managed(user, pk, permissions.get_event_for_user, permissions.can_manage_bookings)
 
 
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -48,45 +42,34 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=BriefingEvent.objects.get(pk=event.pk),
         initial={"version": event.version},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                event_changes.edit_event(
-                    event.pk,
-                    event_changes.EventDetails(
-                        data["title"],
-                        data["starts_at"],
-                        data["ends_at"],
-                        data["place"],
-                        data["audience"],
-                        data["capacity"],
-                    ),
-                    note=data["change_note"],
-                    by=request.user,
-                    expected_version=data["version"],
-                )
-            except (event_changes.EventChangeError, services.ConcurrentEditError) as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Saved. Those invited, their agents and the PARO are told, and the public "
-                        "page is being updated."
-                    )
-                    if event.invited_at
-                    else _("Saved."),
-                )
-                return redirect("briefings:event", pk=event.pk)
-    return render(
-        request,
-        "briefings/event_edit.html",
-        {"event": event, "form": form, "announced": event.invited_at is not None},
-        status=status,
-    )
+
+    def save(data: dict) -> HttpResponse:
+        event_changes.edit_event(
+            event.pk,
+            event_changes.EventDetails(
+                data["title"],
+                data["starts_at"],
+                data["ends_at"],
+                data["place"],
+                data["audience"],
+                data["capacity"],
+            ),
+            note=data["change_note"],
+            by=request.user,
+            expected_version=data["version"],
+        )
+        messages.success(
+            request,
+            _(
+                "Saved. Those invited, their agents and the PARO are told, and the public "
+                "page is being updated."
+            )
+            if event.invited_at
+            else _("Saved."),
+        )
+        return redirect("briefings:event", pk=event.pk)
+
+    return _event_change(request, event, form, save, "briefings/event_edit.html")
 
 
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -95,27 +78,28 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This event is already cancelled."))
         return redirect("briefings:event", pk=event.pk)
     form = CancelEventForm(request.POST or None, initial={"version": event.version})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                event_changes.cancel_event(
-                    event.pk,
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except (event_changes.EventChangeError, services.ConcurrentEditError) as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The event is cancelled."))
-                return redirect("briefings:event", pk=event.pk)
+
+    def cancel(data: dict) -> HttpResponse:
+        event_changes.cancel_event(
+            event.pk, reason=data["reason"], by=request.user, expected_version=data["version"]
+        )
+        messages.success(request, _("The event is cancelled."))
+        return redirect("briefings:event", pk=event.pk)
+
+    return _event_change(request, event, form, cancel, "briefings/event_cancel.html")
+
+
+def _event_change(request: HttpRequest, event, form, act, template: str) -> HttpResponse:
+    """Make the change (`act`) on a valid POST; else the page again (400 after a POST) with
+    the refusal (EventChangeError, or someone else's edit: ConcurrentEditError) on the form."""
+    refused = (event_changes.EventChangeError, services.ConcurrentEditError)
+    if response := submit_form(request, form, act, refused):
+        return response
     return render(
         request,
-        "briefings/event_cancel.html",
+        template,
         {"event": event, "form": form, "announced": event.invited_at is not None},
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -148,26 +132,22 @@ def material_list(request: HttpRequest) -> HttpResponse:
     election = election_or_setup()
     can_manage = permissions.can_manage_bookings(request.user)
     form = MaterialForm(request.POST or None, request.FILES or None) if can_manage else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                material = _save_material(election, data, request.user)
-            except rules.BookingError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Added. Someone else (the Chief Executive or a deputy) approves it before "
-                        "it is published."
-                    ),
-                )
-                return redirect("briefings:material", pk=material.pk)
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+
+    def add(data: dict) -> HttpResponse:
+        material = _save_material(election, data, request.user)
+        messages.success(
+            request,
+            _(
+                "Added. Someone else (the Chief Executive or a deputy) approves it before "
+                "it is published."
+            ),
+        )
+        return redirect("briefings:material", pk=material.pk)
+
+    if response := submit_form(request, form, add, rules.BookingError):
+        return response
     return render(
         request,
         "briefings/materials.html",
@@ -177,21 +157,19 @@ def material_list(request: HttpRequest) -> HttpResponse:
             ),
             "form": form,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
 def _material_for(user, pk: int) -> BriefingMaterial:
     if not permissions.can_view_all_bookings(user):
         raise Http404(_("No such material."))
-    material = (
-        BriefingMaterial.objects.select_related("election", "prepared_by", "approved_by")
-        .filter(pk=pk, election=election_or_setup())
-        .first()
+    return first_or_404(
+        BriefingMaterial.objects.select_related("election", "prepared_by", "approved_by"),
+        _("No such material."),
+        pk=pk,
+        election=election_or_setup(),
     )
-    if material is None:
-        raise Http404(_("No such material."))
-    return material
 
 
 def _render_material(request, material, *, form=None, approve_form=None, status=200):
@@ -229,14 +207,14 @@ def _render_material(request, material, *, form=None, approve_form=None, status=
 def _material_step(request: HttpRequest, material, name: str, form, act, done: str):
     """Take a step on `material` with `form`'s data (`act`): `done` said and back to the
     material, or its page again with the form (as `name`) and the refusal (BookingError)."""
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except rules.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("briefings:material", pk=material.pk)
+
+    def step(data: dict) -> HttpResponse:
+        act(data)
+        messages.success(request, done)
+        return redirect("briefings:material", pk=material.pk)
+
+    if response := submit_form(request, form, step, rules.BookingError):
+        return response
     return _render_material(request, material, status=400, **{name: form})
 
 
@@ -289,12 +267,7 @@ def material_file(request: HttpRequest, pk: int) -> FileResponse:
     material = _material_for(request.user, pk)
     if not material.file:
         raise Http404(_("This material has no file."))
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.filename or "material.pdf",
-        content_type="application/pdf",
-    )
+    return file_download(material.file, material.filename or "material.pdf", "application/pdf")
 
 
 # --- the candidate briefing page ---------------------------------------------------------------

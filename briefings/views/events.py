@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from briefings import permissions, rules, services
 from briefings.forms import EventForm, NotesForm, QuestionLinkForm
 from briefings.models import BriefingEvent
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import act_and_tell, election_or_setup
 from requests_register.models import Entry
 
 
@@ -47,15 +47,6 @@ def events(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _event_for(user, pk: int) -> BriefingEvent:
-    if not permissions.can_view_all_bookings(user):
-        raise Http404(_("No such event."))
-    event = BriefingEvent.objects.select_related("election").filter(pk=pk).first()
-    if event is None:
-        raise Http404(_("No such event."))
-    return event
-
-
 def _render_event(
     request: HttpRequest,
     event: BriefingEvent,
@@ -81,12 +72,12 @@ def _render_event(
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_event(request, _event_for(request.user, pk))
+    return _render_event(request, permissions.get_event_for_user(request.user, pk))
 
 
 @require_POST
 def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    event = _event_for(request.user, pk)
+    event = permissions.get_event_for_user(request.user, pk)
     if not permissions.can_manage_bookings(request.user):
         raise PermissionDenied
     if action == "invite":
@@ -125,16 +116,14 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 request, _("No register entry with that reference: log the question first.")
             )
         else:
-            try:
+
+            def link() -> str:
                 services.link_question(event.pk, entry)
-            except rules.BookingError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("%(reference)s linked as an advance question.")
-                    % {"reference": entry.reference},
-                )
+                return _("%(reference)s linked as an advance question.") % {
+                    "reference": entry.reference
+                }
+
+            act_and_tell(request, link, rules.BookingError)
     elif action == "notes":
         form = NotesForm(request.POST)
         refusal = None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from briefings import held, rules
 from briefings.forms_held import HeldMeetingForm
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.shortcuts import election_or_setup, submit_form
 
 
 def record_held(request: HttpRequest) -> HttpResponse:
@@ -18,30 +18,29 @@ def record_held(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     election = election_or_setup()
     form = HeldMeetingForm(request.POST or None, election=election)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking = held.record_held_meeting(
-                election,
-                held.HeldMeeting(
-                    candidate=data["candidate"],
-                    kind=data["kind"],
-                    held_at=data["held_at"],
-                    place=data["place"],
-                    host=data["host"],
-                    notes=data["notes"],
-                    topics=data["topics"],
-                    visit_type=data["visit_type"],
-                ),
-                by=request.user,
-            )
-        except rules.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Recorded as %(reference)s. The SPOC will prepare the notes for publication.")
-                % {"reference": booking.entry.reference},
-            )
-            return redirect("briefings:booking", pk=booking.pk)
+
+    def record(data: dict) -> HttpResponse:
+        booking = held.record_held_meeting(
+            election,
+            held.HeldMeeting(
+                candidate=data["candidate"],
+                kind=data["kind"],
+                held_at=data["held_at"],
+                place=data["place"],
+                host=data["host"],
+                notes=data["notes"],
+                topics=data["topics"],
+                visit_type=data["visit_type"],
+            ),
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Recorded as %(reference)s. The SPOC will prepare the notes for publication.")
+            % {"reference": booking.entry.reference},
+        )
+        return redirect("briefings:booking", pk=booking.pk)
+
+    if response := submit_form(request, form, record, rules.BookingError):
+        return response
     return render(request, "briefings/record_held.html", {"form": form, "election": election})

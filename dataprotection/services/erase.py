@@ -24,6 +24,7 @@ from dataprotection.services.scrub import (
 )
 from election_protocol import staff_counts
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from foi.models import Clarification, FoiCase, FoiEvent
 from incidents.services import erase_personal_data
 from publishing.anonymise import Subject
@@ -84,10 +85,7 @@ def _erase_entries(entries: list[Entry], scrub: _Scrubber, by, now: datetime, co
         entry.topic = _fit(entry.topic, TOPIC_LENGTH)
         entry.personal_data_erased_at = now
         entry.version += 1
-        entry._history_user = by
-        entry._history_date = now
-        entry._change_reason = ERASED_REASON
-        entry.save()
+        save_with_history(entry, by=by, at=now, why=ERASED_REASON)
     counts["entries"] += len(ids)
 
     # Their history: every earlier version held the same personal data.
@@ -199,10 +197,7 @@ def _erase_candidates(candidates: list[Candidate], by, now: datetime, counts) ->
     for candidate in Candidate.objects.select_for_update().filter(pk__in=ids):
         for name, value in queries.CANDIDATE_PRIVATE_FIELDS.items():
             setattr(candidate, name, value)
-        candidate._history_user = by
-        candidate._history_date = now
-        candidate._change_reason = ERASED_REASON
-        candidate.save()
+        save_with_history(candidate, by=by, at=now, why=ERASED_REASON)
     counts["candidates"] += len(ids)
     # Every history row of every candidate of the election: one that no longer has contacts
     # may have had them in an earlier version.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dataprotection import rules
 from dataprotection.services.scrub import _fit
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from requests_register.models import (
     Entry,
 )
@@ -39,19 +40,20 @@ def set_legal_hold(
     entry.legal_hold_by = by
     entry.legal_hold_at = now
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now
     # The full reason is on the entry; the history's change reason holds 100 characters.
     label = "Legal hold placed: " if hold else "Legal hold lifted: "
-    entry._change_reason = _fit(label + reason.strip(), 100)
-    entry.save(
-        update_fields=[
+    save_with_history(
+        entry,
+        by=by,
+        at=now,
+        why=_fit(label + reason.strip(), 100),
+        fields=[
             "legal_hold",
             "legal_hold_reason",
             "legal_hold_by",
             "legal_hold_at",
             "version",
-        ]
+        ],
     )
     return entry
 

@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from election_protocol.models import Election
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from incidents import permissions, rules
 from incidents.models import (
     Incident,
@@ -101,6 +102,4 @@ def _step(incident: Incident, old: str, new: str, by, now: datetime, note: str =
 
 
 def _save(incident: Incident, by, now: datetime, fields: list[str] | None = None) -> None:
-    incident._history_user = by
-    incident._history_date = now
-    incident.save(update_fields=fields)
+    save_with_history(incident, by=by, at=now, fields=fields)

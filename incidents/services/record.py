@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm
 from candidates.models import Candidate
 from election_protocol.models import Election
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from incidents import rules
 from incidents.models import (
     Evidence,
@@ -99,9 +100,7 @@ def record_incident(
         recorded_by=by,
         recorded_at=now,
     )
-    incident._history_user = by
-    incident._history_date = now
-    incident.save()
+    save_with_history(incident, by=by, at=now)
     incident.candidates.set(list(candidates))
     for file in files:
         _store_evidence(incident, file, by, now)
@@ -186,6 +185,5 @@ def save_settings(
         kind: {"amount": t.amount, "unit": t.unit.value} for kind, t in targets.items()
     }
     config.social_media_explanation = explanation.strip()
-    config._history_user = by
-    config.save()
+    save_with_history(config, by=by)
     return config

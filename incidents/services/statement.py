@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from election_protocol.services import save_with_history
 from incidents import rules
 from incidents.letters import IncidentLetter, render_letter_pdf
 from incidents.models import (
@@ -70,8 +71,7 @@ def draft_statement(
     statement.email_to = email_to.strip()
     statement.drafted_by = by
     statement.drafted_at = now
-    statement._history_user = by
-    statement.save()
+    save_with_history(statement, by=by)
     _step(incident, incident.status, "statement_drafted", by, now, statement.title)
     return statement
 
@@ -105,8 +105,7 @@ def record_consultation(
         recorded_by=by,
         recorded_at=now,
     )
-    consultation._history_user = by
-    consultation.save()
+    save_with_history(consultation, by=by)
     label = Consultation.Consultee(consultee).label
     _step(incident, incident.status, "consulted", by, now, f"{label}: {answer.strip()}")
     return consultation
@@ -140,8 +139,7 @@ def _publish_statement(incident: Incident, statement: Statement, by, now: dateti
     statement.public_text = public(statement.draft)
     statement.approved_by = by
     statement.published_at = now
-    statement._history_user = by
-    statement.save()
+    save_with_history(statement, by=by)
     _schedule_publish(incident.election_id)
     recipients = [a.strip() for a in statement.email_to.splitlines() if a.strip()]
     if recipients:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from election_protocol.permissions import get_managed
+from election_protocol.shortcuts import act_and_tell, submit_form
 from incidents import permissions, queries, rules, services
 from incidents.forms import (
     AssignForm,
@@ -41,10 +43,9 @@ STEP_NOTE_LABELS = {
 def _managed_incident(request: HttpRequest, pk: int) -> Incident:
     """Return incident `pk` for one who manages incidents: 404 if they may not see it (as for
     a missing one), 403 if they see it but do not manage incidents."""
-    incident = permissions.get_incident_for_user(request.user, pk)
-    if not permissions.can_manage_incidents(request.user):
-        raise PermissionDenied
-    return incident
+    return get_managed(
+        request.user, pk, permissions.get_incident_for_user, permissions.can_manage_incidents
+    )
 
 
 def detail(
@@ -171,25 +172,24 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("incidents:detail", pk=incident.pk)
     form = DecideForm(request.POST or None, kind=kind, initial={"expected_status": current})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_incident_status(
-                incident.pk,
-                rules.Status.DECIDED,
-                by=request.user,
-                decision=data["decision"],
-                reasons=data["reasons"],
-                considerations={k: data.get(k, "") for k in rules.IMAGERY_CONSIDERATIONS},
-                guidance=data.get("guidance", ""),
-                delay_effect=data.get("delay_effect", ""),
-                expected_status=data["expected_status"] or None,
-            )
-        except rules.IncidentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Decided."))
-            return redirect("incidents:detail", pk=incident.pk)
+
+    def decide_it(data: dict) -> HttpResponse:
+        services.set_incident_status(
+            incident.pk,
+            rules.Status.DECIDED,
+            by=request.user,
+            decision=data["decision"],
+            reasons=data["reasons"],
+            considerations={k: data.get(k, "") for k in rules.IMAGERY_CONSIDERATIONS},
+            guidance=data.get("guidance", ""),
+            delay_effect=data.get("delay_effect", ""),
+            expected_status=data["expected_status"] or None,
+        )
+        messages.success(request, _("Decided."))
+        return redirect("incidents:detail", pk=incident.pk)
+
+    if response := submit_form(request, form, decide_it, rules.IncidentError):
+        return response
     return render(
         request,
         "incidents/decide.html",
@@ -215,21 +215,20 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = StatementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.draft_statement(
-                incident.pk,
-                by=request.user,
-                title=data["title"],
-                draft=data["draft"],
-                email_to=data["email_to"],
-            )
-        except rules.IncidentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Statement saved."))
-            return redirect("incidents:detail", pk=incident.pk)
+
+    def draft(data: dict) -> HttpResponse:
+        services.draft_statement(
+            incident.pk,
+            by=request.user,
+            title=data["title"],
+            draft=data["draft"],
+            email_to=data["email_to"],
+        )
+        messages.success(request, _("Statement saved."))
+        return redirect("incidents:detail", pk=incident.pk)
+
+    if response := submit_form(request, form, draft, rules.IncidentError):
+        return response
     return render(
         request,
         "incidents/statement.html",
@@ -244,7 +243,8 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsultationForm(request.POST, prefix="consult")
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def record() -> str:
             services.record_consultation(
                 incident.pk,
                 by=request.user,
@@ -253,10 +253,9 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
                 asked_at=data["asked_at"],
                 answer=data["answer"],
             )
-        except rules.IncidentError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Consultation recorded."))
+            return _("Consultation recorded.")
+
+        act_and_tell(request, record, rules.IncidentError)
     else:
         problems = "; ".join(
             f"{form.fields[name].label}: {' '.join(errors)}"
@@ -282,10 +281,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reminder(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _managed_incident(request, pk)
-    try:
+
+    def record() -> str:
         services.record_reminder(incident.pk, by=request.user)
-    except rules.IncidentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Reminder recorded as sent."))
+        return _("Reminder recorded as sent.")
+
+    act_and_tell(request, record, rules.IncidentError)
     return redirect("incidents:detail", pk=incident.pk)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from election_protocol.shortcuts import election_or_setup
+from election_protocol.permissions import first_or_404
+from election_protocol.shortcuts import election_or_setup, file_download
 from incidents import permissions, rules, services
 from incidents.forms import (
     EvidenceForm,
@@ -108,15 +109,8 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = Evidence.objects.filter(pk=pk).first()
-    if evidence is None:
-        raise Http404(_("No such file."))
+    evidence = first_or_404(Evidence.objects, _("No such file."), pk=pk)
     incident = permissions.get_incident_for_user(request.user, evidence.incident_id)
     if not permissions.can_view_evidence(request.user, incident):
         raise Http404(_("No such file."))
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
+    return file_download(evidence.file, evidence.name, evidence.content_type)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from election_protocol.services import save_with_history
 from mail_intake import rules
 from mail_intake.models import InboundMessage
 
@@ -55,7 +56,4 @@ def _clean(text: str, limit: int | None = None) -> str:
 
 
 def _save(message: InboundMessage, fields: list[str], by=None, now: datetime | None = None):
-    message._history_user = by
-    if now is not None:
-        message._history_date = now
-    message.save(update_fields=fields)
+    save_with_history(message, by=by, at=now, fields=fields)

@@ -88,9 +88,7 @@ def accept_message(
         acknowledge=acknowledge,
         now=now,
     )
-    message.state, message.entry = State.ACCEPTED, entry
-    message.decided_by, message.decided_at, message.decision_note = by, now, skipped
-    _save(message, ["state", "entry", "decided_by", "decided_at", "decision_note"], by, now)
+    _record_decision(message, State.ACCEPTED, by=by, now=now, note=skipped, entry=entry)
     return entry
 
 
@@ -106,9 +104,7 @@ def mark_duplicate(
     now = now or timezone.now()
     message = _decidable(message_pk)
     rules.check_decision(message.state)
-    message.state, message.entry = State.DUPLICATE, original
-    message.decided_by, message.decided_at, message.decision_note = by, now, note.strip()
-    _save(message, ["state", "entry", "decided_by", "decided_at", "decision_note"], by, now)
+    _record_decision(message, State.DUPLICATE, by=by, now=now, note=note.strip(), entry=original)
     return message
 
 
@@ -124,8 +120,20 @@ def dismiss_message(
     now = now or timezone.now()
     message = _decidable(message_pk)
     rules.check_decision(message.state, dismiss_reason=reason, note=note)
-    message.state, message.dismiss_reason = State.DISMISSED, reason
-    message.decided_by, message.decided_at, message.decision_note = by, now, note.strip()
-    fields = ["state", "dismiss_reason", "decided_by", "decided_at", "decision_note"]
-    _save(message, fields, by, now)
+    _record_decision(
+        message, State.DISMISSED, by=by, now=now, note=note.strip(), dismiss_reason=reason
+    )
     return message
+
+
+def _record_decision(
+    message: InboundMessage, state: State, *, by, now: datetime, note: str, **fields
+) -> None:
+    """Record the triage decision on `message`: its new state and what goes with it
+    (`fields`: the entry it became or duplicates, the reason it was dismissed), who decided,
+    when and the note. Effects: saved with a history row naming `by`."""
+    message.state = state
+    for name, value in fields.items():
+        setattr(message, name, value)
+    message.decided_by, message.decided_at, message.decision_note = by, now, note
+    _save(message, ["state", *fields, "decided_by", "decided_at", "decision_note"], by, now)

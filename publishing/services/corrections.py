@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from briefings.models import Booking
+from election_protocol.services import save_with_history
 from publishing import rules
 from publishing.models import Correction, PrivateText, PublicEntry, PublicRedaction
 from publishing.preparation import (
@@ -100,9 +101,9 @@ def _apply_corrected_answer(public_entry: PublicEntry, text: str, by, now: datet
     rows = _corrected_answer_redactions(public_entry, text, by, now)
     for old in _active(public_entry, field).select_for_update():
         old.superseded = True
-        old._history_user, old._history_date = by, now
-        old._change_reason = "Superseded by a correction"
-        old.save(update_fields=["superseded"])
+        save_with_history(
+            old, by=by, at=now, why="Superseded by a correction", fields=["superseded"]
+        )
     private = PrivateText.objects.select_for_update().get(public_entry=public_entry, field=field)
     private.text = text
     _save_private_text(private, by, now)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.services import save_with_history
 from publishing import rules
 from publishing.models import PublicEntry, PublicRedaction
 from publishing.preparation import (
@@ -52,10 +53,7 @@ def _check_editable(public_entry: PublicEntry) -> None:
 
 def _save(public_entry: PublicEntry, fields: list[str], by, now: datetime, why: str) -> None:
     public_entry.version += 1
-    public_entry._history_user = by
-    public_entry._history_date = now
-    public_entry._change_reason = why[:100]
-    public_entry.save(update_fields=[*fields, "version"])
+    save_with_history(public_entry, by=by, at=now, why=why[:100], fields=[*fields, "version"])
 
 
 @transaction.atomic
@@ -155,10 +153,13 @@ def restore(
     redaction.restored_reason = reason.strip()
     redaction.restored_by = by
     redaction.restored_at = now
-    redaction._history_user = by
-    redaction._history_date = now
-    redaction._change_reason = reason.strip()[:100]
-    redaction.save(update_fields=["restored", "restored_reason", "restored_by", "restored_at"])
+    save_with_history(
+        redaction,
+        by=by,
+        at=now,
+        why=reason.strip()[:100],
+        fields=["restored", "restored_reason", "restored_by", "restored_at"],
+    )
     field = rules.Field(redaction.field)
     _recompute(public_entry, field, _private_texts(public_entry)[field].text)
     _save(public_entry, [field.value], by, now, f"Restored: {reason.strip()}")

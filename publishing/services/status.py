@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from publishing import rules
 from publishing.models import Correction, PublicEntry, PublicRedaction
 from publishing.services.review import _lock, _save
@@ -182,9 +183,7 @@ withdraw = _with_reason(
 
 
 def _save_correction(correction: Correction, by, now: datetime, why: str) -> None:
-    correction._history_user, correction._history_date = by, now
-    correction._change_reason = why[:100]
-    correction.save()
+    save_with_history(correction, by=by, at=now, why=why[:100])
 
 
 def _approve(correction: Correction, by, now: datetime, factual_confirmed: bool) -> None:

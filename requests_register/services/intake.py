@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm
 
 from election_protocol.models import Election
 from election_protocol.roles import Role
+from election_protocol.services import save_with_history
 from requests_register import rules
 from requests_register.models import (
     Entry,
@@ -107,9 +108,7 @@ def log_entry(
         target_explanation=target.explanation,
         created_by=by,
     )
-    entry._history_user = by
-    entry._history_date = now  # the history reads as the story happened
-    entry.save()
+    save_with_history(entry, by=by, at=now)
     StatusEvent.objects.create(
         entry=entry, old_status="", new_status=rules.Status.LOGGED, at=now, by=by
     )
@@ -183,7 +182,5 @@ def update_entry(
         entry.confirmed_at = None
         extra.append("confirmed_at")
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now  # the history reads as the story happened
-    entry.save(update_fields=[*fields, *extra])
+    save_with_history(entry, by=by, at=now, fields=[*fields, *extra])
     return entry

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.services import save_with_history
 from requests_register import outbox, rules
 from requests_register.models import (
     Entry,
@@ -153,9 +154,7 @@ def set_entry_status(
         changed.append("ending_reason")
     entry.status = new
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now  # the history reads as the story happened
-    entry.save(update_fields=changed)
+    save_with_history(entry, by=by, at=now, fields=changed)
     StatusEvent.objects.create(
         entry=entry, old_status=old, new_status=new, at=now, by=by, reason=reason.strip()
     )
@@ -226,10 +225,9 @@ def set_target_date(
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     entry.target_date, entry.target_explanation = due, explanation
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now
-    entry._change_reason = why
-    entry.save(update_fields=["target_date", "target_explanation", "version"])
+    save_with_history(
+        entry, by=by, at=now, why=why, fields=["target_date", "target_explanation", "version"]
+    )
     return entry
 
 
@@ -248,10 +246,7 @@ def record_reply_elsewhere(entry_id: int, *, what: str, by, now: datetime | None
         entry.answered_at = now
         changed.append("answered_at")
     entry.version += 1
-    entry._history_user = by
-    entry._history_date = now
-    entry._change_reason = what
-    entry.save(update_fields=changed)
+    save_with_history(entry, by=by, at=now, why=what, fields=changed)
     return entry
 
 

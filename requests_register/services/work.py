@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm
 
 from election_protocol.models import Election
+from election_protocol.services import save_with_history
 from requests_register import outbox, rules
 from requests_register.models import (
     Assignment,
@@ -45,9 +46,7 @@ def draft_answer(entry_id: int, *, answer: str, by, now: datetime | None = None)
         raise rules.TransitionError(_("Write the answer before marking it drafted."))
     entry.answer = answer.strip()
     entry.drafted_by = by
-    entry._history_user = by
-    entry._history_date = now  # the history reads as the story happened
-    entry.save(update_fields=["answer", "drafted_by"])
+    save_with_history(entry, by=by, at=now, fields=["answer", "drafted_by"])
     return set_entry_status(entry_id, rules.Status.ANSWER_DRAFTED, by=by, now=now)
 
 

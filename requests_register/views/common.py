@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from election_protocol.permissions import get_managed
 from requests_register import permissions, queries, services
 from requests_register.models import Entry
 
@@ -29,10 +30,9 @@ def _topics(user, election) -> list[str]:
 def _managed_entry(request: HttpRequest, pk: int) -> Entry:
     """Return entry `pk` for one who manages entries: 404 if they may not see it (as for a
     missing one), 403 if they see it but do not manage entries."""
-    entry = permissions.get_entry_for_user(request.user, pk)
-    if not permissions.can_manage_entries(request.user):
-        raise PermissionDenied
-    return entry
+    return get_managed(
+        request.user, pk, permissions.get_entry_for_user, permissions.can_manage_entries
+    )
 
 
 def _add_files(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from election_protocol.shortcuts import act_and_tell, file_download, submit_form
 from requests_register import permissions, queries, rules, services
 from requests_register.forms import (
     AssignForm,
@@ -180,18 +181,17 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
     form = DraftForm(request.POST or None, initial={"answer": entry.answer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.draft_answer(entry.pk, answer=form.cleaned_data["answer"], by=request.user)
-        except rules.TransitionError as error:
-            form.add_error("answer", str(error))
-        else:
-            messages.success(
-                request,
-                _("%(reference)s: answer drafted, awaiting approval.")
-                % {"reference": entry.reference},
-            )
-            return redirect("requests_register:detail", pk=entry.pk)
+
+    def draft_answer(data: dict) -> HttpResponse:
+        services.draft_answer(entry.pk, answer=data["answer"], by=request.user)
+        messages.success(
+            request,
+            _("%(reference)s: answer drafted, awaiting approval.") % {"reference": entry.reference},
+        )
+        return redirect("requests_register:detail", pk=entry.pk)
+
+    if response := submit_form(request, form, draft_answer, rules.TransitionError, field="answer"):
+        return response
     return render(request, "requests_register/draft.html", {"entry": entry, "form": form})
 
 
@@ -203,19 +203,19 @@ def edit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         election=entry.election,
         initial={"version": entry.version},
     )
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-        try:
-            services.update_entry(
-                entry.pk, expected_version=form.cleaned_data["version"], by=request.user, **changed
-            )
-        except services.ConcurrentEditError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("%(reference)s saved.") % {"reference": entry.reference})
-            return redirect("requests_register:detail", pk=entry.pk)
+
+    def save(data: dict) -> HttpResponse:
+        changed = {name: data[name] for name in form.changed_data if name != "version"}
+        services.update_entry(
+            entry.pk, expected_version=data["version"], by=request.user, **changed
+        )
+        messages.success(request, _("%(reference)s saved.") % {"reference": entry.reference})
+        return redirect("requests_register:detail", pk=entry.pk)
+
+    if response := submit_form(
+        request, form, save, (services.ConcurrentEditError, ValidationError)
+    ):
+        return response
     return render(
         request,
         "requests_register/edit.html",
@@ -228,21 +228,15 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _managed_entry(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
-        try:
+        data = form.cleaned_data
+
+        def assign_it() -> str:
             services.assign_entry(
-                entry.pk,
-                assignee=form.cleaned_data["assignee"],
-                by=request.user,
-                request=form.cleaned_data["request"],
+                entry.pk, assignee=data["assignee"], by=request.user, request=data["request"]
             )
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Assigned to %(assignee)s.")
-                % {"assignee": form.cleaned_data["assignee"].get_username()},
-            )
+            return _("Assigned to %(assignee)s.") % {"assignee": data["assignee"].get_username()}
+
+        act_and_tell(request, assign_it, rules.TransitionError)
     else:
         messages.error(request, _("Choose a colleague and say what is needed."))
     return redirect("requests_register:detail", pk=entry.pk)
@@ -290,9 +284,4 @@ def download_attachment(request: HttpRequest, token: str) -> FileResponse:
     if attachment is None or not permissions.can_view_requester_contacts(request.user):
         raise Http404(_("No such file."))
     permissions.get_entry_for_user(request.user, attachment.entry_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    return file_download(attachment.file, attachment.filename, attachment.content_type)

@@ -13,6 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from election_protocol.permissions import first_or_404
+from election_protocol.shortcuts import act_and_tell
 from requests_register import answer_documents, handover, permissions, rules, signoff
 from requests_register.forms_more import (
     AnswerDocumentForm,
@@ -66,12 +68,7 @@ def _team_step(
     show; a refusal (rules.TransitionError) or what the form says to fix is shown instead.
     Back to the entry either way."""
     if form.is_valid():
-        try:
-            done = act(form.cleaned_data)
-        except rules.TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, done)
+        act_and_tell(request, lambda: act(form.cleaned_data), rules.TransitionError)
     else:
         _form_error(request, form)
     return redirect("requests_register:detail", pk=entry.pk)
@@ -131,19 +128,17 @@ def add_answer_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_answer_document(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     entry = _managed_entry(request, pk)
-    try:
+
+    def remove() -> str:
         answer_documents.remove_answer_document(token, entry_id=entry.pk)
-    except rules.TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Document removed."))
+        return _("Document removed.")
+
+    act_and_tell(request, remove, rules.TransitionError)
     return redirect("requests_register:detail", pk=entry.pk)
 
 
 def download_answer_document(request: HttpRequest, token: str) -> HttpResponse:
-    document = AnswerDocument.objects.filter(token=token).first()
-    if document is None:
-        raise Http404(_("No such file."))
+    document = first_or_404(AnswerDocument.objects, _("No such file."), token=token)
     entry = permissions.get_entry_for_user(request.user, document.entry_id)
     if not (
         permissions.can_manage_entries(request.user)
@@ -179,9 +174,9 @@ def decide_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     may_approve = permissions.can_approve_answers(request.user, entry.election)
     if not may_approve:
         raise PermissionDenied
-    proposal = SignOffProposal.objects.filter(pk=proposal_pk, entry=entry).first()
-    if proposal is None:
-        raise Http404(_("No such proposal."))
+    proposal = first_or_404(
+        SignOffProposal.objects, _("No such proposal."), pk=proposal_pk, entry=entry
+    )
 
     def act(data: dict) -> str:
         signoff.decide_proposal(
