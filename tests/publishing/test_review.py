@@ -5,6 +5,7 @@ the pre-election period runs from the statutory latest notice (Tuesday 26 March 
 to the close of poll (2 May 2024, 10pm: Cleveland 1.3, the default local policy).
 """
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -892,6 +893,22 @@ def test_the_preparer_sees_no_approve_button(client, election, cast, gareth):
     assert "Approve and publish</button>" not in page
 
 
+def _step_form(page: str, form_id: str) -> dict:
+    """Return the review page's form `form_id`: where it posts, whether its details are open
+    and whether it says the step was not done."""
+    found = re.search(
+        rf'<form method="post" action="([^"]+)" id="{form_id}" novalidate>(.*?)</form>', page, re.S
+    )
+    assert found, f"no form {form_id}"
+    html = found.group(2)
+    return {
+        "action": found.group(1),
+        "open": '<details class="govuk-details" open>' in html,
+        "refused": ": not done</h2>" in html,
+        "html": html,
+    }
+
+
 def test_restore_and_withdraw_views(client, election, cast, gareth):
     public_entry = prepared(election, cast)
     party = PublicRedaction.objects.get(public_entry=public_entry, kind="party")
@@ -909,9 +926,16 @@ def test_restore_and_withdraw_views(client, election, cast, gareth):
     services.approve_and_publish(public_entry.pk, cast["ce"], False, NOW)
     public_entry = fresh(public_entry)
     url = reverse("publishing:withdraw", args=[public_entry.pk])
+    review = client.get(reverse("publishing:review", args=[public_entry.pk])).content.decode()
+    folded = _step_form(review, "withdraw")
+    assert (folded["action"], folded["open"], folded["refused"]) == (url, False, False)
+    assert 'name="withdraw-reason"' in folded["html"]
+    assert "govuk-button--warning" in folded["html"]
     response = client.post(url, {"withdraw-version": public_entry.version, "withdraw-reason": ""})
     assert response.status_code == 400
     assert fresh(public_entry).status == "published"
+    refused = _step_form(response.content.decode(), "withdraw")
+    assert (refused["action"], refused["open"], refused["refused"]) == (url, True, True)
     response = client.post(
         url, {"withdraw-version": public_entry.version, "withdraw-reason": "Out of date."}
     )
