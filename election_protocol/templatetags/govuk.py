@@ -3,10 +3,50 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+
+class CaptureNode(template.Node):
+    """Renders its content once into a context variable and outputs nothing."""
+
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist  # searched by {% extends %} for the blocks inside
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        # Template output, escaped as it was rendered: safe as it stands.
+        rendered = self.nodelist.render(context)
+        context[self.name] = mark_safe(rendered)  # noqa: S308 - rendered above  # nosec B308 B703
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """`{% capture as name %}...{% endcapture %}`: render the content once into `name`.
+
+    The base templates capture the page's title block, so one `{% block title %}` gives both
+    the window title and, unless the page gives its own `{% block heading %}`, the heading:
+    a page's title is written once. Blocks inside are overridden by child templates as usual.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError(f"Write {{% {bits[0]} as name %}}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag
+def back_link(url_name: str, label: str, *args: object) -> SafeString:
+    """Return a GOV.UK back link to the page named `url_name` (with `args`), e.g.
+    `{% back_link "briefings:dashboard" _("Meetings and visits") %}`."""
+    return format_html(
+        '<a href="{}" class="govuk-back-link">{}</a>', reverse(url_name, args=args), label
+    )
 
 
 @register.simple_tag
