@@ -80,15 +80,12 @@ def _tell_everyone(event: BriefingEvent, key: str, note: str, *, by, now: dateti
         )
         told += 1
     if election.paro_email:
-        paro_subject, paro_body = outbox.render_template(
-            key, {**_context(event, note), "greeting": election.paro_name}
-        )
-        outbox.queue_email(
+        outbox.queue_templated_email(
+            key=key,
+            context={**_context(event, note), "greeting": election.paro_name},
             purpose=f"{key}_paro",
             to=[election.paro_email],
-            subject=paro_subject,
-            body=paro_body,
-            reply_to=election.spoc_email,
+            election=election,
             by=by,
             now=now,
         )

@@ -78,13 +78,11 @@ def invite_to_event(event_id: int, *, by, now: datetime | None = None) -> int:
             now=now,
         )
     if event.paro_notified_at is None:
-        paro_subject, paro_body = outbox.render_template("paro_notice", context)
-        outbox.queue_email(
-            purpose="paro_notice",
+        outbox.queue_templated_email(
+            key="paro_notice",
+            context=context,
             to=[election.paro_email],
-            subject=paro_subject,
-            body=paro_body,
-            reply_to=election.spoc_email,
+            election=election,
             by=by,
             now=now,
         )

@@ -144,21 +144,16 @@ def record_held_meeting(
     assign_perm("briefings.view_booking", by, booking)
     to = [u.email for u in _users_in(Role.SPOC) if u.email]
     if to:
-        subject, body = outbox.render_template(
-            "meeting_recorded",
-            {
+        outbox.queue_templated_email(
+            key="meeting_recorded",
+            context={
                 "reference": entry.reference,
                 "what": what,
                 "candidate": meeting.candidate.name,
                 "by": by.get_full_name() or by.get_username(),
             },
-        )
-        outbox.queue_email(
             purpose="booking_notice",
             to=to,
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
             entry=entry,
             by=by,
             now=now,

@@ -149,9 +149,9 @@ def approve_material(
     material.paro_notified_at = now if election.paro_email else None
     save_with_history(material, by=by)
     if election.paro_email:
-        subject, body = outbox.render_template(
-            "paro_material_notice",
-            {
+        outbox.queue_templated_email(
+            key="paro_material_notice",
+            context={
                 "title": material.title,
                 "topic": material.topic,
                 "where": material.url or f"{material.filename} (on the election page)",
@@ -159,13 +159,8 @@ def approve_material(
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,
             },
-        )
-        outbox.queue_email(
-            purpose="paro_material_notice",
             to=[election.paro_email],
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
+            election=election,
             by=by,
             now=now,
         )

@@ -93,22 +93,18 @@ def _notify(role: Role, key: str, booking: Booking, *, by, now: datetime) -> Non
     the reference, what, the candidate's name and the decision's reason only)."""
     to = [u.email for u in _users_in(role) if u.email]
     if to:
-        subject, body = outbox.render_template(
-            key,
-            {
+        outbox.queue_templated_email(
+            key=key,
+            context={
                 "reference": booking.entry.reference,
                 "what": booking.what,
                 "candidate": booking.candidate.name,
                 "reason": booking.decision_reason,
             },
-        )
-        outbox.queue_email(
             purpose="booking_notice",
             to=to,
-            subject=subject,
-            body=body,
-            reply_to=booking.election.spoc_email,
             entry=booking.entry,
+            election=booking.election,
             by=by,
             now=now,
         )

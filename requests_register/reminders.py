@@ -83,15 +83,13 @@ def _send_once(
     queued. Effects: an outbox e-mail and a Reminder row."""
     if Reminder.objects.filter(user=user, key=key).exists():
         return False
-    subject, body = outbox.render_template(template, context)
-    email = outbox.queue_email(
+    email = outbox.queue_templated_email(
+        key=template,
+        context=context,
         purpose=f"reminder:{template}",
         to=[user.email],
-        subject=subject,
-        body=body,
-        reply_to=election.spoc_email,
         entry=entry,
-        by=None,
+        election=election,
         now=now,
     )
     Reminder.objects.create(user=user, key=key, email=email, sent_at=now)
@@ -116,22 +114,18 @@ def queue_approval_reminders(election: Election, *, now: datetime | None = None)
         new = [k for k in keys if k not in seen]
         if not new:
             continue
-        subject, body = outbox.render_template(
-            "approvals_reminder",
-            {
+        email = outbox.queue_templated_email(
+            key="approvals_reminder",
+            context={
                 "name": _name(user),
                 "count": str(len(items)),
                 "items": "\n".join(i.line for i in items),
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,
             },
-        )
-        email = outbox.queue_email(
             purpose="reminder:approvals",
             to=[user.email],
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
+            election=election,
             now=now,
         )
         Reminder.objects.bulk_create(

@@ -143,24 +143,28 @@ def render_template(key: str, context: dict[str, str]) -> tuple[str, str]:
 def queue_templated_email(
     *,
     key: str,
-    entry,
     to: Sequence[str],
     context: dict[str, str],
+    entry=None,
+    election=None,
+    purpose: str = "",
     by=None,
     now: datetime | None = None,
     attachments: Sequence[AttachmentSpec] = (),
 ) -> OutboundEmail:
-    """Render the template `key` and queue it to `to`, Reply-To the election's SPOC mailbox.
+    """Render the template `key` and queue it to `to`, Reply-To the SPOC mailbox of `election`
+    (by default the entry's).
 
-    Effects: as `queue_email` (purpose = `key`, linked to `entry`, with `attachments`).
+    Effects: as `queue_email` (purpose = `purpose`, by default `key`; linked to `entry` if
+    given; with `attachments`).
     """
     subject, body = render_template(key, context)
     return queue_email(
-        purpose=key,
+        purpose=purpose or key,
         to=to,
         subject=subject,
         body=body,
-        reply_to=entry.election.spoc_email,
+        reply_to=(election or entry.election).spoc_email,
         entry=entry,
         by=by,
         now=now,

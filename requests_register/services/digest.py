@@ -77,22 +77,18 @@ def queue_daily_digests(election: Election, *, today: date, now: datetime | None
         if not entries and not extra:
             continue
         ordered = sorted(entries, key=lambda e: (e.target_date >= today, e.target_date, e.number))
-        subject, body = outbox.render_template(
-            "digest",
-            {
+        # created_by marks whose digest it is, so a second run the same day skips them.
+        outbox.queue_templated_email(
+            key="digest",
+            context={
                 "name": user.get_full_name() or user.get_username(),
                 "items": "\n".join([_digest_line(e, today) for e in ordered] + extra),
                 "spoc_name": election.spoc_name,
                 "office_name": election.office_name,
             },
-        )
-        # created_by marks whose digest it is, so a second run the same day skips them.
-        outbox.queue_email(
             purpose=purpose,
             to=[user.email],
-            subject=subject,
-            body=body,
-            reply_to=election.spoc_email,
+            election=election,
             by=user,
             now=now,
         )

@@ -78,21 +78,15 @@ def assign_entry(
     assign_perm("requests_register.view_entry", assignee, entry)
     assign_perm("requests_register.contribute_entry", assignee, entry)
     if assignee.email:
-        subject, body = outbox.render_template(
-            "assignment",
-            {
+        outbox.queue_templated_email(
+            key="assignment",
+            context={
                 "reference": entry.reference,
                 "topic": entry.topic,
                 "request": request.strip() or _("see the entry"),
                 "target_date": f"{entry.target_date:%A %-d %B %Y}",
             },
-        )
-        outbox.queue_email(
-            purpose="assignment",
             to=[assignee.email],
-            subject=subject,
-            body=body,
-            reply_to=entry.election.spoc_email,
             entry=entry,
             by=by,
             now=now,

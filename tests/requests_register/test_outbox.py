@@ -502,6 +502,30 @@ def test_queue_templated_email_replies_from_the_spoc_mailbox(
     assert list(entry.emails.all()) == [email]
 
 
+def test_queue_templated_email_without_an_entry_replies_from_the_election_given(
+    election, spoc, smtp_server, django_capture_on_commit_callbacks
+):
+    """Briefings, reminders and digests have no entry: the election gives the Reply-To, and
+    the purpose may differ from the template's key."""
+    election.spoc_email = "spoc-elections@example.org"
+    election.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        email = outbox.queue_templated_email(
+            key="reply",
+            context=_context(topic="parking"),
+            purpose="reminder:reply",
+            to=["chief@example.org"],
+            election=election,
+            by=spoc,
+        )
+
+    email.refresh_from_db()
+    assert (email.purpose, email.entry, email.created_by) == ("reminder:reply", None, spoc)
+    assert email.subject == "TS01-0007: our reply about parking"
+    [received] = smtp_server.received
+    assert received.message["Reply-To"] == "spoc-elections@example.org"
+
+
 def test_retry_delay_doubles_up_to_an_hour():
     delays = [outbox.retry_delay_seconds(attempts) for attempts in range(1, 9)]
     assert delays == [60, 120, 240, 480, 960, 1920, 3600, 3600]
