@@ -1,4 +1,5 @@
-"""The frozen clock the date-sensitive test modules share: `_frozen = frozen_clock(NOW)`."""
+"""The frozen clock the date-sensitive test modules share: `_frozen = frozen_clock(NOW)`, or
+the shared instant IN_THE_PERIOD with the `in_the_period_clock` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
+
+from election_protocol.calendar import LONDON
+
+# Inside the reference election's pre-election period (poll 2 May 2024; the period begins on
+# 26 March), a working Wednesday: the instant the modules about that period work at.
+IN_THE_PERIOD = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 
 
 def frozen_clock(now: datetime, *, autouse: bool = False):

@@ -8,6 +8,7 @@ import pytest
 
 from election_protocol.celery import app as celery_app
 from election_protocol.roles import Role
+from tests.clock import IN_THE_PERIOD, frozen_clock
 from tests.factories import ElectionFactory, UserFactory
 from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by every app's tests
 
@@ -45,6 +46,10 @@ def _unavailable(items, marker: str, needs: str, *, skip: str) -> None:
             if os.environ.get("CI"):
                 raise pytest.UsageError(f"{item.nodeid} {needs}")
             item.add_marker(pytest.mark.skip(reason=skip))
+
+
+# The clock stopped at IN_THE_PERIOD: `pytestmark = pytest.mark.usefixtures("in_the_period_clock")`.
+in_the_period_clock = frozen_clock(IN_THE_PERIOD)
 
 
 @pytest.fixture

@@ -16,13 +16,9 @@ from publishing.site.target import default_target
 from requests_register.models import OutboundEmail
 from requests_register.services import IncomingFile
 from tests.builders import declared_candidate
-from tests.clock import frozen_clock
+from tests.clock import IN_THE_PERIOD as NOW
 
-NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)  # in the pre-election period
-pytestmark = pytest.mark.usefixtures("_frozen")
-
-
-_frozen = frozen_clock(NOW)
+pytestmark = pytest.mark.usefixtures("in_the_period_clock")
 
 
 @pytest.fixture

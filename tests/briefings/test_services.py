@@ -10,13 +10,9 @@ from election_protocol.calendar import LONDON
 from election_protocol.roles import Role
 from requests_register.models import Entry, OutboundAttachment, OutboundEmail
 from tests.builders import declared_candidate, from_candidate, logged, prepared_booking
-from tests.clock import frozen_clock
+from tests.clock import IN_THE_PERIOD as NOW
 
-NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
-pytestmark = pytest.mark.usefixtures("_frozen")
-
-
-_frozen = frozen_clock(NOW)
+pytestmark = pytest.mark.usefixtures("in_the_period_clock")
 
 
 @pytest.fixture(autouse=True)

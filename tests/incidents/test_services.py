@@ -14,21 +14,17 @@ from incidents.models import Incident, IncidentEmail, Statement
 from publishing import queries as gate
 from publishing.site import publish_site
 from requests_register import services as register
-from tests.clock import frozen_clock
+from tests.clock import IN_THE_PERIOD as NOW
 from tests.incidents.helpers import staff_and_ada
 from tests.pdf import expanded
 
-NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
 FOUR = {
     "profile": "Prominent, beside the photograph.",
     "message": "Suggests the force endorses the candidate.",
     "publication": "2,000 leaflets in one ward.",
     "damage": "High: impartiality questioned.",
 }
-pytestmark = pytest.mark.usefixtures("_frozen")
-
-
-_frozen = frozen_clock(NOW)
+pytestmark = pytest.mark.usefixtures("in_the_period_clock")
 
 
 @pytest.fixture

@@ -1,23 +1,17 @@
 """Incident pages: what each person is shown and refused, bad input kept, the list's queries,
 and the panels on the dashboards and the parity page."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from election_protocol.calendar import LONDON
 from incidents import services
 from incidents.models import Incident
-from tests.clock import frozen_clock
+from tests.clock import IN_THE_PERIOD as NOW
 from tests.incidents.helpers import staff_and_ada
 
-# Inside the reference election's pre-election period (poll 2 May 2024): the current election.
-NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
-pytestmark = pytest.mark.usefixtures("_frozen")
-
-
-_frozen = frozen_clock(NOW)
+pytestmark = pytest.mark.usefixtures("in_the_period_clock")
 
 
 @pytest.fixture

@@ -2,25 +2,20 @@
 entry, no requester details); consultations with the PARO are recorded on an entry, a booking
 or an incident through one funnel and shown on each page."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from election_protocol.calendar import LONDON
 from paro import rules, services
 from paro.models import ParoConsultation
 from requests_register import services as register
 from requests_register.models import OutboundEmail
 from tests.builders import REQUESTER, declared_candidate, logged, prepared_booking
-from tests.clock import frozen_clock
+from tests.clock import IN_THE_PERIOD as NOW
 
-NOW = datetime(2024, 4, 10, 11, 0, tzinfo=LONDON)
-pytestmark = pytest.mark.usefixtures("_frozen")
-
-
-_frozen = frozen_clock(NOW)
+pytestmark = pytest.mark.usefixtures("in_the_period_clock")
 
 
 @pytest.fixture
