@@ -19,12 +19,15 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
 from django.conf import settings
 from django.utils import timezone
+
+from election_protocol.calendar import LONDON
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # No sandbox (CI containers run as root), no GPU, and nothing that talks to Google's servers.
@@ -37,6 +40,21 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Every test here is a browser test (tests/conftest.py: skipped without Chromium locally,
+    failing the run in CI), on committed data: the live server reads it from its own thread.
+    serialized_rollback puts back what migrations load (role groups, parties) after each
+    test's flush. Marked here, before the run's own `-m` selection reads the marks."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA (the accessibility statement claims 2.2 AA), plus
@@ -251,3 +269,35 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
+
+
+def fill_log_form(
+    page,
+    *,
+    channel: str,
+    requester_is: str,
+    name: str,
+    email: str,
+    kind: str,
+    topic: str,
+    question: str,
+    candidate: str = "",
+    phone: str = "",
+) -> None:
+    """From any staff page, open the register's "Log a contact" form and fill it in as the
+    SPOC does, received half an hour ago; the caller submits it ("Put it on the register")."""
+    page.get_by_role("link", name="Register", exact=True).click()
+    page.get_by_role("button", name="Log a contact").click()
+    received = (timezone.now() - timedelta(minutes=30)).astimezone(LONDON)
+    page.get_by_label("Received (date and time)").fill(received.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Channel").select_option(label=channel)
+    page.get_by_label("The requester is").select_option(label=requester_is)
+    if candidate:
+        page.get_by_label("Candidate", exact=True).select_option(label=candidate)
+    page.get_by_label("Requester name").fill(name)
+    page.get_by_label("Requester's e-mail address").fill(email)
+    if phone:
+        page.get_by_label("Requester's phone number").fill(phone)
+    page.get_by_label("Kind").select_option(label=kind)
+    page.get_by_label("Topic").fill(topic)
+    page.get_by_label("Question as received").fill(question)

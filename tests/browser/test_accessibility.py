@@ -15,18 +15,10 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from tests.browser.conftest import axe_violations, describe, sign_in
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; serialized_rollback puts back what migrations
-    # load (role groups, parties) after each test's flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 # (username, how many pages of one pattern to check): the SPOC and the Chief Executive see and
 # do the most; the others see fewer pages, and fewer of each.

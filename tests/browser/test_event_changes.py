@@ -4,16 +4,10 @@ anyone pressing "Publish now". Every page is checked with axe (conftest.snap).""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from briefings.models import BriefingEvent
 from tests.browser.conftest import sign_in
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 TITLE = "Policing and fire in Northshire: a factual briefing"
 

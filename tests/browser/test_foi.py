@@ -5,22 +5,14 @@ exemption, the refusal notice e-mailed. Every page is checked with axe (conftest
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from election_protocol.calendar import LONDON, WorkingDays
+from election_protocol.calendar import WorkingDays
 from foi.models import FoiCase
 from requests_register.models import Entry
-from tests.browser.conftest import sign_in, sign_out
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+from tests.browser.conftest import fill_log_form, sign_in, sign_out
 
 
 def test_foi_logged_clarified_extended_and_refused_with_an_exemption(
@@ -28,17 +20,16 @@ def test_foi_logged_clarified_extended_and_refused_with_an_exemption(
 ) -> None:
     base = live_server.url
     sign_in(page, base, "spoc", demo.password)
-    page.get_by_role("link", name="Register", exact=True).click()
-    page.get_by_role("button", name="Log a contact").click()
-    received = (timezone.now() - timedelta(minutes=30)).astimezone(LONDON)
-    page.get_by_label("Received (date and time)").fill(received.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Channel").select_option(label="E-mail")
-    page.get_by_label("The requester is").select_option(label="A member of the public")
-    page.get_by_label("Requester name").fill("Casey Rowntree")
-    page.get_by_label("Requester's e-mail address").fill("casey.rowntree@example.org")
-    page.get_by_label("Kind").select_option(label="Freedom of Information request")
-    page.get_by_label("Topic").fill("Custody deaths review")
-    page.get_by_label("Question as received").fill("Please send me the custody review.")
+    fill_log_form(
+        page,
+        channel="E-mail",
+        requester_is="A member of the public",
+        name="Casey Rowntree",
+        email="casey.rowntree@example.org",
+        kind="Freedom of Information request",
+        topic="Custody deaths review",
+        question="Please send me the custody review.",
+    )
     page.get_by_role("button", name="Put it on the register").click()
     expect(page.get_by_role("alert")).to_contain_text("is on the register")
     entry = Entry.objects.get(topic="Custody deaths review")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,11 +16,6 @@ from playwright.sync_api import expect
 from election_protocol.calendar import LONDON
 from incidents.models import Incident, IncidentEmail
 from tests.browser.conftest import sign_in, sign_out
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def test_imagery_recorded_by_the_spoc_decided_by_the_chief_constable_on_a_phone(

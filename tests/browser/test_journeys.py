@@ -10,25 +10,14 @@ var/screenshots/<journey>-<step>.png and checked with axe-core (conftest.snap). 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from briefings.models import Booking
-from election_protocol.calendar import LONDON
 from publishing.models import PublicEntry
 from requests_register.models import Entry
-from tests.browser.conftest import sign_in, sign_out
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; serialized_rollback puts back what migrations
-    # load (role groups, parties) after each test's flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+from tests.browser.conftest import fill_log_form, sign_in, sign_out
 
 
 def _status(page):
@@ -46,19 +35,18 @@ def test_phone_request_logged_answered_and_approved_by_someone_else(
     approved by the Chief Executive (not the drafter) and sent."""
     base = live_server.url
     sign_in(page, base, "spoc", demo.password)
-    page.get_by_role("link", name="Register", exact=True).click()
-    page.get_by_role("button", name="Log a contact").click()
-    received = (timezone.now() - timedelta(minutes=30)).astimezone(LONDON)
-    page.get_by_label("Received (date and time)").fill(received.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Channel").select_option(label="Phone")
-    page.get_by_label("The requester is").select_option(label="A candidate")
-    page.get_by_label("Candidate", exact=True).select_option(label="Priya Castellane")
-    page.get_by_label("Requester name").fill("Priya Castellane")
-    page.get_by_label("Requester's e-mail address").fill("priya.castellane@example.org")
-    page.get_by_label("Requester's phone number").fill("07700 900211")
-    page.get_by_label("Kind").select_option(label="Information request")
-    page.get_by_label("Topic").fill("Neighbourhood policing")
-    page.get_by_label("Question as received").fill("How many PCSOs work in Southtown?")
+    fill_log_form(
+        page,
+        channel="Phone",
+        requester_is="A candidate",
+        candidate="Priya Castellane",
+        name="Priya Castellane",
+        email="priya.castellane@example.org",
+        phone="07700 900211",
+        kind="Information request",
+        topic="Neighbourhood policing",
+        question="How many PCSOs work in Southtown?",
+    )
     snap(page, "phone-request", "1-log-form")
     page.get_by_role("button", name="Put it on the register").click()
 
@@ -125,18 +113,17 @@ def test_visit_approved_by_the_chief_executive_and_confirmed_by_the_chief_consta
     8.6)."""
     base = live_server.url
     sign_in(page, base, "spoc", demo.password)
-    page.get_by_role("link", name="Register", exact=True).click()
-    page.get_by_role("button", name="Log a contact").click()
-    received = (timezone.now() - timedelta(minutes=30)).astimezone(LONDON)
-    page.get_by_label("Received (date and time)").fill(received.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Channel").select_option(label="E-mail")
-    page.get_by_label("The requester is").select_option(label="A candidate")
-    page.get_by_label("Candidate", exact=True).select_option(label="Tomasz Everleigh")
-    page.get_by_label("Requester name").fill("Tomasz Everleigh")
-    page.get_by_label("Requester's e-mail address").fill("tomasz.everleigh@example.org")
-    page.get_by_label("Kind").select_option(label="Visit request")
-    page.get_by_label("Topic").fill("Custody suite visit")
-    page.get_by_label("Question as received").fill("May I take the custody suite tour?")
+    fill_log_form(
+        page,
+        channel="E-mail",
+        requester_is="A candidate",
+        candidate="Tomasz Everleigh",
+        name="Tomasz Everleigh",
+        email="tomasz.everleigh@example.org",
+        kind="Visit request",
+        topic="Custody suite visit",
+        question="May I take the custody suite tour?",
+    )
     page.get_by_role("button", name="Put it on the register").click()
     expect(_status(page)).to_have_text("Logged")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from candidates import rules as candidate_rules
@@ -18,11 +17,6 @@ from election_protocol.models import Election
 from lifecycle.models import Closure
 from tests.browser.conftest import sign_in
 from tests.factories import ElectionFactory
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def _ready_to_close(by) -> Election:

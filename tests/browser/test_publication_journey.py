@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,11 +12,6 @@ from publishing import deadlines
 from publishing.models import PublicEntry
 from requests_register.models import Entry
 from tests.browser.conftest import sign_in, sign_out
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def test_publish_an_answer_sent_to_one_candidate_before_its_deadline(

@@ -4,15 +4,9 @@ checked with axe (conftest.snap); the demo data is the starting point."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def test_the_chief_executive_reads_the_report_and_downloads_it(
