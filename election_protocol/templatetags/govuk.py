@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from election_protocol import navigation
+
 register = template.Library()
 
 
@@ -65,4 +67,17 @@ def table_head(*labels: str, numeric_from: int = 0) -> SafeString:
     return format_html(
         '<thead class="govuk-table__head"><tr class="govuk-table__row">\n{}\n  </tr></thead>',
         cells,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def staff_navigation(context: template.Context) -> list[navigation.Link]:
+    """Return the staff navigation's links for this page's user and page
+    (`election_protocol.navigation`): `{% staff_navigation as links %}`."""
+    request = context.get("request")
+    if request is None:  # a page rendered outside a request (an error page, a test)
+        return []
+    match = request.resolver_match
+    return navigation.links_for(
+        request.user, match.view_name if match else "", match.app_name if match else ""
     )
