@@ -78,6 +78,34 @@ def published_entries(election: Election) -> QuerySet[PublicEntry]:
     )
 
 
+def published_entry_rows(election: Election) -> list[dict]:
+    """Return published_entries as plain values, for the public site (publishing.site.pages):
+    one dict per entry holding PUBLIC_FIELDS only, with its approved corrections as
+    `approved_corrections`, a list of (corrected_on, note), oldest first; in the same order.
+    No model instance is made, so nothing but these fields can be reached from a row, and
+    reading ten thousand entries takes a tenth of the time (issue 16)."""
+    corrections: dict[int, list[tuple]] = {}
+    approved = (
+        Correction.objects.filter(
+            status=Correction.Status.APPROVED,
+            public_entry__election=election,
+            public_entry__status=rules.Status.PUBLISHED,
+        )
+        .order_by("corrected_on", "pk")
+        .values_list("public_entry_id", "corrected_on", "note")
+    )
+    for public_entry_id, corrected_on, note in approved:
+        corrections.setdefault(public_entry_id, []).append((corrected_on, note))
+    rows = list(
+        PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
+        .order_by("kind", "number")
+        .values(*PUBLIC_FIELDS)
+    )
+    for row in rows:
+        row["approved_corrections"] = corrections.get(row["id"], [])
+    return rows
+
+
 def withdrawn_notices(election: Election) -> QuerySet[PublicEntry]:
     """Return the entries once published and now taken down, for their public notice: the
     reference, the reason and the date only (never the text: it may be why it was withdrawn).

@@ -43,14 +43,28 @@ def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str]) -> str:
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralise_cell(name) for name in header])
     for number, row in enumerate(rows, start=1):
-        # The row itself is not quoted in the message: it holds personal data and errors end
-        # up in logs.
-        if isinstance(row, str | bytes):
-            raise ValueError(f"Row {number} must be a sequence of cells, not a string")
-        if len(row) != len(header):
-            raise ValueError(
-                f"Row {number} has the wrong number of cells ({len(row)}; the header has "
-                f"{len(header)})"
-            )
-        writer.writerow([neutralise_cell(cell) for cell in row])
+        writer.writerow(_cells(row, header, number))
     return buffer.getvalue()
+
+
+def csv_line(row: Sequence[object], header: Sequence[str]) -> str:
+    """Return the line write_csv writes for `row`, on its own: a file's lines can then be made
+    one at a time and joined, each kept while its row is the same (the public register's CSV,
+    publishing.site.pages.opendata). write_csv([], header) is the header's line."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow(
+        _cells(row, header, 1)
+    )
+    return buffer.getvalue()
+
+
+def _cells(row: Sequence[object], header: Sequence[str], number: int) -> list[str]:
+    # The row itself is not quoted in the messages: it holds personal data and errors end up
+    # in logs.
+    if isinstance(row, str | bytes):
+        raise ValueError(f"Row {number} must be a sequence of cells, not a string")
+    if len(row) != len(header):
+        raise ValueError(
+            f"Row {number} has the wrong number of cells ({len(row)}; the header has {len(header)})"
+        )
+    return [neutralise_cell(cell) for cell in row]

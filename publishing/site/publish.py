@@ -327,6 +327,19 @@ def _block(run: PublishRun | None, election: Election, reason: str) -> None:
         _alert_spoc(run, election, reason)
 
 
+def _make_folder(path: str) -> None:
+    """Make the folder `path` (and its parents if need be): os.mkdir first, as a version's
+    folders are made parents first, so the usual case is one system call (os.makedirs looks at
+    the parent before each one: a tenth of a second over twenty thousand permalinks)."""
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+
+
 def version_name(now: datetime, run: PublishRun) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
 
@@ -447,7 +460,7 @@ def _publish(
         dest = os.path.join(root, output.path)
         parent = os.path.dirname(dest)
         if parent not in made:
-            os.makedirs(parent, exist_ok=True)
+            _make_folder(parent)
             made.add(parent)
         old = previous.get(output.path)
         content, carried, from_ready = None, False, False

@@ -391,12 +391,34 @@ def readings(path: str, data: bytes) -> list[str]:
 
 
 def _common_prefix(a: str, b: str) -> int:
-    """Return the length of the longest common prefix of `a` and `b` (binary search over
-    slices: each comparison is a memcmp, so a few megabytes take milliseconds)."""
-    lo, hi = 0, min(len(a), len(b))
+    """Return the length of the longest common prefix of `a` and `b`: slices compared a
+    growing stretch at a time, then a binary search in the stretch that differs (each
+    comparison is a memcmp, and what is copied stays about the length of the answer, so a few
+    megabytes take milliseconds)."""
+    return _common_run(a, b, lambda text, start, end: text[start:end])
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """Return the length of the longest common suffix of `a` and `b` (as _common_prefix,
+    without reversing either: a copy of each whole text per run)."""
+    return _common_run(a, b, lambda text, start, end: text[len(text) - end : len(text) - start])
+
+
+def _common_run(a: str, b: str, part) -> int:
+    # part(text, start, end): the characters at distances start..end from the end compared.
+    limit = min(len(a), len(b))
+    lo, step = 0, 4096
+    while lo < limit:
+        end = min(lo + step, limit)
+        if part(a, lo, end) != part(b, lo, end):
+            break
+        lo, step = end, step * 2
+    else:
+        return limit
+    hi = min(lo + step, limit)  # the first difference is before hi
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
+        if part(a, lo, mid) == part(b, lo, mid):
             lo = mid
         else:
             hi = mid - 1
@@ -436,7 +458,7 @@ def changed_region(new: str, old: str, context_words: int) -> str:
     prefix = _common_prefix(new, old)
     prefix = new.rfind("\n", 0, prefix) + 1  # back to the start of a line
     room = min(len(new), len(old)) - prefix
-    suffix = _common_prefix(new[::-1][:room], old[::-1][:room])
+    suffix = min(_common_suffix(new, old), room)
     end = len(new) - suffix
     if end < len(new):  # forward to the end of a line
         cut = new.find("\n", end)

@@ -60,3 +60,35 @@ def test_a_worker_keeps_the_readings_of_the_large_files_only(monkeypatch):
         assert checks._labelled_readings(path, content, checks._sha(content)) == expected
         assert checks._labelled_readings(path, content, checks._sha(content)) == expected
     assert list(checks._READINGS) == ["register.csv"]
+
+
+LONG = st.tuples(
+    st.text(alphabet="ab\n", min_size=0, max_size=30),
+    st.integers(min_value=0, max_value=30_000),
+    st.text(alphabet="xyz\n", max_size=3),
+    st.integers(min_value=0, max_value=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LONG)
+def test_common_prefix_and_suffix_of_long_texts(case):
+    """The prefix and suffix compared a growing stretch at a time give what a character by
+    character comparison gives, on texts longer than the first stretch."""
+    from publishing.site.scan import _common_prefix, _common_suffix
+
+    unit, size, insert, cut = case
+    old = (unit or "a") * (size // max(len(unit), 1) + 1)
+    at = size % (len(old) + 1)
+    new = old[:at] + insert + old[at + cut :]
+    assert _common_prefix(new, old) == _one_by_one(new, old)
+    assert _common_suffix(new, old) == _one_by_one(new[::-1], old[::-1])
+
+
+def _one_by_one(a: str, b: str) -> int:
+    same = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        same += 1
+    return same

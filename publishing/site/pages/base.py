@@ -76,16 +76,23 @@ def digest(*parts: object) -> str:
     Parts that are all text (an entry page's key: the chrome's, the catalogue's and the row's
     digests, the template's name) are hashed as they are, each after its length, with a first
     byte no JSON text starts with: as unambiguous, without serialising twenty thousand small
-    lists a run."""
+    lists a run (digest_of_text)."""
     if all(type(part) is str for part in parts):
-        hashed = hashlib.sha256(b"s")
-        for part in parts:
-            data = part.encode()
-            hashed.update(b"%d:" % len(data))
-            hashed.update(data)
-        return hashed.hexdigest()
+        return digest_of_text(*parts).hexdigest()
     data = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
+
+
+def digest_of_text(*parts: str, start=None):
+    """Return the hash digest(*parts) is the hex of, for text parts: `start` is such a hash of
+    the first parts (not changed), so digest(a, b, c) is digest_of_text(c, start=
+    digest_of_text(a, b)).hexdigest() and what many keys share is hashed once."""
+    hashed = hashlib.sha256(b"s") if start is None else start.copy()
+    for part in parts:
+        data = part.encode()
+        hashed.update(b"%d:" % len(data))
+        hashed.update(data)
+    return hashed
 
 
 def _local(moment: datetime | None) -> datetime | None:

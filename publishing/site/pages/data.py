@@ -95,37 +95,68 @@ class SiteData:
         )
 
 
-def _entry(row: PublicEntry, bodies: dict[str, str]) -> dict:
-    """Return a published entry as plain public values (only fields the gate loads)."""
+def _entry(row: dict, bodies: dict[str, str]) -> dict:
+    """Return a published entry (a row of queries.published_entry_rows) as plain public values."""
     return {
-        "reference": row.reference,
-        "kind": row.kind,
-        "kind_label": row.kind_label,
-        "topic": row.topic,
-        "received_on": row.received_on,
-        "answered_on": row.answered_on,
-        "answering_body": row.answering_body,
-        "answering_body_label": bodies.get(row.answering_body, ""),
-        "is_foi": row.is_foi,
-        "question": row.question,
-        "answer": row.answer,
+        "reference": row["reference"],
+        "kind": row["kind"],
+        "kind_label": rules.KIND_LABELS[rules.Kind(row["kind"])],
+        "topic": row["topic"],
+        "received_on": row["received_on"],
+        "answered_on": row["answered_on"],
+        "answering_body": row["answering_body"],
+        "answering_body_label": bodies.get(row["answering_body"], ""),
+        "is_foi": row["is_foi"],
+        "question": row["question"],
+        "answer": row["answer"],
         # The action taken and its reason category (lazy labels: translated per page).
-        "action": row.action,
-        "action_reason": row.action_reason,
-        "action_label": rules.ACTION_LABELS[rules.Action(row.action)] if row.action else "",
+        "action": row["action"],
+        "action_reason": row["action_reason"],
+        "action_label": rules.ACTION_LABELS[rules.Action(row["action"])] if row["action"] else "",
         "action_reason_label": (
-            rules.ACTION_REASON_LABELS[rules.ActionReason(row.action_reason)]
-            if row.action_reason
+            rules.ACTION_REASON_LABELS[rules.ActionReason(row["action_reason"])]
+            if row["action_reason"]
             else ""
         ),
-        "question_paragraphs": paragraphs(row.question),
-        "answer_paragraphs": paragraphs(row.answer),
-        "published_at": _local(row.published_at),
+        "question_paragraphs": paragraphs(row["question"]),
+        "answer_paragraphs": paragraphs(row["answer"]),
+        "published_at": _local(row["published_at"]),
         "corrections": [
-            {"corrected_on": c.corrected_on, "note": c.note} for c in row.approved_corrections
+            {"corrected_on": corrected_on, "note": note}
+            for corrected_on, note in row["approved_corrections"]
         ],
-        "path": entry_path(row.reference),
+        "path": entry_path(row["reference"]),
     }
+
+
+# The rows last built for each election in this process, by everything each was built from (the
+# entry's public values, its corrections, the answering bodies' names): the next run builds and
+# digests only the rows of new or changed entries and takes the others as they are (issue 16,
+# item 1). A row is a pure function of what it is keyed by, so a kept row is the row a build
+# would give; nothing changes a row once built (every page only reads it). Only the last
+# run's rows are kept: one register's rows per election.
+_ROWS: dict[int, dict[tuple, dict]] = {}
+
+
+def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
+    """Return the election's published entries as rows (_entry), each with its digest."""
+    with translation.override(None):
+        bodies_key = tuple(sorted((code, str(name)) for code, name in bodies.items()))
+    kept = _ROWS.get(election.pk, {})
+    made: dict[tuple, dict] = {}
+    rows, fresh = [], []
+    for values in queries.published_entry_rows(election):
+        corrections = tuple(values.pop("approved_corrections"))
+        source = (bodies_key, tuple(values.values()), corrections)
+        row = kept.get(source) or made.get(source)
+        if row is None:
+            row = _entry({**values, "approved_corrections": corrections}, bodies)
+            fresh.append(row)
+        made[source] = row
+        rows.append(row)
+    _with_digests(fresh)
+    _ROWS[election.pk] = made
+    return rows
 
 
 def _with_digests(rows: list[dict]) -> list[dict]:
@@ -229,7 +260,7 @@ def load(election: Election) -> SiteData:
         PublicEntry.AnsweringBody.FIRE: election.fire_service_name
         or _("The fire and rescue service"),
     }
-    entries = _with_digests([_entry(row, bodies) for row in queries.published_entries(election)])
+    entries = _entries(election, bodies)
     withdrawn = _with_digests([_withdrawn(row) for row in queries.withdrawn_notices(election)])
     materials = [
         {

@@ -4,8 +4,10 @@ the events' iCalendar and the search index."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, time
 
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 
 from election_protocol import calendar
@@ -15,7 +17,7 @@ from publishing.site.pages.base import (
 from publishing.site.pages.data import (
     SiteData,
 )
-from requests_register.csv_safety import write_csv
+from requests_register.csv_safety import csv_line, write_csv
 
 CSV_HEADER = (
     "Reference",
@@ -45,27 +47,10 @@ def _action_text(e: dict) -> str:
 
 def render_csv(data: SiteData) -> bytes:
     """Return register.csv: every published entry, then every withdrawal notice, formula-safe
-    (requests_register.csv_safety.write_csv)."""
-    rows = [
-        [
-            e["reference"],
-            e["kind_label"],
-            "Published",
-            e["topic"],
-            _iso(e["received_on"]) or "",
-            _iso(e["answered_on"]) or "",
-            e["answering_body_label"],
-            "Yes" if e["is_foi"] else "No",
-            e["question"],
-            e["answer"] or _action_text(e),
-            e["published_at"].date().isoformat() if e["published_at"] else "",
-            "; ".join(f"{c['corrected_on']:%Y-%m-%d}: {c['note']}" for c in e["corrections"]),
-            "",
-            "",
-        ]
-        for e in data.entries
-    ]
-    rows += [
+    (requests_register.csv_safety), each entry's line kept while the entry is the same
+    (_pieces)."""
+    entries = _pieces("register.csv", data, lambda e: csv_line(_csv_cells(e), CSV_HEADER))
+    withdrawn = [
         [
             n["reference"],
             n["kind_label"],
@@ -76,7 +61,58 @@ def render_csv(data: SiteData) -> bytes:
         ]
         for n in data.withdrawn
     ]
-    return write_csv(rows, CSV_HEADER).encode("utf-8-sig")  # the BOM: Excel reads UTF-8
+    text = "".join(
+        [write_csv([], CSV_HEADER), *entries, *(csv_line(n, CSV_HEADER) for n in withdrawn)]
+    )
+    return text.encode("utf-8-sig")  # the BOM: Excel reads UTF-8
+
+
+def _csv_cells(e: dict) -> list:
+    return [
+        e["reference"],
+        e["kind_label"],
+        "Published",
+        e["topic"],
+        _iso(e["received_on"]) or "",
+        _iso(e["answered_on"]) or "",
+        e["answering_body_label"],
+        "Yes" if e["is_foi"] else "No",
+        e["question"],
+        e["answer"] or _action_text(e),
+        e["published_at"].date().isoformat() if e["published_at"] else "",
+        "; ".join(f"{c['corrected_on']:%Y-%m-%d}: {c['note']}" for c in e["corrections"]),
+        "",
+        "",
+    ]
+
+
+# The whole-register files (CSV, JSON, search index) are a head, one piece per entry and a
+# tail. An entry's piece follows from the entry's row alone, whose digest covers every value in
+# it (pages.data._with_digests), and from the language it is written in. So the pieces of each
+# file's last render are kept in this process, by file, election and language, and the next
+# render makes only the pieces of new or changed entries and joins the rest (issue 16, item 1:
+# what one approval costs). Only the last render's pieces are kept, so the memory is about one
+# copy of each file; another worker process, or a restart, makes every piece again, which only
+# costs the time. The pieces are the very text a full render gives: a test compares the two.
+_PIECES: dict[tuple[str, int, str | None], dict[str, str]] = {}
+
+
+def _pieces(file: str, data: SiteData, make: Callable[[dict], str], rows=None) -> list[str]:
+    """Return make(row) for each of `rows` (the published entries unless given), the kept
+    piece wherever the row's digest is one the last render of `file` had."""
+    where = (file, data.election.pk, translation.get_language())
+    kept = _PIECES.get(where, {})
+    made: dict[str, str] = {}
+    pieces = []
+    for row in data.entries if rows is None else rows:
+        key = row["digest"]
+        piece = kept.get(key)
+        if piece is None:
+            piece = made.get(key) or make(row)
+        made[key] = piece
+        pieces.append(piece)
+    _PIECES[where] = made
+    return pieces
 
 
 def render_json(data: SiteData) -> bytes:
@@ -87,58 +123,61 @@ def render_json(data: SiteData) -> bytes:
             "office": data.contacts["office_name"],
             "poll_date": _iso(data.contacts["poll_date"]),
         },
-        "entries": [
-            {
-                "reference": e["reference"],
-                "kind": e["kind"],
-                "topic": e["topic"],
-                "received_on": _iso(e["received_on"]),
-                "answered_on": _iso(e["answered_on"]),
-                "answering_body": e["answering_body_label"],
-                "freedom_of_information": e["is_foi"],
-                "question": e["question"],
-                "answer": e["answer"],
-                "action": e["action"],
-                "action_reason": e["action_reason"],
-                "published_at": _iso(e["published_at"]),
-                "corrections": [
-                    {"date": _iso(c["corrected_on"]), "note": c["note"]} for c in e["corrections"]
-                ],
-                "url": e["path"],
-            }
-            for e in data.entries
-        ],
+        "entries": _pieces("register.json", data, lambda e: _dump(_json_entry(e))),
         "withdrawn": [
-            {
-                "reference": n["reference"],
-                "kind": n["kind"],
-                "withdrawn_at": _iso(n["withdrawn_at"]),
-                "reason": n["reason"],
-                "url": n["path"],
-            }
+            _dump(
+                {
+                    "reference": n["reference"],
+                    "kind": n["kind"],
+                    "withdrawn_at": _iso(n["withdrawn_at"]),
+                    "reason": n["reason"],
+                    "url": n["path"],
+                }
+            )
             for n in data.withdrawn
         ],
     }
     return _json_lines(doc).encode()
 
 
+def _json_entry(e: dict) -> dict:
+    return {
+        "reference": e["reference"],
+        "kind": e["kind"],
+        "topic": e["topic"],
+        "received_on": _iso(e["received_on"]),
+        "answered_on": _iso(e["answered_on"]),
+        "answering_body": e["answering_body_label"],
+        "freedom_of_information": e["is_foi"],
+        "question": e["question"],
+        "answer": e["answer"],
+        "action": e["action"],
+        "action_reason": e["action_reason"],
+        "published_at": _iso(e["published_at"]),
+        "corrections": [
+            {"date": _iso(c["corrected_on"]), "note": c["note"]} for c in e["corrections"]
+        ],
+        "url": e["path"],
+    }
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _json_lines(doc: dict) -> str:
-    """Return `doc` (a dict of a dict and lists) as JSON with one list item a line: the same
-    document as indented JSON, written by the json module's C encoder (indenting makes it use
-    the pure Python one: most of a run's time on this file at ten thousand entries), and
-    readable line by line, which is how the leak scan compares a new file with the live one
-    (scan.changed_region)."""
-
-    def dump(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
+    """Return `doc` (a dict of a dict and lists of items already written as JSON) as JSON with
+    one list item a line: the same document as indented JSON, written by the json module's C
+    encoder (indenting makes it use the pure Python one: most of a run's time on this file at
+    ten thousand entries), and readable line by line, which is how the leak scan compares a new
+    file with the live one (scan.changed_region)."""
     parts = []
     for name, value in doc.items():
         if isinstance(value, list):
-            items = ",\n".join(dump(item) for item in value)
-            parts.append(f"{dump(name)}: [\n{items}\n]" if items else f"{dump(name)}: []")
+            items = ",\n".join(value)
+            parts.append(f"{_dump(name)}: [\n{items}\n]" if items else f"{_dump(name)}: []")
         else:
-            parts.append(f"{dump(name)}: {dump(value)}")
+            parts.append(f"{_dump(name)}: {_dump(value)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
@@ -258,15 +297,23 @@ def render_ics(data: SiteData, stamp: datetime) -> bytes:
 def render_search_index(data: SiteData) -> bytes:
     """Return what the register's search box (static/js/search.js) searches: every published
     answer's reference, topic, date and public text, and its page (relative to a language's
-    root). Fetched only when someone starts typing; the same public fields as register.json."""
-    rows = [
-        {
-            "reference": e["reference"],
-            "topic": e["topic"],
-            "answered_on": _iso(e["answered_on"]),
-            "path": e["path"],
-            "text": " ".join([e["question"], e["answer"]]),
-        }
-        for e in data.register
-    ]
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+    root). Fetched only when someone starts typing; the same public fields as register.json.
+    One answer a line, as in register.json, so the leak scan compares it with the live file
+    line by line instead of reading the whole file as one changed line."""
+    rows = _pieces(
+        "search-index.json",
+        data,
+        lambda e: json.dumps(
+            {
+                "reference": e["reference"],
+                "topic": e["topic"],
+                "answered_on": _iso(e["answered_on"]),
+                "path": e["path"],
+                "text": " ".join([e["question"], e["answer"]]),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        rows=data.register,
+    )
+    return ("[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n").encode()

@@ -3,6 +3,7 @@ large topic in several), each tagged PDF/UA; its stand-in while it is rendered."
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -152,12 +153,8 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
     parts (pdf_parts), each a slow file with its own key (what it shows), so an approval
     makes only its part and the index due."""
 
-    stand_in: list[bytes] = []  # the same for every part: rendered once per run
-
-    def pending() -> bytes:
-        if not stand_in:
-            stand_in.append(render_pdf(pending_pdf_html(data)))
-        return stand_in[0]
+    def pending() -> bytes:  # the same for every part
+        return _stand_in(pending_pdf_html(data))
 
     def slow(path: str, key: str, html: Callable[[], str]) -> Output:
         made: list[str] = []
@@ -196,6 +193,21 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
         key = digest(*shared, "part", part.path, part.title, [r["digest"] for r in part.rows])
         outputs.append(slow(part.path, key, lambda part=part: part_html(data, part)))
     return outputs
+
+
+# The stand-in PDF by the HTML it is made from (no entry: the office's name and contacts):
+# the same after every approval, so it is laid out once per worker process, not once per run
+# (a third of a second of what an approval waits for). A few at most: one per election.
+_STAND_INS: dict[str, bytes] = {}
+
+
+def _stand_in(html: str) -> bytes:
+    key = hashlib.sha256(html.encode()).hexdigest()
+    if key not in _STAND_INS:
+        if len(_STAND_INS) >= 8:
+            _STAND_INS.clear()
+        _STAND_INS[key] = render_pdf(html)
+    return _STAND_INS[key]
 
 
 def render_pdf(html: str) -> bytes:
