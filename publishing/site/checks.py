@@ -123,15 +123,15 @@ def _write(path: str, content: bytes) -> None:
         f.write(content)
 
 
-def _unchanged_since_written(dest: str, old: dict) -> bool:
-    """Return True if `dest`, carried from the live version (a hard link: the same file), still
-    has the size and modification time recorded when it was written, so it need not be read
-    and hashed again. Anything else (a copy, a storage other than a local folder, a file
-    touched since) is read and compared with its recorded SHA-256 instead."""
+def _unchanged_since_written(stat: os.stat_result, old: dict) -> bool:
+    """Return True if a file carried from the live version (a hard link: the same file), whose
+    os.stat is `stat`, still has the size and modification time recorded when it was written,
+    so it need not be read and hashed again. Anything else (a copy, a storage other than a
+    local folder, a file touched since) is read and compared with its recorded SHA-256
+    instead."""
     mtime = old.get("mtime_ns")
     if mtime is None:
         return False
-    stat = os.stat(dest)
     return stat.st_size == old.get("size") and stat.st_mtime_ns == mtime
 
 

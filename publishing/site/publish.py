@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -94,7 +95,10 @@ QUEUED_GRACE = timedelta(minutes=2)
 # touches progress_at every few seconds, whatever the run is doing.
 STALE_AFTER = HEARTBEAT_STALE
 MAX_ATTEMPTS = 5
-PROGRESS_EVERY = 250  # files between two progress updates
+PROGRESS_EVERY = 250  # files between two looks at the clock for a progress update
+# At most one progress update a second: a query each (eighty a run at 10,000 entries were a
+# tenth of a second of an approval); the heartbeat (health.py) says the worker is alive.
+PROGRESS_SECONDS = 1.0
 
 
 class PublishBusy(RuntimeError):
@@ -453,9 +457,11 @@ def _publish(
     # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
     # a 10,000-entry register are not all held in memory at the end of the run).
     pdf_readings: list[tuple[str, str, Callable[[], list[str]]]] = []
+    next_progress = time.monotonic() + PROGRESS_SECONDS
     for number, output in enumerate(outputs, start=1):
-        if number % PROGRESS_EVERY == 0:
+        if number % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:
             _progress(run, f"Building and checking file {number} of {len(outputs)}")
+            next_progress = time.monotonic() + PROGRESS_SECONDS
         # Plain strings and os calls: pathlib's overhead counts at 20,000 files.
         dest = os.path.join(root, output.path)
         parent = os.path.dirname(dest)
@@ -463,7 +469,7 @@ def _publish(
             _make_folder(parent)
             made.add(parent)
         old = previous.get(output.path)
-        content, carried, from_ready = None, False, False
+        content, carried, from_ready, stat = None, False, False, None
         key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
         standing_in = (
             output.slow
@@ -477,7 +483,8 @@ def _publish(
             result.slow_pending.append(output.path)
         if old and old.get("key") == key:
             target.carry(previous_version, output.path, dest)
-            if _unchanged_since_written(dest, old):
+            stat = os.stat(dest)  # also the new manifest's record of it, if carried
+            if _unchanged_since_written(stat, old):
                 carried = True
             else:
                 content = _read(dest)
@@ -513,7 +520,7 @@ def _publish(
             "sha256": digest,
             "key": key,
             "size": size,
-            "mtime_ns": os.stat(dest).st_mtime_ns,
+            "mtime_ns": (stat if carried else os.stat(dest)).st_mtime_ns,
         }
         if old is None or old.get("sha256") != digest:
             result.changed += 1
