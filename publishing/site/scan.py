@@ -400,12 +400,13 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _common_suffix(a: str, b: str) -> int:
     """Return the length of the longest common suffix of `a` and `b` (as _common_prefix,
-    without reversing either: a copy of each whole text per run)."""
+    without reversing either text, which would copy the whole of each)."""
     return _common_run(a, b, lambda text, start, end: text[len(text) - end : len(text) - start])
 
 
 def _common_run(a: str, b: str, part) -> int:
-    # part(text, start, end): the characters at distances start..end from the end compared.
+    # part(text, start, end): the characters from `start` to `end` counted from the text's
+    # start (a prefix) or from its end (a suffix).
     limit = min(len(a), len(b))
     lo, step = 0, 4096
     while lo < limit:

@@ -148,7 +148,7 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     for values in queries.published_entry_rows(election):
         corrections = tuple(values.pop("approved_corrections"))
         source = (bodies_key, tuple(values.values()), corrections)
-        row = kept.get(source) or made.get(source)
+        row = kept.get(source)
         if row is None:
             row = _entry({**values, "approved_corrections": corrections}, bodies)
             fresh.append(row)
