@@ -207,9 +207,18 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
             assert publish_module.publish_slow_files(election.pk) == "published"  # noqa: S101
             pdf_times.append(time.perf_counter() - start)
             pdf_files.append(_pdf_files_rendered(election))
+        # A worker's first run after a start: nothing kept from earlier runs in this process
+        # (the rows, the whole-register files' pieces, readings, identifiers, the stand-in).
+        publish_module.forget_kept()
+        public_entry = _prepared_entry(election, users, size + 1 + RUNS, rng)
+        start = time.perf_counter()
+        cold_run = _approve(public_entry, users[1])
+        cold = time.perf_counter() - start
+        assert cold_run.status == "published", cold_run.reason  # noqa: S101
     finally:
         publish_module.enqueue_slow_files = real_enqueue
     return {
+        "cold": cold,
         "first": first_seconds,
         "first_files": first.files,
         "median": statistics.median(times),
@@ -380,6 +389,15 @@ def measure() -> list[Figure]:
             ),
         ]
         figures += [
+            Figure(
+                NAME,
+                f"one more entry into {size:,}, a worker's first run (nothing kept from "
+                "earlier runs)",
+                r["cold"],
+                "s",
+                "once, after forget_kept(): the rows, pieces, readings, identifiers and "
+                "stand-in a worker keeps between runs",
+            ),
             Figure(
                 NAME,
                 f"first PDF, {size:,} entries (its own step, every part)",

@@ -344,6 +344,22 @@ def _make_folder(path: str) -> None:
             raise
 
 
+def forget_kept() -> None:
+    """Forget what this worker process keeps from one run to the next: the register's rows
+    (pages.data), the whole-register files' pieces (pages.opendata), the PDF stand-in
+    (pages.pdf), the large files' readings (checks) and the requesters' identifiers (scan).
+    The next run works everything out again, as a worker's first run after a start does: the
+    benchmark's "first run" figure, and tests that compare kept with cold."""
+    from publishing.site import checks
+    from publishing.site.pages import data, opendata, pdf
+
+    data._ROWS.clear()
+    opendata._PIECES.clear()
+    pdf._STAND_INS.clear()
+    checks._READINGS.clear()
+    scan._REQUESTERS.update(signature=None, rows={})
+
+
 def version_name(now: datetime, run: PublishRun) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{run.pk}"
 

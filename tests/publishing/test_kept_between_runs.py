@@ -17,6 +17,7 @@ from publishing.site import pages
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
+from publishing.site.publish import forget_kept
 from requests_register.csv_safety import csv_line, write_csv
 from tests.builders import NOW, published
 
@@ -28,8 +29,7 @@ WHOLE_REGISTER = {
 
 
 def _forget() -> None:
-    site_data._ROWS.clear()
-    opendata._PIECES.clear()
+    forget_kept()
 
 
 def _files(election) -> dict[str, bytes]:
@@ -156,3 +156,10 @@ def test_the_stand_in_pdf_is_laid_out_once_per_text(monkeypatch):
     assert site_pdf._stand_in("<p>Office A</p>") == b"%PDF-"
     site_pdf._stand_in("<p>Office B</p>")
     assert made == ["<p>Office A</p>", "<p>Office B</p>"]
+
+
+def test_forget_kept_leaves_nothing_kept(election, register):
+    _files(election)
+    assert site_data._ROWS and opendata._PIECES
+    forget_kept()
+    assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
