@@ -42,7 +42,7 @@ from election_protocol.models import Election
 from election_protocol.queries import current_election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
-from publishing.site import pages, scan
+from publishing.site import checks, pages, scan
 from publishing.site.checks import (
     _carried_check,
     _changed_texts,
@@ -55,6 +55,9 @@ from publishing.site.checks import (
     scanner,
 )
 from publishing.site.health import HEARTBEAT_STALE, Heartbeat
+from publishing.site.pages import data as site_data
+from publishing.site.pages import opendata
+from publishing.site.pages import pdf as site_pdf
 from publishing.site.rollback import RollbackError, current_folder, rollback_to
 from publishing.site.slow import (
     Prerendered,
@@ -350,12 +353,9 @@ def forget_kept() -> None:
     (pages.pdf), the large files' readings (checks) and the requesters' identifiers (scan).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
-    from publishing.site import checks
-    from publishing.site.pages import data, opendata, pdf
-
-    data._ROWS.clear()
+    site_data._ROWS.clear()
     opendata._PIECES.clear()
-    pdf._STAND_INS.clear()
+    site_pdf._STAND_INS.clear()
     checks._READINGS.clear()
     scan._REQUESTERS.update(signature=None, rows={})
 
