@@ -350,13 +350,15 @@ def _make_folder(path: str) -> None:
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
     (pages.data), the whole-register files' pieces (pages.opendata), the PDF stand-in
-    (pages.pdf), the large files' readings (checks) and the requesters' identifiers (scan).
+    (pages.pdf), the large files' readings and the identifiers' digests (checks) and the
+    requesters' identifiers (scan).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     opendata._PIECES.clear()
     site_pdf._STAND_INS.clear()
     checks._READINGS.clear()
+    checks._identifier_digest.cache_clear()
     scan._REQUESTERS.update(signature=None, rows={})
 
 
@@ -448,10 +450,12 @@ def _publish(
     site = live_site(election, timezone.localdate(now)) if to is None else None
     target = site_target(site) if site is not None else None
     previous_version = target.current_version() if target else None
-    previous_manifest = target.manifest(previous_version) if target and previous_version else None
+    previous_manifest, previous_digest = (
+        target.manifest_with_digest(previous_version) if target else (None, None)
+    )
     if previous_manifest and previous_manifest.get("election") != election.pk:
         # The folder was another election's (the current election changed): nothing carried.
-        previous_manifest = None
+        previous_manifest, previous_digest = None, None
     previous = (previous_manifest or {}).get("files", {})
     version = version_name(now, run) if target else None
     folder = clear_preview_folder(Path(to)) if target is None else target.stage(version)
@@ -460,7 +464,7 @@ def _publish(
     outputs = pages.plan_site(pages.load(election), now=now)
     identifiers = scan.private_identifiers(_site_words())
     checker = scan.Scanner(identifiers)
-    carried_checker, known = _carried_check(previous_manifest, identifiers, checker)
+    carried_checker, known = _carried_check(previous_digest, identifiers, checker)
     # The new version's summary: the live one's (a superset for what is carried) plus what is
     # read here; from nothing when the live one's is unknown.
     summary = known if known is not None else scan.Summary()
@@ -583,7 +587,8 @@ def _publish(
         "files": files,
     }
     # Not indented: indenting makes json use its pure Python encoder (a second at 20,000 files).
-    (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n")
+    manifest_bytes = (json.dumps(manifest, sort_keys=True) + "\n").encode()
+    (folder / MANIFEST).write_bytes(manifest_bytes)
 
     if result.findings:
         result.status = "blocked"
@@ -607,7 +612,7 @@ def _publish(
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
         _save_check_record(
-            previous_manifest if result.unchanged else manifest, identifiers, summary
+            previous_digest if result.unchanged else _sha(manifest_bytes), identifiers, summary
         )
         for path, sha256, texts in pdf_readings:
             _cache_pdf_readings(path, sha256, texts())

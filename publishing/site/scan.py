@@ -352,16 +352,30 @@ def _ics_text(text: str) -> str:
     return re.sub(r"\\([,;\\nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), unfolded)
 
 
-def _json_strings(value: object) -> Iterator[str]:
+def _json_strings(value: object, out: list[str] | None = None) -> list[str]:
+    """Return every string in the parsed JSON `value`, keys included, in document order.
+
+    Appended to one list, a container's plain strings without a call each: the register's
+    JSON at 10,000 entries holds some 700,000 strings, and a generator per value (yield
+    from) took a fifth of a second of every approval's run (issue 16)."""
+    if out is None:
+        out = []
     if isinstance(value, str):
-        yield value
+        out.append(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield k
-            yield from _json_strings(v)
+            out.append(k)
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, dict | list):
+                _json_strings(v, out)
     elif isinstance(value, list):
         for v in value:
-            yield from _json_strings(v)
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, dict | list):
+                _json_strings(v, out)
+    return out
 
 
 def labelled_readings(path: str, data: bytes) -> dict[str, str]:

@@ -23,6 +23,7 @@ reading the file. The last KEEP_VERSIONS versions stay for rollback (publishing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -109,10 +110,18 @@ class LocalTarget:
         return sorted(complete, key=version_order)
 
     def manifest(self, version: str | None) -> dict | None:
+        return self.manifest_with_digest(version)[0]
+
+    def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
+        """Return the manifest of `version` and the SHA-256 of its file (None, None if it
+        has none)."""
         if not version:
-            return None
-        path = self.versions_dir / version / MANIFEST
-        return json.loads(path.read_text()) if path.is_file() else None
+            return None, None
+        try:
+            data = (self.versions_dir / version / MANIFEST).read_bytes()
+        except FileNotFoundError:
+            return None, None
+        return json.loads(data), hashlib.sha256(data).hexdigest()
 
     def read(self, version: str, path: str) -> bytes:
         return (self.versions_dir / version / path).read_bytes()
@@ -201,9 +210,13 @@ class StorageTarget:
         return sorted(complete, key=version_order)
 
     def manifest(self, version: str | None) -> dict | None:
+        return self.manifest_with_digest(version)[0]
+
+    def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
         if not version or not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
-            return None
-        return json.loads(self.read(version, MANIFEST))
+            return None, None
+        data = self.read(version, MANIFEST)
+        return json.loads(data), hashlib.sha256(data).hexdigest()
 
     def read(self, version: str, path: str) -> bytes:
         with self.storage.open(f"{self.prefix}versions/{version}/{path}") as f:

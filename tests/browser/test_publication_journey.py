@@ -63,7 +63,7 @@ def test_publish_an_answer_sent_to_one_candidate_before_its_deadline(
     snap(page, "publication", "2-published")
 
     # On the public register, without the candidate's name.
-    page.goto(public_site + f"entries/{entry.reference}/index.html")
+    page.goto(public_site + f"entries/{entry.reference}.html")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fire cover")
     expect(page.locator("main")).to_contain_text("214 on-call firefighters")
     expect(page.locator("main")).not_to_contain_text("Tomasz Everleigh")

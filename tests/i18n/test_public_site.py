@@ -79,7 +79,7 @@ def test_every_page_is_published_in_english_and_in_welsh_with_a_toggle(election,
     english = sorted(p for p in files if p.endswith(".html") and not p.startswith("cy/"))
     welsh = sorted(p for p in files if p.startswith("cy/"))
     assert welsh == [f"cy/{p}" for p in english]
-    assert f"entries/{entry.reference}/index.html" in english
+    assert f"entries/{entry.reference}.html" in english
     # The shared files are not duplicated.
     assert not any(p.startswith("cy/static/") or p.startswith("cy/register.") for p in files)
 
@@ -118,7 +118,7 @@ def test_the_welsh_pages_are_in_welsh_with_welsh_dates(election, cast, tmp_path)
     assert "Thursday" not in home
     register = text(files["cy/register/index.html"])
     assert "Cofrestr o atebion" in register and "Register of answers" not in register
-    permalink = text(files[f"cy/entries/{entry.reference}/index.html"])
+    permalink = text(files[f"cy/entries/{entry.reference}.html"])
     # The entry's own text is the office's, in the language it was written in; the frame is
     # Welsh, and the published date (20 February 2024) is in Welsh.
     assert "Eight officers at night." in permalink
@@ -185,7 +185,7 @@ def test_a_private_detail_on_a_welsh_page_blocks_publication(election, cast):
     )
     result = publish_site(election)
     assert result.status == "blocked"
-    assert f"cy/entries/{entry.reference}/index.html" in result.reason
+    assert f"cy/entries/{entry.reference}.html" in result.reason
 
 
 @pytest.mark.django_db

@@ -55,7 +55,7 @@ def test_a_worker_keeps_the_readings_of_the_large_files_only(monkeypatch):
     page = b"<html><body><main><p>Nine police dogs.</p></main></body></html>"
     csv = ("reference,answer\n" + "".join(f"R-{n},Answer {n}\n" for n in range(100))).encode()
     assert len(page) < 1000 <= len(csv)
-    for path, content in (("entries/r-1/index.html", page), ("register.csv", csv)):
+    for path, content in (("entries/r-1.html", page), ("register.csv", csv)):
         expected = scan.labelled_readings(path, content)
         assert checks._labelled_readings(path, content, checks._sha(content)) == expected
         assert checks._labelled_readings(path, content, checks._sha(content)) == expected

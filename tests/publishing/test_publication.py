@@ -194,7 +194,7 @@ def test_a_refusal_is_published_with_its_action_through_the_gate(election, cast,
     assert "Refused: Personal information about someone else" in index
     assert "A personal matter of the person who asked" in index
     assert other.reference not in index  # counted, never listed
-    page = text(files[f"entries/{entry.reference}/index.html"])
+    page = text(files[f"entries/{entry.reference}.html"])
     assert "Action taken" in page and "Personal information about someone else" in page
     assert "neighbour" not in page  # the reasons as written stay private
     pdf_source = pages.pdf_html(pages.load(election))

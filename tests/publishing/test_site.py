@@ -82,7 +82,7 @@ def test_an_approved_answer_is_on_every_output_with_no_trace_of_the_requester(
     result = publish_site(election, to=tmp_path / "site")
     assert result.status == "published"
     files = read_site(tmp_path / "site")
-    page = text(files[f"entries/{entry.reference}/index.html"])
+    page = text(files[f"entries/{entry.reference}.html"])
     assert "Eight officers cover the Eden district overnight" in page
     assert 'href="../register/topics/night-cover/index.html">Night cover</a>' in text(
         files["register/index.html"]
@@ -93,7 +93,7 @@ def test_an_approved_answer_is_on_every_output_with_no_trace_of_the_requester(
     [item] = feed.findall(f"{atom}entry")
     assert item.find(f"{atom}title").text == f"{entry.reference}: Night cover"
     assert "Eight officers" in item.find(f"{atom}summary").text
-    assert item.find(f"{atom}link").get("href") == f"entries/{entry.reference}/index.html"
+    assert item.find(f"{atom}link").get("href") == f"entries/{entry.reference}.html"
     rows = list(csv.DictReader(io.StringIO(text(files["register.csv"]))))
     assert [(r["Reference"], r["Answer"]) for r in rows] == [(entry.reference, ANSWER)]
     doc = json.loads(files["register.json"])
@@ -137,7 +137,7 @@ def test_a_planted_leak_stops_publication_with_a_clear_alert(election, cast, can
     result = publish_site(election)
     run = PublishRun.objects.get(pk=PublishRun.objects.order_by("-pk").first().pk)
     assert result.status == "blocked" and run.status == PublishRun.Status.BLOCKED
-    assert f"entries/{entry.reference}/index.html" in run.reason
+    assert f"entries/{entry.reference}.html" in run.reason
     assert "A candidate's e-mail address found in" in run.reason
     assert "register.csv" in run.reason and "register.pdf" in run.reason
     assert "gareth" not in run.reason.casefold() and "llewellyn" not in run.reason.casefold()
@@ -150,7 +150,7 @@ def test_a_planted_leak_stops_publication_with_a_clear_alert(election, cast, can
     assert (target.root / "current.txt").read_text().strip() == first.version
     assert target.versions() == [first.version]
     assert not any(target.staging_dir.iterdir())
-    served = (target.current_path / f"entries/{entry.reference}/index.html").read_text()
+    served = (target.current_path / f"entries/{entry.reference}.html").read_text()
     assert "llewellyn" not in served.casefold()
 
 
@@ -168,8 +168,8 @@ def test_a_detail_that_became_private_after_publication_is_reported_as_live(elec
     assert result.status == "blocked"
     # Both languages' permalinks are live (issue 7: the Welsh pages are scanned too).
     assert (
-        f"The live version has it too, in cy/entries/{entry.reference}/index.html, "
-        f"entries/{entry.reference}/index.html" in result.reason
+        f"The live version has it too, in cy/entries/{entry.reference}.html, "
+        f"entries/{entry.reference}.html" in result.reason
     )
 
 
@@ -360,7 +360,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     # shared files once. Nothing else, however long the register.
     assert_renders_only(
         second,
-        f"entries/{new.reference}/index.html",
+        f"entries/{new.reference}.html",
         "register/index.html",
         "register/topics/night-cover/page-3/index.html",
     )
@@ -369,7 +369,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
             "register/topics/night-cover/index.html",
             "register/topics/night-cover/page-2/index.html",
             "register/topics/road-safety/index.html",
-            *(f"entries/{e.reference}/index.html" for e in [*night, road]),
+            *(f"entries/{e.reference}.html" for e in [*night, road]),
         )
     ) <= set(second.carried)
     run = PublishRun.objects.get(version=second.version)
@@ -377,7 +377,7 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     assert run.pages_changed == 11
     # Carried files are hard links: no copy, no extra space.
     target = default_target()
-    path = f"entries/{night[0].reference}/index.html"
+    path = f"entries/{night[0].reference}.html"
     old = target.versions_dir / first.version / path
     assert os.stat(old).st_ino == os.stat(target.versions_dir / second.version / path).st_ino
     # Nothing changed: no new version, and the five kept for rollback stay as they are.
@@ -399,13 +399,13 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
     # the new one, so all three render; the other topic and every other permalink do not.
     assert_renders_only(
         result,
-        f"entries/{new.reference}/index.html",
+        f"entries/{new.reference}.html",
         "register/index.html",
         "register/topics/night-cover/index.html",
         "register/topics/night-cover/page-2/index.html",
         "register/topics/night-cover/page-3/index.html",
     )
-    assert all(f"entries/{e.reference}/index.html" in result.carried for e in entries)
+    assert all(f"entries/{e.reference}.html" in result.carried for e in entries)
     assert "register/topics/road-safety/index.html" in result.carried
     files = read_site(default_target().current_path)
     second = text(files["register/topics/night-cover/page-2/index.html"])
@@ -424,7 +424,7 @@ def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monk
     second = publish_at(election, minute=5)
     assert_renders_only(
         second,
-        f"entries/{new.reference}/index.html",
+        f"entries/{new.reference}.html",
         "register/index.html",
         "register/topics/custody/index.html",
     )
@@ -498,7 +498,7 @@ def test_a_withdrawn_entry_shows_only_its_notice(election, cast, tmp_path):
     services.withdraw(entry.pk, "Superseded by newer figures.", cast["spoc"])
     publish_site(election, to=tmp_path)
     files = read_site(tmp_path)
-    page = text(files[f"entries/{entry.reference}/index.html"])
+    page = text(files[f"entries/{entry.reference}.html"])
     assert "Superseded by newer figures." in page and "withdrawn" in page
     assert "police horses" not in page and "Horses" not in page
     blob = "\n".join(text(d) for p, d in files.items() if not p.endswith(".pdf"))
@@ -593,7 +593,9 @@ def test_the_demo_serves_only_the_live_version_at_election(client, election, cas
     response = client.get("/election/")  # anonymous: the public page needs no login
     assert response.status_code == 200
     assert "Election information" in b"".join(response.streaming_content).decode()
-    assert client.get(f"/election/entries/{entry.reference}/").status_code == 200
+    permalink = client.get(f"/election/entries/{entry.reference}.html")
+    assert permalink.status_code == 200
+    assert entry.reference in b"".join(permalink.streaming_content).decode()
     assert client.get("/election/register.csv").status_code == 200
     assert client.get("/election/manifest.json").status_code == 200
     for outside in (
@@ -706,7 +708,7 @@ def test_the_demo_publishes_its_answers_and_notes(demo_site):
     assert len(references) == 5 and sum("-M-" in ref for ref in references) == 2
     files = demo_site["files"]
     for reference, _answer in demo_site["entries"]:
-        assert f"entries/{reference}/index.html" in files
+        assert f"entries/{reference}.html" in files
         assert reference in text(files["register.json"])
     assert "6 mobile camera vans" in text(files["register.csv"])  # the demo's correction
 
@@ -778,7 +780,7 @@ def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_t
     real_scan = scan.Scanner.scan
 
     def recording_scan(self, path, texts):
-        if path == f"entries/{entries[0].reference}/index.html":
+        if path == f"entries/{entries[0].reference}.html":
             carried_scans.append(path)
         return real_scan(self, path, texts)
 
@@ -795,16 +797,14 @@ def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_t
     )
     second = publish_at(election, minute=5)
     assert second.status == "published"
-    assert f"entries/{entries[0].reference}/index.html" in second.carried
+    assert f"entries/{entries[0].reference}.html" in second.carried
     assert carried_scans == []
     # Without the record (another server, a cleared cache) every file is read again.
     for record in (Path(settings.VAR_DIR) / "cache" / "publish-checks").iterdir():
         record.unlink()
     published(election, cast, topic="Topic 10")
     third = publish_at(election, minute=9)
-    assert third.status == "published" and carried_scans == [
-        f"entries/{entries[0].reference}/index.html"
-    ]
+    assert third.status == "published" and carried_scans == [f"entries/{entries[0].reference}.html"]
 
 
 def test_a_summary_rules_out_only_what_cannot_be_there():
@@ -871,7 +871,7 @@ def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_
     published(election, cast, topic="Bridges")
     second = publish_at(election, minute=5)
     assert second.status == "published"
-    assert f"entries/{entry.reference}/index.html" in second.carried
+    assert f"entries/{entry.reference}.html" in second.carried
     assert "register.csv" in second.rendered
     # Now the detail is someone's: a request recorded after both versions were checked.
     answered(
@@ -884,7 +884,7 @@ def test_an_identifier_recorded_later_is_found_in_files_carried_through_several_
     )
     third = publish_at(election, minute=9)
     assert third.status == "blocked"
-    assert f"entries/{entry.reference}/index.html" in third.reason
+    assert f"entries/{entry.reference}.html" in third.reason
     assert "register.csv" in third.reason
     assert "The live version has it too" in third.reason
     assert default_target().current_version() == second.version

@@ -43,7 +43,7 @@ def test_an_approval_publishes_the_site_after_commit(
     assert pdf_run.status == PublishRun.Status.PUBLISHED
     assert pdf_run.version == default_target().current_version()
     live = default_target().current_path
-    assert "Eight officers" in (live / f"entries/{entry.reference}/index.html").read_text()
+    assert "Eight officers" in (live / f"entries/{entry.reference}.html").read_text()
     pdf_text = "\n".join(scan.readings("register.pdf", (live / "register.pdf").read_bytes()))
     assert entry.reference in pdf_text and "being brought up to date" not in pdf_text
     assert site.publish_slow_files(election.pk) == "up to date"

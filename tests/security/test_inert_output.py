@@ -117,7 +117,7 @@ def test_public_site_pages_feeds_and_pdf_are_inert(world, tmp_path):
         for p in tmp_path.rglob("*")
         if p.is_file()
     }
-    page = files[f"entries/{published.reference}/index.html"].decode()
+    page = files[f"entries/{published.reference}.html"].decode()
     assert escape(SCRIPT) in page and escape(IMG) in page
     # Markup matters where it is markup (HTML, the Atom feed); in iCalendar and CSV it is text,
     # and what matters there is that no line break makes a property and no cell a formula.

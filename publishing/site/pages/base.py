@@ -19,7 +19,7 @@ from election_protocol import calendar
 
 # Bump when this module changes what a file contains in a way the templates' source does not
 # show (a new JSON field, a CSV column): every file is then rendered afresh once.
-SITE_FORMAT = 1
+SITE_FORMAT = 2  # 2: permalinks are entries/<reference>.html
 
 
 PAGE_SIZE = 50
@@ -108,10 +108,16 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def entry_path(reference: str) -> str:
-    """Return the permalink file of an entry, refusing a reference that is not a plain name."""
+    """Return the permalink file of an entry, refusing a reference that is not a plain name.
+
+    A file of its own in entries/ (entries/<reference>.html), not a folder with an index.html:
+    every link in the site names the file it leads to (the site works from any folder, even
+    opened from disk), so the address is as plain, and a version holds one folder for all the
+    permalinks instead of one each (issue 16: making twenty thousand folders was the largest
+    single cost of a run at 10,000 entries)."""
     if not _SAFE_REFERENCE.fullmatch(reference):
-        raise ValueError(f"A reference cannot be used as a folder name: {reference!r}")
-    return f"entries/{reference}/index.html"
+        raise ValueError(f"A reference cannot be used as a file name: {reference!r}")
+    return f"entries/{reference}.html"
 
 
 def paragraphs(text: str) -> list[str]:
