@@ -433,7 +433,7 @@ def test_a_request_from_logging_to_sent_email_to_published_entry(stack, smtp_ser
     # 5. The worker renders the public site into the publishing target and switches to it.
     root = Path(settings.PUBLIC_SITE_ROOT)
     register_page = root / "current" / "register" / "index.html"
-    entry_page = root / "current" / "entries" / public_entry.reference / "index.html"
+    entry_page = root / "current" / "entries" / f"{public_entry.reference}.html"
 
     def published() -> bool:
         run = PublishRun.objects.filter(election=election).order_by("-pk").first()
