@@ -355,9 +355,9 @@ def _ics_text(text: str) -> str:
 def _json_strings(value: object, out: list[str] | None = None) -> list[str]:
     """Return every string in the parsed JSON `value`, keys included, in document order.
 
-    Appended to one list, a container's plain strings without a call each: the register's
-    JSON at 10,000 entries holds some 700,000 strings, and a generator per value (yield
-    from) took a fifth of a second of every approval's run (issue 16)."""
+    Appended to one list, with a call only per nested container, not per value: the
+    register's JSON at 10,000 entries holds some 700,000 strings (issue 16). Against a
+    generator per value the gain is small (about a fifth of this step's own time)."""
     if out is None:
         out = []
     if isinstance(value, str):

@@ -80,6 +80,13 @@ def clear_preview_folder(folder: Path) -> Path:
     return folder
 
 
+def parse_manifest(data: bytes | None) -> tuple[dict | None, str | None]:
+    """Return the manifest in `data` (a manifest.json's bytes) and their SHA-256."""
+    if data is None:
+        return None, None
+    return json.loads(data), hashlib.sha256(data).hexdigest()
+
+
 class LocalTarget:
     """A local folder: versions, a `current` symlink and current.txt."""
 
@@ -115,13 +122,16 @@ class LocalTarget:
     def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
         """Return the manifest of `version` and the SHA-256 of its file (None, None if it
         has none)."""
+        return parse_manifest(self.manifest_bytes(version))
+
+    def manifest_bytes(self, version: str | None) -> bytes | None:
+        """Return the bytes of the manifest of `version` (None if it has none)."""
         if not version:
-            return None, None
+            return None
         try:
-            data = (self.versions_dir / version / MANIFEST).read_bytes()
+            return (self.versions_dir / version / MANIFEST).read_bytes()
         except FileNotFoundError:
-            return None, None
-        return json.loads(data), hashlib.sha256(data).hexdigest()
+            return None
 
     def read(self, version: str, path: str) -> bytes:
         return (self.versions_dir / version / path).read_bytes()
@@ -213,10 +223,12 @@ class StorageTarget:
         return self.manifest_with_digest(version)[0]
 
     def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
+        return parse_manifest(self.manifest_bytes(version))
+
+    def manifest_bytes(self, version: str | None) -> bytes | None:
         if not version or not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
-            return None, None
-        data = self.read(version, MANIFEST)
-        return json.loads(data), hashlib.sha256(data).hexdigest()
+            return None
+        return self.read(version, MANIFEST)
 
     def read(self, version: str, path: str) -> bytes:
         with self.storage.open(f"{self.prefix}versions/{version}/{path}") as f:

@@ -1,10 +1,13 @@
 """What a publish run keeps for the next one in its worker process (issue 16, item 1): the
-rows of the register (pages.data._ROWS), each whole-register file's per-entry pieces
-(pages.opendata._PIECES) and the register PDF's stand-in. Kept or not, the site must be the
-same, byte for byte, and a change of any kind must show in the next run."""
+rows of the register (pages.data._ROWS) and their list summaries' digests (pages.web), each
+whole-register file's per-entry pieces (pages.opendata._PIECES), the register PDF's stand-in
+and the live version's manifest, parsed. Kept or not, the site must be the same, byte for
+byte, and a change of any kind must show in the next run. Also: a run keeps Python's cycle
+collector from starting by itself, and gives it back as it was."""
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import timedelta
 
@@ -14,10 +17,13 @@ import time_machine
 from publishing import services
 from publishing.models import PublicEntry
 from publishing.site import pages
+from publishing.site import publish as publish_module
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
-from publishing.site.publish import forget_kept
+from publishing.site.pages import web as site_web
+from publishing.site.publish import forget_kept, publish_site
+from publishing.site.target import MANIFEST, live_site, site_target
 from requests_register.csv_safety import csv_line, write_csv
 from tests.builders import NOW, published
 
@@ -159,7 +165,99 @@ def test_the_stand_in_pdf_is_laid_out_once_per_text(monkeypatch):
 
 
 def test_forget_kept_leaves_nothing_kept(election, register):
-    _files(election)
-    assert site_data._ROWS and opendata._PIECES
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert publish_site(election, slow="defer").status == "published"
+    assert site_data._ROWS and opendata._PIECES and site_web._SUMMARIES
+    assert publish_module._MANIFEST_KEPT
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
+    assert not site_web._SUMMARIES and not publish_module._MANIFEST_KEPT
+
+
+def _keys(election) -> dict[str, str]:
+    return {o.path: o.key for o in pages.plan_site(pages.load(election), now=NOW)}
+
+
+def test_the_register_pages_keys_are_the_same_with_the_kept_summaries_or_without(
+    election, register
+):
+    """A topic's list page is keyed by what it shows of each answer, digested once per row a
+    worker keeps: a changed question renders its topic's page (in each language) and no other
+    topic's, and the keys are those a worker with nothing kept works out."""
+    first = _keys(election)
+    PublicEntry.objects.filter(pk=register[1].pk).update(question="Who covers the night now?")
+    warm = _keys(election)
+    _forget()
+    assert warm == _keys(election)
+    changed = {path for path in warm if warm[path] != first[path]}
+    night, road = "register/topics/night-cover/index.html", "register/topics/road-safety/index.html"
+    assert {night, f"cy/{night}"} <= changed
+    assert road in first and road not in changed and f"cy/{road}" not in changed
+
+
+def test_a_summary_digest_is_kept_only_for_the_rows_of_the_last_run(election, cast, register):
+    _keys(election)
+    assert len(site_web._SUMMARIES) == 2
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        services.set_public_status(register[0].pk, "withdrawn", by=cast["ce"], reason="Named.")
+    _keys(election)
+    assert len(site_web._SUMMARIES) == 1
+
+
+def test_a_live_manifest_changed_on_disk_is_read_again_not_taken_from_what_was_kept(
+    election, register
+):
+    """The manifest a worker wrote is kept parsed, by the SHA-256 of its file: if the live
+    file is not byte for byte that one, it is parsed again and what it says is what counts
+    (here: a permalink it no longer lists is rendered, not carried)."""
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        first = publish_site(election, slow="defer")
+    target = site_target(live_site(election, NOW.date()))
+    manifest, digest = publish_module._previous_manifest(target, first.version)
+    assert manifest is publish_module._MANIFEST_KEPT[digest]  # not parsed again
+    permalink = f"entries/{register[0].reference}.html"
+    path = target.versions_dir / first.version / MANIFEST
+    on_disk = json.loads(path.read_bytes())
+    del on_disk["files"][permalink]
+    path.write_text(json.dumps(on_disk, sort_keys=True) + "\n")
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        second = publish_site(election, slow="defer")
+    assert second.status == "published"
+    assert permalink in second.rendered and permalink not in second.carried
+    assert f"cy/{permalink}" in second.carried
+
+
+def test_a_run_keeps_the_cycle_collector_off_and_gives_it_back_as_it_was(
+    election, register, monkeypatch
+):
+    seen = []
+    real_plan = pages.plan_site
+
+    def plan(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "plan_site", plan)
+    assert gc.isenabled()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        publish_site(election, slow="defer")
+    assert seen == [False] and gc.isenabled()
+
+    gc.disable()  # someone else's choice: left as it was
+    try:
+        with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+            publish_site(election, slow="defer")
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def failing_plan(*args, **kwargs):
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(pages, "plan_site", failing_plan)
+    with (
+        time_machine.travel(NOW + timedelta(hours=3), tick=False),
+        pytest.raises(RuntimeError, match="planning failed"),
+    ):
+        publish_site(election, slow="defer")
+    assert gc.isenabled()

@@ -81,9 +81,14 @@ def _every_language(data: SiteData) -> list[Output]:
     languages = site_languages()
     _PLANNING_LANGUAGES.append(languages)
     try:
+        summaries = _summary_digests(data.register)
         for language in languages:
             with translation.override(language.code):
-                outputs += [*_other_pages(data), *_register_pages(data), *_entry_pages(data)]
+                outputs += [
+                    *_other_pages(data),
+                    *_register_pages(data, summaries),
+                    *_entry_pages(data),
+                ]
     finally:
         _PLANNING_LANGUAGES.pop()
     return outputs
@@ -128,13 +133,14 @@ def pagination(number: int, count: int, path_of: Callable[[int], str]) -> dict |
     }
 
 
-def _register_pages(data: SiteData) -> list[Output]:
+def _register_pages(data: SiteData, summaries: dict[str, str]) -> list[Output]:
     """Return the register: its home (the topics, each with its number of answers and the date
     of the latest) and each topic's answers, PAGE_SIZE a page, in reference order.
 
     Each page's key holds only what it shows, so one more answer in topic T renders the home
     (its counts), T's last page (or all of T's pages when their number changes) and nothing of
-    any other topic. The home's key holds every topic's line."""
+    any other topic. The home's key holds every topic's line. `summaries`: each row's
+    _summary_key digested, by the row's digest (_summary_digests)."""
     topics = data.topics
     outputs = [
         _html(
@@ -164,7 +170,7 @@ def _register_pages(data: SiteData) -> list[Output]:
                     "public/register_topic.html",
                     data,
                     "register",
-                    [topic.name, topic.slug, number, count, [_summary_key(r) for r in rows]],
+                    [topic.name, topic.slug, number, count, [summaries[r["digest"]] for r in rows]],
                     topic=topic,
                     rows=rows,
                     page_number=number,
@@ -179,6 +185,26 @@ def _summary_key(row: dict) -> list:
     # What a register list shows of an entry; the list page changes only when this does.
     return [row["reference"], row["topic"], row["answered_on"], row["answering_body_label"],
             row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
+
+
+# Each kept row's _summary_key digested, by the row's digest: a worker keeps the rows it last
+# built (pages.data), so it need not serialise ten thousand summaries again, twice (once per
+# language), each run. The summary holds no translated text, so one digest serves every
+# language (a page's key holds its language's catalogue). Rebuilt each run from the rows read:
+# nothing is kept for a row no longer published.
+_SUMMARIES: dict[str, str] = {}
+
+
+def _summary_digests(rows: list[dict]) -> dict[str, str]:
+    """Return the digest of each of `rows`' _summary_key by the row's digest (computed for a
+    row not seen in the last run, else the kept one), and keep them for the next run."""
+    made = {}
+    for row in rows:
+        key = row["digest"]
+        made[key] = _SUMMARIES.get(key) or base.digest(_summary_key(row))
+    _SUMMARIES.clear()
+    _SUMMARIES.update(made)
+    return made
 
 
 def _entry_pages(data: SiteData) -> list[Output]:
