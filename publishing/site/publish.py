@@ -609,7 +609,9 @@ def _publish(
         # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
         changed = None
         if not carried and old and known is not None and not output.path.endswith(".pdf"):
-            changed = _changed_texts(target, previous_version, output.path, old, content, checker)
+            changed = _changed_texts(
+                target, previous_version, output.path, old, content, digest, checker
+            )
         if changed is not None and (output.asset is None or digest != output.key):
             # Only what changed since the live version (which was checked) against every
             # identifier; the whole file against those recorded since, if any could be there.

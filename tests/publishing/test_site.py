@@ -910,3 +910,21 @@ def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(e
     kept = target.versions()
     assert len(kept) == 5 and versions[0] not in kept and approval.version in kept
     assert target.current_version() == kept[-1]
+
+
+def test_a_live_file_changed_since_it_was_checked_is_not_what_the_next_check_compares_with(
+    election, cast, candidate
+):
+    """A whole-register file rendered again is checked only where it differs from the live
+    one, which must be the very file that was checked. One changed on disk since (here: made
+    to hold what the next run renders, a candidate's name included) no longer has its recorded
+    size and modification time, so its digest is compared, and the new file checked in full."""
+    entry = published(election, cast, topic="Horses")
+    first = publish_site(election)
+    assert first.status == "published"
+    PublicEntry.objects.filter(pk=entry.pk).update(answer="Gareth Llewellyn-Harris said so.")
+    live_csv = default_target().versions_dir / first.version / "register.csv"
+    live_csv.write_bytes(pages.render_csv(pages.load(election)))
+    second = publish_at(election, minute=5)
+    assert second.status == "blocked"
+    assert ("register.csv", "a candidate's name") in {(f.path, f.kind) for f in second.findings}
