@@ -77,7 +77,6 @@ from publishing.site.target import (
     TargetError,
     clear_preview_folder,
     live_site,
-    parse_manifest,
     running_sites,
     site_target,
 )
@@ -359,16 +358,14 @@ _MANIFEST_KEPT: dict[str, dict] = {}
 
 
 def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | None]:
-    """Return the live version's manifest and the SHA-256 of its file (target.parse_manifest),
-    the parsed one this worker kept when the file is byte for byte the one it wrote."""
+    """Return the live version's manifest and the SHA-256 of its file (None, None if it has
+    none): the parsed one this worker kept when the file is byte for byte the one it wrote."""
     data = target.manifest_bytes(version)
     if data is None:
         return None, None
     digest = hashlib.sha256(data).hexdigest()
     kept = _MANIFEST_KEPT.get(digest)
-    if kept is not None:
-        return kept, digest
-    return parse_manifest(data)
+    return (json.loads(data) if kept is None else kept), digest
 
 
 def _keep_manifest(digest: str, manifest: dict) -> None:
@@ -460,13 +457,12 @@ def publish_site(
         # Called directly (the command, the demo): record the run, and its failure too.
         run = _start_run(election, now)
         try:
-            with Heartbeat(run.pk), _no_automatic_cycle_collection():
+            with Heartbeat(run.pk):
                 return _publish(election, run, None, now, slow, prerendered or {})
         except Exception as error:
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
-    with _no_automatic_cycle_collection():
-        return _publish(election, run, to, now, slow, prerendered or {})
+    return _publish(election, run, to, now, slow, prerendered or {})
 
 
 def not_the_live_election(election: Election, now: datetime) -> str:
@@ -495,6 +491,7 @@ def _failure_reason(error: BaseException) -> str:
     )
 
 
+@_no_automatic_cycle_collection()
 def _publish(
     election: Election,
     run: PublishRun | None,

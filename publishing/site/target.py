@@ -23,7 +23,6 @@ reading the file. The last KEEP_VERSIONS versions stay for rollback (publishing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -80,13 +79,6 @@ def clear_preview_folder(folder: Path) -> Path:
     return folder
 
 
-def parse_manifest(data: bytes | None) -> tuple[dict | None, str | None]:
-    """Return the manifest in `data` (a manifest.json's bytes) and their SHA-256."""
-    if data is None:
-        return None, None
-    return json.loads(data), hashlib.sha256(data).hexdigest()
-
-
 class LocalTarget:
     """A local folder: versions, a `current` symlink and current.txt."""
 
@@ -117,12 +109,8 @@ class LocalTarget:
         return sorted(complete, key=version_order)
 
     def manifest(self, version: str | None) -> dict | None:
-        return self.manifest_with_digest(version)[0]
-
-    def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
-        """Return the manifest of `version` and the SHA-256 of its file (None, None if it
-        has none)."""
-        return parse_manifest(self.manifest_bytes(version))
+        data = self.manifest_bytes(version)
+        return None if data is None else json.loads(data)
 
     def manifest_bytes(self, version: str | None) -> bytes | None:
         """Return the bytes of the manifest of `version` (None if it has none)."""
@@ -220,10 +208,8 @@ class StorageTarget:
         return sorted(complete, key=version_order)
 
     def manifest(self, version: str | None) -> dict | None:
-        return self.manifest_with_digest(version)[0]
-
-    def manifest_with_digest(self, version: str | None) -> tuple[dict | None, str | None]:
-        return parse_manifest(self.manifest_bytes(version))
+        data = self.manifest_bytes(version)
+        return None if data is None else json.loads(data)
 
     def manifest_bytes(self, version: str | None) -> bytes | None:
         if not version or not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
