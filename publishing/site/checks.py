@@ -199,6 +199,9 @@ def _live_file_as_checked(target, version: str, path: str, old: dict, data: byte
 # each worker process after a run that rendered every page (800 MB at 10,000 entries).
 READINGS_KEPT_FROM = 64 * 1024
 _READINGS: dict[str, tuple[str, dict[str, str]]] = {}
+# And, for such a file in JSON (the register's, the search index), the strings of each line
+# of the last one read (scan.JsonLineStrings): a new file is parsed only where its lines are new.
+_JSON_LINES: dict[str, scan.JsonLineStrings] = {}
 
 
 def _labelled_readings(path: str, content: bytes, digest: str) -> dict[str, str]:
@@ -206,8 +209,10 @@ def _labelled_readings(path: str, content: bytes, digest: str) -> dict[str, str]
     known = _READINGS.get(path)
     if known is not None and known[0] == digest:
         return known[1]
-    readings = scan.labelled_readings(path, content)
-    if len(content) >= READINGS_KEPT_FROM:
+    large = len(content) >= READINGS_KEPT_FROM
+    json_lines = _JSON_LINES.setdefault(path, scan.JsonLineStrings()) if large else None
+    readings = scan.labelled_readings(path, content, json_lines)
+    if large:
         _READINGS[path] = (digest, readings)
     else:
         _READINGS.pop(path, None)

@@ -28,7 +28,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -376,9 +376,9 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
     (pages.data) and their list summaries' digests (pages.web), the whole-register files'
-    pieces (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings and the
-    identifiers' digests (checks), the requesters' identifiers (scan) and the live version's
-    manifest (here).
+    pieces (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their
+    lines' strings and the identifiers' digests (checks), the requesters' identifiers (scan)
+    and the live version's manifest (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -386,6 +386,7 @@ def forget_kept() -> None:
     opendata._PIECES.clear()
     site_pdf._STAND_INS.clear()
     checks._READINGS.clear()
+    checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
     scan._REQUESTERS.update(signature=None, rows={})
     _MANIFEST_KEPT.clear()
@@ -525,114 +526,125 @@ def _publish(
     result = PublishResult(status="published", version=version, folder=folder)
     files: dict[str, dict] = {}
     root = str(folder)
-    made: set[str] = set()  # folders already made in the new version
+    made: set[str] = {""}  # folders already made in the new version (relative)
     # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
     # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
     # a 10,000-entry register are not all held in memory at the end of the run).
     pdf_readings: list[tuple[str, str, Callable[[], list[str]]]] = []
     next_progress = time.monotonic() + PROGRESS_SECONDS
-    for number, output in enumerate(outputs, start=1):
-        if number % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:
-            _progress(run, f"Building and checking file {number} of {len(outputs)}")
-            next_progress = time.monotonic() + PROGRESS_SECONDS
-        # Plain strings and os calls: pathlib's overhead counts at 20,000 files.
-        dest = os.path.join(root, output.path)
-        parent = os.path.dirname(dest)
-        if parent not in made:
-            _make_folder(parent)
-            made.add(parent)
-        old = previous.get(output.path)
-        content, carried, from_ready, stat = None, False, False, None
-        key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
-        standing_in = (
-            output.slow
-            and slow == "defer"
-            and not (ready is not None and ready.key == output.key)
-            and old is not None
-            and old.get("key") == f"pending:{output.key}"
-        )
-        if standing_in:  # the live stand-in is for this very file: carried, still pending
-            key = old["key"]
-            result.slow_pending.append(output.path)
-        if old and old.get("key") == key:
-            target.carry(previous_version, output.path, dest)
-            stat = os.stat(dest)  # also the new manifest's record of it, if carried
-            if _unchanged_since_written(stat, old):
-                carried = True
-            else:
-                content = _read(dest)
-                carried = _sha(content) == old["sha256"]
-                if not carried:  # changed since it was written: never trust it, render it again
-                    os.unlink(dest)
-                    content = None
-            if carried:
-                result.carried.append(output.path)
-            elif standing_in:
-                result.slow_pending.remove(output.path)
-                key = output.key
-        if standing_in and carried:
-            source_html = None  # the stand-in holds no entry
-        if content is None and not carried and output.slow and slow == "defer":
-            if ready is not None and ready.key == output.key:
-                content, from_ready = ready.content, True
-                source_html = (lambda html=ready.source_html: html) if ready.has_source else None
-            else:  # the stand-in now; the file itself in a step of its own
-                content, key, source_html = output.pending(), f"pending:{output.key}", None
-                result.slow_pending.append(output.path)
-            _write(dest, content)
-            result.rendered.append(output.path)
-        if content is None and not carried:
-            content = output.render()
-            _write(dest, content)
-            result.rendered.append(output.path)
-        if carried:  # the live version's file itself (one inode): its recorded digest
-            digest, size = old["sha256"], old["size"]
-        else:
-            digest, size = _sha(content), len(content)
-        files[output.path] = {
-            "sha256": digest,
-            "key": key,
-            "size": size,
-            "mtime_ns": (stat if carried else os.stat(dest)).st_mtime_ns,
-        }
-        if old is None or old.get("sha256") != digest:
-            result.changed += 1
-        # A carried file is the live version's, byte for byte: see _carried_check.
-        check = carried_checker if carried else checker
-        if check is None:
-            continue
-        if content is None:
-            content = _read(dest)
-        summarise = not carried or known is None
-        # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
-        changed = None
-        if not carried and old and known is not None and not output.path.endswith(".pdf"):
-            changed = _changed_texts(
-                target, previous_version, output.path, old, content, digest, checker
+    # The live version's files are carried by a link made at their folders' descriptors (a
+    # copy for a storage other than a local folder); nothing to carry without a live version.
+    carrier = (
+        target.carrier(previous_version, folder)
+        if target is not None and previous_version
+        else nullcontext()
+    )
+    with carrier:
+        for number, output in enumerate(outputs, start=1):
+            if number % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:
+                _progress(run, f"Building and checking file {number} of {len(outputs)}")
+                next_progress = time.monotonic() + PROGRESS_SECONDS
+            # Plain strings and os calls: pathlib's overhead counts at 20,000 files.
+            dest = f"{root}/{output.path}"
+            parent = output.path.rpartition("/")[0]
+            if parent not in made:
+                _make_folder(f"{root}/{parent}")
+                made.add(parent)
+            old = previous.get(output.path)
+            content, carried, from_ready, stat = None, False, False, None
+            key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
+            standing_in = (
+                output.slow
+                and slow == "defer"
+                and not (ready is not None and ready.key == output.key)
+                and old is not None
+                and old.get("key") == f"pending:{output.key}"
             )
-        if changed is not None and (output.asset is None or digest != output.key):
-            # Only what changed since the live version (which was checked) against every
-            # identifier; the whole file against those recorded since, if any could be there.
-            result.findings += checker.scan(output.path, changed.new)
-            summary.add(changed.new)
-            if carried_checker is not None:
-                result.findings += carried_checker.scan(output.path, changed.whole)
-        elif output.asset is None or digest != output.key:
-            texts = ready.readings if from_ready else None
-            texts = texts or _readings(output.path, content)
-            result.findings += check.scan(output.path, texts)
-            if summarise:
-                summary.add(texts)
-            if output.path.endswith(".pdf"):
-                if from_ready:
-                    pdf_readings.append((output.path, digest, lambda ready=ready: ready.readings))
-                elif not _readings_cached(digest):
-                    pdf_readings.append((output.path, digest, lambda texts=texts: texts))
-        if source_html is not None:
-            texts = scan.readings(".html", source_html().encode())
-            result.findings += check.scan(output.path, texts)
-            if summarise:
-                summary.add(texts)
+            if standing_in:  # the live stand-in is for this very file: carried, still pending
+                key = old["key"]
+                result.slow_pending.append(output.path)
+            if old and old.get("key") == key:
+                stat = carrier.carry(output.path)  # also the new manifest's record, if carried
+                if _unchanged_since_written(stat, old):
+                    carried = True
+                else:
+                    content = _read(dest)
+                    carried = _sha(content) == old["sha256"]
+                    if not carried:  # changed since it was written: never trust it, render it again
+                        os.unlink(dest)
+                        content = None
+                if carried:
+                    result.carried.append(output.path)
+                elif standing_in:
+                    result.slow_pending.remove(output.path)
+                    key = output.key
+            if standing_in and carried:
+                source_html = None  # the stand-in holds no entry
+            if content is None and not carried and output.slow and slow == "defer":
+                if ready is not None and ready.key == output.key:
+                    content, from_ready = ready.content, True
+                    source_html = (
+                        (lambda html=ready.source_html: html) if ready.has_source else None
+                    )
+                else:  # the stand-in now; the file itself in a step of its own
+                    content, key, source_html = output.pending(), f"pending:{output.key}", None
+                    result.slow_pending.append(output.path)
+                _write(dest, content)
+                result.rendered.append(output.path)
+            if content is None and not carried:
+                content = output.render()
+                _write(dest, content)
+                result.rendered.append(output.path)
+            if carried:  # the live version's file itself (one inode): its recorded digest
+                digest, size = old["sha256"], old["size"]
+            else:
+                digest, size = _sha(content), len(content)
+            files[output.path] = {
+                "sha256": digest,
+                "key": key,
+                "size": size,
+                "mtime_ns": (stat if carried else os.stat(dest)).st_mtime_ns,
+            }
+            if old is None or old.get("sha256") != digest:
+                result.changed += 1
+            # A carried file is the live version's, byte for byte: see _carried_check.
+            check = carried_checker if carried else checker
+            if check is None:
+                continue
+            if content is None:
+                content = _read(dest)
+            summarise = not carried or known is None
+            # A verified copy of a repository file (GOV.UK Frontend, our scripts) holds no data.
+            changed = None
+            if not carried and old and known is not None and not output.path.endswith(".pdf"):
+                changed = _changed_texts(
+                    target, previous_version, output.path, old, content, digest, checker
+                )
+            if changed is not None and (output.asset is None or digest != output.key):
+                # Only what changed since the live version (which was checked) against every
+                # identifier; the whole file against those recorded since, if any could be there.
+                result.findings += checker.scan(output.path, changed.new)
+                summary.add(changed.new)
+                if carried_checker is not None:
+                    result.findings += carried_checker.scan(output.path, changed.whole)
+            elif output.asset is None or digest != output.key:
+                texts = ready.readings if from_ready else None
+                texts = texts or _readings(output.path, content)
+                result.findings += check.scan(output.path, texts)
+                if summarise:
+                    summary.add(texts)
+                if output.path.endswith(".pdf"):
+                    if from_ready:
+                        pdf_readings.append(
+                            (output.path, digest, lambda ready=ready: ready.readings)
+                        )
+                    elif not _readings_cached(digest):
+                        pdf_readings.append((output.path, digest, lambda texts=texts: texts))
+            if source_html is not None:
+                texts = scan.readings(".html", source_html().encode())
+                result.findings += check.scan(output.path, texts)
+                if summarise:
+                    summary.add(texts)
     result.changed += len(set(previous) - set(files))
     manifest = {
         "format": pages.SITE_FORMAT,

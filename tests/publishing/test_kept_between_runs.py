@@ -16,7 +16,7 @@ import time_machine
 
 from publishing import services
 from publishing.models import PublicEntry
-from publishing.site import pages
+from publishing.site import checks, pages
 from publishing.site import publish as publish_module
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
@@ -164,14 +164,21 @@ def test_the_stand_in_pdf_is_laid_out_once_per_text(monkeypatch):
     assert made == ["<p>Office A</p>", "<p>Office B</p>"]
 
 
-def test_forget_kept_leaves_nothing_kept(election, register):
+def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
+    # Every file's readings kept, as only the large whole-register files' are at full size.
+    monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 0)
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         assert publish_site(election, slow="defer").status == "published"
+        published(election, cast, topic="Road safety")
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        assert publish_site(election, slow="defer").status == "published"
     assert site_data._ROWS and opendata._PIECES and site_web._SUMMARIES
-    assert publish_module._MANIFEST_KEPT
+    assert publish_module._MANIFEST_KEPT and checks._READINGS
+    assert checks._JSON_LINES["register.json"]._kept
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
     assert not site_web._SUMMARIES and not publish_module._MANIFEST_KEPT
+    assert not checks._READINGS and not checks._JSON_LINES
 
 
 def _keys(election) -> dict[str, str]:
