@@ -263,8 +263,10 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
         "agent_email",
         "agent_phone",
     )
+    # Each query unordered (order_by()): a model's default ordering would add its columns to
+    # the SELECT DISTINCT, so every history row was read, with its timestamp, and none merged.
     for model in (Candidate, Candidate.history.model):
-        for row in model.objects.values(*candidate_fields).distinct():
+        for row in model.objects.values(*candidate_fields).order_by().distinct():
             who = "a candidate's"
             collect.name(who, row["name"])
             for alias in row["aliases"] or []:
@@ -288,7 +290,7 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
     # requesters it has not seen. Every row is still read, every run, from the database.
     memo, seen = _requester_memo(collect), {}
     for model in (Entry, Entry.history.model):
-        for row in model.objects.values_list(*entry_fields).distinct():
+        for row in model.objects.values_list(*entry_fields).order_by().distinct():
             found = seen.get(row)
             if found is None:
                 found = memo.get(row)
@@ -306,6 +308,7 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
         PublicRedaction.objects.exclude(kind="party")
         .filter(restored=False)
         .values_list("kind", "source", "original")
+        .order_by()
         .distinct()
     )
     who = "a redacted"
