@@ -3,7 +3,6 @@ values, each row digested once per run."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -57,7 +56,9 @@ class SiteData:
     def register(self) -> list[dict]:
         """Return the published register answers by topic (case ignored), then reference."""
         answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
-        return sorted(answers, key=lambda e: _register_order(e["topic"], e["reference"]))
+        return sorted(
+            answers, key=lambda e: (e["topic"].casefold(), reference_order(e["reference"]))
+        )
 
     @cached_property
     def topics(self) -> list[Topic]:
@@ -394,14 +395,6 @@ def reference_order(reference: str) -> tuple:
     """Return the sort key of a reference: its numbers as numbers (NS-9999 before NS-10000)."""
     parts = re.split(r"(\d+)", reference)
     return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), reference)
-
-
-# A register's rows are sorted again each run (ten thousand keys worked out, a twentieth of a
-# run at 10,000 entries): each key is kept, as it follows from the topic and reference alone.
-@functools.lru_cache(maxsize=1 << 17)
-def _register_order(topic: str, reference: str) -> tuple:
-    """Return the register's sort key of an answer: topic (case ignored), then reference."""
-    return (topic.casefold(), reference_order(reference))
 
 
 def topic_slugs(keys: list[str]) -> dict[str, str]:
