@@ -210,7 +210,8 @@ def _labelled_readings(path: str, content: bytes, digest: str) -> dict[str, str]
     if known is not None and known[0] == digest:
         return known[1]
     large = len(content) >= READINGS_KEPT_FROM
-    json_lines = _JSON_LINES.setdefault(path, scan.JsonLineStrings()) if large else None
+    in_json = large and path.endswith(".json")
+    json_lines = _JSON_LINES.setdefault(path, scan.JsonLineStrings()) if in_json else None
     readings = scan.labelled_readings(path, content, json_lines)
     if large:
         _READINGS[path] = (digest, readings)

@@ -136,17 +136,10 @@ class LocalTarget:
         folder.mkdir(parents=True)
         return folder
 
-    def carry(self, version: str, path: str, dest: Path | str) -> None:
-        """Put the previous version's file at `dest`: a hard link (no copy, no extra space;
-        files are never changed in place, only replaced by new versions), or a copy."""
-        source = os.path.join(self.versions_dir, version, path)
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copy2(source, dest)
-
     def carrier(self, version: str, staged: Path | str) -> FolderCarrier:
-        """Return what carries `version`'s files into the folder `staged` (see FolderCarrier)."""
+        """Return what carries `version`'s files into the folder `staged`: hard links (no
+        copy, no extra space; files are never changed in place, only replaced by new
+        versions), or copies (see FolderCarrier)."""
         return FolderCarrier(os.path.join(self.versions_dir, version), str(staged))
 
     def commit(self, version: str, staged: Path) -> None:
@@ -188,8 +181,8 @@ class LocalTarget:
 
 class FolderCarrier:
     """Carries files of a version in a local folder (`source`) into a staged one (`staged`,
-    whose folders the caller has made) as hard links, as LocalTarget.carry does, and returns
-    each one's os.stat: the publish run's trust in it and its record in the new manifest.
+    whose folders the caller has made) as hard links, and returns each one's os.stat: the
+    publish run's trust in it and its record in the new manifest.
 
     Each file is named relative to its folder's open descriptor (link and stat "at" a
     folder), not by its full path: resolving two long paths per file was a quarter of carrying
@@ -238,15 +231,15 @@ class FolderCarrier:
 
 
 class CopyCarrier:
-    """Carries files of a version in any storage into a staged local folder: a copy each
-    (StorageTarget.carry), and returns each one's os.stat, as FolderCarrier does."""
+    """Carries files of a version in any storage into a staged local folder: a copy each,
+    read from the storage, and returns each one's os.stat, as FolderCarrier does."""
 
     def __init__(self, target: StorageTarget, version: str, staged: str) -> None:
         self._target, self._version, self._staged = target, version, staged
 
     def carry(self, path: str) -> os.stat_result:
         dest = os.path.join(self._staged, path)
-        self._target.carry(self._version, path, dest)
+        Path(dest).write_bytes(self._target.read(self._version, path))
         return os.stat(dest)
 
     def __enter__(self) -> CopyCarrier:
@@ -303,9 +296,6 @@ class StorageTarget:
         folder = Path(tempfile.mkdtemp(prefix=f"public-site-{version}-"))
         self._temp.append(folder)
         return folder
-
-    def carry(self, version: str, path: str, dest: Path | str) -> None:
-        Path(dest).write_bytes(self.read(version, path))
 
     def carrier(self, version: str, staged: Path | str) -> CopyCarrier:
         return CopyCarrier(self, version, str(staged))
