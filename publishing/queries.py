@@ -13,7 +13,9 @@ Staff pages use publishing.permissions and their own reads, never these for priv
 
 from __future__ import annotations
 
-from django.db.models import FETCH_RAISE, Count, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import FETCH_RAISE, Count, F, Func, Prefetch, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from briefings.models import BriefingEvent, BriefingMaterial, CandidateBriefing
 from election_protocol.models import Election
@@ -78,12 +80,77 @@ def published_entries(election: Election) -> QuerySet[PublicEntry]:
     )
 
 
-def published_entry_rows(election: Election) -> list[dict]:
+def published_entry_rows(
+    election: Election,
+    ids: list[int] | None = None,
+    corrections: dict[int, list[tuple]] | None = None,
+) -> list[dict]:
     """Return published_entries as plain values, for the public site (publishing.site.pages):
     one dict per entry holding PUBLIC_FIELDS only, with its approved corrections as
     `approved_corrections`, a list of (corrected_on, note), oldest first; in the same order.
     No model instance is made, so nothing but these fields can be reached from a row, and
-    reading ten thousand entries takes a tenth of the time (issue 16)."""
+    reading ten thousand entries takes a tenth of the time (issue 16).
+
+    `ids`: only those entries (still published). On PostgreSQL each row also has its
+    `fingerprint` (published_entry_fingerprints), worked out in the same read as its values.
+    `corrections`: approved_corrections(election), if the caller has read them already."""
+    if corrections is None:
+        corrections = approved_corrections(election)
+    entries = PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
+    if ids is not None:
+        entries = entries.filter(id__in=ids)
+    fingerprint = _fingerprint()
+    if fingerprint is not None:
+        entries = entries.annotate(fingerprint=fingerprint)
+    rows = list(
+        entries.order_by("kind", "number").values(
+            *PUBLIC_FIELDS, *(["fingerprint"] if fingerprint is not None else [])
+        )
+    )
+    for row in rows:
+        row["approved_corrections"] = corrections.get(row["id"], [])
+    return rows
+
+
+def published_entry_fingerprints(election: Election) -> list[tuple[int, str]] | None:
+    """Return (id, fingerprint) of each published entry, in published_entry_rows' order: the
+    SHA-256 of the entry's PUBLIC_FIELDS as PostgreSQL writes the row as text, so any change
+    to any of them changes it. A worker that kept an entry's values with their fingerprint
+    reads only the entries whose fingerprint changed (publishing.site.pages.data). None on a
+    database that cannot work it out (SQLite, the embedded default): read every row."""
+    fingerprint = _fingerprint()
+    if fingerprint is None:
+        return None
+    return list(
+        PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
+        .annotate(fingerprint=fingerprint)
+        .order_by("kind", "number")
+        .values_list("id", "fingerprint")
+    )
+
+
+class _Sha256(Func):
+    """The hex SHA-256 of a text, with PostgreSQL's own sha256() (Django's SHA256 needs the
+    pgcrypto extension)."""
+
+    template = "encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')"
+    output_field = TextField()
+
+
+def _fingerprint() -> Func | None:
+    # ROW(...)::text quotes each value that needs it and writes NULL as nothing, "" as "", so
+    # two different rows never give the same text; timestamps in the connection's time zone
+    # (Django's UTC), the same for every run.
+    if connection.vendor != "postgresql":
+        return None
+    row = Func(*(F(name) for name in PUBLIC_FIELDS), function="ROW", output_field=TextField())
+    return _Sha256(Cast(row, TextField()))
+
+
+def approved_corrections(election: Election) -> dict[int, list[tuple]]:
+    """Return the approved corrections of the election's published entries, by entry id: a
+    list of (corrected_on, note), oldest first. A correction waiting for its second approver
+    is not public, and neither is its text."""
     corrections: dict[int, list[tuple]] = {}
     approved = (
         Correction.objects.filter(
@@ -96,14 +163,7 @@ def published_entry_rows(election: Election) -> list[dict]:
     )
     for public_entry_id, corrected_on, note in approved:
         corrections.setdefault(public_entry_id, []).append((corrected_on, note))
-    rows = list(
-        PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
-        .order_by("kind", "number")
-        .values(*PUBLIC_FIELDS)
-    )
-    for row in rows:
-        row["approved_corrections"] = corrections.get(row["id"], [])
-    return rows
+    return corrections
 
 
 def withdrawn_notices(election: Election) -> QuerySet[PublicEntry]:

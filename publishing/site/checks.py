@@ -122,7 +122,9 @@ def _read(path: str) -> bytes:
 
 
 def _write(path: str, content: bytes) -> None:
-    with open(path, "wb") as f:
+    # A new file only ("x"): a file already there would be a link to the live version's, and
+    # writing into it would change the live site in place (FolderCarrier.release).
+    with open(path, "xb") as f:
         f.write(content)
 
 

@@ -514,32 +514,38 @@ def _publish(
     version = version_name(now, run) if target else None
     folder = clear_preview_folder(Path(to)) if target is None else target.stage(version)
 
-    _progress(run, "Reading the published entries")
-    outputs = pages.plan_site(pages.load(election), now=now)
-    identifiers = scan.private_identifiers(_site_words())
-    checker = scan.Scanner(identifiers)
-    carried_checker, known = _carried_check(previous_digest, identifiers, checker)
-    # The new version's summary: the live one's (a superset for what is carried) plus what is
-    # read here; from nothing when the live one's is unknown.
-    summary = known if known is not None else scan.Summary()
-
-    result = PublishResult(status="published", version=version, folder=folder)
-    files: dict[str, dict] = {}
-    root = str(folder)
-    made: set[str] = {""}  # folders already made in the new version (relative)
-    # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
-    # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
-    # a 10,000-entry register are not all held in memory at the end of the run).
-    pdf_readings: list[tuple[str, str, Callable[[], list[str]]]] = []
-    next_progress = time.monotonic() + PROGRESS_SECONDS
     # The live version's files are carried by a link made at their folders' descriptors (a
     # copy for a storage other than a local folder); nothing to carry without a live version.
+    # The permalinks' folders are linked whole meanwhile, in processes of their own, while
+    # the entries are read and the site planned (FolderCarrier.link_ahead).
     carrier = (
         target.carrier(previous_version, folder)
         if target is not None and previous_version
-        else nullcontext()
+        else None
     )
-    with carrier:
+    with carrier if carrier is not None else nullcontext():
+        if carrier is not None and previous:
+            carrier.link_ahead(pages.permalink_folders())
+        _progress(run, "Reading the published entries")
+        outputs = pages.plan_site(pages.load(election), now=now)
+        identifiers = scan.private_identifiers(_site_words())
+        checker = scan.Scanner(identifiers)
+        carried_checker, known = _carried_check(previous_digest, identifiers, checker)
+        # The new version's summary: the live one's (a superset for what is carried) plus what is
+        # read here; from nothing when the live one's is unknown.
+        summary = known if known is not None else scan.Summary()
+
+        result = PublishResult(status="published", version=version, folder=folder)
+        files: dict[str, dict] = {}
+        root = str(folder)
+        made: set[str] = {""}  # folders already made in the new version (relative)
+        # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
+        # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
+        # a 10,000-entry register are not all held in memory at the end of the run).
+        pdf_readings: list[tuple[str, str, Callable[[], list[str]]]] = []
+        next_progress = time.monotonic() + PROGRESS_SECONDS
+        if carrier is not None:
+            carrier.settle()
         for number, output in enumerate(outputs, start=1):
             if number % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:
                 _progress(run, f"Building and checking file {number} of {len(outputs)}")
@@ -589,10 +595,14 @@ def _publish(
                 else:  # the stand-in now; the file itself in a step of its own
                     content, key, source_html = output.pending(), f"pending:{output.key}", None
                     result.slow_pending.append(output.path)
+                if carrier is not None:
+                    carrier.release(output.path)
                 _write(dest, content)
                 result.rendered.append(output.path)
             if content is None and not carried:
                 content = output.render()
+                if carrier is not None:
+                    carrier.release(output.path)  # linked ahead: never written into
                 _write(dest, content)
                 result.rendered.append(output.path)
             if carried:  # the live version's file itself (one inode): its recorded digest
@@ -645,6 +655,9 @@ def _publish(
                 result.findings += check.scan(output.path, texts)
                 if summarise:
                     summary.add(texts)
+        if carrier is not None:
+            # Linked ahead but neither carried nor written: not a file of this version.
+            carrier.sweep()
     result.changed += len(set(previous) - set(files))
     manifest = {
         "format": pages.SITE_FORMAT,

@@ -1,14 +1,22 @@
 """Carrying the live version's files into a new one (publishing.site.target.FolderCarrier):
 a hard link made at the folders' descriptors, a copy when a link cannot be made, each file's
-os.stat returned, and every descriptor closed, by a run as by the carrier itself."""
+os.stat returned, and every descriptor closed, by a run as by the carrier itself; the
+permalinks' folders linked whole ahead of the run's loop, with nothing written into the live
+version and nothing unplanned left in the new one."""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
 
+import pytest
 import time_machine
 
+from publishing import services
+from publishing.site import checks
+from publishing.site import target as target_module
 from publishing.site.publish import publish_site
 from publishing.site.target import FolderCarrier, default_target
 from tests.builders import NOW, published
@@ -71,3 +79,105 @@ def test_a_run_that_carries_files_leaves_no_descriptor_open(election, cast):
     versions = default_target().versions_dir
     carried = second.carried[0]
     assert (versions / second.version / carried).stat().st_nlink >= 2
+
+
+def _linked_ahead(tmp_path, files: dict[str, bytes]):
+    source, staged = _version_with(tmp_path, files)
+    for folder in {p.rpartition("/")[0] for p in files}:  # link_ahead makes its own folders
+        if folder.endswith("entries") and (staged / folder).is_dir():
+            (staged / folder).rmdir()
+    return source, staged
+
+
+def test_a_folder_linked_ahead_is_carried_released_and_swept(tmp_path):
+    files = {
+        "entries/NS26-0001.html": b"one",
+        "entries/NS26-0002.html": b"two",
+        "entries/NS26-0003.html": b"three",
+        "cy/entries/NS26-0001.html": b"un",
+    }
+    source, staged = _linked_ahead(tmp_path, files)
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries", "cy/entries", "missing/entries"])
+        carrier.settle()
+        carried = carrier.carry("entries/NS26-0001.html")
+        welsh = carrier.carry("cy/entries/NS26-0001.html")
+        carrier.release("entries/NS26-0002.html")  # the run writes it afresh
+        (staged / "entries/NS26-0002.html").write_bytes(b"two, corrected")
+        removed = carrier.sweep()
+    assert removed == ["entries/NS26-0003.html"]  # planned by nobody: not in the new version
+    assert not (staged / "entries/NS26-0003.html").exists()
+    assert not (staged / "missing").exists()
+    for path, stat in [("entries/NS26-0001.html", carried), ("cy/entries/NS26-0001.html", welsh)]:
+        assert stat.st_ino == os.stat(source / path).st_ino == os.stat(staged / path).st_ino
+    # Written afresh into the new version: the live version's file is untouched.
+    assert (source / "entries/NS26-0002.html").read_bytes() == b"two"
+    assert (staged / "entries/NS26-0002.html").read_bytes() == b"two, corrected"
+    assert os.stat(source / "entries/NS26-0003.html").st_nlink == 1
+
+
+def test_without_gnu_cp_each_file_is_linked_when_carried(tmp_path, monkeypatch):
+    source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
+    monkeypatch.setattr(target_module, "_CP", shutil.which("false"))  # cp fails
+    (staged / "entries").mkdir()
+    (staged / "entries/half-made.html").write_bytes(b"")  # what a failed cp could leave
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        stat = carrier.carry("entries/NS26-0001.html")
+        assert carrier.sweep() == []
+    assert sorted(os.listdir(staged / "entries")) == ["NS26-0001.html"]
+    assert stat.st_ino == os.stat(source / "entries/NS26-0001.html").st_ino
+
+
+def test_a_symbolic_link_in_the_live_folder_is_not_trusted_as_the_file(tmp_path):
+    source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
+    (tmp_path / "elsewhere.html").write_bytes(b"one")
+    os.replace(source / "entries/NS26-0001.html", tmp_path / "moved.html")
+    os.symlink(tmp_path / "elsewhere.html", source / "entries/NS26-0001.html")
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        stat = carrier.carry("entries/NS26-0001.html")
+    assert stat_is_link(stat)  # the run compares it with the recorded file: never equal
+
+
+def stat_is_link(stat: os.stat_result) -> bool:
+    import stat as stat_module
+
+    return stat_module.S_ISLNK(stat.st_mode)
+
+
+def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan(election, cast):
+    with time_machine.travel(NOW, tick=False):
+        first_entry = published(election, cast, topic="Road safety", answer="Ten cameras.")
+        second_entry = published(election, cast, topic="Night cover", answer="Two vans.")
+        first = publish_site(election)
+    versions = default_target().versions_dir
+    live = versions / first.version
+    page = f"entries/{second_entry.reference}.html"
+    live_page = (live / page).read_bytes()
+    stray = live / "entries" / "NS26-9999.html"  # never planned, never checked
+    stray.write_bytes(b"<p>left here by hand</p>")
+    services.withdraw(second_entry.pk, "Superseded by newer figures.", cast["spoc"])
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    new = versions / second.version
+    assert page in second.rendered
+    assert (live / page).read_bytes() == live_page  # the live version's file, untouched
+    assert b"Two vans" in live_page and b"Two vans" not in (new / page).read_bytes()
+    carried = f"entries/{first_entry.reference}.html"
+    assert carried in second.carried
+    assert os.stat(new / carried).st_ino == os.stat(live / carried).st_ino
+    assert not (new / "entries" / "NS26-9999.html").exists()
+    manifest = json.loads((new / "manifest.json").read_text())
+    on_disk = {p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()}
+    assert on_disk == set(manifest["files"]) | {"manifest.json"}
+
+
+def test_a_file_is_never_written_over(tmp_path):
+    existing = tmp_path / "page.html"
+    existing.write_bytes(b"live")
+    with pytest.raises(FileExistsError):
+        checks._write(str(existing), b"new")
+    assert existing.read_bytes() == b"live"

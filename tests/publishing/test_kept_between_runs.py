@@ -112,6 +112,65 @@ def test_a_change_made_behind_the_services_back_is_not_hidden_by_what_was_kept(e
     assert b"Night cover" not in warm["register.csv"]
 
 
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("reference", lambda e: e.reference + "A"),
+        ("topic", lambda e: "Moved topic"),
+        ("question", lambda e: "A question changed in place."),
+        ("answer", lambda e: "An answer changed in place."),
+        ("received_on", lambda e: e.received_on - timedelta(days=2)),
+        ("answered_on", lambda e: e.answered_on - timedelta(days=1)),
+        ("answering_body", lambda e: PublicEntry.AnsweringBody.POLICE),
+        ("is_foi", lambda e: not e.is_foi),
+        ("published_at", lambda e: e.published_at + timedelta(minutes=7)),
+    ],
+)
+def test_a_change_to_any_public_value_is_in_the_next_run(election, register, field, change):
+    """Kept rows are keyed by every public value (on PostgreSQL, by their fingerprint): any
+    value changed in place, behind the services' back, is read and shown by the next run."""
+    entry = PublicEntry.objects.get(pk=register[1].pk)
+    warm_before = pages.load(election).entries
+    PublicEntry.objects.filter(pk=entry.pk).update(**{field: change(entry)})
+    changed = getattr(PublicEntry.objects.get(pk=entry.pk), field)
+    warm = pages.load(election).entries
+    _forget()
+    cold = pages.load(election).entries
+    assert warm == cold != warm_before
+    [row] = [r for r in warm if r["reference"] == PublicEntry.objects.get(pk=entry.pk).reference]
+    shown = row[field] if field != "published_at" else row[field].astimezone(changed.tzinfo)
+    assert shown == changed
+
+
+def test_a_warm_run_reads_the_values_of_changed_entries_only(election, register, monkeypatch):
+    from django.db import connection
+
+    from publishing import queries
+
+    asked = []
+    real = queries.published_entry_rows
+
+    def recorded(election, ids=None, corrections=None):
+        asked.append(ids)
+        return real(election, ids=ids, corrections=corrections)
+
+    monkeypatch.setattr(queries, "published_entry_rows", recorded)
+    pages.load(election)
+    PublicEntry.objects.filter(pk=register[0].pk).update(answer="Changed in place.")
+    asked.clear()
+    data = pages.load(election)
+    assert [e["answer"] for e in data.entries if e["reference"] == register[0].reference] == [
+        "Changed in place."
+    ]
+    if connection.vendor == "postgresql":  # by the fingerprints: one entry's values read
+        assert asked == [[register[0].pk]]
+        pages.load(election)
+        assert asked == [[register[0].pk]]  # nothing changed since: no values read at all
+    else:  # SQLite has no fingerprint: every row is read
+        assert queries.published_entry_fingerprints(election) is None
+        assert asked == [None]
+
+
 def test_the_election_s_answering_body_names_are_part_of_what_a_row_is_kept_by(election, register):
     _files(election)
     election.office_name = "Office of the Commissioner for Testshire (renamed)"

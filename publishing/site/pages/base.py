@@ -117,7 +117,18 @@ def entry_path(reference: str) -> str:
     single cost of a run at 10,000 entries)."""
     if not _SAFE_REFERENCE.fullmatch(reference):
         raise ValueError(f"A reference cannot be used as a file name: {reference!r}")
-    return f"entries/{reference}.html"
+    return f"{PERMALINKS}/{reference}.html"
+
+
+# The folder of the permalinks (entry_path), in each language's folder: where nearly every file
+# of a large register is, linked whole from the live version while a run reads and plans
+# (target.FolderCarrier.link_ahead).
+PERMALINKS = "entries"
+
+
+def permalink_folders() -> list[str]:
+    """Return the permalinks' folder of each site language ("entries", "cy/entries")."""
+    return [language.prefix + PERMALINKS for language in site_languages()]
 
 
 def paragraphs(text: str) -> list[str]:

@@ -139,21 +139,58 @@ _ROWS: dict[int, dict[tuple, dict]] = {}
 
 
 def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
-    """Return the election's published entries as rows (_entry), each with its digest."""
+    """Return the election's published entries as rows (_entry), each with its digest.
+
+    On PostgreSQL a row is keyed by its entry's fingerprint (queries.
+    published_entry_fingerprints: a SHA-256 of every public value) instead of the values
+    themselves: a run reads every entry's fingerprint, and the values only of the entries
+    whose row is not kept (new or changed), instead of ten thousand questions and answers."""
     with translation.override(None):
         bodies_key = tuple(sorted((code, str(name)) for code, name in bodies.items()))
     kept = _ROWS.get(election.pk, {})
     made: dict[tuple, dict] = {}
     rows, fresh = [], []
-    for values in queries.published_entry_rows(election):
-        corrections = tuple(values.pop("approved_corrections"))
-        source = (bodies_key, tuple(values.values()), corrections)
+
+    def take(source: tuple, values: dict | None) -> None:
         row = kept.get(source)
         if row is None:
-            row = _entry({**values, "approved_corrections": corrections}, bodies)
+            row = _entry({**values, "approved_corrections": source[2]}, bodies)
             fresh.append(row)
         made[source] = row
         rows.append(row)
+
+    fingerprints = queries.published_entry_fingerprints(election)
+    if fingerprints is None:  # SQLite: every row read, keyed by its values
+        for values in queries.published_entry_rows(election):
+            corrections = tuple(values.pop("approved_corrections"))
+            take((bodies_key, tuple(values.values()), corrections), values)
+    else:
+        corrections = queries.approved_corrections(election)
+        listed = [
+            (pk, (bodies_key, fingerprint, tuple(corrections.get(pk, ()))))
+            for pk, fingerprint in fingerprints
+        ]
+        missing = [pk for pk, source in listed if source not in kept]
+        # A worker's first run, or most rows new: every row read (no list of ten thousand ids).
+        ids = missing if len(missing) <= len(listed) // 2 else None
+        read = {
+            values["id"]: values
+            for values in (
+                queries.published_entry_rows(election, ids=ids, corrections=corrections)
+                if missing
+                else []
+            )
+        }
+        for pk, source in listed:
+            values = read.get(pk)
+            if values is not None:
+                # Keyed by the fingerprint read with the values (the entry may have changed
+                # since the list was read: the next run reads it again).
+                source = (bodies_key, values.pop("fingerprint"), source[2])
+                del values["approved_corrections"]
+            elif source not in kept:
+                continue  # no longer published when the values were read
+            take(source, values)
     _with_digests(fresh)
     _ROWS[election.pk] = made
     return rows
