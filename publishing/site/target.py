@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess  # nosec B404 - GNU cp, to link folders (FolderCarrier.link_ahead)
 import tempfile
 import uuid
@@ -237,17 +238,19 @@ class FolderCarrier:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
         (its files are then carried one by one). Call it before carrying or writing any file."""
         for folder in list(self._linking):
-            process = self._linking.pop(folder)
+            process = self._linking[folder]
+            code = process.wait()
+            del self._linking[folder]  # only once it has ended (close() stops it otherwise)
             staged = os.path.join(self._staged, folder)
-            if process.wait() == 0:
+            if code == 0:
                 self._ahead[folder] = set(os.listdir(staged))
             else:
-                shutil.rmtree(staged, ignore_errors=True)
-                os.makedirs(staged, exist_ok=True)
+                shutil.rmtree(staged)  # all of it, or the run fails: nothing unplanned stays
+                os.makedirs(staged)
 
     def carry(self, path: str) -> os.stat_result:
-        """Carry the file at `path` (relative, "/"-separated) and return its os.stat (of the
-        link itself: a symbolic link in the live version is never trusted as the file)."""
+        """Carry the file at `path` (relative, "/"-separated) and return its os.stat: always
+        of a plain file (a symbolic link in the live folder is never carried as a link)."""
         folder, _, name = path.rpartition("/")
         descriptors = self._folders.get(folder)
         if descriptors is None:
@@ -256,7 +259,12 @@ class FolderCarrier:
         ahead = self._ahead.get(folder)
         if ahead is not None and name in ahead:
             ahead.discard(name)
-            return os.stat(name, dir_fd=staged_fd, follow_symlinks=False)
+            found = os.stat(name, dir_fd=staged_fd, follow_symlinks=False)
+            if stat.S_ISREG(found.st_mode):
+                return found
+            # Not a plain file (a symbolic link put in the live folder): never carried as it
+            # is; linked below as a file is carried one by one (the file it leads to).
+            os.unlink(name, dir_fd=staged_fd)
         try:
             os.link(name, name, src_dir_fd=source_fd, dst_dir_fd=staged_fd)
         except OSError:

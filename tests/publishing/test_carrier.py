@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 
 import pytest
 import time_machine
@@ -108,8 +109,8 @@ def test_a_folder_linked_ahead_is_carried_released_and_swept(tmp_path):
     assert removed == ["entries/NS26-0003.html"]  # planned by nobody: not in the new version
     assert not (staged / "entries/NS26-0003.html").exists()
     assert not (staged / "missing").exists()
-    for path, stat in [("entries/NS26-0001.html", carried), ("cy/entries/NS26-0001.html", welsh)]:
-        assert stat.st_ino == os.stat(source / path).st_ino == os.stat(staged / path).st_ino
+    for path, found in [("entries/NS26-0001.html", carried), ("cy/entries/NS26-0001.html", welsh)]:
+        assert found.st_ino == os.stat(source / path).st_ino == os.stat(staged / path).st_ino
     # Written afresh into the new version: the live version's file is untouched.
     assert (source / "entries/NS26-0002.html").read_bytes() == b"two"
     assert (staged / "entries/NS26-0002.html").read_bytes() == b"two, corrected"
@@ -130,25 +131,46 @@ def test_without_gnu_cp_each_file_is_linked_when_carried(tmp_path, monkeypatch):
     assert stat.st_ino == os.stat(source / "entries/NS26-0001.html").st_ino
 
 
-def test_a_symbolic_link_in_the_live_folder_is_not_trusted_as_the_file(tmp_path):
+def test_a_symbolic_link_in_the_live_folder_is_never_carried_as_a_link(tmp_path):
     source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
-    (tmp_path / "elsewhere.html").write_bytes(b"one")
+    (tmp_path / "elsewhere.html").write_bytes(b"one")  # the same bytes as the recorded file
     os.replace(source / "entries/NS26-0001.html", tmp_path / "moved.html")
     os.symlink(tmp_path / "elsewhere.html", source / "entries/NS26-0001.html")
     with FolderCarrier(str(source), str(staged)) as carrier:
         carrier.link_ahead(["entries"])
         carrier.settle()
-        stat = carrier.carry("entries/NS26-0001.html")
-    assert stat_is_link(stat)  # the run compares it with the recorded file: never equal
+        assert (staged / "entries/NS26-0001.html").is_symlink()  # as cp -P linked it
+        found = carrier.carry("entries/NS26-0001.html")
+    carried = staged / "entries/NS26-0001.html"
+    assert stat.S_ISREG(found.st_mode) and not carried.is_symlink()
+    assert found.st_ino == os.stat(tmp_path / "elsewhere.html").st_ino  # as one by one
 
 
-def stat_is_link(stat: os.stat_result) -> bool:
-    import stat as stat_module
+def test_without_cp_nothing_is_linked_ahead_and_a_failed_run_stops_cp(tmp_path, monkeypatch):
+    source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
+    monkeypatch.setattr(target_module, "_CP", None)
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        assert not (staged / "entries").exists()
+    monkeypatch.undo()
+    started = []
+    real_popen = target_module.subprocess.Popen
 
-    return stat_module.S_ISLNK(stat.st_mode)
+    def popen(*args, **kwargs):
+        started.append(real_popen(["sleep", "30"], **kwargs))  # a cp that never ends
+        return started[-1]
+
+    monkeypatch.setattr(target_module.subprocess, "Popen", popen)
+    with pytest.raises(RuntimeError), FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        raise RuntimeError("the run failed while reading")
+    assert started and started[0].poll() is not None  # stopped, not left running
 
 
-def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan(election, cast):
+def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan(
+    election, cast, monkeypatch
+):
     with time_machine.travel(NOW, tick=False):
         first_entry = published(election, cast, topic="Road safety", answer="Ten cameras.")
         second_entry = published(election, cast, topic="Night cover", answer="Two vans.")
@@ -160,8 +182,12 @@ def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan
     stray = live / "entries" / "NS26-9999.html"  # never planned, never checked
     stray.write_bytes(b"<p>left here by hand</p>")
     services.withdraw(second_entry.pk, "Superseded by newer figures.", cast["spoc"])
+    swept = []
+    real_sweep = FolderCarrier.sweep
+    monkeypatch.setattr(FolderCarrier, "sweep", lambda self: swept.extend(real_sweep(self)))
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         second = publish_site(election)
+    assert swept == ["entries/NS26-9999.html"]  # linked ahead with the rest, then removed
     new = versions / second.version
     assert page in second.rendered
     assert (live / page).read_bytes() == live_page  # the live version's file, untouched
@@ -171,7 +197,7 @@ def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan
     assert os.stat(new / carried).st_ino == os.stat(live / carried).st_ino
     assert not (new / "entries" / "NS26-9999.html").exists()
     manifest = json.loads((new / "manifest.json").read_text())
-    on_disk = {p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()}
+    on_disk = {p.relative_to(new).as_posix() for p in new.rglob("*") if not p.is_dir()}
     assert on_disk == set(manifest["files"]) | {"manifest.json"}
 
 
