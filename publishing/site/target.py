@@ -271,6 +271,36 @@ class FolderCarrier:
             shutil.copy2(os.path.join(self._source, path), os.path.join(self._staged, path))
         return os.stat(name, dir_fd=staged_fd, follow_symlinks=False)
 
+    def keep_linked(self, folder: str, records: dict[str, dict]) -> list[str]:
+        """Carry, of the files linked ahead into `folder`, each one named in `records` (name
+        -> its record in the live manifest) that is still the file recorded: a plain file of
+        the recorded size and modification time, as `carry` and the run judge one
+        (checks._unchanged_since_written). Return their names; the others are left to be
+        carried, or released, one by one.
+
+        The same test as carrying each file, in one tight loop over the folder's descriptor:
+        the run then makes no Output, no stat result kept and no new record for a permalink
+        it carries (publish._carry_permalinks), a tenth of a run at 10,000 entries."""
+        ahead = self._ahead.get(folder)
+        if not ahead or not records:
+            return []
+        staged_fd = self._folders.get(folder, (None, None))[1]
+        if staged_fd is None:
+            staged_fd = self._open(folder)[1]
+        regular, look = stat.S_ISREG, os.stat
+        kept = []
+        for name in ahead.intersection(records):
+            found = look(name, dir_fd=staged_fd, follow_symlinks=False)
+            record = records[name]
+            if (
+                regular(found.st_mode)
+                and found.st_mtime_ns == record.get("mtime_ns")
+                and found.st_size == record.get("size")
+            ):
+                kept.append(name)
+        ahead.difference_update(kept)
+        return kept
+
     def release(self, path: str) -> None:
         """Remove the file at `path` if it was linked ahead and not claimed: the run writes it
         afresh (never into the live version's file, which the link is)."""
@@ -342,6 +372,9 @@ class CopyCarrier:
 
     def settle(self) -> None:
         return None
+
+    def keep_linked(self, folder: str, records: dict[str, dict]) -> list[str]:
+        return []  # nothing is linked ahead: each file is copied and checked one by one
 
     def release(self, path: str) -> None:
         return None

@@ -117,6 +117,45 @@ def test_a_folder_linked_ahead_is_carried_released_and_swept(tmp_path):
     assert os.stat(source / "entries/NS26-0003.html").st_nlink == 1
 
 
+def _record(path) -> dict:
+    found = os.stat(path)
+    return {"sha256": "-", "key": "-", "size": found.st_size, "mtime_ns": found.st_mtime_ns}
+
+
+def test_files_linked_ahead_are_kept_in_bulk_only_while_they_are_the_recorded_files(tmp_path):
+    names = ["NS26-0001.html", "NS26-0002.html", "NS26-0003.html", "NS26-0004.html"]
+    files = {f"entries/{name}": name.encode() for name in names}
+    source, staged = _linked_ahead(tmp_path, files)
+    records = {name: _record(source / "entries" / name) for name in names}
+    records["NS26-0002.html"]["size"] += 1  # not the size recorded
+    records["NS26-0003.html"]["mtime_ns"] -= 1  # touched since it was written
+    records["NS26-0009.html"] = dict(records["NS26-0001.html"])  # not in the live folder
+    (tmp_path / "same.html").write_bytes(b"NS26-0004.html")
+    os.utime(tmp_path / "same.html", ns=(0, records["NS26-0004.html"]["mtime_ns"]))
+    os.replace(tmp_path / "same.html", source / "entries" / "NS26-0004.html.tmp")
+    os.unlink(source / "entries" / "NS26-0004.html")  # a link where the file was, same bytes
+    os.symlink(source / "entries" / "NS26-0004.html.tmp", source / "entries" / "NS26-0004.html")
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        kept = carrier.keep_linked("entries", records)
+        assert carrier.keep_linked("cy/entries", records) == []  # nothing linked ahead there
+        carrier.release("entries/NS26-0002.html")  # the run renders it afresh
+        (staged / "entries/NS26-0002.html").write_bytes(b"rendered")
+        removed = carrier.sweep()
+    assert kept == ["NS26-0001.html"]
+    # Kept ones stay in the new version: the live file itself.
+    kept_file = staged / "entries/NS26-0001.html"
+    assert os.stat(kept_file).st_ino == os.stat(source / "entries/NS26-0001.html").st_ino
+    # What was not kept is left to be carried or released one by one; unclaimed, swept.
+    assert removed == [
+        "entries/NS26-0003.html",
+        "entries/NS26-0004.html",
+        "entries/NS26-0004.html.tmp",
+    ]
+    assert sorted(os.listdir(staged / "entries")) == ["NS26-0001.html", "NS26-0002.html"]
+
+
 def test_without_gnu_cp_each_file_is_linked_when_carried(tmp_path, monkeypatch):
     source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
     monkeypatch.setattr(target_module, "_CP", shutil.which("false"))  # cp fails
@@ -199,6 +238,41 @@ def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan
     manifest = json.loads((new / "manifest.json").read_text())
     on_disk = {p.relative_to(new).as_posix() for p in new.rglob("*") if not p.is_dir()}
     assert on_disk == set(manifest["files"]) | {"manifest.json"}
+    # The withdrawn answer's topic is gone from the register, and its folder with it.
+    topic_folder = live / "register" / "topics" / "night-cover"
+    assert topic_folder.is_dir() and not (new / topic_folder.relative_to(live)).exists()
+    assert all(any(folder.iterdir()) for folder in new.rglob("*") if folder.is_dir())
+
+
+def test_a_live_permalink_changed_by_hand_is_never_carried_as_it_is(election, cast, monkeypatch):
+    with time_machine.travel(NOW, tick=False):
+        kept_entry = published(election, cast, topic="Road safety", answer="Ten cameras.")
+        edited_entry = published(election, cast, topic="Road safety", answer="Two vans.")
+        first = publish_site(election)
+    live = default_target().versions_dir / first.version
+    edited = f"entries/{edited_entry.reference}.html"
+    page = (live / edited).read_bytes()
+    # Changed in place (the same inode, the same size, a new modification time).
+    (live / edited).write_bytes(page.replace(b"Two vans.", b"Six vans."))
+    in_bulk = []
+    real_keep = FolderCarrier.keep_linked
+
+    def keep_linked(self, folder, records):
+        names = real_keep(self, folder, records)
+        in_bulk.extend(f"{folder}/{name}" for name in names)
+        return names
+
+    monkeypatch.setattr(FolderCarrier, "keep_linked", keep_linked)
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        published(election, cast, topic="Night cover", answer="One car.")
+        second = publish_site(election)
+    new = default_target().versions_dir / second.version
+    kept = f"entries/{kept_entry.reference}.html"
+    assert kept in in_bulk and edited not in in_bulk
+    assert os.stat(new / kept).st_ino == os.stat(live / kept).st_ino
+    # Read, found not to be the file that was checked, and rendered again.
+    assert (new / edited).read_bytes() == page
+    assert os.stat(new / edited).st_ino != os.stat(live / edited).st_ino
 
 
 def test_a_file_is_never_written_over(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -68,6 +68,52 @@ class Output:
     asset: Path | None = None
     slow: bool = False
     pending: Callable[[], bytes] | None = None
+
+
+@dataclass(frozen=True)
+class PermalinkFolder:
+    """The permalinks of one kind (the entries, or the withdrawn notices) in one language's
+    permalinks' folder (`folder`: "entries", "cy/entries"): each file's name in it with its
+    key (`keys`), and `make(name)`, its Output, made only when asked.
+
+    A run carries most of a large register's permalinks as they are, and tells which by their
+    keys alone (publish._carry_permalinks): an Output for each of twenty thousand files, to be
+    looked at once and dropped, was a tenth of a run at 10,000 entries (issue 16). Iterating
+    it yields every Output, as a list of them would."""
+
+    folder: str
+    keys: dict[str, str]
+    make: Callable[[str], Output]
+
+    def path(self, name: str) -> str:
+        return f"{self.folder}/{name}"
+
+    def __iter__(self) -> Iterator[Output]:
+        return (self.make(name) for name in self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class Plan(Sequence[Output]):
+    """Every file of the site, in order (plan.plan_site): lists of Outputs, and the permalinks
+    as PermalinkFolders (`parts`). A sequence of Outputs to whoever reads it as one."""
+
+    def __init__(self, parts: list[list[Output] | PermalinkFolder]) -> None:
+        self.parts = parts
+        self._listed: list[Output] | None = None
+
+    def __iter__(self) -> Iterator[Output]:
+        for part in self.parts:
+            yield from part
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def __getitem__(self, index):
+        if self._listed is None:
+            self._listed = list(self)
+        return self._listed[index]
 
 
 def digest(*parts: object) -> str:

@@ -17,6 +17,7 @@ from publishing.site.pages.base import (
     SITE_FORMAT,
     STATIC_DIR,
     Output,
+    Plan,
     digest,
 )
 from publishing.site.pages.data import (
@@ -58,17 +59,17 @@ def _assets() -> list[Output]:
     ]
 
 
-def plan_site(data: SiteData, *, now: datetime) -> list[Output]:
+def plan_site(data: SiteData, *, now: datetime) -> Plan:
     """Return every file of the site, each with its key and how to render it: the pages in
     every language, the shared files in the default one (LANGUAGE_CODE), whatever the
-    language of the caller."""
+    language of the caller. The permalinks make their Outputs only when asked (base.Plan)."""
     default = settings.LANGUAGE_CODE
     with translation.override(default):
         # A page renders in its own language already (web._page): only the shared files need
         # the default one fixed (twenty thousand pages' wrappers were a tenth of a plan).
         pages = _every_language(data)
         shared = _shared_files(data, now=now)
-    return [*pages, *(replace(o, render=_speaking(default, o.render)) for o in shared)]
+    return Plan([*pages, [replace(o, render=_speaking(default, o.render)) for o in shared]])
 
 
 def _shared_files(data: SiteData, *, now: datetime) -> list[Output]:

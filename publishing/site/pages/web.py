@@ -16,6 +16,7 @@ from publishing.site.pages.base import (
     ACCESSIBILITY_REVIEWED,
     Language,
     Output,
+    PermalinkFolder,
     digest,
     root_of,
     site_languages,
@@ -75,23 +76,21 @@ def _html(path: str, template: str, data: SiteData, section: str, key_parts, **c
     )
 
 
-def _every_language(data: SiteData) -> list[Output]:
-    """Return every page of the site in each of its languages (site_languages)."""
-    outputs: list[Output] = []
+def _every_language(data: SiteData) -> list[list[Output] | PermalinkFolder]:
+    """Return every page of the site in each of its languages (site_languages), in parts:
+    lists of pages, and the permalinks by folder (base.Plan)."""
+    parts: list[list[Output] | PermalinkFolder] = []
     languages = site_languages()
     _PLANNING_LANGUAGES.append(languages)
     try:
         summaries = _summary_digests(data.register)
         for language in languages:
             with translation.override(language.code):
-                outputs += [
-                    *_other_pages(data),
-                    *_register_pages(data, summaries),
-                    *_entry_pages(data),
-                ]
+                parts.append([*_other_pages(data), *_register_pages(data, summaries)])
+                parts += _entry_pages(data)
     finally:
         _PLANNING_LANGUAGES.pop()
-    return outputs
+    return parts
 
 
 # The site's languages while _every_language plans the pages: read from the settings once per
@@ -207,34 +206,40 @@ def _summary_digests(rows: list[dict]) -> dict[str, str]:
     return made
 
 
-def _entry_pages(data: SiteData) -> list[Output]:
+def _entry_pages(data: SiteData) -> list[PermalinkFolder]:
     return [
-        *_row_pages(data, data.entries, "public/entry.html", "entry"),
-        *_row_pages(data, data.withdrawn, "public/withdrawn_entry.html", "notice"),
+        _row_pages(data, data.entries, "public/entry.html", "entry"),
+        _row_pages(data, data.withdrawn, "public/withdrawn_entry.html", "notice"),
     ]
 
 
-def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> list[Output]:
+def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> PermalinkFolder:
     """Return the permalink of each of `rows` (`name` in its template), in the language active
-    now: what _html returns for each, the same keys, with what every page shares (the chrome,
-    the catalogue, the template, the language) worked out once, not once per page (twenty
-    thousand pages at ten thousand entries)."""
+    now: the keys _html would give them, with what every page shares (the chrome, the
+    catalogue, the template, the language) worked out once, not once per page (twenty
+    thousand pages at ten thousand entries); each page's Output is made only when asked."""
     languages = _PLANNING_LANGUAGES[-1] if _PLANNING_LANGUAGES else site_languages()
     active = translation.get_language()
     language = next(lang for lang in languages if lang.code == active)
     shared = base.digest_of_text(data.chrome, base.catalogue_key(language.code), template)
-    outputs = []
+    folder = language.prefix + base.PERMALINKS
+    keys, by_name = {}, {}
     for row in rows:
+        file_name = row["path"].rpartition("/")[2]
+        keys[file_name] = base.digest_of_text(row["digest"], start=shared).hexdigest()
+        by_name[file_name] = row
+
+    def make(file_name: str) -> Output:
+        row = by_name[file_name]
         path = row["path"]
-        outputs.append(
-            Output(
-                path=language.prefix + path,
-                key=base.digest_of_text(row["digest"], start=shared).hexdigest(),
-                render=partial(_page, template, path, data, "entry", language, languages,
-                               **{name: row}),
-            )
+        return Output(
+            path=language.prefix + path,
+            key=keys[file_name],
+            render=partial(_page, template, path, data, "entry", language, languages,
+                           **{name: row}),
         )  # fmt: skip
-    return outputs
+
+    return PermalinkFolder(folder=folder, keys=keys, make=make)
 
 
 def _other_pages(data: SiteData) -> list[Output]:
