@@ -54,11 +54,16 @@ class SiteData:
 
     @cached_property
     def register(self) -> list[dict]:
-        """Return the published register answers by topic (case ignored), then reference."""
+        """Return the published register answers by topic (case ignored), then reference.
+
+        The answers come from the gate in the order of their numbers, which is their
+        references' order: when in_reference_order says so, a stable sort by topic alone
+        keeps it within each topic (working out ten thousand references' sort keys was a
+        twentieth of a run at 10,000 entries, issue 16); otherwise they are sorted by it."""
         answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
-        return sorted(
-            answers, key=lambda e: (e["topic"].casefold(), reference_order(e["reference"]))
-        )
+        if not in_reference_order([e["reference"] for e in answers]):
+            answers.sort(key=lambda e: reference_order(e["reference"]))
+        return sorted(answers, key=lambda e: e["topic"].casefold())
 
     @cached_property
     def topics(self) -> list[Topic]:
@@ -428,10 +433,32 @@ class Topic:
         return folder + ("index.html" if number == 1 else f"page-{number}/index.html")
 
 
+_NUMBERS = re.compile(r"(\d+)")
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
 def reference_order(reference: str) -> tuple:
     """Return the sort key of a reference: its numbers as numbers (NS-9999 before NS-10000)."""
-    parts = re.split(r"(\d+)", reference)
-    return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), reference)
+    parts: list = _NUMBERS.split(reference)
+    parts[1::2] = map(int, parts[1::2])  # re.split puts each number at an odd place
+    return (tuple(parts), reference)
+
+
+def in_reference_order(references: list[str]) -> bool:
+    """Return True if each of `references` comes before the next by reference_order, found
+    without working out most keys: two references with digits in the same places (the same
+    shape: NS26-0041, NS26-0042) compare as reference_order compares them, character by
+    character (the first difference is in the same text, or in numbers of the same width);
+    only two of different shapes (NS26-9999, NS26-10000) are compared by their keys."""
+    shapes = [reference.translate(_DIGITS_AS_ZERO) for reference in references]
+    for number in range(1, len(references)):
+        before, after = references[number - 1], references[number]
+        if shapes[number - 1] == shapes[number]:
+            if not before < after:
+                return False
+        elif not reference_order(before) < reference_order(after):
+            return False
+    return True
 
 
 def topic_slugs(keys: list[str]) -> dict[str, str]:
