@@ -142,8 +142,8 @@ def paired_key(shared: str, own: str) -> str:
     """Return the key of a file made from what many files share and what is its own, given
     the hex digest of each: the first half of each, joined (128 bits of each; the same length
     as a digest). Equal keys mean equal digests of both, bar a chance of one in 2**128 for
-    each half; and no hashing per file: an entry's permalinks' keys, twenty thousand a run at 10,000
-    entries, cost a twentieth of a run when each was a SHA-256 (issue 16)."""
+    each half; and no hashing per file: an entry's permalinks' keys, twenty thousand a run at
+    10,000 entries, cost a twentieth of a run when each was a SHA-256 (issue 16)."""
     return shared[:32] + own[:32]
 
 
