@@ -352,30 +352,20 @@ def _make_folder(path: str) -> None:
             raise
 
 
-def _make_folders_first(
-    root: str, previous: dict[str, dict], linked: set[str], made: set[str]
-) -> list[str]:
-    """Make in the new version (`root`) every folder of the live version's files (`previous`)
-    but the folders linked whole (`linked`), before those are linked; add each to `made` and
-    return them (_remove_unused_folders removes those the run leaves empty).
-
-    Made after twenty thousand links, a folder waited for the file system's journal: a tenth
-    of a run at 10,000 entries (issue 16); made before, as many folders cost a few
-    milliseconds."""
-    folders = {path.rpartition("/")[0] for path in previous} - made - linked
-    # Parents first; a folder inside a linked one is the link's to make.
-    ordered = sorted(
+def _folders_to_make(previous: dict[str, dict], linked: set[str]) -> list[str]:
+    """Return every folder of the live version's files (`previous`), parents first, but the
+    folders linked whole (`linked`) and those inside them (the links' to make): what the new
+    version is made with, ahead of its files (FolderCarrier.make_ahead); the run's loop makes
+    any other it needs, and _remove_unused_folders removes those it leaves empty."""
+    folders = {path.rpartition("/")[0] for path in previous} - {""} - linked
+    return sorted(
         (f for f in folders if not any(f.startswith(f"{link}/") for link in linked)),
         key=lambda f: (f.count("/"), f),
     )
-    for relative in ordered:
-        _make_folder(f"{root}/{relative}")
-        made.add(relative)
-    return ordered
 
 
 def _remove_unused_folders(root: str, premade: list[str], used: set[str]) -> None:
-    """Remove each folder made first (_make_folders_first) that holds no file of the new
+    """Remove each folder made ahead (_folders_to_make) that holds no file of the new
     version (a topic's page no longer in the register): the live version had it, this one
     does not. Deepest first; a folder holding a used one is left as it is."""
     needed = set()
@@ -602,7 +592,7 @@ def _publish(
     with carrier if carrier is not None else nullcontext():
         if carrier is not None and previous:
             linked = pages.permalink_folders()
-            premade = _make_folders_first(root, previous, set(linked), made)
+            carrier.make_ahead(_folders_to_make(previous, set(linked)))
             carrier.link_ahead(linked)
         _progress(run, "Reading the published entries")
         outputs = pages.plan_site(pages.load(election), now=now)
@@ -623,7 +613,8 @@ def _publish(
         next_progress = time.monotonic() + PROGRESS_SECONDS
         todo: Iterable[pages.Output] = outputs
         if carrier is not None:
-            carrier.settle()
+            premade = carrier.settle()
+            made.update(premade)
             if previous and carried_checker is None and known is not None:
                 # What is carried needs no reading (the live version's check record covers
                 # it): the permalinks whose key is unchanged are carried here, in bulk.

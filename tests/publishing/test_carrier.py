@@ -156,6 +156,39 @@ def test_files_linked_ahead_are_kept_in_bulk_only_while_they_are_the_recorded_fi
     assert sorted(os.listdir(staged / "entries")) == ["NS26-0001.html", "NS26-0002.html"]
 
 
+def test_folders_made_ahead_are_made_and_named_by_settle(tmp_path, monkeypatch):
+    source, staged = _version_with(tmp_path, {"index.html": b"home"})
+    folders = ["register", "register/topics", "register/topics/road-safety/page-2"]
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.make_ahead(folders)
+        assert carrier.settle() == folders
+    assert all((staged / folder).is_dir() for folder in folders)
+    monkeypatch.setattr(target_module, "_MKDIR", shutil.which("false"))  # mkdir fails
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.make_ahead(["notes"])
+        assert carrier.settle() == []  # none said to be made: the run makes what it needs
+    monkeypatch.setattr(target_module, "_MKDIR", None)
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.make_ahead(["events"])
+        assert carrier.settle() == []
+    assert not (staged / "events").exists()
+
+
+def test_a_run_whose_folders_could_not_be_made_ahead_makes_them(election, cast, monkeypatch):
+    with time_machine.travel(NOW, tick=False):
+        published(election, cast, topic="Road safety", answer="Ten cameras.")
+        first = publish_site(election)
+        published(election, cast, topic="Night cover", answer="Two vans.")
+    monkeypatch.setattr(target_module, "_MKDIR", shutil.which("false"))
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    versions = default_target().versions_dir
+    old = json.loads((versions / first.version / "manifest.json").read_text())
+    new = json.loads((versions / second.version / "manifest.json").read_text())
+    assert set(old["files"]) < set(new["files"])
+    assert all((versions / second.version / path).is_file() for path in new["files"])
+
+
 def test_without_gnu_cp_each_file_is_linked_when_carried(tmp_path, monkeypatch):
     source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
     monkeypatch.setattr(target_module, "_CP", shutil.which("false"))  # cp fails
