@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -169,6 +169,71 @@ def test_a_warm_run_reads_the_values_of_changed_entries_only(election, register,
     else:  # SQLite has no fingerprint: every row is read
         assert queries.published_entry_fingerprints(election) is None
         assert asked == [None]
+
+
+def _changed(field: str, value):
+    if field == "kind":  # another kind an entry of the register can be published as
+        return "register_action" if value == "register_answer" else "register_answer"
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, datetime):
+        return value + timedelta(minutes=1)
+    return value + timedelta(days=1)  # a date
+
+
+def test_the_fingerprint_postgresql_keeps_is_worked_out_from_every_public_field(election, register):
+    """On PostgreSQL a trigger keeps each entry's fingerprint (PublicEntry.fingerprint,
+    migration 0006): after any public field is changed in place, behind the services' back,
+    the stored one is the expression over PUBLIC_FIELDS (queries._fingerprint), so a field
+    added to PUBLIC_FIELDS without a new trigger fails here. SQLite has none."""
+    from django.db import connection
+
+    from publishing import queries
+
+    if connection.vendor != "postgresql":
+        assert queries.published_entry_fingerprints(election) is None
+        return
+    entry = PublicEntry.objects.filter(pk=register[1].pk)
+
+    def stored_and_expected() -> tuple[str, str]:
+        return entry.annotate(expected=queries._fingerprint()).values_list(
+            "fingerprint", "expected"
+        )[0]
+
+    before, expected = stored_and_expected()
+    assert before == expected and len(before) == 64
+    for field in queries.PUBLIC_FIELDS:
+        if field == "id":
+            continue
+        entry.update(**{field: _changed(field, entry.values_list(field, flat=True)[0])})
+        stored, expected = stored_and_expected()
+        assert stored == expected != before, field
+        before = stored
+
+
+def test_without_a_stored_fingerprint_every_row_is_read(election, register):
+    """An entry with no fingerprint (the trigger missing) is never keyed by an empty one."""
+    from django.db import connection
+
+    from publishing import queries
+
+    if connection.vendor != "postgresql":
+        assert queries.published_entry_fingerprints(election) is None
+        return
+    assert queries.published_entry_fingerprints(election) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
+        try:
+            PublicEntry.objects.filter(pk__in=[e.pk for e in register]).update(fingerprint="")
+        finally:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    assert queries.published_entry_fingerprints(election) is None
+    _files(election)
+    warm = _files(election)  # two entries with the same (empty) one would be one row twice
+    assert warm == _cold(election)
+    assert all(e.reference.encode() in warm["register.csv"] for e in register)
 
 
 def test_the_election_s_answering_body_names_are_part_of_what_a_row_is_kept_by(election, register):
