@@ -1,0 +1,63 @@
+"""The Atom feed carries the FEED_ITEMS latest changes, oldest first: entries by when they
+were published or last corrected, withdrawal notices by when they were withdrawn, ties by
+reference (pages.opendata._feed_items; picked with a heap, issue 16)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from election_protocol import calendar
+from publishing.site.pages import opendata
+from publishing.site.pages.data import SiteData
+
+START = datetime(2026, 4, 1, 9, tzinfo=UTC)
+MOMENTS = st.integers(min_value=0, max_value=6).map(lambda d: START + timedelta(days=d))
+CORRECTIONS = st.lists(
+    st.integers(min_value=0, max_value=8).map(lambda d: {"corrected_on": date(2026, 4, 1 + d)}),
+    max_size=2,
+)
+
+
+def _expected(data: SiteData, size: int) -> tuple[list[dict], list[dict]]:
+    """The definition: every change sorted by (when, reference), the last `size` kept."""
+
+    def updated(e):
+        moments = [datetime.combine(c["corrected_on"], time(0), calendar.LONDON)
+                   for c in e["corrections"]]  # fmt: skip
+        return max([e["published_at"], *moments])
+
+    items = [(updated(e), e["reference"], "entry", e) for e in data.entries if e["published_at"]]
+    items += [(n["withdrawn_at"], n["reference"], "notice", n) for n in data.withdrawn]
+    latest = sorted(items, key=lambda i: (i[0], i[1]))[-size:]
+    return [i[3] for i in latest if i[2] == "entry"], [i[3] for i in latest if i[2] == "notice"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entries=st.lists(st.tuples(MOMENTS, CORRECTIONS, st.booleans()), max_size=12),
+    notices=st.lists(MOMENTS, max_size=5),
+    size=st.integers(min_value=1, max_value=6),
+)
+def test_the_feed_is_the_latest_changes_oldest_first(entries, notices, size):
+    rows = [
+        {
+            "reference": f"NS26-{number:04d}",
+            "published_at": moment if published else None,
+            "corrections": corrections,
+        }
+        for number, (moment, corrections, published) in enumerate(entries, start=1)
+    ]
+    withdrawn = [
+        {"reference": f"NS26-{900 + number:04d}", "withdrawn_at": moment}
+        for number, moment in enumerate(notices)
+    ]
+    data = SiteData(None, rows, withdrawn, [], [], [], {})
+    saved = opendata.FEED_ITEMS
+    opendata.FEED_ITEMS = size
+    try:
+        assert opendata._feed_items(data) == _expected(data, size)
+    finally:
+        opendata.FEED_ITEMS = saved
