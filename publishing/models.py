@@ -99,7 +99,7 @@ class PublicEntry(models.Model):
     # approver reading a text since redacted or restored) is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     # The SHA-256 of the public fields (publishing.queries.PUBLIC_FIELDS), set on PostgreSQL
-    # by a trigger on every insert and update, however made (migration 0006): a publish run
+    # by a trigger on every insert and update it sees (migration 0006): a publish run
     # reads it to know which entries changed, instead of working out ten thousand (issue 16).
     # Empty elsewhere (SQLite): there every run reads every row.
     fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)

@@ -353,13 +353,21 @@ def _make_folder(path: str) -> None:
 
 
 def _folders_to_make(previous: dict[str, dict], linked: set[str]) -> list[str]:
-    """Return every folder of the live version's files (`previous`), parents first, but the
-    folders linked whole (`linked`) and those inside them (the links' to make): what the new
-    version is made with, ahead of its files (FolderCarrier.make_ahead); the run's loop makes
-    any other it needs, and _remove_unused_folders removes those it leaves empty."""
-    folders = {path.rpartition("/")[0] for path in previous} - {""} - linked
+    """Return every folder of the live version's files (`previous`) and each of their
+    parents, parents first, but the folders linked whole (`linked`) and those inside them
+    (the links' to make): what the new version is made with, ahead of its files
+    (FolderCarrier.make_ahead); the run's loop makes any other it needs, and
+    _remove_unused_folders removes those it leaves empty. A path the site never has (from
+    root, with "..", "." or an empty part: a manifest changed by hand) gives none."""
+    folders: set[str] = set()
+    for path in previous:
+        parts = path.split("/")[:-1]
+        if path.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            continue
+        for depth in range(1, len(parts) + 1):
+            folders.add("/".join(parts[:depth]))
     return sorted(
-        (f for f in folders if not any(f.startswith(f"{link}/") for link in linked)),
+        (f for f in folders - linked if not any(f.startswith(f"{link}/") for link in linked)),
         key=lambda f: (f.count("/"), f),
     )
 
@@ -378,7 +386,7 @@ def _remove_unused_folders(root: str, premade: list[str], used: set[str]) -> Non
             try:
                 os.rmdir(f"{root}/{relative}")
             except OSError as error:
-                if error.errno != errno.ENOTEMPTY:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):  # EEXIST: some systems'
                     raise
 
 

@@ -260,7 +260,7 @@ class FolderCarrier:
     def settle(self) -> list[str]:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
         (its files are then carried one by one). Call it before carrying or writing any file.
-        Return the folders made ahead (make_ahead): none if that process failed."""
+        Return the folders made ahead (make_ahead): if that process failed, those there."""
         for folder in list(self._linking):
             process = self._linking[folder]
             code = process.wait()
@@ -274,8 +274,9 @@ class FolderCarrier:
         made = []
         if self._making is not None:
             process, folders = self._making
-            if process.wait() == 0:
-                made = folders
+            made = folders
+            if process.wait() != 0:  # made part of them, maybe: those that are there
+                made = [f for f in folders if os.path.isdir(os.path.join(self._staged, f))]
             self._making = None
         return made
 

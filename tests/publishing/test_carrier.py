@@ -17,6 +17,7 @@ import time_machine
 
 from publishing import services
 from publishing.site import checks
+from publishing.site import publish as publish_module
 from publishing.site import target as target_module
 from publishing.site.publish import publish_site
 from publishing.site.target import FolderCarrier, default_target
@@ -135,6 +136,9 @@ def test_files_linked_ahead_are_kept_in_bulk_only_while_they_are_the_recorded_fi
     os.replace(tmp_path / "same.html", source / "entries" / "NS26-0004.html.tmp")
     os.unlink(source / "entries" / "NS26-0004.html")  # a link where the file was, same bytes
     os.symlink(source / "entries" / "NS26-0004.html.tmp", source / "entries" / "NS26-0004.html")
+    # Recorded as the link itself is: only its being no plain file tells it apart.
+    link = os.lstat(source / "entries" / "NS26-0004.html")
+    records["NS26-0004.html"].update(size=link.st_size, mtime_ns=link.st_mtime_ns)
     with FolderCarrier(str(source), str(staged)) as carrier:
         carrier.link_ahead(["entries"])
         carrier.settle()
@@ -306,6 +310,42 @@ def test_a_live_permalink_changed_by_hand_is_never_carried_as_it_is(election, ca
     # Read, found not to be the file that was checked, and rendered again.
     assert (new / edited).read_bytes() == page
     assert os.stat(new / edited).st_ino != os.stat(live / edited).st_ino
+
+
+def test_the_folders_made_ahead_are_the_live_version_s_and_their_parents_only():
+    previous = {
+        "index.html": {},
+        "register/topics/road-safety/page-2/index.html": {},
+        "cy/register/index.html": {},
+        "entries/NS26-0001.html": {},
+        "cy/entries/NS26-0001.html": {},
+        "../outside/x.html": {},
+        "/srv/x/y.html": {},
+        "register//x.html": {},
+        "register/./x.html": {},
+    }
+    assert publish_module._folders_to_make(previous, {"entries", "cy/entries"}) == [
+        "cy",
+        "register",
+        "cy/register",
+        "register/topics",
+        "register/topics/road-safety",
+        "register/topics/road-safety/page-2",
+    ]
+
+
+def test_a_register_emptied_by_a_withdrawal_leaves_no_empty_folder(election, cast):
+    with time_machine.travel(NOW, tick=False):
+        entry = published(election, cast, topic="Road safety", answer="Ten cameras.")
+        first = publish_site(election)
+    services.withdraw(entry.pk, "Superseded by newer figures.", cast["spoc"])
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        second = publish_site(election)
+    versions = default_target().versions_dir
+    assert (versions / first.version / "register" / "topics").is_dir()
+    new = versions / second.version
+    assert not (new / "register" / "topics").exists()
+    assert all(any(folder.iterdir()) for folder in new.rglob("*") if folder.is_dir())
 
 
 def test_a_file_is_never_written_over(tmp_path):
