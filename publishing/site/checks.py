@@ -7,7 +7,8 @@
   only against identifiers new since (`_carried_check`);
 - `_changed_texts`: what a rendered file adds to the live version's file, so only that is
   checked against every identifier (scan.changed_region);
-- a carried file is trusted by its recorded size and modification time (`_unchanged_since_written`).
+- a carried file is trusted by its recorded size and modification time
+  (`target._unchanged_since_written`, which FolderCarrier.keep_linked applies too).
 """
 
 import functools
@@ -24,6 +25,7 @@ from publishing.site import pages, scan
 from publishing.site.target import (
     LocalTarget,
     TargetError,
+    _unchanged_since_written,
 )
 
 logger = logging.getLogger(__name__)
@@ -126,18 +128,6 @@ def _write(path: str, content: bytes) -> None:
     # writing into it would change the live site in place (FolderCarrier.release).
     with open(path, "xb") as f:
         f.write(content)
-
-
-def _unchanged_since_written(stat: os.stat_result, old: dict) -> bool:
-    """Return True if a file carried from the live version (a hard link: the same file), whose
-    os.stat is `stat`, still has the size and modification time recorded when it was written,
-    so it need not be read and hashed again. Anything else (a copy, a storage other than a
-    local folder, a file touched since) is read and compared with its recorded SHA-256
-    instead."""
-    mtime = old.get("mtime_ns")
-    if mtime is None:
-        return False
-    return stat.st_size == old.get("size") and stat.st_mtime_ns == mtime
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,18 @@ _CP = shutil.which("cp")
 _MKDIR = shutil.which("mkdir")
 
 
+def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
+    """Return True if a file carried from the live version (a hard link: the same file), whose
+    os.stat is `found`, still has the size and modification time recorded when it was written,
+    so it need not be read and hashed again. Anything else (a copy, a storage other than a
+    local folder, a file touched since) is read and compared with its recorded SHA-256
+    instead."""
+    mtime = old.get("mtime_ns")
+    if mtime is None:
+        return False
+    return found.st_size == old.get("size") and found.st_mtime_ns == mtime
+
+
 class FolderCarrier:
     """Carries files of a version in a local folder (`source`) into a staged one (`staged`,
     whose folders the caller has made) as hard links, and returns each one's os.stat: the
@@ -307,7 +319,7 @@ class FolderCarrier:
         """Carry, of the files linked ahead into `folder`, each one named in `records` (name
         -> its record in the live manifest) that is still the file recorded: a plain file of
         the recorded size and modification time, as `carry` and the run judge one
-        (checks._unchanged_since_written). Return their names; the others are left to be
+        (_unchanged_since_written). Return their names; the others are left to be
         carried, or released, one by one.
 
         The same test as carrying each file, in one tight loop over the folder's descriptor:
@@ -323,12 +335,7 @@ class FolderCarrier:
         kept = []
         for name in ahead.intersection(records):
             found = look(name, dir_fd=staged_fd, follow_symlinks=False)
-            record = records[name]
-            if (
-                regular(found.st_mode)
-                and found.st_mtime_ns == record.get("mtime_ns")
-                and found.st_size == record.get("size")
-            ):
+            if regular(found.st_mode) and _unchanged_since_written(found, records[name]):
                 kept.append(name)
         ahead.difference_update(kept)
         return kept
