@@ -47,6 +47,7 @@ from election_protocol.queries import current_election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
 from publishing.site import checks, pages, scan
+from publishing.site import target as target_module
 from publishing.site.checks import (
     _carried_check,
     _changed_texts,
@@ -416,8 +417,8 @@ def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
     (pages.data) and their list summaries' digests (pages.web), the whole-register files'
     pieces (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their
-    lines' strings and the identifiers' digests (checks), the requesters' identifiers (scan)
-    and the live version's manifest (here).
+    lines' strings and the identifiers' digests (checks), the requesters' identifiers (scan),
+    the lines of the permalinks' listings (target) and the live version's manifest (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -428,6 +429,7 @@ def forget_kept() -> None:
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
     scan._REQUESTERS.update(signature=None, rows={})
+    target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
 
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -185,6 +186,15 @@ class LocalTarget:
 # link_ahead); without it, each file is linked when the run comes to it.
 _CP = shutil.which("cp")
 _MKDIR = shutil.which("mkdir")
+_FIND = shutil.which("find")
+_SH = shutil.which("sh")
+# Links a folder whole (GNU cp), then lists each plain file in it with its size and
+# modification time (GNU find: "%T@" is the seconds, a point and ten digits, the nanoseconds
+# and a nought), one NUL-terminated line each. Exit 1: not linked; 2: linked, not listed.
+_LINK_AND_LIST = (
+    '"$0" -R -P -l -T -- "$2" "$3" || exit 1; '
+    '"$1" "$3" -mindepth 1 -maxdepth 1 -type f -printf \'%f\\t%s\\t%T@\\0\' || exit 2'
+)
 
 
 def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
@@ -197,6 +207,35 @@ def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
     if mtime is None:
         return False
     return found.st_size == old.get("size") and found.st_mtime_ns == mtime
+
+
+# The lines find lists for the permalinks last kept (keep_linked), by folder and name, each
+# with the live manifest's record it was made from: a warm worker's next run carries the same
+# records (the kept manifest's), so it makes only the new ones' (twenty thousand lines a run).
+_LINES: dict[str, dict[str, tuple[dict, str]]] = {}
+
+
+def _listing_lines(folder: str, records: dict[str, dict]) -> dict[str, str]:
+    """Return, for each name of `records` (name -> its live manifest record), the line find
+    lists (_LINK_AND_LIST) for a plain file of that name with the recorded size and
+    modification time; a record with neither gives a line no listing has."""
+    kept = _LINES.get(folder, {})
+    made: dict[str, tuple[dict, str]] = {}
+    lines = {}
+    for name, record in records.items():
+        line = kept.get(name)
+        if line is None or line[0] is not record:
+            mtime, size = record.get("mtime_ns"), record.get("size")
+            text = (
+                f"{name}\t{size}\t{mtime // 1_000_000_000}.{mtime % 1_000_000_000:09d}0"
+                if isinstance(mtime, int) and isinstance(size, int) and mtime >= 0
+                else "\0"  # never a line of a listing (split at NULs)
+            )
+            line = (record, text)
+        made[name] = line
+        lines[name] = line[1]
+    _LINES[folder] = made
+    return lines
 
 
 class FolderCarrier:
@@ -213,7 +252,9 @@ class FolderCarrier:
     def __init__(self, source: str, staged: str) -> None:
         self._source, self._staged = source, staged
         self._folders: dict[str, tuple[int, int]] = {}
-        self._linking: dict[str, subprocess.Popen] = {}
+        self._linking: dict[str, tuple[subprocess.Popen, IO[bytes] | None]] = {}
+        # Folder -> the lines of find's listing of its files linked ahead (_LINK_AND_LIST).
+        self._listed: dict[str, set[str]] = {}
         # Folder -> names linked ahead and not yet claimed (carried or released).
         self._ahead: dict[str, set[str]] = {}
         # The process making folders ahead, and those folders (make_ahead).
@@ -262,11 +303,21 @@ class FolderCarrier:
             staged = os.path.join(self._staged, folder)
             os.makedirs(os.path.dirname(staged), exist_ok=True)
             # -P: a symbolic link is linked as itself, never followed; -T: `staged` is the copy.
-            self._linking[folder] = subprocess.Popen(  # noqa: S603 # nosec B603 - cp, our folders
-                [_CP, "-R", "-P", "-l", "-T", "--", source, staged],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+            command = [_CP, "-R", "-P", "-l", "-T", "--", source, staged]
+            listing = None
+            if _SH is not None and _FIND is not None:
+                # Then listed by find in the same process: the stats keep_linked needs are the
+                # kernel's time too, taken here off the run's own (issue 16).
+                command = [_SH, "-c", _LINK_AND_LIST, _CP, _FIND, source, staged]
+                listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
+            self._linking[folder] = (
+                subprocess.Popen(  # noqa: S603 # nosec B603 - sh running cp and find, our folders
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=listing if listing is not None else subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                ),
+                listing,
             )
 
     def settle(self) -> list[str]:
@@ -274,10 +325,17 @@ class FolderCarrier:
         (its files are then carried one by one). Call it before carrying or writing any file.
         Return the folders made ahead (make_ahead): if that process failed, those there."""
         for folder in list(self._linking):
-            process = self._linking[folder]
+            process, listing = self._linking[folder]
             code = process.wait()
             del self._linking[folder]  # only once it has ended (close() stops it otherwise)
             staged = os.path.join(self._staged, folder)
+            if listing is not None:
+                with listing:
+                    if code == 0:
+                        listing.seek(0)
+                        self._listed[folder] = set(os.fsdecode(listing.read()).split("\0"))
+                    elif code == 2:  # linked, but not listed: keep_linked looks at each file
+                        code = 0
             if code == 0:
                 self._ahead[folder] = set(os.listdir(staged))
             else:
@@ -322,21 +380,31 @@ class FolderCarrier:
         (_unchanged_since_written). Return their names; the others are left to be
         carried, or released, one by one.
 
-        The same test as carrying each file, in one tight loop over the folder's descriptor:
-        the run then makes no Output, no stat result kept and no new record for a permalink
-        it carries (publish._carry_permalinks), a tenth of a run at 10,000 entries."""
+        The same test as carrying each file, made on find's listing of the folder (taken by
+        link_ahead's process as it linked it, off the run's own time: twenty thousand stats
+        were a tenth of a run at 10,000 entries), and for a file not listed so, by its os.stat
+        at the folder's descriptor. The run then makes no Output and no new record for a
+        permalink it carries (publish._carry_permalinks)."""
         ahead = self._ahead.get(folder)
         if not ahead or not records:
             return []
-        staged_fd = self._folders.get(folder, (None, None))[1]
-        if staged_fd is None:
-            staged_fd = self._open(folder)[1]
-        regular, look = stat.S_ISREG, os.stat
+        names = ahead.intersection(records)
+        listed = self._listed.get(folder)
         kept = []
-        for name in ahead.intersection(records):
-            found = look(name, dir_fd=staged_fd, follow_symlinks=False)
-            if regular(found.st_mode) and _unchanged_since_written(found, records[name]):
-                kept.append(name)
+        if listed:
+            # Listed by find as a plain file of the recorded size and time: the same test.
+            lines = _listing_lines(folder, records)
+            kept = [name for name in names if lines[name] in listed]
+            names.difference_update(kept)
+        if names:  # not listed (no GNU find), or listed otherwise: each one looked at
+            staged_fd = self._folders.get(folder, (None, None))[1]
+            if staged_fd is None:
+                staged_fd = self._open(folder)[1]
+            regular, look = stat.S_ISREG, os.stat
+            for name in names:
+                found = look(name, dir_fd=staged_fd, follow_symlinks=False)
+                if regular(found.st_mode) and _unchanged_since_written(found, records[name]):
+                    kept.append(name)
         ahead.difference_update(kept)
         return kept
 
@@ -378,10 +446,15 @@ class FolderCarrier:
 
     def close(self) -> None:
         making = [self._making[0]] if self._making is not None else []
-        for process in [*self._linking.values(), *making]:  # the run failed before settling
+        linking = [process for process, _listing in self._linking.values()]
+        for process in [*linking, *making]:  # the run failed before settling
             process.kill()
             process.wait()
+        for _process, listing in self._linking.values():
+            if listing is not None:
+                listing.close()
         self._linking.clear()
+        self._listed.clear()
         self._making = None
         for source_fd, staged_fd in self._folders.values():
             os.close(source_fd)

@@ -123,7 +123,23 @@ def _record(path) -> dict:
     return {"sha256": "-", "key": "-", "size": found.st_size, "mtime_ns": found.st_mtime_ns}
 
 
-def test_files_linked_ahead_are_kept_in_bulk_only_while_they_are_the_recorded_files(tmp_path):
+@pytest.fixture(params=["listed by find", "without find", "listed otherwise"])
+def listing(request, monkeypatch):
+    """How the files linked ahead are looked at: find's listing (the usual case), no find on
+    the machine (each one stat-ed), or a find whose listing is not the one expected (each
+    one stat-ed too, as nothing in it matches)."""
+    if request.param == "without find":
+        monkeypatch.setattr(target_module, "_FIND", None)
+    elif request.param == "listed otherwise":
+        monkeypatch.setattr(
+            target_module, "_LINK_AND_LIST", target_module._LINK_AND_LIST.replace("%T@", "%T+")
+        )
+    return request.param
+
+
+def test_files_linked_ahead_are_kept_in_bulk_only_while_they_are_the_recorded_files(
+    tmp_path, listing
+):
     names = ["NS26-0001.html", "NS26-0002.html", "NS26-0003.html", "NS26-0004.html"]
     files = {f"entries/{name}": name.encode() for name in names}
     source, staged = _linked_ahead(tmp_path, files)
@@ -354,3 +370,26 @@ def test_a_file_is_never_written_over(tmp_path):
     with pytest.raises(FileExistsError):
         checks._write(str(existing), b"new")
     assert existing.read_bytes() == b"live"
+
+
+@pytest.mark.parametrize("listing", ["listed by find", "without find"], indirect=True)
+def test_files_listed_by_find_are_kept_without_a_stat_each(tmp_path, listing, monkeypatch):
+    names = [f"NS26-{n:04d}.html" for n in range(1, 6)]
+    source, staged = _linked_ahead(tmp_path, {f"entries/{name}": name.encode() for name in names})
+    records = {name: _record(source / "entries" / name) for name in names}
+    looked_at = []
+    real_stat = os.stat
+
+    def counting_stat(path, *args, **kwargs):
+        looked_at.append(path)
+        return real_stat(path, *args, **kwargs)
+
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        monkeypatch.setattr(os, "stat", counting_stat)
+        kept = carrier.keep_linked("entries", records)
+        monkeypatch.setattr(os, "stat", real_stat)
+    assert sorted(kept) == names
+    # find listed them as it linked them (in its own process): no stat of each in the run.
+    assert sorted(looked_at) == ([] if listing == "listed by find" else names)
