@@ -337,6 +337,8 @@ def test_the_folders_made_ahead_are_the_live_version_s_and_their_parents_only():
         "cy/entries/NS26-0001.html": {},
         "../outside/x.html": {},
         "/srv/x/y.html": {},
+        "/top.html": {},
+        "register/a/../../x.html": {},
         "register//x.html": {},
         "register/./x.html": {},
     }
