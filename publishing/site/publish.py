@@ -459,7 +459,7 @@ def forget_kept() -> None:
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
-    scan._REQUESTERS.update(signature=None, rows={})
+    scan._REQUESTERS.update(signature=None, rows={}, found={})
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
     _FRAGMENTS.clear()

@@ -36,3 +36,49 @@ def test_a_requester_s_old_and_new_details_are_looked_for_each_read_once(electio
         cursor.execute(requesters)
         rows = cursor.fetchall()
     assert len(rows) == len(set(rows)) == 2  # the old address and the new one, once each
+
+
+def _found(identifiers) -> dict[tuple, str]:
+    return {(i.tokens, i.digits, i.postcode): i.kind for i in identifiers}
+
+
+def _requester(name: str, email: str, phone: str) -> dict:
+    return {
+        "requester_type": "public",
+        "requester_name": name,
+        "requester_email": email,
+        "requester_phone": phone,
+        "requester_address": "",
+    }
+
+
+def test_the_requesters_kept_between_runs_give_what_a_first_run_gives(election, cast):
+    from publishing.site.publish import forget_kept
+
+    forget_kept()
+    answered(
+        election, cast, **_requester("Morwenna Trelawny", "morwenna@example.org", "07700 900401")
+    )
+    gone = answered(
+        election, cast, **_requester("Lowenna Penhallow", "lowenna@example.org", "07700 900402")
+    )
+    scan.private_identifiers()  # kept for the next run
+    answered(
+        election, cast, **_requester("Kerensa Tregenza", "kerensa@example.org", "07700 900403")
+    )
+    kept = _found(scan.private_identifiers())
+    assert scan.tokens("kerensa@example.org") in {tokens for tokens, _d, _p in kept}
+    forget_kept()
+    assert kept == _found(scan.private_identifiers())  # the same as worked out afresh
+
+    # A requester's details erased (blanked, and their history purged, as retention does):
+    # gone from the next run's identifiers.
+    scan.private_identifiers()
+    blank = {f: "" for f in ("requester_name", "requester_email", "requester_phone")}
+    Entry.objects.filter(pk=gone.pk).update(**blank, requester_address="")
+    Entry.history.model.objects.filter(id=gone.pk).delete()
+    after = _found(scan.private_identifiers())
+    assert not any("lowenna" in tokens or "penhallow" in tokens for tokens, _d, _p in after)
+    assert "7700900402" not in {digits for _t, digits, _p in after}
+    forget_kept()
+    assert after == _found(scan.private_identifiers())
