@@ -138,6 +138,16 @@ def digest_of_text(*parts: str):
     return hashed
 
 
+def digest_of_digests(digests: list[str]) -> str:
+    """Return a hex SHA-256 of a list of hex digests (each row's, each page's summary): one
+    hash of them joined, each a fixed alphabet without a comma, after their number. In a
+    key's parts instead of the list itself, which was serialised as JSON first: ten thousand
+    rows' digests, several times a run (issue 16)."""
+    hashed = hashlib.sha256(b"d%d:" % len(digests))
+    hashed.update(",".join(digests).encode())
+    return hashed.hexdigest()
+
+
 def paired_key(shared: str, own: str) -> str:
     """Return the key of a file made from what many files share and what is its own, given
     the hex digest of each: the first half of each, joined (128 bits of each; the same length

@@ -135,12 +135,13 @@ def _entry(row: dict, bodies: dict[str, str]) -> dict:
 
 
 # The rows last built for each election in this process, by everything each was built from (the
-# entry's public values, its corrections, the answering bodies' names): the next run builds and
-# digests only the rows of new or changed entries and takes the others as they are (issue 16,
-# item 1). A row is a pure function of what it is keyed by, so a kept row is the row a build
-# would give; nothing changes a row once built (every page only reads it). Only the last
-# run's rows are kept: one register's rows per election.
-_ROWS: dict[int, dict[tuple, dict]] = {}
+# entry's public values, its corrections), with the answering bodies' names they were built
+# with: the next run builds and digests only the rows of new or changed entries and takes the
+# others as they are (issue 16, item 1). A row is a pure function of what it is keyed by and
+# the bodies' names, so a kept row is the row a build would give; nothing changes a row once
+# built (every page only reads it). Only the last run's rows are kept: one register's rows per
+# election, all of them dropped when the bodies' names change.
+_ROWS: dict[int, tuple[tuple, dict]] = {}
 
 
 def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
@@ -148,18 +149,23 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
 
     On PostgreSQL a row is keyed by its entry's fingerprint (queries.
     published_entry_fingerprints: a SHA-256 of every public value) instead of the values
-    themselves: a run reads every entry's fingerprint, and the values only of the entries
-    whose row is not kept (new or changed), instead of ten thousand questions and answers."""
+    themselves, and by its approved corrections if it has any: a run reads every entry's
+    fingerprint, and the values only of the entries whose row is not kept (new or changed),
+    instead of ten thousand questions and answers. A key is the fingerprint alone for an
+    entry without a correction (a text's hash is worked out once; a tuple's each time it is
+    looked up: ten thousand a run, several times each)."""
     with translation.override(None):
         bodies_key = tuple(sorted((code, str(name)) for code, name in bodies.items()))
-    kept = _ROWS.get(election.pk, {})
-    made: dict[tuple, dict] = {}
+    kept_bodies, kept = _ROWS.get(election.pk, (None, {}))
+    if kept_bodies != bodies_key:
+        kept = {}
+    made: dict[object, dict] = {}
     rows, fresh = [], []
 
-    def take(source: tuple, values: dict | None) -> None:
+    def take(source, values: dict | None, corrections: tuple) -> None:
         row = kept.get(source)
         if row is None:
-            row = _entry({**values, "approved_corrections": source[2]}, bodies)
+            row = _entry({**values, "approved_corrections": corrections}, bodies)
             fresh.append(row)
         made[source] = row
         rows.append(row)
@@ -168,11 +174,11 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     if fingerprints is None:  # SQLite: every row read, keyed by its values
         for values in queries.published_entry_rows(election):
             corrections = tuple(values.pop("approved_corrections"))
-            take((bodies_key, tuple(values.values()), corrections), values)
+            take((tuple(values.values()), corrections), values, corrections)
     else:
         corrections = queries.approved_corrections(election)
         listed = [
-            (pk, (bodies_key, fingerprint, tuple(corrections.get(pk, ()))))
+            (pk, fingerprint if pk not in corrections else (fingerprint, *corrections[pk]))
             for pk, fingerprint in fingerprints
         ]
         missing = [pk for pk, source in listed if source not in kept]
@@ -191,13 +197,15 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             if values is not None:
                 # Keyed by the fingerprint read with the values (the entry may have changed
                 # since the list was read: the next run reads it again).
-                source = (bodies_key, values.pop("fingerprint"), source[2])
-                del values["approved_corrections"]
-            elif source not in kept:
-                continue  # no longer published when the values were read
-            take(source, values)
+                fingerprint = values.pop("fingerprint")
+                entry_corrections = tuple(values.pop("approved_corrections"))
+                source = (fingerprint, *entry_corrections) if entry_corrections else fingerprint
+                take(source, values, entry_corrections)
+            elif source in kept:
+                take(source, None, ())
+            # else: no longer published when the values were read
     _with_digests(fresh)
-    _ROWS[election.pk] = made
+    _ROWS[election.pk] = (bodies_key, made)
     return rows
 
 

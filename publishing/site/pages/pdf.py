@@ -184,13 +184,14 @@ def _pdf_outputs(data: SiteData, everything: str) -> list[Output]:
                 *shared,
                 "index",
                 [(p.path, p.title, p.count, p.first, p.last) for p in parts],
-                [n["digest"] for n in data.withdrawn],
+                base.digest_of_digests([n["digest"] for n in data.withdrawn]),
             ),
             lambda: index_html(data, parts),
         )
     ]
     for part in parts:
-        key = digest(*shared, "part", part.path, part.title, [r["digest"] for r in part.rows])
+        rows = base.digest_of_digests([r["digest"] for r in part.rows])
+        key = digest(*shared, "part", part.path, part.title, rows)
         outputs.append(slow(part.path, key, lambda part=part: part_html(data, part)))
     return outputs
 

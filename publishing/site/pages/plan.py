@@ -19,6 +19,7 @@ from publishing.site.pages.base import (
     Output,
     Plan,
     digest,
+    digest_of_digests,
 )
 from publishing.site.pages.data import (
     SiteData,
@@ -76,8 +77,8 @@ def _shared_files(data: SiteData, *, now: datetime) -> list[Output]:
     everything = digest(
         data.chrome,
         base.catalogue_key(settings.LANGUAGE_CODE),
-        [e["digest"] for e in data.entries],
-        [n["digest"] for n in data.withdrawn],
+        digest_of_digests([e["digest"] for e in data.entries]),
+        digest_of_digests([n["digest"] for n in data.withdrawn]),
     )
     return [
         Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
