@@ -63,7 +63,6 @@ from publishing.site.health import HEARTBEAT_STALE, Heartbeat
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
-from publishing.site.pages import web as site_web
 from publishing.site.rollback import RollbackError, current_folder, rollback_to
 from publishing.site.slow import (
     Prerendered,
@@ -445,7 +444,7 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data) and their list summaries' digests (pages.web), the whole-register files'
+    (pages.data, each with its digests), the whole-register files'
     pieces (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their
     lines' strings and the identifiers' digests (checks), the requesters' identifiers (scan),
     the lines of the permalinks' listings (target), the live version's manifest and the
@@ -453,7 +452,6 @@ def forget_kept() -> None:
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
-    site_web._SUMMARIES.clear()
     opendata._PIECES.clear()
     site_pdf._STAND_INS.clear()
     checks._READINGS.clear()

@@ -18,10 +18,9 @@ from publishing import services
 from publishing.models import PublicEntry
 from publishing.site import checks, pages
 from publishing.site import publish as publish_module
+from publishing.site.pages import base, opendata
 from publishing.site.pages import data as site_data
-from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
-from publishing.site.pages import web as site_web
 from publishing.site.publish import forget_kept, publish_site
 from publishing.site.target import MANIFEST, live_site, site_target
 from requests_register.csv_safety import csv_line, write_csv
@@ -326,12 +325,12 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
         published(election, cast, topic="Road safety")
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
         assert publish_site(election, slow="defer").status == "published"
-    assert site_data._ROWS and opendata._PIECES and site_web._SUMMARIES
+    assert site_data._ROWS and opendata._PIECES
     assert publish_module._MANIFEST_KEPT and checks._READINGS
     assert checks._JSON_LINES["register.json"]._kept
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
-    assert not site_web._SUMMARIES and not publish_module._MANIFEST_KEPT
+    assert not publish_module._MANIFEST_KEPT
     assert not checks._READINGS and not checks._JSON_LINES
 
 
@@ -356,13 +355,21 @@ def test_the_register_pages_keys_are_the_same_with_the_kept_summaries_or_without
     assert road in first and road not in changed and f"cy/{road}" not in changed
 
 
-def test_a_summary_digest_is_kept_only_for_the_rows_of_the_last_run(election, cast, register):
-    _keys(election)
-    assert len(site_web._SUMMARIES) == 2
-    with time_machine.travel(NOW + timedelta(days=1), tick=False):
-        services.set_public_status(register[0].pk, "withdrawn", by=cast["ce"], reason="Named.")
-    _keys(election)
-    assert len(site_web._SUMMARIES) == 1
+def test_a_row_s_summary_digest_is_its_summary_s_and_is_worked_out_again_when_it_changes(
+    election, register
+):
+    """The digest a list page's key holds for each row is worked out with the row (once per
+    row a worker builds): that of what the list shows of it, renewed when the entry changes."""
+    first = {row["reference"]: row for row in pages.load(election).register}
+    for row in first.values():
+        assert row["summary_digest"] == base.digest(site_data.summary_key(row))
+    PublicEntry.objects.filter(pk=register[1].pk).update(question="Who covers the night now?")
+    later = {row["reference"]: row for row in pages.load(election).register}
+    changed = register[1].reference
+    assert later[changed]["summary_digest"] == base.digest(site_data.summary_key(later[changed]))
+    assert later[changed]["summary_digest"] != first[changed]["summary_digest"]
+    unchanged = register[0].reference
+    assert later[unchanged] is first[unchanged]  # kept as it was, digests and all
 
 
 def test_a_live_manifest_changed_on_disk_is_read_again_not_taken_from_what_was_kept(

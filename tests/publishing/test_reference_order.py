@@ -38,7 +38,13 @@ def test_numbers_of_a_new_width_are_compared_as_numbers():
 
 def _register(references: list[str], topics: list[str]) -> list[str]:
     entries = [
-        {"reference": reference, "topic": topic, "kind": "register_answer"}
+        # As data._entry makes a row: with the key it is grouped by.
+        {
+            "reference": reference,
+            "topic": topic,
+            "topic_key": topic.casefold(),
+            "kind": "register_answer",
+        }
         for reference, topic in zip(references, topics, strict=True)
     ]
     data = SiteData(None, entries, [], [], [], [], {})

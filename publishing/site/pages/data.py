@@ -9,6 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 
 from django.utils import translation
 from django.utils.text import get_text_list, slugify
@@ -60,17 +62,18 @@ class SiteData:
         references' order: when in_reference_order says so, a stable sort by topic alone
         keeps it within each topic (working out ten thousand references' sort keys was a
         twentieth of a run at 10,000 entries, issue 16); otherwise they are sorted by it."""
-        answers = [e for e in self.entries if e["kind"] == rules.Kind.REGISTER_ANSWER]
+        answer = rules.Kind.REGISTER_ANSWER.value
+        answers = [e for e in self.entries if e["kind"] == answer]
         if not in_reference_order([e["reference"] for e in answers]):
             answers.sort(key=lambda e: reference_order(e["reference"]))
-        return sorted(answers, key=lambda e: e["topic"].casefold())
+        return sorted(answers, key=itemgetter("topic_key"))
 
     @cached_property
     def topics(self) -> list[Topic]:
         """Return the register's topics by name (case ignored), each with its answers."""
-        groups: dict[str, list[dict]] = {}
-        for row in self.register:
-            groups.setdefault(row["topic"].casefold(), []).append(row)
+        groups = {
+            key: list(rows) for key, rows in groupby(self.register, key=itemgetter("topic_key"))
+        }
         slugs = topic_slugs(list(groups))
         return [Topic(key, rows[0]["topic"], slugs[key], rows) for key, rows in groups.items()]
 
@@ -131,7 +134,15 @@ def _entry(row: dict, bodies: dict[str, str]) -> dict:
             for corrected_on, note in row["approved_corrections"]
         ],
         "path": entry_path(row["reference"]),
+        # What the register is grouped and sorted by (SiteData.register, .topics).
+        "topic_key": row["topic"].casefold(),
     }
+
+
+def summary_key(row: dict) -> list:
+    """Return what a register list shows of an entry: a list page changes only when this does."""
+    return [row["reference"], row["topic"], row["answered_on"], row["answering_body_label"],
+            row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
 
 
 # The rows last built for each election in this process, by everything each was built from (the
@@ -204,19 +215,26 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             elif source in kept:
                 take(source, None, ())
             # else: no longer published when the values were read
-    _with_digests(fresh)
+    _with_digests(fresh, summaries=True)
     _ROWS[election.pk] = (bodies_key, made)
     return rows
 
 
-def _with_digests(rows: list[dict]) -> list[dict]:
+def _with_digests(rows: list[dict], *, summaries: bool = False) -> list[dict]:
     """Give each row its "digest": of everything in it, with translatable labels as their
     source text (each page's key holds its language's catalogue), computed once per run and
     used by every key the row is part of (its pages in each language, the whole-register
-    files) instead of serialising the row again for each."""
+    files) instead of serialising the row again for each; and its permalink's file name
+    ("page_name"). With `summaries` (the entries), also the digest of its summary_key
+    ("summary_digest"), which keys the register's list pages. A kept row keeps them: worked
+    out once per row a worker builds, not for ten thousand rows, in each language, each run
+    (issue 16). Each is a pure function of the row's values, added after its digest."""
     with translation.override(None):
         for row in rows:
             row["digest"] = digest(row)
+            row["page_name"] = row["path"].rpartition("/")[2]
+            if summaries:
+                row["summary_digest"] = digest(summary_key(row))
     return rows
 
 

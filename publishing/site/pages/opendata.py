@@ -194,24 +194,35 @@ FEED_ITEMS = 100  # a feed carries the latest changes; the whole register is in 
 def _feed_items(data: SiteData) -> tuple[list[dict], list[dict]]:
     """Return the entries and withdrawal notices the feed carries: the FEED_ITEMS latest by
     when they were last published, corrected or withdrawn, so the feed's size (and the bytes
-    an approval changes in it) does not grow with the register."""
+    an approval changes in it) does not grow with the register. Worked out once per SiteData:
+    the feed's key and its render both ask (issue 16)."""
+    found = data.__dict__.get("_feed_items")
+    if found is None:
+        found = data.__dict__["_feed_items"] = _latest_changes(data)
+    return found
 
+
+def _latest_changes(data: SiteData) -> tuple[list[dict], list[dict]]:
     def updated(e: dict) -> datetime:
-        if not e["corrections"]:
-            return e["published_at"]
         corrected = [
             datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
         ]
         return max([e["published_at"], *corrected])
 
-    items = [(updated(e), e["reference"], "entry", e) for e in data.entries if e["published_at"]]
-    items += [(n["withdrawn_at"], n["reference"], "notice", n) for n in data.withdrawn]
+    # (when, reference, which list, where in it): no two alike, so the heap compares no rows.
+    entries, withdrawn = data.entries, data.withdrawn
+    items = [
+        (e["published_at"] if not e["corrections"] else updated(e), e["reference"], 0, i)
+        for i, e in enumerate(entries)
+        if e["published_at"]
+    ]
+    items += [(n["withdrawn_at"], n["reference"], 1, i) for i, n in enumerate(withdrawn)]
     # The latest FEED_ITEMS, oldest first: a heap of a hundred, not a sort of every entry
     # (planned and rendered, a run sorted ten thousand twice at 10,000 entries).
-    latest = heapq.nlargest(FEED_ITEMS, items, key=lambda i: (i[0], i[1]))[::-1]
+    latest = heapq.nlargest(FEED_ITEMS, items)[::-1]
     return (
-        [i[3] for i in latest if i[2] == "entry"],
-        [i[3] for i in latest if i[2] == "notice"],
+        [entries[i] for _when, _ref, kind, i in latest if kind == 0],
+        [withdrawn[i] for _when, _ref, kind, i in latest if kind == 1],
     )
 
 

@@ -23,6 +23,7 @@ from publishing.site.pages.base import (
 )
 from publishing.site.pages.data import (
     SiteData,
+    summary_key,
 )
 
 
@@ -83,10 +84,9 @@ def _every_language(data: SiteData) -> list[list[Output] | PermalinkFolder]:
     languages = site_languages()
     _PLANNING_LANGUAGES.append(languages)
     try:
-        summaries = _summary_digests(data.register)
         for language in languages:
             with translation.override(language.code):
-                parts.append([*_other_pages(data), *_register_pages(data, summaries)])
+                parts.append([*_other_pages(data), *_register_pages(data)])
                 parts += _entry_pages(data)
     finally:
         _PLANNING_LANGUAGES.pop()
@@ -132,14 +132,14 @@ def pagination(number: int, count: int, path_of: Callable[[int], str]) -> dict |
     }
 
 
-def _register_pages(data: SiteData, summaries: dict[str, str]) -> list[Output]:
+def _register_pages(data: SiteData) -> list[Output]:
     """Return the register: its home (the topics, each with its number of answers and the date
     of the latest) and each topic's answers, PAGE_SIZE a page, in reference order.
 
     Each page's key holds only what it shows, so one more answer in topic T renders the home
     (its counts), T's last page (or all of T's pages when their number changes) and nothing of
-    any other topic. The home's key holds every topic's line. `summaries`: each row's
-    _summary_key digested, by the row's digest (_summary_digests)."""
+    any other topic. The home's key holds every topic's line. A list page's key holds each
+    of its rows' summary_key, digested once per row built (data._with_digests)."""
     topics = data.topics
     outputs = [
         _html(
@@ -150,7 +150,7 @@ def _register_pages(data: SiteData, summaries: dict[str, str]) -> list[Output]:
             [
                 [(t.name, t.slug, t.count, t.latest) for t in topics],
                 len(data.withdrawn),
-                [[*_summary_key(r), r["action"], r["action_reason"]] for r in data.actions],
+                [[*summary_key(r), r["action"], r["action_reason"]] for r in data.actions],
                 [(n["reason"], n["count"]) for n in data.not_published],
             ],
             topics=topics,
@@ -174,7 +174,7 @@ def _register_pages(data: SiteData, summaries: dict[str, str]) -> list[Output]:
                         topic.slug,
                         str(number),
                         str(count),
-                        base.digest_of_digests([summaries[r["digest"]] for r in rows]),
+                        base.digest_of_digests([r["summary_digest"] for r in rows]),
                     ).hexdigest(),
                     topic=topic,
                     rows=rows,
@@ -184,32 +184,6 @@ def _register_pages(data: SiteData, summaries: dict[str, str]) -> list[Output]:
                 )
             )
     return outputs
-
-
-def _summary_key(row: dict) -> list:
-    # What a register list shows of an entry; the list page changes only when this does.
-    return [row["reference"], row["topic"], row["answered_on"], row["answering_body_label"],
-            row["is_foi"], row["question"], len(row["corrections"])]  # fmt: skip
-
-
-# Each kept row's _summary_key digested, by the row's digest: a worker keeps the rows it last
-# built (pages.data), so it need not serialise ten thousand summaries again, twice (once per
-# language), each run. The summary holds no translated text, so one digest serves every
-# language (a page's key holds its language's catalogue). Rebuilt each run from the rows read:
-# nothing is kept for a row no longer published.
-_SUMMARIES: dict[str, str] = {}
-
-
-def _summary_digests(rows: list[dict]) -> dict[str, str]:
-    """Return the digest of each of `rows`' _summary_key by the row's digest (computed for a
-    row not seen in the last run, else the kept one), and keep them for the next run."""
-    made = {}
-    for row in rows:
-        key = row["digest"]
-        made[key] = _SUMMARIES.get(key) or base.digest(_summary_key(row))
-    _SUMMARIES.clear()
-    _SUMMARIES.update(made)
-    return made
 
 
 def _entry_pages(data: SiteData) -> list[PermalinkFolder]:
@@ -230,13 +204,13 @@ def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> Pe
     language = next(lang for lang in languages if lang.code == active)
     shared = base.digest(data.chrome, base.catalogue_key(language.code), template)
     folder = language.prefix + base.PERMALINKS
-    keys, by_name = {}, {}
-    for row in rows:
-        file_name = row["path"].rpartition("/")[2]
-        keys[file_name] = base.paired_key(shared, row["digest"])
-        by_name[file_name] = row
+    paired = base.paired_key
+    keys = {row["page_name"]: paired(shared, row["digest"]) for row in rows}
+    by_name: dict[str, dict] = {}  # made when a page is: most are carried, never made
 
     def make(file_name: str) -> Output:
+        if not by_name:
+            by_name.update((row["page_name"], row) for row in rows)
         row = by_name[file_name]
         path = row["path"]
         return Output(
