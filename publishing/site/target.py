@@ -187,6 +187,7 @@ class LocalTarget:
 _CP = shutil.which("cp")
 _MKDIR = shutil.which("mkdir")
 _FIND = shutil.which("find")
+_NICE = shutil.which("nice")
 _SH = shutil.which("sh")
 # Links a folder whole (GNU cp), then lists each plain file in it with its size and
 # modification time (GNU find: "%T@" is the seconds, a point and ten digits, the nanoseconds
@@ -310,6 +311,11 @@ class FolderCarrier:
                 # kernel's time too, taken here off the run's own (issue 16).
                 command = [_SH, "-c", _LINK_AND_LIST, _CP, _FIND, source, staged]
                 listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
+            if _NICE is not None:
+                # Behind the run itself for the processor: the run is what an approver waits
+                # for, and the links are needed only once it has planned (settle). On two
+                # processors, two linking processes and the run shared them three ways.
+                command = [_NICE, "-n", "15", *command]
             self._linking[folder] = (
                 subprocess.Popen(  # noqa: S603 # nosec B603 - sh running cp and find, our folders
                     command,
