@@ -338,11 +338,13 @@ _REQUESTERS: dict = {"signature": None, "rows": {}, "found": {}}
 
 def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier]:
     """Return the identifiers of the requesters' `rows` (each row: name, e-mail, phone,
-    address) by their key, the first of each key kept; the rows' identifiers are those of
-    the last run for a row it read too. When every row that run read is read again (nothing
-    erased, the usual case after an approval), its identifiers are taken as they were, with
-    only the new rows' added: forty thousand identifiers at 10,000 entries were a twentieth
-    of a run, one by one (issue 16). Otherwise they are put together again from each row's."""
+    address) by their key; of two with one key (Trelawny's name, Jo Trelawny's surname), the
+    one whose kind comes first, so the result does not depend on the order the rows come in.
+    The rows' identifiers are those of the last run for a row it read too. When every row
+    that run read is read again (nothing erased, the usual case after an approval), its
+    identifiers are taken as they were, with only the new rows' added: forty thousand
+    identifiers at 10,000 entries were a twentieth of a run, one by one (issue 16).
+    Otherwise they are put together again from each row's."""
     kept = _REQUESTERS if _REQUESTERS["signature"] == collect.signature else None
     memo = kept["rows"] if kept is not None else {}
     if kept is not None and memo.keys() <= rows:
@@ -355,7 +357,10 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
             identifiers = collect.separately(lambda c, r=row: _requester(c, *r))
         seen[row] = identifiers
         for identifier in identifiers:
-            found.setdefault(_key(identifier), identifier)
+            key = _key(identifier)
+            other = found.get(key)
+            if other is None or identifier.kind < other.kind:
+                found[key] = identifier
     _REQUESTERS.update(signature=collect.signature, rows=seen, found=found)
     return found
 

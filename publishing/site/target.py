@@ -23,9 +23,11 @@ reading the file. The last KEEP_VERSIONS versions stay for rollback (publishing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess  # nosec B404 - GNU cp, to link folders (FolderCarrier.link_ahead)
 import tempfile
@@ -288,11 +290,15 @@ class FolderCarrier:
         Linking ten thousand permalinks is a tenth of a second of the kernel's time, the
         largest single cost of a run at 10,000 entries (issue 16); a Python thread cannot
         overlap it with the run's own work (each link returns to wait for the GIL), a process
-        can. Then (after `settle`) a file linked ahead is carried by its os.stat alone; one the
-        run writes afresh must be `release`d first, as writing into it would write into the
-        live version's file; `sweep` removes every one the run did not claim, so nothing goes
-        into the new version that the run did not plan and check. Without GNU cp, or when it
-        fails, a folder's files are carried one by one, as before."""
+        can. The same process then lists each plain file with its size and modification time
+        (GNU find), and (after `settle`) a file linked ahead is carried by that listing
+        (keep_linked) or by its os.stat (carry) alone: judged as it was when listed, just
+        after it was linked, where a stat judged it once the run had planned (a file edited in
+        place meanwhile, in the live version too, is carried as recorded). One the run writes
+        afresh must be `release`d first, as writing into it would write into the live
+        version's file; `sweep` removes every one the run did not claim, so nothing goes into
+        the new version that the run did not plan and check. Without GNU cp, or when it fails,
+        a folder's files are carried one by one, as before."""
         if _CP is None:
             return
         for folder in folders:
@@ -316,15 +322,20 @@ class FolderCarrier:
                 # for, and the links are needed only once it has planned (settle). On two
                 # processors, two linking processes and the run shared them three ways.
                 command = [_NICE, "-n", "15", *command]
-            self._linking[folder] = (
-                subprocess.Popen(  # noqa: S603 # nosec B603 - sh running cp and find, our folders
+            try:
+                process = subprocess.Popen(  # noqa: S603 # nosec B603 - sh: cp and find, our folders
                     command,
                     stdin=subprocess.DEVNULL,
                     stdout=listing if listing is not None else subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
-                ),
-                listing,
-            )
+                    # A group of its own: close() stops sh and the cp or find it runs, together.
+                    start_new_session=True,
+                )
+            except BaseException:
+                if listing is not None:
+                    listing.close()
+                raise
+            self._linking[folder] = (process, listing)
 
     def settle(self) -> list[str]:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
@@ -451,11 +462,15 @@ class FolderCarrier:
         return source_fd, staged_fd
 
     def close(self) -> None:
-        making = [self._making[0]] if self._making is not None else []
-        linking = [process for process, _listing in self._linking.values()]
-        for process in [*linking, *making]:  # the run failed before settling
-            process.kill()
+        # The run failed before settling: stop what is still linking (each process's group:
+        # sh and the cp or find it runs) or making folders.
+        for process, _listing in self._linking.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if self._making is not None:
+            self._making[0].kill()
+            self._making[0].wait()
         for _process, listing in self._linking.values():
             if listing is not None:
                 listing.close()

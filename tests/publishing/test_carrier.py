@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import stat
+import time
 
 import pytest
 import time_machine
@@ -22,6 +23,14 @@ from publishing.site import target as target_module
 from publishing.site.publish import publish_site
 from publishing.site.target import FolderCarrier, default_target
 from tests.builders import NOW, published
+
+
+@pytest.fixture(autouse=True)
+def _no_listing_lines_kept():
+    """Each test starts with no listing line kept from another's run (target._LINES)."""
+    target_module._LINES.clear()
+    yield
+    target_module._LINES.clear()
 
 
 def _open_descriptors() -> set[str]:
@@ -246,18 +255,41 @@ def test_without_cp_nothing_is_linked_ahead_and_a_failed_run_stops_cp(tmp_path, 
         carrier.settle()
         assert not (staged / "entries").exists()
     monkeypatch.undo()
-    started = []
-    real_popen = target_module.subprocess.Popen
-
-    def popen(*args, **kwargs):
-        started.append(real_popen(["sleep", "30"], **kwargs))  # a cp that never ends
-        return started[-1]
-
-    monkeypatch.setattr(target_module.subprocess, "Popen", popen)
+    # A cp that never ends, run as the real one is (by sh, behind nice, then find): it says it
+    # is alive by touching a file every tenth of a second.
+    alive, pid_file = tmp_path / "alive", tmp_path / "cp.pid"
+    endless = tmp_path / "endless-cp"
+    endless.write_text(
+        f"#!/bin/sh\necho $$ > '{pid_file}'\nwhile :; do touch '{alive}'; sleep 0.1; done\n"
+    )
+    endless.chmod(0o755)
+    monkeypatch.setattr(target_module, "_CP", str(endless))
     with pytest.raises(RuntimeError), FolderCarrier(str(source), str(staged)) as carrier:
         carrier.link_ahead(["entries"])
+        _wait_for(alive.exists)
         raise RuntimeError("the run failed while reading")
-    assert started and started[0].poll() is not None  # stopped, not left running
+    # Stopped with everything it started, not left running.
+    pid = int(pid_file.read_text())
+    _wait_for(lambda: _gone(pid))
+    alive.unlink()
+    time.sleep(0.5)
+    assert not alive.exists()
+
+
+def _wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _gone(pid: int) -> bool:
+    """Return True if process `pid` has ended (gone, or a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as found:
+            return found.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
 
 
 def test_a_run_never_writes_into_the_live_version_and_drops_what_it_did_not_plan(
@@ -395,3 +427,23 @@ def test_files_listed_by_find_are_kept_without_a_stat_each(tmp_path, listing, mo
     assert sorted(kept) == names
     # find listed them as it linked them (in its own process): no stat of each in the run.
     assert sorted(looked_at) == ([] if listing == "listed by find" else names)
+
+
+def test_a_listing_line_kept_from_the_last_run_serves_its_own_record_only(tmp_path):
+    names = ["NS26-0001.html", "NS26-0002.html"]
+    source, staged = _linked_ahead(tmp_path, {f"entries/{name}": name.encode() for name in names})
+    records = {name: _record(source / "entries" / name) for name in names}
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        assert sorted(carrier.keep_linked("entries", records)) == names
+    # The next run's live manifest records another size for the first file (a new record):
+    # the line kept for the old record is not this one's, and the file is not carried in bulk.
+    later = dict(records)
+    later[names[0]] = {**records[names[0]], "size": records[names[0]]["size"] + 1}
+    next_staged = tmp_path / "next"
+    next_staged.mkdir()
+    with FolderCarrier(str(source), str(next_staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        assert carrier.keep_linked("entries", later) == [names[1]]
