@@ -108,11 +108,11 @@ NOTES = {
         "processes, which on two processors the run waits for once it has planned; reading "
         "every published row's fingerprint and every requester's row; planning the "
         "register's pages of both languages; the whole-register files compared with the live "
-        "ones; the manifest listing every file. Next steps, by the same profile: a "
-        "version made of "
-        "shared shards (the permalinks in buckets, a folder per topic) so a run rebuilds only"
-        " the shards an approval touches, which changes the permalinks' addresses or the "
-        "server's configuration; rows planned only where they changed since the live version "
+        "ones; the manifest listing every file. Next steps, by the same profile: the "
+        "permalinks' folders shared between versions as generations, added to in place by a "
+        "run that only adds permalinks once its check has passed, and copied as now by any "
+        "other run (designed in ARCHITECTURE.md, not built: what blocked runs, pruning and "
+        "rollback must keep true); rows planned only where they changed since the live version "
         "(its manifest keyed by row); identifiers kept in a table updated by the services."
     ),
     "anonymise": (
