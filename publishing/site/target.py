@@ -292,9 +292,9 @@ class FolderCarrier:
         overlap it with the run's own work (each link returns to wait for the GIL), a process
         can. The same process then lists each plain file with its size and modification time
         (GNU find), and (after `settle`) a file linked ahead is carried by that listing
-        (keep_linked) or by its os.stat (carry) alone: judged as it was when listed, just
-        after it was linked, where a stat judged it once the run had planned (a file edited in
-        place meanwhile, in the live version too, is carried as recorded). One the run writes
+        (keep_linked: judged as it was when listed, just after it was linked, where a stat
+        judged it once the run had planned, so a file edited in place meanwhile, in the live
+        version too, is carried as recorded) or by its os.stat (carry) alone. One the run writes
         afresh must be `release`d first, as writing into it would write into the live
         version's file; `sweep` removes every one the run did not claim, so nothing goes into
         the new version that the run did not plan and check. Without GNU cp, or when it fails,
