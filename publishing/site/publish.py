@@ -80,6 +80,7 @@ from publishing.site.target import (
     live_site,
     running_sites,
     site_target,
+    texts_per_record,
 )
 from requests_register.outbox import queue_email, render_template
 
@@ -421,19 +422,12 @@ def _manifest_bytes(manifest: dict) -> bytes:
     Not indented: indenting makes json use its pure Python encoder."""
     files = manifest["files"]
     head, tail = json.dumps({**manifest, "files": {}}, sort_keys=True).split('"files": {}', 1)
-    kept = _FRAGMENTS
-    made: dict[str, tuple[dict, str]] = {}
-    fragments = []
     dumps = json.dumps
-    for path in sorted(files):
-        record = files[path]
-        fragment = kept.get(path)
-        if fragment is None or fragment[0] is not record:
-            fragment = (record, f"{dumps(path)}: {dumps(record, sort_keys=True)}")
-        made[path] = fragment
-        fragments.append(fragment[1])
-    _FRAGMENTS.clear()
-    _FRAGMENTS.update(made)
+    fragments = texts_per_record(
+        _FRAGMENTS,
+        ((path, files[path]) for path in sorted(files)),
+        lambda path, record: f"{dumps(path)}: {dumps(record, sort_keys=True)}",
+    )
     return f'{head}"files": {{{", ".join(fragments)}}}{tail}\n'.encode()
 
 
@@ -457,7 +451,7 @@ def forget_kept() -> None:
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
-    scan._REQUESTERS.update(signature=None, rows={}, found={})
+    scan._REQUESTERS.forget()
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
     _FRAGMENTS.clear()

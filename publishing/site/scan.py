@@ -37,7 +37,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from candidates.models import Candidate, Party
@@ -333,7 +333,20 @@ def _requester(collect: _Collector, name, email, phone, address) -> None:
 # against (the public words and the site's own words: a change in either works every
 # requester out again). Replaced by each run with only the rows it read, so a requester's
 # details erased from the database are gone from here after the next run.
-_REQUESTERS: dict = {"signature": None, "rows": {}, "found": {}}
+@dataclass
+class _KeptRequesters:
+    """The requesters' identifiers as the last run worked them out (_requesters): for the
+    collector's `signature`, each row's identifiers and all of them by key."""
+
+    signature: object = None
+    rows: dict[tuple, tuple[Identifier, ...]] = field(default_factory=dict)
+    found: dict[tuple, Identifier] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        self.signature, self.rows, self.found = None, {}, {}
+
+
+_REQUESTERS = _KeptRequesters()
 
 
 def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier]:
@@ -345,10 +358,10 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
     identifiers are taken as they were, with only the new rows' added: forty thousand
     identifiers at 10,000 entries were a twentieth of a run, one by one (issue 16).
     Otherwise they are put together again from each row's."""
-    kept = _REQUESTERS if _REQUESTERS["signature"] == collect.signature else None
-    memo = kept["rows"] if kept is not None else {}
-    if kept is not None and memo.keys() <= rows:
-        seen, found, todo = dict(memo), dict(kept["found"]), rows - memo.keys()
+    kept = _REQUESTERS
+    memo = kept.rows if kept.signature == collect.signature else {}
+    if memo and memo.keys() <= rows:
+        seen, found, todo = dict(memo), dict(kept.found), rows - memo.keys()
     else:
         seen, found, todo = {}, {}, rows
     for row in todo:
@@ -361,7 +374,7 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
             other = found.get(key)
             if other is None or identifier.kind < other.kind:
                 found[key] = identifier
-    _REQUESTERS.update(signature=collect.signature, rows=seen, found=found)
+    kept.signature, kept.rows, kept.found = collect.signature, seen, found
     return found
 
 

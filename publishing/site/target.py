@@ -32,7 +32,7 @@ import stat
 import subprocess  # nosec B404 - GNU cp, to link folders (FolderCarrier.link_ahead)
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
@@ -212,33 +212,46 @@ def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
     return found.st_size == old.get("size") and found.st_mtime_ns == mtime
 
 
+def texts_per_record(
+    kept: dict[str, tuple[dict, str]],
+    records: Iterable[tuple[str, dict]],
+    make: Callable[[str, dict], str],
+) -> list[str]:
+    """Return make(name, record) for each of `records` (name, manifest record), in their order,
+    reusing the text `kept` holds for that name when it was made from this very record (the
+    same object: a warm worker carries the live manifest's records as they were parsed, so a
+    run makes texts only for new and changed files, not twenty thousand). `kept` is left
+    holding the texts of these records only."""
+    made: dict[str, tuple[dict, str]] = {}
+    for name, record in records:
+        text = kept.get(name)
+        if text is None or text[0] is not record:
+            text = (record, make(name, record))
+        made[name] = text
+    kept.clear()
+    kept.update(made)
+    return [text for _, text in made.values()]
+
+
 # The lines find lists for the permalinks last kept (keep_linked), by folder and name, each
-# with the live manifest's record it was made from: a warm worker's next run carries the same
-# records (the kept manifest's), so it makes only the new ones' (twenty thousand lines a run).
+# with the live manifest's record it was made from (texts_per_record).
 _LINES: dict[str, dict[str, tuple[dict, str]]] = {}
+
+
+def _listing_line(name: str, record: dict) -> str:
+    """Return the line find lists (_LINK_AND_LIST) for a plain file `name` with the record's
+    size and modification time; a record with neither gives a line no listing has."""
+    mtime, size = record.get("mtime_ns"), record.get("size")
+    if isinstance(mtime, int) and isinstance(size, int) and mtime >= 0:
+        return f"{name}\t{size}\t{mtime // 1_000_000_000}.{mtime % 1_000_000_000:09d}0"
+    return "\0"  # never a line of a listing (split at NULs)
 
 
 def _listing_lines(folder: str, records: dict[str, dict]) -> dict[str, str]:
     """Return, for each name of `records` (name -> its live manifest record), the line find
-    lists (_LINK_AND_LIST) for a plain file of that name with the recorded size and
-    modification time; a record with neither gives a line no listing has."""
-    kept = _LINES.get(folder, {})
-    made: dict[str, tuple[dict, str]] = {}
-    lines = {}
-    for name, record in records.items():
-        line = kept.get(name)
-        if line is None or line[0] is not record:
-            mtime, size = record.get("mtime_ns"), record.get("size")
-            text = (
-                f"{name}\t{size}\t{mtime // 1_000_000_000}.{mtime % 1_000_000_000:09d}0"
-                if isinstance(mtime, int) and isinstance(size, int) and mtime >= 0
-                else "\0"  # never a line of a listing (split at NULs)
-            )
-            line = (record, text)
-        made[name] = line
-        lines[name] = line[1]
-    _LINES[folder] = made
-    return lines
+    lists for it if it is unchanged (_listing_line)."""
+    lines = texts_per_record(_LINES.setdefault(folder, {}), records.items(), _listing_line)
+    return dict(zip(records, lines, strict=True))
 
 
 class FolderCarrier:

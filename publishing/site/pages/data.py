@@ -189,8 +189,7 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     else:
         corrections = queries.approved_corrections(election)
         listed = [
-            (pk, fingerprint if pk not in corrections else (fingerprint, *corrections[pk]))
-            for pk, fingerprint in fingerprints
+            (pk, _row_key(fingerprint, corrections.get(pk, ()))) for pk, fingerprint in fingerprints
         ]
         missing = [pk for pk, source in listed if source not in kept]
         # A worker's first run, or most rows new: every row read (no list of ten thousand ids).
@@ -210,14 +209,19 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
                 # since the list was read: the next run reads it again).
                 fingerprint = values.pop("fingerprint")
                 entry_corrections = tuple(values.pop("approved_corrections"))
-                source = (fingerprint, *entry_corrections) if entry_corrections else fingerprint
-                take(source, values, entry_corrections)
+                take(_row_key(fingerprint, entry_corrections), values, entry_corrections)
             elif source in kept:
                 take(source, None, ())
             # else: no longer published when the values were read
     _with_digests(fresh, summaries=True)
     _ROWS[election.pk] = (bodies_key, made)
     return rows
+
+
+def _row_key(fingerprint: str, corrections: tuple | list) -> str | tuple:
+    """Return a kept row's key on PostgreSQL (_entries): its entry's fingerprint, with its
+    approved corrections after it if it has any."""
+    return (fingerprint, *corrections) if corrections else fingerprint
 
 
 def _with_digests(rows: list[dict], *, summaries: bool = False) -> list[dict]:
