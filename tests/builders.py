@@ -9,6 +9,7 @@ test is about anything downstream of a step (publishing an answer, booking a mee
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -159,13 +160,19 @@ def prepared_booking(
 # --- reading what was published -----------------------------------------------------------------
 
 
+def site_files(folder: Path) -> list[Path]:
+    """Return every file of a published site folder, sorted, through the links a version's
+    permalink folders are (generations: publishing.site.target), which Path.rglob does not
+    follow."""
+    found = []
+    for here, _folders, names in os.walk(folder, followlinks=True):
+        found += (path for name in names if (path := Path(here, name)).is_file())
+    return sorted(found)
+
+
 def read_site(folder: Path) -> dict[str, bytes]:
-    """Return every file of a published site folder, by its path inside the folder."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """Return every file of a published site folder (site_files), by its path inside it."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in site_files(folder)}
 
 
 def text(data: bytes) -> str:

@@ -571,6 +571,9 @@ def _carry_permalinks(
     read it either. At 10,000 entries, twenty thousand permalinks are carried without an
     Output or a loop turn each."""
     todo: list[pages.Output] = []
+    counts = _files_per_folder(
+        previous, {part.folder for part in plan.parts if isinstance(part, pages.PermalinkFolder)}
+    )
     for part in plan.parts:
         if not isinstance(part, pages.PermalinkFolder):
             todo += part
@@ -580,13 +583,26 @@ def _carry_permalinks(
             old = previous.get(part.path(name))
             if old is not None and old.get("key") == key:
                 same[name] = old
-        kept = set(carrier.keep_linked(part.folder, same))
+        # `whole`: none of the live version's permalinks here changed or went (an approval):
+        # its generation is only added to.
+        whole = len(same) == counts[part.folder]
+        kept = set(carrier.keep_linked(part.folder, same, whole))
         for name in kept:
             path = part.path(name)
             files[path] = same[name]
             result.carried.append(path)
         todo += (part.make(name) for name in part.keys if name not in kept)
     return todo
+
+
+def _files_per_folder(previous: dict[str, dict], folders: set[str]) -> dict[str, int]:
+    """Return how many of the live version's files (`previous`) each of `folders` holds."""
+    counts = dict.fromkeys(folders, 0)
+    for path in previous:
+        folder = path.rpartition("/")[0]
+        if folder in counts:
+            counts[folder] += 1
+    return counts
 
 
 @_no_automatic_cycle_collection()
@@ -810,7 +826,12 @@ def _publish(
             result.version, result.folder = previous_version, None
         else:
             _progress(run, f"Switching to version {version}")
-            target.commit(version, folder)
+            target.commit(
+                version,
+                folder,
+                pages.permalink_folders(),
+                carrier.adding() if carrier is not None else None,
+            )
             target.switch(version)
             _keep_manifest(manifest_digest, manifest)
             if not (result.slow_pending and run is not None):

@@ -36,7 +36,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     """Make an earlier `version` live again, after checking it against today's identifiers.
 
     Raises RollbackError if it is not a complete kept version or the check finds a private
-    identifier in it. Effects: `current` (and current.txt) switched to it; a PublishRun
+    identifier in it. Effects: on a local folder, the version's permalink folders given
+    generations of their own (target.LocalTarget.fresh_generations); `current` (and
+    current.txt) switched to it; a PublishRun
     recorded as published with the reason "Rolled back".
     """
     now = now or timezone.now()
@@ -56,6 +58,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     if findings:
         raise RollbackError(scan.describe(findings, outcome="Not rolled back."))
     try:
+        if isinstance(target, LocalTarget):
+            # Its permalink folders as they were, not as later runs added to them.
+            target.fresh_generations(version, manifest)
         target.switch(version)
     except TargetError as error:
         raise RollbackError(str(error)) from error

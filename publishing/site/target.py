@@ -5,6 +5,9 @@ Layout of the target (a Django storage, STORAGES["public_site"]):
     versions/<YYYYmmddTHHMMSSZ>-<run id>/   one complete site each, with its manifest.json
     current.txt                             the live version's name
     current -> versions/<name>              (local folder only) a symlink: what is served
+    permalinks/<YYYYmmddTHHMMSSZ>-<hex>/    (local folder only) a permalink folder's files,
+                                            shared by the versions whose entries/ (cy/entries/)
+                                            is a symlink to it: a generation (see below)
 
 A version is written in full, checked, and only then named live, so a reader never sees half
 of one: on a local folder (FileSystemStorage, the default at settings.PUBLIC_SITE_ROOT) it is
@@ -19,6 +22,18 @@ under versions/<name>/, and then current.txt is overwritten with the name, in on
 (keep file_overwrite=True). Serve it by pointing the web server or CDN at
 versions/<current.txt>/, e.g. a CloudFront origin path updated by a hook, or an nginx `map`
 reading the file. The last KEEP_VERSIONS versions stay for rollback (publishing.site.rollback_to).
+
+Generations (issue 16, local folder only). A version's permalink folders (entries/, and
+cy/entries/ for Welsh) are symbolic links to folders under permalinks/, so that one approval
+does not link twenty thousand files into a new version. A run that only adds permalinks to the
+live version's folder (none changed, none gone, the folder exactly the files its manifest
+records: FolderCarrier.keep_linked) renders the new ones into a real folder of its staged
+version and, once its check has passed, moves them into the live generation and puts the link
+in the folder's place (LocalTarget.commit). Any other run links the generation's files into its
+staged version as before (cp -l), and its folder becomes a generation of its own, private to it.
+So an older version's generation may hold permalinks published after it: rollback first gives
+the version a fresh generation holding only its own files (fresh_generations), and pruning
+deletes a generation only once no kept version links it and it is an hour old.
 """
 
 from __future__ import annotations
@@ -26,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -34,7 +50,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -50,6 +66,11 @@ KEEP_VERSIONS = 5
 RUNNING_AFTER_POLL = timedelta(days=7)
 MANIFEST = "manifest.json"
 POINTER = "current.txt"
+GENERATIONS = "permalinks"
+# A generation no kept version links is deleted by pruning once it is this old (its name's
+# time): one just made by a rollback may not be linked yet when a run prunes.
+GENERATION_GRACE = timedelta(hours=1)
+_GENERATION = re.compile(r"([0-9]{8}T[0-9]{6}Z)-[0-9a-f]{8}")
 
 
 class TargetError(RuntimeError):
@@ -64,7 +85,42 @@ def version_order(name: str) -> tuple[str, int]:
 
 
 def _relative_files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    """Return every file under `folder`, "/"-separated and sorted, through symbolic links to
+    folders too (a version's permalink folders are links to generations)."""
+    found = []
+    for here, _folders, names in os.walk(folder, followlinks=True):
+        prefix = os.path.relpath(here, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found += (prefix + name for name in names if os.path.isfile(os.path.join(here, name)))
+    return sorted(found)
+
+
+def _new_generation_name(now: datetime | None = None) -> str:
+    moment = now or datetime.now(UTC)
+    return f"{moment.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+def _linked_generations(version_folder: Path, generations: Path) -> dict[str, Path]:
+    """Return the version's folders (relative, at most two deep: entries, cy/entries) that are
+    symbolic links to a generation under `generations`, with that generation."""
+    found = {}
+    home = os.path.realpath(generations)
+    for parent in [version_folder, *(p for p in _subfolders(version_folder))]:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for entry in os.scandir(parent):
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if os.path.dirname(real) == home:
+                        relative = os.path.relpath(entry.path, version_folder)
+                        found[relative.replace(os.sep, "/")] = Path(real)
+    return found
+
+
+def _subfolders(folder: Path) -> list[str]:
+    try:
+        return [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
 
 
 def clear_preview_folder(folder: Path) -> Path:
@@ -91,6 +147,7 @@ class LocalTarget:
         self.root = Path(root)
         self.versions_dir = self.root / "versions"
         self.staging_dir = self.root / "staging"
+        self.generations_dir = self.root / GENERATIONS
 
     @property
     def current_path(self) -> Path:
@@ -145,12 +202,73 @@ class LocalTarget:
         """Return what carries `version`'s files into the folder `staged`: hard links (no
         copy, no extra space; files are never changed in place, only replaced by new
         versions), or copies (see FolderCarrier)."""
-        return FolderCarrier(os.path.join(self.versions_dir, version), str(staged))
+        return FolderCarrier(
+            os.path.join(self.versions_dir, version), str(staged), str(self.generations_dir)
+        )
 
-    def commit(self, version: str, staged: Path) -> None:
-        """Move the checked, complete version into versions/ (one rename, same disk)."""
+    def commit(
+        self,
+        version: str,
+        staged: Path,
+        permalinks: Iterable[str] = (),
+        adding: dict[str, str] | None = None,
+    ) -> None:
+        """Move the checked, complete version into versions/ (one rename, same disk).
+
+        First each of its `permalinks` folders (relative) becomes a link to a generation: for
+        a folder in `adding` (folder -> the live version's generation, FolderCarrier.adding),
+        the files the run wrote there are moved into that generation (none is replaced: a
+        name already there stops the run); any other real folder is moved whole to be a new
+        generation. Only a checked version may come here: the live version sees what is added
+        to its generation at once."""
+        adding = adding or {}
+        for relative in permalinks:
+            folder = Path(staged, relative)
+            generation = adding.get(relative)
+            if generation is not None:
+                if folder.is_dir():
+                    for name in sorted(os.listdir(folder)):
+                        # A link, then the name removed: never over a file already there.
+                        os.link(folder / name, Path(generation, name), follow_symlinks=False)
+                        os.unlink(folder / name)
+                    folder.rmdir()
+            elif folder.is_dir() and not folder.is_symlink():
+                self.generations_dir.mkdir(parents=True, exist_ok=True)
+                generation = str(self.generations_dir / _new_generation_name())
+                os.rename(folder, generation)
+            else:
+                continue
+            os.symlink(os.path.relpath(generation, folder.parent), folder)
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         os.rename(staged, self.versions_dir / version)
+
+    def fresh_generations(self, version: str, manifest: dict) -> None:
+        """Give each permalink folder of `version` a generation of its own holding only the
+        files its manifest records (hard links), in place of the one it shares: a permalink
+        published after it, perhaps the reason it is made live again, must not stay served.
+        Raises TargetError if a recorded file is missing."""
+        home = self.versions_dir / version
+        files = manifest.get("files", {})
+        for relative, shared in _linked_generations(home, self.generations_dir).items():
+            names = [
+                path.rpartition("/")[2] for path in files if path.rpartition("/")[0] == relative
+            ]
+            self.generations_dir.mkdir(parents=True, exist_ok=True)
+            fresh = self.generations_dir / _new_generation_name()
+            fresh.mkdir()
+            try:
+                for name in names:
+                    os.link(shared / name, fresh / name, follow_symlinks=False)
+            except FileNotFoundError as error:
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise TargetError(
+                    f"Version {version} is not complete: {relative}/{Path(error.filename).name} "
+                    "is missing."
+                ) from error
+            link = home / relative
+            temp = link.with_name(f".{link.name}-{uuid.uuid4().hex}")
+            os.symlink(os.path.relpath(fresh, link.parent), temp)
+            os.replace(temp, link)
 
     def discard(self, staged: Path) -> None:
         shutil.rmtree(staged, ignore_errors=True)
@@ -181,6 +299,26 @@ class LocalTarget:
             if folder.name not in kept:
                 shutil.rmtree(folder, ignore_errors=True)
                 deleted.append(folder.name)
+        self._prune_generations()
+        return deleted
+
+    def _prune_generations(self, now: datetime | None = None) -> list[str]:
+        """Delete each generation no version in versions/ links that is older than
+        GENERATION_GRACE by its name. Return their names."""
+        if not self.generations_dir.is_dir():
+            return []
+        linked = {
+            generation.name
+            for folder in self.versions_dir.iterdir()
+            for generation in _linked_generations(folder, self.generations_dir).values()
+        }
+        before = ((now or datetime.now(UTC)) - GENERATION_GRACE).strftime("%Y%m%dT%H%M%SZ")
+        deleted = []
+        for generation in sorted(self.generations_dir.iterdir()):
+            made = _GENERATION.fullmatch(generation.name)
+            if generation.name not in linked and made and made.group(1) < before:
+                shutil.rmtree(generation, ignore_errors=True)
+                deleted.append(generation.name)
         return deleted
 
 
@@ -265,8 +403,15 @@ class FolderCarrier:
     folders are linked whole ahead of the run's loop (link_ahead). Use it as a context manager:
     the descriptors are closed at the end, and a folder still being linked is stopped."""
 
-    def __init__(self, source: str, staged: str) -> None:
+    def __init__(self, source: str, staged: str, generations: str | None = None) -> None:
         self._source, self._staged = source, staged
+        # Where a version's permalink folders link to (LocalTarget.generations_dir), and the
+        # source's folders that are such links: folder -> its generation (link_ahead).
+        self._generations = os.path.realpath(generations) if generations else None
+        self._generations_dir = generations
+        self._shared: dict[str, str] = {}
+        # Those the run only adds to (keep_linked): folder -> the generation.
+        self._adding: dict[str, str] = {}
         self._folders: dict[str, tuple[int, int]] = {}
         self._linking: dict[str, tuple[subprocess.Popen, IO[bytes] | None]] = {}
         # Folder -> the lines of find's listing of its files linked ahead (_LINK_AND_LIST).
@@ -318,6 +463,10 @@ class FolderCarrier:
             source = os.path.join(self._source, folder)
             if folder in self._linking or folder in self._ahead:
                 continue
+            generation = self._generation_of(source)
+            if generation is not None:
+                self._list_ahead(folder, generation)
+                continue
             if os.path.islink(source) or not os.path.isdir(source):
                 continue
             staged = os.path.join(self._staged, folder)
@@ -350,6 +499,42 @@ class FolderCarrier:
                 raise
             self._linking[folder] = (process, listing)
 
+    def _generation_of(self, source: str) -> str | None:
+        """Return the generation the source's folder `source` links to, or None if it is not
+        a symbolic link to a folder under the target's permalinks/."""
+        if self._generations is None or not os.path.islink(source):
+            return None
+        real = os.path.realpath(source)
+        if os.path.dirname(real) != self._generations or not os.path.isdir(real):
+            return None
+        return os.path.join(self._generations_dir, os.path.basename(real))
+
+    def _list_ahead(self, folder: str, generation: str) -> None:
+        """Start listing the generation the live version's `folder` links to (GNU find, as
+        link_ahead lists what it links) without linking it: a run that only adds to it
+        links nothing (keep_linked). Without find, the folder is linked when the run comes
+        to it."""
+        self._shared[folder] = generation
+        if _FIND is None:
+            return
+        command = [_FIND, generation, "-mindepth", "1", "-maxdepth", "1", "-type", "f"]
+        command += ["-printf", "%f\\t%s\\t%T@\\0"]
+        if _NICE is not None:
+            command = [_NICE, "-n", "15", *command]
+        listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
+        try:
+            process = subprocess.Popen(  # noqa: S603 # nosec B603 - find, our folder
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=listing,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except BaseException:
+            listing.close()
+            raise
+        self._linking[folder] = (process, listing)
+
     def settle(self) -> list[str]:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
         (its files are then carried one by one). Call it before carrying or writing any file.
@@ -358,6 +543,12 @@ class FolderCarrier:
             process, listing = self._linking[folder]
             code = process.wait()
             del self._linking[folder]  # only once it has ended (close() stops it otherwise)
+            if folder in self._shared:  # listed only, nothing linked
+                with listing:
+                    if code == 0:
+                        listing.seek(0)
+                        self._listed[folder] = set(os.fsdecode(listing.read()).split("\0"))
+                continue
             staged = os.path.join(self._staged, folder)
             if listing is not None:
                 with listing:
@@ -403,7 +594,7 @@ class FolderCarrier:
             shutil.copy2(os.path.join(self._source, path), os.path.join(self._staged, path))
         return os.stat(name, dir_fd=staged_fd, follow_symlinks=False)
 
-    def keep_linked(self, folder: str, records: dict[str, dict]) -> list[str]:
+    def keep_linked(self, folder: str, records: dict[str, dict], whole: bool = False) -> list[str]:
         """Carry, of the files linked ahead into `folder`, each one named in `records` (name
         -> its record in the live manifest) that is still the file recorded: a plain file of
         the recorded size and modification time, as `carry` and the run judge one
@@ -414,7 +605,24 @@ class FolderCarrier:
         link_ahead's process as it linked it, off the run's own time: twenty thousand stats
         were a tenth of a run at 10,000 entries), and for a file not listed so, by its os.stat
         at the folder's descriptor. The run then makes no Output and no new record for a
-        permalink it carries (publish._carry_permalinks)."""
+        permalink it carries (publish._carry_permalinks).
+
+        A folder of the live version that links to a generation (link_ahead) is only added
+        to, nothing linked, when `whole` (`records` are all the live version's files in it)
+        and its listing is exactly `records` as recorded: every name is kept, and the run's
+        new files there go into the generation once checked (adding, LocalTarget.commit).
+        Otherwise its files are linked now, as link_ahead links another folder, and judged
+        as above."""
+        generation = self._shared.pop(folder, None)
+        if generation is not None:
+            listed = self._listed.get(folder)
+            exact = listed is not None and listed - {""} == set(
+                _listing_lines(folder, records).values()
+            )
+            if whole and exact:
+                self._adding[folder] = generation
+                return list(records)
+            self._link_now(folder, generation)
         ahead = self._ahead.get(folder)
         if not ahead or not records:
             return []
@@ -437,6 +645,34 @@ class FolderCarrier:
                     kept.append(name)
         ahead.difference_update(kept)
         return kept
+
+    def _link_now(self, folder: str, generation: str) -> None:
+        """Link the generation's files into the staged `folder` (cp -l, waited for): those
+        not carried are swept; if cp fails, each file is carried one by one."""
+        staged = os.path.join(self._staged, folder)
+        os.makedirs(os.path.dirname(staged), exist_ok=True)
+        linked = _CP is not None and (
+            subprocess.run(  # noqa: S603 # nosec B603 - cp, our folders
+                [_CP, "-R", "-P", "-l", "-T", "--", generation, staged],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            ).returncode
+            == 0
+        )
+        if linked:
+            self._ahead[folder] = set(os.listdir(staged))
+        else:
+            if os.path.isdir(staged):
+                shutil.rmtree(staged)  # all of it: nothing unplanned stays
+            os.makedirs(staged)
+            self._listed.pop(folder, None)
+
+    def adding(self) -> dict[str, str]:
+        """Return the folders the run only adds to (keep_linked): folder -> the live
+        version's generation, for LocalTarget.commit."""
+        return dict(self._adding)
 
     def release(self, path: str) -> None:
         """Remove the file at `path` if it was linked ahead and not claimed: the run writes it
@@ -524,8 +760,11 @@ class CopyCarrier:
     def settle(self) -> list[str]:
         return []
 
-    def keep_linked(self, folder: str, records: dict[str, dict]) -> list[str]:
+    def keep_linked(self, folder: str, records: dict[str, dict], whole: bool = False) -> list[str]:
         return []  # nothing is linked ahead: each file is copied and checked one by one
+
+    def adding(self) -> dict[str, str]:
+        return {}  # no generations in a storage: every version holds its own files
 
     def release(self, path: str) -> None:
         return None
@@ -598,9 +837,16 @@ class StorageTarget:
             self.storage.delete(name)
             self.storage.save(name, ContentFile(data))
 
-    def commit(self, version: str, staged: Path) -> None:
+    def commit(
+        self,
+        version: str,
+        staged: Path,
+        permalinks: Iterable[str] = (),
+        adding: dict[str, str] | None = None,
+    ) -> None:
         """Upload the checked version, its manifest last (a version without one is
-        incomplete and never made live)."""
+        incomplete and never made live). Every version holds its own files (no generations:
+        `permalinks` and `adding` are for LocalTarget's)."""
         names = _relative_files(staged)
         for name in [n for n in names if n != MANIFEST] + [MANIFEST]:
             self._save(f"{self.prefix}versions/{version}/{name}", (staged / name).read_bytes())

@@ -41,6 +41,7 @@ from election_protocol.demo import demo_poll_date
 from election_protocol.roles import Role
 from publishing.models import PublicEntry, PublishRun
 from requests_register.models import EmailTemplate, Entry, OutboundEmail
+from tests.builders import site_files
 from tests.deploy.conftest import REPO
 from tests.factories import ElectionFactory, UserFactory
 from tests.processes import free_port, shared_test_database_url
@@ -318,8 +319,8 @@ def _published_text_files(root: Path) -> dict[str, str]:
     current = root / "current"
     return {
         str(path.relative_to(current)): path.read_text()
-        for path in current.rglob("*")
-        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".atom", ".ics", ".txt")
+        for path in site_files(current)
+        if path.suffix in (".html", ".json", ".csv", ".atom", ".ics", ".txt")
     }
 
 

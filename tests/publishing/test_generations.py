@@ -1,0 +1,218 @@
+"""Permalink folders shared between versions as generations (publishing.site.target, issue
+16): an approval's run adds its new permalinks to the live version's generation, once checked,
+and links nothing; any other run gives its version a generation of its own; a blocked run adds
+nothing; rollback serves the version's own permalinks only; pruning keeps what is linked."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from candidates.services import create_candidate
+from publishing import services
+from publishing.models import PublicEntry
+from publishing.site import publish_site, rollback_to
+from publishing.site import target as target_module
+from publishing.site.target import GENERATION_GRACE, LocalTarget, default_target
+from tests.builders import NOW, published
+from tests.factories import PartyFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_listing_lines_kept():
+    target_module._LINES.clear()
+    yield
+    target_module._LINES.clear()
+
+
+def publish_at(election, minute: int):
+    with time_machine.travel(NOW.replace(minute=minute), tick=False):
+        return publish_site(election)
+
+
+def generation(target: LocalTarget, version: str, folder: str = "entries") -> str:
+    """Return the name of the generation `version`'s `folder` links to (it must be a link)."""
+    link = target.versions_dir / version / folder
+    assert link.is_symlink(), f"{folder} of {version} is not a link to a generation"
+    real = os.path.realpath(link)
+    assert os.path.dirname(real) == os.path.realpath(target.generations_dir)
+    return os.path.basename(real)
+
+
+def names(target: LocalTarget, generation_name: str) -> set[str]:
+    return set(os.listdir(target.generations_dir / generation_name))
+
+
+def permalinks(target: LocalTarget, version: str, folder: str = "entries") -> set[str]:
+    """Return the permalinks `version`'s manifest records in `folder`."""
+    files = target.manifest(version)["files"]
+    return {p.rpartition("/")[2] for p in files if p.rpartition("/")[0] == folder}
+
+
+def test_an_approval_adds_its_permalink_to_the_live_generation_and_links_nothing(election, cast):
+    first_entry = published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    shared = generation(target, first.version)
+    assert names(target, shared) == {f"{first_entry.reference}.html"}
+    welsh = generation(target, first.version, "cy/entries")
+    assert welsh != shared
+
+    second_entry = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    # The same generations, with the new permalink added; the first one carried as it was.
+    assert generation(target, second.version) == shared
+    assert generation(target, second.version, "cy/entries") == welsh
+    new = f"{second_entry.reference}.html"
+    assert names(target, shared) == {f"{first_entry.reference}.html", new}
+    assert f"entries/{first_entry.reference}.html" in second.carried
+    assert f"entries/{new}" in second.rendered
+    # Served through the link, and recorded with the file's own size and time.
+    page = target.current_path / "entries" / new
+    assert "Nine police dogs" in page.read_text()
+    record = target.manifest(second.version)["files"][f"entries/{new}"]
+    assert record["size"] == page.stat().st_size and record["mtime_ns"] == page.stat().st_mtime_ns
+    # Nothing left in staging, and every file of the version found through the links.
+    assert not any(target.staging_dir.iterdir())
+    assert f"entries/{new}" in target.files(second.version)
+    assert f"cy/entries/{new}" in target.files(second.version)
+    assert set(target.files(second.version)) - {"manifest.json"} == set(
+        target.manifest(second.version)["files"]
+    )
+
+
+def test_a_withdrawal_gives_the_new_version_a_generation_of_its_own(election, cast):
+    kept = published(election, cast, topic="Horses", answer="Two police horses.")
+    gone = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    first = publish_at(election, 0)
+    target = default_target()
+    services.withdraw(gone.pk, "Superseded by newer figures.", cast["spoc"])
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    before, after = generation(target, first.version), generation(target, second.version)
+    assert before != after
+    # The live version's generation is as it was; the new one holds the notice.
+    assert (
+        "Nine police dogs"
+        in (target.generations_dir / before / f"{gone.reference}.html").read_text()
+    )
+    notice = (target.current_path / "entries" / f"{gone.reference}.html").read_text()
+    assert "Superseded by newer figures." in notice and "police dogs" not in notice
+    # The unchanged permalink is the same file (a hard link), not a copy.
+    old = target.generations_dir / before / f"{kept.reference}.html"
+    new = target.generations_dir / after / f"{kept.reference}.html"
+    assert old.stat().st_ino == new.stat().st_ino
+    assert names(target, after) == permalinks(target, second.version)
+
+
+def test_a_blocked_approval_adds_nothing_to_the_live_generation(election, cast, spoc):
+    create_candidate(
+        election=election,
+        by=spoc,
+        at=NOW,
+        name="Gareth Llewellyn-Harris",
+        party=PartyFactory(name="Northshire Green Party"),
+        emails=["gareth@llewellyn4pcc.example.org"],
+    )
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    shared = generation(target, first.version)
+    before = names(target, shared)
+    leak = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    # The candidate's private e-mail written straight into the new answer.
+    PublicEntry.objects.filter(pk=leak.pk).update(
+        answer="Write to gareth@llewellyn4pcc.example.org."
+    )
+    blocked = publish_at(election, 5)
+    assert blocked.status == "blocked"
+    assert names(target, shared) == before
+    assert f"{leak.reference}.html" not in os.listdir(target.current_path / "entries")
+    assert target.versions() == [first.version]
+    assert not any(target.staging_dir.iterdir())
+
+
+def test_rollback_serves_only_the_versions_own_permalinks(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    later = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, 5)
+    assert generation(target, second.version) == generation(target, first.version)
+    page = f"{later.reference}.html"
+    # Before the rollback, the first version's folder shows the later permalink too.
+    assert page in os.listdir(target.versions_dir / first.version / "entries")
+
+    rollback_to(first.version)
+    assert target.current_version() == first.version
+    assert page not in os.listdir(target.current_path / "entries")
+    assert set(os.listdir(target.current_path / "entries")) == permalinks(target, first.version)
+    assert page not in os.listdir(target.current_path / "cy" / "entries")
+    # The later version still serves it, if made live again.
+    assert page in os.listdir(target.versions_dir / second.version / "entries")
+    # And the next approval starts from the first version's own generation.
+    third = publish_at(election, 10)
+    assert third.status == "published"
+    assert generation(target, third.version) == generation(target, first.version)
+    assert page in os.listdir(target.current_path / "entries")  # published again, checked
+
+
+def test_a_generation_that_is_not_its_manifest_is_not_added_to(election, cast):
+    entry = published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    shared = target.generations_dir / generation(target, first.version)
+    # A file put there by hand, and the permalink edited in place: neither is trusted.
+    (shared / "planted.html").write_text("<p>Not a file of any version</p>")
+    live = shared / f"{entry.reference}.html"
+    live.write_text(live.read_text().replace("Two police horses", "Edited by hand"))
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    fresh = generation(target, second.version)
+    assert fresh != shared.name
+    assert "planted.html" not in names(target, fresh)
+    assert names(target, fresh) == permalinks(target, second.version)
+    served = (target.current_path / "entries" / f"{entry.reference}.html").read_text()
+    assert "Two police horses" in served and "Edited by hand" not in served
+
+
+def test_pruning_deletes_only_old_generations_no_version_links(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    linked = generation(target, first.version)
+    old = target.generations_dir / "20200101T000000Z-0123abcd"
+    old.mkdir()
+    young_name = target_module._new_generation_name(datetime.now(UTC) - GENERATION_GRACE / 2)
+    young = target.generations_dir / young_name
+    young.mkdir()
+    stranger = target.generations_dir / "not-a-generation"
+    stranger.mkdir()
+    assert target._prune_generations() == [old.name]  # the young one may be a rollback's
+    assert target._prune_generations(now=datetime.now(UTC) + timedelta(days=1)) == [young_name]
+    assert (target.generations_dir / linked).is_dir() and stranger.is_dir()
+    target.prune()
+    assert (target.generations_dir / linked).is_dir()
+
+
+def test_a_run_that_changes_a_permalink_never_writes_into_the_live_generation(election, cast):
+    kept = published(election, cast, topic="Horses", answer="Two police horses.")
+    gone = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    first = publish_at(election, 0)
+    target = default_target()
+    shared = target.generations_dir / generation(target, first.version)
+    # The withdrawn entry's live file lost by hand: the folder now lists only what is kept,
+    # but the live version still records it, and its new file (the notice) is a change.
+    (shared / f"{gone.reference}.html").unlink()
+    services.withdraw(gone.pk, "Superseded by newer figures.", cast["spoc"])
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    assert generation(target, second.version) != shared.name
+    assert names(target, shared.name) == {f"{kept.reference}.html"}
+    notice = (target.current_path / "entries" / f"{gone.reference}.html").read_text()
+    assert "Superseded by newer figures." in notice
