@@ -570,28 +570,36 @@ def _carry_permalinks(
     since could be in it (publish: `carried_checker` is None), as the loop would then not
     read it either. At 10,000 entries, twenty thousand permalinks are carried without an
     Output or a loop turn each."""
+    parts = [part for part in plan.parts if isinstance(part, pages.PermalinkFolder)]
+    # One folder may hold several parts (the answers' permalinks and the withdrawn entries'
+    # notices): its files are kept, and its generation added to or not, as one.
+    same: dict[str, dict[str, dict]] = {part.folder: {} for part in parts}
+    for part in parts:
+        unchanged = same[part.folder]
+        for name, key in part.keys.items():
+            old = previous.get(part.path(name))
+            if old is not None and old.get("key") == key:
+                unchanged[name] = old
+    counts = _files_per_folder(previous, set(same))
+    kept = {
+        # `whole`: none of the live version's files in the folder changed or went (an
+        # approval): its generation is only added to.
+        folder: set(carrier.keep_linked(folder, records, len(records) == counts[folder]))
+        for folder, records in same.items()
+    }
     todo: list[pages.Output] = []
-    counts = _files_per_folder(
-        previous, {part.folder for part in plan.parts if isinstance(part, pages.PermalinkFolder)}
-    )
     for part in plan.parts:
         if not isinstance(part, pages.PermalinkFolder):
             todo += part
             continue
-        same = {}
-        for name, key in part.keys.items():
-            old = previous.get(part.path(name))
-            if old is not None and old.get("key") == key:
-                same[name] = old
-        # `whole`: none of the live version's permalinks here changed or went (an approval):
-        # its generation is only added to.
-        whole = len(same) == counts[part.folder]
-        kept = set(carrier.keep_linked(part.folder, same, whole))
-        for name in kept:
-            path = part.path(name)
-            files[path] = same[name]
-            result.carried.append(path)
-        todo += (part.make(name) for name in part.keys if name not in kept)
+        here, records = kept[part.folder], same[part.folder]
+        for name in part.keys:
+            if name in here:
+                path = part.path(name)
+                files[path] = records[name]
+                result.carried.append(path)
+            else:
+                todo.append(part.make(name))
     return todo
 
 

@@ -238,6 +238,7 @@ class LocalTarget:
                 os.rename(folder, generation)
             else:
                 continue
+            folder.parent.mkdir(parents=True, exist_ok=True)
             os.symlink(os.path.relpath(generation, folder.parent), folder)
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         os.rename(staged, self.versions_dir / version)

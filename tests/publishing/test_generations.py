@@ -216,3 +216,20 @@ def test_a_run_that_changes_a_permalink_never_writes_into_the_live_generation(el
     assert names(target, shared.name) == {f"{kept.reference}.html"}
     notice = (target.current_path / "entries" / f"{gone.reference}.html").read_text()
     assert "Superseded by newer figures." in notice
+
+
+def test_an_approval_into_a_register_with_a_withdrawn_entry_still_only_adds(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    gone = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    services.withdraw(gone.pk, "Superseded by newer figures.", cast["spoc"])
+    first = publish_at(election, 0)
+    target = default_target()
+    shared = generation(target, first.version)
+    assert f"{gone.reference}.html" in names(target, shared)  # its notice
+    new = published(election, cast, topic="Cats", answer="No police cats.")
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    # The answers' permalinks and the notices share the folder: kept as one, and added to.
+    assert generation(target, second.version) == shared
+    assert f"{new.reference}.html" in names(target, shared)
+    assert f"entries/{gone.reference}.html" in second.carried
