@@ -677,6 +677,8 @@ def _publish(
                 # What is carried needs no reading (the live version's check record covers
                 # it): the permalinks whose key is unchanged are carried here, in bulk.
                 todo = _carry_permalinks(outputs, carrier, previous, files, result)
+            else:  # each file carried by the loop: the shared folders linked whole first
+                carrier.link_shared()
         total = len(outputs)
         for number, output in enumerate(todo, start=len(result.carried) + 1):
             if number % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:

@@ -670,6 +670,15 @@ class FolderCarrier:
             os.makedirs(staged)
             self._listed.pop(folder, None)
 
+    def link_shared(self) -> None:
+        """Link now, whole, each folder of the live version that links to a generation and
+        has not been kept (keep_linked): a run that carries its files one by one (reading
+        each, for identifiers recorded since the live version's check) finds them linked, as
+        link_ahead links another folder, instead of linking each itself."""
+        for folder, generation in list(self._shared.items()):
+            del self._shared[folder]
+            self._link_now(folder, generation)
+
     def adding(self) -> dict[str, str]:
         """Return the folders the run only adds to (keep_linked): folder -> the live
         version's generation, for LocalTarget.commit."""
@@ -763,6 +772,9 @@ class CopyCarrier:
 
     def keep_linked(self, folder: str, records: dict[str, dict], whole: bool = False) -> list[str]:
         return []  # nothing is linked ahead: each file is copied and checked one by one
+
+    def link_shared(self) -> None:
+        return None
 
     def adding(self) -> dict[str, str]:
         return {}  # no generations in a storage: every version holds its own files

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -233,3 +234,27 @@ def test_an_approval_into_a_register_with_a_withdrawn_entry_still_only_adds(elec
     assert generation(target, second.version) == shared
     assert f"{new.reference}.html" in names(target, shared)
     assert f"entries/{gone.reference}.html" in second.carried
+
+
+def test_a_run_that_reads_carried_files_again_links_the_shared_folder_whole(
+    election, cast, settings, monkeypatch
+):
+    kept = published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_at(election, 0)
+    target = default_target()
+    # Without the live version's check record (another server, a cleared cache), every
+    # carried file is read and checked again: the run cannot only add to the generation.
+    for record in (Path(settings.VAR_DIR) / "cache" / "publish-checks").iterdir():
+        record.unlink()
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    links = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda *a, **k: links.append(a) or real_link(*a, **k))
+    second = publish_at(election, 5)
+    assert second.status == "published"
+    assert f"entries/{kept.reference}.html" in second.carried
+    page = f"{kept.reference}.html"
+    assert page not in {str(a[0]) for a in links}  # linked whole by cp, not one by one
+    assert generation(target, second.version) != generation(target, first.version)
+    old = target.versions_dir / first.version / "entries" / page
+    assert (target.current_path / "entries" / page).stat().st_ino == old.stat().st_ino
