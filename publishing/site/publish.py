@@ -563,7 +563,10 @@ def _carry_permalinks(
     """Carry the permalinks of `plan` whose key is the live version's and whose file, linked
     ahead, is still the one recorded (carrier.keep_linked): each one's record in the new
     manifest (`files`) is the live one's, as the run's loop would have made it. Return the
-    Outputs the loop must still go through: every other file of the plan, in order.
+    Outputs the loop must still go through: every other file of the plan, in order. A
+    folder none of whose live files changed or went is kept whole: if it is a link to a
+    generation, and exactly what the live manifest records, the run only adds to it
+    (target.LocalTarget.commit).
 
     For the run's leak check, a carried file is the live version's file byte for byte; so
     this is called only when the live version's check record says no identifier recorded

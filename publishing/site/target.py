@@ -401,8 +401,11 @@ class FolderCarrier:
     Each file is named relative to its folder's open descriptor (link and stat "at" a
     folder), not by its full path: resolving two long paths per file was a quarter of carrying
     twenty thousand files (issue 16). A file that cannot be linked is copied. The permalinks'
-    folders are linked whole ahead of the run's loop (link_ahead). Use it as a context manager:
-    the descriptors are closed at the end, and a folder still being linked is stopped."""
+    folders are linked whole ahead of the run's loop (link_ahead); one that is a link to a
+    generation (`generations`: LocalTarget.generations_dir) is only listed ahead, and linked
+    whole only if the run does more than add to it (keep_linked, link_shared). Use it as a
+    context manager: the descriptors are closed at the end, and a folder still being linked or
+    listed is stopped."""
 
     def __init__(self, source: str, staged: str, generations: str | None = None) -> None:
         self._source, self._staged = source, staged
