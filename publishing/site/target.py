@@ -14,7 +14,9 @@ of one: on a local folder (FileSystemStorage, the default at settings.PUBLIC_SIT
 built under staging/ on the same disk, renamed into versions/ (one rename), and `current` is
 replaced by a symlink made under a temporary name and renamed over it (os.replace: atomic on
 POSIX). A worker killed at any point leaves at most a folder under staging/ or versions/ that
-nothing points to; the next run clears staging/ and pruning removes unreferenced versions.
+nothing points to; the next run clears staging/ and pruning removes unreferenced versions. A
+run killed between adding permalinks to the live generation and switching (see Generations)
+leaves a journal under staging/ from which the next run takes them back first.
 
 Any other storage (django-storages S3, Azure, GCS): the version is built and checked in a local
 temporary folder (nothing unchecked is ever uploaded: a public bucket would serve it), uploaded
@@ -88,7 +90,13 @@ def _relative_files(folder: Path) -> list[str]:
     """Return every file under `folder`, "/"-separated and sorted, through symbolic links to
     folders too (a version's permalink folders are links to generations)."""
     found = []
-    for here, _folders, names in os.walk(folder, followlinks=True):
+    seen = set()  # each real folder once: a link to a folder above it does not loop
+    for here, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
         prefix = os.path.relpath(here, folder).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         found += (prefix + name for name in names if os.path.isfile(os.path.join(here, name)))
@@ -193,10 +201,40 @@ class LocalTarget:
         """Return an empty folder to build `version` in; clear what an earlier run abandoned
         (only one run renders at a time: PublishRun's one_publish_run_at_a_time)."""
         if self.staging_dir.is_dir():
+            self._undo_unswitched_additions()
             shutil.rmtree(self.staging_dir)
         folder = self.staging_dir / version
         folder.mkdir(parents=True)
         return folder
+
+    def _journal(self, version: str) -> Path:
+        """Return where commit records what it adds to generations for `version`, until
+        switch has made it live."""
+        return self.staging_dir / f".adding-{version}.json"
+
+    def _undo_unswitched_additions(self) -> list[str]:
+        """Take back what a run added to generations and never made live (killed, or failed,
+        between commit and switch): the live version would serve those permalinks, which its
+        manifest does not list, and they would spoil the generation's exact listing. The
+        version it committed, never live, is deleted too. Return the paths taken back."""
+        live = self.current_version()
+        undone = []
+        for journal in sorted(self.staging_dir.glob(".adding-*.json")):
+            try:
+                record = json.loads(journal.read_bytes())
+            except (OSError, ValueError):  # cut short as it was written: nothing moved yet
+                continue
+            if record.get("version") == live:
+                continue  # switched, and killed before the record was removed
+            for generation, names in record.get("added", {}).items():
+                for name in names:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(self.generations_dir / generation / name)
+                        undone.append(f"{generation}/{name}")
+            version = str(record.get("version", ""))
+            if version and version == os.path.basename(version):
+                shutil.rmtree(self.versions_dir / version, ignore_errors=True)
+        return undone
 
     def carrier(self, version: str, staged: Path | str) -> FolderCarrier:
         """Return what carries `version`'s files into the folder `staged`: hard links (no
@@ -220,16 +258,39 @@ class LocalTarget:
         the files the run wrote there are moved into that generation (none is replaced: a
         name already there stops the run); any other real folder is moved whole to be a new
         generation. Only a checked version may come here: the live version sees what is added
-        to its generation at once."""
-        adding = adding or {}
+        to its generation at once: until switch has made this version live, what is added is
+        recorded in a journal beside the staged version, and the next run's stage takes it
+        back if it never was (_undo_unswitched_additions)."""
+        permalinks = list(permalinks)
+        adding = {
+            relative: generation
+            for relative, generation in (adding or {}).items()
+            if relative in permalinks
+        }
+        journal = self._journal(version)
+        moving = {
+            os.path.basename(generation): sorted(os.listdir(staged / relative))
+            for relative, generation in adding.items()
+            if (staged / relative).is_dir()
+        }
+        if moving:
+            journal.write_text(json.dumps({"version": version, "added": moving}))
+        moved: dict[str, list[str]] = {name: [] for name in moving}
         for relative in permalinks:
             folder = Path(staged, relative)
             generation = adding.get(relative)
             if generation is not None:
                 if folder.is_dir():
+                    done = moved[os.path.basename(generation)]
                     for name in sorted(os.listdir(folder)):
-                        # A link, then the name removed: never over a file already there.
-                        os.link(folder / name, Path(generation, name), follow_symlinks=False)
+                        try:
+                            # A link, then the name removed: never over a file already there.
+                            os.link(folder / name, Path(generation, name), follow_symlinks=False)
+                        except FileExistsError:
+                            # Not the run's to take back: the journal keeps only what it added.
+                            journal.write_text(json.dumps({"version": version, "added": moved}))
+                            raise
+                        done.append(name)
                         os.unlink(folder / name)
                     folder.rmdir()
             elif folder.is_dir() and not folder.is_symlink():
@@ -286,6 +347,7 @@ class LocalTarget:
         pointer = self.root / f".{POINTER}-{uuid.uuid4().hex}"
         pointer.write_text(version + "\n")
         os.replace(pointer, self.root / POINTER)
+        self._journal(version).unlink(missing_ok=True)  # live: what it added stays
 
     def prune(self, keep: int = KEEP_VERSIONS) -> list[str]:
         """Delete all but the newest `keep` versions (never the live one), and any folder in
@@ -521,8 +583,10 @@ class FolderCarrier:
         self._shared[folder] = generation
         if _FIND is None:
             return
+        # Each plain file as link_ahead lists one; anything else (a symbolic link, a folder:
+        # never a file of a version) as "/", a line no record gives, so it is never added to.
         command = [_FIND, generation, "-mindepth", "1", "-maxdepth", "1", "-type", "f"]
-        command += ["-printf", "%f\\t%s\\t%T@\\0"]
+        command += ["-printf", "%f\\t%s\\t%T@\\0", "-o", "-printf", "/\\0"]
         if _NICE is not None:
             command = [_NICE, "-n", "15", *command]
         listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
@@ -613,10 +677,11 @@ class FolderCarrier:
 
         A folder of the live version that links to a generation (link_ahead) is only added
         to, nothing linked, when `whole` (`records` are all the live version's files in it)
-        and its listing is exactly `records` as recorded: every name is kept, and the run's
-        new files there go into the generation once checked (adding, LocalTarget.commit).
-        Otherwise its files are linked now, as link_ahead links another folder, and judged
-        as above."""
+        and its listing (taken by link_ahead's process, before the run planned) is exactly
+        `records` as recorded, with nothing else in it: every name is kept, and the run's new
+        files there go into the generation once checked (adding, LocalTarget.commit).
+        Otherwise its files are linked now, as link_ahead links another folder, and judged as
+        above (by that listing, for a file listed so)."""
         generation = self._shared.pop(folder, None)
         if generation is not None:
             listed = self._listed.get(folder)

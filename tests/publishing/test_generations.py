@@ -162,31 +162,122 @@ def test_rollback_serves_only_the_versions_own_permalinks(election, cast):
     assert page in os.listdir(target.current_path / "entries")  # published again, checked
 
 
-def test_a_generation_that_is_not_its_manifest_is_not_added_to(election, cast):
+def _approval_after_first(election, cast, change):
+    """Publish one entry, `change` the live generation (given the target and its folder),
+    publish an approval; return the target, the live generation's name, the second run."""
     entry = published(election, cast, topic="Horses", answer="Two police horses.")
     first = publish_at(election, 0)
     target = default_target()
     shared = target.generations_dir / generation(target, first.version)
-    # A file put there by hand, and the permalink edited in place: neither is trusted.
-    (shared / "planted.html").write_text("<p>Not a file of any version</p>")
-    live = shared / f"{entry.reference}.html"
-    live.write_text(live.read_text().replace("Two police horses", "Edited by hand"))
+    change(shared, entry)
     published(election, cast, topic="Dogs", answer="Nine police dogs.")
     second = publish_at(election, 5)
     assert second.status == "published"
+    return target, shared.name, second, entry
+
+
+def test_a_generation_with_a_file_put_there_by_hand_is_not_added_to(election, cast):
+    def plant(shared, entry):
+        (shared / "planted.html").write_text("<p>Not a file of any version</p>")
+
+    target, shared, second, _entry = _approval_after_first(election, cast, plant)
     fresh = generation(target, second.version)
-    assert fresh != shared.name
+    assert fresh != shared
     assert "planted.html" not in names(target, fresh)
     assert names(target, fresh) == permalinks(target, second.version)
+
+
+def test_a_generation_with_a_link_or_folder_put_there_is_not_added_to(election, cast, tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_text("<p>Outside the site</p>")
+
+    def plant(shared, entry):
+        (shared / "planted.html").symlink_to(outside)
+        (shared / "sub").mkdir()
+        (shared / "sub" / "x.html").write_text("<p>In a folder</p>")
+
+    target, shared, second, _entry = _approval_after_first(election, cast, plant)
+    fresh = generation(target, second.version)
+    assert fresh != shared
+    assert names(target, fresh) == permalinks(target, second.version)
+    served = set(target.files(second.version))
+    assert "entries/planted.html" not in served and "entries/sub/x.html" not in served
+
+
+def test_a_permalink_edited_in_place_in_the_generation_is_rendered_again(election, cast):
+    def edit(shared, entry):
+        live = shared / f"{entry.reference}.html"
+        live.write_text(live.read_text().replace("Two police horses", "Edited by hand"))
+
+    target, shared, second, entry = _approval_after_first(election, cast, edit)
+    assert generation(target, second.version) != shared
     served = (target.current_path / "entries" / f"{entry.reference}.html").read_text()
     assert "Two police horses" in served and "Edited by hand" not in served
 
 
-def test_pruning_deletes_only_old_generations_no_version_links(election, cast):
+def test_a_run_killed_between_adding_and_switching_is_taken_back_by_the_next(
+    election, cast, monkeypatch
+):
     published(election, cast, topic="Horses", answer="Two police horses.")
     first = publish_at(election, 0)
     target = default_target()
-    linked = generation(target, first.version)
+    shared = generation(target, first.version)
+    before = names(target, shared)
+    added = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    real_switch = LocalTarget.switch
+
+    def killed(self, version):  # as a worker killed there (the run is recorded as failed)
+        raise OSError("killed between commit and switch")
+
+    monkeypatch.setattr(LocalTarget, "switch", killed)
+    with pytest.raises(OSError, match="killed"):
+        publish_at(election, 5)
+    monkeypatch.setattr(LocalTarget, "switch", real_switch)
+    page = f"{added.reference}.html"
+    # The window: the live version's folder has it, its manifest does not.
+    assert target.current_version() == first.version
+    assert page in names(target, shared)
+    (committed,) = set(target.versions()) - {first.version}
+    # The next run takes it back first, with the version it committed and never made live.
+    target.stage("next")
+    assert names(target, shared) == before
+    assert committed not in target.versions()
+    # So the generation is exactly the live manifest again, and the next approval adds to it.
+    third = publish_at(election, 9)
+    assert third.status == "published"
+    assert generation(target, third.version) == shared
+    assert page in names(target, shared)
+    # Once made live, what it added stays (the journal is gone).
+    target.stage("after")
+    assert page in names(target, shared)
+
+
+def test_commit_never_replaces_a_file_already_in_the_generation(tmp_path):
+    target = LocalTarget(tmp_path)
+    live = target.generations_dir / "20260101T000000Z-0123abcd"
+    live.mkdir(parents=True)
+    (live / "A.html").write_bytes(b"live")
+    staged = target.stage("20260101T000100Z-2")
+    (staged / "entries").mkdir()
+    (staged / "entries" / "B.html").write_bytes(b"new")
+    (staged / "entries" / "A.html").write_bytes(b"other")
+    with pytest.raises(FileExistsError):
+        target.commit(staged.name, staged, ["entries"], {"entries": str(live)})
+    assert (live / "A.html").read_bytes() == b"live"
+    # The next run takes back only what this one added, never the file that was there.
+    target.stage("20260101T000200Z-3")
+    assert sorted(os.listdir(live)) == ["A.html"]
+
+
+def test_pruning_deletes_only_old_generations_no_version_links(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    gone = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    first = publish_at(election, 0)
+    target = default_target()
+    kept = generation(target, first.version)  # a kept version's, not the live one's
+    services.withdraw(gone.pk, "Superseded by newer figures.", cast["spoc"])
+    linked = generation(target, publish_at(election, 5).version)
+    assert kept != linked
     old = target.generations_dir / "20200101T000000Z-0123abcd"
     old.mkdir()
     young_name = target_module._new_generation_name(datetime.now(UTC) - GENERATION_GRACE / 2)
@@ -197,8 +288,9 @@ def test_pruning_deletes_only_old_generations_no_version_links(election, cast):
     assert target._prune_generations() == [old.name]  # the young one may be a rollback's
     assert target._prune_generations(now=datetime.now(UTC) + timedelta(days=1)) == [young_name]
     assert (target.generations_dir / linked).is_dir() and stranger.is_dir()
+    assert (target.generations_dir / kept).is_dir()
     target.prune()
-    assert (target.generations_dir / linked).is_dir()
+    assert (target.generations_dir / linked).is_dir() and (target.generations_dir / kept).is_dir()
 
 
 def test_a_run_that_changes_a_permalink_never_writes_into_the_live_generation(election, cast):
