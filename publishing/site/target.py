@@ -401,6 +401,12 @@ _LINK_AND_LIST = (
 )
 
 
+def _cp_command(source: str, staged: str) -> list[str]:
+    """Return GNU cp's command linking the folder `source` whole as `staged`: -P, a symbolic
+    link is linked as itself, never followed; -T, `staged` is the copy."""
+    return [_CP, "-R", "-P", "-l", "-T", "--", source, staged]
+
+
 def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
     """Return True if a file carried from the live version (a hard link: the same file), whose
     os.stat is `found`, still has the size and modification time recorded when it was written,
@@ -537,33 +543,38 @@ class FolderCarrier:
                 continue
             staged = os.path.join(self._staged, folder)
             os.makedirs(os.path.dirname(staged), exist_ok=True)
-            # -P: a symbolic link is linked as itself, never followed; -T: `staged` is the copy.
-            command = [_CP, "-R", "-P", "-l", "-T", "--", source, staged]
-            listing = None
             if _SH is not None and _FIND is not None:
                 # Then listed by find in the same process: the stats keep_linked needs are the
                 # kernel's time too, taken here off the run's own (issue 16).
                 command = [_SH, "-c", _LINK_AND_LIST, _CP, _FIND, source, staged]
-                listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
-            if _NICE is not None:
-                # Behind the run itself for the processor: the run is what an approver waits
-                # for, and the links are needed only once it has planned (settle). On two
-                # processors, two linking processes and the run shared them three ways.
-                command = [_NICE, "-n", "15", *command]
-            try:
-                process = subprocess.Popen(  # noqa: S603 # nosec B603 - sh: cp and find, our folders
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=listing if listing is not None else subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    # A group of its own: close() stops sh and the cp or find it runs, together.
-                    start_new_session=True,
-                )
-            except BaseException:
-                if listing is not None:
-                    listing.close()
-                raise
-            self._linking[folder] = (process, listing)
+                self._start(folder, command, listed=True)
+            else:
+                self._start(folder, _cp_command(source, staged), listed=False)
+
+    def _start(self, folder: str, command: list[str], *, listed: bool) -> None:
+        """Start `command` (cp, find, or sh running both, on our own folders) for `folder` in
+        a process of its own, its output kept in a temporary file if `listed`; settle waits
+        for it, close stops it."""
+        if _NICE is not None:
+            # Behind the run itself for the processor: the run is what an approver waits
+            # for, and the links and listings are needed only once it has planned (settle).
+            # On two processors, two linking processes and the run shared them three ways.
+            command = [_NICE, "-n", "15", *command]
+        listing = tempfile.TemporaryFile() if listed else None  # noqa: SIM115 - settle/close
+        try:
+            process = subprocess.Popen(  # noqa: S603 # nosec B603 - cp, find, sh: our folders
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=listing if listing is not None else subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                # A group of its own: close() stops sh and the cp or find it runs, together.
+                start_new_session=True,
+            )
+        except BaseException:
+            if listing is not None:
+                listing.close()
+            raise
+        self._linking[folder] = (process, listing)
 
     def _generation_of(self, source: str) -> str | None:
         """Return the generation the source's folder `source` links to, or None if it is not
@@ -587,21 +598,7 @@ class FolderCarrier:
         # never a file of a version) as "/", a line no record gives, so it is never added to.
         command = [_FIND, generation, "-mindepth", "1", "-maxdepth", "1", "-type", "f"]
         command += ["-printf", "%f\\t%s\\t%T@\\0", "-o", "-printf", "/\\0"]
-        if _NICE is not None:
-            command = [_NICE, "-n", "15", *command]
-        listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by settle/close
-        try:
-            process = subprocess.Popen(  # noqa: S603 # nosec B603 - find, our folder
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=listing,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except BaseException:
-            listing.close()
-            raise
-        self._linking[folder] = (process, listing)
+        self._start(folder, command, listed=True)
 
     def settle(self) -> list[str]:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
@@ -611,13 +608,6 @@ class FolderCarrier:
             process, listing = self._linking[folder]
             code = process.wait()
             del self._linking[folder]  # only once it has ended (close() stops it otherwise)
-            if folder in self._shared:  # listed only, nothing linked
-                with listing:
-                    if code == 0:
-                        listing.seek(0)
-                        self._listed[folder] = set(os.fsdecode(listing.read()).split("\0"))
-                continue
-            staged = os.path.join(self._staged, folder)
             if listing is not None:
                 with listing:
                     if code == 0:
@@ -625,6 +615,9 @@ class FolderCarrier:
                         self._listed[folder] = set(os.fsdecode(listing.read()).split("\0"))
                     elif code == 2:  # linked, but not listed: keep_linked looks at each file
                         code = 0
+            if folder in self._shared:  # listed only, nothing linked
+                continue
+            staged = os.path.join(self._staged, folder)
             if code == 0:
                 self._ahead[folder] = set(os.listdir(staged))
             else:
@@ -722,7 +715,7 @@ class FolderCarrier:
         os.makedirs(os.path.dirname(staged), exist_ok=True)
         linked = _CP is not None and (
             subprocess.run(  # noqa: S603 # nosec B603 - cp, our folders
-                [_CP, "-R", "-P", "-l", "-T", "--", generation, staged],
+                _cp_command(generation, staged),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
