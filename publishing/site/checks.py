@@ -74,23 +74,56 @@ def _identifier_digest(identifier: scan.Identifier) -> str:
     return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
 
 
+# The check record this worker process last wrote, as read back: its file (whose size and
+# modification time say it is still the one written), the identifiers' digests and the
+# summary. The next run's live version is usually the one it was written for, and reading
+# back tens of thousands of words and digests was a fortieth of a run at 10,000 entries.
+_RECORD_KEPT: dict[Path, tuple[tuple[int, int], frozenset[str], scan.Summary]] = {}
+
+
 def _save_check_record(
     manifest_digest: str | None, identifiers: list[scan.Identifier], summary: scan.Summary
 ) -> None:
+    """Record what the version whose manifest has the SHA-256 `manifest_digest` was checked
+    against. Its lists in no particular order: they are read back as sets."""
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
+    checked = frozenset(_identifier_digest(i) for i in identifiers)
     record = {
-        "identifiers": sorted({_identifier_digest(i) for i in identifiers}),
-        "summary": summary.as_json(),
+        "identifiers": list(checked),
+        "summary": {
+            "words": list(summary.words),
+            "digits": list(summary.digits),
+            "postcodes": list(summary.postcodes),
+        },
     }
+    _RECORD_KEPT.clear()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial_file = path.with_suffix(f".{os.getpid()}.tmp")
         partial_file.write_text(json.dumps(record))
+        stat = partial_file.stat()
         partial_file.replace(path)  # atomic: never half a record
     except OSError:
         logger.warning("Could not record what a version was checked against")
+        return
+    _RECORD_KEPT[path] = ((stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary))
+
+
+def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
+    """Return the identifiers' digests and the summary recorded for the version whose manifest
+    has the SHA-256 `manifest_digest` (a copy of the summary: the caller adds to it); the one
+    kept when its file is still the one this process wrote. Raises OSError, ValueError or
+    KeyError when there is none, or it cannot be read."""
+    path = _check_record_file(manifest_digest)
+    kept = _RECORD_KEPT.get(path)
+    if kept is not None:
+        stat = path.stat()
+        if (stat.st_size, stat.st_mtime_ns) == kept[0]:
+            return kept[1], scan.Summary.copy(kept[2])
+    record = json.loads(path.read_text())
+    return frozenset(record["identifiers"]), scan.Summary.from_json(record["summary"])
 
 
 def _carried_check(
@@ -108,8 +141,7 @@ def _carried_check(
     if not manifest_digest:
         return checker, None
     try:
-        record = json.loads(_check_record_file(manifest_digest).read_text())
-        checked, summary = set(record["identifiers"]), scan.Summary.from_json(record["summary"])
+        checked, summary = _check_record(manifest_digest)
     except (OSError, ValueError, KeyError):
         return checker, None
     fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
@@ -133,7 +165,7 @@ def _write(path: str, content: bytes) -> None:
 @dataclass(frozen=True)
 class ChangedTexts:
     new: list[str]  # per reading, the part not in the live version's file, with context
-    whole: list[str]  # every reading in full
+    whole: list[str] | None  # every reading in full (None: not worked out, not asked for)
 
 
 def _changed_texts(
@@ -144,21 +176,37 @@ def _changed_texts(
     content: bytes,
     content_digest: str,
     checker: scan.Scanner,
+    *,
+    whole: bool = True,
 ) -> ChangedTexts | None:
     """Return what a rendered file (`content`, whose SHA-256 is `content_digest`) adds to the
     live version's file at `path`, reading by reading (scan.changed_region), or None to check
     it in full: the live file cannot be read or is not, byte for byte, the one that was
     checked (in a local folder, trusted by its recorded size and modification time, as a
-    carried file is; otherwise by its SHA-256)."""
+    carried file is; otherwise by its SHA-256).
+
+    `whole`: the file's readings in full are wanted too (ChangedTexts.whole). When they are
+    not, and both files are read line by line only (scan.read_line_by_line: the register's
+    CSV and JSON, the search index), the lines that changed are found by comparing the bytes,
+    and only they and their context are read (scan.changed_lines)."""
     try:
         previous = target.read(version, path)
     except (OSError, TargetError):
         return None
     if not _live_file_as_checked(target, version, path, old, previous):
         return None
+    context = checker.max_words + 2
+    if (
+        not whole
+        and len(content) >= READINGS_KEPT_FROM
+        and scan.read_line_by_line(path, content)
+        and scan.read_line_by_line(path, previous)
+    ):
+        lines = scan.changed_lines(path, content, previous, context)
+        texts = scan.labelled_readings(path, lines, scan.JsonLineStrings()).values()
+        return ChangedTexts(new=[t for t in dict.fromkeys(texts) if t], whole=None)
     before = _labelled_readings(path, previous, old["sha256"])
     now = _labelled_readings(path, content, content_digest)
-    context = checker.max_words + 2
     new = [
         scan.changed_region(text, before[label], context) if label in before else text
         for label, text in now.items()

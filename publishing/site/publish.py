@@ -438,11 +438,11 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests), the whole-register files'
-    pieces (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their
-    lines' strings and the identifiers' digests (checks), the requesters' identifiers (scan),
-    the lines of the permalinks' listings (target), the live version's manifest and the
-    records' parts of the manifest last written (here).
+    (pages.data, each with its digests), the whole-register files' pieces (pages.opendata),
+    the PDF stand-in (pages.pdf), the large files' readings, their lines' strings, the
+    identifiers' digests and the last check record (checks), the requesters' identifiers
+    (scan), the lines of the permalinks' listings (target), the live version's manifest and
+    the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -451,6 +451,7 @@ def forget_kept() -> None:
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
+    checks._RECORD_KEPT.clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
@@ -766,7 +767,14 @@ def _publish(
             changed = None
             if not carried and old and known is not None and not output.path.endswith(".pdf"):
                 changed = _changed_texts(
-                    target, previous_version, output.path, old, content, digest, checker
+                    target,
+                    previous_version,
+                    output.path,
+                    old,
+                    content,
+                    digest,
+                    checker,
+                    whole=carried_checker is not None,
                 )
             if changed is not None and (output.asset is None or digest != output.key):
                 # Only what changed since the live version (which was checked) against every

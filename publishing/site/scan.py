@@ -578,6 +578,82 @@ def changed_region(new: str, old: str, context_words: int) -> str:
     return new[start:end]
 
 
+# The files a reader reads a line at a time only: each of their readings (the text, unquoted,
+# a JSON file's strings: JsonLineStrings) is made line by line, so what a reader gets from a
+# stretch of whole lines is that stretch's part of what they get from the whole file. Not so
+# with markup (a tag may span lines, and "html-joined" joins the words either side of it) or
+# an iCalendar file (folded lines are joined), so a file holding "<" is not one of them.
+LINE_BY_LINE = (".csv", ".json")
+
+
+def read_line_by_line(path: str, data: bytes) -> bool:
+    """Return True if every reading of the file at `path` holding `data` is made line by line."""
+    return path.endswith(LINE_BY_LINE) and b"<" not in data
+
+
+def changed_lines(path: str, new: bytes, old: bytes, context_words: int) -> bytes:
+    """Return the whole lines of `new` that are not in `old`, with at least `context_words`
+    words of the unchanged lines on each side in every reading (or up to the file's start or
+    end): what changed_region gives of each reading, worked out on the bytes. Comparing bytes
+    is a few memcmps, where reading the new file first (decoding, unescaping, its JSON strings)
+    was most of what checking a whole-register file cost at 10,000 entries (issue 16).
+    b"" if `new` equals `old`.
+
+    For files read line by line only (read_line_by_line, of `new` and of `old`): then the
+    unchanged lines read as they did in `old`, which was checked, and an identifier that
+    overlaps the change, or spans where two unchanged parts now meet, lies wholly inside the
+    lines returned. A line end is one byte in UTF-8, never inside a character."""
+    if new == old:
+        return b""
+    prefix = _common_prefix(new, old)
+    prefix = new.rfind(b"\n", 0, prefix) + 1  # back to the start of a line
+    room = min(len(new), len(old)) - prefix
+    suffix = min(_common_suffix(new, old), room)
+    end = len(new) - suffix
+    if end < len(new):  # forward to the end of a line
+        cut = new.find(b"\n", end)
+        end = len(new) if cut < 0 else cut
+    start = _lines_back(path, new, prefix, context_words)
+    return new[start : _lines_ahead(path, new, end, context_words)]
+
+
+def _fewest_words(path: str, data: bytes) -> int:
+    """Return how many words the reading of `data` (whole lines) with the fewest has."""
+    texts = labelled_readings(path, data, JsonLineStrings()).values()
+    return min(len(_WORD.findall(text)) for text in texts)
+
+
+def _lines_back(path: str, data: bytes, end: int, words: int) -> int:
+    """Return the start of a line before `end` such that data[start:end] holds at least
+    `words` words in every reading (or 0): one line more, then twice as many each time."""
+    start, lines = end, 1
+    while start > 0:
+        for _ in range(lines):
+            if start == 0:
+                break
+            start = data.rfind(b"\n", 0, start - 1) + 1
+        if _fewest_words(path, data[start:end]) >= words:
+            break
+        lines *= 2
+    return start
+
+
+def _lines_ahead(path: str, data: bytes, start: int, words: int) -> int:
+    """Return the end of a line after `start` (a line's end) such that data[start:end] holds
+    at least `words` words in every reading (or the data's end)."""
+    end, lines = start, 1
+    while end < len(data):
+        for _ in range(lines):
+            if end >= len(data):
+                break
+            found = data.find(b"\n", end + 1)
+            end = len(data) if found < 0 else found
+        if _fewest_words(path, data[start:end]) >= words:
+            break
+        lines *= 2
+    return end
+
+
 # --- matching ------------------------------------------------------------------------------------
 
 # A long text is matched a window at a time, so its words are never all held at once: the
@@ -699,6 +775,9 @@ class Summary:
     @classmethod
     def from_json(cls, data: dict) -> Summary:
         return cls(data["words"], data["digits"], data["postcodes"])
+
+    def copy(self) -> Summary:
+        return Summary(self.words, self.digits, self.postcodes)
 
 
 def might_occur_in(identifiers: Iterable[Identifier], summary: Summary) -> bool:

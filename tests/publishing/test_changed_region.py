@@ -3,6 +3,7 @@ checked), with enough context around it (scan.changed_region; issue 16, item 1).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +93,90 @@ def _one_by_one(a: str, b: str) -> int:
             break
         same += 1
     return same
+
+
+# --- the lines that changed, found on the bytes (scan.changed_lines) --------------------------
+
+CSV_LINES = st.lists(
+    st.lists(st.sampled_from(["ab", "cd", "ef", "gh", "zz", "", "a%20b", "&amp;"]), max_size=4).map(
+        ",".join
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(old=CSV_LINES, new=CSV_LINES)
+def test_every_new_run_of_words_lies_in_the_changed_lines_of_a_csv_file(old, new):
+    """As changed_region, in every reading of a file read line by line (the text, unescaped,
+    and unquoted): any run of up to context + 1 words the old file's reading does not have
+    lies wholly inside the same reading of the lines returned."""
+    _runs_lie_in_the_changed_lines("register.csv", "\n".join(old), "\n".join(new))
+
+
+JSON_ITEM = st.lists(
+    st.sampled_from(["ab", "cd", "ef", "zz", "\u00e9t\u00e9", "\\u0061b"]), max_size=3
+)
+JSON_LINES = st.lists(
+    st.one_of(
+        JSON_ITEM.map(lambda words: '"' + " ".join(words) + '",'),
+        JSON_ITEM.map(lambda words: '{"text": "' + " ".join(words) + '", "n": 1},'),
+        st.sampled_from(["[", "],", "{", "}", '"entries": [']),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(old=JSON_LINES, new=JSON_LINES)
+def test_every_new_run_of_words_lies_in_the_changed_lines_of_a_json_file(old, new):
+    """The same for a file of JSON one item a line, its strings decoded ("\\u0061b" is "ab")."""
+    _runs_lie_in_the_changed_lines("register.json", "\n".join(old), "\n".join(new))
+
+
+def _runs_lie_in_the_changed_lines(path: str, before: str, after: str) -> None:
+    from publishing.site.scan import changed_lines, read_line_by_line
+
+    old, new = before.encode(), after.encode()
+    assert read_line_by_line(path, old) and read_line_by_line(path, new)
+    lines = changed_lines(path, new, old, 3)
+    region = _readings(path, lines)
+    previous = _readings(path, old)
+    for label, text in _readings(path, new).items():
+        # A reading the old file did not have (unquoted: it held no "%") is its text.
+        seen_before = _sequences(tokens(previous.get(label, previous["text"])), 4)
+        in_region = _sequences(tokens(region.get(label, region.get("text", ""))), 4)
+        for run in _sequences(tokens(text), 4) - seen_before:
+            assert run in in_region, (label, before, after, lines, run)
+    if new == old:
+        assert lines == b""
+
+
+def _readings(path: str, data: bytes) -> dict[str, str]:
+    from publishing.site.scan import JsonLineStrings, labelled_readings
+
+    return labelled_readings(path, data, JsonLineStrings())
+
+
+def test_an_appended_line_is_read_with_the_line_before_and_not_the_whole_file():
+    from publishing.site.scan import changed_lines
+
+    old = b"ref,answer\n1,Eight officers\n2,Nine horses\n"
+    new = old + b"3,Asked by Dorothy Pennington\n"
+    lines = changed_lines("register.csv", new, old, 2)
+    assert b"Dorothy Pennington" in lines and b"Nine horses" in lines
+    assert not lines.startswith(b"ref,answer")
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("register.csv", b"ref,answer\n1,<b>Eight</b> officers\n"),  # markup: tags span lines
+        ("key-dates.ics", b"SUMMARY:Poll\r\n  day\r\n"),  # folded lines are joined
+        ("index.html", b"Eight officers\n"),
+    ],
+)
+def test_files_not_read_line_by_line_are_compared_reading_by_reading(path, content):
+    from publishing.site.scan import read_line_by_line
+
+    assert not read_line_by_line(path, content)

@@ -325,13 +325,43 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
         published(election, cast, topic="Road safety")
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
         assert publish_site(election, slow="defer").status == "published"
+    # The whole-register files' readings are kept when they are read in full (here, as when
+    # identifiers recorded since could be in them); a run compares their bytes otherwise.
+    live = site_target(live_site(election, NOW.date()))
+    content = live.read(live.current_version(), "register.json")
+    checks._labelled_readings("register.json", content, checks._sha(content))
     assert site_data._ROWS and opendata._PIECES
-    assert publish_module._MANIFEST_KEPT and checks._READINGS
+    assert publish_module._MANIFEST_KEPT and checks._READINGS and checks._RECORD_KEPT
     assert checks._JSON_LINES["register.json"]._kept
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
-    assert not publish_module._MANIFEST_KEPT
+    assert not publish_module._MANIFEST_KEPT and not checks._RECORD_KEPT
     assert not checks._READINGS and not checks._JSON_LINES
+
+
+def test_the_check_record_kept_is_the_one_on_disk_while_its_file_is_unchanged(
+    election, cast, register
+):
+    """The live version's check record is read back from memory only while its file is the
+    one this process wrote: what the next run trusts is what is recorded on disk."""
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert publish_site(election, slow="defer").status == "published"
+    live = site_target(live_site(election, NOW.date()))
+    digest = checks._sha(live.manifest_bytes(live.current_version()))
+    path = checks._check_record_file(digest)
+    on_disk = json.loads(path.read_text())
+    checked, summary = checks._check_record(digest)
+    assert checked == set(on_disk["identifiers"]) and checked
+    assert summary.words == set(on_disk["summary"]["words"]) and summary.words
+    assert summary.digits == set(on_disk["summary"]["digits"])
+    summary.words.add("added-by-the-next-run")  # a copy: the kept one is not changed
+    assert "added-by-the-next-run" not in checks._check_record(digest)[1].words
+    # Written again by something else (another worker, by hand): read from the file.
+    on_disk["identifiers"] = on_disk["identifiers"][:1]
+    on_disk["summary"]["words"].append("written-elsewhere")
+    path.write_text(json.dumps(on_disk) + "\n")
+    checked, summary = checks._check_record(digest)
+    assert checked == set(on_disk["identifiers"]) and "written-elsewhere" in summary.words
 
 
 def _keys(election) -> dict[str, str]:

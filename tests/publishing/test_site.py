@@ -30,7 +30,7 @@ from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing import services
 from publishing.models import PublicEntry, PublishRun
-from publishing.site import pages, publish_site, publish_slow_files, rollback_to, scan
+from publishing.site import checks, pages, publish_site, publish_slow_files, rollback_to, scan
 from publishing.site.publish import RollbackError
 from publishing.site.target import LocalTarget, StorageTarget, default_target
 from requests_register.models import OutboundEmail
@@ -152,6 +152,35 @@ def test_a_planted_leak_stops_publication_with_a_clear_alert(election, cast, can
     assert not any(target.staging_dir.iterdir())
     served = (target.current_path / f"entries/{entry.reference}.html").read_text()
     assert "llewellyn" not in served.casefold()
+
+
+def test_a_leak_in_a_large_whole_register_file_is_found_in_its_changed_lines(
+    election, cast, candidate, monkeypatch
+):
+    """In the whole-register files of a large register (here every file counts as large), a
+    run finds what changed by comparing bytes and reads only those lines and their context
+    (scan.changed_lines): a candidate's details in one answer are found in each of them, and
+    a clean change publishes."""
+    monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 0)
+    read = []
+    real = scan.changed_lines
+    monkeypatch.setattr(scan, "changed_lines", lambda path, *a: read.append(path) or real(path, *a))
+    entries = [published(election, cast, topic=f"Topic {n}") for n in range(3)]
+    assert publish_at(election, minute=1).status == "published"
+    PublicEntry.objects.filter(pk=entries[1].pk).update(
+        answer="Ask Gareth Llewellyn-Harris, who has the figures."
+    )
+    blocked = publish_at(election, minute=2)
+    assert blocked.status == "blocked"
+    found = {f.path for f in blocked.findings if f.kind == "a candidate's name"}
+    whole_register = {"register.csv", "register.json", "search-index.json"}
+    assert whole_register <= found
+    assert whole_register <= set(read)
+    PublicEntry.objects.filter(pk=entries[1].pk).update(answer="Eleven officers, as before.")
+    read.clear()
+    clean = publish_at(election, minute=3)
+    assert clean.status == "published", clean.reason
+    assert whole_register <= set(read)
 
 
 def test_a_detail_that_became_private_after_publication_is_reported_as_live(election, cast):
@@ -912,13 +941,18 @@ def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(e
     assert target.current_version() == kept[-1]
 
 
+@pytest.mark.parametrize("kept_from", [None, 0], ids=["reading-by-reading", "line-by-line"])
 def test_a_live_file_changed_since_it_was_checked_is_not_what_the_next_check_compares_with(
-    election, cast, candidate
+    election, cast, candidate, kept_from, monkeypatch
 ):
     """A whole-register file rendered again is checked only where it differs from the live
     one, which must be the very file that was checked. One changed on disk since (here: made
     to hold what the next run renders, a candidate's name included) no longer has its recorded
-    size and modification time, so its digest is compared, and the new file checked in full."""
+    size and modification time, so its digest is compared, and the new file checked in full.
+    So whether the change is found reading by reading or, in a large file, by its lines'
+    bytes (kept_from=0: every file counts as large here)."""
+    if kept_from is not None:
+        monkeypatch.setattr(checks, "READINGS_KEPT_FROM", kept_from)
     entry = published(election, cast, topic="Horses")
     first = publish_site(election)
     assert first.status == "published"
