@@ -459,3 +459,31 @@ def test_a_run_keeps_the_cycle_collector_off_and_gives_it_back_as_it_was(
     ):
         publish_site(election, slow="defer")
     assert gc.isenabled()
+
+
+def test_the_fingerprints_are_read_from_their_index_alone(election, register):
+    """On PostgreSQL every published entry's id and fingerprint come, in the register's order,
+    from one index (migration 0007): no table read and no sort, once vacuum has marked the
+    table's pages visible. Sequential scans are switched off so the plan does not depend on
+    how few rows a test has."""
+    from django.db import connection
+
+    from publishing import queries
+
+    if connection.vendor != "postgresql":
+        assert queries.published_entry_fingerprints(election) is None
+        return
+    query = (
+        PublicEntry.objects.filter(election=election, status="published")
+        .order_by("kind", "number")
+        .values_list("id", "fingerprint")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+        cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+    assert "Index Only Scan using public_entry_in_order" in plan, plan
+    assert "Sort" not in plan, plan
+    assert [pk for pk, _ in queries.published_entry_fingerprints(election)] == [
+        pk for pk, _ in query
+    ]
