@@ -438,7 +438,8 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests), the whole-register files' pieces (pages.opendata),
+    (pages.data, each with its digests), the whole-register files' pieces and the feed's
+    latest changes (pages.opendata),
     the PDF stand-in (pages.pdf), the large files' readings, their lines' strings, the
     identifiers' digests and the last check record (checks), the requesters' identifiers
     (scan), the lines of the permalinks' listings (target), the live version's manifest and
@@ -447,6 +448,7 @@ def forget_kept() -> None:
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     opendata._PIECES.clear()
+    opendata._LATEST.clear()
     site_pdf._STAND_INS.clear()
     checks._READINGS.clear()
     checks._JSON_LINES.clear()

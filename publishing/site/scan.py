@@ -36,7 +36,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -499,16 +499,17 @@ def readings(path: str, data: bytes) -> list[str]:
     return list(dict.fromkeys(labelled_readings(path, data).values()))  # each distinct once
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """Return the length of the longest common prefix of `a` and `b`: slices compared a
+def common_prefix(a: Sequence, b: Sequence) -> int:
+    """Return the length of the longest common prefix of `a` and `b` (texts, bytes or lists,
+    compared item by item): slices compared a
     growing stretch at a time, then a binary search in the stretch that differs (each
     comparison is a memcmp, and what is copied stays about the length of the answer, so a few
     megabytes take milliseconds)."""
     return _common_run(a, b, lambda text, start, end: text[start:end])
 
 
-def _common_suffix(a: str, b: str) -> int:
-    """Return the length of the longest common suffix of `a` and `b` (as _common_prefix,
+def common_suffix(a: Sequence, b: Sequence) -> int:
+    """Return the length of the longest common suffix of `a` and `b` (as common_prefix,
     without reversing either text, which would copy the whole of each)."""
     return _common_run(a, b, lambda text, start, end: text[len(text) - end : len(text) - start])
 
@@ -565,10 +566,10 @@ def changed_region(new: str, old: str, context_words: int) -> str:
     """
     if new == old:
         return ""
-    prefix = _common_prefix(new, old)
+    prefix = common_prefix(new, old)
     prefix = new.rfind("\n", 0, prefix) + 1  # back to the start of a line
     room = min(len(new), len(old)) - prefix
-    suffix = min(_common_suffix(new, old), room)
+    suffix = min(common_suffix(new, old), room)
     end = len(new) - suffix
     if end < len(new):  # forward to the end of a line
         cut = new.find("\n", end)
@@ -605,10 +606,10 @@ def changed_lines(path: str, new: bytes, old: bytes, context_words: int) -> byte
     lines returned. A line end is one byte in UTF-8, never inside a character."""
     if new == old:
         return b""
-    prefix = _common_prefix(new, old)
+    prefix = common_prefix(new, old)
     prefix = new.rfind(b"\n", 0, prefix) + 1  # back to the start of a line
     room = min(len(new), len(old)) - prefix
-    suffix = min(_common_suffix(new, old), room)
+    suffix = min(common_suffix(new, old), room)
     end = len(new) - suffix
     if end < len(new):  # forward to the end of a line
         cut = new.find(b"\n", end)

@@ -76,14 +76,14 @@ LONG = st.tuples(
 def test_common_prefix_and_suffix_of_long_texts(case):
     """The prefix and suffix compared a growing stretch at a time give what a character by
     character comparison gives, on texts longer than the first stretch."""
-    from publishing.site.scan import _common_prefix, _common_suffix
+    from publishing.site.scan import common_prefix, common_suffix
 
     unit, size, insert, cut = case
     old = (unit or "a") * (size // max(len(unit), 1) + 1)
     at = size % (len(old) + 1)
     new = old[:at] + insert + old[at + cut :]
-    assert _common_prefix(new, old) == _one_by_one(new, old)
-    assert _common_suffix(new, old) == _one_by_one(new[::-1], old[::-1])
+    assert common_prefix(new, old) == _one_by_one(new, old)
+    assert common_suffix(new, old) == _one_by_one(new[::-1], old[::-1])
 
 
 def _one_by_one(a: str, b: str) -> int:

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publishing import services
 from publishing.models import PublicEntry
@@ -295,7 +297,7 @@ def test_only_the_last_run_s_rows_and_pieces_are_kept(election, cast, register):
         services.set_public_status(register[0].pk, "withdrawn", by=cast["ce"], reason="Named.")
     _files(election)
     assert len(site_data._ROWS[election.pk][1]) == 1  # (the bodies' names, the rows)
-    assert len(opendata._PIECES[("register.csv", election.pk, "en-gb")]) == 1
+    assert len(opendata._PIECES[("register.csv", election.pk, "en-gb")].digests) == 1
 
 
 def test_a_csv_line_is_the_line_write_csv_writes():
@@ -464,8 +466,8 @@ def test_a_run_keeps_the_cycle_collector_off_and_gives_it_back_as_it_was(
 def test_the_fingerprints_are_read_from_their_index_alone(election, register):
     """On PostgreSQL every published entry's id and fingerprint come, in the register's order,
     from one index (migration 0007): no table read and no sort, once vacuum has marked the
-    table's pages visible. Sequential scans are switched off so the plan does not depend on
-    how few rows a test has."""
+    table's pages visible. Every other way of reading the table is switched off, so the plan
+    does not depend on how few rows a test has: without the index there is no such plan."""
     from django.db import connection
 
     from publishing import queries
@@ -478,12 +480,38 @@ def test_the_fingerprints_are_read_from_their_index_alone(election, register):
         .order_by("kind", "number")
         .values_list("id", "fingerprint")
     )
+    others = ("enable_seqscan", "enable_bitmapscan", "enable_indexscan", "enable_sort")
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for setting in others:
+            cursor.execute(f"SET LOCAL {setting} = off")
         plan = query.explain()
-        cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+        for setting in others:
+            cursor.execute(f"SET LOCAL {setting} = DEFAULT")
     assert "Index Only Scan using public_entry_in_order" in plan, plan
     assert "Sort" not in plan, plan
     assert [pk for pk, _ in queries.published_entry_fingerprints(election)] == [
         pk for pk, _ in query
     ]
+
+
+ROWS = st.lists(st.sampled_from("abcdefgh"), max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(renders=st.lists(ROWS, min_size=1, max_size=4), separator=st.sampled_from(["", ",\n"]))
+def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separator):
+    """Whatever changed between two renders (rows added, gone, moved, changed), the text made
+    from the kept one is what joining every row's piece gives, and only the rows between the
+    unchanged start and end are made again."""
+    kept = None
+    for digests in renders:
+        rows = [{"digest": d} for d in digests]
+        made = []
+        kept = opendata._join_kept(
+            kept, rows, lambda row, made=made: made.append(row) or f"<{row['digest']}>", separator
+        )
+        assert kept.text == "".join(f"<{d}>{separator}" for d in digests)
+        assert kept.lengths == [len(f"<{d}>{separator}") for d in digests]
+        assert len(made) <= len(digests)
+    again = opendata._join_kept(kept, [{"digest": d} for d in renders[-1]], str, separator)
+    assert again.text == kept.text  # nothing made: every piece copied

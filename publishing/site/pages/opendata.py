@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.utils import translation
@@ -18,6 +19,7 @@ from publishing.site.pages.base import (
 from publishing.site.pages.data import (
     SiteData,
 )
+from publishing.site.scan import common_prefix, common_suffix
 from requests_register.csv_safety import csv_line, write_csv
 
 CSV_HEADER = (
@@ -63,7 +65,7 @@ def render_csv(data: SiteData) -> bytes:
         for n in data.withdrawn
     ]
     text = "".join(
-        [write_csv([], CSV_HEADER), *entries, *(csv_line(n, CSV_HEADER) for n in withdrawn)]
+        [write_csv([], CSV_HEADER), entries, *(csv_line(n, CSV_HEADER) for n in withdrawn)]
     )
     return text.encode("utf-8-sig")  # the BOM: Excel reads UTF-8
 
@@ -90,30 +92,61 @@ def _csv_cells(e: dict) -> list:
 # The whole-register files (CSV, JSON, search index) are a head, one piece per entry and a
 # tail. An entry's piece follows from the entry's row alone, whose digest covers every value in
 # it (pages.data._with_digests), and from the language it is written in. So the pieces of each
-# file's last render are kept in this process, by file, election and language, and the next
-# render makes only the pieces of new or changed entries and joins the rest (issue 16, item 1:
-# what one approval costs). Only the last render's pieces are kept, so the memory is about one
-# copy of each file; another worker process, or a restart, makes every piece again, which only
-# costs the time. The pieces are the very text a full render gives: a test compares the two.
-_PIECES: dict[tuple[str, int, str | None], dict[str, str]] = {}
+# file's last render are kept in this process, joined, by file, election and language, with
+# each piece's row digest and length; the next render makes only the pieces of the rows
+# between the longest run of rows unchanged at the start and the longest at the end (a new
+# answer: one piece), and copies the rest from the text kept (issue 16, item 1: what one
+# approval costs; a Python step per entry was a twentieth of a run at 10,000 entries). Only the
+# last render is kept, so the memory is about one copy of each file; another worker process,
+# or a restart, makes every piece again, which only costs the time. The text is the very text
+# a full render gives: tests compare the two.
 
 
-def _pieces(file: str, data: SiteData, make: Callable[[dict], str], rows=None) -> list[str]:
-    """Return make(row) for each of `rows` (the published entries unless given), the kept
-    piece wherever the row's digest is one the last render of `file` had."""
+@dataclass
+class _Joined:
+    digests: list[str]  # each piece's row digest, in order
+    lengths: list[int]  # each piece's length, its separator included
+    text: str  # every piece followed by the separator
+
+
+_PIECES: dict[tuple[str, int, str | None], _Joined] = {}
+
+
+def _pieces(
+    file: str, data: SiteData, make: Callable[[dict], str], rows=None, separator: str = ""
+) -> str:
+    """Return separator.join(make(row) for row in rows), `rows` the published entries unless
+    given, making only the pieces of rows not in the last render of `file` at the same place
+    from the start or from the end (_join_kept)."""
     where = (file, data.election.pk, translation.get_language())
-    kept = _PIECES.get(where, {})
-    made: dict[str, str] = {}
-    pieces = []
-    for row in data.entries if rows is None else rows:
-        key = row["digest"]
-        piece = kept.get(key)
-        if piece is None:
-            piece = made.get(key) or make(row)
-        made[key] = piece
-        pieces.append(piece)
-    _PIECES[where] = made
-    return pieces
+    rows = data.entries if rows is None else rows
+    joined = _join_kept(_PIECES.get(where), rows, make, separator)
+    _PIECES[where] = joined
+    return joined.text[: len(joined.text) - len(separator)] if rows else ""
+
+
+def _join_kept(
+    kept: _Joined | None, rows: list[dict], make: Callable[[dict], str], separator: str
+) -> _Joined:
+    """Return the pieces of `rows` (make(row) and `separator` each) joined: those of the rows
+    whose digests begin or end the list as they did in `kept` copied from its text, by their
+    lengths, the others made. The list comparisons and the copies run in C: the rows'
+    digests are read once, in a list."""
+    digests = [row["digest"] for row in rows]
+    old = kept.digests if kept is not None else []
+    same_start = common_prefix(digests, old)
+    # The runs may overlap in `old` (a repeating list): each copied piece is still its row's.
+    same_end = min(common_suffix(digests, old), len(digests) - same_start)
+    made = [make(row) + separator for row in rows[same_start : len(rows) - same_end]]
+    if kept is None:
+        return _Joined(digests, [len(piece) for piece in made], "".join(made))
+    start = sum(kept.lengths[:same_start])
+    end = len(kept.text) - sum(kept.lengths[len(old) - same_end :])
+    return _Joined(
+        digests,
+        [*kept.lengths[:same_start], *map(len, made), *kept.lengths[len(old) - same_end :]],
+        "".join([kept.text[:start], *made, kept.text[end:]]),
+    )
 
 
 def render_json(data: SiteData) -> bytes:
@@ -124,7 +157,12 @@ def render_json(data: SiteData) -> bytes:
             "office": data.contacts["office_name"],
             "poll_date": _iso(data.contacts["poll_date"]),
         },
-        "entries": _pieces("register.json", data, lambda e: _dump(_json_entry(e))),
+        # One item: the entries' items, joined already (_json_lines joins a list's items).
+        "entries": [
+            _pieces("register.json", data, lambda e: _dump(_json_entry(e)), separator=",\n")
+        ]
+        if data.entries
+        else [],
         "withdrawn": [
             _dump(
                 {
@@ -202,6 +240,15 @@ def _feed_items(data: SiteData) -> tuple[list[dict], list[dict]]:
     return found
 
 
+# The latest changes last picked, by election: every row's digest then, and the picked
+# items. A row's digest covers its reference, when it was published, corrected or withdrawn
+# (pages.data._with_digests), so while each picked row is still there, unchanged, the latest
+# changes now are among those picked and the rows new since (a new answer, a correction, a
+# withdrawal: each a row of a new digest); only they are looked at (issue 16: every row's
+# moment, ten thousand, was a fortieth of a run). Otherwise every row is, as at first.
+_LATEST: dict[tuple[int | None, int], tuple[set[str], list[tuple]]] = {}
+
+
 def _latest_changes(data: SiteData) -> tuple[list[dict], list[dict]]:
     def updated(e: dict) -> datetime:
         corrected = [
@@ -209,20 +256,33 @@ def _latest_changes(data: SiteData) -> tuple[list[dict], list[dict]]:
         ]
         return max([e["published_at"], *corrected])
 
-    # (when, reference, which list, where in it): no two alike, so the heap compares no rows.
+    # (when, reference, which list, digest): no two alike, so the heap compares no rows.
     entries, withdrawn = data.entries, data.withdrawn
-    items = [
-        (e["published_at"] if not e["corrections"] else updated(e), e["reference"], 0, i)
-        for i, e in enumerate(entries)
-        if e["published_at"]
+    digests = {e["digest"] for e in entries}
+    digests.update(n["digest"] for n in withdrawn)
+    where = (data.election.pk if data.election is not None else None, FEED_ITEMS)
+    seen, picked = _LATEST.get(where, (set(), []))
+    if any(item[3] not in digests for item in picked):
+        seen, picked = set(), []  # a picked row changed or went: look at every row
+    items = picked + [
+        (e["published_at"] if not e["corrections"] else updated(e), e["reference"], 0, e["digest"])
+        for e in entries
+        if e["published_at"] and e["digest"] not in seen
     ]
-    items += [(n["withdrawn_at"], n["reference"], 1, i) for i, n in enumerate(withdrawn)]
-    # The latest FEED_ITEMS, oldest first: a heap of a hundred, not a sort of every entry
-    # (planned and rendered, a run sorted ten thousand twice at 10,000 entries).
+    items += [
+        (n["withdrawn_at"], n["reference"], 1, n["digest"])
+        for n in withdrawn
+        if n["digest"] not in seen
+    ]
+    # The latest FEED_ITEMS, oldest first: a heap of a hundred, not a sort of every entry.
     latest = heapq.nlargest(FEED_ITEMS, items)[::-1]
+    _LATEST[where] = (digests, latest)
+    wanted = {item[3] for item in latest}
+    rows = {e["digest"]: e for e in entries if e["digest"] in wanted}
+    notices = {n["digest"]: n for n in withdrawn if n["digest"] in wanted}
     return (
-        [entries[i] for _when, _ref, kind, i in latest if kind == 0],
-        [withdrawn[i] for _when, _ref, kind, i in latest if kind == 1],
+        [rows[digest] for _when, _ref, kind, digest in latest if kind == 0],
+        [notices[digest] for _when, _ref, kind, digest in latest if kind == 1],
     )
 
 
@@ -331,5 +391,6 @@ def render_search_index(data: SiteData) -> bytes:
             separators=(",", ":"),
         ),
         rows=data.register,
+        separator=",\n",
     )
-    return ("[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n").encode()
+    return ("[\n" + rows + "\n]\n" if data.register else "[]\n").encode()
