@@ -31,7 +31,7 @@ def _whole(text: str) -> str:
 def _document(head: dict, lists: dict[str, list]) -> str:
     """A document as the whole-register files are written: one list item a line."""
     dumped = {name: [_dump(i) for i in items] for name, items in lists.items()}
-    return _json_lines({**head, **dumped})
+    return _json_lines({**head, **dumped}).decode()
 
 
 @settings(max_examples=300, deadline=None)

@@ -498,7 +498,7 @@ ROWS = st.lists(st.sampled_from("abcdefgh"), max_size=12)
 
 
 @settings(max_examples=500, deadline=None)
-@given(renders=st.lists(ROWS, min_size=1, max_size=4), separator=st.sampled_from(["", ",\n"]))
+@given(renders=st.lists(ROWS, min_size=1, max_size=4), separator=st.sampled_from([b"", b",\n"]))
 def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separator):
     """Whatever changed between two renders (rows added, gone, moved, changed), the text made
     from the kept one is what joining every row's piece gives, and only the rows between the
@@ -508,10 +508,14 @@ def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separat
         rows = [{"digest": d} for d in digests]
         made = []
         kept = opendata._join_kept(
-            kept, rows, lambda row, made=made: made.append(row) or f"<{row['digest']}>", separator
+            kept,
+            rows,
+            lambda row, made=made: made.append(row) or f"<{row['digest']}\u00e9>",
+            separator,
         )
-        assert kept.text == "".join(f"<{d}>{separator}" for d in digests)
-        assert kept.lengths == [len(f"<{d}>{separator}") for d in digests]
+        pieces = [f"<{d}\u00e9>".encode() + separator for d in digests]  # two bytes: é
+        assert kept.text == b"".join(pieces)
+        assert kept.lengths == [len(piece) for piece in pieces]
         assert len(made) <= len(digests)
     again = opendata._join_kept(kept, [{"digest": d} for d in renders[-1]], str, separator)
     assert again.text == kept.text  # nothing made: every piece copied

@@ -64,10 +64,13 @@ def render_csv(data: SiteData) -> bytes:
         ]
         for n in data.withdrawn
     ]
-    text = "".join(
-        [write_csv([], CSV_HEADER), entries, *(csv_line(n, CSV_HEADER) for n in withdrawn)]
+    return b"".join(
+        [
+            write_csv([], CSV_HEADER).encode("utf-8-sig"),  # the BOM: Excel reads UTF-8
+            entries,
+            *(csv_line(n, CSV_HEADER).encode() for n in withdrawn),
+        ]
     )
-    return text.encode("utf-8-sig")  # the BOM: Excel reads UTF-8
 
 
 def _csv_cells(e: dict) -> list:
@@ -105,30 +108,31 @@ def _csv_cells(e: dict) -> list:
 @dataclass
 class _Joined:
     digests: list[str]  # each piece's row digest, in order
-    lengths: list[int]  # each piece's length, its separator included
-    text: str  # every piece followed by the separator
+    lengths: list[int]  # each piece's length in bytes, its separator included
+    text: bytes  # every piece followed by the separator, in UTF-8
 
 
 _PIECES: dict[tuple[str, int, str | None], _Joined] = {}
 
 
 def _pieces(
-    file: str, data: SiteData, make: Callable[[dict], str], rows=None, separator: str = ""
-) -> str:
-    """Return separator.join(make(row) for row in rows), `rows` the published entries unless
-    given, making only the pieces of rows not in the last render of `file` at the same place
-    from the start or from the end (_join_kept)."""
+    file: str, data: SiteData, make: Callable[[dict], str], rows=None, separator: bytes = b""
+) -> bytes:
+    """Return separator.join(make(row) for row in rows) in UTF-8, `rows` the published entries
+    unless given, making only the pieces of rows not in the last render of `file` at the same
+    place from the start or from the end (_join_kept)."""
     where = (file, data.election.pk, translation.get_language())
     rows = data.entries if rows is None else rows
     joined = _join_kept(_PIECES.get(where), rows, make, separator)
     _PIECES[where] = joined
-    return joined.text[: len(joined.text) - len(separator)] if rows else ""
+    return joined.text[: len(joined.text) - len(separator)] if rows else b""
 
 
 def _join_kept(
-    kept: _Joined | None, rows: list[dict], make: Callable[[dict], str], separator: str
+    kept: _Joined | None, rows: list[dict], make: Callable[[dict], str], separator: bytes
 ) -> _Joined:
-    """Return the pieces of `rows` (make(row) and `separator` each) joined: those of the rows
+    """Return the pieces of `rows` (make(row) in UTF-8 and `separator` each) joined: those of
+    the rows
     whose digests begin or end the list as they did in `kept` copied from its text, by their
     lengths, the others made. The list comparisons and the copies run in C: the rows'
     digests are read once, in a list."""
@@ -137,15 +141,15 @@ def _join_kept(
     same_start = common_prefix(digests, old)
     # The runs may overlap in `old` (a repeating list): each copied piece is still its row's.
     same_end = min(common_suffix(digests, old), len(digests) - same_start)
-    made = [make(row) + separator for row in rows[same_start : len(rows) - same_end]]
+    made = [make(row).encode() + separator for row in rows[same_start : len(rows) - same_end]]
     if kept is None:
-        return _Joined(digests, [len(piece) for piece in made], "".join(made))
+        return _Joined(digests, [len(piece) for piece in made], b"".join(made))
     start = sum(kept.lengths[:same_start])
     end = len(kept.text) - sum(kept.lengths[len(old) - same_end :])
     return _Joined(
         digests,
         [*kept.lengths[:same_start], *map(len, made), *kept.lengths[len(old) - same_end :]],
-        "".join([kept.text[:start], *made, kept.text[end:]]),
+        b"".join([kept.text[:start], *made, kept.text[end:]]),
     )
 
 
@@ -159,7 +163,7 @@ def render_json(data: SiteData) -> bytes:
         },
         # One item: the entries' items, joined already (_json_lines joins a list's items).
         "entries": [
-            _pieces("register.json", data, lambda e: _dump(_json_entry(e)), separator=",\n")
+            _pieces("register.json", data, lambda e: _dump(_json_entry(e)), separator=b",\n")
         ]
         if data.entries
         else [],
@@ -176,7 +180,7 @@ def render_json(data: SiteData) -> bytes:
             for n in data.withdrawn
         ],
     }
-    return _json_lines(doc).encode()
+    return _json_lines(doc)
 
 
 def _json_entry(e: dict) -> dict:
@@ -204,20 +208,24 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _json_lines(doc: dict) -> str:
-    """Return `doc` (a dict of a dict and lists of items already written as JSON) as JSON with
-    one list item a line: the same document as indented JSON, written by the json module's C
-    encoder (indenting makes it use the pure Python one: most of a run's time on this file at
-    ten thousand entries), and readable line by line, which is how the leak scan compares a new
-    file with the live one (scan.changed_region)."""
-    parts = []
+def _json_lines(doc: dict) -> bytes:
+    """Return `doc` (a dict of a dict and lists of items already written as JSON, as text or
+    UTF-8) as JSON in UTF-8 with one list item a line: the same document as indented JSON,
+    written by the json module's C encoder (indenting makes it use the pure Python one: most
+    of a run's time on this file at ten thousand entries), and readable line by line, which is
+    how the leak scan compares a new file with the live one (scan.changed_lines). Joined once:
+    the entries' items are megabytes at 10,000 entries."""
+    segments: list[bytes] = []
     for name, value in doc.items():
-        if isinstance(value, list):
-            items = ",\n".join(value)
-            parts.append(f"{_dump(name)}: [\n{items}\n]" if items else f"{_dump(name)}: []")
+        segments.append(f"{',' if segments else '{'}\n{_dump(name)}: ".encode())
+        if not isinstance(value, list):
+            segments.append(_dump(value).encode())
+        elif not value:
+            segments.append(b"[]")
         else:
-            parts.append(f"{_dump(name)}: {_dump(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            items = [item if isinstance(item, bytes) else item.encode() for item in value]
+            segments += [b"[\n", b",\n".join(items), b"\n]"]
+    return b"".join([*(segments or [b"{\n"]), b"\n}\n"])
 
 
 def _tag(data: SiteData, what: str) -> str:
@@ -391,6 +399,6 @@ def render_search_index(data: SiteData) -> bytes:
             separators=(",", ":"),
         ),
         rows=data.register,
-        separator=",\n",
+        separator=b",\n",
     )
-    return ("[\n" + rows + "\n]\n" if data.register else "[]\n").encode()
+    return b"".join([b"[\n", rows, b"\n]\n"]) if data.register else b"[]\n"
