@@ -14,7 +14,8 @@ from publishing.site.pages.data import SiteData, in_reference_order
 # numbers of different widths (NS26-9999, NS26-10000), a letter where another has a digit.
 REFERENCES = st.builds(
     lambda prefix, number, width: f"{prefix}-{number:0{width}d}",
-    st.sampled_from(["NS26", "NS2A", "NS", "B10000", "NS26-M", "ns26"]),
+    # Also a letter of two bytes in UTF-8, and a line break (the shapes worked out one by one).
+    st.sampled_from(["NS26", "NS2A", "NS", "B10000", "NS26-M", "ns26", "N\u015a26", "N\nS2"]),
     st.integers(min_value=0, max_value=120_000),
     st.sampled_from([1, 4, 5]),
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, lt
 
 from django.utils import translation
 from django.utils.text import get_text_list, slugify
@@ -464,7 +464,8 @@ class Topic:
 
 
 _NUMBERS = re.compile(r"(\d+)")
-_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_DIGITS_AS_ZERO_TEXT = str.maketrans("123456789", "000000000")
 
 
 def reference_order(reference: str) -> tuple:
@@ -480,14 +481,25 @@ def in_reference_order(references: list[str]) -> bool:
     shape: NS26-0041, NS26-0042) compare as reference_order compares them, character by
     character (the first difference is in the same text, or in numbers of the same width);
     only two of different shapes (NS26-9999, NS26-10000) are compared by their keys."""
-    shapes = [reference.translate(_DIGITS_AS_ZERO) for reference in references]
-    for number in range(1, len(references)):
-        before, after = references[number - 1], references[number]
-        if shapes[number - 1] == shapes[number]:
-            if not before < after:
-                return False
-        elif not reference_order(before) < reference_order(after):
+    # Every reference's shape at once: bytes.translate over them joined (str.translate, one
+    # reference at a time, was most of this at 10,000). A digit is one byte in UTF-8, and no
+    # other character's bytes are below 0x80.
+    joined = "\n".join(references)
+    shapes = joined.encode().translate(_DIGITS_AS_ZERO).decode().split("\n")
+    if len(shapes) != len(references):  # a reference holding a line break
+        shapes = [reference.translate(_DIGITS_AS_ZERO_TEXT) for reference in references]
+    # Runs of one shape compared as text in C (map and operator.lt, not a Python step per
+    # reference: a tenth of planning at 10,000 entries); each run's first by its key with the
+    # last reference before it.
+    start = 0
+    for _shape, run in groupby(shapes):
+        end = start + len(list(run))
+        same = references[start:end]
+        if not all(map(lt, same, same[1:])):
             return False
+        if start and not reference_order(references[start - 1]) < reference_order(same[0]):
+            return False
+        start = end
     return True
 
 
