@@ -6,7 +6,8 @@
   against and a summary of what its files could reveal, so the next run checks carried files
   only against identifiers new since (`_carried_check`);
 - `_changed_texts`: what a rendered file adds to the live version's file, so only that is
-  checked against every identifier (scan.changed_region);
+  checked against every identifier (scan.changed_lines on the bytes of a large file read
+  line by line, otherwise scan.changed_region reading by reading);
 - a carried file is trusted by its recorded size and modification time
   (`target._unchanged_since_written`, which FolderCarrier.keep_linked applies too).
 """
@@ -186,9 +187,10 @@ def _changed_texts(
     carried file is; otherwise by its SHA-256).
 
     `whole`: the file's readings in full are wanted too (ChangedTexts.whole). When they are
-    not, and both files are read line by line only (scan.read_line_by_line: the register's
-    CSV and JSON, the search index), the lines that changed are found by comparing the bytes,
-    and only they and their context are read (scan.changed_lines)."""
+    not, the file is LINES_COMPARED_FROM bytes or more, and both files are read line by line
+    only (scan.read_line_by_line: the register's CSV and JSON, the search index, holding no
+    "<"), the lines that changed are found by comparing the bytes, and only they and their
+    context are read (scan.changed_lines)."""
     try:
         previous = target.read(version, path)
     except (OSError, TargetError):
@@ -198,7 +200,7 @@ def _changed_texts(
     context = checker.max_words + 2
     if (
         not whole
-        and len(content) >= READINGS_KEPT_FROM
+        and len(content) >= LINES_COMPARED_FROM
         and scan.read_line_by_line(path, content)
         and scan.read_line_by_line(path, previous)
     ):
@@ -229,11 +231,18 @@ def _live_file_as_checked(target, version: str, path: str, old: dict, data: byte
     return _sha(data) == old.get("sha256")
 
 
-# The readings of the file last rendered at each path, by its digest: the next run compares
-# its file with the live one, which is usually that very file, so the live file's readings
-# (of a whole-register CSV or JSON, parsed and unescaped: most of what comparing costs) are
-# not worked out again. Keyed by content, so a miss (another worker process, a blocked run,
-# a file changed since) only costs the time. Only files of READINGS_KEPT_FROM bytes or more
+# A file of this size or more, read line by line only, is compared with the live one by its
+# bytes (scan.changed_lines): the whole-register files, megabytes at 10,000 entries, where
+# working out their readings first was most of what comparing cost. Smaller files (pages)
+# are compared reading by reading (scan.changed_region).
+LINES_COMPARED_FROM = 64 * 1024
+# The readings of the file last rendered at each path, by its digest, for the comparisons
+# still made reading by reading (a large file holding "<", or a run that must read the
+# whole-register files in full for identifiers recorded since): the next run compares its
+# file with the live one, which is usually that very file, so the live file's readings (of
+# a whole-register CSV or JSON, parsed and unescaped) are not worked out again. Keyed by
+# content, so a miss (another worker process, a blocked run, a file changed since) only costs
+# the time. Only files of READINGS_KEPT_FROM bytes or more
 # are kept: the whole-register files, a handful whatever the register's size. A page is read
 # again when needed (cheap): keeping every page's readings held the text of the whole site in
 # each worker process after a run that rendered every page (800 MB at 10,000 entries).

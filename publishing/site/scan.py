@@ -431,14 +431,15 @@ class JsonLineStrings:
     For valid JSON without a repeated key, the result is what parsing the whole text gives
     ("\n".join(_json_strings(json.loads(text)))): every string literal, keys included, in
     document order (a test compares the two). For other text it can only give more: each
-    literal decoded, wherever it is. Only the last text's lines are kept."""
+    literal decoded, wherever it is, and one that is not valid JSON as it is written. So it
+    never fails, and a line's strings depend on that line alone: what changed_lines relies
+    on. Only the last text's lines are kept."""
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[int, str]] = {}
 
     def __call__(self, text: str) -> str:
-        """Return every string literal of `text`, decoded, one a line. Raises ValueError if a
-        literal is not valid JSON (then the text is not JSON either)."""
+        """Return every string literal of `text`, decoded, one a line."""
         kept, made, segments = self._kept, {}, []
         for line in text.split("\n"):
             found = made.get(line) or kept.get(line)
@@ -455,15 +456,22 @@ class JsonLineStrings:
 def _line_strings(line: str) -> list[str]:
     """Return the strings of one line of a JSON text, in order: a list item (an object, an
     array, a string) is parsed as it is, as parsing the whole text would; any other line (a
-    member "name": value, an opening or closing bracket) gives its literals, decoded."""
+    member "name": value, an opening or closing bracket) gives its literals, decoded, and a
+    literal that is not valid JSON ("bad \\q") its text between the quotes."""
     if '"' not in line:
         return []
     try:
         value = json.loads(line[:-1] if line.endswith(",") else line)
     except ValueError:
-        literals = _JSON_STRING.findall(line)
-        return json.loads(f"[{','.join(literals)}]") if literals else []
+        return [_literal(literal) for literal in _JSON_STRING.findall(line)]
     return _json_strings(value) if isinstance(value, str | dict | list) else []
+
+
+def _literal(literal: str) -> str:
+    try:
+        return json.loads(literal)
+    except ValueError:
+        return literal[1:-1]
 
 
 def labelled_readings(
@@ -538,16 +546,17 @@ def _common_run(a: str, b: str, part) -> int:
 
 def _words_back(text: str, end: int, words: int) -> int:
     """Return where to start so that text[start:end] holds at least `words` whole words before
-    `end` (or the start of the text), at the start of a line."""
+    `end` (or the start of the text), at the start of a line. Words as the scan matches them
+    (tokens: folded, so a letter and its combining accent are one word, not two)."""
     start = end
-    while start > 0 and len(_WORD.findall(text, start, end)) < words:
+    while start > 0 and len(tokens(text[start:end])) < words:
         start = text.rfind("\n", 0, start - 1) + 1
     return start
 
 
 def _words_ahead(text: str, start: int, words: int) -> int:
     end = start
-    while end < len(text) and len(_WORD.findall(text, start, end)) < words:
+    while end < len(text) and len(tokens(text[start:end])) < words:
         found = text.find("\n", end + 1)
         end = len(text) if found < 0 else found
     return end
@@ -619,9 +628,10 @@ def changed_lines(path: str, new: bytes, old: bytes, context_words: int) -> byte
 
 
 def _fewest_words(path: str, data: bytes) -> int:
-    """Return how many words the reading of `data` (whole lines) with the fewest has."""
+    """Return how many words (as the scan matches them: tokens) the reading of `data` (whole
+    lines) with the fewest has."""
     texts = labelled_readings(path, data, JsonLineStrings()).values()
-    return min(len(_WORD.findall(text)) for text in texts)
+    return min(len(tokens(text)) for text in texts)
 
 
 def _lines_back(path: str, data: bytes, end: int, words: int) -> int:

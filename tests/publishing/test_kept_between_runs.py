@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -342,7 +343,7 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
 
 
 def test_the_check_record_kept_is_the_one_on_disk_while_its_file_is_unchanged(
-    election, cast, register
+    election, cast, register, monkeypatch
 ):
     """The live version's check record is read back from memory only while its file is the
     one this process wrote: what the next run trusts is what is recorded on disk."""
@@ -358,6 +359,17 @@ def test_the_check_record_kept_is_the_one_on_disk_while_its_file_is_unchanged(
     assert summary.digits == set(on_disk["summary"]["digits"])
     summary.words.add("added-by-the-next-run")  # a copy: the kept one is not changed
     assert "added-by-the-next-run" not in checks._check_record(digest)[1].words
+    # While the file is the one written, the record is not read from it.
+    monkeypatch.setattr(checks.Path, "read_text", lambda self: pytest.fail(f"read {self}"))
+    assert checks._check_record(digest)[0] == checked
+    monkeypatch.undo()
+    # Written again at the same size (a digest of one identifier changed), at another time.
+    stat = path.stat()
+    changed = path.read_text().replace(on_disk["identifiers"][0], "0" * 32, 1)
+    assert len(changed) == stat.st_size
+    path.write_text(changed)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert "0" * 32 in checks._check_record(digest)[0]
     # Written again by something else (another worker, by hand): read from the file.
     on_disk["identifiers"] = on_disk["identifiers"][:1]
     on_disk["summary"]["words"].append("written-elsewhere")
@@ -503,7 +515,7 @@ def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separat
     """Whatever changed between two renders (rows added, gone, moved, changed), the text made
     from the kept one is what joining every row's piece gives, and only the rows between the
     unchanged start and end are made again."""
-    kept = None
+    kept, before = None, []
     for digests in renders:
         rows = [{"digest": d} for d in digests]
         made = []
@@ -516,6 +528,19 @@ def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separat
         pieces = [f"<{d}\u00e9>".encode() + separator for d in digests]  # two bytes: é
         assert kept.text == b"".join(pieces)
         assert kept.lengths == [len(piece) for piece in pieces]
-        assert len(made) <= len(digests)
+        # Made: the rows between the longest unchanged start and the longest unchanged end
+        # (worked out one by one here).
+        start = 0
+        while start < min(len(digests), len(before)) and digests[start] == before[start]:
+            start += 1
+        end = 0
+        while (
+            end < len(digests) - start
+            and end < len(before)
+            and digests[len(digests) - 1 - end] == before[len(before) - 1 - end]
+        ):
+            end += 1
+        assert [row["digest"] for row in made] == digests[start : len(digests) - end]
+        before = digests
     again = opendata._join_kept(kept, [{"digest": d} for d in renders[-1]], str, separator)
     assert again.text == kept.text  # nothing made: every piece copied

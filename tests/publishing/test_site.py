@@ -161,7 +161,7 @@ def test_a_leak_in_a_large_whole_register_file_is_found_in_its_changed_lines(
     run finds what changed by comparing bytes and reads only those lines and their context
     (scan.changed_lines): a candidate's details in one answer are found in each of them, and
     a clean change publishes."""
-    monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 0)
+    monkeypatch.setattr(checks, "LINES_COMPARED_FROM", 0)
     read = []
     real = scan.changed_lines
     monkeypatch.setattr(scan, "changed_lines", lambda path, *a: read.append(path) or real(path, *a))
@@ -941,18 +941,18 @@ def test_an_approvals_run_leaves_pruning_to_the_register_pdf_step_that_follows(e
     assert target.current_version() == kept[-1]
 
 
-@pytest.mark.parametrize("kept_from", [None, 0], ids=["reading-by-reading", "line-by-line"])
+@pytest.mark.parametrize("compared_from", [None, 0], ids=["reading-by-reading", "line-by-line"])
 def test_a_live_file_changed_since_it_was_checked_is_not_what_the_next_check_compares_with(
-    election, cast, candidate, kept_from, monkeypatch
+    election, cast, candidate, compared_from, monkeypatch
 ):
     """A whole-register file rendered again is checked only where it differs from the live
     one, which must be the very file that was checked. One changed on disk since (here: made
     to hold what the next run renders, a candidate's name included) no longer has its recorded
     size and modification time, so its digest is compared, and the new file checked in full.
     So whether the change is found reading by reading or, in a large file, by its lines'
-    bytes (kept_from=0: every file counts as large here)."""
-    if kept_from is not None:
-        monkeypatch.setattr(checks, "READINGS_KEPT_FROM", kept_from)
+    bytes (compared_from=0: every file counts as large here)."""
+    if compared_from is not None:
+        monkeypatch.setattr(checks, "LINES_COMPARED_FROM", compared_from)
     entry = published(election, cast, topic="Horses")
     first = publish_site(election)
     assert first.status == "published"
