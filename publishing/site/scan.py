@@ -544,22 +544,44 @@ def _common_run(a: str, b: str, part) -> int:
     return lo
 
 
-def _words_back(text: str, end: int, words: int) -> int:
-    """Return where to start so that text[start:end] holds at least `words` whole words before
-    `end` (or the start of the text), at the start of a line. Words as the scan matches them
-    (tokens: folded, so a letter and its combining accent are one word, not two)."""
-    start = end
-    while start > 0 and len(tokens(text[start:end])) < words:
-        start = text.rfind("\n", 0, start - 1) + 1
-    return start
+def _changed_span(new, old, newline) -> tuple[int, int]:
+    """Return where the whole lines of `new` (text or bytes; `newline` in the same kind)
+    between its longest common prefix and suffix with `old` start and end."""
+    prefix = common_prefix(new, old)
+    prefix = new.rfind(newline, 0, prefix) + 1  # back to the start of a line
+    room = min(len(new), len(old)) - prefix
+    suffix = min(common_suffix(new, old), room)
+    end = len(new) - suffix
+    if end < len(new):  # forward to the end of a line
+        cut = new.find(newline, end)
+        end = len(new) if cut < 0 else cut
+    return prefix, end
 
 
-def _words_ahead(text: str, start: int, words: int) -> int:
-    end = start
-    while end < len(text) and len(tokens(text[start:end])) < words:
-        found = text.find("\n", end + 1)
-        end = len(text) if found < 0 else found
-    return end
+def _widened(text, start: int, end: int, newline, enough) -> tuple[int, int]:
+    """Return `start` moved back to the start of a line and `end` ahead to the end of one,
+    each a line at first and then twice as many lines at a time, until enough(text[s:start])
+    and enough(text[end:e]) or the text's start and end."""
+    back, lines = start, 1
+    while back > 0:
+        for _ in range(lines):
+            if back == 0:
+                break
+            back = text.rfind(newline, 0, back - 1) + 1
+        if enough(text[back:start]):
+            break
+        lines *= 2
+    ahead, lines = end, 1
+    while ahead < len(text):
+        for _ in range(lines):
+            if ahead >= len(text):
+                break
+            found = text.find(newline, ahead + 1)
+            ahead = len(text) if found < 0 else found
+        if enough(text[end:ahead]):
+            break
+        lines *= 2
+    return back, ahead
 
 
 def changed_region(new: str, old: str, context_words: int) -> str:
@@ -567,7 +589,8 @@ def changed_region(new: str, old: str, context_words: int) -> str:
     prefix and suffix of whole lines, with `context_words` words of the unchanged text on each
     side, so an identifier of up to `context_words` + 1 words that overlaps the change, or
     spans where two unchanged parts now meet, lies wholly inside what is returned. "" if
-    `new` equals `old`.
+    `new` equals `old`. Words as the scan matches them (tokens: folded, so a letter and its
+    combining accent are one word, not two).
 
     The unchanged prefix and suffix are `old`'s own text, in the same order, so whatever they
     hold was found (or not) when `old` was checked. Line ends separate words, and no phone
@@ -575,16 +598,8 @@ def changed_region(new: str, old: str, context_words: int) -> str:
     """
     if new == old:
         return ""
-    prefix = common_prefix(new, old)
-    prefix = new.rfind("\n", 0, prefix) + 1  # back to the start of a line
-    room = min(len(new), len(old)) - prefix
-    suffix = min(common_suffix(new, old), room)
-    end = len(new) - suffix
-    if end < len(new):  # forward to the end of a line
-        cut = new.find("\n", end)
-        end = len(new) if cut < 0 else cut
-    start = _words_back(new, prefix, context_words)
-    end = _words_ahead(new, end, context_words)
+    start, end = _changed_span(new, old, "\n")
+    start, end = _widened(new, start, end, "\n", lambda text: len(tokens(text)) >= context_words)
     return new[start:end]
 
 
@@ -615,16 +630,11 @@ def changed_lines(path: str, new: bytes, old: bytes, context_words: int) -> byte
     lines returned. A line end is one byte in UTF-8, never inside a character."""
     if new == old:
         return b""
-    prefix = common_prefix(new, old)
-    prefix = new.rfind(b"\n", 0, prefix) + 1  # back to the start of a line
-    room = min(len(new), len(old)) - prefix
-    suffix = min(common_suffix(new, old), room)
-    end = len(new) - suffix
-    if end < len(new):  # forward to the end of a line
-        cut = new.find(b"\n", end)
-        end = len(new) if cut < 0 else cut
-    start = _lines_back(path, new, prefix, context_words)
-    return new[start : _lines_ahead(path, new, end, context_words)]
+    start, end = _changed_span(new, old, b"\n")
+    start, end = _widened(
+        new, start, end, b"\n", lambda data: _fewest_words(path, data) >= context_words
+    )
+    return new[start:end]
 
 
 def _fewest_words(path: str, data: bytes) -> int:
@@ -632,37 +642,6 @@ def _fewest_words(path: str, data: bytes) -> int:
     lines) with the fewest has."""
     texts = labelled_readings(path, data, JsonLineStrings()).values()
     return min(len(tokens(text)) for text in texts)
-
-
-def _lines_back(path: str, data: bytes, end: int, words: int) -> int:
-    """Return the start of a line before `end` such that data[start:end] holds at least
-    `words` words in every reading (or 0): one line more, then twice as many each time."""
-    start, lines = end, 1
-    while start > 0:
-        for _ in range(lines):
-            if start == 0:
-                break
-            start = data.rfind(b"\n", 0, start - 1) + 1
-        if _fewest_words(path, data[start:end]) >= words:
-            break
-        lines *= 2
-    return start
-
-
-def _lines_ahead(path: str, data: bytes, start: int, words: int) -> int:
-    """Return the end of a line after `start` (a line's end) such that data[start:end] holds
-    at least `words` words in every reading (or the data's end)."""
-    end, lines = start, 1
-    while end < len(data):
-        for _ in range(lines):
-            if end >= len(data):
-                break
-            found = data.find(b"\n", end + 1)
-            end = len(data) if found < 0 else found
-        if _fewest_words(path, data[start:end]) >= words:
-            break
-        lines *= 2
-    return end
 
 
 # --- matching ------------------------------------------------------------------------------------
