@@ -132,10 +132,9 @@ def _join_kept(
     kept: _Joined | None, rows: list[dict], make: Callable[[dict], str], separator: bytes
 ) -> _Joined:
     """Return the pieces of `rows` (make(row) in UTF-8 and `separator` each) joined: those of
-    the rows
-    whose digests begin or end the list as they did in `kept` copied from its text, by their
-    lengths, the others made. The list comparisons and the copies run in C: the rows'
-    digests are read once, in a list."""
+    the rows whose digests begin or end the list as they did in `kept` copied from its text,
+    by their lengths, the others made. The list comparisons and the copies run in C: the
+    rows' digests are read once, in a list."""
     digests = [row["digest"] for row in rows]
     old = kept.digests if kept is not None else []
     same_start = common_prefix(digests, old)
