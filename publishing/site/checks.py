@@ -91,14 +91,7 @@ def _save_check_record(
         return
     path = _check_record_file(manifest_digest)
     checked = frozenset(_identifier_digest(i) for i in identifiers)
-    record = {
-        "identifiers": list(checked),
-        "summary": {
-            "words": list(summary.words),
-            "digits": list(summary.digits),
-            "postcodes": list(summary.postcodes),
-        },
-    }
+    record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
     _RECORD_KEPT.clear()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
