@@ -406,7 +406,32 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
         return None, None
     digest = hashlib.sha256(data).hexdigest()
     kept = _MANIFEST_KEPT.get(digest)
-    return (json.loads(data) if kept is None else kept), digest
+    if kept is not None:
+        return kept, digest
+    manifest = json.loads(data)
+    for last in _MANIFEST_KEPT.values():
+        _adopt_records(manifest, last)
+    return manifest, digest
+
+
+def _adopt_records(manifest: dict, last: dict) -> None:
+    """Put in `manifest` (just parsed) the very record objects of `last` (the manifest this
+    worker kept) wherever a file's record is equal to it.
+
+    A version written by another process (the register PDF's step, which in production runs
+    in another worker) differs from the last one this worker kept by a few files: adopting
+    the equal records keeps the texts made from them (the manifest's fragments, the listing
+    lines, texts_per_record) valid by identity, so the run after such a step makes texts for
+    those few files and not for twenty thousand again (issue 16). A record is a plain JSON
+    object (str, int and None values), never changed once parsed, so equal is the same."""
+    files, old = manifest.get("files"), last.get("files")
+    if not isinstance(files, dict) or not isinstance(old, dict):
+        return
+    get = old.get
+    for path, record in files.items():
+        known = get(path)
+        if known is not None and known == record:
+            files[path] = known
 
 
 # Each file's part of the manifest this worker process last wrote ('"path": {record}'), by

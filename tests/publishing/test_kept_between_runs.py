@@ -439,6 +439,35 @@ def test_a_live_manifest_changed_on_disk_is_read_again_not_taken_from_what_was_k
     assert f"cy/{permalink}" in second.carried
 
 
+def test_a_manifest_another_process_wrote_is_read_with_the_kept_records_where_they_are_equal(
+    election, register
+):
+    """The register PDF's step usually runs in another worker, whose manifest this worker did
+    not keep: it is parsed again, and each record equal to the kept one is that very object
+    (so the texts made from it are reused by identity), a changed one is not; the manifest
+    made from it is still exactly json.dumps of it."""
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        first = publish_site(election, slow="defer")
+    target = site_target(live_site(election, NOW.date()))
+    kept, digest = publish_module._previous_manifest(target, first.version)
+    assert kept is publish_module._MANIFEST_KEPT[digest]
+    path = target.versions_dir / first.version / MANIFEST
+    on_disk = json.loads(path.read_bytes())
+    changed = f"entries/{register[0].reference}.html"
+    on_disk["files"][changed] = {**on_disk["files"][changed], "size": 1}
+    path.write_text(json.dumps(on_disk, sort_keys=True) + "\n")
+
+    again, other = publish_module._previous_manifest(target, first.version)
+    assert other != digest and again is not kept and again == on_disk
+    assert again["files"][changed] is not kept["files"][changed]
+    assert again["files"][changed]["size"] == 1
+    others = [name for name in again["files"] if name != changed]
+    assert len(others) == len(kept["files"]) - 1
+    assert all(again["files"][name] is kept["files"][name] for name in others)
+    made = publish_module._manifest_bytes(again)
+    assert made == (json.dumps(again, sort_keys=True) + "\n").encode()
+
+
 def test_a_run_keeps_the_cycle_collector_off_and_gives_it_back_as_it_was(
     election, register, monkeypatch
 ):
