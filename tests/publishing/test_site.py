@@ -12,7 +12,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
 from candidates.services import create_candidate
@@ -31,7 +32,7 @@ from election_protocol.roles import Role
 from publishing import services
 from publishing.models import PublicEntry, PublishRun
 from publishing.site import checks, pages, publish_site, publish_slow_files, rollback_to, scan
-from publishing.site.publish import RollbackError
+from publishing.site.publish import RollbackError, requeue_publish_runs
 from publishing.site.target import LocalTarget, StorageTarget, default_target
 from requests_register.models import OutboundEmail
 from tests.builders import (
@@ -297,6 +298,72 @@ def test_rollback_refuses_a_version_that_now_holds_a_private_identifier(election
     )
     with pytest.raises(RollbackError, match="A requester's name found in"):
         rollback_to(first.version)
+    # Recorded as blocked, with the reason; the claim it held is given back.
+    refused = PublishRun.objects.order_by("-pk").first()
+    assert refused.status == "blocked" and "A requester's name found in" in refused.reason
+    assert not PublishRun.objects.filter(status="running").exists()
+    # A run can claim again (no PublishBusy); its own check blocks it, as the live version
+    # holds her name too.
+    assert publish_at(election, minute=5).status == "blocked"
+
+
+def test_a_rollback_is_refused_while_a_publish_run_is_rendering(election, cast):
+    """A rollback holds the claim a publish run holds: while a run renders, it is refused
+    with a message that says what to do, and nothing is switched; once the run has finished,
+    the same rollback goes through."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, minute=5)
+    target = default_target()
+    rendering = PublishRun.objects.create(
+        election=election, status="running", created_at=NOW, started_at=NOW, progress_at=NOW
+    )
+    with pytest.raises(RollbackError, match="A publish run is rendering now"):
+        rollback_to(first.version)
+    with pytest.raises(CommandError, match="Try again when it has finished"):
+        call_command("publish_site", "--rollback", first.version)
+    assert target.current_version() == second.version
+    assert PublishRun.objects.filter(status="running").get() == rendering
+
+    PublishRun.objects.filter(pk=rendering.pk).update(status="published")
+    run = rollback_to(first.version)
+    assert run.status == "published" and run.progress == f"Rolled back to version {first.version}"
+    assert target.current_version() == first.version
+
+
+def test_a_rollback_whose_process_died_is_failed_not_run_again_as_a_publish(
+    election, cast, monkeypatch
+):
+    """A rollback killed mid-way leaves its run running; once its heartbeat has stopped,
+    requeue_publish_runs fails it (and frees the claim) instead of queueing it as a publish
+    run, which would publish the database's state instead of the version asked for."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, minute=5)
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(default_target().__class__, "switch", killed)
+    with pytest.raises(SystemExit):
+        rollback_to(first.version)
+    monkeypatch.undo()
+    # Its failure was recorded (a SystemExit is not swallowed); as if the process had died
+    # before it could be, put it back to running with an old heartbeat.
+    stopped = PublishRun.objects.order_by("-pk").first()
+    assert stopped.status == "failed" and "SystemExit" in stopped.reason
+    PublishRun.objects.filter(pk=stopped.pk).update(
+        status="running", progress_at=timezone.now() - timedelta(minutes=5), finished_at=None
+    )
+    queued = []
+    monkeypatch.setattr("publishing.site.publish.enqueue_run", queued.append)
+    requeue_publish_runs()
+    stopped.refresh_from_db()
+    assert stopped.status == "failed" and queued == []
+    assert default_target().current_version() == second.version
+    assert rollback_to(first.version).status == "published"
 
 
 def test_the_last_five_versions_are_kept(election, cast):
