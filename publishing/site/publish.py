@@ -410,11 +410,13 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
         return kept, digest
     manifest = json.loads(data)
     for last in _MANIFEST_KEPT.values():
-        _adopt_records(manifest, last)
+        others = _adopt_records(manifest, last)
+        if others is not None:
+            _move_folder_views(last["files"], manifest["files"], others)
     return manifest, digest
 
 
-def _adopt_records(manifest: dict, last: dict) -> None:
+def _adopt_records(manifest: dict, last: dict) -> list[str] | None:
     """Put in `manifest` (just parsed) the very record objects of `last` (the manifest this
     worker kept) wherever a file's record is equal to it.
 
@@ -423,15 +425,27 @@ def _adopt_records(manifest: dict, last: dict) -> None:
     the equal records keeps the texts made from them (the manifest's fragments, the listing
     lines, texts_per_record) valid by identity, so the run after such a step makes texts for
     those few files and not for twenty thousand again (issue 16). A record is a plain JSON
-    object (str, int and None values), never changed once parsed, so equal is the same."""
+    object (str, int and None values), never changed once parsed, so equal is the same.
+
+    Return the paths whose record was not adopted (new or changed) if every file of `last` is
+    in `manifest` with its record adopted, else None."""
     files, old = manifest.get("files"), last.get("files")
     if not isinstance(files, dict) or not isinstance(old, dict):
-        return
+        return None
     get = old.get
+    others = []
+    present = 0  # the files of `last` that are in `manifest`
     for path, record in files.items():
         known = get(path)
-        if known is not None and known == record:
+        if known is None:
+            others.append(path)
+            continue
+        present += 1
+        if known == record:
             files[path] = known
+        else:
+            others.append(path)
+    return others if present == len(old) else None
 
 
 # Each file's part of the manifest this worker process last wrote ('"path": {record}'), by
@@ -483,6 +497,7 @@ def forget_kept() -> None:
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
     _FRAGMENTS.clear()
+    _FOLDER_VIEWS.clear()
 
 
 @contextmanager
@@ -586,7 +601,12 @@ def _failure_reason(error: BaseException) -> str:
 
 
 def _carry_permalinks(
-    plan: pages.Plan, carrier, previous: dict[str, dict], files: dict, result: PublishResult
+    plan: pages.Plan,
+    carrier,
+    previous: dict[str, dict],
+    files: dict,
+    result: PublishResult,
+    whole: set[str],
 ) -> list[pages.Output]:
     """Carry the permalinks of `plan` whose key is the live version's and whose file, linked
     ahead, is still the one recorded (carrier.keep_linked): each one's record in the new
@@ -600,22 +620,37 @@ def _carry_permalinks(
     this is called only when the live version's check record says no identifier recorded
     since could be in it (publish: `carried_checker` is None), as the loop would then not
     read it either. At 10,000 entries, twenty thousand permalinks are carried without an
-    Output or a loop turn each."""
+    Output or a loop turn each. When the worker keeps views of the live manifest's folders
+    (_FOLDER_VIEWS), a folder whose every live file keeps its key, nothing gone (an approval:
+    only new names), is told so by comparing its planned keys with the kept ones as whole
+    dicts (_unchanged_folders), and, if every file is still the one recorded, carried in one
+    step and added to `whole`."""
     parts = [part for part in plan.parts if isinstance(part, pages.PermalinkFolder)]
+    unchanged = _unchanged_folders(parts, previous)
     # One folder may hold several parts (the answers' permalinks and the withdrawn entries'
     # notices): its files are kept, and its generation added to or not, as one.
-    same: dict[str, dict[str, dict]] = {part.folder: {} for part in parts}
+    same: dict[str, dict[str, dict]] = {
+        part.folder: unchanged[part.folder].records if part.folder in unchanged else {}
+        for part in parts
+    }
     for part in parts:
-        unchanged = same[part.folder]
+        if part.folder in unchanged:
+            continue
+        records = same[part.folder]
         for name, key in part.keys.items():
             old = previous.get(part.path(name))
             if old is not None and old.get("key") == key:
-                unchanged[name] = old
-    counts = _files_per_folder(previous, set(same))
+                records[name] = old
+    others = set(same) - set(unchanged)
+    counts = _files_per_folder(previous, others) if others else {}
     kept = {
         # `whole`: none of the live version's files in the folder changed or went (an
         # approval): its generation is only added to.
-        folder: set(carrier.keep_linked(folder, records, len(records) == counts[folder]))
+        folder: set(
+            carrier.keep_linked(
+                folder, records, folder in unchanged or len(records) == counts[folder]
+            )
+        )
         for folder, records in same.items()
     }
     todo: list[pages.Output] = []
@@ -624,6 +659,14 @@ def _carry_permalinks(
             todo += part
             continue
         here, records = kept[part.folder], same[part.folder]
+        view = unchanged.get(part.folder)
+        if view is not None and len(here) == len(records):
+            if part.folder not in whole:  # every live file of the folder, in one step
+                whole.add(part.folder)
+                files.update(zip(view.paths.values(), records.values(), strict=True))
+                result.carried.extend(view.paths.values())
+            todo += [part.make(name) for name in part.keys if name not in records]
+            continue
         for name in part.keys:
             if name in here:
                 path = part.path(name)
@@ -632,6 +675,94 @@ def _carry_permalinks(
             else:
                 todo.append(part.make(name))
     return todo
+
+
+@dataclass
+class _FolderView:
+    """A permalinks' folder of a manifest: each file's name with its record, its key and its
+    path in the version, the three dicts in one order."""
+
+    records: dict[str, dict]
+    keys: dict[str, str]
+    paths: dict[str, str]
+
+
+# The permalinks' folders of the manifest this worker last made live, as views: [its files
+# dict (the one kept in _MANIFEST_KEPT, compared by identity), {folder: _FolderView}]. Made
+# by _keep_folder_views, kept for a manifest parsed since by _move_folder_views.
+_FOLDER_VIEWS: list = []
+
+
+def _unchanged_folders(
+    parts: list[pages.PermalinkFolder], previous: dict[str, dict]
+) -> dict[str, _FolderView]:
+    """Return the permalinks' folders of `parts` whose every file in the live manifest
+    (`previous`) is planned again with the same key, none gone, each with its view: known
+    only when `previous` is the manifest this worker keeps views of (_FOLDER_VIEWS). The
+    planned keys, less the new names, are compared with the kept ones as one dict (in C),
+    not one permalink at a time (issue 16)."""
+    if not _FOLDER_VIEWS or _FOLDER_VIEWS[0] is not previous:
+        return {}
+    views: dict[str, _FolderView] = _FOLDER_VIEWS[1]
+    planned: dict[str, dict[str, str]] = {}
+    for part in parts:
+        planned.setdefault(part.folder, {}).update(part.keys)
+    unchanged = {}
+    for folder, keys in planned.items():
+        view = views.get(folder)
+        if view is None:
+            continue
+        for name in keys.keys() - view.keys.keys():
+            del keys[name]
+        if keys == view.keys:
+            unchanged[folder] = view
+    return unchanged
+
+
+def _keep_folder_views(
+    files: dict[str, dict], previous: dict[str, dict], rendered: list[str], whole: set[str]
+) -> None:
+    """Keep the permalinks' folders of the manifest just made live (`files`) as views
+    (_FOLDER_VIEWS): a folder the run carried whole from the live one's view (`whole`,
+    _carry_permalinks) is that view and the run's new files in it (`rendered`: only new
+    names, as nothing else in it changed); any other is made from `files`, in one pass."""
+    last = _FOLDER_VIEWS[1] if _FOLDER_VIEWS and _FOLDER_VIEWS[0] is previous else {}
+    views: dict[str, _FolderView] = {}
+    for folder in whole & last.keys():
+        view = last[folder]
+        new = {}
+        for path in rendered:
+            parent, _, name = path.rpartition("/")
+            if parent == folder:
+                new[name] = path
+        views[folder] = _FolderView(
+            {**view.records, **{name: files[path] for name, path in new.items()}},
+            {**view.keys, **{name: files[path]["key"] for name, path in new.items()}},
+            {**view.paths, **new},
+        )
+    made = {f: _FolderView({}, {}, {}) for f in pages.permalink_folders() if f not in views}
+    if made:
+        for path, record in files.items():
+            folder, _, name = path.rpartition("/")
+            view = made.get(folder)
+            if view is not None:
+                view.records[name] = record
+                view.keys[name] = record.get("key")
+                view.paths[name] = path
+        views.update(made)
+    _FOLDER_VIEWS[:] = [files, views]
+
+
+def _move_folder_views(old: dict, files: dict, others: list[str]) -> None:
+    """Keep the permalinks' folders' views (_FOLDER_VIEWS) of the manifest `old` for `files`,
+    a manifest parsed since in which every record of `old` was adopted (_adopt_records), but
+    those of the folders holding one of `others` (a new or changed file): those are made
+    again by the next run (_keep_folder_views)."""
+    if not _FOLDER_VIEWS or _FOLDER_VIEWS[0] is not old:
+        return
+    touched = {path.rpartition("/")[0] for path in others}
+    views = _FOLDER_VIEWS[1]
+    _FOLDER_VIEWS[:] = [files, {f: view for f, view in views.items() if f not in touched}]
 
 
 def _files_per_folder(previous: dict[str, dict], folders: set[str]) -> dict[str, int]:
@@ -695,6 +826,7 @@ def _publish(
         result = PublishResult(status="published", version=version, folder=folder)
         files: dict[str, dict] = {}
         used: set[str] = set()  # the folders of the files the loop carried or wrote
+        whole: set[str] = set()  # the permalinks' folders carried whole (_carry_permalinks)
         # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
         # gives its readings (a part rendered by the slow step: its spool on disk, so the parts of
         # a 10,000-entry register are not all held in memory at the end of the run).
@@ -707,7 +839,7 @@ def _publish(
             if previous and carried_checker is None and known is not None:
                 # What is carried needs no reading (the live version's check record covers
                 # it): the permalinks whose key is unchanged are carried here, in bulk.
-                todo = _carry_permalinks(outputs, carrier, previous, files, result)
+                todo = _carry_permalinks(outputs, carrier, previous, files, result, whole)
             else:  # each file carried by the loop: the shared folders linked whole first
                 carrier.link_shared()
         total = len(outputs)
@@ -882,6 +1014,7 @@ def _publish(
             )
             target.switch(version)
             _keep_manifest(manifest_digest, manifest)
+            _keep_folder_views(files, previous, result.rendered, whole)
             if not (result.slow_pending and run is not None):
                 # Deleting an old version (a folder and a link per file: tens of thousands of
                 # entries) is no part of what an approver waits for: when the register PDF's

@@ -24,7 +24,7 @@ from publishing.site import publish as publish_module
 from publishing.site.pages import base, opendata
 from publishing.site.pages import data as site_data
 from publishing.site.pages import pdf as site_pdf
-from publishing.site.publish import forget_kept, publish_site
+from publishing.site.publish import forget_kept, publish_site, publish_slow_files
 from publishing.site.target import MANIFEST, live_site, site_target
 from requests_register.csv_safety import csv_line, write_csv
 from tests.builders import NOW, published
@@ -466,6 +466,137 @@ def test_a_manifest_another_process_wrote_is_read_with_the_kept_records_where_th
     assert all(again["files"][name] is kept["files"][name] for name in others)
     made = publish_module._manifest_bytes(again)
     assert made == (json.dumps(again, sort_keys=True) + "\n").encode()
+
+
+def _expected_views(files: dict[str, dict]) -> dict[str, tuple[dict, dict, dict]]:
+    """The permalinks' folders' views of a manifest's files, worked out from nothing."""
+    views = {folder: ({}, {}, {}) for folder in pages.permalink_folders()}
+    for path, record in files.items():
+        folder, _, name = path.rpartition("/")
+        if folder in views:
+            views[folder][0][name] = record
+            views[folder][1][name] = record["key"]
+            views[folder][2][name] = path
+    return views
+
+
+def _assert_views_describe_the_live_manifest(election) -> None:
+    target = site_target(live_site(election, NOW.date()))
+    manifest, _ = publish_module._previous_manifest(target, target.current_version())
+    kept_files, views = publish_module._FOLDER_VIEWS
+    assert kept_files is manifest["files"]
+    expected = _expected_views(manifest["files"])
+    assert set(views) == set(expected)
+    for folder, view in views.items():
+        records, keys, paths = expected[folder]
+        assert view.records == records and view.keys == keys and view.paths == paths
+        # The three in one order (a folder carried whole zips paths with records).
+        assert list(view.records) == list(view.keys) == list(view.paths)
+        assert all(view.records[name] is manifest["files"][path] for name, path in paths.items())
+
+
+def test_the_folder_views_describe_the_live_manifest_after_every_kind_of_run(
+    election, cast, register, monkeypatch
+):
+    """A worker's views of the permalinks' folders (what lets an approval carry a folder in
+    one step) always describe the live manifest exactly: after a first run, an approval, a
+    correction (a changed key), a withdrawal (a file gone from one part, one added to
+    another), and a manifest written by another process; and an approval, the case they are
+    for, is told its folders are unchanged, while a correction is not."""
+    told: list[set[str]] = []
+    real = publish_module._unchanged_folders
+
+    def spy(parts, previous):
+        found = real(parts, previous)
+        told.append(set(found))
+        return found
+
+    monkeypatch.setattr(publish_module, "_unchanged_folders", spy)
+    clock = iter(NOW + timedelta(hours=hours) for hours in range(1, 100))
+
+    def publish():
+        told.clear()
+        with time_machine.travel(next(clock), tick=False):
+            result = publish_site(election, slow="render")
+        assert result.status == "published"
+        _assert_views_describe_the_live_manifest(election)
+        return result
+
+    def then(make):
+        with time_machine.travel(next(clock), tick=False):
+            return make()
+
+    publish()
+    assert told == []  # nothing live yet: no carrying at all
+    third = then(lambda: published(election, cast, topic="Rural crime"))
+    added = publish()
+    assert told == [{"entries", "cy/entries"}]  # an approval: both carried in one step
+    assert f"entries/{third.reference}.html" in added.rendered
+    assert f"entries/{register[0].reference}.html" in added.carried
+
+    def correct():
+        correction = services.correct(
+            register[0].pk, "Nine officers cover the night.", "Corrected.", cast["ce"]
+        )
+        services.approve_correction(correction.pk, cast["spoc"])
+
+    then(correct)
+    corrected = publish()
+    assert told == [set()]  # a changed key: each permalink compared as before
+    assert f"entries/{register[0].reference}.html" in corrected.rendered
+    assert f"entries/{register[1].reference}.html" in corrected.carried
+
+    then(
+        lambda: services.set_public_status(
+            register[1].pk, "withdrawn", by=cast["ce"], reason="Named."
+        )
+    )
+    publish()
+    assert told == [set()]  # a file gone (its notice replaces it)
+    publish()
+    assert told == [{"entries", "cy/entries"}]  # nothing changed: nothing written either
+
+    # The register PDF's step publishes in another worker: here, this process, after which
+    # what this worker kept is put back as it was before that step.
+    then(lambda: published(election, cast, topic="Road safety"))
+    with time_machine.travel(next(clock), tick=False):
+        assert publish_site(election, slow="defer").status == "published"
+    kept_manifest, kept_views = (
+        dict(publish_module._MANIFEST_KEPT),
+        list(publish_module._FOLDER_VIEWS),
+    )
+    with time_machine.travel(next(clock), tick=False):
+        assert publish_slow_files(election.pk) == "published"
+    publish_module._MANIFEST_KEPT.clear()
+    publish_module._MANIFEST_KEPT.update(kept_manifest)
+    publish_module._FOLDER_VIEWS[:] = kept_views
+    then(lambda: published(election, cast, topic="Rural crime"))
+    publish()  # the step's manifest parsed, its records and views those this worker kept
+    assert told == [{"entries", "cy/entries"}]
+
+
+def test_adopting_records_says_which_files_are_new_or_changed_unless_one_is_gone():
+    kept = {"files": {"a": {"key": "1"}, "b": {"key": "2"}}}
+    parsed = {"files": {"a": {"key": "1"}, "b": {"key": "3"}, "c": {"key": "4"}}}
+    assert publish_module._adopt_records(parsed, kept) == ["b", "c"]
+    assert parsed["files"]["a"] is kept["files"]["a"]
+    assert parsed["files"]["b"] == {"key": "3"}
+    assert publish_module._adopt_records({"files": {"a": {"key": "1"}}}, kept) is None
+
+
+def test_views_of_folders_holding_a_new_or_changed_file_are_not_kept_for_a_new_manifest():
+    old = {"entries/a.html": {"key": "1"}, "cy/entries/a.html": {"key": "2"}}
+    views = {"entries": object(), "cy/entries": object()}
+    new = {**old, "cy/entries/b.html": {"key": "3"}}
+    publish_module._FOLDER_VIEWS[:] = [old, views]
+    try:
+        publish_module._move_folder_views(old, new, ["cy/entries/b.html"])
+        assert publish_module._FOLDER_VIEWS[0] is new
+        assert publish_module._FOLDER_VIEWS[1] == {"entries": views["entries"]}
+        publish_module._move_folder_views(old, {}, [])  # views of another manifest: left
+        assert publish_module._FOLDER_VIEWS[0] is new
+    finally:
+        publish_module._FOLDER_VIEWS.clear()
 
 
 def test_a_run_keeps_the_cycle_collector_off_and_gives_it_back_as_it_was(
