@@ -75,6 +75,22 @@ def _identifier_digest(identifier: scan.Identifier) -> str:
     return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
 
 
+# The digests of the last list of identifiers asked for, with that very list (a run asks
+# twice for the same list: _carried_check, then _save_check_record).
+_DIGESTS_OF: list = []
+
+
+def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
+    """Return each identifier's digest (_identifier_digest), in order: worked out once per
+    list, as a run checks the carried files against them and records them (tens of
+    thousands at 10,000 entries, a look-up each)."""
+    if _DIGESTS_OF and _DIGESTS_OF[0] is identifiers and len(_DIGESTS_OF[1]) == len(identifiers):
+        return _DIGESTS_OF[1]
+    digests = list(map(_identifier_digest, identifiers))
+    _DIGESTS_OF[:] = [identifiers, digests]
+    return digests
+
+
 # The check record this worker process last wrote, as read back: its file (whose size and
 # modification time say it is still the one written), the identifiers' digests and the
 # summary. The next run's live version is usually the one it was written for, and reading
@@ -90,7 +106,7 @@ def _save_check_record(
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
-    checked = frozenset(_identifier_digest(i) for i in identifiers)
+    checked = frozenset(_identifier_digests(identifiers))
     record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
     _RECORD_KEPT.clear()
     try:
@@ -138,7 +154,10 @@ def _carried_check(
         checked, summary = _check_record(manifest_digest)
     except (OSError, ValueError, KeyError):
         return checker, None
-    fresh = [i for i in identifiers if _identifier_digest(i) not in checked]
+    digests = _identifier_digests(identifiers)
+    if checked.issuperset(digests):  # in C: none recorded since, the usual case
+        return None, summary
+    fresh = [i for i, digest in zip(identifiers, digests, strict=True) if digest not in checked]
     if fresh and scan.might_occur_in(fresh, summary):
         return scan.Scanner(fresh), summary
     return None, summary

@@ -76,6 +76,7 @@ from publishing.site.target import (
     MANIFEST,
     LocalTarget,
     TargetError,
+    _listing_line,
     clear_preview_folder,
     live_site,
     running_sites,
@@ -492,6 +493,7 @@ def forget_kept() -> None:
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
+    checks._DIGESTS_OF.clear()
     checks._RECORD_KEPT.clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
@@ -648,7 +650,10 @@ def _carry_permalinks(
         # approval): its generation is only added to.
         folder: set(
             carrier.keep_linked(
-                folder, records, folder in unchanged or len(records) == counts[folder]
+                folder,
+                records,
+                folder in unchanged or len(records) == counts[folder],
+                unchanged[folder].lines if folder in unchanged else None,
             )
         )
         for folder, records in same.items()
@@ -680,11 +685,12 @@ def _carry_permalinks(
 @dataclass
 class _FolderView:
     """A permalinks' folder of a manifest: each file's name with its record, its key and its
-    path in the version, the three dicts in one order."""
+    path in the version, the three dicts in one order, and the lines find lists for them."""
 
     records: dict[str, dict]
     keys: dict[str, str]
     paths: dict[str, str]
+    lines: set[str]  # the lines find lists for the records (target._listing_line)
 
 
 # The permalinks' folders of the manifest this worker last made live, as views: [its files
@@ -739,8 +745,9 @@ def _keep_folder_views(
             {**view.records, **{name: files[path] for name, path in new.items()}},
             {**view.keys, **{name: files[path]["key"] for name, path in new.items()}},
             {**view.paths, **new},
+            view.lines | {_listing_line(name, files[path]) for name, path in new.items()},
         )
-    made = {f: _FolderView({}, {}, {}) for f in pages.permalink_folders() if f not in views}
+    made = {f: _FolderView({}, {}, {}, set()) for f in pages.permalink_folders() if f not in views}
     if made:
         for path, record in files.items():
             folder, _, name = path.rpartition("/")
@@ -749,6 +756,7 @@ def _keep_folder_views(
                 view.records[name] = record
                 view.keys[name] = record.get("key")
                 view.paths[name] = path
+                view.lines.add(_listing_line(name, record))
         views.update(made)
     _FOLDER_VIEWS[:] = [files, views]
 

@@ -655,7 +655,13 @@ class FolderCarrier:
             shutil.copy2(os.path.join(self._source, path), os.path.join(self._staged, path))
         return os.stat(name, dir_fd=staged_fd, follow_symlinks=False)
 
-    def keep_linked(self, folder: str, records: dict[str, dict], whole: bool = False) -> list[str]:
+    def keep_linked(
+        self,
+        folder: str,
+        records: dict[str, dict],
+        whole: bool = False,
+        lines: set[str] | None = None,
+    ) -> list[str]:
         """Carry, of the files linked ahead into `folder`, each one named in `records` (name
         -> its record in the live manifest) that is still the file recorded: a plain file of
         the recorded size and modification time, as `carry` and the run judge one
@@ -674,13 +680,14 @@ class FolderCarrier:
         `records` as recorded, with nothing else in it: every name is kept, and the run's new
         files there go into the generation once checked (adding, LocalTarget.commit).
         Otherwise its files are linked now, as link_ahead links another folder, and judged as
-        above (by that listing, for a file listed so)."""
+        above (by that listing, for a file listed so). `lines`, if given, are the lines
+        `records` give (_listing_line), kept by the caller: not made again."""
         generation = self._shared.pop(folder, None)
         if generation is not None:
             listed = self._listed.get(folder)
-            exact = listed is not None and listed - {""} == set(
-                _listing_lines(folder, records).values()
-            )
+            if lines is None and listed is not None:
+                lines = set(_listing_lines(folder, records).values())
+            exact = listed is not None and listed - {""} == lines
             if whole and exact:
                 self._adding[folder] = generation
                 return list(records)
@@ -831,7 +838,13 @@ class CopyCarrier:
     def settle(self) -> list[str]:
         return []
 
-    def keep_linked(self, folder: str, records: dict[str, dict], whole: bool = False) -> list[str]:
+    def keep_linked(
+        self,
+        folder: str,
+        records: dict[str, dict],
+        whole: bool = False,
+        lines: set[str] | None = None,
+    ) -> list[str]:
         return []  # nothing is linked ahead: each file is copied and checked one by one
 
     def link_shared(self) -> None:

@@ -355,8 +355,8 @@ def test_a_live_permalink_changed_by_hand_is_never_carried_as_it_is(election, ca
     in_bulk = []
     real_keep = FolderCarrier.keep_linked
 
-    def keep_linked(self, folder, records, whole=False):
-        names = real_keep(self, folder, records, whole)
+    def keep_linked(self, folder, records, whole=False, lines=None):
+        names = real_keep(self, folder, records, whole, lines)
         in_bulk.extend(f"{folder}/{name}" for name in names)
         return names
 

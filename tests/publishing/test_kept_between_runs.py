@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 
 from publishing import services
 from publishing.models import PublicEntry
-from publishing.site import checks, pages
+from publishing.site import checks, pages, scan
 from publishing.site import publish as publish_module
 from publishing.site.pages import base, opendata
 from publishing.site.pages import data as site_data
 from publishing.site.pages import pdf as site_pdf
 from publishing.site.publish import forget_kept, publish_site, publish_slow_files
-from publishing.site.target import MANIFEST, live_site, site_target
+from publishing.site.target import MANIFEST, _listing_line, live_site, site_target
 from requests_register.csv_safety import csv_line, write_csv
 from tests.builders import NOW, published
 
@@ -490,6 +490,7 @@ def _assert_views_describe_the_live_manifest(election) -> None:
     for folder, view in views.items():
         records, keys, paths = expected[folder]
         assert view.records == records and view.keys == keys and view.paths == paths
+        assert view.lines == {_listing_line(name, record) for name, record in records.items()}
         # The three in one order (a folder carried whole zips paths with records).
         assert list(view.records) == list(view.keys) == list(view.paths)
         assert all(view.records[name] is manifest["files"][path] for name, path in paths.items())
@@ -573,6 +574,17 @@ def test_the_folder_views_describe_the_live_manifest_after_every_kind_of_run(
     then(lambda: published(election, cast, topic="Rural crime"))
     publish()  # the step's manifest parsed, its records and views those this worker kept
     assert told == [{"entries", "cy/entries"}]
+
+
+def test_the_identifiers_digests_are_worked_out_once_per_list_and_again_for_another():
+    one = [scan.Identifier("email", tokens=("ann", "example", "org"))]
+    other = [scan.Identifier("email", tokens=("bob", "example", "org"))]
+    first = checks._identifier_digests(one)
+    assert checks._identifier_digests(one) is first
+    assert first == [checks._identifier_digest(one[0])]
+    assert checks._identifier_digests(other) == [checks._identifier_digest(other[0])] != first
+    one.append(other[0])  # never done by a run, but a longer list is never taken for it
+    assert checks._identifier_digests(one) == [*first, checks._identifier_digest(other[0])]
 
 
 def test_adopting_records_says_which_files_are_new_or_changed_unless_one_is_gone():
