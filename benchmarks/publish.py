@@ -8,8 +8,10 @@ request is prepared for publication through the services (`prepare_public_entry`
 private texts and redactions) and submitted by one person (untimed), then approved by another
 with `approve_and_publish`, which queues the publish run, and the real Celery task
 (`task_publish_site`, run in this process: Celery's eager mode) renders, checks and switches
-the site. Timed from the approval to the task's end. The figure is the median of those runs,
-and the ratio of the two medians.
+the site. Timed from the approval to the task's end; then the register PDF's step that run
+asked for is made by a process of its own (benchmarks/pdf_step.py), as another worker makes
+it in production, so the next approval reads a live manifest this process did not write. The
+figure is the median of those runs, and the ratio of the two medians.
 
 Needs a configured Django and a migrated database (``python -m benchmarks`` provides both); it
 writes the site into a temporary folder and deletes what it created afterwards.
@@ -176,7 +178,7 @@ def _one_size(size: int, users) -> dict:
 def _timed(election, size: int, users, rng: random.Random) -> dict:
     """Publish once as after an approval (everything but the register's PDF, whose stand-ins
     are published), render the PDF in full (its own step), then RUNS times: one more entry,
-    the run an approval starts, and the PDF step that follows it."""
+    the run an approval starts, and the PDF step that follows it (in a process of its own)."""
     from publishing.models import PublicEntry
     from publishing.site import publish as publish_module
 
@@ -203,9 +205,9 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
             assert PublicEntry.objects.get(pk=public_entry.pk).status == "published"  # noqa: S101
             assert asked == [election.pk], asked  # noqa: S101 - the PDF step was asked for
             rendered.append(publish_run.files_rendered)
-            start = time.perf_counter()
-            assert publish_module.publish_slow_files(election.pk) == "published"  # noqa: S101
-            pdf_times.append(time.perf_counter() - start)
+            # The register PDF's step, in a process of its own as another worker runs it in
+            # production: the next approval reads a manifest this process did not write.
+            pdf_times.append(_pdf_step_in_a_child(election.pk)["seconds"])
             pdf_files.append(_pdf_files_rendered(election))
         # A worker's first run after a start: nothing kept from earlier runs in this process
         # (the rows, the whole-register files' pieces, readings, identifiers, the stand-in).
@@ -222,7 +224,6 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
         "first": first_seconds,
         "first_files": first.files,
         "median": statistics.median(times),
-        "after_other": times[0],
         "rendered": statistics.median(rendered),
         "files": publish_run.files_written,
         "first_pdf": first_pdf_seconds,
@@ -368,7 +369,10 @@ def measure() -> list[Figure]:
             for size in SIZES:
                 results[size] = _one_size(size, users)
     small, large = results[SIZES[0]], results[SIZES[-1]]
-    how = f"median of {RUNS} runs, each after one more entry"
+    how = (
+        f"median of {RUNS} runs, each after one more entry and the register PDF's step of the "
+        "run before, made by a process of its own as another worker makes it"
+    )
     figures = []
     for size in SIZES:
         r = results[size]
@@ -390,15 +394,6 @@ def measure() -> list[Figure]:
             ),
         ]
         figures += [
-            Figure(
-                NAME,
-                f"one more entry into {size:,}, the run after a PDF step made by another process",
-                r["after_other"],
-                "s",
-                "once: the first of the runs above, which follows the first PDF, made by a "
-                "process of its own as another worker makes it in production (the live "
-                "manifest is not the one this process wrote)",
-            ),
             Figure(
                 NAME,
                 f"one more entry into {size:,}, a worker's first run (nothing kept from "
@@ -429,7 +424,8 @@ def measure() -> list[Figure]:
                 f"({r['pdf_files']} PDF file(s) rendered)",
                 r["pdf"],
                 "s",
-                how + "; outside the publishing lock",
+                f"median of {RUNS} runs, each in a process of its own after one more entry (the "
+                "step's own time, not the process's start); outside the publishing lock",
             ),
             Figure(
                 NAME,

@@ -75,20 +75,11 @@ def _identifier_digest(identifier: scan.Identifier) -> str:
     return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
 
 
-# The digests of the last list of identifiers asked for, with that very list (a run asks
-# twice for the same list: _carried_check, then _save_check_record).
-_DIGESTS_OF: list = []
-
-
 def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
-    """Return each identifier's digest (_identifier_digest), in order: worked out once per
-    list, as a run checks the carried files against them and records them (tens of
-    thousands at 10,000 entries, a look-up each)."""
-    if _DIGESTS_OF and _DIGESTS_OF[0] is identifiers and len(_DIGESTS_OF[1]) == len(identifiers):
-        return _DIGESTS_OF[1]
-    digests = list(map(_identifier_digest, identifiers))
-    _DIGESTS_OF[:] = [identifiers, digests]
-    return digests
+    """Return each identifier's digest (_identifier_digest), in order. A run works them out
+    once and gives them to both _carried_check and _save_check_record (tens of thousands at
+    10,000 entries, a look-up each)."""
+    return list(map(_identifier_digest, identifiers))
 
 
 # The check record this worker process last wrote, as read back: its file (whose size and
@@ -99,14 +90,18 @@ _RECORD_KEPT: dict[Path, tuple[tuple[int, int], frozenset[str], scan.Summary]] =
 
 
 def _save_check_record(
-    manifest_digest: str | None, identifiers: list[scan.Identifier], summary: scan.Summary
+    manifest_digest: str | None,
+    identifiers: list[scan.Identifier],
+    summary: scan.Summary,
+    digests: list[str] | None = None,
 ) -> None:
     """Record what the version whose manifest has the SHA-256 `manifest_digest` was checked
-    against. Its lists in no particular order: they are read back as sets."""
+    against (`identifiers`, whose digests are `digests` if given). Its lists in no particular
+    order: they are read back as sets."""
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
-    checked = frozenset(_identifier_digests(identifiers))
+    checked = frozenset(_identifier_digests(identifiers) if digests is None else digests)
     record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
     _RECORD_KEPT.clear()
     try:
@@ -137,7 +132,10 @@ def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
 
 
 def _carried_check(
-    manifest_digest: str | None, identifiers: list[scan.Identifier], checker: scan.Scanner
+    manifest_digest: str | None,
+    identifiers: list[scan.Identifier],
+    checker: scan.Scanner,
+    digests: list[str] | None = None,
 ) -> tuple[scan.Scanner | None, scan.Summary | None]:
     """Return how to check files carried over from the live version (the SHA-256 of its
     manifest.json: `manifest_digest`), and the live version's summary (None if unknown: then
@@ -154,7 +152,8 @@ def _carried_check(
         checked, summary = _check_record(manifest_digest)
     except (OSError, ValueError, KeyError):
         return checker, None
-    digests = _identifier_digests(identifiers)
+    if digests is None:
+        digests = _identifier_digests(identifiers)
     if checked.issuperset(digests):  # in C: none recorded since, the usual case
         return None, summary
     fresh = [i for i, digest in zip(identifiers, digests, strict=True) if digest not in checked]

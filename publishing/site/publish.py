@@ -63,7 +63,7 @@ from publishing.site.health import HEARTBEAT_STALE, Heartbeat
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
-from publishing.site.rollback import RollbackError, current_folder, rollback_to
+from publishing.site.rollback import ROLLING_BACK, RollbackError, current_folder, rollback_to
 from publishing.site.slow import (
     Prerendered,
     _cache_pdf_readings,
@@ -196,11 +196,18 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
     """Re-enqueue what the broker or a worker lost; return how many runs were enqueued.
 
     Picks queued runs older than QUEUED_GRACE, and running runs whose heartbeat has stopped
-    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS). Claiming is
-    conditional, so enqueueing a run twice is harmless.
+    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS; a rollback's,
+    failed: rollback_to is never run again by a worker). Claiming is conditional, so
+    enqueueing a run twice is harmless.
     """
     now = now or timezone.now()
     stale = PublishRun.objects.filter(status=Status.RUNNING, progress_at__lt=now - STALE_AFTER)
+    stale.filter(progress__startswith=ROLLING_BACK).update(  # rollback_to's: never run again
+        status=Status.FAILED,
+        finished_at=now,
+        reason="A rollback stopped before it finished (its process died). The publication "
+        "page shows which version is live: roll back again if need be.",
+    )
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED,
         finished_at=now,
@@ -401,7 +408,9 @@ _MANIFEST_KEPT: dict[str, dict] = {}
 
 def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | None]:
     """Return the live version's manifest and the SHA-256 of its file (None, None if it has
-    none): the parsed one this worker kept when the file is byte for byte the one it wrote."""
+    none): the parsed one this worker kept when the file is byte for byte the one it wrote;
+    otherwise parsed, with the kept records adopted where equal (_adopt_records) and the
+    folder views moved to it where they still hold (_move_folder_views)."""
     data = target.manifest_bytes(version)
     if data is None:
         return None, None
@@ -429,7 +438,7 @@ def _adopt_records(manifest: dict, last: dict) -> list[str] | None:
     object (str, int and None values), never changed once parsed, so equal is the same.
 
     Return the paths whose record was not adopted (new or changed) if every file of `last` is
-    in `manifest` with its record adopted, else None."""
+    still in `manifest` (its record equal and adopted, or changed), else None."""
     files, old = manifest.get("files"), last.get("files")
     if not isinstance(files, dict) or not isinstance(old, dict):
         return None
@@ -493,7 +502,6 @@ def forget_kept() -> None:
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
-    checks._DIGESTS_OF.clear()
     checks._RECORD_KEPT.clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
@@ -693,9 +701,10 @@ class _FolderView:
     lines: set[str]  # the lines find lists for the records (target._listing_line)
 
 
-# The permalinks' folders of the manifest this worker last made live, as views: [its files
-# dict (the one kept in _MANIFEST_KEPT, compared by identity), {folder: _FolderView}]. Made
-# by _keep_folder_views, kept for a manifest parsed since by _move_folder_views.
+# The permalinks' folders of the live manifest as this worker knows it, as views: [its files
+# dict (compared by identity: the manifest this worker last made live, or one parsed since
+# whose records were adopted, _move_folder_views), {folder: _FolderView}]. Made by
+# _keep_folder_views.
 _FOLDER_VIEWS: list = []
 
 
@@ -826,7 +835,8 @@ def _publish(
         outputs = pages.plan_site(pages.load(election), now=now)
         identifiers = scan.private_identifiers(_site_words())
         checker = scan.Scanner(identifiers)
-        carried_checker, known = _carried_check(previous_digest, identifiers, checker)
+        digests = checks._identifier_digests(identifiers)  # for the carried check and record
+        carried_checker, known = _carried_check(previous_digest, identifiers, checker, digests)
         # The new version's summary: the live one's (a superset for what is carried) plus what is
         # read here; from nothing when the live one's is unknown.
         summary = known if known is not None else scan.Summary()
@@ -1005,13 +1015,16 @@ def _publish(
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
         manifest_digest = previous_digest if result.unchanged else _sha(manifest_bytes)
-        _save_check_record(manifest_digest, identifiers, summary)
+        _save_check_record(manifest_digest, identifiers, summary, digests)
         for path, sha256, texts in pdf_readings:
             _cache_pdf_readings(path, sha256, texts())
         if result.unchanged:
-            # Nothing changed: keep the live version (and the five kept for rollback).
+            # Nothing changed: keep the live version (and the five kept for rollback), and
+            # its manifest as parsed (perhaps just now: written by another process), with the
+            # folder views that describe it.
             target.discard(folder)
             result.version, result.folder = previous_version, None
+            _keep_manifest(previous_digest, previous_manifest)
         else:
             _progress(run, f"Switching to version {version}")
             target.commit(
@@ -1022,7 +1035,11 @@ def _publish(
             )
             target.switch(version)
             _keep_manifest(manifest_digest, manifest)
-            _keep_folder_views(files, previous, result.rendered, whole)
+            try:  # only what the next run may reuse: never a reason to call this one failed
+                _keep_folder_views(files, previous, result.rendered, whole)
+            except Exception:
+                _FOLDER_VIEWS.clear()
+                logger.exception("Could not keep the permalinks' folder views")
             if not (result.slow_pending and run is not None):
                 # Deleting an old version (a folder and a link per file: tens of thousands of
                 # entries) is no part of what an approver waits for: when the register PDF's

@@ -34,17 +34,26 @@ class RollbackError(RuntimeError):
 _VERSION = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9]+")
 
 
+# What a rollback's run shows while it runs (requeue_publish_runs tells a dead one by it).
+ROLLING_BACK = "Rolling back to version"
+
+
 def rollback_to(version: str, *, by=None, now: datetime | None = None) -> PublishRun:
     """Make an earlier `version` live again, after checking it against today's identifiers.
 
-    Raises RollbackError if it is not a complete kept version, if a publish run is rendering
-    (a rollback holds the same one-at-a-time claim as a run, PublishRun's
-    one_publish_run_at_a_time: otherwise the run would switch its own version over the
-    rollback as soon as it finished, or prune the version being rolled back to), or if the
-    check finds a private identifier in it. Effects: a PublishRun recorded as running while
-    it checks and switches, then published ("Rolled back to version ..."), or blocked with
-    the reason the check gives, or failed; on a local folder, the version's permalink folders
-    given generations of their own (target.LocalTarget.fresh_generations); `current` (and
+    A rollback holds the one-at-a-time claim a publish run holds (PublishRun's
+    one_publish_run_at_a_time): no run renders, switches or prunes while it checks and
+    switches. It is refused while a run is rendering or waiting (queued), whose version would
+    replace it as soon as it was made. It lasts until the next run (the next approval, the
+    register PDF's step), which publishes the database's state again: to keep something off
+    the page, withdraw or correct the entry too.
+
+    Raises RollbackError if it is not a complete kept version, if a run is rendering or
+    queued, or if the check finds a private identifier in it (nothing recorded then).
+    Effects: a PublishRun, running while it checks and switches (a rollback whose process
+    died is failed by requeue_publish_runs, never run again as a publish), then published
+    ("Rolled back to version ..."); on a local folder, the version's permalink folders given
+    generations of their own (target.LocalTarget.fresh_generations); `current` (and
     current.txt) switched to it.
     """
     now = now or timezone.now()
@@ -54,41 +63,39 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     targets = targets or [default_target()]
     target = next((t for t in targets if version in t.versions()), targets[0])
     if not _VERSION.fullmatch(version) or version not in target.versions():
-        kept = ", ".join(v for t in targets for v in t.versions()) or "none"
-        raise RollbackError(f"There is no complete version {version!r}. Kept versions: {kept}.")
+        raise RollbackError(_no_such_version(version, targets))
     manifest = target.manifest(version)
-    run = _claim(manifest["election"], version, by, now)
+    run = _claim(manifest["election"], version, by)
     try:
         with Heartbeat(run.pk):
+            if version not in target.versions():  # pruned by a run that ended meanwhile
+                raise RollbackError(_no_such_version(version, targets))
             checker = scanner()
             findings = []
             for path in manifest["files"]:
                 findings += checker.scan(path, scan.readings(path, target.read(version, path)))
             if findings:
-                reason = scan.describe(findings, outcome="Not rolled back.")
-                _end(run, Status.BLOCKED, reason=reason, progress="Nothing was rolled back")
-                raise RollbackError(reason)
+                raise RollbackError(scan.describe(findings, outcome="Not rolled back."))
             if isinstance(target, LocalTarget):
                 # Its permalink folders as they were, not as later runs added to them.
                 target.fresh_generations(version, manifest)
             target.switch(version)
     except RollbackError:
+        run.delete()  # nothing switched: the claim given back, as if never asked
         raise
-    except TargetError as error:
-        _end(run, Status.FAILED, reason=str(error), progress="Nothing was rolled back")
-        raise RollbackError(str(error)) from error
-    except BaseException as error:
-        _end(
-            run,
-            Status.FAILED,
-            # The type only, as a run's failure: its text could quote the files read.
-            reason=f"The rollback stopped ({type(error).__name__}); see the log.",
-            progress="Rollback stopped",
-        )
+    except (TargetError, OSError) as error:
+        run.delete()
+        raise RollbackError(
+            f"Version {version} could not be made live ({type(error).__name__}): nothing was "
+            "switched. The log has the details."
+        ) from error
+    except BaseException:
+        run.delete()
         raise
-    _end(
-        run,
-        Status.PUBLISHED,
+    PublishRun.objects.filter(pk=run.pk).update(
+        status=Status.PUBLISHED,
+        finished_at=timezone.now(),
+        progress_at=timezone.now(),
         version=version,
         files_written=len(manifest["files"]),
         files_carried=len(manifest["files"]),
@@ -98,18 +105,24 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     return run
 
 
-def _claim(election_id: int, version: str, by, now: datetime) -> PublishRun:
-    """Record the rollback as a running PublishRun: the claim every publish run makes, so
-    none renders or switches meanwhile. Raises RollbackError if one is rendering.
+def _no_such_version(version: str, targets) -> str:
+    kept = ", ".join(v for t in targets for v in t.versions()) or "none"
+    return f"There is no complete version {version!r}. Kept versions: {kept}."
 
-    Recorded with every attempt used: a rollback whose process died is marked failed by
-    requeue_publish_runs once its heartbeat stops, never queued again as a publish run (that
-    would publish from the database, which is not what was asked for)."""
+
+def _claim(election_id: int, version: str, by) -> PublishRun:
+    """Record the rollback as a running PublishRun: the claim every publish run makes, so
+    none renders or switches meanwhile. Raises RollbackError if one is rendering or queued.
+
+    Recorded with every attempt used, so a rollback whose process died is never queued again
+    as a publish run (that would publish from the database, which is not what was asked
+    for): requeue_publish_runs fails it, by its progress (ROLLING_BACK)."""
     from publishing.site.publish import MAX_ATTEMPTS  # publish imports this module
 
+    now = timezone.now()
     try:
         with transaction.atomic():
-            return PublishRun.objects.create(
+            run = PublishRun.objects.create(
                 election_id=election_id,
                 status=Status.RUNNING,
                 requested_by=by,
@@ -117,21 +130,24 @@ def _claim(election_id: int, version: str, by, now: datetime) -> PublishRun:
                 started_at=now,
                 progress_at=now,
                 attempts=MAX_ATTEMPTS,
-                progress=f"Rolling back to version {version}",
+                progress=f"{ROLLING_BACK} {version}",
             )
     except IntegrityError:
+        if not PublishRun.objects.filter(status=Status.RUNNING).exists():
+            raise
         raise RollbackError(
             "A publish run is rendering now, so nothing was rolled back: its version would "
             "replace the one rolled back to. Try again when it has finished (the publication "
             "page shows its progress)."
         ) from None
-
-
-def _end(run: PublishRun, status: str, **fields) -> None:
-    now = timezone.now()
-    PublishRun.objects.filter(pk=run.pk).update(
-        status=status, finished_at=now, progress_at=now, **fields
-    )
+    if PublishRun.objects.filter(election_id=election_id, status=Status.QUEUED).exists():
+        run.delete()
+        raise RollbackError(
+            "A publish run is waiting to publish approved changes, so nothing was rolled "
+            "back: its version would replace the one rolled back to within a minute. Try "
+            "again when it has finished (the publication page shows its progress)."
+        )
+    return run
 
 
 def current_folder(site=None) -> Path | None:

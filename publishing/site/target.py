@@ -681,7 +681,8 @@ class FolderCarrier:
         files there go into the generation once checked (adding, LocalTarget.commit).
         Otherwise its files are linked now, as link_ahead links another folder, and judged as
         above (by that listing, for a file listed so). `lines`, if given, are the lines
-        `records` give (_listing_line), kept by the caller: not made again."""
+        `records` give (_listing_line), kept by the caller: not made again. `records` and
+        `lines` are only read (the caller keeps them between runs)."""
         generation = self._shared.pop(folder, None)
         if generation is not None:
             listed = self._listed.get(folder)

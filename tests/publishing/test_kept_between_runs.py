@@ -8,6 +8,7 @@ collector from starting by itself, and gives it back as it was."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from publishing import services
 from publishing.models import PublicEntry
-from publishing.site import checks, pages, scan
+from publishing.site import checks, pages
 from publishing.site import publish as publish_module
 from publishing.site.pages import base, opendata
 from publishing.site.pages import data as site_data
@@ -494,6 +495,14 @@ def _assert_views_describe_the_live_manifest(election) -> None:
         # The three in one order (a folder carried whole zips paths with records).
         assert list(view.records) == list(view.keys) == list(view.paths)
         assert all(view.records[name] is manifest["files"][path] for name, path in paths.items())
+        # And each record is its file's: the manifest a run wrote from the views is true.
+        live = target.versions_dir / target.current_version()
+        for path, record in zip(view.paths.values(), view.records.values(), strict=True):
+            content = (live / path).read_bytes()
+            assert (len(content), hashlib.sha256(content).hexdigest()) == (
+                record["size"],
+                record["sha256"],
+            ), path
 
 
 def test_the_folder_views_describe_the_live_manifest_after_every_kind_of_run(
@@ -574,17 +583,6 @@ def test_the_folder_views_describe_the_live_manifest_after_every_kind_of_run(
     then(lambda: published(election, cast, topic="Rural crime"))
     publish()  # the step's manifest parsed, its records and views those this worker kept
     assert told == [{"entries", "cy/entries"}]
-
-
-def test_the_identifiers_digests_are_worked_out_once_per_list_and_again_for_another():
-    one = [scan.Identifier("email", tokens=("ann", "example", "org"))]
-    other = [scan.Identifier("email", tokens=("bob", "example", "org"))]
-    first = checks._identifier_digests(one)
-    assert checks._identifier_digests(one) is first
-    assert first == [checks._identifier_digest(one[0])]
-    assert checks._identifier_digests(other) == [checks._identifier_digest(other[0])] != first
-    one.append(other[0])  # never done by a run, but a longer list is never taken for it
-    assert checks._identifier_digests(one) == [*first, checks._identifier_digest(other[0])]
 
 
 def test_adopting_records_says_which_files_are_new_or_changed_unless_one_is_gone():

@@ -32,8 +32,9 @@ from election_protocol.roles import Role
 from publishing import services
 from publishing.models import PublicEntry, PublishRun
 from publishing.site import checks, pages, publish_site, publish_slow_files, rollback_to, scan
+from publishing.site import rollback as rollback_module
 from publishing.site.publish import RollbackError, requeue_publish_runs
-from publishing.site.target import LocalTarget, StorageTarget, default_target
+from publishing.site.target import LocalTarget, StorageTarget, TargetError, default_target
 from requests_register.models import OutboundEmail
 from tests.builders import (
     ANSWER,
@@ -298,10 +299,8 @@ def test_rollback_refuses_a_version_that_now_holds_a_private_identifier(election
     )
     with pytest.raises(RollbackError, match="A requester's name found in"):
         rollback_to(first.version)
-    # Recorded as blocked, with the reason; the claim it held is given back.
-    refused = PublishRun.objects.order_by("-pk").first()
-    assert refused.status == "blocked" and "A requester's name found in" in refused.reason
-    assert not PublishRun.objects.filter(status="running").exists()
+    # Nothing recorded: the claim it held while it checked is given back.
+    assert list(PublishRun.objects.values_list("status", flat=True)) == ["published"]
     # A run can claim again (no PublishBusy); its own check blocks it, as the live version
     # holds her name too.
     assert publish_at(election, minute=5).status == "blocked"
@@ -332,36 +331,58 @@ def test_a_rollback_is_refused_while_a_publish_run_is_rendering(election, cast):
     assert target.current_version() == first.version
 
 
-def test_a_rollback_whose_process_died_is_failed_not_run_again_as_a_publish(
-    election, cast, monkeypatch
-):
-    """A rollback killed mid-way leaves its run running; once its heartbeat has stopped,
-    requeue_publish_runs fails it (and frees the claim) instead of queueing it as a publish
-    run, which would publish the database's state instead of the version asked for."""
+def test_a_rollback_is_refused_while_a_publish_run_is_waiting(election, cast):
     published(election, cast, topic="Horses", answer="Two police horses.")
     first = publish_site(election)
     published(election, cast, topic="Dogs", answer="Nine police dogs.")
     second = publish_at(election, minute=5)
+    PublishRun.objects.create(election=election, status="queued", created_at=NOW)
+    with pytest.raises(RollbackError, match="waiting to publish approved changes"):
+        rollback_to(first.version)
+    assert default_target().current_version() == second.version
+    assert not PublishRun.objects.filter(status="running").exists()
 
-    def killed(*args, **kwargs):
-        raise SystemExit("worker killed")
 
-    monkeypatch.setattr(default_target().__class__, "switch", killed)
-    with pytest.raises(SystemExit):
+def test_a_rollback_that_cannot_switch_says_so_and_gives_the_claim_back(
+    election, cast, monkeypatch
+):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, minute=5)
+    target = default_target()
+
+    def refused(*args, **kwargs):
+        raise TargetError("the storage refused the switch")
+
+    monkeypatch.setattr(type(target), "switch", refused)
+    with pytest.raises(RollbackError, match=f"Version {first.version} could not be made live"):
         rollback_to(first.version)
     monkeypatch.undo()
-    # Its failure was recorded (a SystemExit is not swallowed); as if the process had died
-    # before it could be, put it back to running with an old heartbeat.
-    stopped = PublishRun.objects.order_by("-pk").first()
-    assert stopped.status == "failed" and "SystemExit" in stopped.reason
-    PublishRun.objects.filter(pk=stopped.pk).update(
-        status="running", progress_at=timezone.now() - timedelta(minutes=5), finished_at=None
-    )
+    assert target.current_version() == second.version
+    assert list(PublishRun.objects.values_list("status", flat=True)) == ["published"] * 2
+    assert rollback_to(first.version).status == "published"
+
+
+def test_a_rollback_whose_process_died_is_failed_not_run_again_as_a_publish(
+    election, cast, monkeypatch
+):
+    """A rollback's process killed mid-way leaves its claim running; once its heartbeat has
+    stopped, requeue_publish_runs fails it, saying so, and frees the claim, instead of
+    queueing it as a publish run, which would publish the database's state instead of the
+    version asked for."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    second = publish_at(election, minute=5)
+    dead = rollback_module._claim(election.pk, first.version, None)  # and then killed
+    PublishRun.objects.filter(pk=dead.pk).update(progress_at=timezone.now() - timedelta(minutes=5))
     queued = []
     monkeypatch.setattr("publishing.site.publish.enqueue_run", queued.append)
     requeue_publish_runs()
-    stopped.refresh_from_db()
-    assert stopped.status == "failed" and queued == []
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "A rollback stopped before it finished" in dead.reason
+    assert queued == []
     assert default_target().current_version() == second.version
     assert rollback_to(first.version).status == "published"
 

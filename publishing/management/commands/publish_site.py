@@ -30,7 +30,13 @@ class Command(BaseCommand):
                 run = site.rollback_to(options["rollback"])
             except site.RollbackError as error:
                 raise CommandError(str(error)) from error
-            self.stdout.write(self.style.SUCCESS(f"Version {run.version} is live again."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Version {run.version} is live again, until the next publish run "
+                    "(an approval, the register PDF's step) publishes the register as it is "
+                    "now: withdraw or correct an entry to keep it off the page."
+                )
+            )
             return
         if options["election"]:
             election = Election.objects.filter(pk=options["election"]).first()
