@@ -265,21 +265,32 @@ def _finish(run: PublishRun, status: str, **fields) -> None:
     )
 
 
-def _start_run(election: Election, now: datetime, by=None) -> PublishRun:
-    """Record a run already running (publish_site called directly: the command, the demo)."""
+def _start_run(
+    election_id: int,
+    now: datetime,
+    by=None,
+    *,
+    attempts: int = 1,
+    progress: str = "Starting",
+) -> PublishRun:
+    """Record a run already running (publish_site called directly: the command, the demo;
+    rollback_to): the one-at-a-time claim (one_publish_run_at_a_time). Raises PublishBusy if
+    another run holds it."""
     try:
         with transaction.atomic():
             return PublishRun.objects.create(
-                election=election,
+                election_id=election_id,
                 status=Status.RUNNING,
                 requested_by=by,
                 created_at=now,
                 started_at=now,
                 progress_at=now,
-                attempts=1,
-                progress="Starting",
+                attempts=attempts,
+                progress=progress,
             )
     except IntegrityError:
+        if not PublishRun.objects.filter(status=Status.RUNNING).exists():
+            raise  # not the claim: another constraint, for the caller's log
         raise PublishBusy("Another publish run is rendering: try again in a minute.") from None
 
 
@@ -574,7 +585,7 @@ def publish_site(
             return PublishResult(status="skipped", version=None, folder=None, reason=refusal)
     if to is None and run is None:
         # Called directly (the command, the demo): record the run, and its failure too.
-        run = _start_run(election, now)
+        run = _start_run(election.pk, now)
         try:
             with Heartbeat(run.pk):
                 return _publish(election, run, None, now, slow, prerendered or {})

@@ -5,7 +5,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from publishing.models import PublishRun
@@ -92,10 +91,11 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     except BaseException:
         run.delete()
         raise
-    PublishRun.objects.filter(pk=run.pk).update(
-        status=Status.PUBLISHED,
-        finished_at=timezone.now(),
-        progress_at=timezone.now(),
+    from publishing.site.publish import _finish  # publish imports this module
+
+    _finish(
+        run,
+        Status.PUBLISHED,
         version=version,
         files_written=len(manifest["files"]),
         files_carried=len(manifest["files"]),
@@ -117,24 +117,18 @@ def _claim(election_id: int, version: str, by) -> PublishRun:
     Recorded with every attempt used, so a rollback whose process died is never queued again
     as a publish run (that would publish from the database, which is not what was asked
     for): requeue_publish_runs fails it, by its progress (ROLLING_BACK)."""
-    from publishing.site.publish import MAX_ATTEMPTS  # publish imports this module
+    # publish imports this module: its names are taken when asked for.
+    from publishing.site.publish import MAX_ATTEMPTS, PublishBusy, _start_run
 
-    now = timezone.now()
     try:
-        with transaction.atomic():
-            run = PublishRun.objects.create(
-                election_id=election_id,
-                status=Status.RUNNING,
-                requested_by=by,
-                created_at=now,
-                started_at=now,
-                progress_at=now,
-                attempts=MAX_ATTEMPTS,
-                progress=f"{ROLLING_BACK} {version}",
-            )
-    except IntegrityError:
-        if not PublishRun.objects.filter(status=Status.RUNNING).exists():
-            raise
+        run = _start_run(
+            election_id,
+            timezone.now(),
+            by,
+            attempts=MAX_ATTEMPTS,
+            progress=f"{ROLLING_BACK} {version}",
+        )
+    except PublishBusy:
         raise RollbackError(
             "A publish run is rendering now, so nothing was rolled back: its version would "
             "replace the one rolled back to. Try again when it has finished (the publication "
