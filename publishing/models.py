@@ -103,8 +103,13 @@ class PublicEntry(models.Model):
     # reads it to know which entries changed, instead of working out ten thousand (issue 16).
     # Empty elsewhere (SQLite): there every run reads every row.
     fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The transaction that last wrote the row, set with the fingerprint by PostgreSQL's
+    # trigger (migration 0008): a publish run reads only the entries written since the
+    # transactions it could not see had finished, not ten thousand fingerprints (issue 16).
+    # 0 elsewhere (SQLite).
+    written_xid = models.BigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "fingerprint"])
+    history = HistoricalRecords(excluded_fields=["version", "fingerprint", "written_xid"])
 
     class Meta:
         ordering = ["kind", "number"]

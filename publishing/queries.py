@@ -92,7 +92,7 @@ def published_entry_rows(
     reading ten thousand entries takes a tenth of the time (issue 16).
 
     `ids`: only those entries (still published). On PostgreSQL each row also has its
-    `fingerprint` (published_entry_fingerprints), read with its values.
+    `fingerprint` (published_entry_listing), read with its values.
     `corrections`: approved_corrections(election), if the caller has read them already."""
     if corrections is None:
         corrections = approved_corrections(election)
@@ -106,25 +106,64 @@ def published_entry_rows(
     return rows
 
 
-def published_entry_fingerprints(election: Election) -> list[tuple[int, str]] | None:
-    """Return (id, fingerprint) of each published entry, in published_entry_rows' order: the
-    SHA-256 of the entry's PUBLIC_FIELDS as PostgreSQL writes the row as text, so any change
-    to any of them changes it. A worker that kept an entry's values with their fingerprint
-    reads only the entries whose fingerprint changed (publishing.site.pages.data). None on a
-    database that cannot work it out (SQLite, the embedded default): read every row.
+def published_entry_listing(election: Election) -> tuple[int, list[tuple]] | None:
+    """Return (id, fingerprint, kind, number) of each published entry, in published_entry_rows'
+    order, with the id of the oldest transaction that may still have been running as they
+    were read (pg_snapshot_xmin: every one before it had finished, so what it wrote is here).
+    The fingerprint is the SHA-256 of the entry's PUBLIC_FIELDS as PostgreSQL writes the row
+    as text, so any change to any of them changes it. A worker that kept an entry's values
+    with their fingerprint reads only the entries whose fingerprint changed (publishing.site.
+    pages.data). None on a database that cannot work it out (SQLite, the embedded default):
+    read every row.
 
     PostgreSQL keeps it in the row (PublicEntry.fingerprint, set by a trigger on every write:
-    migration 0006), as working out ten thousand of them in this query was most of its time.
-    An entry without one (the trigger missing) makes this None too: nothing is ever keyed by
-    an empty fingerprint."""
+    migration 0006), as working out ten thousand of them in this query was most of its time;
+    the rows come from one index alone (migration 0007). An entry without one (the trigger
+    missing) makes this None too: nothing is ever keyed by an empty fingerprint."""
     if _fingerprint() is None:
         return None
+    xmin = snapshot_xmin()  # before the rows: the changes from it on are read next time
     rows = list(
         PublicEntry.objects.filter(election=election, status=rules.Status.PUBLISHED)
         .order_by("kind", "number")
-        .values_list("id", "fingerprint")
+        .values_list("id", "fingerprint", "kind", "number")
     )
-    return None if any(not fingerprint for _pk, fingerprint in rows) else rows
+    return None if any(not row[1] for row in rows) else (xmin, rows)
+
+
+def published_entry_changes(election: Election, since: int) -> tuple[int, int, list[tuple]]:
+    """Return, on PostgreSQL (only), what changed among the election's public entries since
+    published_entry_listing (or this) said `since`: as one snapshot, the oldest transaction
+    that may still be running now (the next `since`), how many entries are published, and
+    (id, fingerprint, status, kind, number) of each entry written by a transaction whose id is
+    `since` or later (PublicEntry.written_xid, set by the trigger: migration 0008). Those are
+    every entry written since: a transaction before `since` had finished when `since` was
+    read, so what it wrote was read then. An entry deleted since is not among them (the count
+    tells)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH now AS (
+                SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
+                       (SELECT count(*) FROM publishing_publicentry
+                        WHERE election_id = %s AND status = %s) AS published
+            )
+            SELECT now.xmin, now.published, e.id, e.fingerprint, e.status, e.kind, e.number
+            FROM now LEFT JOIN publishing_publicentry e
+                ON e.election_id = %s AND e.written_xid >= %s
+            """,
+            [election.pk, rules.Status.PUBLISHED.value, election.pk, since],
+        )
+        found = cursor.fetchall()
+    xmin, published = found[0][0], found[0][1]
+    return xmin, published, [row[2:] for row in found if row[2] is not None]
+
+
+def snapshot_xmin() -> int:
+    """Return (PostgreSQL only) the id of the oldest transaction still running now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
 
 
 def stale_fingerprints(election: Election) -> QuerySet[PublicEntry]:

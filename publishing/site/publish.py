@@ -587,15 +587,16 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests), the whole-register files' pieces and the feed's
-    latest changes (pages.opendata),
-    the PDF stand-in (pages.pdf), the large files' readings, their lines' strings, the
+    (pages.data, each with its digests) and its listing of fingerprints, the
+    whole-register files' pieces and the feed's latest changes (pages.opendata), the PDF
+    stand-in (pages.pdf), the large files' readings, their lines' strings, the
     identifiers' digests and the last check record (checks), the requesters' identifiers
     (scan), the lines of the permalinks' listings (target), the live version's manifest and
     the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
+    site_data._LISTINGS.clear()
     opendata._PIECES.clear()
     opendata._LATEST.clear()
     site_pdf._STAND_INS.clear()

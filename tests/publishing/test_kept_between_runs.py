@@ -22,7 +22,7 @@ from publishing import services
 from publishing.models import PublicEntry
 from publishing.site import checks, pages
 from publishing.site import publish as publish_module
-from publishing.site.pages import base, opendata
+from publishing.site.pages import base, opendata, web
 from publishing.site.pages import data as site_data
 from publishing.site.pages import pdf as site_pdf
 from publishing.site.publish import forget_kept, publish_site, publish_slow_files
@@ -170,8 +170,134 @@ def test_a_warm_run_reads_the_values_of_changed_entries_only(election, register,
         pages.load(election)
         assert asked == [[register[0].pk]]  # nothing changed since: no values read at all
     else:  # SQLite has no fingerprint: every row is read
-        assert queries.published_entry_fingerprints(election) is None
+        assert queries.published_entry_listing(election) is None
         assert asked == [None]
+
+
+def _listing_now(election) -> list[tuple[int, str]]:
+    """Every published entry's (id, fingerprint) read whole, in the register's order."""
+    return list(
+        PublicEntry.objects.filter(election=election, status="published")
+        .order_by("kind", "number")
+        .values_list("id", "fingerprint")
+    )
+
+
+def test_a_warm_run_reads_only_the_fingerprints_of_entries_written_since(
+    election, cast, register, monkeypatch
+):
+    """On PostgreSQL a worker keeps the published entries' fingerprints and reads only those
+    written since (migration 0008): after a new entry, one changed in place, one withdrawn and
+    one made another kind, the kept listing is the one a whole read gives, in its order, and
+    none was read whole. An entry deleted is seen by the count: the listing is read whole."""
+    from django.db import connection
+
+    from publishing import queries
+
+    whole = []
+    real = queries.published_entry_listing
+
+    def recorded(election):
+        whole.append(election.pk)
+        return real(election)
+
+    monkeypatch.setattr(queries, "published_entry_listing", recorded)
+    if connection.vendor != "postgresql":  # no fingerprints: every row read each run
+        assert site_data._fingerprints(election) is None and whole == [election.pk]
+        return
+    assert site_data._fingerprints(election) == _listing_now(election)
+    assert whole == [election.pk]
+    third = published(election, cast, topic="Rural crime")
+    fourth = published(election, cast, topic="Budget")
+
+    def kind(pk, value):
+        return lambda: PublicEntry.objects.filter(pk=pk).update(kind=value)
+
+    def withdraw(pk):
+        return lambda: services.set_public_status(pk, "withdrawn", by=cast["ce"], reason="Named.")
+
+    steps = [  # each with whether it makes the listing read whole
+        (lambda: None, False),
+        (lambda: published(election, cast, topic="Custody"), False),
+        (lambda: PublicEntry.objects.filter(pk=register[0].pk).update(answer="In."), False),
+        (withdraw(third.pk), False),
+        (kind(fourth.pk, "register_action"), True),  # a kind with no place yet
+        (kind(fourth.pk, "register_answer"), False),  # from one kind to another
+        (kind(fourth.pk, "register_action"), False),
+    ]
+    for number, (step, read_whole) in enumerate(steps):
+        step()
+        whole.clear()
+        listed = site_data._fingerprints(election)
+        assert whole == ([election.pk] if read_whole else []), number
+        assert listed == _listing_now(election), number
+    assert third.pk not in dict(listed) and register[0].pk in dict(listed)
+
+    PublicEntry.objects.filter(pk=register[1].pk).delete()
+    whole.clear()
+    assert site_data._fingerprints(election) == _listing_now(election)
+    assert whole == [election.pk]  # the count told: read whole
+
+
+def test_a_kind_of_entry_not_listed_yet_reads_the_listing_whole(
+    election, cast, register, monkeypatch
+):
+    """The register's order ranks the kinds as PostgreSQL orders them: an entry of a kind the
+    kept listing has no place for makes it read whole, so the order is PostgreSQL's."""
+    from django.db import connection
+
+    from publishing import queries
+
+    if connection.vendor != "postgresql":
+        assert site_data._fingerprints(election) is None
+        return
+    site_data._fingerprints(election)
+    whole = []
+    real = queries.published_entry_listing
+    monkeypatch.setattr(queries, "published_entry_listing", lambda e: whole.append(e.pk) or real(e))
+    PublicEntry.objects.filter(pk=register[0].pk).update(kind="register_action")
+    assert site_data._fingerprints(election) == _listing_now(election)
+    assert whole == [election.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_written_by_a_transaction_running_while_the_listing_was_read_is_read_later(
+    election, cast
+):
+    """Transactions commit in any order: an entry written by one still running while a run
+    read the listing (its write not visible then) is read by the next run once it commits,
+    though later transactions committed in between (the listing goes on from the oldest one
+    still running, pg_snapshot_xmin)."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert site_data._fingerprints(election) is None
+        return
+    with time_machine.travel(NOW, tick=False):
+        first = published(election, cast, topic="Road safety")
+    _forget()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other:
+        other.execute(
+            "UPDATE publishing_publicentry SET answer = 'Written late.' WHERE id = %s",
+            [first.pk],
+        )  # not committed yet
+        before = site_data._fingerprints(election)
+        with time_machine.travel(NOW, tick=False):
+            second = published(election, cast, topic="Night cover")  # committed first
+        assert site_data._fingerprints(election) == _listing_now(election)
+        other.commit()
+    after = site_data._fingerprints(election)
+    assert after == _listing_now(election)
+    assert dict(after)[first.pk] != dict(before)[first.pk] and second.pk in dict(after)
+    data = pages.load(election)
+    assert [e["answer"] for e in data.entries if e["reference"] == first.reference] == [
+        "Written late."
+    ]
+    _forget()
 
 
 def _changed(field: str, value):
@@ -196,7 +322,7 @@ def test_the_fingerprint_postgresql_keeps_is_worked_out_from_every_public_field(
     from publishing import queries
 
     if connection.vendor != "postgresql":
-        assert queries.published_entry_fingerprints(election) is None
+        assert queries.published_entry_listing(election) is None
         return
     entry = PublicEntry.objects.filter(pk=register[1].pk)
 
@@ -223,16 +349,16 @@ def test_without_a_stored_fingerprint_every_row_is_read(election, register):
     from publishing import queries
 
     if connection.vendor != "postgresql":
-        assert queries.published_entry_fingerprints(election) is None
+        assert queries.published_entry_listing(election) is None
         return
-    assert queries.published_entry_fingerprints(election) is not None
+    assert queries.published_entry_listing(election) is not None
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")  # no trigger fires
         try:
             PublicEntry.objects.filter(pk__in=[e.pk for e in register]).update(fingerprint="")
         finally:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-    assert queries.published_entry_fingerprints(election) is None
+    assert queries.published_entry_listing(election) is None
     _files(election)
     warm = _files(election)  # two entries with the same (empty) one would be one row twice
     assert warm == _cold(election)
@@ -322,6 +448,8 @@ def test_the_stand_in_pdf_is_laid_out_once_per_text(monkeypatch):
 
 
 def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
+    from django.db import connection
+
     # Every file's readings kept, as only the large whole-register files' are at full size.
     monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 0)
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
@@ -335,10 +463,12 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
     content = live.read(live.current_version(), "register.json")
     checks._labelled_readings("register.json", content, checks._sha(content))
     assert site_data._ROWS and opendata._PIECES
+    assert site_data._LISTINGS or connection.vendor != "postgresql"
     assert publish_module._MANIFEST_KEPT and checks._READINGS and checks._RECORD_KEPT
     assert checks._JSON_LINES["register.json"]._kept
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
+    assert not site_data._LISTINGS
     assert not publish_module._MANIFEST_KEPT and not checks._RECORD_KEPT
     assert not checks._READINGS and not checks._JSON_LINES
 
@@ -398,6 +528,31 @@ def test_the_register_pages_keys_are_the_same_with_the_kept_summaries_or_without
     night, road = "register/topics/night-cover/index.html", "register/topics/road-safety/index.html"
     assert {night, f"cy/{night}"} <= changed
     assert road in first and road not in changed and f"cy/{road}" not in changed
+
+
+def test_a_topic_s_page_keys_are_worked_out_again_only_when_its_rows_change(
+    election, cast, register
+):
+    """A plan keeps each topic's list pages' keys with the rows they came from (web.
+    _TOPIC_KEYS): an approval in one topic works out that topic's keys again, in each
+    language, and takes every other topic's as they were; the keys are a cold plan's."""
+    _keys(election)
+    before = dict(web._TOPIC_KEYS)
+    assert {where[-1] for where in before} == {"night-cover", "road-safety"}
+    assert {where[1] for where in before} == {"en-gb", "cy"}
+    with time_machine.travel(NOW, tick=False):
+        published(election, cast, topic="Night cover")
+    warm = _keys(election)
+    after = dict(web._TOPIC_KEYS)
+    assert set(after) == set(before)
+    for where, (rows, keys) in after.items():
+        if where[-1] == "road-safety":
+            assert keys is before[where][1]  # taken as it was
+        else:
+            assert keys is not before[where][1] and len(rows) == 2
+    _forget()
+    assert not web._TOPIC_KEYS
+    assert warm == _keys(election)
 
 
 def test_a_row_s_summary_digest_is_its_summary_s_and_is_worked_out_again_when_it_changes(
@@ -794,12 +949,12 @@ def test_the_fingerprints_are_read_from_their_index_alone(election, register):
     from publishing import queries
 
     if connection.vendor != "postgresql":
-        assert queries.published_entry_fingerprints(election) is None
+        assert queries.published_entry_listing(election) is None
         return
     query = (
         PublicEntry.objects.filter(election=election, status="published")
         .order_by("kind", "number")
-        .values_list("id", "fingerprint")
+        .values_list("id", "fingerprint", "kind", "number")
     )
     others = ("enable_seqscan", "enable_bitmapscan", "enable_indexscan", "enable_sort")
     with connection.cursor() as cursor:
@@ -810,9 +965,7 @@ def test_the_fingerprints_are_read_from_their_index_alone(election, register):
             cursor.execute(f"SET LOCAL {setting} = DEFAULT")
     assert "Index Only Scan using public_entry_in_order" in plan, plan
     assert "Sort" not in plan, plan
-    assert [pk for pk, _ in queries.published_entry_fingerprints(election)] == [
-        pk for pk, _ in query
-    ]
+    assert queries.published_entry_listing(election)[1] == list(query)
 
 
 ROWS = st.lists(st.sampled_from("abcdefgh"), max_size=12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -158,8 +159,8 @@ _ROWS: dict[int, tuple[tuple, dict]] = {}
 def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     """Return the election's published entries as rows (_entry), each with its digest.
 
-    On PostgreSQL a row is keyed by its entry's fingerprint (queries.
-    published_entry_fingerprints: a SHA-256 of every public value) instead of the values
+    On PostgreSQL a row is keyed by its entry's fingerprint (_fingerprints: a SHA-256 of
+    every public value) instead of the values
     themselves, and by its approved corrections if it has any: a run reads every entry's
     fingerprint, and the values only of the entries whose row is not kept (new or changed),
     instead of ten thousand questions and answers. A key is the fingerprint alone for an
@@ -181,7 +182,7 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
         made[source] = row
         rows.append(row)
 
-    fingerprints = queries.published_entry_fingerprints(election)
+    fingerprints = _fingerprints(election)
     if fingerprints is None:  # SQLite: every row read, keyed by its values
         for values in queries.published_entry_rows(election):
             corrections = tuple(values.pop("approved_corrections"))
@@ -216,6 +217,79 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     _with_digests(fresh, summaries=True)
     _ROWS[election.pk] = (bodies_key, made)
     return rows
+
+
+@dataclass
+class _Listing:
+    """The election's published entries as a run last read them (_fingerprints): each one's
+    place in the register's order (kind, as ranked by PostgreSQL's order, number, id) and its
+    fingerprint, and the transaction from which on what was written is still to be read."""
+
+    since: int
+    order: list[tuple[int, int, int]]
+    places: dict[int, tuple[int, int, int]]
+    fingerprints: dict[int, str]
+    ranks: dict[str, int]
+
+
+# By election: the listing this worker last read (_fingerprints).
+_LISTINGS: dict[int, _Listing] = {}
+
+
+def _fingerprints(election: Election) -> list[tuple[int, str]] | None:
+    """Return (id, fingerprint) of each published entry, in the register's order (None on
+    SQLite, or when an entry has none: queries.published_entry_listing).
+
+    A worker keeps the last listing and reads only the entries written since the transactions
+    it could not see then had finished (queries.published_entry_changes: PostgreSQL's
+    trigger records each row's writing transaction, migration 0008), not ten thousand
+    fingerprints a run (issue 16). It reads the whole listing again when that cannot give
+    it: an entry deleted since (the published count differs), a kind of entry it has no
+    place for yet, an entry without a fingerprint, or transaction ids that went back (another
+    database)."""
+    listing = _LISTINGS.pop(election.pk, None)
+    if listing is not None and _changed_since(election, listing):
+        _LISTINGS[election.pk] = listing
+        return [(pk, listing.fingerprints[pk]) for _, _, pk in listing.order]
+    read = queries.published_entry_listing(election)
+    if read is None:
+        return None
+    since, rows = read
+    ranks: dict[str, int] = {}
+    for row in rows:
+        ranks.setdefault(row[2], len(ranks))
+    places = {pk: (ranks[kind], number, pk) for pk, _, kind, number in rows}
+    _LISTINGS[election.pk] = _Listing(
+        since,
+        list(places.values()),
+        places,
+        {pk: fingerprint for pk, fingerprint, _, _ in rows},
+        ranks,
+    )
+    return [(pk, fingerprint) for pk, fingerprint, _, _ in rows]
+
+
+def _changed_since(election: Election, listing: _Listing) -> bool:
+    """Bring `listing` up to date with the entries written since it was read; False (read it
+    whole) if that cannot be done (see _fingerprints)."""
+    xmin, published, rows = queries.published_entry_changes(election, listing.since)
+    if xmin < listing.since:
+        return False
+    for pk, fingerprint, status, kind, number in rows:
+        place = listing.places.pop(pk, None)
+        if place is not None:
+            del listing.order[bisect_left(listing.order, place)]
+            del listing.fingerprints[pk]
+        if status != rules.Status.PUBLISHED:
+            continue
+        if not fingerprint or kind not in listing.ranks:
+            return False
+        place = (listing.ranks[kind], number, pk)
+        insort(listing.order, place)
+        listing.places[pk] = place
+        listing.fingerprints[pk] = fingerprint
+    listing.since = xmin
+    return len(listing.order) == published
 
 
 def _row_key(fingerprint: str, corrections: tuple | list) -> str | tuple:
