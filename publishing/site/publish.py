@@ -64,6 +64,7 @@ from publishing.site.health import HEARTBEAT_STALE, Heartbeat
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
+from publishing.site.pages import web as site_web
 from publishing.site.rollback import ROLLING_BACK, RollbackError, current_folder, rollback_to
 from publishing.site.slow import (
     Prerendered,
@@ -587,9 +588,10 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests) and its listing of fingerprints, the
-    whole-register files' pieces and the feed's latest changes (pages.opendata), the PDF
-    stand-in (pages.pdf), the large files' readings, their lines' strings, the
+    (pages.data, each with its digests) and its listing of fingerprints, the topics' list
+    pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
+    (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
+    strings, the
     identifiers' digests and the last check record (checks), the requesters' identifiers
     (scan), the lines of the permalinks' listings (target), the live version's manifest and
     the records' parts of the manifest last written (here).
@@ -597,6 +599,7 @@ def forget_kept() -> None:
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
+    site_web._TOPIC_KEYS.clear()
     opendata._PIECES.clear()
     opendata._LATEST.clear()
     site_pdf._STAND_INS.clear()

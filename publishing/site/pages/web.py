@@ -63,18 +63,32 @@ def _page(
     return html.encode()
 
 
-def _html(path: str, template: str, data: SiteData, section: str, key_parts, **context) -> Output:
+def _html(
+    path: str,
+    template: str,
+    data: SiteData,
+    section: str,
+    key_parts,
+    *,
+    known_key: str | None = None,
+    **context,
+) -> Output:
     """Return the page at `path` in the language active now: plan_site plans the pages once
     per language (translation.override), so no page builder needs to know about languages.
-    The key holds the language and its catalogue, so a new translation renders again."""
+    The key (_page_key) holds the language and its catalogue, so a new translation renders
+    again; `known_key`: the key already worked out for these very `key_parts`."""
     languages = _PLANNING_LANGUAGES[-1] if _PLANNING_LANGUAGES else site_languages()
     active = translation.get_language()
     language = next(lang for lang in languages if lang.code == active)
     return Output(
         path=language.prefix + path,
-        key=digest(data.chrome, base.catalogue_key(language.code), template, key_parts),
+        key=known_key or _page_key(data, language.code, template, key_parts),
         render=lambda: _page(template, path, data, section, language, languages, **context),
     )
+
+
+def _page_key(data: SiteData, code: str, template: str, key_parts) -> str:
+    return digest(data.chrome, base.catalogue_key(code), template, key_parts)
 
 
 def _every_language(data: SiteData) -> list[list[Output] | PermalinkFolder]:
@@ -159,23 +173,21 @@ def _register_pages(data: SiteData) -> list[Output]:
             not_published=data.not_published,
         )
     ]
+    code = translation.get_language()
+    kept = {k: v for k, v in _TOPIC_KEYS.items() if k[:2] != (data.election.pk, code)}
     for topic in topics:
         count = topic.page_count
+        keys = _topic_keys(data, code, topic, kept)
         for number in range(1, count + 1):
             rows = topic.rows[(number - 1) * base.PAGE_SIZE : number * base.PAGE_SIZE]
             outputs.append(
                 _html(
                     topic.page_path(number),
-                    "public/register_topic.html",
+                    _TOPIC_TEMPLATE,
                     data,
                     "register",
-                    base.digest_of_text(
-                        topic.name,
-                        topic.slug,
-                        str(number),
-                        str(count),
-                        base.digest_of_digests([r["summary_digest"] for r in rows]),
-                    ).hexdigest(),
+                    None,
+                    known_key=keys[number - 1],
                     topic=topic,
                     rows=rows,
                     page_number=number,
@@ -183,7 +195,46 @@ def _register_pages(data: SiteData) -> list[Output]:
                     pagination=pagination(number, count, topic.page_path),
                 )
             )
+    _TOPIC_KEYS.clear()
+    _TOPIC_KEYS.update(kept)
     return outputs
+
+
+_TOPIC_TEMPLATE = "public/register_topic.html"
+
+# The keys of each topic's list pages as the last plan worked them out, by election,
+# language, what every page shares and the topic, with the rows they were worked out from
+# (_topic_keys). Only the last plan's, per election and language.
+_TOPIC_KEYS: dict[tuple, tuple[list[dict], list[str]]] = {}
+
+
+def _topic_keys(data: SiteData, code: str, topic, kept: dict) -> list[str]:
+    """Return the key of each of `topic`'s list pages in language `code`, and keep them in
+    `kept` (for _TOPIC_KEYS). A page's key holds its number, the number of pages and each of
+    its rows' summary digest: a pure function of the topic's name, slug and rows. So a topic
+    whose rows are the very rows the last plan had (the list compared in C, each row by
+    identity first: kept rows are the same objects, pages.data._ROWS) has the same keys, and
+    a plan works them out only for the topic an approval added to, not for four hundred
+    pages at 10,000 entries (issue 16)."""
+    where = (data.election.pk, code, data.chrome, base.catalogue_key(code), topic.name, topic.slug)
+    last = _TOPIC_KEYS.get(where)
+    if last is not None and last[0] == topic.rows:
+        kept[where] = last
+        return last[1]
+    count = topic.page_count
+    keys = []
+    for number in range(1, count + 1):
+        rows = topic.rows[(number - 1) * base.PAGE_SIZE : number * base.PAGE_SIZE]
+        key_parts = base.digest_of_text(
+            topic.name,
+            topic.slug,
+            str(number),
+            str(count),
+            base.digest_of_digests([r["summary_digest"] for r in rows]),
+        ).hexdigest()
+        keys.append(_page_key(data, code, _TOPIC_TEMPLATE, key_parts))
+    kept[where] = (topic.rows, keys)
+    return keys
 
 
 def _entry_pages(data: SiteData) -> list[PermalinkFolder]:
