@@ -300,6 +300,36 @@ def test_an_entry_written_by_a_transaction_running_while_the_listing_was_read_is
     _forget()
 
 
+def test_an_entry_no_longer_published_when_its_values_are_read_is_left_out(
+    election, cast, register, monkeypatch
+):
+    """The fingerprints and the values are two reads: an entry listed by the first and no
+    longer published by the second is not in the register (the next run lists it right),
+    and every other row is, in order, as a worker with nothing kept makes them."""
+    from publishing import queries
+
+    pages.load(election)
+    third = published(election, cast, topic="Rural crime")
+    fourth = published(election, cast, topic="Custody")
+    real = queries.published_entry_rows
+
+    def without_third(election, ids=None, corrections=None):
+        return [row for row in real(election, ids, corrections) if row["id"] != third.pk]
+
+    monkeypatch.setattr(queries, "published_entry_rows", without_third)
+    data = pages.load(election)
+    references = [e["reference"] for e in data.entries]
+    assert third.reference not in references
+    assert references == [register[0].reference, register[1].reference, fourth.reference]
+    monkeypatch.setattr(queries, "published_entry_rows", real)
+    assert [e["reference"] for e in pages.load(election).entries] == [
+        register[0].reference,
+        register[1].reference,
+        third.reference,
+        fourth.reference,
+    ]
+
+
 def _changed(field: str, value):
     if field == "kind":  # another kind an entry of the register can be published as
         return "register_action" if value == "register_answer" else "register_answer"

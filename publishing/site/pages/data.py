@@ -7,6 +7,7 @@ import hashlib
 import re
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -161,9 +162,10 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
 
     On PostgreSQL a row is keyed by its entry's fingerprint (_fingerprints: a SHA-256 of
     every public value) instead of the values
-    themselves, and by its approved corrections if it has any: a run reads every entry's
-    fingerprint, and the values only of the entries whose row is not kept (new or changed),
-    instead of ten thousand questions and answers. A key is the fingerprint alone for an
+    themselves, and by its approved corrections if it has any: a run reads the fingerprints
+    (only those written since, once a worker has them), looks every row up by them at once,
+    and reads the values only of the entries whose row is not kept (new or changed), instead
+    of ten thousand questions and answers. A key is the fingerprint alone for an
     entry without a correction (a text's hash is worked out once; a tuple's each time it is
     looked up: ten thousand a run, several times each)."""
     with translation.override(None):
@@ -189,12 +191,18 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             take((tuple(values.values()), corrections), values, corrections)
     else:
         corrections = queries.approved_corrections(election)
-        listed = [
-            (pk, _row_key(fingerprint, corrections.get(pk, ()))) for pk, fingerprint in fingerprints
+        sources = [
+            _row_key(fingerprint, corrections[pk]) if pk in corrections else fingerprint
+            for pk, fingerprint in fingerprints
         ]
-        missing = [pk for pk, source in listed if source not in kept]
-        # A worker's first run, or most rows new: every row read (no list of ten thousand ids).
-        ids = missing if len(missing) <= len(listed) // 2 else None
+        rows = list(map(kept.get, sources))  # in C: None where the row is not kept
+        made = dict(zip(sources, rows, strict=True))
+        missing: Sequence[int] = [i for i, row in enumerate(rows) if row is None]
+        ids = None  # a worker's first run, or most rows new: every row read (no list of ids)
+        if len(missing) <= len(rows) // 2:
+            ids = [fingerprints[i][0] for i in missing]
+        else:
+            missing = range(len(rows))
         read = {
             values["id"]: values
             for values in (
@@ -203,17 +211,25 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
                 else []
             )
         }
-        for pk, source in listed:
-            values = read.get(pk)
-            if values is not None:
-                # Keyed by the fingerprint read with the values (the entry may have changed
-                # since the list was read: the next run reads it again).
-                fingerprint = values.pop("fingerprint")
-                entry_corrections = tuple(values.pop("approved_corrections"))
-                take(_row_key(fingerprint, entry_corrections), values, entry_corrections)
-            elif source in kept:
-                take(source, None, ())
-            # else: no longer published when the values were read
+        gone = False
+        for i in missing:
+            del made[sources[i]]
+            values = read.get(fingerprints[i][0])
+            if values is None:  # no longer published when the values were read
+                rows[i], gone = None, True
+                continue
+            # Keyed by the fingerprint read with the values (the entry may have changed since
+            # the list was read: the next run reads it again).
+            entry_corrections = tuple(values.pop("approved_corrections"))
+            source = _row_key(values.pop("fingerprint"), entry_corrections)
+            row = kept.get(source)
+            if row is None:
+                row = _entry({**values, "approved_corrections": entry_corrections}, bodies)
+                fresh.append(row)
+            made[source] = row
+            rows[i] = row
+        if gone:
+            rows = [row for row in rows if row is not None]
     _with_digests(fresh, summaries=True)
     _ROWS[election.pk] = (bodies_key, made)
     return rows
