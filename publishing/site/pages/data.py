@@ -161,13 +161,13 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     """Return the election's published entries as rows (_entry), each with its digest.
 
     On PostgreSQL a row is keyed by its entry's fingerprint (_fingerprints: a SHA-256 of
-    every public value) instead of the values
-    themselves, and by its approved corrections if it has any: a run reads the fingerprints
-    (only those written since, once a worker has them), looks every row up by them at once,
-    and reads the values only of the entries whose row is not kept (new or changed), instead
-    of ten thousand questions and answers. A key is the fingerprint alone for an
-    entry without a correction (a text's hash is worked out once; a tuple's each time it is
-    looked up: ten thousand a run, several times each)."""
+    every public value) instead of the values themselves, and by its approved corrections if
+    it has any: a run reads the fingerprints (only those written since, once a worker has
+    them), looks every row up by them at once, and reads the values only of the entries
+    whose row is not kept (new or changed), instead of ten thousand questions and answers.
+    A key is the fingerprint alone for an entry without a correction (a text's hash is
+    worked out once; a tuple's each time it is looked up: ten thousand a run, several times
+    each)."""
     with translation.override(None):
         bodies_key = tuple(sorted((code, str(name)) for code, name in bodies.items()))
     kept_bodies, kept = _ROWS.get(election.pk, (None, {}))
