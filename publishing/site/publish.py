@@ -591,10 +591,9 @@ def forget_kept() -> None:
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
     pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
     (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
-    strings, the
-    identifiers' digests and the last check record (checks), the requesters' identifiers
-    (scan), the lines of the permalinks' listings (target), the live version's manifest and
-    the records' parts of the manifest last written (here).
+    strings, the identifiers' digests and the last check record (checks), the requesters'
+    identifiers (scan), the lines of the permalinks' listings (target), the live version's
+    manifest and the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
