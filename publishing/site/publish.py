@@ -1085,9 +1085,10 @@ def _publish(
             # Linked ahead but neither carried nor written: not a file of this version.
             carrier.sweep()
         _remove_unused_folders(root, premade, used)
-    result.changed += len(set(previous) - set(files))
+    changes = _changes(previous_digest, previous, files) if previous_digest else None
+    result.changed += len(changes["gone"] if changes else previous.keys() - files.keys())
     manifest = {
-        **({"changes": _changes(previous_digest, previous, files)} if previous_digest else {}),
+        **({"changes": changes} if changes else {}),
         "format": pages.SITE_FORMAT,
         "election": election.pk,
         "version": version,
