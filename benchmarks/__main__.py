@@ -17,7 +17,6 @@ import importlib
 import importlib.util
 import json
 import os
-import resource
 import subprocess  # nosec B404 - our own benchmarks, run by this interpreter
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import Figure, machine
+from benchmarks.common import Figure, machine, peak_rss_mb
 
 BENCHMARKS = ["register", "publish", "anonymise", "throughput", "export", "cold_demo"]
 DOC = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
@@ -122,7 +121,10 @@ NOTES = {
         "their words at once. "
         "The first PDF (every part) is rendered by a process of its own, as "
         "a worker renders it, so its peak memory is the step's own: the benchmark's process "
-        "holds the whole register it built and published. A worker keeps the published "
+        "holds the whole register it built and published. Every peak memory is the process's "
+        "own high-water mark (VmHWM): getrusage's, in a process started by a large one, counts"
+        " that one's memory too (Linux keeps it at exec), and so gave the PDF step the "
+        "benchmark's own size. A worker keeps the published "
         "entries' fingerprints and reads only those of entries written since its last run "
         "(PostgreSQL records each row's writing transaction), and keeps each topic's list "
         "pages' keys, working them out again only for a topic whose rows changed. What "
@@ -206,9 +208,10 @@ def run(names: list[str]) -> list[Figure]:
     """Run each benchmark in a process of its own and return every figure, in order.
 
     A process each, so one benchmark's caches and memory never flatter or burden the next, and
-    so each one's peak memory (its own, and that of the processes it started, such as gunicorn
-    or a clone's `make demo`) can be read at its end and added to the table as a figure of the
-    same run.
+    so each one's peak memory can be read at its end and added to the table as a figure of the
+    same run. Only its own (common.peak_rss_mb): what Linux reports of the processes it
+    started (getrusage's children) counts this process's memory at their start, so a process
+    it starts reports its own peak itself where it is a figure (the register PDF's step).
     """
     missing = [n for n in names if importlib.util.find_spec(f"benchmarks.{n}") is None]
     if missing:
@@ -236,27 +239,15 @@ def run_one(name: str, out: Path) -> None:
     data.configure()
     module = importlib.import_module(f"benchmarks.{name}")
     figures = module.measure()
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures.append(
         Figure(
             figures[0].benchmark if figures else name,
             "peak memory (this benchmark's process)",
-            round(own),
+            round(peak_rss_mb()),
             "MB",
-            "maximum resident set size, getrusage",
+            "its own high-water mark of resident memory (VmHWM)",
         )
     )
-    if children:
-        figures.append(
-            Figure(
-                figures[0].benchmark,
-                "peak memory (largest process it started)",
-                round(children),
-                "MB",
-                "maximum resident set size of a waited-for child, getrusage",
-            )
-        )
     out.write_text(json.dumps([dataclasses.asdict(f) for f in figures]))
 
 

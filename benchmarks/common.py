@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -59,3 +60,24 @@ def machine() -> str:
         pass
     system = f"{platform.system()} {platform.release()}"
     return f"{cpu}, {os.cpu_count()} CPUs, {system}, Python {sys.version.split()[0]}"
+
+
+def peak_rss_mb() -> float:
+    """Return this process's own peak resident memory, in MB: the high-water mark of its
+    memory since it started (Linux: VmHWM in /proc/self/status).
+
+    Not getrusage's ru_maxrss: Linux carries the resident set of the process that started
+    this one into it (at exec, the old memory's high-water mark is kept as the process's
+    maximum), so a process started by a large one reports at least that one's size. The
+    register PDF's step, started by the publish benchmark holding a 10,000-entry register,
+    reported the benchmark's memory, not its own (tests/benchmarks: a child of a process
+    holding 256 MB reports its own few megabytes here, and ru_maxrss says 256 or more).
+    Elsewhere (no /proc), ru_maxrss: kilobytes on Linux and the BSDs."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -5,13 +5,13 @@ Django is set up on the benchmark database from the environment the parent passe
 (benchmarks.data.bench_environment, and PUBLIC_SITE_ROOT for the site's folder). Prints one
 line of JSON: what the step returned, its time, and this process's peak resident memory, which
 is the step's memory (plus Django's own, as in a worker), not the parent's: the parent holds the
-whole register it built and published, which a worker running this step does not.
+whole register it built and published, which a worker running this step does not
+(benchmarks.common.peak_rss_mb: getrusage would report the parent's memory here).
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 
@@ -20,6 +20,7 @@ def main(election_id: int) -> dict:
     import django
 
     django.setup()
+    from benchmarks.common import peak_rss_mb
     from publishing.site.slow import publish_slow_files
 
     start = time.perf_counter()
@@ -28,8 +29,8 @@ def main(election_id: int) -> dict:
     return {
         "outcome": outcome,
         "seconds": seconds,
-        # Linux reports kilobytes.
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # Its own (common.peak_rss_mb): not the parent's, which started it.
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess  # nosec B404 - this interpreter running our own module
 import sys
@@ -34,7 +33,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from benchmarks.common import Figure
+from benchmarks.common import Figure, peak_rss_mb
 from election_protocol.calendar import first_possible_poll
 
 # The ratio is of the first and the last; the middle one gives the first publish at 1,000 too
@@ -230,9 +229,9 @@ def _timed(election, size: int, users, rng: random.Random) -> dict:
         "pdf": statistics.median(pdf_times),
         "pdf_files": max(pdf_files),
         "first_pdf_rss_mb": first_pdf["peak_rss_mb"],
-        # The process's peak resident memory so far (Linux: kilobytes): the runs, the leak
-        # scan and WeasyPrint's layout of the largest PDF part.
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The process's peak resident memory so far: the register built, the runs and their
+        # leak scans (the PDF steps are processes of their own).
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -415,8 +414,9 @@ def measure() -> list[Figure]:
                 f"peak memory (RSS) of the register PDF's step, {size:,} entries (every part)",
                 r["first_pdf_rss_mb"],
                 "MB",
-                "getrusage ru_maxrss of that process: Django, the register read and WeasyPrint's"
-                " layout of the largest part",
+                "that process's own high-water mark (VmHWM; getrusage would count the benchmark's"
+                " process, which starts it): Django, the register read and WeasyPrint's layout of"
+                " the largest part",
             ),
             Figure(
                 NAME,
@@ -432,7 +432,8 @@ def measure() -> list[Figure]:
                 f"peak memory (RSS) of the process after {size:,} entries",
                 r["peak_rss_mb"],
                 "MB",
-                "getrusage ru_maxrss: the highest so far in this process, PDF steps included",
+                "the highest so far in this process (VmHWM); the PDF steps are processes of "
+                "their own, above",
             ),
         ]
     figures.append(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import mmap
 import re
+import subprocess  # nosec B404 - this interpreter and our own module
+import sys
+from pathlib import Path
 
 import pytest
 from django.urls import Resolver404, resolve
@@ -121,3 +126,28 @@ def test_a_bulk_load_makes_the_staff_pages_kept_counts_stale(monkeypatch, settin
     cache.set(staff_counts.VERSION_KEY, "before", None)
     data.settle()
     assert cache.get(staff_counts.VERSION_KEY) not in (None, "before")
+
+
+def test_a_process_started_by_a_large_one_reports_its_own_peak_memory():
+    # The register PDF's step is started by the publish benchmark, which holds a whole
+    # register: getrusage's ru_maxrss in the step counts that process's memory (Linux keeps
+    # the old memory's high-water mark at exec), so the step's figure was the benchmark's.
+    held = bytearray(256 * 1024 * 1024)
+    held[:: mmap.PAGESIZE] = b"\1" * len(range(0, len(held), mmap.PAGESIZE))  # resident
+    child = subprocess.run(  # nosec B603 - this interpreter and our own module
+        [
+            sys.executable,
+            "-c",
+            "import json, resource; from benchmarks.common import peak_rss_mb; "
+            "print(json.dumps([peak_rss_mb(), "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    own, getrusage = json.loads(child.stdout)
+    del held
+    assert getrusage >= 256  # the pitfall itself: the parent's memory
+    assert 0 < own < 128  # a bare interpreter's own
