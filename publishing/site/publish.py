@@ -591,9 +591,9 @@ def forget_kept() -> None:
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
     pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
     (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
-    strings, the identifiers' digests and the last check record (checks), the requesters'
-    identifiers (scan), the lines of the permalinks' listings (target), the live version's
-    manifest and the records' parts of the manifest last written (here).
+    strings and hash states, the identifiers' digests and the last check record (checks), the
+    requesters' identifiers (scan), the lines of the permalinks' listings (target), the live
+    version's manifest and the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -606,6 +606,7 @@ def forget_kept() -> None:
     checks._JSON_LINES.clear()
     checks._identifier_digest.cache_clear()
     checks._RECORD_KEPT.clear()
+    checks._HASH_STATES.clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
@@ -1024,10 +1025,16 @@ def _publish(
                     carrier.release(output.path)  # linked ahead: never written into
                 _write(dest, content)
                 result.rendered.append(output.path)
+            live = None  # the live version's file, as checked, if read for the digest
             if carried:  # the live version's file itself (one inode): its recorded digest
                 digest, size = old["sha256"], old["size"]
             else:
-                digest, size = _sha(content), len(content)
+                if old and target is not None and len(content) >= checks.HASHED_IN_STEPS_FROM:
+                    live = checks._live_file(target, previous_version, output.path, old)
+                digest = checks._digest_of_rendered(
+                    output.path, content, live, old["sha256"] if old else None
+                )
+                size = len(content)
             files[output.path] = {
                 "sha256": digest,
                 "key": key,
@@ -1055,6 +1062,7 @@ def _publish(
                     digest,
                     checker,
                     whole=carried_checker is not None,
+                    previous=live,
                 )
             if changed is not None and (output.asset is None or digest != output.key):
                 # Only what changed since the live version (which was checked) against every
