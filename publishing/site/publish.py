@@ -591,9 +591,10 @@ def forget_kept() -> None:
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
     pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
     (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
-    strings and hash states, the identifiers' digests and the last check record (checks), the
-    requesters' identifiers (scan), the lines of the permalinks' listings (target), the live
-    version's manifest and the records' parts of the manifest last written (here).
+    strings and hash states, the identifiers' digests, the last check record and the site's
+    own words (checks), the requesters' identifiers (scan), the lines of the permalinks'
+    listings (target), the live version's manifest and the records' parts of the manifest
+    last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -607,6 +608,7 @@ def forget_kept() -> None:
     checks._identifier_digest.cache_clear()
     checks._RECORD_KEPT.clear()
     checks._HASH_STATES.clear()
+    checks._SITE_WORDS.clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()
@@ -1067,16 +1069,14 @@ def _publish(
             if changed is not None and (output.asset is None or digest != output.key):
                 # Only what changed since the live version (which was checked) against every
                 # identifier; the whole file against those recorded since, if any could be there.
-                result.findings += checker.scan(output.path, changed.new)
-                summary.add(changed.new)
+                # The summary made from the same pass over each window (Scanner.kinds_in).
+                result.findings += checker.scan(output.path, changed.new, summary)
                 if carried_checker is not None:
                     result.findings += carried_checker.scan(output.path, changed.whole)
             elif output.asset is None or digest != output.key:
                 texts = ready.readings if from_ready else None
                 texts = texts or _readings(output.path, content)
-                result.findings += check.scan(output.path, texts)
-                if summarise:
-                    summary.add(texts)
+                result.findings += check.scan(output.path, texts, summary if summarise else None)
                 if output.path.endswith(".pdf"):
                     if from_ready:
                         pdf_readings.append(
@@ -1086,9 +1086,7 @@ def _publish(
                         pdf_readings.append((output.path, digest, lambda texts=texts: texts))
             if source_html is not None:
                 texts = scan.readings(".html", source_html().encode())
-                result.findings += check.scan(output.path, texts)
-                if summarise:
-                    summary.add(texts)
+                result.findings += check.scan(output.path, texts, summary if summarise else None)
         if carrier is not None:
             # Linked ahead but neither carried nor written: not a file of this version.
             carrier.sweep()

@@ -126,6 +126,12 @@ def postcodes_in(text: str) -> list[str]:
 # --- what is private -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4)
+def _words_digest(words: frozenset[str]) -> str:
+    """Return a digest of a set of words, whatever their order."""
+    return hashlib.sha256(repr(sorted(words)).encode()).hexdigest()
+
+
 class _Collector:
     """Turns raw values into Identifiers, dropping what is public or not distinctive."""
 
@@ -133,9 +139,14 @@ class _Collector:
         public = [p for p in public if p and p.strip()]
         self.public_tokens = [tokens(p) for p in public]
         self.public_digits = {phone_digits(p) for p in public} - {""}
-        self.ordinary = COMMON_WORDS | frozenset(ordinary)
-        for words in self.public_tokens:
-            self.ordinary |= frozenset(words)
+        # One set, frozen once: a new frozenset for each public value copied the site's
+        # thousands of words each time (issue 16).
+        self._given = ordinary if isinstance(ordinary, frozenset) else frozenset(ordinary)
+        words = set(COMMON_WORDS)
+        words.update(self._given)
+        for public_words in self.public_tokens:
+            words.update(public_words)
+        self.ordinary = frozenset(words)
         self.found: dict[tuple, Identifier] = {}
 
     def _is_public(self, words: tuple[str, ...]) -> bool:
@@ -148,7 +159,10 @@ class _Collector:
     def signature(self) -> str:
         """A digest of what decides which values count (the public words and numbers, the
         ordinary words): equal signatures, equal identifiers from equal values."""
-        parts = [sorted(self.public_tokens), sorted(self.public_digits), sorted(self.ordinary)]
+        # The ordinary words are COMMON_WORDS, the given ones and the public values' words:
+        # the given ones by their digest, kept for the same set (the site's words, the same
+        # frozenset each run: checks._site_words), not sorted again each run.
+        parts = [sorted(self.public_tokens), sorted(self.public_digits), _words_digest(self._given)]
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def _add(self, identifier: Identifier) -> None:
@@ -361,7 +375,9 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
     kept = _REQUESTERS
     memo = kept.rows if kept.signature == collect.signature else {}
     if memo and memo.keys() <= rows:
-        seen, found, todo = dict(memo), dict(kept.found), rows - memo.keys()
+        # Added to in place (tens of thousands of identifiers, not copied each run): only
+        # what the rows read give is added, so a run that stops halfway keeps nothing untrue.
+        seen, found, todo = memo, kept.found, rows - memo.keys()
     else:
         seen, found, todo = {}, {}, rows
     for row in todo:
@@ -691,21 +707,33 @@ class Scanner:
             (len(i.tokens) for ids in self.by_first.values() for i in ids), default=1
         )
 
-    def kinds_in(self, text: str) -> set[str]:
+    def kinds_in(self, text: str, summary: Summary | None = None) -> set[str]:
         """Return the kinds of identifier that occur in `text`: a long one a window at a time
         (`windows`), each window's words matched after the last words of the one before (as
-        many as the longest identifier needs), so a name across a window's edge is found."""
+        many as the longest identifier needs), so a name across a window's edge is found.
+
+        With a `summary`, what each window holds (its words, digit runs and postcodes) is
+        added to it too: found once for both, not once for the scan and again for the
+        summary (Summary.add), which was a tenth of an approval's run (issue 16)."""
         found: set[str] = set()
         carried: tuple[str, ...] = ()
         keep = self.max_words - 1
         for window in windows(text):
-            words = carried + tokens(window)
-            found |= self._kinds_in(window, words)
+            own = tokens(window)
+            runs = _digit_runs(window) if self.by_digits or summary is not None else ()
+            codes = postcodes_in(window) if self.by_postcode or summary is not None else ()
+            if summary is not None:
+                summary.add_parts(own, runs, codes)
+            words = carried + own
+            found |= self._kinds_in(words, runs, codes)
             carried = words[len(words) - keep :] if keep else ()
         return found
 
-    def _kinds_in(self, text: str, words: tuple[str, ...]) -> set[str]:
-        """Return the kinds in `text`: its phone runs and postcodes, and `words`' names."""
+    def _kinds_in(
+        self, words: tuple[str, ...], runs: Iterable[str], codes: Iterable[str]
+    ) -> set[str]:
+        """Return the kinds among `words`' names, the digit `runs` (_digit_runs) and the
+        postcodes `codes` (postcodes_in) of a text."""
         found: set[str] = set()
         n = len(words)
         # Most texts hold none of the first words: a set intersection (in C) decides that.
@@ -718,24 +746,32 @@ class Scanner:
                 if size == 1 or (i + size <= n and tuple(words[i : i + size]) == ident.tokens):
                     found.add(ident.kind)
         if self.by_digits:
-            for m in _PHONE_RUN.finditer(text):
-                digits = re.sub(r"\D", "", m.group())
+            for digits in runs:
                 for size in self.digit_lengths:
                     for i in range(len(digits) - size + 1):
                         ident = self.by_digits.get(digits[i : i + size])
                         if ident:
                             found.add(ident.kind)
         if self.by_postcode:
-            for code in postcodes_in(text):
+            for code in codes:
                 if code in self.by_postcode:
                     found.add(self.by_postcode[code].kind)
         return found
 
-    def scan(self, path: str, texts: Iterable[str]) -> list[Finding]:
+    def scan(
+        self, path: str, texts: Iterable[str], summary: Summary | None = None
+    ) -> list[Finding]:
+        """Return what `texts` (the readings of the file at `path`) reveal, a finding per
+        kind; with a `summary`, add what they hold to it as well (kinds_in)."""
         kinds: set[str] = set()
         for text in texts:
-            kinds |= self.kinds_in(text)
+            kinds |= self.kinds_in(text, summary)
         return [Finding(kind, path) for kind in sorted(kinds)]
+
+
+def _digit_runs(text: str) -> list[str]:
+    """Return the digits of each run of digits in `text` that could be a phone number."""
+    return [re.sub(r"\D", "", m.group()) for m in _PHONE_RUN.finditer(text)]
 
 
 class Summary:
@@ -751,9 +787,13 @@ class Summary:
 
     def add(self, texts: Iterable[str]) -> None:
         for text in (window for whole in texts for window in windows(whole)):
-            self.words.update(tokens(text))
-            self.digits.update(re.sub(r"\D", "", m.group()) for m in _PHONE_RUN.finditer(text))
-            self.postcodes.update(postcodes_in(text))
+            self.add_parts(tokens(text), _digit_runs(text), postcodes_in(text))
+
+    def add_parts(self, words: Iterable[str], runs: Iterable[str], codes: Iterable[str]) -> None:
+        """Add a text's words, digit runs and postcodes, found already (Scanner.kinds_in)."""
+        self.words.update(words)
+        self.digits.update(runs)
+        self.postcodes.update(codes)
 
     def as_json(self, *, sort: bool = True) -> dict:
         """Return the summary as lists: sorted, unless `sort` is False (a check record, read

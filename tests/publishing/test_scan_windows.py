@@ -132,3 +132,33 @@ def test_texts_with_few_words_or_cuts_give_what_the_whole_text_gives(monkeypatch
     monkeypatch.setattr(scan, "WINDOW", 1024)
 
     assert (scanner.kinds_in(text), _summary([text])) == expected
+
+
+@pytest.mark.parametrize("window", [8, 40, 10**9])
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize(
+    "identifiers",
+    [IDENTIFIERS, IDENTIFIERS[:4], IDENTIFIERS[4:5], IDENTIFIERS[5:], []],
+    ids=["all", "words-only", "phone-only", "postcode-only", "none"],
+)
+def test_a_scan_that_also_summarises_gives_what_each_gives_alone(
+    monkeypatch, seed, window, identifiers
+):
+    """Scanner.scan with a summary reads each window once for both (issue 16): its findings
+    are the scan's alone, and the summary is the one Summary.add makes of the same texts,
+    whichever kinds of identifier the scanner has (it skips digit runs or postcodes it has
+    none of, but the summary still needs them)."""
+    monkeypatch.setattr(scan, "WINDOW", window)
+    rng = random.Random(seed)  # noqa: S311 - test data, not security
+    texts = [_text(rng, rng.randrange(0, 60)) for _ in range(rng.randrange(1, 5))]
+    scanner = scan.Scanner(identifiers)
+    summary = scan.Summary({"kept"}, {"123"}, {"ZZ11ZZ"})  # added to, as a run's is
+    expected = scan.Summary({"kept"}, {"123"}, {"ZZ11ZZ"})
+    expected.add(texts)
+
+    findings = scanner.scan("register.csv", texts, summary)
+
+    assert findings == scanner.scan("register.csv", texts)
+    assert summary.as_json() == expected.as_json()
+    if identifiers == IDENTIFIERS and any("QUENTIN ZELLER" in t for t in texts):
+        assert scan.Finding("a requester's name", "register.csv") in findings

@@ -901,10 +901,10 @@ def test_carried_files_are_checked_again_only_for_identifiers_that_could_be_in_t
     carried_scans = []
     real_scan = scan.Scanner.scan
 
-    def recording_scan(self, path, texts):
+    def recording_scan(self, path, texts, summary=None):
         if path == f"entries/{entries[0].reference}.html":
             carried_scans.append(path)
-        return real_scan(self, path, texts)
+        return real_scan(self, path, texts, summary)
 
     monkeypatch.setattr(scan.Scanner, "scan", recording_scan)
     # A new requester whose name is nowhere on the site: the carried page is not read again.
