@@ -36,22 +36,25 @@ def _site_words() -> frozenset[str]:
     """Return the words of the site's own templates and translations: never evidence of a
     leak on their own.
 
-    Worked out again only when a template (its name, size or modification time) or the
-    translated text changed: reading and splitting a hundred templates into words was a
-    sixth of an approval's run, every run, for the same words (issue 16)."""
+    Worked out again only when a template (its name or its bytes) or the translated text
+    changed: splitting a hundred templates into words was a sixth of an approval's run,
+    every run, for the same words (issue 16). Keyed by content, not modification times: a
+    word taken out of a template must stop counting as ordinary at once, whatever the file
+    system's clock or a copy that kept the old times says."""
     sources = sorted(pages.TEMPLATES_DIR.rglob("*.html"))
+    texts = [source.read_bytes() for source in sources]
     # The Welsh (or other) pages' words: the translations and the month and day names.
     translated = pages.translated_words()
-    stats = [source.stat() for source in sources]
     key = (
-        tuple((str(s), st.st_size, st.st_mtime_ns) for s, st in zip(sources, stats, strict=True)),
-        hashlib.sha256(translated.encode()).hexdigest(),
+        tuple(str(source) for source in sources),
+        tuple(hashlib.sha256(text).digest() for text in texts),
+        hashlib.sha256(translated.encode()).digest(),
     )
     kept = _SITE_WORDS.get(key)
     if kept is None:
         words: set[str] = set()
-        for source in sources:
-            words.update(scan.tokens(source.read_text()))
+        for text in texts:
+            words.update(scan.tokens(text.decode()))
         words.update(scan.tokens(translated))
         kept = frozenset(words)
         _SITE_WORDS.clear()
@@ -59,8 +62,8 @@ def _site_words() -> frozenset[str]:
     return kept
 
 
-# The site's words (_site_words) as last worked out, by the templates' names, sizes and
-# modification times and the translated text's digest: one entry.
+# The site's words (_site_words) as last worked out, by the templates' names and digests and
+# the translated text's digest: one entry.
 _SITE_WORDS: dict[tuple, frozenset[str]] = {}
 
 

@@ -592,9 +592,9 @@ def forget_kept() -> None:
     pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
     (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
     strings and hash states, the identifiers' digests, the last check record and the site's
-    own words (checks), the requesters' identifiers (scan), the lines of the permalinks'
-    listings (target), the live version's manifest and the records' parts of the manifest
-    last written (here).
+    own words (checks), the requesters' identifiers and the digest of the site's words
+    (scan), the lines of the permalinks' listings (target), the live version's manifest and
+    the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -609,6 +609,7 @@ def forget_kept() -> None:
     checks._RECORD_KEPT.clear()
     checks._HASH_STATES.clear()
     checks._SITE_WORDS.clear()
+    scan._words_digest.cache_clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
     _MANIFEST_KEPT.clear()

@@ -345,8 +345,9 @@ def _requester(collect: _Collector, name, email, phone, address) -> None:
 # The identifiers of each requester's values, from the last run in this process ("rows"), all
 # of them by their key as _Collector keeps them ("found"), and what they were worked out
 # against (the public words and the site's own words: a change in either works every
-# requester out again). Replaced by each run with only the rows it read, so a requester's
-# details erased from the database are gone from here after the next run.
+# requester out again). Added to in place by a run that read every row kept here again;
+# made afresh from only the rows it read by any other, so a requester's details erased from
+# the database (their row changed or gone) are gone from here after the next run.
 @dataclass
 class _KeptRequesters:
     """The requesters' identifiers as the last run worked them out (_requesters): for the
@@ -375,8 +376,9 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
     kept = _REQUESTERS
     memo = kept.rows if kept.signature == collect.signature else {}
     if memo and memo.keys() <= rows:
-        # Added to in place (tens of thousands of identifiers, not copied each run): only
-        # what the rows read give is added, so a run that stops halfway keeps nothing untrue.
+        # Added to in place (tens of thousands of identifiers, not copied each run): a row
+        # is marked seen only once its identifiers are in `found`, so a run that stops
+        # halfway leaves no row seen without them (the next run works it out).
         seen, found, todo = memo, kept.found, rows - memo.keys()
     else:
         seen, found, todo = {}, {}, rows
@@ -384,12 +386,12 @@ def _requesters(collect: _Collector, rows: set[tuple]) -> dict[tuple, Identifier
         identifiers = memo.get(row)
         if identifiers is None:
             identifiers = collect.separately(lambda c, r=row: _requester(c, *r))
-        seen[row] = identifiers
         for identifier in identifiers:
             key = _key(identifier)
             other = found.get(key)
             if other is None or identifier.kind < other.kind:
                 found[key] = identifier
+        seen[row] = identifiers  # last: see above
     kept.signature, kept.rows, kept.found = collect.signature, seen, found
     return found
 

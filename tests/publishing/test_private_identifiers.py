@@ -98,3 +98,44 @@ def test_of_two_requesters_with_one_identifier_the_same_kind_is_kept_in_any_orde
     key = (("trelawny",), "", "")
     assert kept[key] == fresh[key] == "a requester's name"  # not the one that came first
     assert kept == fresh
+
+
+def test_a_run_stopped_halfway_leaves_no_requester_kept_without_their_identifiers(
+    election, cast, monkeypatch
+):
+    """The kept identifiers are added to in place (issue 16): a run that fails while working a
+    new requester out must not leave them marked as worked out with nothing found, or every
+    later run in the process would skip them and never look for their details."""
+    from publishing.site.publish import forget_kept
+
+    forget_kept()
+    answered(election, cast, **_requester("Morwenna Trelawny", "morwenna@example.org", ""))
+    scan.private_identifiers()  # kept; the next requester is added to it in place
+    answered(election, cast, **_requester("Kerensa Tregenza", "kerensa@example.org", ""))
+    real_key, real_separately = scan._key, scan._Collector.separately
+    made = []  # Kerensa's identifiers worked out: the run stops as they are added
+
+    def separately(self, fill):
+        identifiers = real_separately(self, fill)
+        made.extend(i for i in identifiers if "kerensa" in i.tokens)
+        return identifiers
+
+    def failing_key(identifier):
+        if made and "kerensa" in identifier.tokens:
+            raise RuntimeError("stopped halfway")
+        return real_key(identifier)
+
+    with monkeypatch.context() as m:
+        m.setattr(scan._Collector, "separately", separately)
+        m.setattr(scan, "_key", failing_key)
+        try:
+            scan.private_identifiers()
+        except RuntimeError:
+            pass
+        else:  # pragma: no cover - the run must have stopped
+            raise AssertionError("the run did not stop")
+    assert made  # it stopped after working Kerensa out, as her identifiers were added
+    after = _found(scan.private_identifiers())
+    assert scan.tokens("kerensa@example.org") in {tokens for tokens, _d, _p in after}
+    forget_kept()
+    assert after == _found(scan.private_identifiers())
