@@ -267,7 +267,7 @@ def test_without_cp_nothing_is_linked_ahead_and_a_failed_run_stops_cp(tmp_path, 
         carrier.settle()
         assert not (staged / "entries").exists()
     monkeypatch.undo()
-    # A cp that never ends, run as the real one is (by sh, behind nice, then find): it says it
+    # A cp that never ends, run as the real one is (by sh, behind chrt, then find): it says it
     # is alive by touching a file every tenth of a second.
     alive, pid_file = tmp_path / "alive", tmp_path / "cp.pid"
     endless = tmp_path / "endless-cp"
@@ -286,6 +286,22 @@ def test_without_cp_nothing_is_linked_ahead_and_a_failed_run_stops_cp(tmp_path, 
     alive.unlink()
     time.sleep(0.5)
     assert not alive.exists()
+
+
+def test_linking_ahead_runs_only_when_the_processor_is_free_of_the_run(tmp_path, monkeypatch):
+    """The processes that link and list ahead run under SCHED_IDLE (issue 16): the run, and
+    the database answering it, come first on the processor; they are needed only at settle."""
+    source, staged = _linked_ahead(tmp_path, {"entries/NS26-0001.html": b"one"})
+    policy = tmp_path / "policy"
+    spy = tmp_path / "cp"  # says which scheduling policy it runs under, then links as cp does
+    spy.write_text(f"#!/bin/sh\nchrt -p $$ > '{policy}'\nexec cp \"$@\"\n")
+    spy.chmod(0o755)
+    monkeypatch.setattr(target_module, "_CP", str(spy))
+    with FolderCarrier(str(source), str(staged)) as carrier:
+        carrier.link_ahead(["entries"])
+        carrier.settle()
+        assert (staged / "entries" / "NS26-0001.html").read_bytes() == b"one"
+    assert "SCHED_IDLE" in policy.read_text()
 
 
 def _wait_for(condition, seconds: float = 10.0) -> None:
