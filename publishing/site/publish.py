@@ -234,8 +234,9 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
 
 def _requeue_stand_ins(now: datetime) -> int:
     """Ask again for the slow files (the register PDF) of a live version still showing their
-    stand-in after QUEUED_GRACE: the broker was down, the worker died or the render failed.
-    The step is idempotent and one at a time (its lock), so asking twice costs nothing."""
+    stand-in, or a whole-register file left behind (Output.behind), after QUEUED_GRACE: the
+    broker was down, the worker died or the render failed. The step is idempotent and one at
+    a time (its lock), so asking twice costs nothing."""
     enqueued = 0
     for site in running_sites(timezone.localdate(now)):  # each live site's own stand-in
         try:
@@ -244,7 +245,8 @@ def _requeue_stand_ins(now: datetime) -> int:
         except (OSError, ValueError, TargetError):
             continue
         if not manifest or not any(
-            str(f.get("key", "")).startswith("pending:") for f in manifest["files"].values()
+            str(f.get("key", "")).startswith("pending:") or f.get("behind") is True
+            for f in manifest["files"].values()
         ):
             continue
         generated = datetime.fromisoformat(manifest["generated_at"])
@@ -589,17 +591,18 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
-    pages' keys (pages.web), the whole-register files' pieces and the feed's latest changes
-    (pages.opendata), the PDF stand-in (pages.pdf), the large files' readings, their lines'
-    strings and hash states, the identifiers' digests, the last check record and the site's
-    own words (checks), the requesters' identifiers and the digest of the site's words
-    (scan), the lines of the permalinks' listings (target), the live version's manifest and
-    the records' parts of the manifest last written (here).
+    pages' keys and the permalinks' keys (pages.web), the whole-register files' pieces and
+    the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
+    files' readings, their lines' strings and hash states, the identifiers' digests, the
+    last check record and the site's own words (checks), the requesters' identifiers and the
+    digest of the site's words (scan), the lines of the permalinks' listings (target), the
+    live version's manifest and the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
     site_web._TOPIC_KEYS.clear()
+    site_web._ROW_KEYS.clear()
     opendata._PIECES.clear()
     opendata._LATEST.clear()
     site_pdf._STAND_INS.clear()
@@ -689,6 +692,17 @@ def publish_site(
             _finish(run, Status.FAILED, reason=_failure_reason(error))
             raise
     return _publish(election, run, to, now, slow, prerendered or {})
+
+
+def _what_follows(pending: list[str]) -> str:
+    """Say what the step of the slow files brings up to date after this run."""
+    pdf = any(path.endswith(".pdf") for path in pending)
+    downloads = any(not path.endswith(".pdf") for path in pending)
+    if pdf and downloads:
+        return "the register PDF and the downloads (CSV, JSON, search) follow"
+    if downloads:
+        return "the downloads (CSV, JSON, search) follow"
+    return "the register PDF follows"
 
 
 def not_the_live_election(election: Election, now: datetime) -> str:
@@ -989,7 +1003,17 @@ def _publish(
                 and old is not None
                 and old.get("key") == f"pending:{output.key}"
             )
-            if standing_in:  # the live stand-in is for this very file: carried, still pending
+            # A whole-register file the live version's may stand for while the slow files'
+            # step makes it (pages.base.Output.behind): carried, and pending like a stand-in.
+            lagging = (
+                output.behind is not None
+                and slow == "defer"
+                and old is not None
+                and old.get("key") != key
+                and not (ready is not None and ready.key == output.key)
+                and output.behind(old)
+            )
+            if standing_in or lagging:  # the live file stays for now: carried, still pending
                 key = old["key"]
                 result.slow_pending.append(output.path)
             if old and old.get("key") == key:
@@ -1004,13 +1028,14 @@ def _publish(
                         content = None
                 if carried:
                     result.carried.append(output.path)
-                elif standing_in:
+                elif standing_in or lagging:
                     result.slow_pending.remove(output.path)
-                    key = output.key
+                    key, lagging = output.key, False
             if standing_in and carried:
                 source_html = None  # the stand-in holds no entry
-            if content is None and not carried and output.slow and slow == "defer":
-                if ready is not None and ready.key == output.key:
+            made_ahead = ready is not None and ready.key == output.key
+            if content is None and not carried and slow == "defer" and (output.slow or made_ahead):
+                if made_ahead:
                     content, from_ready = ready.content, True
                     source_html = (
                         (lambda html=ready.source_html: html) if ready.has_source else None
@@ -1044,6 +1069,12 @@ def _publish(
                 "size": size,
                 "mtime_ns": (stat if carried else os.stat(dest)).st_mtime_ns,
             }
+            if output.extra is not None:  # what Output.behind reads: the live file's own
+                files[output.path].update(
+                    {**{name: old[name] for name in output.extra}, "behind": True}
+                    if lagging
+                    else output.extra
+                )
             if old is None or old.get("sha256") != digest:
                 result.changed += 1
             # A carried file is the live version's, byte for byte: see _carried_check.
@@ -1172,7 +1203,11 @@ def _publish(
                 if result.unchanged
                 else f"Live: {len(result.rendered)} files rendered, "
                 f"{len(result.carried)} carried over"
-                + ("; the register PDF follows in a few minutes" if result.slow_pending else "")
+                + (
+                    f"; {_what_follows(result.slow_pending)} in a few minutes"
+                    if result.slow_pending
+                    else ""
+                )
             ),
         )
         if result.slow_pending and run is not None:

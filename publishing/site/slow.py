@@ -51,12 +51,13 @@ class Prerendered:
         name: str,
         key: str,
         content: bytes,
-        readings: list[str],
+        readings: list[str] | None,
         html: str | None,
     ) -> Prerendered:
         """Write a rendered file's parts under `folder` and return what reads them back."""
         (folder / f"{name}.bin").write_bytes(content)
-        (folder / f"{name}.readings.json").write_text(json.dumps(readings))
+        if readings is not None:
+            (folder / f"{name}.readings.json").write_text(json.dumps(readings))
         if html is not None:
             (folder / f"{name}.html").write_text(html)
         return cls(key=key, folder=folder, name=name, has_source=html is not None)
@@ -66,8 +67,10 @@ class Prerendered:
         return (self.folder / f"{self.name}.bin").read_bytes()
 
     @property
-    def readings(self) -> list[str]:
-        return json.loads((self.folder / f"{self.name}.readings.json").read_text())
+    def readings(self) -> list[str] | None:
+        """The texts a reader could get from it, if they were kept (a PDF's: see keep)."""
+        kept = self.folder / f"{self.name}.readings.json"
+        return json.loads(kept.read_text()) if kept.exists() else None
 
     @property
     def source_html(self) -> str | None:
@@ -138,8 +141,10 @@ def enqueue_slow_files(election_id: int) -> bool:
 
 
 def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
-    """Render the slow files (the whole-register PDF) that the live version lacks, outside the
-    publishing lock, then publish them in a run of their own; return what happened.
+    """Render the slow files (the whole-register PDF) that the live version lacks, and the
+    whole-register files an approval's run left behind (pages.base.Output.behind: the CSV,
+    JSON and search index, while only entries were added), outside the publishing lock, then
+    publish them in a run of their own; return what happened.
 
     Rendering takes minutes at 10,000 entries: approvals meanwhile publish in seconds (with
     the stand-in). If the data changed while rendering, the run publishes the stand-in again
@@ -165,15 +170,16 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
 
 
 def _due_sources(election: Election, live: dict, now: datetime | None) -> list[tuple]:
-    """Return (path, key, HTML) of each slow file whose key the live version lacks (bytes in
-    place of the HTML for a slow file made otherwise). A function of its own so the site's
+    """Return (path, key, HTML) of each slow file, and each whole-register file that can be
+    left behind (Output.behind), whose key the live version lacks (bytes in place of the HTML
+    for a file made otherwise). A function of its own so the site's
     data and plan are freed before anything is rendered: WeasyPrint's layout of a part, not
     the 10,000 entries' data, is then what the step holds at its peak (`make bench`)."""
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
     return [
         (o.path, o.key, o.source_html() if o.source_html else o.render())
         for o in outputs
-        if o.slow and live.get(o.path, {}).get("key") != o.key
+        if (o.slow or o.behind is not None) and live.get(o.path, {}).get("key") != o.key
     ]
 
 
@@ -188,9 +194,10 @@ def _render_due(
     for number, (path, key, source) in enumerate(due):
         html = source if isinstance(source, str) else None
         content = pages.pdf.render_pdf(html) if html is not None else source
-        prerendered[path] = Prerendered.keep(
-            spool, str(number), key, content, _readings(path, content), html
-        )
+        # A PDF's readings are made here, off the publishing lock; a whole-register file's
+        # are not needed (the run reads only its lines that differ from the live file's).
+        readings = _readings(path, content) if path.endswith(".pdf") else None
+        prerendered[path] = Prerendered.keep(spool, str(number), key, content, readings, html)
         due[number] = (path, key, None)  # this part's HTML is on disk now
         del content, html, source
         _release_memory()

@@ -585,6 +585,53 @@ def test_a_topic_s_page_keys_are_worked_out_again_only_when_its_rows_change(
     assert warm == _keys(election)
 
 
+def test_the_permalinks_keys_are_added_to_after_an_approval_and_are_a_cold_plan_s(
+    election, cast, register
+):
+    """A plan keeps the permalinks' keys with the rows they came from (web._ROW_KEYS): after an
+    approval (a row added at the end) it works out the new row's key only; after a correction
+    (a row changed) every key again; the keys are always a cold plan's."""
+    first = _keys(election)
+    with time_machine.travel(NOW, tick=False):
+        third = published(election, cast, topic="Night cover")
+    kept = next(keys for where, (_, keys) in web._ROW_KEYS.items() if where[1] == "entries")
+    warm = _keys(election)
+    now = next(keys for where, (_, keys) in web._ROW_KEYS.items() if where[1] == "entries")
+    assert now is not kept and now.items() >= kept.items() and len(now) == len(kept) + 1
+    permalinks = {p: k for p, k in first.items() if p.startswith(("entries/", "cy/entries/"))}
+    assert f"entries/{third.reference}.html" in warm and warm.items() >= permalinks.items()
+    _forget()
+    assert warm == _keys(election)
+    PublicEntry.objects.filter(pk=register[0].pk).update(answer="Eleven officers.")
+    corrected = _keys(election)
+    assert (
+        corrected[f"entries/{register[0].reference}.html"]
+        != warm[f"entries/{register[0].reference}.html"]
+    )
+    _forget()
+    assert corrected == _keys(election)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    plans=st.lists(
+        st.lists(st.integers(min_value=0, max_value=6), max_size=8), min_size=1, max_size=5
+    )
+)
+def test_kept_permalink_keys_are_always_those_worked_out_afresh(plans):
+    """Whatever rows each plan has (the same row objects, in any order, added, gone,
+    repeated), web._row_keys gives what working every key out gives."""
+    rows = [{"page_name": f"NS-{n}.html", "digest": f"{n:064x}"} for n in range(7)]
+    web._ROW_KEYS.clear()
+    try:
+        for plan in plans:
+            chosen = [rows[n] for n in plan]
+            expected = {r["page_name"]: base.paired_key("s" * 64, r["digest"]) for r in chosen}
+            assert web._row_keys((1, "entries", "t", "s" * 64), chosen, "s" * 64) == expected
+    finally:
+        web._ROW_KEYS.clear()
+
+
 def test_a_row_s_summary_digest_is_its_summary_s_and_is_worked_out_again_when_it_changes(
     election, register
 ):
@@ -996,6 +1043,29 @@ def test_the_fingerprints_are_read_from_their_index_alone(election, register):
     assert "Index Only Scan using public_entry_in_order" in plan, plan
     assert "Sort" not in plan, plan
     assert queries.published_entry_listing(election)[1] == list(query)
+
+
+def test_the_withdrawal_notices_are_read_from_their_own_index(election, cast, register):
+    """On PostgreSQL the notices come from a partial index of the withdrawn entries alone
+    (migration 0009), not from a read of every published entry; the plan is asked with every
+    other way of reading the table switched off, as above."""
+    from django.db import connection
+
+    from publishing import queries
+
+    first = register[0]
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        services.set_public_status(
+            first.pk, "withdrawn", by=cast["ce"], reason="It named a person."
+        )
+    assert [n.reference for n in queries.withdrawn_notices(election)] == [first.reference]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queries.withdrawn_notices(election).explain()
+        cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+    assert "public_entry_withdrawn" in plan, plan
 
 
 ROWS = st.lists(st.sampled_from("abcdefgh"), max_size=12)

@@ -60,8 +60,10 @@ def test_an_approval_makes_only_its_part_and_the_index_due(election, cast):
     published(election, cast, topic="Dogs", answer="Ten police dogs.")
     result = publish_site(election, slow="defer")
     # The stand-in for the part the new answer falls in, and for the index; every other part
-    # carried over as it was.
-    assert sorted(result.slow_pending) == ["pdf/dogs-1.pdf", "register.pdf"]
+    # carried over as it was (and the whole-register downloads, which only gained an entry,
+    # are made by the same step: test_kept_between_runs).
+    pdfs = [path for path in result.slow_pending if path.endswith(".pdf")]
+    assert sorted(pdfs) == ["pdf/dogs-1.pdf", "register.pdf"]
     assert {"pdf/horses-1.pdf", "pdf/horses-2.pdf"} <= set(result.carried)
 
 

@@ -59,6 +59,14 @@ class Output:
     `slow` marks a file too slow to render inside every run (the whole-register PDF: WeasyPrint
     takes seconds per hundred entries): publish.py renders it in a step of its own and, until
     it is ready, publishes `pending()` in its place.
+    `behind`, for a whole-register file (CSV, JSON, search index), says whether the live
+    version's file, given its manifest record, may stay while this one is made in that step:
+    true when it was made from an earlier state of the register that is still true (every
+    entry in it still published as it is, and only entries added since). An approval's run
+    then keeps it, and the step makes this one (issue 16): the files an approval adds to are
+    not rewritten whole while the approver waits. A withdrawal or a correction, which must
+    leave the site at once, is never behind. `extra` holds what the manifest records of the
+    file for `behind` to answer (the number of entries it was made from).
     """
 
     path: str
@@ -68,6 +76,8 @@ class Output:
     asset: Path | None = None
     slow: bool = False
     pending: Callable[[], bytes] | None = None
+    behind: Callable[[dict], bool] | None = None
+    extra: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ assets), each with its key and how to render it."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.utils import translation
@@ -43,6 +45,31 @@ from publishing.site.pages.web import (
 )
 
 
+def _behind(entries: list[str], key_of: Callable[[list[str]], str]) -> dict:
+    """Return the `behind` and `extra` (base.Output) of a whole-register file whose key is
+    key_of(the entries' digests, in the register's order) with the withdrawal notices and the
+    site's chrome it is made from.
+
+    The live file may stay while the step of the slow files makes this one when it was made
+    from the first entries of these, as they are now, with the same notices and chrome: its
+    manifest record's number of entries, and its key equal to the key of that many of these.
+    So every entry it shows is still published, unchanged, and only entries added since (at
+    the register's end: a new reference is the highest) are not in it yet. Anything else (an
+    entry withdrawn, corrected or added before the last, a notice, a template) is not behind:
+    the file is made again in the approval's own run, as before (issue 16)."""
+    count = len(entries)
+
+    @cache
+    def earlier(number: int) -> str:
+        return key_of(entries[:number])
+
+    def behind(record: dict) -> bool:
+        number = record.get("entries")
+        return type(number) is int and 0 <= number < count and record.get("key") == earlier(number)
+
+    return {"behind": behind, "extra": {"entries": count}}
+
+
 def _assets() -> list[Output]:
     files = [(f"static/{name}", STATIC_DIR / name) for name in ASSET_SOURCES]
     for folder in ASSET_FOLDERS:
@@ -74,20 +101,20 @@ def plan_site(data: SiteData, *, now: datetime) -> Plan:
 
 
 def _shared_files(data: SiteData, *, now: datetime) -> list[Output]:
-    everything = digest(
-        data.chrome,
-        base.catalogue_key(settings.LANGUAGE_CODE),
-        digest_of_digests([e["digest"] for e in data.entries]),
-        digest_of_digests([n["digest"] for n in data.withdrawn]),
-    )
+    shared = (data.chrome, base.catalogue_key(settings.LANGUAGE_CODE))
+    withdrawn = digest_of_digests([n["digest"] for n in data.withdrawn])
+    entries = [e["digest"] for e in data.entries]
+
+    def whole(digests: list[str]) -> str:  # what the whole register's files are made from
+        return digest(*shared, digest_of_digests(digests), withdrawn)
+
+    everything = whole(entries)
+    key = digest(SITE_FORMAT, everything)
+    lag = _behind(entries, lambda digests: digest(SITE_FORMAT, whole(digests)))
     return [
-        Output("register.csv", digest(SITE_FORMAT, everything), lambda: render_csv(data)),
-        Output("register.json", digest(SITE_FORMAT, everything), lambda: render_json(data)),
-        Output(
-            "search-index.json",
-            digest(SITE_FORMAT, everything),
-            lambda: render_search_index(data),
-        ),
+        Output("register.csv", key, lambda: render_csv(data), **lag),
+        Output("register.json", key, lambda: render_json(data), **lag),
+        Output("search-index.json", key, lambda: render_search_index(data), **lag),
         Output(
             "feed.atom",
             digest(SITE_FORMAT, data.chrome, _feed_items(data)),

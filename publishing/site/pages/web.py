@@ -255,8 +255,7 @@ def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> Pe
     language = next(lang for lang in languages if lang.code == active)
     shared = base.digest(data.chrome, base.catalogue_key(language.code), template)
     folder = language.prefix + base.PERMALINKS
-    paired = base.paired_key
-    keys = {row["page_name"]: paired(shared, row["digest"]) for row in rows}
+    keys = _row_keys((data.election.pk, folder, template, shared), rows, shared)
     by_name: dict[str, dict] = {}  # made when a page is: most are carried, never made
 
     def make(file_name: str) -> Output:
@@ -272,6 +271,33 @@ def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> Pe
         )  # fmt: skip
 
     return PermalinkFolder(folder=folder, keys=keys, make=make)
+
+
+# The permalinks' keys the last plan worked out, by election, folder, template and what
+# every page shares (_row_keys), with the rows they were worked out from: one entry each.
+_ROW_KEYS: dict[tuple, tuple[list[dict], dict[str, str]]] = {}
+
+
+def _row_keys(where: tuple, rows: list[dict], shared: str) -> dict[str, str]:
+    """Return each row's permalink's key by its file name: base.paired_key of `shared` and the
+    row's digest. When the last plan's rows for `where` are the first of `rows` (compared in
+    C, each by identity first: kept rows are the same objects, pages.data._ROWS, and a row
+    never changes once built), their keys are taken as they were and only the new rows'
+    worked out: an approval adds at the register's end, and twenty thousand keys a plan were
+    a thirtieth of a run at 10,000 entries (issue 16). The dict returned is only read."""
+    paired = base.paired_key
+    last = _ROW_KEYS.get(where)
+    if last is not None and len(last[0]) <= len(rows) and rows[: len(last[0])] == last[0]:
+        keys = dict(last[1])
+        keys.update(
+            (row["page_name"], paired(shared, row["digest"])) for row in rows[len(last[0]) :]
+        )
+    else:
+        keys = {row["page_name"]: paired(shared, row["digest"]) for row in rows}
+    for other in [k for k in _ROW_KEYS if k[:3] == where[:3]]:
+        del _ROW_KEYS[other]
+    _ROW_KEYS[where] = (list(rows), keys)
+    return keys
 
 
 def _other_pages(data: SiteData) -> list[Output]:
