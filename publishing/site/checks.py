@@ -95,16 +95,11 @@ def _scanner_version() -> str:
     return hashlib.sha256(Path(scan.__file__).read_bytes()).hexdigest()
 
 
-@functools.lru_cache(maxsize=262_144)  # an Identifier is frozen: its digest never changes
-def _identifier_digest(identifier: scan.Identifier) -> str:
-    return hashlib.sha256(repr(identifier).encode()).hexdigest()[:32]
-
-
 def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
-    """Return each identifier's digest (_identifier_digest), in order. A run works them out
-    once and gives them to both _carried_check and _save_check_record (tens of thousands at
-    10,000 entries, a look-up each)."""
-    return list(map(_identifier_digest, identifiers))
+    """Return each identifier's digest (scan.Identifier.digest), in order. A run works them
+    out once and gives them to both _carried_check and _save_check_record (tens of thousands
+    at 10,000 entries)."""
+    return [identifier.digest for identifier in identifiers]
 
 
 # The check record this worker process last wrote, as read back: its file (whose size and

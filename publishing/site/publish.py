@@ -593,9 +593,9 @@ def forget_kept() -> None:
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
     pages' keys and the permalinks' keys (pages.web), the whole-register files' pieces and
     the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
-    files' readings, their lines' strings and hash states, the identifiers' digests, the
-    last check record and the site's own words (checks), the requesters' identifiers and the
-    digest of the site's words (scan), the lines of the permalinks' listings (target), the
+    files' readings, their lines' strings and hash states, the last check record and the
+    site's own words (checks), the requesters' rows and identifiers (with their digests)
+    and the digest of the site's words (scan), the lines of the permalinks' listings (target), the
     live version's manifest and the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
@@ -608,7 +608,6 @@ def forget_kept() -> None:
     site_pdf._STAND_INS.clear()
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
-    checks._identifier_digest.cache_clear()
     checks._RECORD_KEPT.clear()
     checks._HASH_STATES.clear()
     checks._SITE_WORDS.clear()
