@@ -591,8 +591,8 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
     (pages.data, each with its digests) and its listing of fingerprints, the topics' list
-    pages' keys and the permalinks' keys (pages.web), the whole-register files' pieces and
-    the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
+    pages' keys and Outputs and the permalinks' keys (pages.web), the whole-register files'
+    pieces and the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
     files' readings, their lines' strings and hash states, the last check record and the
     site's own words (checks), the requesters' rows and identifiers (with their digests)
     and the digest of the site's words (scan), the lines of the permalinks' listings (target), the
@@ -602,6 +602,7 @@ def forget_kept() -> None:
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
     site_web._TOPIC_KEYS.clear()
+    site_web._TOPIC_PAGES.clear()
     site_web._ROW_KEYS.clear()
     opendata._PIECES.clear()
     opendata._LATEST.clear()

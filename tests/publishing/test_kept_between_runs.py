@@ -578,11 +578,17 @@ def test_a_topic_s_page_keys_are_worked_out_again_only_when_its_rows_change(
     for where, (rows, keys) in after.items():
         if where[-1] == "road-safety":
             assert keys is before[where][1]  # taken as it was
+            assert web._TOPIC_PAGES[where][0] is keys  # and its pages' Outputs with them
         else:
             assert keys is not before[where][1] and len(rows) == 2
+    # A page taken from the last plan renders what a cold plan's renders, byte for byte.
+    road = "register/topics/road-safety/index.html"
+    kept_page = next(o for o in pages.plan_site(pages.load(election), now=NOW) if o.path == road)
     _forget()
-    assert not web._TOPIC_KEYS
+    assert not web._TOPIC_KEYS and not web._TOPIC_PAGES
     assert warm == _keys(election)
+    cold_page = next(o for o in pages.plan_site(pages.load(election), now=NOW) if o.path == road)
+    assert kept_page is not cold_page and kept_page.render() == cold_page.render()
 
 
 def test_the_permalinks_keys_are_added_to_after_an_approval_and_are_a_cold_plan_s(

@@ -175,12 +175,22 @@ def _register_pages(data: SiteData) -> list[Output]:
     ]
     code = translation.get_language()
     kept = {k: v for k, v in _TOPIC_KEYS.items() if k[:2] != (data.election.pk, code)}
+    pages = {k: v for k, v in _TOPIC_PAGES.items() if k[:2] != (data.election.pk, code)}
     for topic in topics:
         count = topic.page_count
-        keys = _topic_keys(data, code, topic, kept)
+        where, keys = _topic_keys(data, code, topic, kept)
+        last = _TOPIC_PAGES.get(where)
+        if last is not None and last[0] is keys:
+            # The topic's keys are the last plan's (its rows are those rows): so are its
+            # pages, each made from what its key holds (the last plan's Outputs, whose
+            # render gives the same bytes: an equal key means equal bytes, base.Output).
+            pages[where] = last
+            outputs += last[1]
+            continue
+        made = []
         for number in range(1, count + 1):
             rows = topic.rows[(number - 1) * base.PAGE_SIZE : number * base.PAGE_SIZE]
-            outputs.append(
+            made.append(
                 _html(
                     topic.page_path(number),
                     _TOPIC_TEMPLATE,
@@ -195,8 +205,12 @@ def _register_pages(data: SiteData) -> list[Output]:
                     pagination=pagination(number, count, topic.page_path),
                 )
             )
+        pages[where] = (keys, made)
+        outputs += made
     _TOPIC_KEYS.clear()
     _TOPIC_KEYS.update(kept)
+    _TOPIC_PAGES.clear()
+    _TOPIC_PAGES.update(pages)
     return outputs
 
 
@@ -206,21 +220,27 @@ _TOPIC_TEMPLATE = "public/register_topic.html"
 # language, what every page shares and the topic, with the rows they were worked out from
 # (_topic_keys). Only the last plan's, per election and language.
 _TOPIC_KEYS: dict[tuple, tuple[list[dict], list[str]]] = {}
+# Each topic's list pages as the last plan made them (their Outputs), by the same keys as
+# _TOPIC_KEYS, with the list of keys they were made with (reused while it is the kept one):
+# four hundred pages' Outputs and paginations a plan were a fortieth of a run at 10,000
+# entries (issue 16).
+_TOPIC_PAGES: dict[tuple, tuple[list[str], list[Output]]] = {}
 
 
-def _topic_keys(data: SiteData, code: str, topic, kept: dict) -> list[str]:
-    """Return the key of each of `topic`'s list pages in language `code`, and keep them in
-    `kept` (for _TOPIC_KEYS). A page's key holds its number, the number of pages and each of
-    its rows' summary digest: a pure function of the topic's name, slug and rows. So a topic
-    whose rows are the very rows the last plan had (the list compared in C, each row by
-    identity first: kept rows are the same objects, pages.data._ROWS) has the same keys, and
-    a plan works them out only for the topic an approval added to, not for four hundred
-    pages at 10,000 entries (issue 16)."""
+def _topic_keys(data: SiteData, code: str, topic, kept: dict) -> tuple[tuple, list[str]]:
+    """Return where the keys of `topic`'s list pages in language `code` are kept, and the key
+    of each page; keep them in `kept` (for _TOPIC_KEYS). A page's key holds its number, the
+    number of pages and each of its rows' summary digest: a pure function of the topic's
+    name, slug and rows. So a topic whose rows are the very rows the last plan had (the list
+    compared in C, each row by identity first: kept rows are the same objects,
+    pages.data._ROWS) has the same keys, the very list kept, and a plan works them out only
+    for the topic an approval added to, not for four hundred pages at 10,000 entries (issue
+    16)."""
     where = (data.election.pk, code, data.chrome, base.catalogue_key(code), topic.name, topic.slug)
     last = _TOPIC_KEYS.get(where)
     if last is not None and last[0] == topic.rows:
         kept[where] = last
-        return last[1]
+        return where, last[1]
     count = topic.page_count
     keys = []
     for number in range(1, count + 1):
@@ -234,7 +254,7 @@ def _topic_keys(data: SiteData, code: str, topic, kept: dict) -> list[str]:
         ).hexdigest()
         keys.append(_page_key(data, code, _TOPIC_TEMPLATE, key_parts))
     kept[where] = (topic.rows, keys)
-    return keys
+    return where, keys
 
 
 def _entry_pages(data: SiteData) -> list[PermalinkFolder]:
