@@ -91,7 +91,7 @@ NOTES = {
         "whole by a worker, and only new requesters worked out; on PostgreSQL the worker keeps "
         "every requester row of the entries and their history and reads only those written "
         "since its last read (each row's transaction id against the oldest running one when "
-        "it last read, with each table's count and sum of keys, which tell a deletion and "
+        "it last read, with each table's count, which tells a deletion and "
         "read everything again; a requester erased puts them together again); each "
         "identifier keeps its own digest for the check records; progress is written at most "
         "once a second. "

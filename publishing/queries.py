@@ -161,16 +161,18 @@ def published_entry_changes(election: Election, since: int) -> tuple[int, int, l
 
 def rows_written_since(
     model, fields: tuple[str, ...], since: int | None
-) -> tuple[int, int, int, list[tuple]]:
+) -> tuple[int, int, bool, list[tuple]]:
     """Return, on PostgreSQL (only), as one snapshot: the id of the oldest transaction that
-    may still be running (the next `since`), how many rows `model`'s table holds and the sum
-    of their primary keys (a row deleted since, even with another added, changes them), and
-    (pk, *fields) of each row written by a transaction whose id is `since` or later (every
-    row when `since` is None). A transaction before `since` had finished when `since` was
-    read, so what it wrote was read then (as published_entry_changes, but from the row's own
-    xmin: no trigger on another app's tables). xmin is the 32-bit transaction id, compared
-    with `since` modulo 2**32 (PostgreSQL freezes every row long before half of that): any
-    error reads a row again, never skips one."""
+    may still be running (the next `since`), how many rows `model`'s table holds (a row
+    deleted since, which a reader keeps, makes its count differ), whether this transaction
+    has written anything (then what it reads may yet be rolled back: the caller must not
+    keep it), and (pk, *fields) of each row written by a transaction whose id is `since` or
+    later (every row when `since` is None). A transaction before `since` had finished when
+    `since` was read, so what it wrote was read then (as published_entry_changes, but from
+    the row's own xmin: no trigger on another app's tables). xmin is the 32-bit transaction
+    id, compared with `since` modulo 2**32: exact for a `since` less than 2**31 transactions
+    back (the caller reads everything again well before that, scan.XID_HORIZON); an old row
+    that PostgreSQL froze keeps its xmin, and may then be read again (only slower)."""
     quote = connection.ops.quote_name
     meta = model._meta
     columns = [meta.pk.column, *(meta.get_field(name).column for name in fields)]
@@ -184,17 +186,18 @@ def rows_written_since(
     sql = f"""
         WITH now AS (
             SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
-                   count(*) AS rows, coalesce(sum({quote(meta.pk.column)}), 0) AS ids
+                   pg_current_xact_id_if_assigned() IS NOT NULL AS writing,
+                   count(*) AS rows
             FROM {table}
         )
-        SELECT now.xmin, now.rows, now.ids, {select}
+        SELECT now.xmin, now.rows, now.writing, {select}
         FROM now LEFT JOIN {table} e ON {written}
     """  # noqa: S608 # nosec B608 - the model's own table and columns, quoted; values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [] if since is None else [since % 4294967296])
         found = cursor.fetchall()
-    xmin, count, ids = found[0][0], found[0][1], int(found[0][2])
-    return xmin, count, ids, [row[3:] for row in found if row[3] is not None]
+    xmin, count, writing = found[0][0], found[0][1], found[0][2]
+    return xmin, count, writing, [row[3:] for row in found if row[3] is not None]
 
 
 def snapshot_xmin() -> int:

@@ -381,11 +381,9 @@ class _KeptRequesters:
 @dataclass
 class _TableRows:
     """A table's requester rows as _requester_rows last read them: each row's values by its
-    primary key, the table's count and sum of keys then, and the `since` to read from."""
+    primary key, and the `since` to read from."""
 
     since: int | None = None
-    count: int = 0
-    ids: int = 0
     values: dict[int, tuple] = field(default_factory=dict)
 
 
@@ -418,23 +416,25 @@ def _requester_rows(fields: tuple[str, ...]) -> tuple[Iterable[tuple], list[tupl
     On PostgreSQL a worker keeps each row's values by its key and reads only the rows
     written since its last read (queries.rows_written_since): ten thousand requesters' rows,
     read and made distinct every run, were a tenth of a run at 10,000 entries (issue 16). A
-    row deleted (the table's count or sum of keys is not what is kept) reads the tables
-    whole again; a row changed (a requester's details erased) makes every row compared, so
-    identifiers of values no row holds any more are dropped. Elsewhere every row is read."""
+    row deleted (a deleted row stays in what is kept, so the table's count differs) reads
+    the tables whole again; a row changed (a requester's details erased) makes every row
+    compared, so identifiers of values no row holds any more are dropped. A read inside a
+    transaction that has written (what it sees may yet be rolled back) keeps nothing, and
+    the next read starts again from nothing. Elsewhere every row is read."""
     kept = _REQUESTER_ROWS
     kept.generation += 1
     if connection.vendor != "postgresql":
-        rows: set[tuple] = set()
-        for model in (Entry, Entry.history.model):
-            rows.update(model.objects.values_list(*fields).order_by().distinct())
-        return rows, None, kept.generation
+        return _distinct_rows(fields), None, kept.generation
     added: list[tuple] | None = [] if kept.tables else None
     distinct = kept.distinct
     for model in (Entry, Entry.history.model):
         table = kept.tables.setdefault(model._meta.db_table, _TableRows())
-        since, count, ids, written = queries.rows_written_since(model, fields, table.since)
-        if table.since is not None and since - table.since >= XID_HORIZON:
-            kept.forget()  # xmin compared modulo 2**32: never trusted that far back
+        since, count, writing, written = queries.rows_written_since(model, fields, table.since)
+        if writing:  # never kept: the next read reads everything again
+            kept.forget()
+            return _distinct_rows(fields), None, kept.generation
+        if table.since is not None and not 0 <= since - table.since < XID_HORIZON:
+            kept.forget()  # xmin compared modulo 2**32, or another database: read it all
             return _requester_rows(fields)
         for pk, *values in written:
             row, old = tuple(values), table.values.get(pk)
@@ -449,12 +449,19 @@ def _requester_rows(fields: tuple[str, ...]) -> tuple[Iterable[tuple], list[tupl
             distinct[row] = distinct.get(row, 0) + 1
             if added is not None and distinct[row] == 1:
                 added.append(row)
-        deleted = len(table.values) != count or sum(table.values) != ids
-        if deleted and table.since is not None:  # read whole again (a whole read is exact)
-            kept.forget()
+        if len(table.values) != count and table.since is not None:  # a row deleted
+            kept.forget()  # read whole again (a whole read is exact)
             return _requester_rows(fields)
         table.since = since
     return distinct.keys(), added, kept.generation
+
+
+def _distinct_rows(fields: tuple[str, ...]) -> set[tuple]:
+    """Return every distinct row of the requesters' `fields`, read whole."""
+    rows: set[tuple] = set()
+    for model in (Entry, Entry.history.model):
+        rows.update(model.objects.values_list(*fields).order_by().distinct())
+    return rows
 
 
 def _requesters(

@@ -172,9 +172,10 @@ def publish_slow_files(election_id: int, *, now: datetime | None = None) -> str:
 def _due_sources(election: Election, live: dict, now: datetime | None) -> list[tuple]:
     """Return (path, key, HTML) of each slow file, and each whole-register file that can be
     left behind (Output.behind), whose key the live version lacks (bytes in place of the HTML
-    for a file made otherwise). A function of its own so the site's
-    data and plan are freed before anything is rendered: WeasyPrint's layout of a part, not
-    the 10,000 entries' data, is then what the step holds at its peak (`make bench`)."""
+    for a file made otherwise: the downloads are made here). A function of its own so the
+    plan is freed before anything is rendered (the rows themselves a worker keeps between
+    runs, pages.data._ROWS, as the kept topic pages keep the data they were planned with):
+    WeasyPrint's layout of a part is then what the step adds at its peak (`make bench`)."""
     outputs = pages.plan_site(pages.load(election), now=now or timezone.now())
     return [
         (o.path, o.key, o.source_html() if o.source_html else o.render())
@@ -184,13 +185,17 @@ def _due_sources(election: Election, live: dict, now: datetime | None) -> list[t
 
 
 def _render_due(
-    election: Election, live: dict, now: datetime | None, spool: Path
-) -> dict[str, Prerendered]:
+    election: Election,
+    live: dict,
+    now: datetime | None,
+    spool: Path,
+    prerendered: dict[str, Prerendered],
+) -> None:
     """Render the slow files whose key the live version lacks, one at a time, each kept in
-    `spool` (Prerendered) as soon as it is made."""
-    due = _due_sources(election, live, now)
-    gc.collect()  # the site's data and plan, before WeasyPrint takes memory of its own
-    prerendered = {}
+    `spool` (Prerendered) and put in `prerendered` as soon as it is made: the downloads (made
+    already, as bytes) first, so a PDF part that fails leaves them ready to publish."""
+    due = sorted(_due_sources(election, live, now), key=lambda d: isinstance(d[2], str))
+    gc.collect()  # the plan, before WeasyPrint takes memory of its own
     for number, (path, key, source) in enumerate(due):
         html = source if isinstance(source, str) else None
         content = pages.pdf.render_pdf(html) if html is not None else source
@@ -201,7 +206,6 @@ def _render_due(
         due[number] = (path, key, None)  # this part's HTML is on disk now
         del content, html, source
         _release_memory()
-    return prerendered
 
 
 def _release_memory() -> None:
@@ -222,7 +226,19 @@ def _publish_slow_files(election_id: int, now: datetime | None) -> str:
     current = target.current_version()
     live = (target.manifest(current) or {}).get("files", {}) if current else {}
     with tempfile.TemporaryDirectory(prefix="register-pdf-") as spool:
-        prerendered = _render_due(election, live, now, Path(spool))
+        prerendered: dict[str, Prerendered] = {}
+        try:
+            _render_due(election, live, now, Path(spool), prerendered)
+        except Exception:
+            # A PDF part failed (the task retries it): the downloads made before it are
+            # published now, not left behind until every part renders.
+            downloads = {p: r for p, r in prerendered.items() if not p.endswith(".pdf")}
+            if downloads:
+                try:
+                    _publish_prerendered(election, downloads)
+                except Exception:
+                    logger.exception("Could not publish the downloads of election %s", election_id)
+            raise
         if not prerendered:
             if renewed:  # the values written past the trigger: published by a run of their own
                 funnel.schedule_publish(election.pk)

@@ -41,6 +41,7 @@ deletes a generation only once no kept version links it and it is an hour old.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -402,6 +403,34 @@ _LINK_AND_LIST = (
 )
 
 
+@functools.cache
+def _behind_the_run() -> list[str]:
+    """Return what starts a linking or listing process behind the run for the processor: the
+    run is what an approver waits for, and the links and listings are needed only once it
+    has planned (settle). SCHED_IDLE (`chrt --idle 0`: the processor when nothing else of
+    this machine wants it) where it can be set here, else nice 15. At 10,000 entries the two
+    listings take a tenth of a second of the kernel's time, and at nice 15 the database's
+    answers to the run's queries waited behind them (an approval's run took 25 to 40 ms
+    less with SCHED_IDLE, alternated on one machine). On a machine busy with other work at
+    normal priority they wait longer; the run waits for them only at settle."""
+    true = shutil.which("true")
+    if _CHRT is not None and true is not None:
+        try:
+            tried = subprocess.run(  # noqa: S603 # nosec B603 - chrt running true, once
+                [_CHRT, "--idle", "0", true],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            tried = None
+        if tried is not None and tried.returncode == 0:
+            return [_CHRT, "--idle", "0"]
+    return [_NICE, "-n", "15"] if _NICE is not None else []
+
+
 def _cp_command(source: str, staged: str) -> list[str]:
     """Return GNU cp's command linking the folder `source` whole as `staged`: -P, a symbolic
     link is linked as itself, never followed; -T, `staged` is the copy."""
@@ -556,18 +585,7 @@ class FolderCarrier:
         """Start `command` (cp, find, or sh running both, on our own folders) for `folder` in
         a process of its own, its output kept in a temporary file if `listed`; settle waits
         for it, close stops it."""
-        if _CHRT is not None:
-            # Behind the run itself for the processor: the run is what an approver waits
-            # for, and the links and listings are needed only once it has planned (settle).
-            # On two processors, two linking processes and the run shared them three ways.
-            # SCHED_IDLE (the processor when nothing else wants it; never starved: it runs
-            # at least while the run waits for it in settle) rather than nice 15: at 10,000
-            # entries the two listings take a tenth of a second of the kernel's time, and at
-            # nice 15 the database's answers to the run's queries waited behind them (an
-            # approval's run took 25 to 40 ms less with SCHED_IDLE, alternated on one machine).
-            command = [_CHRT, "--idle", "0", *command]
-        elif _NICE is not None:
-            command = [_NICE, "-n", "15", *command]
+        command = [*_behind_the_run(), *command]
         listing = tempfile.TemporaryFile() if listed else None  # noqa: SIM115 - settle/close
         try:
             process = subprocess.Popen(  # noqa: S603 # nosec B603 - cp, find, sh: our folders

@@ -94,7 +94,9 @@ def test_two_approvals_before_the_step_keep_the_files_the_first_kept(election, c
 
 def test_a_withdrawal_leaves_the_downloads_in_the_approvals_own_run(election, cast, live):
     first = live[0]
+    # More entries than the live files hold: only the key check tells they are not behind.
     published(election, cast, topic="Rural crime")
+    published(election, cast, topic="Custody")
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         services.set_public_status(
             first.pk, "withdrawn", by=cast["ce"], reason="It named a person."
@@ -111,6 +113,7 @@ def test_a_withdrawal_leaves_the_downloads_in_the_approvals_own_run(election, ca
 
 def test_a_correction_is_in_the_downloads_in_the_approvals_own_run(election, cast, live):
     first = live[0]
+    published(election, cast, topic="Rural crime")  # and an entry added: not behind still
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         correction = services.correct(
             first.pk, "Nine officers cover the night.", "The number was corrected.", cast["ce"]
@@ -170,3 +173,23 @@ def test_behind_only_for_the_same_first_entries():
     assert not behind({"key": key(["a", "b"]), "entries": "2"})
     assert not behind({"key": key(["a", "b", "c", "d"]), "entries": 4})  # an entry gone
     assert _behind(["a"], key)["extra"] == {"entries": 1}
+
+
+def test_a_failing_pdf_part_leaves_no_download_behind(election, cast, live, monkeypatch):
+    """The step makes the downloads before the PDF's parts, and publishes them even when a
+    part fails (the task is retried for the PDF)."""
+    from publishing.site import pages
+
+    third = published(election, cast, topic="Rural crime")
+    assert set(DOWNLOADS) <= set(publish_site(election, slow="defer").slow_pending)
+
+    def out_of_memory(html):
+        raise MemoryError("a part too large")
+
+    monkeypatch.setattr(pages.pdf, "render_pdf", out_of_memory)
+    with pytest.raises(MemoryError):
+        publish_slow_files(election.pk)
+    made, records = _live_files()
+    for name in DOWNLOADS:
+        assert third.reference.encode() in made[name], name
+        assert "behind" not in records[name]
