@@ -320,7 +320,8 @@ def _approve(public_entry, approver):
 
 
 def _pdf_files_rendered(election) -> int:
-    """Return how many PDF files the latest run (the register PDF's step) rendered."""
+    """Return how many files the latest run (the register PDF's step) rendered: the PDF's
+    parts due and the downloads an approval left behind (pages.base.Output.behind)."""
     from publishing.models import PublishRun
 
     run = PublishRun.objects.filter(election=election).order_by("-pk").first()
@@ -421,7 +422,7 @@ def measure() -> list[Figure]:
             Figure(
                 NAME,
                 f"one more entry into {size:,}: the register PDF's own step "
-                f"({r['pdf_files']} PDF file(s) rendered)",
+                f"({r['pdf_files']} files rendered: its PDFs and the downloads left behind)",
                 r["pdf"],
                 "s",
                 f"median of {RUNS} runs, each in a process of its own after one more entry (the "
