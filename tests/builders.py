@@ -115,6 +115,22 @@ def answered(
     return entry
 
 
+# An answer naming a person who only later asks a question of their own (a requester): their
+# name becomes private after the answer was published (the leak scan's carried check).
+NAMED_LATER = "Ask Ms Quentin Bassingthwaite."
+
+
+def named_later_as_requester(election, cast) -> Entry:
+    """Return the register entry that makes the person NAMED_LATER names a requester."""
+    return answered(
+        election,
+        cast,
+        requester_type="public",
+        requester_name="Quentin Bassingthwaite",
+        requester_email="qb@example.net",
+    )
+
+
 def published(election, cast, *, now: datetime = NOW, **kw) -> PublicEntry:
     """Return a public entry of an answered register entry (`answered`), prepared by the SPOC
     and approved by the Chief Executive."""

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from publishing import services
 from publishing.site import pages, publish_site
-from tests.builders import NOW, published, read_site, text
+from tests.builders import NAMED_LATER, NOW, named_later_as_requester, published, read_site, text
 from tests.clock import frozen_clock
 
 _frozen = frozen_clock(NOW, autouse=True)
@@ -172,17 +172,9 @@ def test_the_content_key_includes_the_language_and_its_catalogue(election, cast,
 @pytest.mark.django_db
 def test_a_private_detail_on_a_welsh_page_blocks_publication(election, cast):
     # The leak scan reads the Welsh pages too: a requester named after publication blocks it.
-    from tests.builders import answered
-
-    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    entry = published(election, cast, topic="Horses", answer=NAMED_LATER)
     assert publish_site(election).status == "published"
-    answered(
-        election,
-        cast,
-        requester_type="public",
-        requester_name="Quentin Bassingthwaite",
-        requester_email="qb@example.net",
-    )
+    named_later_as_requester(election, cast)
     result = publish_site(election)
     assert result.status == "blocked"
     assert f"cy/entries/{entry.reference}.html" in result.reason

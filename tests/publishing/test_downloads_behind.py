@@ -19,7 +19,7 @@ from publishing.site import publish as publish_module
 from publishing.site.pages.plan import _behind
 from publishing.site.publish import forget_kept, publish_site, publish_slow_files
 from publishing.site.target import default_target
-from tests.builders import NOW, answered, published
+from tests.builders import NAMED_LATER, NOW, named_later_as_requester, published
 from tests.clock import frozen_clock
 
 _frozen = frozen_clock(NOW, autouse=True)
@@ -130,16 +130,10 @@ def test_a_correction_is_in_the_downloads_in_the_approvals_own_run(election, cas
 def test_a_kept_download_is_still_checked_for_details_recorded_since(election, cast, live):
     """A file left behind is carried from the live version: it is checked again against the
     identifiers recorded since, as every carried file is (publish._carried_check)."""
-    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    entry = published(election, cast, topic="Horses", answer=NAMED_LATER)
     assert publish_site(election).status == "published"
     published(election, cast, topic="Rural crime")
-    answered(
-        election,
-        cast,
-        requester_type="public",
-        requester_name="Quentin Bassingthwaite",
-        requester_email="qb@example.net",
-    )
+    named_later_as_requester(election, cast)
     result = publish_site(election, slow="defer")
     assert result.status == "blocked"
     assert "register.csv" in result.reason and entry.reference in result.reason

@@ -38,9 +38,11 @@ from publishing.site.target import LocalTarget, StorageTarget, TargetError, defa
 from requests_register.models import OutboundEmail
 from tests.builders import (
     ANSWER,
+    NAMED_LATER,
     NOW,
     REQUESTER_TRACES,
     answered,
+    named_later_as_requester,
     published,
     read_site,
     text,
@@ -186,15 +188,9 @@ def test_a_leak_in_a_large_whole_register_file_is_found_in_its_changed_lines(
 
 
 def test_a_detail_that_became_private_after_publication_is_reported_as_live(election, cast):
-    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    entry = published(election, cast, topic="Horses", answer=NAMED_LATER)
     assert publish_site(election).status == "published"
-    answered(
-        election,
-        cast,
-        requester_type="public",
-        requester_name="Quentin Bassingthwaite",
-        requester_email="qb@example.net",
-    )
+    named_later_as_requester(election, cast)
     result = publish_site(election)
     assert result.status == "blocked"
     # Both languages' permalinks are live (issue 7: the Welsh pages are scanned too).
@@ -286,17 +282,11 @@ def test_a_new_version_is_switched_atomically_and_rollback_works(election, cast)
 
 
 def test_rollback_refuses_a_version_that_now_holds_a_private_identifier(election, cast):
-    published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
+    published(election, cast, topic="Horses", answer=NAMED_LATER)
     first = publish_site(election)
     assert first.status == "published"
     # Later she asks a question herself: her name is now a requester's, and private.
-    answered(
-        election,
-        cast,
-        requester_type="public",
-        requester_name="Quentin Bassingthwaite",
-        requester_email="qb@example.net",
-    )
+    named_later_as_requester(election, cast)
     with pytest.raises(RollbackError, match="A requester's name found in"):
         rollback_to(first.version)
     # Nothing recorded: the claim it held while it checked is given back.
@@ -947,14 +937,8 @@ def test_a_blocked_run_leaves_no_pdf_readings_on_disk(election, cast):
     """The PDF's readings are cached (by content) only once the run is clean: a blocked run's
     PDF, which held something private, leaves nothing behind in VAR_DIR."""
     cache = Path(settings.VAR_DIR) / "cache" / "pdf-readings"
-    entry = published(election, cast, topic="Horses", answer="Ask Ms Quentin Bassingthwaite.")
-    answered(
-        election,
-        cast,
-        requester_type="public",
-        requester_name="Quentin Bassingthwaite",
-        requester_email="qb@example.net",
-    )
+    entry = published(election, cast, topic="Horses", answer=NAMED_LATER)
+    named_later_as_requester(election, cast)
     assert publish_site(election).status == "blocked"
     assert not cache.exists() or not any(cache.iterdir())
     services.withdraw(entry.pk, "Names a requester.", cast["spoc"])
