@@ -456,8 +456,8 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
     assert len(first.rendered) == first.files and not first.carried
     assert {
         "register/topics/night-cover/index.html",
-        "register/topics/night-cover/page-2/index.html",
-        "register/topics/night-cover/page-3/index.html",
+        "register/topics/night-cover/page-2.html",
+        "register/topics/night-cover/page-3.html",
         "register/topics/road-safety/index.html",
     } <= set(first.rendered)
     new = published(election, cast, answer="Answer six.")
@@ -469,12 +469,12 @@ def test_publishing_one_more_entry_renders_only_the_pages_that_change(election, 
         second,
         f"entries/{new.reference}.html",
         "register/index.html",
-        "register/topics/night-cover/page-3/index.html",
+        "register/topics/night-cover/page-3.html",
     )
     assert set(
         in_both_languages(
             "register/topics/night-cover/index.html",
-            "register/topics/night-cover/page-2/index.html",
+            "register/topics/night-cover/page-2.html",
             "register/topics/road-safety/index.html",
             *(f"entries/{e.reference}.html" for e in [*night, road]),
         )
@@ -509,17 +509,21 @@ def test_a_paginated_register_renders_its_list_pages_and_no_other_permalink(
         f"entries/{new.reference}.html",
         "register/index.html",
         "register/topics/night-cover/index.html",
-        "register/topics/night-cover/page-2/index.html",
-        "register/topics/night-cover/page-3/index.html",
+        "register/topics/night-cover/page-2.html",
+        "register/topics/night-cover/page-3.html",
     )
     assert all(f"entries/{e.reference}.html" in result.carried for e in entries)
     assert "register/topics/road-safety/index.html" in result.carried
     files = read_site(default_target().current_path)
-    second = text(files["register/topics/night-cover/page-2/index.html"])
+    second = text(files["register/topics/night-cover/page-2.html"])
     assert "Page 2 of 3." in second
-    assert 'href="../../../../register/topics/night-cover/page-3/index.html" rel="next"' in second
-    assert 'href="../../../../register/topics/night-cover/index.html" rel="prev"' in second
-    assert new.reference in text(files["register/topics/night-cover/page-3/index.html"])
+    assert 'href="../../../register/topics/night-cover/page-3.html" rel="next"' in second
+    assert 'href="../../../register/topics/night-cover/index.html" rel="prev"' in second
+    assert new.reference in text(files["register/topics/night-cover/page-3.html"])
+    # A topic's later pages are files beside its first: no folder each, to make again for
+    # every version (issue 16).
+    topic = default_target().current_path / "register" / "topics" / "night-cover"
+    assert sorted(p.name for p in topic.iterdir()) == ["index.html", "page-2.html", "page-3.html"]
 
 
 def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monkeypatch):
@@ -537,7 +541,7 @@ def test_a_new_topic_renders_the_home_and_its_own_page_only(election, cast, monk
     )
     others = in_both_languages(
         "register/topics/night-cover/index.html",
-        "register/topics/night-cover/page-2/index.html",
+        "register/topics/night-cover/page-2.html",
         "register/topics/road-safety/index.html",
     )
     assert set(others) <= set(first.rendered) and set(others) <= set(second.carried)
