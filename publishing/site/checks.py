@@ -136,6 +136,12 @@ def _save_check_record(
     _RECORD_KEPT[path] = ((stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary))
 
 
+def _has_check_record(manifest_digest: str) -> bool:
+    """Whether a check of the version whose manifest has the SHA-256 `manifest_digest` is
+    recorded: only a run that wrote that very manifest records one (publish._apply_changes)."""
+    return _check_record_file(manifest_digest).is_file()
+
+
 def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
     """Return the identifiers' digests and the summary recorded for the version whose manifest
     has the SHA-256 `manifest_digest` (a copy of the summary: the caller adds to it); the one

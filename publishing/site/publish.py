@@ -47,7 +47,7 @@ from election_protocol.models import Election
 from election_protocol.queries import current_election
 from election_protocol.roles import Role
 from publishing.models import PublishRun
-from publishing.site import checks, pages, scan
+from publishing.site import checks, listings, pages, scan
 from publishing.site import target as target_module
 from publishing.site.checks import (
     _carried_check,
@@ -433,7 +433,7 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
     kept = _MANIFEST_KEPT.get(digest)
     if kept is not None:
         return kept, digest
-    applied = _apply_changes(data)
+    applied = _apply_changes(data, digest)
     if applied is not None:
         manifest, last, others = applied
         _move_folder_views(last["files"], manifest["files"], others)
@@ -466,40 +466,40 @@ def _changes(base: str, previous: dict[str, dict], files: dict[str, dict]) -> di
     }
 
 
-_CHANGES_HEAD = re.compile(r', "election": (-?\d+), "files": \{')
+_CHANGES_HEAD = re.compile(rb', "election": (-?\d+), "files": \{')
 _MANIFEST_TAIL = re.compile(
-    r'\}, "format": (\d+), "generated_at": ("[^"\\]*"), "version": ("[^"\\]*")\}\n\Z'
+    rb'\}, "format": (\d+), "generated_at": ("[^"\\]*"), "version": ("[^"\\]*")\}\n\Z'
 )
 
 
-def _apply_changes(data: bytes) -> tuple[dict, dict, list[str]] | None:
-    """Return the manifest in `data` (a manifest.json's bytes) made from the manifest this
-    worker keeps and the file's "changes" (_changes), with the kept one and the paths whose
-    record is not the kept one's; None (parse the file) unless its changes are from the very
-    manifest kept here and the file's part listing the files is the one they were written with
-    (its SHA-256, in the changes).
+def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | None:
+    """Return the manifest in `data` (a manifest.json's bytes, whose SHA-256 is `digest`)
+    made from the manifest this worker keeps and the file's "changes" (_changes), with the
+    kept one and the paths whose record is not the kept one's; None (parse the file) unless
+    its changes are from the very manifest kept here and the file is one a run wrote.
 
     The kept manifest is the one whose file's SHA-256 the changes name, parsed or written by
     this worker; the process that wrote `data` (the register PDF's step, in another worker
-    in production) worked the changes out from it and the files it listed. So the result
-    equals json.loads(data) (a test compares them after each kind of run), with the kept
-    records themselves for every unchanged file: their manifest fragments and listing lines
-    are reused by identity, and twenty thousand records are neither parsed nor compared
-    (issue 16)."""
+    in production) worked the changes out from it and the files it listed, and recorded what
+    it checked under the file's digest (checks._save_check_record). A file with such a record
+    is byte for byte one a run wrote, its changes and its files written together: a manifest
+    edited since has another digest, no record, and is parsed (what it says is what counts).
+    So the result equals json.loads(data) (a test compares them after each kind of run), with
+    the kept records themselves for every unchanged file: their manifest fragments and
+    listing lines are reused by identity, and twenty thousand records are neither parsed nor
+    compared, nor is the file decoded or hashed a second time (issue 16)."""
     if not data.startswith(b'{"changes": ') or not _MANIFEST_KEPT:
         return None
     try:
-        text = data.decode("ascii")  # json.dumps escapes everything else
-        changes, end = _DECODER.raw_decode(text, len('{"changes": '))
-        last = _MANIFEST_KEPT.get(changes["base"])
-        head = _CHANGES_HEAD.match(text, end)
-        tail = _MANIFEST_TAIL.search(text, max(0, len(text) - 512))
-        if last is None or head is None or tail is None:
+        # The changes' end: the first top-level key after them (inside the changes every
+        # quote of a text is escaped, and no record has an "election").
+        head = _CHANGES_HEAD.search(data)
+        tail = _MANIFEST_TAIL.search(data, max(0, len(data) - 512))
+        if head is None or tail is None:
             return None
-        # The files' part of the file is the one the changes were written with, byte for
-        # byte: a manifest edited since is parsed, and what it says is what counts.
-        section = memoryview(data)[head.end() : tail.start()]
-        if hashlib.sha256(section).hexdigest() != changes["files_sha256"]:
+        changes = json.loads(data[len(b'{"changes": ') : head.start()])
+        last = _MANIFEST_KEPT.get(changes["base"])
+        if last is None or not checks._has_check_record(digest):
             return None
         changed, gone = changes["changed"], changes["gone"]
         files = dict(last["files"])
@@ -519,9 +519,6 @@ def _apply_changes(data: bytes) -> tuple[dict, dict, list[str]] | None:
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return manifest, last, [*changed, *gone]
-
-
-_DECODER = json.JSONDecoder()
 
 
 def _adopt_records(manifest: dict, last: dict) -> list[str] | None:
@@ -566,8 +563,6 @@ def _manifest_bytes(manifest: dict) -> bytes:
     """Return the manifest's file: json.dumps(manifest, sort_keys=True) and a newline, byte for
     byte, but each file's record taken from the last one written when it is the same record.
     Serialising twenty thousand records was a twelfth of a run at 10,000 entries (issue 16).
-    A manifest with "changes" (_changes) is given there the SHA-256 of the file's part that
-    lists the files, first ("files_sha256": see _apply_changes).
     Not indented: indenting makes json use its pure Python encoder."""
     files = manifest["files"]
     dumps = json.dumps
@@ -577,8 +572,6 @@ def _manifest_bytes(manifest: dict) -> bytes:
         lambda path, record: f"{dumps(path)}: {dumps(record, sort_keys=True)}",
     )
     section = ", ".join(fragments).encode()
-    if "changes" in manifest:
-        manifest["changes"]["files_sha256"] = hashlib.sha256(section).hexdigest()
     head, tail = json.dumps({**manifest, "files": {}}, sort_keys=True).split('"files": {}', 1)
     return b"".join((f'{head}"files": {{'.encode(), section, f"}}{tail}\n".encode()))
 
@@ -595,8 +588,9 @@ def forget_kept() -> None:
     pieces and the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
     files' readings, their lines' strings and hash states, the last check record and the
     site's own words (checks), the requesters' rows and identifiers (with their digests)
-    and the digest of the site's words (scan), the lines of the permalinks' listings (target), the
-    live version's manifest and the records' parts of the manifest last written (here).
+    and the digest of the site's words (scan), the lines of the permalinks' listings (target)
+    and the generations' listings with their watches (listings), the live version's
+    manifest and the records' parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -615,6 +609,7 @@ def forget_kept() -> None:
     scan._words_digest.cache_clear()
     scan._REQUESTERS.forget()
     target_module._LINES.clear()
+    listings.forget()
     _MANIFEST_KEPT.clear()
     _FRAGMENTS.clear()
     _FOLDER_VIEWS.clear()
@@ -995,6 +990,7 @@ def _publish(
             used.add(parent)
             old = previous.get(output.path)
             content, carried, from_ready, stat = None, False, False, None
+            altered = False  # the live file is not the one its record describes
             key, ready, source_html = output.key, prerendered.get(output.path), output.source_html
             standing_in = (
                 output.slow
@@ -1025,7 +1021,7 @@ def _publish(
                     carried = _sha(content) == old["sha256"]
                     if not carried:  # changed since it was written: never trust it, render it again
                         os.unlink(dest)
-                        content = None
+                        content, altered = None, True
                 if carried:
                     result.carried.append(output.path)
                 elif standing_in or lagging:
@@ -1075,7 +1071,9 @@ def _publish(
                     if lagging
                     else output.extra
                 )
-            if old is None or old.get("sha256") != digest:
+            if old is None or old.get("sha256") != digest or altered:
+                # Altered (by hand, in the live version): rendered as recorded, it is still a
+                # change of what is served, so the run's version goes live in its place.
                 result.changed += 1
             # A carried file is the live version's, byte for byte: see _carried_check.
             check = carried_checker if carried else checker

@@ -62,6 +62,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from election_protocol.models import Election
 from election_protocol.queries import current_election
+from publishing.site import listings
 
 KEEP_VERSIONS = 5
 # An election's new holder takes office seven days after the poll (PCC Elections Order 2012);
@@ -475,12 +476,20 @@ def texts_per_record(
 _LINES: dict[str, dict[str, tuple[dict, str]]] = {}
 
 
+def _listing_command(generation: str) -> list[str]:
+    """Return the command that lists a generation's files (FolderCarrier._list_ahead): each
+    plain file as link_ahead lists one; anything else (a symbolic link, a folder: never a
+    file of a version) as "/", a line no record gives, so it is never added to."""
+    command = [_FIND, generation, "-mindepth", "1", "-maxdepth", "1", "-type", "f"]
+    return [*command, "-printf", "%f\\t%s\\t%T@\\0", "-o", "-printf", "/\\0"]
+
+
 def _listing_line(name: str, record: dict) -> str:
     """Return the line find lists (_LINK_AND_LIST) for a plain file `name` with the record's
     size and modification time; a record with neither gives a line no listing has."""
     mtime, size = record.get("mtime_ns"), record.get("size")
     if isinstance(mtime, int) and isinstance(size, int) and mtime >= 0:
-        return f"{name}\t{size}\t{mtime // 1_000_000_000}.{mtime % 1_000_000_000:09d}0"
+        return listings.line_of(name, size, mtime)
     return "\0"  # never a line of a listing (split at NULs)
 
 
@@ -522,6 +531,9 @@ class FolderCarrier:
         self._ahead: dict[str, set[str]] = {}
         # The process making folders ahead, and those folders (make_ahead).
         self._making: tuple[subprocess.Popen, list[str]] | None = None
+        # Folder -> the generation listed and when it was watched from, to keep its listing
+        # (listings.keep) once listed.
+        self._keeping: dict[str, tuple[str, float]] = {}
 
     def make_ahead(self, folders: list[str]) -> None:
         """Start making `folders` (relative, parents first) in the staged version, in a
@@ -616,15 +628,18 @@ class FolderCarrier:
         """Start listing the generation the live version's `folder` links to (GNU find, as
         link_ahead lists what it links) without linking it: a run that only adds to it
         links nothing (keep_linked). Without find, the folder is linked when the run comes
-        to it."""
+        to it. A worker that listed it before, and was told by the kernel of every change
+        since, has its listing at once (publishing.site.listings): nothing is started."""
         self._shared[folder] = generation
         if _FIND is None:
             return
-        # Each plain file as link_ahead lists one; anything else (a symbolic link, a folder:
-        # never a file of a version) as "/", a line no record gives, so it is never added to.
-        command = [_FIND, generation, "-mindepth", "1", "-maxdepth", "1", "-type", "f"]
-        command += ["-printf", "%f\\t%s\\t%T@\\0", "-o", "-printf", "/\\0"]
-        self._start(folder, command, listed=True)
+        lines, taken = listings.kept(self._generations_dir, generation)
+        if lines is not None:  # kept by this worker, and nothing changed but what it looked at
+            self._listed[folder] = lines
+            return
+        if taken is not None:
+            self._keeping[folder] = (generation, taken)
+        self._start(folder, _listing_command(generation), listed=True)
 
     def settle(self) -> list[str]:
         """Wait for the folders being linked ahead; a folder whose process failed is removed
@@ -639,6 +654,9 @@ class FolderCarrier:
                     if code == 0:
                         listing.seek(0)
                         self._listed[folder] = set(os.fsdecode(listing.read()).split("\0"))
+                        if folder in self._keeping:
+                            generation, taken = self._keeping[folder]
+                            listings.keep(generation, self._listed[folder], taken)
                     elif code == 2:  # linked, but not listed: keep_linked looks at each file
                         code = 0
             if folder in self._shared:  # listed only, nothing linked

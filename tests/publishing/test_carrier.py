@@ -96,7 +96,10 @@ def test_a_run_that_carries_files_leaves_no_descriptor_open(election, cast):
     with time_machine.travel(NOW.replace(minute=5), tick=False):
         second = publish_site(election)
     assert second.carried and second.rendered
-    assert _open_descriptors() <= before  # nothing left open
+    # Nothing left open but the worker's watch on the generations it keeps listings of
+    # (publishing.site.listings), which the next run reads.
+    assert {fd for fd in _open_descriptors() - before if fd[1] != "anon_inode:inotify"} == set()
+    assert len(_open_descriptors() - before) <= 1
     versions = default_target().versions_dir
     carried = second.carried[0]  # the live version's file itself (a link, or a shared folder)
     assert (versions / second.version / carried).stat().st_ino == (

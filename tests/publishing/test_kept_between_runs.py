@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from publishing import services
 from publishing.models import PublicEntry
-from publishing.site import checks, pages
+from publishing.site import checks, pages, scan
 from publishing.site import publish as publish_module
 from publishing.site.pages import base, opendata, web
 from publishing.site.pages import data as site_data
@@ -728,14 +728,14 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
 ):
     """A manifest made from another (every one but a first) starts with its changes: the SHA-256
     of the manifest it was made from, its new or changed records, the paths gone, how many files
-    it lists and the SHA-256 of the part listing them. A worker that keeps that manifest makes
+    it lists. A worker that keeps that manifest makes
     this one from it without parsing twenty thousand records: equal to json.loads of the file,
     with the kept records themselves where unchanged, and its folder views moved to it."""
     applied = []
     real = publish_module._apply_changes
 
-    def spy(data):
-        made = real(data)
+    def spy(data, digest):
+        made = real(data, digest)
         applied.append(made is not None)
         return made
 
@@ -782,9 +782,10 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
 
 
 def test_a_manifest_whose_files_were_edited_after_its_changes_is_parsed(election, cast, register):
-    """The changes count only with the very list of files they were written with: a manifest
-    edited since (here a permalink's key, the changes left as they were) is parsed, and what
-    it says is what counts: that permalink is rendered, not carried."""
+    """The changes count only in the very file a run wrote with them (a check recorded under
+    its digest): a manifest edited since (here a permalink's key, the changes left as they
+    were) is parsed, and what it says is what counts: that permalink is rendered, not
+    carried."""
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         publish_site(election, slow="defer")
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
@@ -803,7 +804,8 @@ def test_a_manifest_whose_files_were_edited_after_its_changes_is_parsed(election
     permalink = f"entries/{register[0].reference}.html"
     on_disk["files"][permalink] = {**on_disk["files"][permalink], "key": "edited"}
     path.write_text(json.dumps(on_disk, sort_keys=True) + "\n")
-    assert publish_module._apply_changes(path.read_bytes()) is None
+    edited = path.read_bytes()
+    assert publish_module._apply_changes(edited, hashlib.sha256(edited).hexdigest()) is None
     manifest, _ = publish_module._previous_manifest(target, version)
     assert manifest == on_disk
     with time_machine.travel(NOW + timedelta(hours=4), tick=False):
@@ -817,6 +819,14 @@ def test_changes_from_a_manifest_this_worker_does_not_keep_are_not_used():
     kept = {"files": {"a": {"key": "1"}, "b": {"key": "2"}}}
     publish_module._MANIFEST_KEPT.clear()
     publish_module._MANIFEST_KEPT["d" * 64] = kept
+
+    def written(made: dict) -> tuple[bytes, str]:
+        """The manifest's bytes and digest, as a run writes them: with its check record."""
+        data = publish_module._manifest_bytes(made)
+        digest = hashlib.sha256(data).hexdigest()
+        checks._save_check_record(digest, [], scan.Summary())
+        return data, digest
+
     try:
         files = {"a": {"key": "1"}, "b": {"key": "3"}, "c": {"key": "4"}}
         made = {
@@ -827,20 +837,24 @@ def test_changes_from_a_manifest_this_worker_does_not_keep_are_not_used():
             "generated_at": "2026-12-06T20:00:00+00:00",
             "version": "20261206T200000Z-9",
         }
-        data = publish_module._manifest_bytes(made)
+        data, digest = written(made)
         assert data == (json.dumps(made, sort_keys=True) + "\n").encode()
         assert made["changes"]["changed"] == {"b": {"key": "3"}, "c": {"key": "4"}}
-        manifest, last, others = publish_module._apply_changes(data)
+        manifest, last, others = publish_module._apply_changes(data, digest)
         assert manifest == made and last is kept and others == ["b", "c"]
         assert manifest["files"]["a"] is kept["files"]["a"]
+        # Not a manifest a run wrote (no check recorded under its digest): parsed instead.
+        unrecorded = data.replace(b'"key": "4"', b'"key": "5"')
+        unrecorded_digest = hashlib.sha256(unrecorded).hexdigest()
+        assert publish_module._apply_changes(unrecorded, unrecorded_digest) is None
         # Made from another manifest: parsed instead.
         publish_module._MANIFEST_KEPT.clear()
         publish_module._MANIFEST_KEPT["e" * 64] = kept
-        assert publish_module._apply_changes(data) is None
+        assert publish_module._apply_changes(data, digest) is None
         # One gone that the kept one never had: parsed.
         publish_module._MANIFEST_KEPT["d" * 64] = {"files": {"a": {"key": "1"}}}
         made["changes"]["gone"] = ["z"]
-        assert publish_module._apply_changes(publish_module._manifest_bytes(made)) is None
+        assert publish_module._apply_changes(*written(made)) is None
     finally:
         publish_module._MANIFEST_KEPT.clear()
         publish_module._FRAGMENTS.clear()
