@@ -450,17 +450,17 @@ def _unchanged_since_written(found: os.stat_result, old: dict) -> bool:
     return found.st_size == old.get("size") and found.st_mtime_ns == mtime
 
 
-def texts_per_record(
-    kept: dict[str, tuple[dict, str]],
+def texts_per_record[T](
+    kept: dict[str, tuple[dict, T]],
     records: Iterable[tuple[str, dict]],
-    make: Callable[[str, dict], str],
-) -> list[str]:
+    make: Callable[[str, dict], T],
+) -> list[T]:
     """Return make(name, record) for each of `records` (name, manifest record), in their order,
     reusing the text `kept` holds for that name when it was made from this very record (the
     same object: a warm worker carries the live manifest's records as they were parsed, so a
     run makes texts only for new and changed files, not twenty thousand). `kept` is left
     holding the texts of these records only."""
-    made: dict[str, tuple[dict, str]] = {}
+    made: dict[str, tuple[dict, T]] = {}
     for name, record in records:
         text = kept.get(name)
         if text is None or text[0] is not record:

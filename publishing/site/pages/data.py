@@ -542,7 +542,8 @@ class Topic:
 
     @cached_property
     def latest(self) -> date | None:
-        return max((r["answered_on"] for r in self.rows if r["answered_on"]), default=None)
+        # In C (map, filter, max), not a generator: ten thousand rows a run (issue 16).
+        return max(filter(None, map(_ANSWERED_ON, self.rows)), default=None)
 
     @property
     def path(self) -> str:
@@ -558,6 +559,7 @@ class Topic:
         return folder + ("index.html" if number == 1 else f"page-{number}.html")
 
 
+_ANSWERED_ON = itemgetter("answered_on")
 _NUMBERS = re.compile(r"(\d+)")
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _DIGITS_AS_ZERO_TEXT = str.maketrans("123456789", "000000000")

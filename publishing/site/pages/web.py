@@ -279,9 +279,11 @@ def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> Pe
     by_name: dict[str, dict] = {}  # made when a page is: most are carried, never made
 
     def make(file_name: str) -> Output:
-        if not by_name:
-            by_name.update((row["page_name"], row) for row in rows)
-        row = by_name[file_name]
+        row = by_name.get(file_name) or _newest_named(rows, file_name)
+        if row is None:
+            if not by_name:
+                by_name.update((row["page_name"], row) for row in rows)
+            row = by_name[file_name]
         path = row["path"]
         return Output(
             path=language.prefix + path,
@@ -291,6 +293,16 @@ def _row_pages(data: SiteData, rows: list[dict], template: str, name: str) -> Pe
         )  # fmt: skip
 
     return PermalinkFolder(folder=folder, keys=keys, make=make)
+
+
+def _newest_named(rows: list[dict], file_name: str, look_at: int = 16) -> dict | None:
+    """Return the row of `rows` whose permalink is `file_name` among the last `look_at`, else
+    None: the page a plan makes is usually a new entry's, at the register's end, and finding
+    it there is cheaper than indexing ten thousand rows' names (issue 16)."""
+    for row in reversed(rows[-look_at:]):
+        if row["page_name"] == file_name:
+            return row
+    return None
 
 
 # The permalinks' keys the last plan worked out, by election, folder, template and what
