@@ -12,12 +12,15 @@
   (`target._unchanged_since_written`, which FolderCarrier.keep_linked applies too).
 """
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -102,11 +105,54 @@ def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
     return [identifier.digest for identifier in identifiers]
 
 
-# The check record this worker process last wrote, as read back: its file (whose size and
-# modification time say it is still the one written), the identifiers' digests and the
-# summary. The next run's live version is usually the one it was written for, and reading
-# back tens of thousands of words and digests was a fortieth of a run at 10,000 entries.
-_RECORD_KEPT: dict[Path, tuple[tuple[int, int], frozenset[str], scan.Summary]] = {}
+# A check record written as changes from the record of the version it was made from
+# (_save_check_record) names that record; one this many changes from a whole record is
+# written whole, so a reader that keeps nothing reads at most this many files.
+RECORD_CHAIN = 8
+# Records kept on disk (_prune_check_records): the newest, with every record they are
+# written as changes from; the others are deleted once this old.
+RECORDS_KEPT = 32
+RECORD_GRACE = timedelta(hours=1)
+_SUMMARY_PARTS = ("words", "digits", "postcodes")
+
+
+@dataclass(frozen=True)
+class _Record:
+    """A check record as read or written by this process: its file's size and modification
+    time (which say it is still that file), the identifiers' digests, the summary, and how
+    many changes it is from a whole record."""
+
+    stat: tuple[int, int]
+    checked: frozenset[str]
+    summary: scan.Summary
+    depth: int
+
+
+# The check records this worker process last wrote and last read, by file: the next run's
+# live version is usually the one the last was written for, or one another process (the
+# register PDF's step) made from it, whose record is written as changes from it. Reading back
+# tens of thousands of words and digests was a fortieth of a run at 10,000 entries.
+_RECORD_KEPT: dict[Path, _Record] = {}
+
+
+def _kept_record(path: Path) -> _Record | None:
+    """Return the record kept for `path` if the file is still the one it was made from."""
+    kept = _RECORD_KEPT.get(path)
+    if kept is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return kept if (found.st_size, found.st_mtime_ns) == kept.stat else None
+
+
+def _keep_record(path: Path, record: _Record) -> None:
+    """Keep `record` (read or written), with the other kept one only if it is its base."""
+    _RECORD_KEPT.pop(path, None)
+    if len(_RECORD_KEPT) > 1:
+        _RECORD_KEPT.clear()
+    _RECORD_KEPT[path] = record
 
 
 def _save_check_record(
@@ -114,16 +160,38 @@ def _save_check_record(
     identifiers: list[scan.Identifier],
     summary: scan.Summary,
     digests: list[str] | None = None,
+    base: str | None = None,
 ) -> None:
     """Record what the version whose manifest has the SHA-256 `manifest_digest` was checked
-    against (`identifiers`, whose digests are `digests` if given). Its lists in no particular
-    order: they are read back as sets."""
+    against (`identifiers`, whose digests are `digests` if given), and its summary. Its lists
+    in no particular order: they are read back as sets.
+
+    When this process keeps the record of the version it was made from (the live one, whose
+    manifest's SHA-256 is `base`), written or read, fewer than RECORD_CHAIN changes from a
+    whole one, only what differs from it is written (the identifiers and summary parts added
+    and removed): an approval adds one requester's few, where writing ten thousand
+    identifiers and twenty thousand words was a run's every time (issue 16), and a record
+    file's megabyte a run filled the disk."""
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
     checked = frozenset(_identifier_digests(identifiers) if digests is None else digests)
-    record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
-    _RECORD_KEPT.clear()
+    base_path = _check_record_file(base) if base else None
+    last = _kept_record(base_path) if base_path is not None else None
+    if last is not None and last.depth < RECORD_CHAIN and base_path != path:
+        record: dict = {
+            "base": base_path.name,
+            "depth": last.depth + 1,
+            "added": list(checked - last.checked),
+            "removed": list(last.checked - checked),
+        }
+        for part in _SUMMARY_PARTS:
+            now, then = getattr(summary, part), getattr(last.summary, part)
+            record[part] = {"added": list(now - then), "removed": list(then - now)}
+        depth = last.depth + 1
+    else:
+        record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
+        depth = 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial_file = path.with_suffix(f".{os.getpid()}.tmp")
@@ -133,7 +201,9 @@ def _save_check_record(
     except OSError:
         logger.warning("Could not record what a version was checked against")
         return
-    _RECORD_KEPT[path] = ((stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary))
+    _keep_record(
+        path, _Record((stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth)
+    )
 
 
 def _has_check_record(manifest_digest: str) -> bool:
@@ -144,17 +214,79 @@ def _has_check_record(manifest_digest: str) -> bool:
 
 def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
     """Return the identifiers' digests and the summary recorded for the version whose manifest
-    has the SHA-256 `manifest_digest` (a copy of the summary: the caller adds to it); the one
-    kept when its file is still the one this process wrote. Raises OSError, ValueError or
-    KeyError when there is none, or it cannot be read."""
-    path = _check_record_file(manifest_digest)
-    kept = _RECORD_KEPT.get(path)
+    has the SHA-256 `manifest_digest` (a copy of the summary: the caller adds to it). Raises
+    OSError, ValueError or KeyError when there is none, or it cannot be read."""
+    record = _read_record(_check_record_file(manifest_digest))
+    return record.checked, scan.Summary.copy(record.summary)
+
+
+def _read_record(path: Path, depth: int = 0) -> _Record:
+    """Return the record in the file `path`: the one kept when the file is still the one read
+    or written, else read, with the record it was written as changes from (read the same
+    way, at most RECORD_CHAIN of them)."""
+    kept = _kept_record(path)
     if kept is not None:
-        stat = path.stat()
-        if (stat.st_size, stat.st_mtime_ns) == kept[0]:
-            return kept[1], scan.Summary.copy(kept[2])
-    record = json.loads(path.read_text())
-    return frozenset(record["identifiers"]), scan.Summary.from_json(record["summary"])
+        return kept
+    found = path.stat()
+    data = json.loads(path.read_text())
+    if "base" not in data:
+        record = _Record(
+            (found.st_size, found.st_mtime_ns),
+            frozenset(data["identifiers"]),
+            scan.Summary.from_json(data["summary"]),
+            0,
+        )
+    else:
+        if depth >= RECORD_CHAIN or not re.fullmatch(r"[0-9a-f]{64}\.json", data["base"]):
+            raise ValueError(f"Check record {path.name}: too long a chain, or a bad base")
+        base = _read_record(path.with_name(data["base"]), depth + 1)
+        checked = base.checked.difference(data["removed"]).union(data["added"])
+        summary = scan.Summary.copy(base.summary)
+        for part in _SUMMARY_PARTS:
+            values = getattr(summary, part)
+            values.difference_update(data[part]["removed"])
+            values.update(data[part]["added"])
+        record = _Record((found.st_size, found.st_mtime_ns), checked, summary, data["depth"])
+    if depth == 0:
+        _keep_record(path, record)
+    return record
+
+
+def _prune_check_records(now: datetime | None = None) -> list[str]:
+    """Delete the check records no longer needed: all but the RECORDS_KEPT newest and the
+    records they are written as changes from, once RECORD_GRACE old (a run may be writing a
+    record made from one). A version whose record is gone is checked in full if it is live
+    again (rollback): slower, never less safe. Return the names deleted."""
+    folder = Path(settings.VAR_DIR) / "cache" / "publish-checks"
+    try:
+        found = [(entry.stat().st_mtime, entry) for entry in os.scandir(folder)]
+    except OSError:
+        return []
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    keep = set()
+    for _mtime, entry in found[:RECORDS_KEPT]:
+        name = entry.name
+        for _ in range(RECORD_CHAIN + 1):  # the record and those it is made from
+            if name in keep:
+                break
+            keep.add(name)
+            try:
+                with open(folder / name) as f:
+                    head = f.read(96)
+            except OSError:
+                break
+            based = re.match(r'\{"base": "([0-9a-f]{64}\.json)"', head)
+            if based is None:
+                break
+            name = based.group(1)
+    cutoff = ((now or datetime.now(tz=UTC)) - RECORD_GRACE).timestamp()
+    deleted = []
+    for mtime, entry in found:
+        if entry.name not in keep and mtime < cutoff:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                deleted.append(entry.name)
+    return deleted
 
 
 def _carried_check(

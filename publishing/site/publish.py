@@ -1159,7 +1159,7 @@ def _publish(
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
         manifest_digest = previous_digest if result.unchanged else _sha(manifest_bytes)
-        _save_check_record(manifest_digest, identifiers, summary, digests)
+        _save_check_record(manifest_digest, identifiers, summary, digests, base=previous_digest)
         for path, sha256, texts in pdf_readings:
             _cache_pdf_readings(path, sha256, texts())
         if result.unchanged:
@@ -1189,6 +1189,7 @@ def _publish(
                 # entries) is no part of what an approver waits for: when the register PDF's
                 # step follows (enqueued below), its own run prunes, after this one.
                 target.prune()
+                checks._prune_check_records()
             if isinstance(target, LocalTarget):
                 result.folder = target.versions_dir / version
         _finish(

@@ -1,0 +1,129 @@
+"""What each version was checked against (publishing.site.checks, issue 16): a run that keeps
+the live version's record writes its own as changes from it, read back (by a process that keeps
+nothing) as the very record it kept; a chain never grows past RECORD_CHAIN; a record whose base
+is gone is no record (the run checks everything); and old records are pruned, never one a kept
+record is made from."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from publishing.site import checks, publish_site
+from publishing.site.target import live_site, site_target
+from tests.builders import NOW, published
+
+
+def publish_at(election, minutes: int):
+    with time_machine.travel(NOW + timedelta(minutes=minutes), tick=False):
+        result = publish_site(election, slow="defer")
+    assert result.status == "published"
+    return result
+
+
+def live_record(election) -> tuple[str, dict]:
+    """The live version's manifest digest and its check record's file, parsed."""
+    target = site_target(live_site(election, NOW.date()))
+    digest = checks._sha(target.manifest_bytes(target.current_version()))
+    return digest, json.loads(checks._check_record_file(digest).read_text())
+
+
+def test_a_record_made_from_the_live_one_is_its_changes_and_reads_back_whole(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses at Ripon.")
+    publish_at(election, 0)
+    first_digest, first = live_record(election)
+    assert "base" not in first  # made from nothing: whole
+    published(
+        election,
+        cast,
+        topic="Dogs",
+        question="How many police dogs are there?",
+        answer="Nine police dogs at Harrogate.",
+        requester_type="public",
+        requester_name="Peregrine Oddfellow",
+        requester_email="peregrine.oddfellow@example.org",
+    )
+    publish_at(election, 5)
+    digest, record = live_record(election)
+    assert record["base"] == checks._check_record_file(first_digest).name
+    assert record["depth"] == 1
+    assert record["added"] and record["removed"] == []  # the new requester's identifiers
+    assert "harrogate" in record["words"]["added"] and "ripon" not in record["words"]["added"]
+    written = checks._RECORD_KEPT[checks._check_record_file(digest)]
+    # Read by a process that keeps nothing: the record as written, from the chain on disk.
+    checks._RECORD_KEPT.clear()
+    checked, summary = checks._check_record(digest)
+    assert checked == written.checked and len(checked) > len(first["identifiers"])
+    assert summary.words == written.summary.words and "ripon" in summary.words
+    assert summary.digits == written.summary.digits
+    # A copy: what the caller adds is not in what is kept.
+    summary.words.add("added-by-the-caller")
+    assert "added-by-the-caller" not in checks._check_record(digest)[1].words
+
+
+def test_a_chain_of_records_is_written_whole_again_after_record_chain(election, cast, monkeypatch):
+    monkeypatch.setattr(checks, "RECORD_CHAIN", 2)
+    depths = []
+    for n in range(5):
+        published(election, cast, topic=f"Topic {n}", answer=f"Answer number {n}.")
+        publish_at(election, n * 5)
+        depths.append(live_record(election)[1].get("depth", 0))
+    assert depths == [0, 1, 2, 0, 1]
+
+
+def test_a_record_whose_base_is_gone_is_no_record(election, cast):
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    publish_at(election, 0)
+    first_digest, _ = live_record(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    publish_at(election, 5)
+    digest, record = live_record(election)
+    assert "base" in record
+    checks._check_record_file(first_digest).unlink()
+    checks._RECORD_KEPT.clear()
+    with pytest.raises(OSError):
+        checks._check_record(digest)
+    # The run then checks every file, carried or not, as without a record.
+    checker = object()
+    assert checks._carried_check(digest, [], checker) == (checker, None)
+
+
+def test_old_records_are_pruned_but_never_one_a_kept_record_is_made_from(
+    election, cast, monkeypatch, settings
+):
+    monkeypatch.setattr(checks, "RECORDS_KEPT", 2)
+    for n in range(4):
+        published(election, cast, topic=f"Topic {n}", answer=f"Answer number {n}.")
+        publish_at(election, n * 5)
+    folder = checks._check_record_file("0" * 64).parent
+    names = sorted(os.listdir(folder), key=lambda name: (folder / name).stat().st_mtime)
+    assert len(names) == 4
+    # All made more than the grace ago but the newest; the newest two kept, with the chain
+    # they are made from (every record since the first, whole, one).
+    old = time.time() - checks.RECORD_GRACE.total_seconds() - 60
+    for name in names:
+        os.utime(folder / name, (old, old))
+    os.utime(folder / names[-1])
+    stray = folder / ("f" * 64 + ".json")
+    stray.write_text(json.dumps({"identifiers": [], "summary": {}}))
+    os.utime(stray, (old - 60, old - 60))
+    assert checks._prune_check_records() == [stray.name]
+    assert sorted(os.listdir(folder)) == sorted(names)
+    # Written whole again, the newest and the only one kept: the older chain goes.
+    monkeypatch.setattr(checks, "RECORD_CHAIN", 0)
+    published(election, cast, topic="Topic 9", answer="Answer number nine.")
+    publish_at(election, 60)
+    digest, record = live_record(election)
+    assert "base" not in record
+    for name in names:
+        os.utime(folder / name, (old, old))
+    monkeypatch.setattr(checks, "RECORDS_KEPT", 1)
+    assert sorted(checks._prune_check_records()) == sorted(names)
+    assert os.listdir(folder) == [checks._check_record_file(digest).name]
+    checks._RECORD_KEPT.clear()
+    assert checks._check_record(digest)[0]
