@@ -715,12 +715,20 @@ def _kept_as_before_a_step_elsewhere(step) -> None:
         list(publish_module._FOLDER_VIEWS),
     )
     kept_fragments = dict(publish_module._FRAGMENTS)
+    # Copies: a run patches the section it keeps in place (another worker has its own).
+    kept_section = [
+        publish_module._Section(s.files, list(s.paths), list(s.parts))
+        for s in publish_module._SECTION
+    ]
+    kept_bridge = list(publish_module._BRIDGE)
     step()
     publish_module._MANIFEST_KEPT.clear()
     publish_module._MANIFEST_KEPT.update(kept_manifest)
     publish_module._FOLDER_VIEWS[:] = kept_views
     publish_module._FRAGMENTS.clear()
     publish_module._FRAGMENTS.update(kept_fragments)
+    publish_module._SECTION[:] = kept_section
+    publish_module._BRIDGE[:] = kept_bridge
 
 
 def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
@@ -779,6 +787,60 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
     assert publish_module._FOLDER_VIEWS[0] is manifest["files"]
     assert not set(publish_module._FOLDER_VIEWS[1]) & {"entries", "cy/entries"}
     assert publish_module._manifest_bytes(manifest) == data
+
+
+def test_a_manifest_is_the_part_last_written_patched_byte_for_byte_after_each_kind_of_run(
+    election, cast, register, monkeypatch
+):
+    """A worker writes a manifest's list of files as the one it last wrote with the run's
+    changes put in (and, when another process wrote the live version since, that process's
+    changes first): the file is still json.dumps of the manifest, sorted, byte for byte, after
+    an approval, a step in another worker, a withdrawal and a correction."""
+    patched = []
+    real = publish_module._patched_section
+
+    def spy(files, previous, changes):
+        made = real(files, previous, changes)
+        patched.append(made is not None)
+        return made
+
+    monkeypatch.setattr(publish_module, "_patched_section", spy)
+    target = site_target(live_site(election, NOW.date()))
+
+    def run(hours: int, elsewhere: bool = False) -> None:
+        def publish():
+            with time_machine.travel(NOW + timedelta(hours=hours), tick=False):
+                assert publish_site(election, slow="defer").status == "published"
+
+        _kept_as_before_a_step_elsewhere(publish) if elsewhere else publish()
+        version = target.current_version()
+        data = target.manifest_bytes(version)
+        written = json.loads(data)
+        assert data == (json.dumps(written, sort_keys=True) + "\n").encode()
+        if not elsewhere:  # the manifest the run made, as it keeps it
+            assert written == publish_module._MANIFEST_KEPT[hashlib.sha256(data).hexdigest()]
+        # Each record is its file's, as it is on disk.
+        for path, record in written["files"].items():
+            found = (target.versions_dir / version / path).stat()
+            assert (found.st_size, found.st_mtime_ns) == (record["size"], record["mtime_ns"])
+
+    run(1)  # the first: nothing to patch
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        published(election, cast, topic="Rural crime")
+    run(3)
+    with time_machine.travel(NOW + timedelta(hours=4), tick=False):
+        published(election, cast, topic="Horses")
+    run(5, elsewhere=True)  # the live manifest is now another process's
+    with time_machine.travel(NOW + timedelta(hours=6), tick=False):
+        published(election, cast, topic="Dogs")
+    run(7)  # patched across that process's changes
+    with time_machine.travel(NOW + timedelta(hours=8), tick=False):
+        services.set_public_status(
+            register[0].pk, "withdrawn", by=cast["ce"], reason="It named a person."
+        )
+    run(9)  # files gone
+    # Every run but the first patched the part it kept (the step elsewhere its own copy).
+    assert patched == [False, True, True, True, True], patched
 
 
 def test_a_manifest_whose_files_were_edited_after_its_changes_is_parsed(election, cast, register):
