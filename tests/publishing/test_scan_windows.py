@@ -168,3 +168,36 @@ def test_a_scan_that_also_summarises_gives_what_each_gives_alone(
             assert "a requester's phone" in kinds
         if any("ZZ99 1ZZ" in t.replace("XZZ99", "") for t in texts):
             assert "a requester's postcode" in kinds
+
+
+@pytest.fixture
+def no_scanner_kept():
+    scan._SCANNER.clear()
+    yield
+    scan._SCANNER.clear()
+
+
+def test_the_kept_scanner_extended_finds_what_a_new_one_finds(no_scanner_kept):
+    """scanner_of: the last run's Scanner, extended by the identifiers added since, finds in
+    any text exactly what a Scanner made afresh from the same identifiers finds, and is a new
+    one once an identifier it holds is gone (an erasure)."""
+    rng = random.Random(16)  # noqa: S311 - test data, not security
+    texts = [" ".join(rng.choice(PIECES) for _ in range(60)) for _ in range(40)]
+    first, later = IDENTIFIERS[:3], IDENTIFIERS[3:]
+    kept = scan.scanner_of(first)
+    assert scan.scanner_of(list(first)) is kept
+    # Added in the middle of the list, as a run lists a new requester's before the others'.
+    both = [first[0], *later, *first[1:]]
+    assert scan.scanner_of(both) is kept
+    fresh = scan.Scanner(both)
+    for text in texts:
+        assert kept.kinds_in(text) == fresh.kinds_in(text), text
+    assert kept.max_words == fresh.max_words and kept.digit_lengths == fresh.digit_lengths
+    assert kept.first_words == fresh.first_words
+    # One gone: a new Scanner, which no longer finds it.
+    rest = both[1:]
+    again = scan.scanner_of(rest)
+    assert again is not kept
+    assert all(again.kinds_in(t) == scan.Scanner(rest).kinds_in(t) for t in texts)
+    assert any(first[0].kind in kept.kinds_in(t) for t in texts)
+    assert not any(first[0].kind in again.kinds_in(t) for t in texts)
