@@ -1019,8 +1019,8 @@ def _publish(
         _progress(run, "Reading the published entries")
         outputs = pages.plan_site(pages.load(election), now=now)
         identifiers = scan.private_identifiers(_site_words())
-        checker = scan.scanner_of(identifiers)
         digests = checks._identifier_digests(identifiers)  # for the carried check and record
+        checker = scan.scanner_of(identifiers, digests)
         carried_checker, known = _carried_check(previous_digest, identifiers, checker, digests)
         # The new version's summary: the live one's (a superset for what is carried) plus what is
         # read here; from nothing when the live one's is unknown.

@@ -806,29 +806,30 @@ def windows(text: str) -> Iterator[str]:
         start = end
 
 
-# The Scanner the last run made (scanner_of), with the identifiers it holds by id: held, so
-# no id of theirs is another object's while they are.
+# The Scanner the last run made (scanner_of), with the digests of the identifiers it holds.
 _SCANNER: list = []
 
 
-def scanner_of(identifiers: list[Identifier]) -> Scanner:
-    """Return a Scanner for `identifiers`: the one the last run made, extended by those it
-    does not hold yet, when every identifier it holds is among them (a run that only adds
-    requesters), else a new one. The same as Scanner(identifiers): what a scan finds is the
-    set of the kinds found, in whatever order its identifiers were given, and no two of them
-    share a phone's digits or a postcode alone (_Collector keeps one of each, _key). Indexing
-    ten thousand requesters' identifiers was a twentieth of a run at 10,000 entries (issue
-    16); the identifiers themselves are kept by the worker (_requesters), the same objects
-    run after run."""
+def scanner_of(identifiers: list[Identifier], digests: list[str] | None = None) -> Scanner:
+    """Return a Scanner for `identifiers` (whose digests, Identifier.digest, are `digests` if
+    given): the one the last run made, extended by those it does not hold yet, when every
+    identifier it holds is among them (by digest: of every field, so an equal identifier
+    made again, a candidate's, is the same to it), else a new one. The same as
+    Scanner(identifiers): what a scan finds is the set of the kinds found, in whatever order
+    its identifiers were given, and no two of them share a phone's digits or a postcode
+    alone (_Collector keeps one of each, _key). Indexing ten thousand requesters'
+    identifiers was a twentieth of a run at 10,000 entries (issue 16)."""
+    if digests is None:
+        digests = [identifier.digest for identifier in identifiers]
     if _SCANNER:
         held, scanner = _SCANNER
-        new = [i for i in identifiers if held.get(id(i)) is not i]
+        new = [i for i, digest in zip(identifiers, digests, strict=True) if digest not in held]
         if len(identifiers) - len(new) == len(held):
             scanner.extend(new)
-            held.update((id(i), i) for i in new)
+            held.update(i.digest for i in new)
             return scanner
     scanner = Scanner(identifiers)
-    _SCANNER[:] = [{id(i): i for i in identifiers}, scanner]
+    _SCANNER[:] = [set(digests), scanner]
     return scanner
 
 
