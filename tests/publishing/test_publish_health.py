@@ -124,3 +124,35 @@ def test_the_heartbeat_keeps_a_long_run_alive(election, cast):
     run.refresh_from_db()
     assert run.progress_at >= started  # touched while the block ran
     assert site.requeue_publish_runs() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_at_once_and_never_loosens_a_callers_transaction(election):
+    """A run's progress is written without waiting for the disk on PostgreSQL (publish.
+    _progress: synchronous_commit off for that write only): it is there to read at once, the
+    session's own setting is untouched after it, and inside a caller's transaction the write
+    is an ordinary part of it (SET LOCAL would loosen the whole transaction's commit)."""
+    from django.db import connection, transaction
+
+    from publishing.site import publish as publish_module
+
+    run = PublishRun.objects.create(
+        election=election, status=PublishRun.Status.RUNNING, created_at=timezone.now()
+    )
+
+    def synchronous_commit() -> str | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    setting = synchronous_commit()
+    assert setting in (None, "on")
+    publish_module._progress(run, "Reading the published entries")
+    assert PublishRun.objects.get(pk=run.pk).progress == "Reading the published entries"
+    assert synchronous_commit() == setting
+    with transaction.atomic():
+        publish_module._progress(run, "Switching to version 2")
+        assert synchronous_commit() == setting  # the caller's transaction as it was
+    assert PublishRun.objects.get(pk=run.pk).progress == "Switching to version 2"

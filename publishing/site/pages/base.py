@@ -19,7 +19,10 @@ from election_protocol import calendar
 
 # Bump when this module changes what a file contains in a way the templates' source does not
 # show (a new JSON field, a CSV column): every file is then rendered afresh once.
-SITE_FORMAT = 2  # 2: permalinks are entries/<reference>.html
+# 2: permalinks are entries/<reference>.html; 3: a topic's later pages are page-N.html beside
+# its first, not page-N/index.html (every page's key changes: the first run renders them all,
+# so no page carried over links to a folder no longer there).
+SITE_FORMAT = 3
 
 
 PAGE_SIZE = 50
