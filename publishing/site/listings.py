@@ -105,6 +105,10 @@ class _Watching:
 _WATCHING: _Watching | None = None
 # By generation (its real path): the listing this worker keeps.
 _KEPT: dict[str, _Listing] = {}
+# By generation: a listing being taken (`kept` said to list it, `keep` not yet called), with
+# the names reported since it was asked for: they are looked at again once it is kept. A
+# generation dropped from here (everything forgotten, a new generation) is not kept.
+_PENDING: dict[str, set[str]] = {}
 
 
 def forget() -> None:
@@ -112,6 +116,7 @@ def forget() -> None:
     run lists every generation)."""
     global _WATCHING
     _KEPT.clear()
+    _PENDING.clear()
     if _WATCHING is not None:
         if _WATCHING.pid == os.getpid():
             with contextlib.suppress(OSError):
@@ -134,6 +139,7 @@ def kept(root: str, generation: str) -> tuple[set[str] | None, float | None]:
         or len(listing.dirty) > MOST_TO_LOOK_AT
         or (listing.dirty and not _look_again(real, listing))
     ):
+        _PENDING[real] = set()  # from now on, what is reported for it is kept for it
         return None, time.monotonic()
     _KEPT[real] = listing
     return listing.lines, None
@@ -142,15 +148,18 @@ def kept(root: str, generation: str) -> tuple[set[str] | None, float | None]:
 def keep(generation: str, lines: set[str], taken: float) -> None:
     """Keep the listing of `generation` that find took after `kept` returned `taken`: the
     lines of plain files only (a listing with a "/" line, anything else, is never kept).
-    Events reported since `taken` are queued: the next run looks at those names again. The
-    caller may read `lines` until its next call here, never change them."""
-    if "/" in lines or _WATCHING is None or _WATCHING.pid != os.getpid():
-        return
+    Every name reported since `kept` asked for it (read meanwhile, into _PENDING, or still
+    queued) is looked at again by the next `kept`; if everything was forgotten meanwhile
+    (an overflow, a new generation, a new watch), nothing is kept. The caller reads `lines`
+    until the run ends; the next `kept` brings them up to date in place."""
     real = os.path.realpath(generation)
+    reported = _PENDING.pop(real, None)
+    if reported is None or "/" in lines or _WATCHING is None or _WATCHING.pid != os.getpid():
+        return
     if real not in _WATCHING.folders:
         return
     by_name = {line.partition("\t")[0]: line for line in lines if line}
-    _KEPT[real] = _Listing(lines, by_name, taken)
+    _KEPT[real] = _Listing(lines, by_name, taken, reported)
 
 
 def _events_read(root: str) -> bool:
@@ -163,6 +172,7 @@ def _events_read(root: str) -> bool:
         if _WATCHING.pid != os.getpid():
             _WATCHING = None  # made before a fork: another process's events; never read
             _KEPT.clear()
+            _PENDING.clear()
         else:
             forget()
     if _WATCHING is None:
@@ -172,6 +182,7 @@ def _events_read(root: str) -> bool:
             logger.warning("Cannot watch the permalinks' generations: every run lists them")
             return False
         _KEPT.clear()
+        _PENDING.clear()
         if not _watch_all(root):
             forget()
             return False
@@ -202,13 +213,17 @@ def _take(root: str, event) -> bool:
     if folder == root:
         if event.mask & _GONE:
             return False
+        if event.mask & _flags.ISDIR and event.mask & _flags.MOVED_FROM:
+            return False  # a generation renamed: its watch follows it; start again
         if event.mask & _flags.ISDIR and event.mask & (_flags.CREATE | _flags.MOVED_TO):
             # A new generation: it may link files of a kept one, made before it was watched.
             _KEPT.clear()
+            _PENDING.clear()
             return _watch_one(os.path.join(root, event.name))
-        return True  # one removed or renamed away: its own watch's events say so
+        return True  # one removed: its own watch's events say so
     if event.mask & _GONE:
         _KEPT.pop(folder, None)
+        _PENDING.pop(folder, None)
         watching.folders.pop(folder, None)
         watching.by_watch.pop(event.wd, None)
         return True
@@ -216,6 +231,8 @@ def _take(root: str, event) -> bool:
         # Generations share files (hard links): a name changed in one may be changed in all.
         for listing in _KEPT.values():
             listing.dirty.add(event.name)
+        for reported in _PENDING.values():
+            reported.add(event.name)
     return True
 
 

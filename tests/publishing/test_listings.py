@@ -181,3 +181,44 @@ def test_a_warm_worker_lists_nothing_yet_renders_again_a_permalink_edited_by_han
     assert f"entries/{entry.reference}.html" in fourth.rendered
     served = (target.current_path / "entries" / f"{entry.reference}.html").read_text()
     assert "Two police horses." in served and "mares" not in served
+
+
+def test_a_change_read_while_a_listing_is_being_taken_is_looked_at_once_it_is_kept(site):
+    """A file edited after find listed it but before the listing is kept, its event read by
+    the other language's generation's turn in between: the kept listing still looks at it."""
+    _live, _staged, generations, shared = site
+    welsh = generations / "20261207T090000Z-0000000d"
+    shutil.copytree(shared, welsh)  # a copy: files of its own, as the Welsh permalinks are
+    root = str(generations)
+    lines, taken = listings.kept(root, str(shared))
+    assert lines is None and taken is not None
+    listing = find_lists(shared)
+    (shared / "NS26-0000.html").write_text("<p>Edited after find listed it</p>")
+    lines, welsh_taken = listings.kept(root, str(welsh))  # reads the event meanwhile
+    listings.keep(str(welsh), find_lists(welsh), welsh_taken)
+    listings.keep(str(shared), listing, taken)
+    lines, taken = listings.kept(root, str(shared))
+    assert taken is None and lines == find_lists(shared)
+    assert listings.kept(root, str(welsh)) == (find_lists(welsh), None)
+
+
+def test_a_listing_taken_while_everything_was_forgotten_is_not_kept(site):
+    _live, _staged, generations, shared = site
+    root = str(generations)
+    _lines, taken = listings.kept(root, str(shared))
+    listing = find_lists(shared)
+    listings.forget()  # an overflow, say, before the listing is kept
+    listings.keep(str(shared), listing, taken)
+    lines, taken = listings.kept(root, str(shared))
+    assert lines is None and taken is not None  # listed again
+
+
+def test_a_generation_renamed_makes_every_listing_taken_again(site):
+    _live, _staged, generations, shared = site
+    other = generations / "20261207T080000Z-0000000b"
+    shutil.copytree(shared, other, copy_function=os.link)
+    assert listed(site)[1]
+    assert not listed(site)[1]
+    other.rename(generations / "20261207T080000Z-0000000e")
+    assert listed(site)[1]  # watched afresh, every generation under its name
+    assert not listed(site)[1]
