@@ -107,12 +107,12 @@ def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
 
 # A check record written as changes from the record of the version it was made from
 # (_save_check_record) names that record; one this many changes from a whole record is
-# written whole, so a reader that keeps nothing reads at most this many files.
+# written whole, so a reader that keeps nothing reads at most this many files and the whole.
 RECORD_CHAIN = 8
 # Records kept on disk (_prune_check_records): the newest, with every record they are
 # written as changes from; the others are deleted once this old.
 RECORDS_KEPT = 32
-RECORD_GRACE = timedelta(hours=1)
+RECORD_GRACE = timedelta(days=1)
 _SUMMARY_PARTS = ("words", "digits", "postcodes")
 
 
@@ -126,6 +126,7 @@ class _Record:
     checked: frozenset[str]
     summary: scan.Summary
     depth: int
+    written: bool  # by the run that wrote the version's manifest (publish._apply_changes)
 
 
 # The check records this worker process last wrote and last read, by file: the next run's
@@ -148,7 +149,8 @@ def _kept_record(path: Path) -> _Record | None:
 
 
 def _keep_record(path: Path, record: _Record) -> None:
-    """Keep `record` (read or written), with the other kept one only if it is its base."""
+    """Keep `record` (read or written), with at most one other: the last read and the last
+    written, usually the live version's and the one made from it."""
     _RECORD_KEPT.pop(path, None)
     if len(_RECORD_KEPT) > 1:
         _RECORD_KEPT.clear()
@@ -161,6 +163,7 @@ def _save_check_record(
     summary: scan.Summary,
     digests: list[str] | None = None,
     base: str | None = None,
+    written: bool = False,
 ) -> None:
     """Record what the version whose manifest has the SHA-256 `manifest_digest` was checked
     against (`identifiers`, whose digests are `digests` if given), and its summary. Its lists
@@ -171,7 +174,11 @@ def _save_check_record(
     whole one, only what differs from it is written (the identifiers and summary parts added
     and removed): an approval adds one requester's few, where writing ten thousand
     identifiers and twenty thousand words was a run's every time (issue 16), and a record
-    file's megabyte a run filled the disk."""
+    file's megabyte a run filled the disk. Such a record names its base's file with the size
+    and modification time it had: a base written again since (an unchanged run records the
+    live version's check again) makes it no record, never one read against other content.
+    `written`: the run that records it wrote the version's manifest file (publish.
+    _apply_changes trusts only such a manifest's changes)."""
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
@@ -181,7 +188,9 @@ def _save_check_record(
     if last is not None and last.depth < RECORD_CHAIN and base_path != path:
         record: dict = {
             "base": base_path.name,
+            "base_stat": list(last.stat),
             "depth": last.depth + 1,
+            "written": written,
             "added": list(checked - last.checked),
             "removed": list(last.checked - checked),
         }
@@ -190,7 +199,11 @@ def _save_check_record(
             record[part] = {"added": list(now - then), "removed": list(then - now)}
         depth = last.depth + 1
     else:
-        record = {"identifiers": list(checked), "summary": summary.as_json(sort=False)}
+        record = {
+            "written": written,
+            "identifiers": list(checked),
+            "summary": summary.as_json(sort=False),
+        }
         depth = 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,14 +215,23 @@ def _save_check_record(
         logger.warning("Could not record what a version was checked against")
         return
     _keep_record(
-        path, _Record((stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth)
+        path,
+        _Record(
+            (stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth, written
+        ),
     )
 
 
-def _has_check_record(manifest_digest: str) -> bool:
-    """Whether a check of the version whose manifest has the SHA-256 `manifest_digest` is
-    recorded: only a run that wrote that very manifest records one (publish._apply_changes)."""
-    return _check_record_file(manifest_digest).is_file()
+def _written_by_a_run(manifest_digest: str | None) -> bool:
+    """Whether the check recorded for the version whose manifest has the SHA-256
+    `manifest_digest` says the run that recorded it wrote that manifest (publish.
+    _apply_changes); False without a record that can be read."""
+    if not manifest_digest:
+        return False
+    try:
+        return _read_record(_check_record_file(manifest_digest)).written
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
@@ -220,14 +242,17 @@ def _check_record(manifest_digest: str) -> tuple[frozenset[str], scan.Summary]:
     return record.checked, scan.Summary.copy(record.summary)
 
 
-def _read_record(path: Path, depth: int = 0) -> _Record:
+def _read_record(path: Path, depth: int = 0, stat: list | None = None) -> _Record:
     """Return the record in the file `path`: the one kept when the file is still the one read
     or written, else read, with the record it was written as changes from (read the same
-    way, at most RECORD_CHAIN of them)."""
+    way, at most RECORD_CHAIN more files). `stat`: the size and modification time the file
+    must have (a base as its record names it); ValueError otherwise."""
     kept = _kept_record(path)
-    if kept is not None:
+    if kept is not None and (stat is None or list(kept.stat) == list(stat)):
         return kept
     found = path.stat()
+    if stat is not None and [found.st_size, found.st_mtime_ns] != list(stat):
+        raise ValueError(f"Check record {path.name} was written again since a record used it")
     data = json.loads(path.read_text())
     if "base" not in data:
         record = _Record(
@@ -235,37 +260,47 @@ def _read_record(path: Path, depth: int = 0) -> _Record:
             frozenset(data["identifiers"]),
             scan.Summary.from_json(data["summary"]),
             0,
+            data.get("written") is True,
         )
     else:
         if depth >= RECORD_CHAIN or not re.fullmatch(r"[0-9a-f]{64}\.json", data["base"]):
             raise ValueError(f"Check record {path.name}: too long a chain, or a bad base")
-        base = _read_record(path.with_name(data["base"]), depth + 1)
+        base = _read_record(path.with_name(data["base"]), depth + 1, data["base_stat"])
         checked = base.checked.difference(data["removed"]).union(data["added"])
         summary = scan.Summary.copy(base.summary)
         for part in _SUMMARY_PARTS:
             values = getattr(summary, part)
             values.difference_update(data[part]["removed"])
             values.update(data[part]["added"])
-        record = _Record((found.st_size, found.st_mtime_ns), checked, summary, data["depth"])
+        record = _Record(
+            (found.st_size, found.st_mtime_ns),
+            checked,
+            summary,
+            data["depth"],
+            data.get("written") is True,
+        )
     if depth == 0:
         _keep_record(path, record)
     return record
 
 
-def _prune_check_records(now: datetime | None = None) -> list[str]:
-    """Delete the check records no longer needed: all but the RECORDS_KEPT newest and the
-    records they are written as changes from, once RECORD_GRACE old (a run may be writing a
-    record made from one). A version whose record is gone is checked in full if it is live
-    again (rollback): slower, never less safe. Return the names deleted."""
+def _prune_check_records(live: str | None = None, now: datetime | None = None) -> list[str]:
+    """Delete the check records no longer needed: all but the RECORDS_KEPT newest, the live
+    version's (`live`: its manifest's SHA-256) and the records they are written as changes
+    from, once RECORD_GRACE old (the folder is shared: another election's site may be quiet
+    for a day; and a run may be writing a record made from one). A version whose record is
+    gone is checked in full if it is live again (rollback): slower, never less safe. Return
+    the names deleted."""
     folder = Path(settings.VAR_DIR) / "cache" / "publish-checks"
     try:
         found = [(entry.stat().st_mtime, entry) for entry in os.scandir(folder)]
     except OSError:
         return []
     found.sort(key=lambda pair: pair[0], reverse=True)
-    keep = set()
-    for _mtime, entry in found[:RECORDS_KEPT]:
-        name = entry.name
+    newest = [entry.name for _mtime, entry in found if entry.name.endswith(".json")]
+    start = newest[:RECORDS_KEPT] + ([_check_record_file(live).name] if live else [])
+    keep: set[str] = set()
+    for name in start:
         for _ in range(RECORD_CHAIN + 1):  # the record and those it is made from
             if name in keep:
                 break

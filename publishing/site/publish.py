@@ -515,7 +515,7 @@ def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | N
             return None
         changes = json.loads(data[len(b'{"changes": ') : head.start()])
         last = _MANIFEST_KEPT.get(changes["base"])
-        if last is None or not checks._has_check_record(digest):
+        if last is None or not checks._written_by_a_run(digest):
             return None
         changed, gone = changes["changed"], changes["gone"]
         files = dict(last["files"])
@@ -1239,7 +1239,16 @@ def _publish(
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
         manifest_digest = previous_digest if result.unchanged else _sha(manifest_bytes)
-        _save_check_record(manifest_digest, identifiers, summary, digests, base=previous_digest)
+        _save_check_record(
+            manifest_digest,
+            identifiers,
+            summary,
+            digests,
+            base=previous_digest,
+            # An unchanged run records the live version's check again: its manifest is the
+            # one found, written by a run only if its record said so.
+            written=not result.unchanged or checks._written_by_a_run(manifest_digest),
+        )
         for path, sha256, texts in pdf_readings:
             _cache_pdf_readings(path, sha256, texts())
         if result.unchanged:
@@ -1269,7 +1278,7 @@ def _publish(
                 # entries) is no part of what an approver waits for: when the register PDF's
                 # step follows (enqueued below), its own run prunes, after this one.
                 target.prune()
-                checks._prune_check_records()
+                checks._prune_check_records(manifest_digest)
             if isinstance(target, LocalTarget):
                 result.folder = target.versions_dir / version
         _finish(

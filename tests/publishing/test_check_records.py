@@ -127,3 +127,64 @@ def test_old_records_are_pruned_but_never_one_a_kept_record_is_made_from(
     assert os.listdir(folder) == [checks._check_record_file(digest).name]
     checks._RECORD_KEPT.clear()
     assert checks._check_record(digest)[0]
+
+
+def test_a_record_whose_base_was_written_again_is_no_record(election, cast):
+    """An unchanged run records the live version's check again, under the same name: a record
+    made from the old one names its base with the size and time it had, so it is no record
+    now, never one read against the rewritten content."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    publish_at(election, 0)
+    first_digest, _ = live_record(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    publish_at(election, 5)
+    digest, record = live_record(election)
+    base = checks._check_record_file(first_digest)
+    assert record["base"] == base.name and record["base_stat"] == [
+        base.stat().st_size,
+        base.stat().st_mtime_ns,
+    ]
+    checks._RECORD_KEPT.clear()
+    assert checks._check_record(digest)[0]  # read through its base
+    data = json.loads(base.read_text())
+    base.write_text(json.dumps({**data, "identifiers": data["identifiers"][:1]}))
+    checks._RECORD_KEPT.clear()
+    with pytest.raises(ValueError, match="written again"):
+        checks._check_record(digest)
+
+
+def test_an_unchanged_run_never_vouches_for_a_manifest_it_did_not_write(election, cast):
+    """A live manifest edited by hand (here only its time) is no run's: the unchanged run that
+    follows records its check again, as one of a manifest no run wrote, so a worker keeping
+    the manifest it was made from still parses it instead of taking its changes."""
+    from publishing.site import publish as publish_module
+    from publishing.site.target import MANIFEST
+
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    publish_at(election, 0)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    publish_at(election, 5)
+    target = site_target(live_site(election, NOW.date()))
+    path = target.versions_dir / target.current_version() / MANIFEST
+    digest, _ = live_record(election)
+    assert checks._written_by_a_run(digest)
+    on_disk = json.loads(path.read_bytes())
+    assert "changes" in on_disk
+    path.write_text(json.dumps({**on_disk, "generated_at": "2026-12-07T00:00:00+00:00"},
+                               sort_keys=True) + "\n")  # fmt: skip
+    edited = path.read_bytes()
+    edited_digest = checks._sha(edited)
+    result = publish_at(election, 10)
+    assert result.unchanged  # the live version stays, its check recorded again
+    assert checks._check_record_file(edited_digest).is_file()
+    assert not checks._written_by_a_run(edited_digest)
+    # A worker keeping the manifest it was made from (the first version's).
+    first = target.versions()[0]
+    base = target.manifest_bytes(first)
+    assert checks._sha(base) == on_disk["changes"]["base"]
+    publish_module._MANIFEST_KEPT.clear()
+    publish_module._MANIFEST_KEPT[checks._sha(base)] = json.loads(base)
+    assert publish_module._apply_changes(edited, edited_digest) is None
+    # Only the record's word stops it: had a run written the file, its changes would do.
+    checks._save_check_record(edited_digest, [], checks.scan.Summary(), written=True)
+    assert publish_module._apply_changes(edited, edited_digest) is not None

@@ -844,10 +844,10 @@ def test_a_manifest_is_the_part_last_written_patched_byte_for_byte_after_each_ki
 
 
 def test_a_manifest_whose_files_were_edited_after_its_changes_is_parsed(election, cast, register):
-    """The changes count only in the very file a run wrote with them (a check recorded under
-    its digest): a manifest edited since (here a permalink's key, the changes left as they
-    were) is parsed, and what it says is what counts: that permalink is rendered, not
-    carried."""
+    """The changes count only in the very file a run wrote with them (its check record says
+    the run that recorded it wrote it): a manifest edited since (here a permalink's key, the
+    changes left as they were) is parsed, and what it says is what counts: that permalink is
+    rendered, not carried."""
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         publish_site(election, slow="defer")
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
@@ -886,7 +886,7 @@ def test_changes_from_a_manifest_this_worker_does_not_keep_are_not_used():
         """The manifest's bytes and digest, as a run writes them: with its check record."""
         data = publish_module._manifest_bytes(made)
         digest = hashlib.sha256(data).hexdigest()
-        checks._save_check_record(digest, [], scan.Summary())
+        checks._save_check_record(digest, [], scan.Summary(), written=True)
         return data, digest
 
     try:
@@ -905,7 +905,7 @@ def test_changes_from_a_manifest_this_worker_does_not_keep_are_not_used():
         manifest, last, others = publish_module._apply_changes(data, digest)
         assert manifest == made and last is kept and others == ["b", "c"]
         assert manifest["files"]["a"] is kept["files"]["a"]
-        # Not a manifest a run wrote (no check recorded under its digest): parsed instead.
+        # Not a manifest a run wrote (no record, or one saying so): parsed instead.
         unrecorded = data.replace(b'"key": "4"', b'"key": "5"')
         unrecorded_digest = hashlib.sha256(unrecorded).hexdigest()
         assert publish_module._apply_changes(unrecorded, unrecorded_digest) is None
