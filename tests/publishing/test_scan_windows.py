@@ -201,3 +201,21 @@ def test_the_kept_scanner_extended_finds_what_a_new_one_finds(no_scanner_kept):
     assert all(again.kinds_in(t) == scan.Scanner(rest).kinds_in(t) for t in texts)
     assert any(first[0].kind in kept.kinds_in(t) for t in texts)
     assert not any(first[0].kind in again.kinds_in(t) for t in texts)
+
+
+def test_the_kept_scanner_is_made_afresh_when_one_identifier_goes_and_one_comes(
+    no_scanner_kept,
+):
+    """As many identifiers as before, one of them new: not the kept scanner (it would still
+    look for the one gone). An equal identifier made again (a candidate's, every run) is the
+    same to it: the kept one is used."""
+    first = IDENTIFIERS[:4]
+    kept = scan.scanner_of(first)
+    again = [scan.Identifier(i.kind, i.tokens, i.digits, i.postcode) for i in first]
+    assert all(a is not b for a, b in zip(again, first, strict=True))
+    assert scan.scanner_of(again) is kept
+    swapped = [*first[1:], IDENTIFIERS[4]]
+    other = scan.scanner_of(swapped)
+    assert other is not kept
+    assert "a requester's name" not in other.kinds_in("Quentin Zeller wrote")
+    assert "a requester's phone" in other.kinds_in("Call 07700 900123")
