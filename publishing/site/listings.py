@@ -204,8 +204,7 @@ def _events_read(root: str) -> bool:
 def _take(root: str, event) -> bool:
     """Take one event into the kept listings; False if everything must be forgotten."""
     watching = _WATCHING
-    assert watching is not None  # noqa: S101 - only called while watching
-    if event.mask & _flags.Q_OVERFLOW:
+    if watching is None or event.mask & _flags.Q_OVERFLOW:
         return False
     folder = watching.by_watch.get(event.wd)
     if folder is None:
@@ -238,7 +237,8 @@ def _take(root: str, event) -> bool:
 
 def _watch_all(root: str) -> bool:
     watching = _WATCHING
-    assert watching is not None  # noqa: S101 - only called while watching
+    if watching is None:
+        return False
     try:
         wd = watching.inotify.add_watch(root, _IN_GENERATIONS)
     except OSError:
@@ -255,7 +255,8 @@ def _watch_all(root: str) -> bool:
 def _watch_one(path: str) -> bool:
     """Watch the generation at `path` (nothing if it is not a folder)."""
     watching = _WATCHING
-    assert watching is not None  # noqa: S101 - only called while watching
+    if watching is None:
+        return False
     real = os.path.realpath(path)
     if not os.path.isdir(path) or os.path.islink(path):
         return True
