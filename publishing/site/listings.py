@@ -236,15 +236,9 @@ def _take(root: str, event) -> bool:
 
 
 def _watch_all(root: str) -> bool:
-    watching = _WATCHING
-    if watching is None:
+    """Watch `root` (the generations' folder) and every generation in it."""
+    if not _add_watch(root, _IN_GENERATIONS):
         return False
-    try:
-        wd = watching.inotify.add_watch(root, _IN_GENERATIONS)
-    except OSError:
-        return False
-    watching.folders[root] = wd
-    watching.by_watch[wd] = root
     try:
         names = os.listdir(root)
     except OSError:
@@ -254,18 +248,22 @@ def _watch_all(root: str) -> bool:
 
 def _watch_one(path: str) -> bool:
     """Watch the generation at `path` (nothing if it is not a folder)."""
+    if not os.path.isdir(path) or os.path.islink(path):
+        return True
+    return _add_watch(os.path.realpath(path), _IN_GENERATION)
+
+
+def _add_watch(folder: str, mask: int) -> bool:
+    """Watch `folder` (a real path) for `mask`'s events; False if it cannot be."""
     watching = _WATCHING
     if watching is None:
         return False
-    real = os.path.realpath(path)
-    if not os.path.isdir(path) or os.path.islink(path):
-        return True
     try:
-        wd = watching.inotify.add_watch(real, _IN_GENERATION)
+        wd = watching.inotify.add_watch(folder, mask)
     except OSError:
         return False
-    watching.folders[real] = wd
-    watching.by_watch[wd] = real
+    watching.folders[folder] = wd
+    watching.by_watch[wd] = folder
     return True
 
 

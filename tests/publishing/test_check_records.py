@@ -33,6 +33,18 @@ def live_record(election) -> tuple[str, dict]:
     return digest, json.loads(checks._check_record_file(digest).read_text())
 
 
+def two_versions(election, cast) -> tuple[str, str, dict]:
+    """Publish two versions (an answer each); return the first's manifest digest, the
+    second's, and the second's check record, parsed."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    publish_at(election, 0)
+    first_digest, _ = live_record(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    publish_at(election, 5)
+    digest, record = live_record(election)
+    return first_digest, digest, record
+
+
 def test_a_record_made_from_the_live_one_is_its_changes_and_reads_back_whole(election, cast):
     published(election, cast, topic="Horses", answer="Two police horses at Ripon.")
     publish_at(election, 0)
@@ -77,12 +89,7 @@ def test_a_chain_of_records_is_written_whole_again_after_record_chain(election, 
 
 
 def test_a_record_whose_base_is_gone_is_no_record(election, cast):
-    published(election, cast, topic="Horses", answer="Two police horses.")
-    publish_at(election, 0)
-    first_digest, _ = live_record(election)
-    published(election, cast, topic="Dogs", answer="Nine police dogs.")
-    publish_at(election, 5)
-    digest, record = live_record(election)
+    first_digest, digest, record = two_versions(election, cast)
     assert "base" in record
     checks._check_record_file(first_digest).unlink()
     checks._RECORD_KEPT.clear()
@@ -133,12 +140,7 @@ def test_a_record_whose_base_was_written_again_is_no_record(election, cast):
     """An unchanged run records the live version's check again, under the same name: a record
     made from the old one names its base with the size and time it had, so it is no record
     now, never one read against the rewritten content."""
-    published(election, cast, topic="Horses", answer="Two police horses.")
-    publish_at(election, 0)
-    first_digest, _ = live_record(election)
-    published(election, cast, topic="Dogs", answer="Nine police dogs.")
-    publish_at(election, 5)
-    digest, record = live_record(election)
+    first_digest, digest, record = two_versions(election, cast)
     base = checks._check_record_file(first_digest)
     assert record["base"] == base.name and record["base_stat"] == [
         base.stat().st_size,
@@ -160,13 +162,9 @@ def test_an_unchanged_run_never_vouches_for_a_manifest_it_did_not_write(election
     from publishing.site import publish as publish_module
     from publishing.site.target import MANIFEST
 
-    published(election, cast, topic="Horses", answer="Two police horses.")
-    publish_at(election, 0)
-    published(election, cast, topic="Dogs", answer="Nine police dogs.")
-    publish_at(election, 5)
+    _first, digest, _record = two_versions(election, cast)
     target = site_target(live_site(election, NOW.date()))
     path = target.versions_dir / target.current_version() / MANIFEST
-    digest, _ = live_record(election)
     assert checks._written_by_a_run(digest)
     on_disk = json.loads(path.read_bytes())
     assert "changes" in on_disk
