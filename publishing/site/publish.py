@@ -497,9 +497,10 @@ def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | N
     The kept manifest is the one whose file's SHA-256 the changes name, parsed or written by
     this worker; the process that wrote `data` (the register PDF's step, in another worker
     in production) worked the changes out from it and the files it listed, and recorded what
-    it checked under the file's digest (checks._save_check_record). A file with such a record
-    is byte for byte one a run wrote, its changes and its files written together: a manifest
-    edited since has another digest, no record, and is parsed (what it says is what counts).
+    it checked under the file's digest, saying it wrote the file (checks._save_check_record,
+    `written`). A file whose record says so is byte for byte one a run wrote, its changes and
+    its files written together: a manifest edited since has another digest, no such record,
+    and is parsed (what it says is what counts).
     So the result equals json.loads(data) (a test compares them after each kind of run), with
     the kept records themselves for every unchanged file: their manifest fragments and
     listing lines are reused by identity, and twenty thousand records are neither parsed nor
