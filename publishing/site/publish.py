@@ -664,24 +664,27 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests) and its listing of fingerprints, the topics' list
-    pages' keys and Outputs and the permalinks' keys (pages.web), the whole-register files'
-    pieces and the feed's latest changes (pages.opendata), the PDF stand-in (pages.pdf), the large
-    files' readings, their lines' strings and hash states, the last check record and the
-    site's own words (checks), the requesters' rows and identifiers (with their digests)
-    and the digest of the site's words (scan), the lines of the permalinks' listings (target)
-    and the generations' listings with their watches (listings), the live version's
-    manifest and the records' parts of the manifest last written (here).
+    (pages.data, each with its digests), its listing of fingerprints and its split by topic,
+    the topics' list pages' keys and Outputs and the permalinks' keys (pages.web), the
+    whole-register files' pieces and the feed's latest changes (pages.opendata), the PDF
+    stand-in and its parts' keys (pages.pdf), the large files' readings, their lines' strings
+    and hash states, the last check record and the site's own words (checks), the requesters'
+    rows and identifiers (with their digests) and the digest of the site's words (scan), the
+    lines of the permalinks' listings (target) and the generations' listings with their
+    watches (listings), the live version's manifest and the records' parts of the manifest
+    last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
+    site_data._SPLITS.clear()
     site_web._TOPIC_KEYS.clear()
     site_web._TOPIC_PAGES.clear()
     site_web._ROW_KEYS.clear()
     opendata._PIECES.clear()
     opendata._LATEST.clear()
     site_pdf._STAND_INS.clear()
+    site_pdf._PART_KEYS.clear()
     checks._READINGS.clear()
     checks._JSON_LINES.clear()
     checks._RECORD_KEPT.clear()

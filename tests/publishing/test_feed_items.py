@@ -76,3 +76,46 @@ def test_the_feed_is_the_latest_changes_oldest_first(registers, size):
     finally:
         opendata.FEED_ITEMS = saved
         opendata._LATEST.clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.lists(st.tuples(MOMENTS, CORRECTIONS), max_size=8),
+    added=st.lists(st.lists(st.tuples(MOMENTS, CORRECTIONS), min_size=1, max_size=3), max_size=4),
+    notices=st.lists(MOMENTS, max_size=3),
+    size=st.integers(1, 6),
+)
+def test_rows_added_after_those_picked_from_are_picked_among_with_those_picked(
+    first, added, notices, size
+):
+    """Rows added at the end (approvals), the rows before them the very ones picked from and
+    the notices the same: only the picked items and the new rows are looked at (the last
+    pick's digests extended, not made again), and the feed is the definition's."""
+    saved = opendata.FEED_ITEMS
+    opendata.FEED_ITEMS = size
+    opendata._LATEST.clear()
+    where = (None, size)
+
+    def row(number, moment, corrections):
+        return _digested(
+            {"reference": f"NS26-{number:04d}", "published_at": moment, "corrections": corrections}
+        )
+
+    try:
+        rows = [row(n, m, c) for n, (m, c) in enumerate(first, start=1)]
+        withdrawn = [
+            _digested({"reference": f"NS26-{900 + n:04d}", "withdrawn_at": moment})
+            for n, moment in enumerate(notices)
+        ]
+        data = SiteData(None, rows, withdrawn, [], [], [], {})
+        assert opendata._feed_items(data) == _expected(data, size)
+        for batch in added:
+            digests = opendata._LATEST[where].digests
+            rows = rows + [row(len(rows) + n, m, c) for n, (m, c) in enumerate(batch, start=1)]
+            data = SiteData(None, rows, list(withdrawn), [], [], [], {})
+            assert opendata._feed_items(data) == _expected(data, size)
+            assert opendata._LATEST[where].digests is digests  # extended: the quick way
+            assert digests >= {r["digest"] for r in rows}
+    finally:
+        opendata.FEED_ITEMS = saved
+        opendata._LATEST.clear()

@@ -482,6 +482,7 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
 
     # Every file's readings kept, as only the large whole-register files' are at full size.
     monkeypatch.setattr(checks, "READINGS_KEPT_FROM", 0)
+    monkeypatch.setattr(site_pdf, "PDF_PART_SIZE", 1)  # in parts: their keys are kept
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         assert publish_site(election, slow="defer").status == "published"
         published(election, cast, topic="Road safety")
@@ -492,13 +493,13 @@ def test_forget_kept_leaves_nothing_kept(election, cast, register, monkeypatch):
     live = site_target(live_site(election, NOW.date()))
     content = live.read(live.current_version(), "register.json")
     checks._labelled_readings("register.json", content, checks._sha(content))
-    assert site_data._ROWS and opendata._PIECES
+    assert site_data._ROWS and opendata._PIECES and site_data._SPLITS and site_pdf._PART_KEYS
     assert site_data._LISTINGS or connection.vendor != "postgresql"
     assert publish_module._MANIFEST_KEPT and checks._READINGS and checks._RECORD_KEPT
     assert checks._JSON_LINES["register.json"]._kept
     forget_kept()
     assert not site_data._ROWS and not opendata._PIECES and not site_pdf._STAND_INS
-    assert not site_data._LISTINGS
+    assert not site_data._LISTINGS and not site_data._SPLITS and not site_pdf._PART_KEYS
     assert not publish_module._MANIFEST_KEPT and not checks._RECORD_KEPT
     assert not checks._READINGS and not checks._JSON_LINES
 

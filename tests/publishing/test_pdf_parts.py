@@ -81,3 +81,33 @@ def test_a_withdrawn_answer_leaves_its_part(election, cast):
     # Two answers left: they fit in one PDF again.
     assert not (live / "pdf").exists()
     assert "Horse 3 is grey" not in _pdf_text(live, "register.pdf")
+
+
+def _pdf_keys(election) -> dict[str, str]:
+    plan = pages.plan_site(pages.load(election), now=NOW)
+    return {o.path: o.key for o in plan if o.path.endswith(".pdf")}
+
+
+def test_a_part_s_key_is_taken_from_the_last_plan_only_while_what_it_shows_is_the_same(
+    election, cast
+):
+    """A plan keeps each part's key with its title and rows (pages.pdf._PART_KEYS): a part
+    whose rows and title are the last plan's keeps its key; one whose title changed (its
+    topic grew a part: "Horses (1/2)" was "Horses") or whose rows changed gets a new key;
+    and the keys are always those a plan with nothing kept works out."""
+    from publishing.site.publish import forget_kept
+
+    for n in (1, 2):
+        published(election, cast, topic="Horses", answer=f"Horse {n} is grey.")
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    first = _pdf_keys(election)
+    assert {"pdf/horses-1.pdf", "pdf/dogs-1.pdf"} <= set(first)
+    published(election, cast, topic="Horses", answer="Horse 3 is grey.")
+    warm = _pdf_keys(election)
+    assert warm["pdf/dogs-1.pdf"] == first["pdf/dogs-1.pdf"]
+    # Same rows (the first two horses), new title: a new key.
+    assert warm["pdf/horses-1.pdf"] != first["pdf/horses-1.pdf"]
+    assert "pdf/horses-2.pdf" in warm
+    forget_kept()
+    assert not pages.pdf._PART_KEYS
+    assert _pdf_keys(election) == warm

@@ -57,42 +57,31 @@ class SiteData:
     protocol: dict | None = None
 
     @cached_property
-    def register(self) -> list[dict]:
-        """Return the published register answers by topic (case ignored), then reference.
+    def _split(self) -> _Split:
+        return _split(self.election, self.entries)
 
-        The answers come from the gate in the order of their numbers, which is their
-        references' order: when in_reference_order says so, a stable sort by topic alone
-        keeps it within each topic (working out ten thousand references' sort keys was a
-        twentieth of a run at 10,000 entries, issue 16); otherwise they are sorted by it."""
-        answer = rules.Kind.REGISTER_ANSWER.value
-        answers = [e for e in self.entries if e["kind"] == answer]
-        if not in_reference_order([e["reference"] for e in answers]):
-            answers.sort(key=lambda e: reference_order(e["reference"]))
-        return sorted(answers, key=itemgetter("topic_key"))
+    @cached_property
+    def register(self) -> list[dict]:
+        """Return the published register answers by topic (case ignored), then reference
+        (_Split)."""
+        return [row for rows in self._split.groups.values() for row in rows]
 
     @cached_property
     def topics(self) -> list[Topic]:
         """Return the register's topics by name (case ignored), each with its answers."""
-        groups = {
-            key: list(rows) for key, rows in groupby(self.register, key=itemgetter("topic_key"))
-        }
-        slugs = topic_slugs(list(groups))
-        return [Topic(key, rows[0]["topic"], slugs[key], rows) for key, rows in groups.items()]
+        return list(self._split.topics.values())
 
-    @cached_property
+    @property
     def notes(self) -> list[dict]:
-        return [
-            e
-            for e in self.entries
-            if e["kind"] != rules.Kind.REGISTER_ANSWER and e["kind"] not in rules.ACTION_KINDS
-        ]
+        """Return the notes of meetings and briefings (every kind but answers and actions),
+        in the entries' order."""
+        return self._split.notes
 
-    @cached_property
+    @property
     def actions(self) -> list[dict]:
         """Return the short entries of the action taken (refusals, referrals to the PARO,
         declined meetings; issue 13, item 2), in reference order."""
-        rows = [e for e in self.entries if e["kind"] in rules.ACTION_KINDS]
-        return sorted(rows, key=lambda e: reference_order(e["reference"]))
+        return self._split.actions
 
     @cached_property
     def chrome(self) -> str:
@@ -330,6 +319,140 @@ def _with_digests(rows: list[dict], *, summaries: bool = False) -> list[dict]:
             if summaries:
                 row["summary_digest"] = digest(summary_key(row))
     return rows
+
+
+@dataclass
+class _Split:
+    """The published entries (`entries`, a copy of the list, in the gate's order) as the site
+    shows them: the register's answers by topic key (casefolded), the keys in order and each
+    topic's answers in reference order (`groups`), each topic (Topic), the notes in the
+    entries' order and the actions in reference order, and the reference order of the last
+    answer and the last action (None: none yet)."""
+
+    entries: list[dict]
+    groups: dict[str, list[dict]]
+    topics: dict[str, Topic]
+    notes: list[dict]
+    actions: list[dict]
+    last_answer: tuple | None
+    last_action: tuple | None
+
+
+# By election: the last split this worker made (_split).
+_SPLITS: dict[int, _Split] = {}
+
+
+def _split(election: Election | None, entries: list[dict]) -> _Split:
+    """Return `entries` split as the site shows them (_Split).
+
+    When the entries the last split of this election was made from are the first of
+    `entries` (compared in C, each row by identity first: kept rows are the same objects,
+    _ROWS, and a row never changes once built), and each entry after them comes after every
+    answer or action before it in reference order, that split is extended by them: each new
+    answer goes at its topic's end and each action at the end, as sorting them all would put
+    them (an approval adds at the register's end). Every other topic keeps its list and its
+    Topic (whose keys and pages a plan then takes as they were: pages.web). Otherwise every
+    entry is split again. Sorting, grouping and filtering ten thousand rows was a sixth of
+    planning at 10,000 entries (issue 16)."""
+    pk = getattr(election, "pk", None)
+    last = _SPLITS.get(pk) if pk is not None else None
+    made = None
+    if (
+        last is not None
+        and len(last.entries) <= len(entries)
+        and entries[: len(last.entries)] == last.entries
+    ):
+        made = _extended(last, entries[len(last.entries) :])
+    if made is None:
+        made = _split_whole(entries)
+    if pk is not None:
+        _SPLITS[pk] = made
+    return made
+
+
+def _split_whole(entries: list[dict]) -> _Split:
+    """Split every entry (_split): answers in reference order (sorted by it unless the gate's
+    order is it already: in_reference_order), then grouped by topic (a stable sort)."""
+    answer = rules.Kind.REGISTER_ANSWER.value
+    answers = [e for e in entries if e["kind"] == answer]
+    if not in_reference_order([e["reference"] for e in answers]):
+        answers.sort(key=lambda e: reference_order(e["reference"]))
+    last_answer = reference_order(answers[-1]["reference"]) if answers else None
+    answers.sort(key=itemgetter("topic_key"))
+    groups = {key: list(rows) for key, rows in groupby(answers, key=itemgetter("topic_key"))}
+    actions = sorted(
+        (e for e in entries if e["kind"] in rules.ACTION_KINDS),
+        key=lambda e: reference_order(e["reference"]),
+    )
+    notes = [e for e in entries if e["kind"] != answer and e["kind"] not in rules.ACTION_KINDS]
+    return _Split(
+        list(entries),
+        groups,
+        _topics(groups, {}),
+        notes,
+        actions,
+        last_answer,
+        reference_order(actions[-1]["reference"]) if actions else None,
+    )
+
+
+def _extended(last: _Split, added: list[dict]) -> _Split | None:
+    """Return `last` extended by the entries `added` after its own (_split), or None if one
+    of them does not come after every answer or action before it in reference order."""
+    if not added:
+        return last
+    answer = rules.Kind.REGISTER_ANSWER.value
+    groups = dict(last.groups)
+    changed: dict[str, list[dict]] = {}
+    notes, actions = last.notes, last.actions
+    last_answer, last_action = last.last_answer, last.last_action
+    for row in added:
+        if row["kind"] == answer:
+            order = reference_order(row["reference"])
+            if last_answer is not None and not last_answer < order:
+                return None
+            last_answer = order
+            key = row["topic_key"]
+            if key not in changed:  # a new list: the last one is kept by its Topic
+                changed[key] = groups[key] = [*groups.get(key, ())]
+            changed[key].append(row)
+        elif row["kind"] in rules.ACTION_KINDS:
+            order = reference_order(row["reference"])
+            if last_action is not None and not last_action < order:
+                return None
+            last_action = order
+            actions = [*actions, row]
+        else:
+            notes = [*notes, row]
+    if groups.keys() != last.groups.keys():
+        groups = {key: groups[key] for key in sorted(groups)}
+    return _Split(
+        [*last.entries, *added],
+        groups,
+        _topics(groups, last.topics),
+        notes,
+        actions,
+        last_answer,
+        last_action,
+    )
+
+
+def _topics(groups: dict[str, list[dict]], last: dict[str, Topic]) -> dict[str, Topic]:
+    """Return each topic of `groups` (by key), the one in `last` where its answers are still
+    the very list it has (so its slug, name and latest answer are too) and the set of topics
+    is the same (a new topic may change another's slug: topic_slugs)."""
+    same = last.keys() == groups.keys()
+    topics = {}
+    slugs = None
+    for key, rows in groups.items():
+        kept = last.get(key) if same else None
+        if kept is not None and kept.rows is rows:
+            topics[key] = kept
+            continue
+        if slugs is None:
+            slugs = {k: t.slug for k, t in last.items()} if same else topic_slugs(list(groups))
+        topics[key] = Topic(key, rows[0]["topic"], slugs[key], rows)
+    return topics
 
 
 def _withdrawn(row: PublicEntry) -> dict:

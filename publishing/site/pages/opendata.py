@@ -247,49 +247,80 @@ def _feed_items(data: SiteData) -> tuple[list[dict], list[dict]]:
     return found
 
 
-# The latest changes last picked, by election: every row's digest then, and the picked
-# items. A row's digest covers its reference, when it was published, corrected or withdrawn
+# The latest changes last picked, by election: the rows and notices they were picked from (the
+# lists, in order), every row's digest then, and the picked items with their rows. A row's
+# digest covers its reference, when it was published, corrected or withdrawn
 # (pages.data._with_digests), so while each picked row is still there, unchanged, the latest
 # changes now are among those picked and the rows new since (a new answer, a correction, a
 # withdrawal: each a row of a new digest); only they are looked at (issue 16: every row's
 # moment, ten thousand, was a fortieth of a run). Otherwise every row is, as at first.
-_LATEST: dict[tuple[int | None, int], tuple[set[str], list[tuple]]] = {}
+_LATEST: dict[tuple[int | None, int], _Picked] = {}
+
+
+@dataclass
+class _Picked:
+    entries: list[dict]
+    withdrawn: list[dict]
+    digests: set[str]
+    latest: list[tuple]
+    rows: dict[tuple[int, str], dict]  # each picked item's row or notice: (list, digest)
+
+
+def _updated(e: dict) -> datetime:
+    corrected = [
+        datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
+    ]
+    return max([e["published_at"], *corrected])
+
+
+def _item(e: dict) -> tuple:
+    # (when, reference, which list, digest): no two alike, so the heap compares no rows.
+    return (e["published_at"] if not e["corrections"] else _updated(e), e["reference"], 0,
+            e["digest"])  # fmt: skip
 
 
 def _latest_changes(data: SiteData) -> tuple[list[dict], list[dict]]:
-    def updated(e: dict) -> datetime:
-        corrected = [
-            datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
-        ]
-        return max([e["published_at"], *corrected])
-
-    # (when, reference, which list, digest): no two alike, so the heap compares no rows.
     entries, withdrawn = data.entries, data.withdrawn
-    digests = {e["digest"] for e in entries}
-    digests.update(n["digest"] for n in withdrawn)
     where = (data.election.pk if data.election is not None else None, FEED_ITEMS)
-    seen, picked = _LATEST.get(where, (set(), []))
-    if any(item[3] not in digests for item in picked):
-        seen, picked = set(), []  # a picked row changed or went: look at every row
-    items = picked + [
-        (e["published_at"] if not e["corrections"] else updated(e), e["reference"], 0, e["digest"])
-        for e in entries
-        if e["published_at"] and e["digest"] not in seen
-    ]
-    items += [
-        (n["withdrawn_at"], n["reference"], 1, n["digest"])
-        for n in withdrawn
-        if n["digest"] not in seen
-    ]
+    last = _LATEST.get(where)
+    if (
+        last is not None
+        and len(last.entries) <= len(entries)
+        and withdrawn == last.withdrawn
+        and entries[: len(last.entries)] == last.entries
+    ):
+        # The rows picked from are the first of these (compared in C, each by identity first:
+        # kept rows are the same objects), the notices the same: only the rows after them are
+        # new, and none of those picked changed or went (an approval).
+        added = entries[len(last.entries) :]
+        digests = last.digests
+        digests.update(e["digest"] for e in added)
+        candidates = dict(last.rows)
+        candidates.update(((0, e["digest"]), e) for e in added)
+        items = last.latest + [_item(e) for e in added if e["published_at"]]
+    else:
+        digests = {e["digest"] for e in entries}
+        digests.update(n["digest"] for n in withdrawn)
+        seen, picked = (last.digests, last.latest) if last is not None else (set(), [])
+        if any(item[3] not in digests for item in picked):
+            seen, picked = set(), []  # a picked row changed or went: look at every row
+        items = picked + [
+            _item(e) for e in entries if e["published_at"] and e["digest"] not in seen
+        ]
+        items += [
+            (n["withdrawn_at"], n["reference"], 1, n["digest"])
+            for n in withdrawn
+            if n["digest"] not in seen
+        ]
+        candidates = {(0, e["digest"]): e for e in entries}
+        candidates.update(((1, n["digest"]), n) for n in withdrawn)
     # The latest FEED_ITEMS, oldest first: a heap of a hundred, not a sort of every entry.
     latest = heapq.nlargest(FEED_ITEMS, items)[::-1]
-    _LATEST[where] = (digests, latest)
-    wanted = {item[3] for item in latest}
-    rows = {e["digest"]: e for e in entries if e["digest"] in wanted}
-    notices = {n["digest"]: n for n in withdrawn if n["digest"] in wanted}
+    rows = {(item[2], item[3]): candidates[item[2], item[3]] for item in latest}
+    _LATEST[where] = _Picked(list(entries), list(withdrawn), digests, latest, rows)
     return (
-        [rows[digest] for _when, _ref, kind, digest in latest if kind == 0],
-        [notices[digest] for _when, _ref, kind, digest in latest if kind == 1],
+        [rows[0, digest] for _when, _ref, kind, digest in latest if kind == 0],
+        [rows[1, digest] for _when, _ref, kind, digest in latest if kind == 1],
     )
 
 
