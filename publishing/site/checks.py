@@ -19,8 +19,10 @@ import json
 import logging
 import os
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -91,6 +93,47 @@ def _check_record_file(manifest_digest: str) -> Path:
     return Path(settings.VAR_DIR) / "cache" / "publish-checks" / f"{name}.json"
 
 
+def _manifest_digest_file(found: os.stat_result) -> Path:
+    """Where the SHA-256 of a manifest.json written by a run is kept (_record_manifest_digest):
+    named by the file's device, inode, size and modification time, so it describes only that
+    file as it was written."""
+    name = f"{found.st_dev}-{found.st_ino}-{found.st_size}-{found.st_mtime_ns}.sha256"
+    return _manifest_digests_folder() / name
+
+
+def _manifest_digests_folder() -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "publish-manifest-digests"
+
+
+def _record_manifest_digest(path: Path, digest: str) -> None:
+    """Keep `digest`, the SHA-256 of the manifest.json at `path` a run has just written, for
+    any process that reads it (_recorded_manifest_digest). Only what saves time: nothing is
+    lost without it."""
+    try:
+        target = _manifest_digest_file(path.stat())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = target.with_suffix(f".{os.getpid()}.tmp")
+        partial_file.write_text(digest)
+        partial_file.replace(target)
+    except OSError:
+        logger.warning("Could not keep the digest of a manifest")
+
+
+def _recorded_manifest_digest(found: os.stat_result) -> str | None:
+    """Return the SHA-256 a run recorded for the manifest.json whose os.stat is `found`, if it
+    is still the file the run wrote: the same file (device and inode), of the size and
+    modification time it had. The trust a carried file is given (publish: a file is carried
+    by its recorded size and modification time), so a run reads the live manifest, written
+    by another process (the register PDF's step), without hashing its five megabytes again
+    at 10,000 entries, nor reads it at all when it is the one this worker keeps (issue 16).
+    None: hash the file."""
+    try:
+        digest = _manifest_digest_file(found).read_text()
+    except OSError:
+        return None
+    return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else None
+
+
 @functools.cache
 def _scanner_version() -> str:
     """Return a digest of the check itself (scan.py): a better check after an upgrade finds no
@@ -102,7 +145,10 @@ def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
     """Return each identifier's digest (scan.Identifier.digest), in order. A run works them
     out once and gives them to both _carried_check and _save_check_record (tens of thousands
     at 10,000 entries)."""
-    return [identifier.digest for identifier in identifiers]
+    return list(map(_DIGEST, identifiers))
+
+
+_DIGEST = attrgetter("digest")
 
 
 # A check record written as changes from the record of the version it was made from
@@ -186,17 +232,18 @@ def _save_check_record(
     base_path = _check_record_file(base) if base else None
     last = _kept_record(base_path) if base_path is not None else None
     if last is not None and last.depth < RECORD_CHAIN and base_path != path:
+        added, removed = _added_and_removed(checked, last.checked)
         record: dict = {
             "base": base_path.name,
             "base_stat": list(last.stat),
             "depth": last.depth + 1,
             "written": written,
-            "added": list(checked - last.checked),
-            "removed": list(last.checked - checked),
+            "added": added,
+            "removed": removed,
         }
         for part in _SUMMARY_PARTS:
-            now, then = getattr(summary, part), getattr(last.summary, part)
-            record[part] = {"added": list(now - then), "removed": list(then - now)}
+            added, removed = _added_and_removed(getattr(summary, part), getattr(last.summary, part))
+            record[part] = {"added": added, "removed": removed}
         depth = last.depth + 1
     else:
         record = {
@@ -220,6 +267,16 @@ def _save_check_record(
             (stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth, written
         ),
     )
+
+
+def _added_and_removed(now: Set[str], then: Set[str]) -> tuple[list[str], list[str]]:
+    """Return what `now` has that `then` has not, and what `then` has that `now` has not; the
+    second looked for only when the sizes say there is some (an approval only adds: one pass
+    over tens of thousands of digests and words, not two)."""
+    added = now - then
+    if len(now) - len(added) == len(then):  # every one of `then` is in `now`
+        return list(added), []
+    return list(added), list(then - now)
 
 
 def _written_by_a_run(manifest_digest: str | None) -> bool:
@@ -266,12 +323,23 @@ def _read_record(path: Path, depth: int = 0, stat: list | None = None) -> _Recor
         if depth >= RECORD_CHAIN or not re.fullmatch(r"[0-9a-f]{64}\.json", data["base"]):
             raise ValueError(f"Check record {path.name}: too long a chain, or a bad base")
         base = _read_record(path.with_name(data["base"]), depth + 1, data["base_stat"])
-        checked = base.checked.difference(data["removed"]).union(data["added"])
-        summary = scan.Summary.copy(base.summary)
+        # What did not change is the base's own set (a record's sets are only read: the
+        # summary a caller adds to is a copy, _check_record): the register PDF's step adds a
+        # word or two and no identifier, and copying tens of thousands of each was a
+        # hundredth of an approval's run at 10,000 entries (issue 16).
+        checked = base.checked
+        if data["removed"]:
+            checked = checked.difference(data["removed"])
+        if data["added"]:
+            checked = checked.union(data["added"])
+        summary = scan.Summary()
         for part in _SUMMARY_PARTS:
-            values = getattr(summary, part)
-            values.difference_update(data[part]["removed"])
-            values.update(data[part]["added"])
+            values = getattr(base.summary, part)
+            removed, added = data[part]["removed"], data[part]["added"]
+            if removed or added:
+                values = values.difference(removed)
+                values.update(added)
+            setattr(summary, part, values)
         record = _Record(
             (found.st_size, found.st_mtime_ns),
             checked,
@@ -289,8 +357,17 @@ def _prune_check_records(live: str | None = None, now: datetime | None = None) -
     version's (`live`: its manifest's SHA-256) and the records they are written as changes
     from, once RECORD_GRACE old (the folder is shared: another election's site may be quiet
     for a day; and a run may be writing a record made from one). A version whose record is
-    gone is checked in full if it is live again (rollback): slower, never less safe. Return
-    the names deleted."""
+    gone is checked in full if it is live again (rollback): slower, never less safe. The
+    manifests' digests (_record_manifest_digest) are deleted once as old. Return the check
+    records' names deleted."""
+    cutoff = ((now or datetime.now(tz=UTC)) - RECORD_GRACE).timestamp()
+    # The manifests' digests (_record_manifest_digest), once as old: a live manifest whose
+    # digest went is hashed when read, as before.
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(_manifest_digests_folder()):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
     folder = Path(settings.VAR_DIR) / "cache" / "publish-checks"
     try:
         found = [(entry.stat().st_mtime, entry) for entry in os.scandir(folder)]
@@ -314,7 +391,6 @@ def _prune_check_records(live: str | None = None, now: datetime | None = None) -
             if based is None:
                 break
             name = based.group(1)
-    cutoff = ((now or datetime.now(tz=UTC)) - RECORD_GRACE).timestamp()
     deleted = []
     for mtime, entry in found:
         if entry.name not in keep and mtime < cutoff:

@@ -400,7 +400,7 @@ def _folders_to_make(previous: dict[str, dict], linked: set[str]) -> list[str]:
     root, with "..", "." or an empty part: a manifest changed by hand) gives none."""
     folders: set[str] = set()
     # Each distinct folder once (twenty thousand permalinks are in two).
-    for folder in {path.rpartition("/")[0] for path in previous} - {""}:
+    for folder in _folder_counts(previous).keys() - {""}:
         parts = folder.split("/")  # from root: its first part is empty
         if any(part in ("", ".", "..") for part in parts):
             continue
@@ -441,10 +441,15 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
     none): the parsed one this worker kept when the file is byte for byte the one it wrote;
     otherwise parsed, with the kept records adopted where equal (_adopt_records) and the
     folder views moved to it where they still hold (_move_folder_views)."""
+    found = target.manifest_stat(version)
+    digest = checks._recorded_manifest_digest(found) if found is not None else None
+    if digest is not None and digest in _MANIFEST_KEPT:
+        return _MANIFEST_KEPT[digest], digest  # the file this worker wrote: not read
     data = target.manifest_bytes(version)
     if data is None:
         return None, None
-    digest = hashlib.sha256(data).hexdigest()
+    if digest is None or not _same_file(found, target.manifest_stat(version)):
+        digest = hashlib.sha256(data).hexdigest()  # no digest recorded, or written since
     kept = _MANIFEST_KEPT.get(digest)
     if kept is not None:
         return kept, digest
@@ -462,23 +467,47 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
     return manifest, digest
 
 
-def _changes(base: str, previous: dict[str, dict], files: dict[str, dict]) -> dict:
+def _same_file(found: os.stat_result | None, again: os.stat_result | None) -> bool:
+    """Whether two os.stat of a path are of one file, unchanged between them."""
+    if found is None or again is None:
+        return False
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns) == (
+        again.st_dev,
+        again.st_ino,
+        again.st_size,
+        again.st_mtime_ns,
+    )
+
+
+def _changes(
+    base: str, previous: dict[str, dict], files: dict[str, dict], made: list[str] | None = None
+) -> dict:
     """Return a manifest's "changes": what its files' records (`files`) changed from those of
     the manifest it was made from (`previous`, whose file's SHA-256 is `base`): each new or
     changed record, the paths gone, and how many files it lists. The first key of the file
     (its keys are sorted), so a worker that keeps the manifest `base` makes this one from it
-    and these few records (_apply_changes) instead of parsing twenty thousand (issue 16)."""
+    and these few records (_apply_changes) instead of parsing twenty thousand (issue 16).
+
+    `made`: the paths whose records the run made (its loop's); every other record in `files`
+    is the very object `previous` has for its path (a permalink carried, _carry_permalinks),
+    so only those are compared, and the paths gone are looked for only when the counts say
+    some went: not twenty thousand paths a run (issue 16). None: every path is compared."""
     get = previous.get
     changed = {}
-    for path, record in files.items():
+    new = 0  # of `made`, the paths `previous` has not
+    for path in files if made is None else made:
+        record = files[path]
         old = get(path)
+        if old is None:
+            new += 1
         if old is not record and old != record:
             changed[path] = record
+    some_gone = made is None or len(files) - new != len(previous)
     return {
         "base": base,
         "changed": changed,
         "count": len(files),
-        "gone": sorted(previous.keys() - files.keys()),
+        "gone": sorted(previous.keys() - files.keys()) if some_gone else [],
     }
 
 
@@ -671,8 +700,8 @@ def forget_kept() -> None:
     and hash states, the last check record and the site's own words (checks), the requesters'
     rows and identifiers (with their digests) and the digest of the site's words (scan), the
     lines of the permalinks' listings (target) and the generations' listings with their
-    watches (listings), the live version's manifest and the records' parts of the manifest
-    last written (here).
+    watches (listings), the live version's manifest, its folders' file counts and the records'
+    parts of the manifest last written (here).
     The next run works everything out again, as a worker's first run after a start does: the
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
@@ -699,6 +728,7 @@ def forget_kept() -> None:
     _SECTION.clear()
     _BRIDGE.clear()
     _FOLDER_VIEWS.clear()
+    _FOLDER_COUNTS.clear()
 
 
 @contextmanager
@@ -868,6 +898,7 @@ def _carry_permalinks(
         )
         for folder, records in same.items()
     }
+    new_names = _new_names(parts, unchanged)
     todo: list[pages.Output] = []
     for part in plan.parts:
         if not isinstance(part, pages.PermalinkFolder):
@@ -880,7 +911,10 @@ def _carry_permalinks(
                 whole.add(part.folder)
                 files.update(zip(view.paths.values(), records.values(), strict=True))
                 result.carried.extend(view.paths.values())
-            todo += [part.make(name) for name in part.keys if name not in records]
+            names = new_names.get(id(part))
+            if names is None:
+                names = [name for name in part.keys if name not in records]
+            todo += [part.make(name) for name in names]
             continue
         for name in part.keys:
             if name in here:
@@ -890,6 +924,33 @@ def _carry_permalinks(
             else:
                 todo.append(part.make(name))
     return todo
+
+
+def _new_names(
+    parts: list[pages.PermalinkFolder], unchanged: dict[str, _FolderView]
+) -> dict[int, list[str]]:
+    """Return, by id, the names each part of a folder in `unchanged` plans that its view does
+    not hold (new permalinks), in the plan's order, when they are the last names of the parts:
+    as an approval adds them (a new entry is the register's last). Found from each part's end,
+    and known to be all of them when as many as the folder's planned names outnumber its
+    kept ones (every kept name is planned: _unchanged_folders); otherwise none is given for
+    the folder (the caller looks at every name), not ten thousand names looked up per folder
+    (issue 16)."""
+    found: dict[int, list[str]] = {}
+    for folder, view in unchanged.items():
+        here = [part for part in parts if part.folder == folder]
+        tails = {}
+        for part in here:
+            tail = []
+            for name in reversed(part.keys):
+                if name in view.records:
+                    break
+                tail.append(name)
+            tails[id(part)] = tail[::-1]
+        planned = sum(len(part.keys) for part in here)
+        if sum(map(len, tails.values())) == planned - len(view.records):
+            found.update(tails)
+    return found
 
 
 @dataclass
@@ -915,23 +976,32 @@ def _unchanged_folders(
 ) -> dict[str, _FolderView]:
     """Return the permalinks' folders of `parts` whose every file in the live manifest
     (`previous`) is planned again with the same key, none gone, each with its view: known
-    only when `previous` is the manifest this worker keeps views of (_FOLDER_VIEWS). The
-    planned keys, less the new names, are compared with the kept ones as one dict (in C),
-    not one permalink at a time (issue 16)."""
+    only when `previous` is the manifest this worker keeps views of (_FOLDER_VIEWS). The kept
+    keys are looked for among the planned ones as one dict's items (in C: the planned names
+    not kept are new), not one permalink at a time, nor the planned keys copied (issue 16)."""
     if not _FOLDER_VIEWS or _FOLDER_VIEWS[0] is not previous:
         return {}
     views: dict[str, _FolderView] = _FOLDER_VIEWS[1]
-    planned: dict[str, dict[str, str]] = {}
+    by_folder: dict[str, list[dict[str, str]]] = {}
     for part in parts:
-        planned.setdefault(part.folder, {}).update(part.keys)
+        found = by_folder.setdefault(part.folder, [])
+        if part.keys:
+            found.append(part.keys)
+    # A folder's planned keys: its one part's own dict (only read), or its parts' merged (the
+    # answers' permalinks and the withdrawal notices share a folder).
+    planned = {}
+    for folder, keys in by_folder.items():
+        if len(keys) == 1:
+            planned[folder] = keys[0]
+        else:
+            planned[folder] = merged = {}
+            for part_keys in keys:
+                merged.update(part_keys)
     unchanged = {}
     for folder, keys in planned.items():
         view = views.get(folder)
-        if view is None:
-            continue
-        for name in keys.keys() - view.keys.keys():
-            del keys[name]
-        if keys == view.keys:
+        # Every live file's name planned with its key (the others are new): in C.
+        if view is not None and view.keys.items() <= keys.items():
             unchanged[folder] = view
     return unchanged
 
@@ -987,12 +1057,66 @@ def _move_folder_views(old: dict, files: dict, others: list[str]) -> None:
 
 def _files_per_folder(previous: dict[str, dict], folders: set[str]) -> dict[str, int]:
     """Return how many of the live version's files (`previous`) each of `folders` holds."""
-    counts = dict.fromkeys(folders, 0)
-    for path in previous:
-        folder = path.rpartition("/")[0]
-        if folder in counts:
-            counts[folder] += 1
+    counts = _folder_counts(previous)
+    return {folder: counts.get(folder, 0) for folder in folders}
+
+
+# How many files each folder of a manifest holds (its files dict, compared by identity, and
+# the counts by folder): the live manifest's as this worker last worked them out (_folder_counts).
+_FOLDER_COUNTS: list = []
+
+
+def _folder_counts(files: dict[str, dict]) -> dict[str, int]:
+    """Return how many of the manifest's `files` each folder holds (itself, not its
+    subfolders; "" the site's root). Only read.
+
+    Worked out from the counts kept for the manifest `files` was made from, with its changes:
+    the manifest this worker made live (_keep_folder_counts), or the one another process made
+    from it (_BRIDGE); from every path otherwise. Twenty thousand paths cut at their last
+    slash were a sixtieth of a run at 10,000 entries (issue 16)."""
+    if _FOLDER_COUNTS and _FOLDER_COUNTS[0] is files:
+        return _FOLDER_COUNTS[1]
+    counts = None
+    if _FOLDER_COUNTS and _BRIDGE and _BRIDGE[0][0] is files:
+        made_from, changes = _BRIDGE[0][1], _BRIDGE[0][2]
+        if _FOLDER_COUNTS[0] is made_from:
+            counts = _counts_changed(_FOLDER_COUNTS[1], made_from, changes)
+    if counts is None:
+        counts = {}
+        for path in files:
+            folder = path.rpartition("/")[0]
+            counts[folder] = counts.get(folder, 0) + 1
+    _FOLDER_COUNTS[:] = [files, counts]
     return counts
+
+
+def _counts_changed(
+    counts: dict[str, int], previous: dict[str, dict], changes: dict
+) -> dict[str, int] | None:
+    """Return `counts` (of the manifest whose files are `previous`) after `changes` (_changes),
+    or None if they do not fit (a path gone from a folder counted empty)."""
+    counts = dict(counts)
+    for path in changes["gone"]:
+        folder = path.rpartition("/")[0]
+        if counts.get(folder, 0) < 1:
+            return None
+        counts[folder] -= 1
+        if not counts[folder]:
+            del counts[folder]
+    for path in changes["changed"]:
+        if path not in previous:
+            folder = path.rpartition("/")[0]
+            counts[folder] = counts.get(folder, 0) + 1
+    return counts
+
+
+def _keep_folder_counts(files: dict[str, dict], previous: dict[str, dict], changes: dict | None):
+    """Keep the counts of the manifest just made live (`files`), made from `previous` with
+    `changes`, when the counts kept are `previous`'s (_folder_counts)."""
+    counts = None
+    if changes is not None and _FOLDER_COUNTS and _FOLDER_COUNTS[0] is previous:
+        counts = _counts_changed(_FOLDER_COUNTS[1], previous, changes)
+    _FOLDER_COUNTS[:] = [files, counts] if counts is not None else []
 
 
 @_no_automatic_cycle_collection()
@@ -1046,6 +1170,7 @@ def _publish(
 
         result = PublishResult(status="published", version=version, folder=folder)
         files: dict[str, dict] = {}
+        made_here: list[str] = []  # the paths whose records the loop made (_changes)
         used: set[str] = set()  # the folders of the files the loop carried or wrote
         whole: set[str] = set()  # the permalinks' folders carried whole (_carry_permalinks)
         # Cached once the run is clean, those not cached yet: a PDF's path, its digest and what
@@ -1146,6 +1271,7 @@ def _publish(
                     output.path, content, live, old["sha256"] if old else None
                 )
                 size = len(content)
+            made_here.append(output.path)
             files[output.path] = {
                 "sha256": digest,
                 "key": key,
@@ -1208,7 +1334,7 @@ def _publish(
             # Linked ahead but neither carried nor written: not a file of this version.
             carrier.sweep()
         _remove_unused_folders(root, premade, used)
-    changes = _changes(previous_digest, previous, files) if previous_digest else None
+    changes = _changes(previous_digest, previous, files, made_here) if previous_digest else None
     result.changed += len(changes["gone"] if changes else previous.keys() - files.keys())
     manifest = {
         **({"changes": changes} if changes else {}),
@@ -1243,6 +1369,8 @@ def _publish(
     if target is not None:
         result.unchanged = bool(previous) and result.changed == 0
         manifest_digest = previous_digest if result.unchanged else _sha(manifest_bytes)
+        if not result.unchanged and isinstance(target, LocalTarget):
+            checks._record_manifest_digest(folder / MANIFEST, manifest_digest)
         _save_check_record(
             manifest_digest,
             identifiers,
@@ -1272,6 +1400,7 @@ def _publish(
             )
             target.switch(version)
             _keep_manifest(manifest_digest, manifest)
+            _keep_folder_counts(files, previous, changes)
             try:  # only what the next run may reuse: never a reason to call this one failed
                 _keep_folder_views(files, previous, result.rendered, whole)
             except Exception:

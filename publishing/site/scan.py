@@ -38,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from urllib.parse import unquote
 
 from django.db import connection
@@ -823,7 +824,10 @@ def scanner_of(identifiers: list[Identifier], digests: list[str] | None = None) 
         digests = [identifier.digest for identifier in identifiers]
     if _SCANNER:
         held, scanner = _SCANNER
-        new = [i for i, digest in zip(identifiers, digests, strict=True) if digest not in held]
+        # Those not held, picked in C (set difference, then compress over a map): not a
+        # Python step for each of forty thousand identifiers.
+        unheld = set(digests).difference(held)
+        new = list(compress(identifiers, map(unheld.__contains__, digests))) if unheld else []
         if len(identifiers) - len(new) == len(held):
             scanner.extend(new)
             held.update(i.digest for i in new)

@@ -193,6 +193,15 @@ class LocalTarget:
         except FileNotFoundError:
             return None
 
+    def manifest_stat(self, version: str | None) -> os.stat_result | None:
+        """Return the os.stat of the manifest of `version` (None if it has none)."""
+        if not version:
+            return None
+        try:
+            return os.stat(self.versions_dir / version / MANIFEST)
+        except FileNotFoundError:
+            return None
+
     def read(self, version: str, path: str) -> bytes:
         return (self.versions_dir / version / path).read_bytes()
 
@@ -944,6 +953,10 @@ class StorageTarget:
         if not version or not self.storage.exists(f"{self.prefix}versions/{version}/{MANIFEST}"):
             return None
         return self.read(version, MANIFEST)
+
+    def manifest_stat(self, version: str | None) -> None:
+        """None: a storage's files have no os.stat here (the manifest is hashed when read)."""
+        return None
 
     def read(self, version: str, path: str) -> bytes:
         with self.storage.open(f"{self.prefix}versions/{version}/{path}") as f:

@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publishing.site import checks, publish_site
 from publishing.site.target import live_site, site_target
@@ -186,3 +188,79 @@ def test_an_unchanged_run_never_vouches_for_a_manifest_it_did_not_write(election
     # Only the record's word stops it: had a run written the file, its changes would do.
     checks._save_check_record(edited_digest, [], checks.scan.Summary(), written=True)
     assert publish_module._apply_changes(edited, edited_digest) is not None
+
+
+def test_a_manifest_s_digest_is_kept_for_the_file_as_written_and_only_for_it(
+    election, cast, monkeypatch
+):
+    """A run keeps the SHA-256 of the manifest it wrote, named by the file's device, inode,
+    size and time (checks._record_manifest_digest): the next run takes it instead of hashing
+    the file (a worker keeping that manifest does not even read it); a manifest written
+    again since (here edited in place by hand, its list of files changed) is hashed and
+    parsed, so what it says is what counts; and the digests are pruned once old."""
+    from publishing.site import publish as publish_module
+
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    publish_at(election, 0)
+    target = site_target(live_site(election, NOW.date()))
+    version = target.current_version()
+    data = target.manifest_bytes(version)
+    found = target.manifest_stat(version)
+    expected = checks._sha(data)
+    assert checks._recorded_manifest_digest(found) == expected
+
+    hashed, read = [], []
+    real_sha, real_read = publish_module.hashlib.sha256, target.manifest_bytes
+
+    def sha256(*data):  # the manifest's bytes hashed (not a record's name)
+        if data and len(data[0]) > 1000:
+            hashed.append(1)
+        return real_sha(*data)
+
+    monkeypatch.setattr(publish_module.hashlib, "sha256", sha256)
+    monkeypatch.setattr(target, "manifest_bytes", lambda v: read.append(v) or real_read(v))
+    manifest, digest = publish_module._previous_manifest(target, version)
+    assert digest == expected and not hashed and not read  # kept: not even read
+    publish_module._MANIFEST_KEPT.clear()
+    manifest, digest = publish_module._previous_manifest(target, version)
+    assert digest == expected and read and not hashed  # read, not hashed
+    assert manifest == json.loads(data)
+
+    # Edited by hand: another file, another size and time. Hashed, and parsed as it is now.
+    path = target.versions_dir / version / "manifest.json"
+    edited = json.loads(data)
+    del edited["files"]["index.html"]
+    path.write_text(json.dumps(edited, sort_keys=True) + "\n")
+    assert checks._recorded_manifest_digest(target.manifest_stat(version)) is None
+    publish_module._MANIFEST_KEPT.clear()
+    manifest, digest = publish_module._previous_manifest(target, version)
+    assert hashed and digest == real_sha(path.read_bytes()).hexdigest()
+    assert "index.html" not in manifest["files"]
+
+    # Written again at the same size (a digest's character changed): its time says so.
+    same_size = bytearray(path.read_bytes())
+    at = same_size.index(b'"sha256": "') + len(b'"sha256": "')
+    same_size[at] = ord("0") if same_size[at] != ord("0") else ord("1")
+    before = path.stat()
+    path.write_bytes(bytes(same_size))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert path.stat().st_size == before.st_size
+    hashed.clear()
+    publish_module._MANIFEST_KEPT.clear()
+    manifest, digest = publish_module._previous_manifest(target, version)
+    assert hashed and digest == real_sha(bytes(same_size)).hexdigest()
+
+    # Pruned with the check records, once as old.
+    kept = checks._manifest_digest_file(found)
+    old = time.time() - checks.RECORD_GRACE.total_seconds() - 60
+    os.utime(kept, (old, old))
+    checks._prune_check_records()
+    assert not kept.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(now=st.sets(st.sampled_from("abcdefgh")), then=st.sets(st.sampled_from("abcdefgh")))
+def test_what_a_record_adds_and_removes_is_the_two_differences(now, then):
+    added, removed = checks._added_and_removed(frozenset(now), then)
+    assert (set(added), set(removed)) == (now - then, then - now)
+    assert len(added) == len(now - then) and len(removed) == len(then - now)

@@ -78,44 +78,63 @@ def test_the_feed_is_the_latest_changes_oldest_first(registers, size):
         opendata._LATEST.clear()
 
 
+ADDED = st.lists(st.tuples(MOMENTS, CORRECTIONS, st.booleans()), min_size=1, max_size=3)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    first=st.lists(st.tuples(MOMENTS, CORRECTIONS), max_size=8),
-    added=st.lists(st.lists(st.tuples(MOMENTS, CORRECTIONS), min_size=1, max_size=3), max_size=4),
+    first=st.lists(st.tuples(MOMENTS, CORRECTIONS, st.booleans()), max_size=8),
+    steps=st.lists(st.one_of(ADDED, st.tuples(st.integers(0, 20), MOMENTS)), max_size=5),
     notices=st.lists(MOMENTS, max_size=3),
     size=st.integers(1, 6),
 )
 def test_rows_added_after_those_picked_from_are_picked_among_with_those_picked(
-    first, added, notices, size
+    first, steps, notices, size
 ):
-    """Rows added at the end (approvals), the rows before them the very ones picked from and
-    the notices the same: only the picked items and the new rows are looked at (the last
-    pick's digests extended, not made again), and the feed is the definition's."""
+    """Rows added at the end (approvals, some never published), the rows before them the
+    very ones picked from and the notices the same: only the picked items and the new rows
+    are looked at (the last pick's digests extended, not made again); a withdrawal between
+    (a row gone, a notice added) looks at every row again. The feed is always the
+    definition's."""
     saved = opendata.FEED_ITEMS
     opendata.FEED_ITEMS = size
     opendata._LATEST.clear()
     where = (None, size)
+    number = 0
 
-    def row(number, moment, corrections):
+    def row(moment, corrections, published):
+        nonlocal number
+        number += 1
         return _digested(
-            {"reference": f"NS26-{number:04d}", "published_at": moment, "corrections": corrections}
+            {
+                "reference": f"NS26-{number:04d}",
+                "published_at": moment if published else None,
+                "corrections": corrections,
+            }
         )
 
     try:
-        rows = [row(n, m, c) for n, (m, c) in enumerate(first, start=1)]
+        rows = [row(*values) for values in first]
         withdrawn = [
             _digested({"reference": f"NS26-{900 + n:04d}", "withdrawn_at": moment})
             for n, moment in enumerate(notices)
         ]
         data = SiteData(None, rows, withdrawn, [], [], [], {})
         assert opendata._feed_items(data) == _expected(data, size)
-        for batch in added:
+        for step in steps:
             digests = opendata._LATEST[where].digests
-            rows = rows + [row(len(rows) + n, m, c) for n, (m, c) in enumerate(batch, start=1)]
+            if isinstance(step, list):  # approvals
+                rows = rows + [row(*values) for values in step]
+            elif rows:  # a withdrawal
+                gone = rows[step[0] % len(rows)]
+                rows = [r for r in rows if r is not gone]
+                notice = {"reference": gone["reference"], "withdrawn_at": step[1]}
+                withdrawn = [*withdrawn, _digested(notice)]
             data = SiteData(None, rows, list(withdrawn), [], [], [], {})
             assert opendata._feed_items(data) == _expected(data, size)
-            assert opendata._LATEST[where].digests is digests  # extended: the quick way
-            assert digests >= {r["digest"] for r in rows}
+            if isinstance(step, list):
+                assert opendata._LATEST[where].digests is digests  # extended: the quick way
+            assert opendata._LATEST[where].digests >= {r["digest"] for r in rows}
     finally:
         opendata.FEED_ITEMS = saved
         opendata._LATEST.clear()

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import json
 import os
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
@@ -807,19 +808,33 @@ def test_a_manifest_is_the_part_last_written_patched_byte_for_byte_after_each_ki
 
     monkeypatch.setattr(publish_module, "_patched_section", spy)
     target = site_target(live_site(election, NOW.date()))
+    counted = []
 
     def run(hours: int, elsewhere: bool = False) -> None:
         def publish():
             with time_machine.travel(NOW + timedelta(hours=hours), tick=False):
                 assert publish_site(election, slow="defer").status == "published"
 
+        before = target.manifest_bytes(target.current_version())
         _kept_as_before_a_step_elsewhere(publish) if elsewhere else publish()
         version = target.current_version()
         data = target.manifest_bytes(version)
         written = json.loads(data)
         assert data == (json.dumps(written, sort_keys=True) + "\n").encode()
+        if before is not None:  # its changes: every record compared, as from nothing
+            base = hashlib.sha256(before).hexdigest()
+            whole = publish_module._changes(base, json.loads(before)["files"], written["files"])
+            assert written["changes"] == whole
         if not elsewhere:  # the manifest the run made, as it keeps it
-            assert written == publish_module._MANIFEST_KEPT[hashlib.sha256(data).hexdigest()]
+            kept = publish_module._MANIFEST_KEPT[hashlib.sha256(data).hexdigest()]
+            assert written == kept
+            # With its folders' file counts, when kept (made from the last ones and the
+            # run's changes): those of every path.
+            if publish_module._FOLDER_COUNTS:
+                counted.append(hours)
+                assert publish_module._FOLDER_COUNTS[0] is kept["files"]
+                every = Counter(path.rpartition("/")[0] for path in written["files"])
+                assert publish_module._FOLDER_COUNTS[1] == dict(every)
         # Each record is its file's, as it is on disk.
         for path, record in written["files"].items():
             found = (target.versions_dir / version / path).stat()
@@ -855,6 +870,9 @@ def test_a_manifest_is_the_part_last_written_patched_byte_for_byte_after_each_ki
     # Every run but the first and the one after the blocked run patched the part it kept
     # (the step elsewhere its own copy).
     assert patched == [False, True, True, True, True, True, True, False], patched
+    # The counts were kept after each run but the first (nothing to count from); the blocked
+    # run counted the live manifest, still live for the run after it.
+    assert counted == [3, 7, 9, 11, 14], counted
 
 
 def test_a_manifest_whose_files_were_edited_after_its_changes_is_parsed(election, cast, register):
@@ -1202,3 +1220,37 @@ def test_the_kept_pieces_joined_are_the_pieces_of_a_full_render(renders, separat
         before = digests
     again = opendata._join_kept(kept, [{"digest": d} for d in renders[-1]], str, separator)
     assert again.text == kept.text  # nothing made: every piece copied
+
+
+def test_the_new_permalinks_of_a_folder_kept_whole_are_found_at_the_parts_ends_or_by_looking():
+    """The names a folder kept whole plans and its view does not hold (publish._new_names):
+    taken from each part's end, in the plan's order, when that accounts for every one (an
+    approval); none given for a folder with a new name elsewhere (the run then looks at
+    every name), and the names the run makes are the same either way."""
+    from publishing.site.pages.base import PermalinkFolder
+
+    def folder(*parts):
+        return [PermalinkFolder("entries", dict.fromkeys(names, "k"), str) for names in parts]
+
+    def view(*names):
+        return publish_module._FolderView(dict.fromkeys(names, {}), {}, {}, set())
+
+    def looking_at_every_name(parts, kept):
+        return [[name for name in part.keys if name not in kept.records] for part in parts]
+
+    kept = view("A1", "A2", "N1")
+    approval = folder(["A1", "A2", "A3", "A4"], ["N1"])
+    found = publish_module._new_names(approval, {"entries": kept})
+    assert [found[id(part)] for part in approval] == [["A3", "A4"], []]
+    assert [found[id(part)] for part in approval] == looking_at_every_name(approval, kept)
+    both = folder(["A1", "A2", "A5"], ["N1", "N2"])
+    found = publish_module._new_names(both, {"entries": kept})
+    assert [found[id(part)] for part in both] == looking_at_every_name(both, kept)
+    # A new name before a kept one (an entry put back, a notice added before the end): not
+    # all at the ends, so none is given for the folder.
+    earlier = folder(["A0", "A1", "A2", "A3"], ["N1"])
+    assert publish_module._new_names(earlier, {"entries": kept}) == {}
+    notice = folder(["A1", "A2"], ["N0", "N1"])
+    assert publish_module._new_names(notice, {"entries": kept}) == {}
+    # A folder not kept whole: nothing.
+    assert publish_module._new_names(approval, {}) == {}

@@ -89,25 +89,42 @@ def _pdf_keys(election) -> dict[str, str]:
 
 
 def test_a_part_s_key_is_taken_from_the_last_plan_only_while_what_it_shows_is_the_same(
-    election, cast
+    election, cast, monkeypatch
 ):
     """A plan keeps each part's key with its title and rows (pages.pdf._PART_KEYS): a part
-    whose rows and title are the last plan's keeps its key; one whose title changed (its
-    topic grew a part: "Horses (1/2)" was "Horses") or whose rows changed gets a new key;
-    and the keys are always those a plan with nothing kept works out."""
+    whose rows and title are the last plan's keeps its key, not worked out again; one whose
+    title changed (its topic grew a part: "Horses (1/2)" was "Horses") or one of whose rows
+    changed gets a new key; and the keys are always those a plan with nothing kept works
+    out."""
     from publishing.site.publish import forget_kept
 
+    worked_out = []
+    real = pages.pdf.digest
+
+    def digest(*parts):
+        if len(parts) > 4 and parts[3] == "part":
+            worked_out.append(parts[4])
+        return real(*parts)
+
+    monkeypatch.setattr(pages.pdf, "digest", digest)
     for n in (1, 2):
         published(election, cast, topic="Horses", answer=f"Horse {n} is grey.")
-    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    dogs = published(election, cast, topic="Dogs", answer="Nine police dogs.")
     first = _pdf_keys(election)
     assert {"pdf/horses-1.pdf", "pdf/dogs-1.pdf"} <= set(first)
     published(election, cast, topic="Horses", answer="Horse 3 is grey.")
+    worked_out.clear()
     warm = _pdf_keys(election)
+    assert sorted(worked_out) == ["pdf/horses-1.pdf", "pdf/horses-2.pdf"]  # not the dogs'
     assert warm["pdf/dogs-1.pdf"] == first["pdf/dogs-1.pdf"]
     # Same rows (the first two horses), new title: a new key.
     assert warm["pdf/horses-1.pdf"] != first["pdf/horses-1.pdf"]
-    assert "pdf/horses-2.pdf" in warm
+    # A row changed (same path, same title): a new key.
+    PublicEntry.objects.filter(pk=dogs.pk).update(answer="Ten police dogs.")
+    worked_out.clear()
+    changed = _pdf_keys(election)
+    assert worked_out == ["pdf/dogs-1.pdf"]
+    assert changed["pdf/dogs-1.pdf"] != warm["pdf/dogs-1.pdf"]
     forget_kept()
     assert not pages.pdf._PART_KEYS
-    assert _pdf_keys(election) == warm
+    assert _pdf_keys(election) == changed

@@ -54,6 +54,8 @@ STEPS = st.lists(
         st.tuples(st.just("add"), st.lists(ROWS, min_size=1, max_size=3)),
         st.tuples(st.just("add_earlier"), ROWS),
         st.tuples(st.just("remove"), st.integers(0, 50)),
+        # A row changed in place (a correction, a new topic): a new object where it was.
+        st.tuples(st.just("change"), st.tuples(st.integers(0, 50), ROWS)),
         st.tuples(st.just("same"), st.none()),
     ),
     min_size=1,
@@ -92,6 +94,10 @@ def test_an_extended_split_is_the_split_of_every_entry(first, steps):
             entries = [*entries, _row(1 + len(entries) % 5, kind, topic, day)]
         elif step == "remove" and entries:
             entries = [row for i, row in enumerate(entries) if i != value % len(entries)]
+        elif step == "change" and entries:
+            at, (kind, topic, day) = value[0] % len(entries), value[1]
+            changed = _row(int(entries[at]["reference"].split("-")[1]), kind, topic, day)
+            entries = [changed if i == at else row for i, row in enumerate(entries)]
         made = site_data._split(election, entries)
         assert _shown(made) == _shown(site_data._split_whole(entries))
 

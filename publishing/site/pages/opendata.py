@@ -293,6 +293,9 @@ def _latest_changes(data: SiteData) -> tuple[list[dict], list[dict]]:
         # kept rows are the same objects), the notices the same: only the rows after them are
         # new, and none of those picked changed or went (an approval).
         added = entries[len(last.entries) :]
+        # Its digests added to in place, so the pick is forgotten until this one is kept: a
+        # run that stops halfway leaves nothing that says the new rows were looked at.
+        del _LATEST[where]
         digests = last.digests
         digests.update(e["digest"] for e in added)
         candidates = dict(last.rows)
