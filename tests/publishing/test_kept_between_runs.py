@@ -1233,7 +1233,7 @@ def test_the_new_permalinks_of_a_folder_kept_whole_are_found_at_the_parts_ends_o
         return [PermalinkFolder("entries", dict.fromkeys(names, "k"), str) for names in parts]
 
     def view(*names):
-        return publish_module._FolderView(dict.fromkeys(names, {}), {}, {}, set())
+        return publish_module._FolderView({name: {} for name in names}, {}, {}, set())
 
     def looking_at_every_name(parts, kept):
         return [[name for name in part.keys if name not in kept.records] for part in parts]
