@@ -30,7 +30,7 @@ import os
 import re
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -885,19 +885,18 @@ def _carry_permalinks(
                 records[name] = old
     others = set(same) - set(unchanged)
     counts = _files_per_folder(previous, others) if others else {}
-    kept = {
+    kept: dict[str, Set[str]] = {}
+    for folder, records in same.items():
         # `whole`: none of the live version's files in the folder changed or went (an
         # approval): its generation is only added to.
-        folder: set(
-            carrier.keep_linked(
-                folder,
-                records,
-                folder in unchanged or len(records) == counts[folder],
-                unchanged[folder].lines if folder in unchanged else None,
-            )
+        names = carrier.keep_linked(
+            folder,
+            records,
+            folder in unchanged or len(records) == counts[folder],
+            unchanged[folder].lines if folder in unchanged else None,
         )
-        for folder, records in same.items()
-    }
+        # Every one kept: the records' own names (a view), not ten thousand put in a set.
+        kept[folder] = records.keys() if len(names) == len(records) else set(names)
     new_names = _new_names(parts, unchanged)
     todo: list[pages.Output] = []
     for part in plan.parts:

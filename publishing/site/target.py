@@ -741,7 +741,13 @@ class FolderCarrier:
             listed = self._listed.get(folder)
             if lines is None and listed is not None:
                 lines = set(_listing_lines(folder, records).values())
-            exact = listed is not None and listed - {""} == lines
+            # The listing is exactly `lines` (bar find's trailing empty line): compared
+            # without copying ten thousand lines.
+            exact = (
+                listed is not None
+                and len(listed) - ("" in listed) == len(lines)
+                and lines <= listed
+            )
             if whole and exact:
                 self._adding[folder] = generation
                 return list(records)
