@@ -440,7 +440,10 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
     """Return the live version's manifest and the SHA-256 of its file (None, None if it has
     none): the parsed one this worker kept when the file is byte for byte the one it wrote;
     otherwise parsed, with the kept records adopted where equal (_adopt_records) and the
-    folder views moved to it where they still hold (_move_folder_views)."""
+    folder views moved to it where they still hold (_move_folder_views). The file's SHA-256
+    is the one its run recorded while the file is the one it wrote (checks.
+    _recorded_manifest_digest: the same file, size and time, before and after it is read),
+    else worked out; a manifest this worker keeps is then not read at all."""
     found = target.manifest_stat(version)
     digest = checks._recorded_manifest_digest(found) if found is not None else None
     if digest is not None and digest in _MANIFEST_KEPT:
