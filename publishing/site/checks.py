@@ -90,7 +90,11 @@ def _check_record_file(manifest_digest: str) -> Path:
     digest of the file's bytes, not of the manifest encoded again: twice a run, a manifest of
     twenty thousand files took a tenth of a second to encode, issue 16.)"""
     name = hashlib.sha256(f"{manifest_digest}:{_scanner_version()}".encode()).hexdigest()
-    return Path(settings.VAR_DIR) / "cache" / "publish-checks" / f"{name}.json"
+    return _checks_folder() / f"{name}.json"
+
+
+def _checks_folder() -> Path:
+    return Path(settings.VAR_DIR) / "cache" / "publish-checks"
 
 
 def _manifest_digest_file(found: os.stat_result) -> Path:
@@ -368,7 +372,7 @@ def _prune_check_records(live: str | None = None, now: datetime | None = None) -
             with contextlib.suppress(FileNotFoundError):
                 if entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
-    folder = Path(settings.VAR_DIR) / "cache" / "publish-checks"
+    folder = _checks_folder()
     try:
         found = [(entry.stat().st_mtime, entry) for entry in os.scandir(folder)]
     except OSError:

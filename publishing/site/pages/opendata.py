@@ -267,6 +267,7 @@ class _Picked:
 
 
 def _updated(e: dict) -> datetime:
+    """Return when entry `e` was last published or corrected (a correction at its day's start)."""
     corrected = [
         datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
     ]
@@ -341,9 +342,6 @@ def render_atom(data: SiteData) -> bytes:
         feed_guid=_tag(data, "feed"),
     )
     for e in sorted(entries, key=lambda e: (e["published_at"], e["reference"])):
-        corrected = [
-            datetime.combine(c["corrected_on"], time(0), calendar.LONDON) for c in e["corrections"]
-        ]
         notes = "".join(
             f"\n\nCorrection, {c['corrected_on']:%-d %B %Y}: {c['note']}" for c in e["corrections"]
         )
@@ -353,7 +351,7 @@ def render_atom(data: SiteData) -> bytes:
             description=f"{e['question']}\n\n{e['answer']}{notes}".strip(),
             unique_id=_tag(data, e["reference"]),
             pubdate=e["published_at"],
-            updateddate=max([e["published_at"], *corrected]),
+            updateddate=_updated(e),
             categories=[e["kind_label"]],
         )
     for n in withdrawn:
