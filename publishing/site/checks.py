@@ -22,7 +22,6 @@ import re
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -145,14 +144,11 @@ def _scanner_version() -> str:
     return hashlib.sha256(Path(scan.__file__).read_bytes()).hexdigest()
 
 
-def _identifier_digests(identifiers: list[scan.Identifier]) -> list[str]:
-    """Return each identifier's digest (scan.Identifier.digest), in order. A run works them
-    out once and gives them to both _carried_check and _save_check_record (tens of thousands
-    at 10,000 entries)."""
-    return list(map(_DIGEST, identifiers))
-
-
-_DIGEST = attrgetter("digest")
+def _identifier_digests(identifiers: list[scan.Identifier]) -> frozenset[str]:
+    """Return the set of the identifiers' digests (scan.Identifier.digest): private_identifiers'
+    own (scan.Identifiers.digests, the very set). A run gives it to scan.scanner_of,
+    _carried_check and _save_check_record (tens of thousands at 10,000 entries)."""
+    return scan.digests_of(identifiers)
 
 
 # A check record written as changes from the record of the version it was made from
@@ -211,7 +207,7 @@ def _save_check_record(
     manifest_digest: str | None,
     identifiers: list[scan.Identifier],
     summary: scan.Summary,
-    digests: list[str] | None = None,
+    digests: Set[str] | None = None,
     base: str | None = None,
     written: bool = False,
 ) -> None:
@@ -236,7 +232,7 @@ def _save_check_record(
     base_path = _check_record_file(base) if base else None
     last = _kept_record(base_path) if base_path is not None else None
     if last is not None and last.depth < RECORD_CHAIN and base_path != path:
-        added, removed = _added_and_removed(checked, last.checked)
+        added, removed = _changed_identifiers(identifiers, checked, last.checked)
         record: dict = {
             "base": base_path.name,
             "base_stat": list(last.stat),
@@ -271,6 +267,22 @@ def _save_check_record(
             (stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth, written
         ),
     )
+
+
+def _changed_identifiers(
+    identifiers: list[scan.Identifier], checked: frozenset[str], then: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """Return the digests `checked` (those of `identifiers`) has that `then` has not, and those
+    `then` has that it has not: what the identifiers (scan.Identifiers) say changed when
+    they were made from the very set `then` (an approval's run, whose live version's record
+    is the last run's), else compared (_added_and_removed)."""
+    if (
+        isinstance(identifiers, scan.Identifiers)
+        and identifiers.base is then
+        and identifiers.digests is checked
+    ):
+        return [i.digest for i in identifiers.added], list(identifiers.removed)
+    return _added_and_removed(checked, then)
 
 
 def _added_and_removed(now: Set[str], then: Set[str]) -> tuple[list[str], list[str]]:
@@ -408,7 +420,7 @@ def _carried_check(
     manifest_digest: str | None,
     identifiers: list[scan.Identifier],
     checker: scan.Scanner,
-    digests: list[str] | None = None,
+    digests: Set[str] | None = None,
 ) -> tuple[scan.Scanner | None, scan.Summary | None]:
     """Return how to check files carried over from the live version (the SHA-256 of its
     manifest.json: `manifest_digest`), and the live version's summary (None if unknown: then
@@ -427,9 +439,20 @@ def _carried_check(
         return checker, None
     if digests is None:
         digests = _identifier_digests(identifiers)
-    if checked.issuperset(digests):  # in C: none recorded since, the usual case
+    if checked is digests:
         return None, summary
-    fresh = [i for i, digest in zip(identifiers, digests, strict=True) if digest not in checked]
+    if (
+        isinstance(identifiers, scan.Identifiers)
+        and identifiers.base is checked
+        and identifiers.digests is digests
+    ):
+        # Made from the very set recorded (the live version's record is the last run's): the
+        # identifiers added since are those not recorded, with no look at the others.
+        fresh = identifiers.added
+    elif checked.issuperset(digests):  # in C: none recorded since, the usual case
+        return None, summary
+    else:
+        fresh = [i for i in identifiers if i.digest not in checked]
     if fresh and scan.might_occur_in(fresh, summary):
         return scan.Scanner(fresh), summary
     return None, summary

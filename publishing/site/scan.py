@@ -36,9 +36,8 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
-from itertools import compress
 from urllib.parse import unquote
 
 from django.db import connection
@@ -99,6 +98,41 @@ class Identifier:
         thousand at 10,000 entries: a cache looked up by the identifier's fields took a
         fortieth of a run, issue 16). Of its fields only (repr), so equal ones give one."""
         return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
+
+
+class Identifiers(list):
+    """What private_identifiers returns: the identifiers (in no meaningful order: a scan finds
+    the set of the kinds found, a check record is read back as sets), with the set of their
+    digests (`digests`, each Identifier.digest), and what changed since the result this
+    process returned before, when they were made from it: `base` (that result's `digests`,
+    the very set), `added` (the identifiers whose digest is not in it) and `removed` (its
+    digests these have not). `base` is None when not known: compare the sets.
+
+    A run's leak check compares the identifiers with the last run's Scanner and with the
+    live version's check record (publishing.site.checks), usually both made from the result
+    before: with `base`, each is a look at what changed, not at forty thousand digests put
+    into sets and compared several times a run (issue 16)."""
+
+    def __init__(
+        self,
+        identifiers: Iterable[Identifier] = (),
+        digests: frozenset[str] | None = None,
+        base: frozenset[str] | None = None,
+        added: Iterable[Identifier] = (),
+        removed: Iterable[str] = (),
+    ) -> None:
+        super().__init__(identifiers)
+        self.digests = frozenset(i.digest for i in self) if digests is None else digests
+        self.base = base
+        self.added = list(added)
+        self.removed = frozenset(removed)
+
+
+def digests_of(identifiers: Iterable[Identifier]) -> frozenset[str]:
+    """Return the digests of `identifiers` as a set: an Identifiers' own (the very set)."""
+    if isinstance(identifiers, Identifiers):
+        return identifiers.digests
+    return frozenset(i.digest for i in identifiers)
 
 
 @dataclass(frozen=True)
@@ -247,19 +281,18 @@ class _Collector:
         if path or (len(labels) >= 2 and labels[-2] not in _PLATFORMS):
             self.words(f"{who} website", value)
 
-    def identifiers(self) -> list[Identifier]:
-        return list(self.found.values())
-
 
 # The requesters' details, as read from the entries and their history (private_identifiers).
 ENTRY_FIELDS = ("requester_name", "requester_email", "requester_phone", "requester_address")
 
 
-def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
-    """Return every private identifier held in the database (see the module's docstring).
+def private_identifiers(ordinary: Iterable[str] = ()) -> Identifiers:
+    """Return every private identifier held in the database (see the module's docstring), with
+    their digests and what changed since this process's last result (Identifiers).
 
     `ordinary` are more words that never count alone (the site's own template words). A fixed
-    number of queries, each reading only the columns it needs.
+    number of queries, each reading only the columns it needs. Of two identifiers with one key
+    (_key) the candidate's or agent's counts, then the requester's, then what a redaction hid.
     """
 
     public: list[str] = []
@@ -319,8 +352,12 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
     # requesters it has not seen; on PostgreSQL only the rows written since are read
     # (_requester_rows).
     rows, added, generation = _requester_rows(entry_fields)
-    # The requesters' identifiers count after those found so far (a candidate's, for one).
-    collect.found = {**_requesters(collect, rows, added, generation), **collect.found}
+    # Forgotten until this result is whole: _requesters adds to its kept identifiers in place,
+    # so a call stopped halfway leaves the next one to put every identifier together again.
+    last = _MERGED.pop() if _MERGED else None
+    requesters = _requesters(collect, rows, added, generation)
+    changed, calls = _REQUESTERS.changed, _REQUESTERS.calls
+    others, collect.found = collect.found, {}
 
     # What a redaction hid: contact details whoever they belong to, and whatever staff hid by
     # hand (a neighbour's name). Not automatic "person" matches (a first name alone is not
@@ -346,7 +383,97 @@ def private_identifiers(ordinary: Iterable[str] = ()) -> list[Identifier]:
             collect.website(who, original)
         elif source == PublicRedaction.Source.MANUAL:
             collect.words(f"{who} detail", original)
-    return collect.identifiers()
+    return _merged(last, requesters, (calls, changed), others, collect.found)
+
+
+@dataclass
+class _Merged:
+    """A result of private_identifiers as put together (_merged): the requesters' identifiers
+    it was made from (_REQUESTERS.found, the very dict, added to in place since), the others'
+    (candidates and agents) and the redacted's, each by key, every one of them by key, and
+    their digests."""
+
+    requesters: dict[tuple, Identifier]
+    calls: int  # the _requesters call that gave them (_REQUESTERS.calls)
+    others: dict[tuple, Identifier]
+    redacted: dict[tuple, Identifier]
+    merged: dict[tuple, Identifier]
+    digests: frozenset[str]
+
+
+def _changed_keys(now: dict[tuple, Identifier], then: dict[tuple, Identifier]) -> list[tuple]:
+    """Return the keys whose identifier in `now` is not equal to the one in `then`, or which
+    only one of them has."""
+    if now == then:
+        return []
+    return [key for key in now.keys() | then.keys() if now.get(key) != then.get(key)]
+
+
+# The last result put together in this process (_merged), at most one.
+_MERGED: list[_Merged] = []
+
+
+def _merged(
+    last: _Merged | None,
+    requesters: dict[tuple, Identifier],
+    call: tuple[int, list[tuple] | None],
+    others: dict[tuple, Identifier],
+    redacted: dict[tuple, Identifier],
+) -> Identifiers:
+    """Return every identifier by key, the others' first, then the requesters', then the
+    redacted's (private_identifiers), as Identifiers.
+
+    Made from `last` (the result before, its dicts and digests) when the requesters' are the
+    dict it was made from, changed since only by the next _requesters call (`call`: its
+    number and the keys it set in place, _REQUESTERS.calls and changed): then only the keys
+    it set and those whose other or redacted identifier differs from `last`'s are looked at,
+    and the result says what changed (Identifiers.base, added, removed). An approval adds
+    one requester's few identifiers, and what its redactions hid, to forty thousand (issue
+    16). Otherwise put together from the three and compared with nothing."""
+    calls, changed = call
+    if (
+        last is not None
+        and changed is not None
+        and last.calls == calls - 1
+        and last.requesters is requesters
+    ):
+        merged, added, removed = last.merged, [], []
+        keys = [
+            *changed,
+            *_changed_keys(others, last.others),
+            *_changed_keys(redacted, last.redacted),
+        ]
+        for key in keys:
+            new = others.get(key)
+            if new is None:
+                new = requesters.get(key)
+            if new is None:
+                new = redacted.get(key)
+            old = merged.get(key)
+            if old is new:
+                continue
+            if new is None:
+                del merged[key]
+            else:
+                merged[key] = new
+                if old is not None and old.digest == new.digest:
+                    continue
+                added.append(new)
+            if old is not None:
+                removed.append(old.digest)
+        digests = last.digests
+        if removed:
+            digests = digests.difference(removed)
+        if added:
+            digests = digests.union(i.digest for i in added)
+        result = Identifiers(merged.values(), digests, last.digests, added, removed)
+    else:
+        merged = {**requesters, **others}
+        for key, identifier in redacted.items():
+            merged.setdefault(key, identifier)
+        result = Identifiers(merged.values())
+    _MERGED[:] = [_Merged(requesters, calls, others, redacted, merged, result.digests)]
+    return result
 
 
 def _requester(collect: _Collector, name, email, phone, address) -> None:
@@ -373,11 +500,17 @@ class _KeptRequesters:
     rows: dict[tuple, tuple[Identifier, ...]] = field(default_factory=dict)
     found: dict[tuple, Identifier] = field(default_factory=dict)
     generation: int | None = None
+    # The keys of `found` the last call set, when it added to the `found` before in place;
+    # None when it made `found` afresh (or stopped halfway). `calls`: how many calls so far.
+    changed: list[tuple] | None = None
+    calls: int = 0
 
     def forget(self) -> None:
         self.signature, self.rows, self.found, self.generation = None, {}, {}, None
+        self.changed = None
         _REQUESTER_ROWS.forget()
         _SCANNER.clear()
+        _MERGED.clear()
 
 
 @dataclass
@@ -481,8 +614,11 @@ def _requesters(
     identifiers at 10,000 entries were a twentieth of a run, one by one (issue 16). The new
     rows are `added` when the read (_requester_rows, its `generation`) says which they are
     and the last run worked out the read before it; otherwise every row is compared with
-    the last run's. Otherwise they are put together again from each row's."""
+    the last run's. Otherwise they are put together again from each row's. The keys set in
+    a `found` added to in place are left in `_REQUESTERS.changed` (_merged), None otherwise."""
     kept = _REQUESTERS
+    kept.changed = None  # until this call's are all in `found` (below)
+    kept.calls += 1
     memo = kept.rows if kept.signature == collect.signature else {}
     follows = (
         added is not None
@@ -500,6 +636,7 @@ def _requesters(
         seen, found, todo = memo, kept.found, set(rows) - memo.keys()
     else:
         seen, found, todo = {}, {}, rows
+    changed: list[tuple] | None = [] if found is kept.found and found else None
     for row in todo:
         identifiers = memo.get(row)
         if identifiers is None:
@@ -509,9 +646,12 @@ def _requesters(
             other = found.get(key)
             if other is None or identifier.kind < other.kind:
                 found[key] = identifier
+                if changed is not None:
+                    changed.append(key)
         seen[row] = identifiers  # last: see above
     kept.signature, kept.rows, kept.found = collect.signature, seen, found
     kept.generation = generation
+    kept.changed = changed
     return found
 
 
@@ -807,33 +947,48 @@ def windows(text: str) -> Iterator[str]:
         start = end
 
 
-# The Scanner the last run made (scanner_of), with the digests of the identifiers it holds.
+# The Scanner the last run made (scanner_of), with the set of the digests of the identifiers
+# it holds.
 _SCANNER: list = []
 
 
-def scanner_of(identifiers: list[Identifier], digests: list[str] | None = None) -> Scanner:
-    """Return a Scanner for `identifiers` (whose digests, Identifier.digest, are `digests` if
-    given): the one the last run made, extended by those it does not hold yet, when every
-    identifier it holds is among them (by digest: of every field, so an equal identifier
-    made again, a candidate's, is the same to it), else a new one. The same as
+def scanner_of(identifiers: list[Identifier], digests: Set[str] | None = None) -> Scanner:
+    """Return a Scanner for `identifiers` (whose digests, Identifier.digest, are the set
+    `digests` if given): the one the last run made, extended by those it does not hold yet,
+    when every identifier it holds is among them (by digest: of every field, so an equal
+    identifier made again, a candidate's, is the same to it), else a new one. The same as
     Scanner(identifiers): what a scan finds is the set of the kinds found, in whatever order
     its identifiers were given, and no two of them share a phone's digits or a postcode
     alone (_Collector keeps one of each, _key). Indexing ten thousand requesters'
-    identifiers was a twentieth of a run at 10,000 entries (issue 16)."""
+    identifiers was a twentieth of a run at 10,000 entries (issue 16); when `identifiers`
+    (Identifiers) were made from the very set the Scanner holds, only the ones added are
+    looked at."""
     if digests is None:
-        digests = [identifier.digest for identifier in identifiers]
+        digests = digests_of(identifiers)
+    elif not isinstance(digests, frozenset):
+        digests = frozenset(digests)
     if _SCANNER:
         held, scanner = _SCANNER
-        # Those not held, picked in C (set difference, then compress over a map): not a
-        # Python step for each of forty thousand identifiers.
-        unheld = set(digests).difference(held)
-        new = list(compress(identifiers, map(unheld.__contains__, digests))) if unheld else []
-        if len(identifiers) - len(new) == len(held):
+        if (
+            isinstance(identifiers, Identifiers)
+            and identifiers.base is held
+            and identifiers.digests is digests
+            and not identifiers.removed
+        ):
+            new = identifiers.added
+        else:
+            # Those not held, picked in C (set difference), when every one held is among them.
+            unheld = digests.difference(held)
+            if len(digests) - len(unheld) != len(held):
+                new = None
+            else:
+                new = [i for i in identifiers if i.digest in unheld] if unheld else []
+        if new is not None:
             scanner.extend(new)
-            held.update(i.digest for i in new)
+            _SCANNER[0] = digests
             return scanner
     scanner = Scanner(identifiers)
-    _SCANNER[:] = [set(digests), scanner]
+    _SCANNER[:] = [digests, scanner]
     return scanner
 
 
