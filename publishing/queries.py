@@ -168,33 +168,27 @@ def rows_written_since(
     has written anything (then what it reads may yet be rolled back: the caller must not
     keep it), and (pk, *fields) of each row written by a transaction whose id is `since` or
     later (every row when `since` is None). A transaction before `since` had finished when
-    `since` was read, so what it wrote was read then (as published_entry_changes, but from
-    the row's own xmin: no trigger on another app's tables). xmin is the 32-bit transaction
-    id, compared with `since` modulo 2**32: exact for a `since` less than 2**31 transactions
-    back (the caller reads everything again well before that, scan.XID_HORIZON); an old row
-    that PostgreSQL froze keeps its xmin, and may then be read again (only slower)."""
+    `since` was read, so what it wrote was read then (as published_entry_changes). The
+    writing transaction is the row's `written_xid`, set by a trigger (the register's entries
+    and their history: requests_register migration 0014) and found by its index, not the
+    row's own xmin, which needed both tables scanned each run (issue 16)."""
     quote = connection.ops.quote_name
     meta = model._meta
     columns = [meta.pk.column, *(meta.get_field(name).column for name in fields)]
     select = ", ".join(f"e.{quote(column)}" for column in columns)
     table = quote(meta.db_table)
-    written = (
-        "TRUE"
-        if since is None
-        else "((e.xmin::text::bigint - %s) %% 4294967296 + 4294967296) %% 4294967296 < 2147483648"
-    )
+    written = "TRUE" if since is None else f"e.{quote(meta.get_field('written_xid').column)} >= %s"
     sql = f"""
         WITH now AS (
             SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
                    pg_current_xact_id_if_assigned() IS NOT NULL AS writing,
-                   count(*) AS rows
-            FROM {table}
+                   (SELECT count(*) FROM {table}) AS rows
         )
         SELECT now.xmin, now.rows, now.writing, {select}
         FROM now LEFT JOIN {table} e ON {written}
     """  # noqa: S608 # nosec B608 - the model's own table and columns, quoted; values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [] if since is None else [since % 4294967296])
+        cursor.execute(sql, [] if since is None else [since])
         found = cursor.fetchall()
     xmin, count, writing = found[0][0], found[0][1], found[0][2]
     return xmin, count, writing, [row[3:] for row in found if row[3] is not None]

@@ -146,6 +146,10 @@ class Entry(models.Model):
     # Optimistic locking: a save based on an older version is refused, so two people editing
     # the same entry cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The transaction that last wrote the row (its history rows too), set by PostgreSQL itself
+    # (migration 0014); 0 elsewhere. The leak check reads only the requesters' rows written
+    # since its last read (publishing.queries.rows_written_since).
+    written_xid = models.BigIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
 

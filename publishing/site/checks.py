@@ -224,7 +224,9 @@ def _save_check_record(
     and modification time it had: a base written again since (an unchanged run records the
     live version's check again) makes it no record, never one read against other content.
     `written`: the run that records it wrote the version's manifest file (publish.
-    _apply_changes trusts only such a manifest's changes)."""
+    _apply_changes trusts only such a manifest's changes). The record this process keeps
+    holds `summary` itself, not a copy: the caller adds nothing to it afterwards (a run
+    records its check last), and a later run adds to a copy of it (_check_record)."""
     if not manifest_digest:
         return
     path = _check_record_file(manifest_digest)
@@ -241,8 +243,16 @@ def _save_check_record(
             "added": added,
             "removed": removed,
         }
-        for part in _SUMMARY_PARTS:
-            added, removed = _added_and_removed(getattr(summary, part), getattr(last.summary, part))
+        # A summary copied from the base's (the live version's, as a run's is: _check_record)
+        # and only added to since: what was added, not every word compared.
+        added_since = summary.added_since(last.summary)
+        for number, part in enumerate(_SUMMARY_PARTS):
+            if added_since is not None:
+                added, removed = list(added_since[number]), []
+            else:
+                added, removed = _added_and_removed(
+                    getattr(summary, part), getattr(last.summary, part)
+                )
             record[part] = {"added": added, "removed": removed}
         depth = last.depth + 1
     else:
@@ -263,9 +273,7 @@ def _save_check_record(
         return
     _keep_record(
         path,
-        _Record(
-            (stat.st_size, stat.st_mtime_ns), checked, scan.Summary.copy(summary), depth, written
-        ),
+        _Record((stat.st_size, stat.st_mtime_ns), checked, summary, depth, written),
     )
 
 

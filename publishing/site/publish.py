@@ -448,6 +448,14 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
     digest = checks._recorded_manifest_digest(found) if found is not None else None
     if digest is not None and digest in _MANIFEST_KEPT:
         return _MANIFEST_KEPT[digest], digest  # the file this worker wrote: not read
+    if digest is not None and _MANIFEST_KEPT:
+        # Made from the kept one by another process (the register PDF's step): its changes
+        # and its last keys are all that is read of five megabytes, while it is that file.
+        ends = target.manifest_ends(version, MANIFEST_HEAD, MANIFEST_TAIL)
+        if ends is not None and _same_file(found, target.manifest_stat(version)):
+            applied = _apply_changes(ends[0], digest, ends[1])
+            if applied is not None:
+                return _bridged(applied), digest
     data = target.manifest_bytes(version)
     if data is None:
         return None, None
@@ -458,16 +466,22 @@ def _previous_manifest(target, version: str | None) -> tuple[dict | None, str | 
         return kept, digest
     applied = _apply_changes(data, digest)
     if applied is not None:
-        manifest, last, others = applied
-        _move_folder_views(last["files"], manifest["files"], others)
-        _BRIDGE[:] = [(manifest["files"], last["files"], manifest["changes"])]
-        return manifest, digest
+        return _bridged(applied), digest
     manifest = json.loads(data)
     for last in _MANIFEST_KEPT.values():
         others = _adopt_records(manifest, last)
         if others is not None:
             _move_folder_views(last["files"], manifest["files"], others)
     return manifest, digest
+
+
+def _bridged(applied: tuple[dict, dict, list[str]]) -> dict:
+    """Return the manifest _apply_changes made from the kept one, its folder views moved to it
+    and the bridge between them kept (_BRIDGE)."""
+    manifest, last, others = applied
+    _move_folder_views(last["files"], manifest["files"], others)
+    _BRIDGE[:] = [(manifest["files"], last["files"], manifest["changes"])]
+    return manifest
 
 
 def _same_file(found: os.stat_result | None, again: os.stat_result | None) -> bool:
@@ -518,13 +532,20 @@ _CHANGES_HEAD = re.compile(rb', "election": (-?\d+), "files": \{')
 _MANIFEST_TAIL = re.compile(
     rb'\}, "format": (\d+), "generated_at": ("[^"\\]*"), "version": ("[^"\\]*")\}\n\Z'
 )
+# How much of a manifest's start and end _previous_manifest reads for _apply_changes: its
+# changes (an approval's or the register PDF's step's: a few records) and its last keys.
+MANIFEST_HEAD = 256 * 1024
+MANIFEST_TAIL = 512
 
 
-def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | None:
-    """Return the manifest in `data` (a manifest.json's bytes, whose SHA-256 is `digest`)
-    made from the manifest this worker keeps and the file's "changes" (_changes), with the
-    kept one and the paths whose record is not the kept one's; None (parse the file) unless
-    its changes are from the very manifest kept here and the file is one a run wrote.
+def _apply_changes(
+    data: bytes, digest: str, tail: bytes | None = None
+) -> tuple[dict, dict, list[str]] | None:
+    """Return the manifest in `data` (a manifest.json's bytes, whose SHA-256 is `digest`; or
+    only its first bytes, with `tail` its last MANIFEST_TAIL) made from the manifest this
+    worker keeps and the file's "changes" (_changes), with the kept one and the paths whose
+    record is not the kept one's; None (parse the file) unless its changes are from the very
+    manifest kept here (and in the bytes given) and the file is one a run wrote.
 
     The kept manifest is the one whose file's SHA-256 the changes name, parsed or written by
     this worker; the process that wrote `data` (the register PDF's step, in another worker
@@ -543,8 +564,8 @@ def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | N
         # The changes' end: the first top-level key after them (inside the changes every
         # quote of a text is escaped, and no record has an "election").
         head = _CHANGES_HEAD.search(data)
-        tail = _MANIFEST_TAIL.search(data, max(0, len(data) - 512))
-        if head is None or tail is None:
+        end = _MANIFEST_TAIL.search(data[-MANIFEST_TAIL:] if tail is None else tail)
+        if head is None or end is None:
             return None
         changes = json.loads(data[len(b'{"changes": ') : head.start()])
         last = _MANIFEST_KEPT.get(changes["base"])
@@ -561,9 +582,9 @@ def _apply_changes(data: bytes, digest: str) -> tuple[dict, dict, list[str]] | N
             "changes": changes,
             "election": int(head.group(1)),
             "files": files,
-            "format": int(tail.group(1)),
-            "generated_at": json.loads(tail.group(2)),
-            "version": json.loads(tail.group(3)),
+            "format": int(end.group(1)),
+            "generated_at": json.loads(end.group(2)),
+            "version": json.loads(end.group(3)),
         }
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -696,7 +717,7 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests), its listing of fingerprints and its split by topic,
+    (pages.data, each with its digests), its listing of fingerprints with the rows' keys and its split by topic,
     the topics' list pages' keys and Outputs and the permalinks' keys (pages.web), the
     whole-register files' pieces and the feed's latest changes (pages.opendata), the PDF
     stand-in and its parts' keys (pages.pdf), the large files' readings, their lines' strings
@@ -709,6 +730,7 @@ def forget_kept() -> None:
     benchmark's "first run" figure, and tests that compare kept with cold."""
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
+    site_data._SOURCES.clear()
     site_data._SPLITS.clear()
     site_web._TOPIC_KEYS.clear()
     site_web._TOPIC_PAGES.clear()

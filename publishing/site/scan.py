@@ -539,7 +539,8 @@ class _KeptRequesterRows:
 _REQUESTERS = _KeptRequesters()
 _REQUESTER_ROWS = _KeptRequesterRows()
 # How many transactions back a kept read's `since` may be before the tables are read whole
-# again: rows_written_since compares 32-bit ids, which is exact only within 2**31.
+# again (rows_written_since's ids are 64 bits and never wrap: a `since` that went back, or
+# this far ahead, is another database's, or one restored).
 XID_HORIZON = 2**30
 
 
@@ -569,7 +570,7 @@ def _requester_rows(fields: tuple[str, ...]) -> tuple[Iterable[tuple], list[tupl
             kept.forget()
             return _distinct_rows(fields), None, kept.generation
         if table.since is not None and not 0 <= since - table.since < XID_HORIZON:
-            kept.forget()  # xmin compared modulo 2**32, or another database: read it all
+            kept.forget()  # another database, or one restored: read it all
             return _requester_rows(fields)
         for pk, *values in written:
             row, old = tuple(values), table.values.get(pk)
@@ -1099,6 +1100,11 @@ class Summary:
         self.words: set[str] = set(words)
         self.digits: set[str] = set(digits)
         self.postcodes: set[str] = set(postcodes)
+        # A copy's source sets (copy), by identity, and what was added to it since that they
+        # lack, part by part: what a check record written as changes from the source's
+        # record adds (checks._save_check_record), not worked out by comparing every word.
+        self.origin: tuple[set[str], set[str], set[str]] | None = None
+        self.added: tuple[set[str], set[str], set[str]] = (set(), set(), set())
 
     def add(self, texts: Iterable[str]) -> None:
         for text in (window for whole in texts for window in windows(whole)):
@@ -1106,9 +1112,24 @@ class Summary:
 
     def add_parts(self, words: Iterable[str], runs: Iterable[str], codes: Iterable[str]) -> None:
         """Add a text's words, digit runs and postcodes, found already (Scanner.kinds_in)."""
-        self.words.update(words)
-        self.digits.update(runs)
-        self.postcodes.update(codes)
+        parts = (self.words, self.digits, self.postcodes)
+        for part, added, values in zip(parts, self.added, (words, runs, codes), strict=True):
+            if self.origin is not None:  # a copy: what it lacks is added since (added_since)
+                added.update(value for value in values if value not in part)
+            part.update(values)
+
+    def added_since(self, other: Summary) -> tuple[set[str], set[str], set[str]] | None:
+        """Return, part by part, what was added to this summary since it was copied from
+        `other` (the very sets, unchanged since: a summary's sets are changed only by adding),
+        or None if it was not copied from `other`'s sets."""
+        if self.origin is None or any(
+            mine is not theirs
+            for mine, theirs in zip(
+                self.origin, (other.words, other.digits, other.postcodes), strict=True
+            )
+        ):
+            return None
+        return self.added
 
     def as_json(self, *, sort: bool = True) -> dict:
         """Return the summary as lists: sorted, unless `sort` is False (a check record, read
@@ -1125,7 +1146,10 @@ class Summary:
         return cls(data["words"], data["digits"], data["postcodes"])
 
     def copy(self) -> Summary:
-        return Summary(self.words, self.digits, self.postcodes)
+        """Return a copy to add to, which knows what was added to it since (added_since)."""
+        made = Summary(self.words, self.digits, self.postcodes)
+        made.origin = (self.words, self.digits, self.postcodes)
+        return made
 
 
 def might_occur_in(identifiers: Iterable[Identifier], summary: Summary) -> bool:

@@ -254,3 +254,47 @@ def _kinds(scanner: scan.Scanner) -> set[tuple]:
     return {
         (i.kind, i.tokens, i.digits, i.postcode) for ids in scanner.by_first.values() for i in ids
     } | {(i.kind, i.tokens, i.digits, i.postcode) for i in scanner.by_digits.values()}
+
+
+def test_a_record_written_as_changes_takes_what_was_added_to_the_live_summary_s_copy(
+    settings, tmp_path
+):
+    """A run's summary is a copy of the live version's (checks._check_record) that the run
+    adds to: its record, written as changes from the live one's, holds what was added, found
+    as it was added (scan.Summary.added_since), not by comparing every word; a summary made
+    otherwise is compared part by part, and what it lacks is removed."""
+    settings.VAR_DIR = tmp_path
+    forget_kept()
+    live, made, other = "c" * 64, "d" * 64, "e" * 64
+    checks._save_check_record(
+        live, [], scan.Summary(["avon", "brook"], ["7700900111"], ["ZZ11ZZ"]), written=True
+    )
+    summary = checks._check_record(live)[1]
+    summary.add_parts(["brook", "coombe"], ["7700900111", "7700900222"], [])
+    assert summary.added_since(checks._kept_record(checks._check_record_file(live)).summary) == (
+        {"coombe"},
+        {"7700900222"},
+        set(),
+    )
+    checks._save_check_record(made, [], summary, base=live, written=True)
+    written = json.loads(checks._check_record_file(made).read_text())
+    assert written["words"] == {"added": ["coombe"], "removed": []}
+    assert written["digits"] == {"added": ["7700900222"], "removed": []}
+    assert written["postcodes"] == {"added": [], "removed": []}
+    checks._RECORD_KEPT.clear()  # read back from the files alone
+    read = checks._check_record(made)[1]
+    assert read.words == {"avon", "brook", "coombe"}
+    assert read.digits == {"7700900111", "7700900222"} and read.postcodes == {"ZZ11ZZ"}
+
+    # Not a copy of the base's: compared, and what it lacks is removed.
+    checks._check_record(made)  # kept again, as the base
+    fresh = scan.Summary(["avon", "dart"], [], ["ZZ11ZZ"])
+    assert fresh.added_since(checks._kept_record(checks._check_record_file(made)).summary) is None
+    checks._save_check_record(other, [], fresh, base=made, written=True)
+    written = json.loads(checks._check_record_file(other).read_text())
+    assert written["words"]["added"] == ["dart"]
+    assert sorted(written["words"]["removed"]) == ["brook", "coombe"]
+    assert sorted(written["digits"]["removed"]) == ["7700900111", "7700900222"]
+    checks._RECORD_KEPT.clear()
+    read = checks._check_record(other)[1]
+    assert (read.words, read.digits, read.postcodes) == ({"avon", "dart"}, set(), {"ZZ11ZZ"})

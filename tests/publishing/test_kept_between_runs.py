@@ -217,27 +217,59 @@ def test_a_warm_run_reads_only_the_fingerprints_of_entries_written_since(
     def withdraw(pk):
         return lambda: services.set_public_status(pk, "withdrawn", by=cast["ce"], reason="Named.")
 
-    steps = [  # each with whether it makes the listing read whole
-        (lambda: None, False),
-        (lambda: published(election, cast, topic="Custody"), False),
-        (lambda: PublicEntry.objects.filter(pk=register[0].pk).update(answer="In."), False),
-        (withdraw(third.pk), False),
-        (kind(fourth.pk, "register_action"), True),  # a kind with no place yet
-        (kind(fourth.pk, "register_answer"), False),  # from one kind to another
-        (kind(fourth.pk, "register_action"), False),
+    # Each with whether it makes the listing read whole, and whether the list given is the
+    # last one added to (an entry new after the last, or nothing), not made again.
+    steps = [
+        (lambda: None, False, True),
+        (lambda: published(election, cast, topic="Custody"), False, True),
+        (lambda: PublicEntry.objects.filter(pk=register[0].pk).update(answer="In."), False, False),
+        (withdraw(third.pk), False, False),
+        (kind(fourth.pk, "register_action"), True, False),  # a kind with no place yet
+        (kind(fourth.pk, "register_answer"), False, False),  # from one kind to another
+        (kind(fourth.pk, "register_action"), False, False),
     ]
-    for number, (step, read_whole) in enumerate(steps):
+    listed = site_data._fingerprints(election)
+    for number, (step, read_whole, added_to) in enumerate(steps):
         step()
         whole.clear()
+        before = listed
         listed = site_data._fingerprints(election)
         assert whole == ([election.pk] if read_whole else []), number
         assert listed == _listing_now(election), number
+        assert (listed is before) == added_to, number
     assert third.pk not in dict(listed) and register[0].pk in dict(listed)
 
     PublicEntry.objects.filter(pk=register[1].pk).delete()
     whole.clear()
     assert site_data._fingerprints(election) == _listing_now(election)
     assert whole == [election.pk]  # the count told: read whole
+
+
+def test_the_rows_keys_are_the_last_run_s_extended_by_the_entries_added_since(election):
+    """_entries looks each row up by its key (_row_key): the keys of the last run, extended
+    by those of the entries listed after them, when the listing is the one added to since and
+    the corrections are the same; made again otherwise. Each time, what one made afresh
+    gives."""
+    site_data._SOURCES.clear()
+
+    def fresh(fingerprints, corrections):
+        return [
+            site_data._row_key(fp, corrections[pk]) if pk in corrections else fp
+            for pk, fp in fingerprints
+        ]
+
+    listing = [(1, "a" * 64), (2, "b" * 64)]
+    first = site_data._sources(election, listing, {})
+    assert first == fresh(listing, {})
+    listing.append((3, "c" * 64))
+    second = site_data._sources(election, listing, {})
+    assert second is first and second == fresh(listing, {})
+    corrected = {2: ("2024-03-01", "Fixed a date.")}
+    third = site_data._sources(election, listing, corrected)
+    assert third is not second and third == fresh(listing, corrected)
+    other = [*listing, (4, "d" * 64)]  # another list (the listing made again)
+    fourth = site_data._sources(election, other, corrected)
+    assert fourth is not third and fourth == fresh(other, corrected)
 
 
 def test_a_kind_of_entry_not_listed_yet_reads_the_listing_whole(
@@ -744,8 +776,8 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
     applied = []
     real = publish_module._apply_changes
 
-    def spy(data, digest):
-        made = real(data, digest)
+    def spy(data, digest, tail=None):
+        made = real(data, digest, tail)
         applied.append(made is not None)
         return made
 
@@ -780,8 +812,21 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
     }
 
     applied.clear()
+    read_whole = []
+    real_read = type(target).manifest_bytes
+    monkeypatch.setattr(
+        type(target),
+        "manifest_bytes",
+        lambda self, v: read_whole.append(v) or real_read(self, v),
+    )
+    # Its digest recorded by the run that wrote it: only its start (up to just past its
+    # changes) and its end are read, not the file whole.
+    head = data.index(b'"files": {') + 16
+    assert head < len(data) - publish_module.MANIFEST_TAIL
+    monkeypatch.setattr(publish_module, "MANIFEST_HEAD", head)
     manifest, digest = publish_module._previous_manifest(target, version)
     assert applied == [True]
+    assert read_whole == []
     assert digest == hashlib.sha256(data).hexdigest()
     assert manifest == on_disk and list(manifest) == list(on_disk)
     unchanged = [path for path in manifest["files"] if path not in changes["changed"]]
@@ -789,6 +834,15 @@ def test_a_manifest_written_elsewhere_is_made_from_the_kept_one_and_its_changes(
     assert publish_module._FOLDER_VIEWS[0] is manifest["files"]
     assert not set(publish_module._FOLDER_VIEWS[1]) & {"entries", "cy/entries"}
     assert publish_module._manifest_bytes(manifest) == data
+
+    # A start too short to hold the changes: the file is read whole, and gives the same.
+    publish_module._MANIFEST_KEPT.clear()
+    publish_module._MANIFEST_KEPT[changes["base"]] = kept
+    applied.clear()
+    monkeypatch.setattr(publish_module, "MANIFEST_HEAD", 40)
+    again, digest = publish_module._previous_manifest(target, version)
+    assert applied == [False, True] and read_whole == [version]
+    assert again == on_disk and digest == hashlib.sha256(data).hexdigest()
 
 
 def test_a_manifest_is_the_part_last_written_patched_byte_for_byte_after_each_kind_of_run(

@@ -152,7 +152,7 @@ def test_a_worker_reads_only_the_requester_rows_written_since_its_last_read(
     election, cast, monkeypatch
 ):
     """On PostgreSQL a worker keeps every requester row it read, by its key, and reads only
-    the rows written since (queries.rows_written_since, by each row's xmin); an erasure (a
+    the rows written since (queries.rows_written_since, by each row's written_xid); an erasure (a
     row changed, history rows deleted) makes it compare, then read, every row. Each time, the
     identifiers are those of a first run. Committed, as a worker's reads are (no test
     transaction around them)."""
@@ -252,8 +252,8 @@ def test_a_read_whose_requesters_were_never_worked_out_loses_none_of_them(electi
 def test_kept_requester_rows_are_read_whole_again_past_the_transaction_horizon(
     election, cast, monkeypatch
 ):
-    """xmin is compared modulo 2**32: a read further back than scan.XID_HORIZON transactions
-    is not trusted, and every row is read again."""
+    """A read further back than scan.XID_HORIZON transactions (another database, or one
+    restored) is not trusted, and every row is read again."""
     from publishing.site.publish import forget_kept
 
     forget_kept()
@@ -265,3 +265,23 @@ def test_kept_requester_rows_are_read_whole_again_past_the_transaction_horizon(
     assert added is None  # compared whole, not added to
     found = {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
     assert {scan.tokens("mt@example.org"), scan.tokens("kt@example.org")} <= found
+
+
+def test_each_entry_and_history_row_records_the_transaction_that_wrote_it(election, cast):
+    """requests_register migration 0014: on PostgreSQL a trigger sets each register entry's
+    and each history row's written_xid to its writing transaction (what rows_written_since
+    looks up by index); a value given by the application is never kept."""
+    entry = answered(election, cast, **_requester("Morwenna Trelawny", "mt@example.org", ""))
+    if connection.vendor != "postgresql":  # nothing sets it: every row is read each run
+        assert Entry.objects.get(pk=entry.pk).written_xid == 0
+        return
+    Entry.objects.filter(pk=entry.pk).update(requester_email="m.t@example.org", written_xid=7)
+    entry.refresh_from_db()
+    entry.requester_phone = "07700 900481"
+    entry.save()  # a history row too
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        (now,) = cursor.fetchone()
+    assert Entry.objects.get(pk=entry.pk).written_xid == now
+    latest = Entry.history.model.objects.filter(id=entry.pk).order_by("-history_id").first()
+    assert latest.written_xid == now and latest.requester_phone == "07700 900481"

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import groupby
-from operator import itemgetter, lt
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter, lt
 
 from django.utils import translation
 from django.utils.text import get_text_list, slugify
@@ -180,13 +180,13 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             take((tuple(values.values()), corrections), values, corrections)
     else:
         corrections = queries.approved_corrections(election)
-        sources = [
-            _row_key(fingerprint, corrections[pk]) if pk in corrections else fingerprint
-            for pk, fingerprint in fingerprints
-        ]
+        sources = _sources(election, fingerprints, corrections)
         rows = list(map(kept.get, sources))  # in C: None where the row is not kept
         made = dict(zip(sources, rows, strict=True))
-        missing: Sequence[int] = [i for i, row in enumerate(rows) if row is None]
+        # In C: the places of the rows not kept (new or changed entries).
+        missing: Sequence[int] = (
+            list(compress(range(len(rows)), map(is_, rows, repeat(None)))) if None in rows else []
+        )
         ids = None  # a worker's first run, or most rows new: every row read (no list of ids)
         if len(missing) <= len(rows) // 2:
             ids = [fingerprints[i][0] for i in missing]
@@ -224,6 +224,37 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     return rows
 
 
+# By election: the keys _entries last looked its rows up by (_sources), with the listing's
+# pairs they were made from (that very list: added to in place since), how many of them, and
+# the approved corrections.
+_SOURCES: dict[int, tuple[list[tuple[int, str]], int, dict, list]] = {}
+
+
+def _sources(
+    election: Election, fingerprints: list[tuple[int, str]], corrections: dict
+) -> list[str | tuple]:
+    """Return each published entry's row key (_row_key), in the register's order: the keys of
+    the last run, extended by the pairs added since, when `fingerprints` is the listing's very
+    list it gave then (only added to: _Listing.pairs) and the corrections are the same; else
+    made again. Ten thousand keys, one by one, were most of reading the register (issue 16)."""
+    last = _SOURCES.pop(election.pk, None)
+    if (
+        last is not None
+        and last[0] is fingerprints
+        and last[1] <= len(fingerprints)
+        and last[2] == corrections
+    ):
+        sources, added = last[3], fingerprints[last[1] :]
+    else:
+        sources, added = [], fingerprints
+    sources.extend(
+        _row_key(fingerprint, corrections[pk]) if pk in corrections else fingerprint
+        for pk, fingerprint in added
+    )
+    _SOURCES[election.pk] = (fingerprints, len(fingerprints), corrections, sources)
+    return sources
+
+
 @dataclass
 class _Listing:
     """The election's published entries as a run last read them (_fingerprints): each one's
@@ -235,6 +266,10 @@ class _Listing:
     places: dict[int, tuple[int, int, int]]
     fingerprints: dict[int, str]
     ranks: dict[str, int]
+    # (id, fingerprint) in `order`'s order, as _fingerprints returns them: added to in place
+    # while what was written since only adds entries after the last (an approval), None
+    # (made again) after any other change.
+    pairs: list[tuple[int, str]] | None = None
 
 
 # By election: the listing this worker last read (_fingerprints).
@@ -254,8 +289,10 @@ def _fingerprints(election: Election) -> list[tuple[int, str]] | None:
     database)."""
     listing = _LISTINGS.pop(election.pk, None)
     if listing is not None and _changed_since(election, listing):
+        if listing.pairs is None:
+            listing.pairs = [(pk, listing.fingerprints[pk]) for _, _, pk in listing.order]
         _LISTINGS[election.pk] = listing
-        return [(pk, listing.fingerprints[pk]) for _, _, pk in listing.order]
+        return listing.pairs
     read = queries.published_entry_listing(election)
     if read is None:
         return None
@@ -264,34 +301,45 @@ def _fingerprints(election: Election) -> list[tuple[int, str]] | None:
     for row in rows:
         ranks.setdefault(row[2], len(ranks))
     places = {pk: (ranks[kind], number, pk) for pk, _, kind, number in rows}
+    pairs = [(pk, fingerprint) for pk, fingerprint, _, _ in rows]
     _LISTINGS[election.pk] = _Listing(
         since,
         list(places.values()),
         places,
         {pk: fingerprint for pk, fingerprint, _, _ in rows},
         ranks,
+        pairs,
     )
-    return [(pk, fingerprint) for pk, fingerprint, _, _ in rows]
+    return pairs
 
 
 def _changed_since(election: Election, listing: _Listing) -> bool:
     """Bring `listing` up to date with the entries written since it was read; False (read it
-    whole) if that cannot be done (see _fingerprints)."""
+    whole) if that cannot be done (see _fingerprints). Its `pairs` are added to when each
+    entry written since is new and after the last (an approval), or written again as it
+    was; made again (None) otherwise."""
     xmin, published, rows = queries.published_entry_changes(election, listing.since)
     if xmin < listing.since:
         return False
     for pk, fingerprint, status, kind, number in rows:
         place = listing.places.pop(pk, None)
+        was = listing.fingerprints.pop(pk, None)
         if place is not None:
             del listing.order[bisect_left(listing.order, place)]
-            del listing.fingerprints[pk]
         if status != rules.Status.PUBLISHED:
+            if place is not None:
+                listing.pairs = None
             continue
         if not fingerprint or kind not in listing.ranks:
             return False
-        place = (listing.ranks[kind], number, pk)
-        insort(listing.order, place)
-        listing.places[pk] = place
+        new = (listing.ranks[kind], number, pk)
+        if listing.pairs is not None and (new != place or fingerprint != was):
+            if place is None and (not listing.order or new > listing.order[-1]):
+                listing.pairs.append((pk, fingerprint))
+            else:
+                listing.pairs = None
+        insort(listing.order, new)
+        listing.places[pk] = new
         listing.fingerprints[pk] = fingerprint
     listing.since = xmin
     return len(listing.order) == published
