@@ -717,9 +717,10 @@ def _keep_manifest(digest: str, manifest: dict) -> None:
 
 def forget_kept() -> None:
     """Forget what this worker process keeps from one run to the next: the register's rows
-    (pages.data, each with its digests), its listing of fingerprints with the rows' keys and its split by topic,
-    the topics' list pages' keys and Outputs and the permalinks' keys (pages.web), the
-    whole-register files' pieces and the feed's latest changes (pages.opendata), the PDF
+    (pages.data, each with its digests, and the rows and keys of the last read), its listing
+    of fingerprints and its split by topic, the topics' list pages' keys and Outputs and the
+    permalinks' keys (pages.web), the whole-register files' pieces and the feed's latest
+    changes (pages.opendata), the PDF
     stand-in and its parts' keys (pages.pdf), the large files' readings, their lines' strings
     and hash states, the last check record and the site's own words (checks), the requesters'
     rows and identifiers (with their digests) and the digest of the site's words (scan), the
@@ -731,6 +732,7 @@ def forget_kept() -> None:
     site_data._ROWS.clear()
     site_data._LISTINGS.clear()
     site_data._SOURCES.clear()
+    site_data._LAST_ROWS.clear()
     site_data._SPLITS.clear()
     site_web._TOPIC_KEYS.clear()
     site_web._TOPIC_PAGES.clear()

@@ -245,6 +245,55 @@ def test_a_warm_run_reads_only_the_fingerprints_of_entries_written_since(
     assert whole == [election.pk]  # the count told: read whole
 
 
+def test_an_approval_s_read_is_the_last_rows_and_the_new_entry_s_then_as_from_nothing(
+    election, cast, register, monkeypatch
+):
+    """On PostgreSQL a read after an approval takes the last read's rows as they were, and
+    builds only the new entry's (the last run's dict of rows added to in place); after a
+    change elsewhere it looks every row up again. Each time the rows are those a worker's
+    first read gives."""
+    from django.db import connection
+
+    def digests(rows):
+        return [(row["reference"], row["digest"]) for row in rows]
+
+    first = pages.load(election).entries
+    kept = site_data._ROWS[election.pk][1]
+    built = []
+    real = site_data._entry
+
+    def spy(values, bodies):
+        built.append(values["reference"])
+        return real(values, bodies)
+
+    monkeypatch.setattr(site_data, "_entry", spy)
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        new = published(election, cast, topic="Custody")
+    second = pages.load(election).entries
+    assert built == [new.reference]
+    assert [row["reference"] for row in second] == [
+        *(row["reference"] for row in first),
+        new.reference,
+    ]
+    assert all(a is b for a, b in zip(first, second, strict=False))
+    if connection.vendor == "postgresql":
+        assert site_data._ROWS[election.pk][1] is kept  # added to, not made again
+    monkeypatch.undo()
+    forget_kept()
+    assert digests(pages.load(election).entries) == digests(second)
+
+    # A change before the last: every row looked up again, the changed one built.
+    pages.load(election)
+    monkeypatch.setattr(site_data, "_entry", spy)
+    built.clear()
+    PublicEntry.objects.filter(pk=register[0].pk).update(answer="Night cover is in the plan.")
+    third = pages.load(election).entries
+    assert built == [register[0].reference]
+    monkeypatch.undo()
+    forget_kept()
+    assert digests(pages.load(election).entries) == digests(third)
+
+
 def test_the_rows_keys_are_the_last_run_s_extended_by_the_entries_added_since(election):
     """_entries looks each row up by its key (_row_key): the keys of the last run, extended
     by those of the entries listed after them, when the listing is the one added to since and

@@ -181,12 +181,24 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
     else:
         corrections = queries.approved_corrections(election)
         sources = _sources(election, fingerprints, corrections)
-        rows = list(map(kept.get, sources))  # in C: None where the row is not kept
-        made = dict(zip(sources, rows, strict=True))
-        # In C: the places of the rows not kept (new or changed entries).
-        missing: Sequence[int] = (
-            list(compress(range(len(rows)), map(is_, rows, repeat(None)))) if None in rows else []
-        )
+        last = _LAST_ROWS.pop(election.pk, None)
+        if last is not None and last[0] is sources and last[1] <= len(sources) and last[3] is kept:
+            # The last run's keys, added to since (an approval): its rows and those of the
+            # entries after them, its dict of rows by key added to in place.
+            start = last[1]
+            added = list(map(kept.get, sources[start:]))
+            rows, made = last[2] + added, kept
+            made.update(zip(sources[start:], added, strict=True))
+            missing: Sequence[int] = [start + i for i, row in enumerate(added) if row is None]
+        else:
+            rows = list(map(kept.get, sources))  # in C: None where the row is not kept
+            made = dict(zip(sources, rows, strict=True))
+            # In C: the places of the rows not kept (new or changed entries).
+            missing = (
+                list(compress(range(len(rows)), map(is_, rows, repeat(None))))
+                if None in rows
+                else []
+            )
         ids = None  # a worker's first run, or most rows new: every row read (no list of ids)
         if len(missing) <= len(rows) // 2:
             ids = [fingerprints[i][0] for i in missing]
@@ -200,7 +212,7 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
                 else []
             )
         }
-        gone = False
+        gone, exact = False, True
         for i in missing:
             del made[sources[i]]
             values = read.get(fingerprints[i][0])
@@ -211,6 +223,7 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             # the list was read: the next run reads it again).
             entry_corrections = tuple(values.pop("approved_corrections"))
             source = _row_key(values.pop("fingerprint"), entry_corrections)
+            exact = exact and source == sources[i]
             row = kept.get(source)
             if row is None:
                 row = _entry({**values, "approved_corrections": entry_corrections}, bodies)
@@ -219,9 +232,18 @@ def _entries(election: Election, bodies: dict[str, str]) -> list[dict]:
             rows[i] = row
         if gone:
             rows = [row for row in rows if row is not None]
+        elif exact:  # each row the one of its key (a copy: the caller's list is its own)
+            _LAST_ROWS[election.pk] = (sources, len(sources), rows[:], made)
     _with_digests(fresh, summaries=True)
     _ROWS[election.pk] = (bodies_key, made)
     return rows
+
+
+# By election: the keys _entries last looked its rows up by (_sources' list, added to in
+# place since) and how many, the rows it gave, in that order, and its dict of rows by key
+# (_ROWS'), when each row was the one of its key: the next run's rows are these and those
+# of the keys added since, not ten thousand looked up again (issue 16).
+_LAST_ROWS: dict[int, tuple[list, int, list[dict], dict]] = {}
 
 
 # By election: the keys _entries last looked its rows up by (_sources), with the listing's
