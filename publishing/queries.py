@@ -194,6 +194,29 @@ def rows_written_since(
     return xmin, count, writing, [row[3:] for row in found if row[3] is not None]
 
 
+def renew_written_past_trigger(*models) -> int:
+    """Renew, on PostgreSQL (only), the `written_xid` of each row of `models`' tables written
+    while the trigger did not fire (a superuser's session_replication_role = replica, the
+    trigger disabled): one whose own xmin (the transaction that wrote it, 32 bits) is not
+    its written_xid's. Set again by the trigger to this transaction, such a row is read by
+    the next rows_written_since after it, as every row written since is; return how many.
+    A row written in a subtransaction (a savepoint) is renewed too, once: more read, never
+    less. Scans the tables: the register PDF's step does it, off the approver's wait."""
+    if connection.vendor != "postgresql":
+        return 0
+    renewed = 0
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            column = connection.ops.quote_name(model._meta.get_field("written_xid").column)
+            cursor.execute(
+                f"UPDATE {table} SET {column} = 0 "  # noqa: S608 # nosec B608 - own table, quoted
+                f"WHERE {column} % 4294967296 <> xmin::text::bigint"
+            )
+            renewed += cursor.rowcount
+    return renewed
+
+
 def snapshot_xmin() -> int:
     """Return (PostgreSQL only) the id of the oldest transaction still running now."""
     with connection.cursor() as cursor:

@@ -271,6 +271,9 @@ def _save_check_record(
     except OSError:
         logger.warning("Could not record what a version was checked against")
         return
+    # Kept as the record's summary: only read from now on, and not holding on to the sets it
+    # was copied from (its base's, soon not kept).
+    summary.origin, summary.added = None, (set(), set(), set())
     _keep_record(
         path,
         _Record((stat.st_size, stat.st_mtime_ns), checked, summary, depth, written),

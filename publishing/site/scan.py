@@ -1115,6 +1115,7 @@ class Summary:
         parts = (self.words, self.digits, self.postcodes)
         for part, added, values in zip(parts, self.added, (words, runs, codes), strict=True):
             if self.origin is not None:  # a copy: what it lacks is added since (added_since)
+                values = values if isinstance(values, list | tuple) else list(values)
                 added.update(value for value in values if value not in part)
             part.update(values)
 

@@ -27,6 +27,7 @@ from publishing.site import publish as funnel  # a cycle by design: the step end
 from publishing.site.checks import _sha
 from publishing.site.health import Heartbeat
 from publishing.site.target import live_site, site_target
+from requests_register.models import Entry
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ def _publish_slow_files(election_id: int, now: datetime | None) -> str:
     site = live_site(election, timezone.localdate(now or timezone.now()))
     if site is None:
         return "not live"  # a past or closed election: its archive keeps its page
-    renewed = _renew_stale_fingerprints(election)
+    renewed = _renew_stale_fingerprints(election) + _renew_requesters_written_past_trigger()
     target = site_target(site)
     current = target.current_version()
     live = (target.manifest(current) or {}).get("files", {}) if current else {}
@@ -240,7 +241,9 @@ def _publish_slow_files(election_id: int, now: datetime | None) -> str:
                     logger.exception("Could not publish the downloads of election %s", election_id)
             raise
         if not prerendered:
-            if renewed:  # the values written past the trigger: published by a run of their own
+            # The values written past a trigger: published, or looked for (a requester's
+            # details), by a run of their own.
+            if renewed:
                 funnel.schedule_publish(election.pk)
             return "up to date"
         _release_memory()
@@ -257,6 +260,20 @@ def _renew_stale_fingerprints(election: Election) -> int:
     renewed = queries.stale_fingerprints(election).update(fingerprint="")
     if renewed:
         logger.warning("Renewed %s public entries' fingerprints written past the trigger", renewed)
+    return renewed
+
+
+def _renew_requesters_written_past_trigger() -> int:
+    """Renew the writing transaction recorded in each register entry and history row written
+    while PostgreSQL's trigger did not fire (queries.renew_written_past_trigger), and return
+    how many. A worker reads only the requesters' rows written since its last read, by that
+    record (scan._requester_rows): a stale one would keep a requester's old details out of
+    the leak check; renewed, the next run reads them."""
+    renewed = queries.renew_written_past_trigger(Entry, Entry.history.model)
+    if renewed:
+        logger.warning(
+            "Renewed %s register rows' writing transaction, written past the trigger", renewed
+        )
     return renewed
 
 

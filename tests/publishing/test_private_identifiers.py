@@ -285,3 +285,38 @@ def test_each_entry_and_history_row_records_the_transaction_that_wrote_it(electi
     assert Entry.objects.get(pk=entry.pk).written_xid == now
     latest = Entry.history.model.objects.filter(id=entry.pk).order_by("-history_id").first()
     assert latest.written_xid == now and latest.requester_phone == "07700 900481"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_requester_written_past_the_trigger_is_read_after_the_register_pdf_s_step(election, cast):
+    """A write the trigger does not see (a superuser's session_replication_role = replica)
+    keeps a row's old written_xid, so a worker's read of the rows written since misses it;
+    the register PDF's step, which follows every approval, renews the record of every such
+    row (queries.renew_written_past_trigger), and the next read has the new details."""
+    from publishing import queries
+    from publishing.site.publish import forget_kept
+
+    forget_kept()
+    entry = answered(election, cast, **_requester("Morwenna Trelawny", "mt@example.org", ""))
+    if connection.vendor != "postgresql":  # no trigger: every row is read each run
+        assert queries.renew_written_past_trigger(Entry, Entry.history.model) == 0
+        return
+    # A row written in a savepoint (the services' nested atomic blocks) has its subtransaction
+    # as its xmin: renewed once (read again, never less), then as written.
+    queries.renew_written_past_trigger(Entry, Entry.history.model)
+    assert queries.renew_written_past_trigger(Entry, Entry.history.model) == 0
+    scan.private_identifiers()
+    scan._requester_rows(scan.ENTRY_FIELDS)  # up to date: nothing written since
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            Entry.objects.filter(pk=entry.pk).update(requester_email="morwenna.t@example.org")
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    missed = {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
+    assert scan.tokens("morwenna.t@example.org") not in missed  # what the step is for
+    assert queries.renew_written_past_trigger(Entry, Entry.history.model) == 1
+    found = {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
+    assert scan.tokens("morwenna.t@example.org") in found
+    forget_kept()
+    assert found == {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
