@@ -20,19 +20,10 @@ from publishing.models import PublicEntry, PublicRedaction
 from publishing.site import checks, scan
 from publishing.site.publish import forget_kept
 from tests.builders import NOW, answered, declared_candidate, published
+from tests.publishing.test_private_identifiers import _requester
 
 # After the close of nominations, when a candidate can be declared.
 DECLARED_AT = NOW + timedelta(days=50)
-
-
-def _requester(name: str, email: str, phone: str) -> dict:
-    return {
-        "requester_type": "public",
-        "requester_name": name,
-        "requester_email": email,
-        "requester_phone": phone,
-        "requester_address": "",
-    }
 
 
 def _by_key(identifiers) -> dict[tuple, str]:
