@@ -35,6 +35,11 @@ HEARTBEAT_STALE = timedelta(seconds=30)
 # A queued run waits for a worker at most this long before the page says it is delayed (the
 # beat re-enqueues it after publish.QUEUED_GRACE).
 QUEUED_DELAYED = timedelta(minutes=2)
+# How a rollback's run is recorded (rollback.rollback_to): its progress while it checks and
+# switches (requeue_publish_runs tells a dead one by it), and once it is live. Its version is
+# the one rolled back to, made by an earlier run.
+ROLLING_BACK = "Rolling back to version"
+ROLLED_BACK = "Rolled back to version"
 
 
 class Heartbeat:
@@ -87,7 +92,8 @@ def is_stale(run: PublishRun, now: datetime) -> bool:
 @dataclass(frozen=True)
 class SiteState:
     """What the staff screen says about a change reaching the public page. `kind`: "live",
-    "publishing", "delayed", "not-published" or "not-live"; `text` for the person."""
+    "publishing", "delayed", "not-published", "rolled-back" or "not-live"; `text` for the
+    person."""
 
     kind: str
     text: str
@@ -96,12 +102,20 @@ class SiteState:
     def delayed(self) -> bool:
         return self.kind in ("delayed", "not-published")
 
+    @property
+    def rolled_back(self) -> bool:
+        return self.kind == "rolled-back"
+
 
 def site_state(election_id: int, changed_at: datetime, *, now: datetime | None = None) -> SiteState:
     """Return whether a change made at `changed_at` (an approval, a withdrawal, a correction)
     is on the public page yet, from the election's publish runs:
 
-    - live: a run that read the data after the change was published;
+    - live: the version on the page now was made by a run that read the data after the
+      change (the latest published run, or, if that was a rollback, a run that made the
+      version it rolled back to);
+    - rolled-back: the page was rolled back to a version made before the change (it lasts
+      until the next run: rollback.rollback_to);
     - delayed: a run meant to publish it is RUNNING with a stale heartbeat (its worker died),
       QUEUED for longer than QUEUED_DELAYED (no worker took it), or FAILED;
     - not-published: the latest run after the change was BLOCKED (private details found);
@@ -114,9 +128,10 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
         .filter(_runs_for(changed_at))
         .order_by("-created_at", "-pk")[:20]
     )
-    if any(
-        r.status == Status.PUBLISHED and (r.started_at or r.created_at) >= changed_at for r in runs
-    ):
+    # The runs publish one at a time, and a rollback waits for every queued run: the latest
+    # published one is what the page shows.
+    shown = next((r for r in runs if r.status == Status.PUBLISHED), None)
+    if shown is not None and not _made_before(shown, changed_at):
         return SiteState("live", str(_("On the public election page.")))
     for run in runs:
         if is_stale(run, now):
@@ -140,6 +155,18 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                     )
                 ),
             )
+    if shown is not None:  # a rollback, to a version made before the change
+        return SiteState(
+            "rolled-back",
+            str(
+                _(
+                    "Not on the public page now: it was rolled back to version %(version)s, "
+                    "made before this change. The next publishing run puts it back: the next "
+                    "approval, or Publish now on the Publishing runs page."
+                )
+                % {"version": shown.version}
+            ),
+        )
     latest = runs[0] if runs else None
     if latest is not None and latest.status == Status.SKIPPED:
         # A past or closed election has no live page (target.live_site): not a delay.
@@ -182,6 +209,28 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
     return SiteState(
         "publishing", str(_("Waiting to be published: the public page is not updated yet."))
     )
+
+
+def is_rollback(run: PublishRun) -> bool:
+    """Return True if `run` records a rollback (rollback.rollback_to), not a publish run."""
+    return run.progress.startswith((ROLLING_BACK, ROLLED_BACK))
+
+
+def _made_before(shown: PublishRun, changed_at: datetime) -> bool:
+    """Return True if the version `shown` (the latest published run) put on the page was made
+    from the data before `changed_at`: a rollback's version, unless a publish run that read
+    the data at or after `changed_at` made it (or found it unchanged). A publish run in
+    site_state's runs read the data after the change."""
+    if not is_rollback(shown):
+        return False
+    made = (
+        PublishRun.objects.filter(
+            election_id=shown.election_id, version=shown.version, status=Status.PUBLISHED
+        )
+        .filter(Q(started_at__gte=changed_at) | Q(started_at=None, created_at__gte=changed_at))
+        .exclude(progress__startswith=ROLLED_BACK)
+    )
+    return not made.exists()
 
 
 def _runs_for(changed_at: datetime) -> Q:

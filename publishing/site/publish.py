@@ -61,12 +61,12 @@ from publishing.site.checks import (
     _write,
     scanner,
 )
-from publishing.site.health import HEARTBEAT_STALE, Heartbeat
+from publishing.site.health import HEARTBEAT_STALE, ROLLING_BACK, Heartbeat
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
 from publishing.site.pages import web as site_web
-from publishing.site.rollback import ROLLING_BACK, RollbackError, current_folder, rollback_to
+from publishing.site.rollback import RollbackError, current_folder, rollback_to
 from publishing.site.slow import (
     Prerendered,
     _cache_pdf_readings,

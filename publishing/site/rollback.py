@@ -10,7 +10,7 @@ from django.utils import timezone
 from publishing.models import PublishRun
 from publishing.site import scan
 from publishing.site.checks import scanner
-from publishing.site.health import Heartbeat
+from publishing.site.health import ROLLED_BACK, ROLLING_BACK, Heartbeat
 from publishing.site.target import (
     LocalTarget,
     TargetError,
@@ -31,10 +31,6 @@ class RollbackError(RuntimeError):
 # --- rollback ----------------------------------------------------------------------------------
 
 _VERSION = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9]+")
-
-
-# What a rollback's run shows while it runs (requeue_publish_runs tells a dead one by it).
-ROLLING_BACK = "Rolling back to version"
 
 
 def rollback_to(version: str, *, by=None, now: datetime | None = None) -> PublishRun:
@@ -99,7 +95,7 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
         version=version,
         files_written=len(manifest["files"]),
         files_carried=len(manifest["files"]),
-        progress=f"Rolled back to version {version}",
+        progress=f"{ROLLED_BACK} {version}",
     )
     run.refresh_from_db()
     return run

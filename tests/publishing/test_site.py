@@ -33,6 +33,7 @@ from publishing import services
 from publishing.models import PublicEntry, PublishRun
 from publishing.site import checks, pages, publish_site, publish_slow_files, rollback_to, scan
 from publishing.site import rollback as rollback_module
+from publishing.site.health import site_state
 from publishing.site.publish import RollbackError, forget_kept, requeue_publish_runs
 from publishing.site.target import LocalTarget, StorageTarget, TargetError, default_target
 from requests_register.models import OutboundEmail
@@ -49,6 +50,7 @@ from tests.builders import (
 )
 from tests.clock import frozen_clock
 from tests.factories import PartyFactory
+from tests.publishing.test_publish_health import _page_state
 
 _frozen = frozen_clock(NOW, autouse=True)
 
@@ -331,6 +333,45 @@ def test_a_rollback_is_refused_while_a_publish_run_is_waiting(election, cast):
         rollback_to(first.version)
     assert default_target().current_version() == second.version
     assert not PublishRun.objects.filter(status="running").exists()
+
+
+def test_after_a_rollback_the_approver_is_told_what_the_page_shows(election, cast, client):
+    """A rollback to a version made before an approval takes that entry off the page until
+    the next run, and its review page says so (health.site_state). Before, it said "On the
+    public election page", as a run had published after the approval. An entry that the
+    version rolled back to holds is still live; a rollback to a version made after the
+    approval, or a publish run after the rollback, puts it back."""
+    horses = published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    dogs = published(
+        election, cast, topic="Dogs", answer="Nine police dogs.", now=NOW + timedelta(minutes=2)
+    )
+    second = publish_at(election, minute=5)
+    assert site_state(election.pk, dogs.approved_at).kind == "live"
+
+    with time_machine.travel(NOW.replace(minute=7), tick=False):
+        rollback_to(first.version)
+    state = site_state(election.pk, dogs.approved_at)
+    assert state.kind == "rolled-back"
+    assert f"rolled back to version {first.version}, made before this change" in state.text
+    assert site_state(election.pk, horses.approved_at).kind == "live"
+    kind, text = _page_state(client, cast["ce"], dogs)
+    assert kind == "rolled-back"
+    assert text.startswith(
+        f"Rolled back Not on the public page now: it was rolled back to version {first.version}"
+    )
+    assert text.endswith("Publish now on the Publishing runs page. Publishing runs")
+
+    with time_machine.travel(NOW.replace(minute=9), tick=False):
+        rollback_to(second.version)
+    assert site_state(election.pk, dogs.approved_at).kind == "live"
+    assert _page_state(client, cast["ce"], dogs) == ("live", "On the public election page.")
+
+    with time_machine.travel(NOW.replace(minute=11), tick=False):
+        rollback_to(first.version)
+    assert site_state(election.pk, dogs.approved_at).kind == "rolled-back"
+    assert publish_at(election, minute=13).status == "published"
+    assert site_state(election.pk, dogs.approved_at).kind == "live"
 
 
 def test_a_rollback_that_cannot_switch_says_so_and_gives_the_claim_back(
