@@ -329,7 +329,12 @@ def _site_state(public_entry: PublicEntry):
     if public_entry.status not in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
         return None
     moments = [public_entry.approved_at, public_entry.withdrawn_at]
-    moments += [c.at for c in public_entry.corrections.all()]
+    # A correction changes the page when it is approved (a pending or rejected one never).
+    moments += [
+        c.approved_at
+        for c in public_entry.corrections.all()
+        if c.status == Correction.Status.APPROVED
+    ]
     changed_at = max((m for m in moments if m is not None), default=None)
     if changed_at is None:
         return None

@@ -114,8 +114,8 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
     - live: the version on the page now was made by a run that read the data after the
       change (the latest published run, or, if that was a rollback, a run that made the
       version it rolled back to);
-    - rolled-back: the page was rolled back to a version made before the change (it lasts
-      until the next run: rollback.rollback_to);
+    - rolled-back: the page was rolled back to a version made before the change, and no run
+      was asked for since (it lasts until the next run: rollback.rollback_to);
     - delayed: a run meant to publish it is RUNNING with a stale heartbeat (its worker died),
       QUEUED for longer than QUEUED_DELAYED (no worker took it), or FAILED;
     - not-published: the latest run after the change was BLOCKED (private details found);
@@ -128,9 +128,13 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
         .filter(_runs_for(changed_at))
         .order_by("-created_at", "-pk")[:20]
     )
-    # The runs publish one at a time, and a rollback waits for every queued run: the latest
-    # published one is what the page shows.
-    shown = next((r for r in runs if r.status == Status.PUBLISHED), None)
+    # The runs switch the page one at a time: the one that finished last is what it shows (by
+    # when they finished: a run queued just before a rollback claimed may publish after it).
+    shown = max(
+        (r for r in runs if r.status == Status.PUBLISHED),
+        key=lambda r: (r.finished_at or r.started_at or r.created_at, r.pk),
+        default=None,
+    )
     if shown is not None and not _made_before(shown, changed_at):
         return SiteState("live", str(_("On the public election page.")))
     for run in runs:
@@ -155,7 +159,9 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                     )
                 ),
             )
-    if shown is not None:  # a rollback, to a version made before the change
+    if shown is not None and runs[0] is shown:
+        # A rollback, to a version made before the change, and nothing since: a run after it
+        # (blocked, failed, waiting or working) says more, below.
         return SiteState(
             "rolled-back",
             str(

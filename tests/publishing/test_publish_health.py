@@ -156,3 +156,28 @@ def test_progress_is_seen_at_once_and_never_loosens_a_callers_transaction(electi
         publish_module._progress(run, "Switching to version 2")
         assert synchronous_commit() == setting  # the caller's transaction as it was
     assert PublishRun.objects.get(pk=run.pk).progress == "Switching to version 2"
+
+
+def test_the_run_that_finished_last_is_what_the_page_shows(election):
+    """A run queued just before a rollback claimed (its time taken, its row not yet
+    committed) publishes after the rollback: the page shows its version, so the change is
+    live, although the rollback's row is the newer by when it was made."""
+    changed = timezone.now() - timedelta(minutes=10)
+
+    def run(version: str, made: int, finished: int, **fields) -> PublishRun:
+        return PublishRun.objects.create(
+            election=election,
+            status=PublishRun.Status.PUBLISHED,
+            version=version,
+            created_at=changed + timedelta(minutes=made),
+            started_at=changed + timedelta(minutes=max(made, finished - 1)),
+            finished_at=changed + timedelta(minutes=finished),
+            **fields,
+        )
+
+    run("v-before", made=-5, finished=-4)
+    run("v-after", made=1, finished=2)
+    run("v-before", made=4, finished=5, progress="Rolled back to version v-before")
+    assert site_state(election.pk, changed).kind == "rolled-back"
+    run("v-queued", made=3, finished=7)
+    assert site_state(election.pk, changed).kind == "live"

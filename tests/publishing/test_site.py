@@ -370,8 +370,38 @@ def test_after_a_rollback_the_approver_is_told_what_the_page_shows(election, cas
     with time_machine.travel(NOW.replace(minute=11), tick=False):
         rollback_to(first.version)
     assert site_state(election.pk, dogs.approved_at).kind == "rolled-back"
+    # A run after the rollback says what it says: blocked is not "rolled back".
+    blocked = PublishRun.objects.create(
+        election=election,
+        status="blocked",
+        created_at=NOW.replace(minute=12),
+        started_at=NOW.replace(minute=12),
+        finished_at=NOW.replace(minute=12),
+        reason="Private details found.",
+    )
+    assert site_state(election.pk, dogs.approved_at).kind == "not-published"
+    blocked.delete()
     assert publish_at(election, minute=13).status == "published"
     assert site_state(election.pk, dogs.approved_at).kind == "live"
+
+
+def test_a_correction_is_dated_by_its_approval_on_the_review_page(election, cast, client):
+    """The review page asks whether a correction is on the page from when it was approved
+    (publishing.views._site_state), not from when it was proposed: a version published while
+    it waited does not have it, and a rollback to that version says so."""
+    dogs = published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    with time_machine.travel(NOW.replace(minute=1), tick=False):
+        correction = services.correct(dogs.pk, "Ten police dogs.", "The count was ten.", cast["ce"])
+    first = publish_at(election, minute=3)  # the correction still waits for a second person
+    assert not any(b"Ten police dogs" in data for data in read_site(first.folder).values())
+    with time_machine.travel(NOW.replace(minute=5), tick=False):
+        services.approve_correction(correction.pk, cast["spoc"])
+    second = publish_at(election, minute=7)
+    assert any(b"Ten police dogs" in data for data in read_site(second.folder).values())
+    assert _page_state(client, cast["ce"], dogs) == ("live", "On the public election page.")
+    with time_machine.travel(NOW.replace(minute=9), tick=False):
+        rollback_to(first.version)
+    assert _page_state(client, cast["ce"], dogs)[0] == "rolled-back"
 
 
 def test_a_rollback_that_cannot_switch_says_so_and_gives_the_claim_back(
