@@ -43,8 +43,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     register PDF's step), which publishes the database's state again: to keep something off
     the page, withdraw or correct the entry too.
 
-    Raises RollbackError if it is not a complete kept version, if a run is rendering or
-    queued, or if the check finds a private identifier in it (nothing recorded then).
+    Raises RollbackError if it is not a complete kept version, if it is another election's
+    (made while that election had the page), if a run is rendering or queued, or if the check
+    finds a private identifier in it (nothing recorded then).
     Effects: a PublishRun, running while it checks and switches (a rollback whose process
     died is failed by requeue_publish_runs, never run again as a publish), then published
     ("Rolled back to version ..."); on a local folder, the version's permalink folders given
@@ -54,12 +55,21 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     now = now or timezone.now()
     # Version names are unique across sites (they end with the run's id): the live site that
     # keeps it is the one rolled back.
-    targets = [site_target(site) for site in running_sites(timezone.localdate(now))]
-    targets = targets or [default_target()]
+    sites = running_sites(timezone.localdate(now))
+    targets = [site_target(site) for site in sites] or [default_target()]
     target = next((t for t in targets if version in t.versions()), targets[0])
     if not _VERSION.fullmatch(version) or version not in target.versions():
         raise RollbackError(_no_such_version(version, targets))
     manifest = target.manifest(version)
+    site = sites[targets.index(target)] if sites else None
+    if site is not None and manifest.get("election") != site.election_id:
+        # Made while another election had this page (the current election changed since):
+        # its register would stand on this election's page.
+        raise RollbackError(
+            f"Version {version} is another election's register, made while that election had "
+            f"this page ({site.url}), so nothing was rolled back: the page now serves another "
+            "election. Roll back to a version made since, or publish again."
+        )
     run = _claim(manifest["election"], version, by)
     try:
         with Heartbeat(run.pk):

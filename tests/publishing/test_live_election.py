@@ -9,10 +9,11 @@ from datetime import date
 import pytest
 import time_machine
 
+from publishing import services
 from publishing.models import PublishRun
 from publishing.site import publish_site, run_publish, schedule_publish
 from publishing.site.target import default_target, live_site, site_target
-from tests.builders import NOW, published, read_site, text
+from tests.builders import NOW, answered, published, read_site, text
 from tests.factories import ElectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +175,43 @@ def test_a_past_elections_change_is_said_to_have_no_live_page_not_to_be_publishi
         assert run_publish(queued.pk) == "skipped"
         state = site_state(past.pk, NOW - timedelta(minutes=1), now=NOW)
     assert state.kind == "not-live" and "archive" in state.text
+
+
+def test_a_rollback_never_puts_another_elections_register_on_the_page(election, cast):
+    """The current election changed (an election polling sooner was added): /election/ is now
+    its page, and the versions kept there from before are the other election's register. A
+    rollback to one of them is refused, with what to do, and nothing moves; a version made
+    since is rolled back to as before."""
+    from publishing.site import RollbackError, rollback_to
+
+    with time_machine.travel(NOW, tick=False):
+        published(election, cast)
+        before = publish_site(election)
+        assert before.status == "published"
+        sooner = ElectionFactory(
+            area="Eastmere", reference_prefix="EM24", poll_date=date(2024, 3, 7)
+        )
+        # Its pre-election period has begun: approved with the factual confirmation.
+        _approved_in_the_period(sooner, cast, topic="Nominations", answer="Close at 4pm.")
+        first = publish_site(sooner)
+        _approved_in_the_period(sooner, cast, topic="Polling", answer="Open at 7am.")
+        second = publish_site(sooner)
+        main = default_target()
+        assert live_site(sooner, NOW.date()).url == "/election/"
+        assert before.version in main.versions() and main.current_version() == second.version
+
+        with pytest.raises(RollbackError, match="another election's register") as refused:
+            rollback_to(before.version)
+        assert "Roll back to a version made since" in str(refused.value)
+        assert main.current_version() == second.version
+        assert not PublishRun.objects.filter(progress__startswith="Roll").exists()
+
+        assert rollback_to(first.version).status == "published"
+        assert main.current_version() == first.version
+
+
+def _approved_in_the_period(election, cast, **fields):
+    entry = answered(election, cast, **fields)
+    public_entry = services.prepare_public_entry(entry, cast["spoc"])
+    services.submit_for_approval(public_entry.pk, cast["spoc"])
+    return services.approve_and_publish(public_entry.pk, cast["ce"], True, NOW)
