@@ -329,9 +329,10 @@ def _site_state(public_entry: PublicEntry):
     if public_entry.status not in (rules.Status.PUBLISHED, rules.Status.WITHDRAWN):
         return None
     moments = [public_entry.approved_at, public_entry.withdrawn_at]
-    # A correction changes the page when it is approved (a pending or rejected one never).
+    # A correction changes the page when it is approved (a pending or rejected one never);
+    # one approved before approvals were recorded went live when it was made (migration 0003).
     moments += [
-        c.approved_at
+        c.approved_at or c.at
         for c in public_entry.corrections.all()
         if c.status == Correction.Status.APPROVED
     ]

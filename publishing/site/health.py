@@ -159,7 +159,14 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                     )
                 ),
             )
-    if shown is not None and runs[0] is shown:
+    # The run that started last (a waiting one: by when it was queued), bar a rollback that
+    # failed (it switched nothing, and is never run again).
+    latest = max(
+        (r for r in runs if not (r.status == Status.FAILED and is_rollback(r))),
+        key=lambda r: (r.started_at or r.created_at, r.pk),
+        default=None,
+    )
+    if shown is not None and latest is shown:
         # A rollback, to a version made before the change, and nothing since: a run after it
         # (blocked, failed, waiting or working) says more, below.
         return SiteState(
@@ -173,7 +180,6 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                 % {"version": shown.version}
             ),
         )
-    latest = runs[0] if runs else None
     if latest is not None and latest.status == Status.SKIPPED:
         # A past or closed election has no live page (target.live_site): not a delay.
         return SiteState(

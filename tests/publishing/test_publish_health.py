@@ -165,9 +165,9 @@ def test_the_run_that_finished_last_is_what_the_page_shows(election):
     changed = timezone.now() - timedelta(minutes=10)
 
     def run(version: str, made: int, finished: int, **fields) -> PublishRun:
+        fields.setdefault("status", PublishRun.Status.PUBLISHED)
         return PublishRun.objects.create(
             election=election,
-            status=PublishRun.Status.PUBLISHED,
             version=version,
             created_at=changed + timedelta(minutes=made),
             started_at=changed + timedelta(minutes=max(made, finished - 1)),
@@ -179,5 +179,22 @@ def test_the_run_that_finished_last_is_what_the_page_shows(election):
     run("v-after", made=1, finished=2)
     run("v-before", made=4, finished=5, progress="Rolled back to version v-before")
     assert site_state(election.pk, changed).kind == "rolled-back"
-    run("v-queued", made=3, finished=7)
+    # A second rollback whose process died switched nothing: still rolled back.
+    run(
+        "v-after",
+        made=6,
+        finished=6,
+        status=PublishRun.Status.FAILED,
+        reason="The rollback's worker stopped.",
+        progress="Rolling back to version v-after",
+    )
+    assert site_state(election.pk, changed).kind == "rolled-back"
+    # Queued just before the rollback claimed, run after it: blocked, so not on the page, and
+    # not put back by it either.
+    late = run(
+        "", made=3, finished=8, status=PublishRun.Status.BLOCKED, reason="Private details found."
+    )
+    assert site_state(election.pk, changed).kind == "not-published"
+    late.delete()
+    run("v-queued", made=3, finished=8)
     assert site_state(election.pk, changed).kind == "live"

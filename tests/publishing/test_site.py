@@ -30,7 +30,7 @@ from election_protocol.calendar import LONDON
 from election_protocol.models import Election
 from election_protocol.roles import Role
 from publishing import services
-from publishing.models import PublicEntry, PublishRun
+from publishing.models import Correction, PublicEntry, PublishRun
 from publishing.site import checks, pages, publish_site, publish_slow_files, rollback_to, scan
 from publishing.site import rollback as rollback_module
 from publishing.site.health import site_state
@@ -401,6 +401,10 @@ def test_a_correction_is_dated_by_its_approval_on_the_review_page(election, cast
     assert _page_state(client, cast["ce"], dogs) == ("live", "On the public election page.")
     with time_machine.travel(NOW.replace(minute=9), tick=False):
         rollback_to(first.version)
+    assert _page_state(client, cast["ce"], dogs)[0] == "rolled-back"
+    # One approved before approvals were recorded (migration 0003 left approved_at empty)
+    # went live when it was made.
+    Correction.objects.filter(pk=correction.pk).update(approved_at=None, at=NOW.replace(minute=5))
     assert _page_state(client, cast["ce"], dogs)[0] == "rolled-back"
 
 
