@@ -112,10 +112,11 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
     is on the public page yet, from the election's publish runs:
 
     - live: the version on the page now was made by a run that read the data after the
-      change (the latest published run, or, if that was a rollback, a run that made the
-      version it rolled back to);
+      change (the published run that finished last, or, if that was a rollback, a run that
+      made the version it rolled back to);
     - rolled-back: the page was rolled back to a version made before the change, and no run
-      was asked for since (it lasts until the next run: rollback.rollback_to);
+      started since, bar a failed rollback (it lasts until the next run:
+      rollback.rollback_to);
     - delayed: a run meant to publish it is RUNNING with a stale heartbeat (its worker died),
       QUEUED for longer than QUEUED_DELAYED (no worker took it), or FAILED;
     - not-published: the latest run after the change was BLOCKED (private details found);
@@ -229,10 +230,10 @@ def is_rollback(run: PublishRun) -> bool:
 
 
 def _made_before(shown: PublishRun, changed_at: datetime) -> bool:
-    """Return True if the version `shown` (the latest published run) put on the page was made
-    from the data before `changed_at`: a rollback's version, unless a publish run that read
-    the data at or after `changed_at` made it (or found it unchanged). A publish run in
-    site_state's runs read the data after the change."""
+    """Return True if the version `shown` (the published run that finished last) put on the
+    page was made from the data before `changed_at`: a rollback's version, unless a publish
+    run that read the data at or after `changed_at` made it (or found it unchanged). A
+    publish run in site_state's runs read the data after the change."""
     if not is_rollback(shown):
         return False
     made = (
