@@ -139,7 +139,9 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
     if shown is not None and not _made_before(shown, changed_at):
         return SiteState("live", str(_("On the public election page.")))
     for run in runs:
-        if is_stale(run, now):
+        # A rollback is never taken over: the beat's requeue records it (published if it
+        # switched, else failed) within seconds; until then it counts as not made.
+        if is_stale(run, now) and not is_rollback(run):
             return SiteState(
                 "delayed",
                 str(
@@ -161,9 +163,13 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
                 ),
             )
     # The run that started last (a waiting one: by when it was queued), bar a rollback that
-    # failed (it switched nothing, and is never run again).
+    # failed or whose process died (it switched nothing, and is never run again).
     latest = max(
-        (r for r in runs if not (r.status == Status.FAILED and is_rollback(r))),
+        (
+            r
+            for r in runs
+            if not (is_rollback(r) and (r.status == Status.FAILED or is_stale(r, now)))
+        ),
         key=lambda r: (r.started_at or r.created_at, r.pk),
         default=None,
     )

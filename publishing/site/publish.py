@@ -61,7 +61,7 @@ from publishing.site.checks import (
     _write,
     scanner,
 )
-from publishing.site.health import HEARTBEAT_STALE, ROLLING_BACK, Heartbeat
+from publishing.site.health import HEARTBEAT_STALE, ROLLED_BACK, ROLLING_BACK, Heartbeat
 from publishing.site.pages import data as site_data
 from publishing.site.pages import opendata
 from publishing.site.pages import pdf as site_pdf
@@ -81,6 +81,7 @@ from publishing.site.target import (
     TargetError,
     _listing_line,
     clear_preview_folder,
+    default_target,
     live_site,
     running_sites,
     site_target,
@@ -199,18 +200,15 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
     """Re-enqueue what the broker or a worker lost; return how many runs were enqueued.
 
     Picks queued runs older than QUEUED_GRACE, and running runs whose heartbeat has stopped
-    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS; a rollback's,
-    failed: rollback_to is never run again by a worker). Claiming is conditional, so
+    for STALE_AFTER, seconds (set back to queued, or failed after MAX_ATTEMPTS; a rollback's
+    is never run again by a worker: published if its version is live, else failed,
+    _settle_dead_rollback). Claiming is conditional, so
     enqueueing a run twice is harmless.
     """
     now = now or timezone.now()
     stale = PublishRun.objects.filter(status=Status.RUNNING, progress_at__lt=now - STALE_AFTER)
-    stale.filter(progress__startswith=ROLLING_BACK).update(  # rollback_to's: never run again
-        status=Status.FAILED,
-        finished_at=now,
-        reason="A rollback stopped before it finished (its process died). The publication "
-        "page shows which version is live: roll back again if need be.",
-    )
+    for run in stale.filter(progress__startswith=ROLLING_BACK):  # rollback_to's: never run again
+        _settle_dead_rollback(run, stale, now)
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED,
         finished_at=now,
@@ -231,6 +229,40 @@ def requeue_publish_runs(*, now: datetime | None = None) -> int:
         except Exception:
             logger.exception("Requeueing publish run %s failed", run_id)
     return enqueued + _requeue_stand_ins(now)
+
+
+def _settle_dead_rollback(run: PublishRun, stale, now: datetime) -> None:
+    """Record a rollback whose process died (`run`, still in `stale`: the update is
+    conditional, as the claim is): published if its version is live on the site that keeps
+    it (the process was killed between the switch and its record), so the staff pages say
+    what the page shows (health.site_state); otherwise failed, nothing switched."""
+    version = run.progress.removeprefix(ROLLING_BACK).strip()
+    still = stale.filter(pk=run.pk)
+    if version and _live_version(version, now):
+        still.update(
+            status=Status.PUBLISHED,
+            finished_at=now,
+            version=version,
+            progress=f"{ROLLED_BACK} {version}",
+        )
+        return
+    still.update(
+        status=Status.FAILED,
+        finished_at=now,
+        reason="A rollback stopped before it finished (its process died). The publication "
+        "page shows which version is live: roll back again if need be.",
+    )
+
+
+def _live_version(version: str, now: datetime) -> bool:
+    """Return True if `version` is the live version of a live site (the default target's
+    when none is running), as rollback_to looks for it; False if it cannot be read."""
+    sites = running_sites(timezone.localdate(now))
+    try:
+        targets = [site_target(site) for site in sites] or [default_target()]
+        return any(target.current_version() == version for target in targets)
+    except (OSError, ValueError, TargetError):
+        return False
 
 
 def _requeue_stand_ins(now: datetime) -> int:

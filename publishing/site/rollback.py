@@ -47,7 +47,8 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     (made while that election had the page), if a run is rendering or queued, or if the check
     finds a private identifier in it (nothing recorded then).
     Effects: a PublishRun, running while it checks and switches (a rollback whose process
-    died is failed by requeue_publish_runs, never run again as a publish), then published
+    died is recorded by requeue_publish_runs, published if its version is live, else failed,
+    never run again as a publish), then published
     ("Rolled back to version ..."); on a local folder, the version's permalink folders given
     generations of their own (target.LocalTarget.fresh_generations); `current` (and
     current.txt) switched to it.
@@ -122,7 +123,8 @@ def _claim(election_id: int, version: str, by) -> PublishRun:
 
     Recorded with every attempt used, so a rollback whose process died is never queued again
     as a publish run (that would publish from the database, which is not what was asked
-    for): requeue_publish_runs fails it, by its progress (ROLLING_BACK)."""
+    for): requeue_publish_runs records it, by its progress (ROLLING_BACK), as made if its
+    version is live, else failed."""
     # publish imports this module: its names are taken when asked for.
     from publishing.site.publish import MAX_ATTEMPTS, PublishBusy, _start_run
 

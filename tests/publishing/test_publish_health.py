@@ -166,12 +166,12 @@ def test_the_run_that_finished_last_is_what_the_page_shows(election):
 
     def run(version: str, made: int, finished: int, **fields) -> PublishRun:
         fields.setdefault("status", PublishRun.Status.PUBLISHED)
+        fields.setdefault("finished_at", changed + timedelta(minutes=finished))
         return PublishRun.objects.create(
             election=election,
             version=version,
             created_at=changed + timedelta(minutes=made),
             started_at=changed + timedelta(minutes=max(made, finished - 1)),
-            finished_at=changed + timedelta(minutes=finished),
             **fields,
         )
 
@@ -189,6 +189,21 @@ def test_the_run_that_finished_last_is_what_the_page_shows(election):
         progress="Rolling back to version v-after",
     )
     assert site_state(election.pk, changed).kind == "rolled-back"
+    # A third one's process died a minute ago: nothing takes a rollback over (the requeue
+    # records it within seconds), so it is not "delayed" meanwhile.
+    silent = run(
+        "",
+        made=6,
+        finished=6,
+        status=PublishRun.Status.RUNNING,
+        progress="Rolling back to version v-after",
+        finished_at=None,
+    )
+    PublishRun.objects.filter(pk=silent.pk).update(
+        progress_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert site_state(election.pk, changed).kind == "rolled-back"
+    silent.delete()
     # Queued just before the rollback claimed, run after it: blocked, so not on the page, and
     # not put back by it either.
     late = run(

@@ -452,6 +452,35 @@ def test_a_rollback_whose_process_died_is_failed_not_run_again_as_a_publish(
     assert rollback_to(first.version).status == "published"
 
 
+def test_a_rollback_killed_after_it_switched_is_recorded_as_made(
+    election, cast, client, monkeypatch
+):
+    """A rollback's process killed between the switch and its record: the requeue finds its
+    version live and records it as made (published, rolled back), not failed, so the review
+    page says what the public page shows: before, the entry was called live."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    dogs = published(
+        election, cast, topic="Dogs", answer="Nine police dogs.", now=NOW + timedelta(minutes=2)
+    )
+    publish_at(election, minute=5)
+    with time_machine.travel(NOW.replace(minute=7), tick=False):
+        dead = rollback_module._claim(election.pk, first.version, None)
+        target = default_target()
+        target.fresh_generations(first.version, target.manifest(first.version))
+        target.switch(first.version)  # and then killed
+    PublishRun.objects.filter(pk=dead.pk).update(progress_at=timezone.now() - timedelta(minutes=5))
+    monkeypatch.setattr("publishing.site.publish.enqueue_run", lambda run_id: False)
+    requeue_publish_runs(now=NOW.replace(minute=8))
+    dead.refresh_from_db()
+    assert (dead.status, dead.version, dead.progress) == (
+        "published",
+        first.version,
+        f"Rolled back to version {first.version}",
+    )
+    assert _page_state(client, cast["ce"], dogs)[0] == "rolled-back"
+
+
 def test_the_last_five_versions_are_kept(election, cast):
     versions = []
     for minute in range(7):
