@@ -7,7 +7,8 @@ While a run works, a thread of its own (`Heartbeat`) touches the run's `progress
 HEARTBEAT_EVERY seconds, whatever the run is doing (reading 10,000 entries, rendering a PDF);
 so a running run whose `progress_at` is older than HEARTBEAT_STALE has lost its worker: the
 beat's requeue hands it on (publish.requeue_publish_runs), and `site_state` says "publishing
-delayed" on the entry's page meanwhile.
+delayed" on the entry's page meanwhile. A rollback is never handed on: the requeue records it
+(as made if its version is live, else failed), and until then it counts as not made.
 """
 
 from __future__ import annotations
@@ -115,8 +116,8 @@ def site_state(election_id: int, changed_at: datetime, *, now: datetime | None =
       change (the published run that finished last, or, if that was a rollback, a run that
       made the version it rolled back to);
     - rolled-back: the page was rolled back to a version made before the change, and no run
-      started since, bar a failed rollback (it lasts until the next run:
-      rollback.rollback_to);
+      started since, bar a rollback that failed or whose process died (it lasts until the
+      next run: rollback.rollback_to);
     - delayed: a run meant to publish it is RUNNING with a stale heartbeat (its worker died),
       QUEUED for longer than QUEUED_DELAYED (no worker took it), or FAILED;
     - not-published: the latest run after the change was BLOCKED (private details found);

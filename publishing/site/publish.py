@@ -256,12 +256,16 @@ def _settle_dead_rollback(run: PublishRun, stale, now: datetime) -> None:
 
 def _live_version(version: str, now: datetime) -> bool:
     """Return True if `version` is the live version of a live site (the default target's
-    when none is running), as rollback_to looks for it; False if it cannot be read."""
-    sites = running_sites(timezone.localdate(now))
+    when none is running), as rollback_to looks for it (which refuses the version already
+    live, so only the rollback's switch made it live). False if it cannot be read (a storage
+    down, whatever its error): the rollback is then failed, freeing the claim, and its reason
+    says to look at which version is live; the beat's requeue goes on either way."""
     try:
+        sites = running_sites(timezone.localdate(now))
         targets = [site_target(site) for site in sites] or [default_target()]
         return any(target.current_version() == version for target in targets)
-    except (OSError, ValueError, TargetError):
+    except Exception:
+        logger.exception("Could not read the live version for a rollback that stopped")
         return False
 
 

@@ -43,9 +43,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     register PDF's step), which publishes the database's state again: to keep something off
     the page, withdraw or correct the entry too.
 
-    Raises RollbackError if it is not a complete kept version, if it is another election's
-    (made while that election had the page), if a run is rendering or queued, or if the check
-    finds a private identifier in it (nothing recorded then).
+    Raises RollbackError if it is not a complete kept version, if it is already live, if it
+    is another election's (made while that election had the page), if a run is rendering or
+    queued, or if the check finds a private identifier in it (nothing recorded then).
     Effects: a PublishRun, running while it checks and switches (a rollback whose process
     died is recorded by requeue_publish_runs, published if its version is live, else failed,
     never run again as a publish), then published
@@ -61,6 +61,10 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     target = next((t for t in targets if version in t.versions()), targets[0])
     if not _VERSION.fullmatch(version) or version not in target.versions():
         raise RollbackError(_no_such_version(version, targets))
+    if version == target.current_version():
+        # Nothing to switch; and so a version found live after a rollback's process died
+        # was made live by it (requeue_publish_runs records it as made).
+        raise RollbackError(f"Version {version} is already the live version: nothing to roll back.")
     manifest = target.manifest(version)
     site = sites[targets.index(target)] if sites else None
     if site is not None and manifest.get("election") != site.election_id:

@@ -3,6 +3,8 @@ ones they have now and the ones only their history keeps, each distinct set read
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -307,6 +309,11 @@ def test_a_requester_written_past_the_trigger_is_read_after_the_register_pdf_s_s
     assert queries.renew_written_past_trigger(Entry, Entry.history.model) == 0
     scan.private_identifiers()
     scan._requester_rows(scan.ENTRY_FIELDS)  # up to date: nothing written since
+    # Where the reader reads from next: past the row's recorded write, unless a transaction
+    # older than it is still running anywhere on the server (another session's, another
+    # test run's: transaction ids are the server's), and then it reads the row again anyway.
+    horizon = scan._REQUESTER_ROWS.tables[Entry._meta.db_table].since
+    recorded = Entry.objects.values_list("written_xid", flat=True).get(pk=entry.pk)
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         try:
@@ -314,7 +321,10 @@ def test_a_requester_written_past_the_trigger_is_read_after_the_register_pdf_s_s
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
     missed = {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
-    assert scan.tokens("morwenna.t@example.org") not in missed  # what the step is for
+    # CI runs nothing else on the server, so there the miss is always shown.
+    assert horizon > recorded or not os.environ.get("CI")
+    if horizon > recorded:
+        assert scan.tokens("morwenna.t@example.org") not in missed  # what the step is for
     assert queries.renew_written_past_trigger(Entry, Entry.history.model) == 1
     found = {tokens for tokens, _d, _p in _found(scan.private_identifiers())}
     assert scan.tokens("morwenna.t@example.org") in found

@@ -287,15 +287,28 @@ def test_rollback_refuses_a_version_that_now_holds_a_private_identifier(election
     published(election, cast, topic="Horses", answer=NAMED_LATER)
     first = publish_site(election)
     assert first.status == "published"
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    assert publish_at(election, minute=3).status == "published"
     # Later she asks a question herself: her name is now a requester's, and private.
     named_later_as_requester(election, cast)
     with pytest.raises(RollbackError, match="A requester's name found in"):
         rollback_to(first.version)
     # Nothing recorded: the claim it held while it checked is given back.
-    assert list(PublishRun.objects.values_list("status", flat=True)) == ["published"]
+    assert list(PublishRun.objects.values_list("status", flat=True)) == ["published"] * 2
     # A run can claim again (no PublishBusy); its own check blocks it, as the live version
     # holds her name too.
     assert publish_at(election, minute=5).status == "blocked"
+
+
+def test_the_live_version_is_not_rolled_back_to(election, cast):
+    """Nothing to switch, so refused and nothing recorded; and so a version found live after
+    a rollback's process died was made live by that rollback (requeue_publish_runs)."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    with pytest.raises(RollbackError, match=f"Version {first.version} is already the live"):
+        rollback_to(first.version)
+    assert list(PublishRun.objects.values_list("status", flat=True)) == ["published"]
+    assert default_target().current_version() == first.version
 
 
 def test_a_rollback_is_refused_while_a_publish_run_is_rendering(election, cast):
@@ -479,6 +492,37 @@ def test_a_rollback_killed_after_it_switched_is_recorded_as_made(
         f"Rolled back to version {first.version}",
     )
     assert _page_state(client, cast["ce"], dogs)[0] == "rolled-back"
+
+
+def test_a_dead_rollback_whose_site_cannot_be_read_is_failed_and_the_requeue_goes_on(
+    election, cast, monkeypatch
+):
+    """The live version cannot be read (a storage down, whatever its error): the dead
+    rollback is failed, which frees the claim, and the beat's requeue still hands on a run
+    whose worker died."""
+    published(election, cast, topic="Horses", answer="Two police horses.")
+    first = publish_site(election)
+    published(election, cast, topic="Dogs", answer="Nine police dogs.")
+    publish_at(election, minute=5)
+    dead = rollback_module._claim(election.pk, first.version, None)
+    PublishRun.objects.filter(pk=dead.pk).update(progress_at=timezone.now() - timedelta(minutes=5))
+
+    def down(*args, **kwargs):
+        raise RuntimeError("the storage's endpoint could not be reached")
+
+    monkeypatch.setattr("publishing.site.publish.running_sites", down)
+    monkeypatch.setattr("publishing.site.publish._requeue_stand_ins", lambda now: 0)
+    queued = []
+    monkeypatch.setattr(
+        "publishing.site.publish.enqueue_run", lambda run_id: queued.append(run_id) or True
+    )
+    lost = PublishRun.objects.create(
+        election=election, status="queued", created_at=NOW - timedelta(minutes=10)
+    )
+    assert requeue_publish_runs() == 1
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "A rollback stopped before it finished" in dead.reason
+    assert queued == [lost.pk]
 
 
 def test_the_last_five_versions_are_kept(election, cast):
