@@ -81,8 +81,8 @@ from publishing.site.target import (
     TargetError,
     _listing_line,
     clear_preview_folder,
-    default_target,
     live_site,
+    live_targets,
     running_sites,
     site_target,
     texts_per_record,
@@ -261,9 +261,8 @@ def _live_version(version: str, now: datetime) -> bool:
     down, whatever its error): the rollback is then failed, freeing the claim, and its reason
     says to look at which version is live; the beat's requeue goes on either way."""
     try:
-        sites = running_sites(timezone.localdate(now))
-        targets = [site_target(site) for site in sites] or [default_target()]
-        return any(target.current_version() == version for target in targets)
+        live = live_targets(timezone.localdate(now))
+        return any(target.current_version() == version for _site, target in live)
     except Exception:
         logger.exception("Could not read the live version for a rollback that stopped")
         return False

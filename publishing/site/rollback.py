@@ -15,7 +15,7 @@ from publishing.site.target import (
     LocalTarget,
     TargetError,
     default_target,
-    running_sites,
+    live_targets,
     site_target,
 )
 
@@ -56,9 +56,9 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
     now = now or timezone.now()
     # Version names are unique across sites (they end with the run's id): the live site that
     # keeps it is the one rolled back.
-    sites = running_sites(timezone.localdate(now))
-    targets = [site_target(site) for site in sites] or [default_target()]
-    target = next((t for t in targets if version in t.versions()), targets[0])
+    live = live_targets(timezone.localdate(now))
+    targets = [t for _s, t in live]
+    site, target = next(((s, t) for s, t in live if version in t.versions()), live[0])
     if not _VERSION.fullmatch(version) or version not in target.versions():
         raise RollbackError(_no_such_version(version, targets))
     if version == target.current_version():
@@ -66,7 +66,6 @@ def rollback_to(version: str, *, by=None, now: datetime | None = None) -> Publis
         # was made live by it (requeue_publish_runs records it as made).
         raise RollbackError(f"Version {version} is already the live version: nothing to roll back.")
     manifest = target.manifest(version)
-    site = sites[targets.index(target)] if sites else None
     if site is not None and manifest.get("election") != site.election_id:
         # Made while another election had this page (the current election changed since):
         # its register would stand on this election's page.

@@ -1157,6 +1157,14 @@ def running_sites(today: date) -> list[LiveSite]:
     return sorted((s for s in sites if s), key=lambda s: s.folder != "")
 
 
+def live_targets(today: date) -> list[tuple[LiveSite | None, LocalTarget | StorageTarget]]:
+    """Return each live site on `today` (running_sites) with its target; when none is
+    running, the default target alone, with no site: where a rollback looks for a version
+    (rollback.rollback_to) and where a dead one's is found live (publish.requeue_publish_runs)."""
+    sites = running_sites(today)
+    return [(site, site_target(site)) for site in sites] or [(None, default_target())]
+
+
 def site_target(site: LiveSite) -> LocalTarget | StorageTarget:
     """Return the target a live site is published to: the configured one for the current
     election, its sites/<folder>/ for another."""

@@ -510,7 +510,7 @@ def test_a_dead_rollback_whose_site_cannot_be_read_is_failed_and_the_requeue_goe
     def down(*args, **kwargs):
         raise RuntimeError("the storage's endpoint could not be reached")
 
-    monkeypatch.setattr("publishing.site.publish.running_sites", down)
+    monkeypatch.setattr("publishing.site.publish.live_targets", down)
     monkeypatch.setattr("publishing.site.publish._requeue_stand_ins", lambda now: 0)
     queued = []
     monkeypatch.setattr(
